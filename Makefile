@@ -1,0 +1,82 @@
+# QLVB — everything a fresh Debian 12 machine with Python 3.11, pip and apt needs.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+SCALE ?= full
+APT_PACKAGES := chromium fonts-noto-core gettext
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run serve test test-fast bench lint format messages makemessages system-deps venv lock migrate demo clean
+
+# System packages: installed with apt only when missing.
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing with apt:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+$(VENV)/.installed: requirements.lock requirements-dev.lock
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements-dev.lock
+	touch $@
+
+venv: $(VENV)/.installed
+
+# Compiled translations are build products; compile them from the .po files.
+messages: venv system-deps
+	@$(PY) manage.py compilemessages -v0 --ignore=.venv
+
+makemessages: venv
+	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=bench --ignore=var --no-obsolete
+
+migrate: messages
+	$(PY) manage.py migrate -v0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+# Local: SQLite, files in var/, jobs in var/jobs.sqlite3 run by a worker started beside the server.
+run: demo
+	@echo "QLVB at http://$(HOST):$(PORT)/  (demo logins above, also in var/demo-logins.txt)"
+	@$(PY) manage.py run_huey --workers 2 --quiet & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production: gunicorn plus the job worker; configure with DATABASE_URL, REDIS_URL, S3_*, SECRET_KEY…
+serve: messages
+	$(PY) manage.py migrate -v0
+	$(PY) manage.py collectstatic --noinput -v0
+	@$(PY) manage.py run_huey --workers 2 & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(VENV)/bin/gunicorn qlvb.wsgi --bind $(HOST):$(PORT) --workers $${WEB_WORKERS:-3} --access-logfile -
+
+test: messages
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-fast: messages
+	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+
+# Benchmarks on a generated province (default: the issues' scale); SCALE=small for a quick look.
+bench: messages
+	$(PY) bench/run.py --scale $(SCALE)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+
+lock:
+	rm -rf /tmp/qlvb-lock && $(PYTHON) -m venv /tmp/qlvb-lock
+	/tmp/qlvb-lock/bin/pip install -q -r requirements.in
+	/tmp/qlvb-lock/bin/pip freeze > requirements.lock.new
+	@echo "Review requirements.lock.new, then move it over requirements.lock"
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache

@@ -1,0 +1,90 @@
+"""Shared fixtures: a small two-agency province built through the services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from qlvb.core.actor import Actor
+from qlvb.org import services
+from qlvb.org.models import Agency, Person, Position, Unit
+
+PASSWORD = "Mật-khẩu-Tốt-2026!"
+
+
+@dataclass
+class Org:
+    agency: Agency
+    admin: Person
+    head: Person
+    deputy: Person
+    unit_head: Person
+    specialist: Person
+    clerk: Person
+    unit: Unit
+    office: Unit
+    leadership: Unit
+    positions: dict[str, Position]
+
+
+def make_person(agency: Agency, username: str, full_name: str, **extra: object) -> Person:
+    person = Person(username=username, full_name=full_name, agency=agency, must_change_password=False, **extra)
+    person.set_password(PASSWORD)
+    person.save()
+    return person
+
+
+def build_org(installation_admin: Person, code: str, abbr: str, name: str) -> Org:
+    by = Actor(installation_admin)
+    agency = services.create_agency(by=by, code=code, abbreviation=abbr, name=name)
+    leadership = services.create_unit(by=by, agency=agency, name="Ban Giám đốc", abbreviation="BGĐ",
+                                      kind=Unit.Kind.LEADERSHIP)
+    office = services.create_unit(by=by, agency=agency, name="Văn phòng", abbreviation="VP", kind=Unit.Kind.OFFICE)
+    unit = services.create_unit(by=by, agency=agency, name="Phòng Công nghệ thông tin", abbreviation="CNTT")
+    kinds = {
+        "gd": ("Giám đốc", Position.Kind.AGENCY_HEAD), "pgd": ("Phó Giám đốc", Position.Kind.AGENCY_DEPUTY),
+        "tp": ("Trưởng phòng", Position.Kind.UNIT_HEAD), "cv": ("Chuyên viên", Position.Kind.SPECIALIST),
+        "vt": ("Văn thư", Position.Kind.CLERK),
+    }
+    positions = {k: services.create_position(by=by, agency=agency, name=n, kind=kind) for k, (n, kind) in kinds.items()}
+    p = abbr.lower()
+    admin = make_person(agency, f"{p}.admin", "Quản Trị Viên", is_agency_admin=True)
+    head = make_person(agency, f"{p}.gd", "Lò Văn Hùng")
+    deputy = make_person(agency, f"{p}.pgd", "Cầm Thị Lan")
+    unit_head = make_person(agency, f"{p}.tp", "Nguyễn Văn Bình")
+    specialist = make_person(agency, f"{p}.cv", "Trần Thị Mai")
+    clerk = make_person(agency, f"{p}.vt", "Đặng Thu Hà")
+    for person, u, pos in [(head, leadership, "gd"), (deputy, leadership, "pgd"), (unit_head, unit, "tp"),
+                           (specialist, unit, "cv"), (clerk, office, "vt"), (admin, unit, "cv")]:
+        services.assign_post(by=by, person=person, unit=u, position=positions[pos])
+    return Org(agency, admin, head, deputy, unit_head, specialist, clerk, unit, office, leadership, positions)
+
+
+@pytest.fixture
+def root(db) -> Person:
+    person = Person.objects.create_superuser("root", PASSWORD, full_name="Quản trị hệ thống",
+                                             must_change_password=False)
+    return person
+
+
+@pytest.fixture
+def org(root) -> Org:
+    return build_org(root, "000.00.15.H51", "STTTT", "Sở Thông tin và Truyền thông tỉnh Sơn La")
+
+
+@pytest.fixture
+def other_org(root) -> Org:
+    return build_org(root, "000.00.03.H51", "SNV", "Sở Nội vụ tỉnh Sơn La")
+
+
+@pytest.fixture
+def login(client):
+    """Sign a person in through the real login page, so sessions are recorded as in production."""
+
+    def _login(person: Person, password: str = PASSWORD):
+        response = client.post("/accounts/login/", {"username": person.username, "password": password})
+        assert response.status_code == 302, response.content[:500]
+        return client
+
+    return _login

@@ -1,0 +1,338 @@
+"""Account writes (R4): creation by administrators, passwords, lock-out, 2FA, sessions, tokens.
+
+Every change and every login, logout and failed login is recorded in the event log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import string
+from datetime import datetime
+
+import pyotp
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qlvb.accounts.models import ApiToken, LoginSession, TotpDevice
+from qlvb.core import events
+from qlvb.core.actor import Actor
+from qlvb.core.errors import NotAllowed
+from qlvb.org import permissions
+from qlvb.org.models import Agency, Person
+
+_ALPHABET = string.ascii_letters + string.digits
+
+
+def generate_initial_password() -> str:
+    """A one-time random password that always satisfies the policy (never a shared default)."""
+    while True:
+        core = "".join(secrets.choice(_ALPHABET) for _ in range(10))
+        candidate = f"{core[:5]}-{core[5:]}{secrets.choice('!@#$%')}"
+        if any(c.islower() for c in core) and any(c.isupper() for c in core) and any(c.isdigit() for c in core):
+            return candidate
+
+
+@transaction.atomic
+def create_account(
+    *,
+    by: Actor,
+    agency: Agency,
+    username: str,
+    full_name: str,
+    email: str = "",
+    phone: str = "",
+    is_agency_admin: bool = False,
+) -> tuple[Person, str]:
+    """Create an account with a one-time password; return it so the administrator can hand it over."""
+    if not permissions.can_manage_agency(by.effective, agency):
+        raise NotAllowed()
+    username = username.strip().lower()
+    if Person.objects.filter(username=username).exists():
+        raise ValidationError({"username": _("This username is already taken.")})
+    person = Person(
+        username=username,
+        full_name=full_name.strip(),
+        agency=agency,
+        email=email.strip(),
+        phone=phone.strip(),
+        is_agency_admin=is_agency_admin,
+        must_change_password=True,
+    )
+    person.full_clean(exclude=["password"])
+    password = generate_initial_password()
+    person.set_password(password)
+    person.save()
+    events.record(verb="account.created", actor=by, agency=agency, target=person,
+                  data={"username": username, "agency_admin": is_agency_admin})
+    return person, password
+
+
+@transaction.atomic
+def reset_password(*, by: Actor, person: Person) -> str:
+    """An administrator recovers an account: new one-time password, all sessions ended, unlocked."""
+    if not permissions.can_manage_person(by.effective, person):
+        raise NotAllowed()
+    password = generate_initial_password()
+    person.set_password(password)
+    person.must_change_password = True
+    person.failed_logins = 0
+    person.locked_at = None
+    person.locked_reason = ""
+    person.save()
+    _end_sessions(person)
+    events.record(verb="account.password_reset", actor=by, agency=person.agency_id, target=person)
+    return password
+
+
+@transaction.atomic
+def change_password(*, person: Person, old_password: str, new_password: str, actor: Actor | None = None) -> None:
+    errors: dict[str, list[str]] = {}
+    if not person.check_password(old_password):
+        errors["old_password"] = [_("The current password is not correct.")]
+    elif old_password == new_password:
+        errors["new_password1"] = [_("The new password must differ from the current one.")]
+    else:
+        try:
+            validate_password(new_password, user=person)
+        except ValidationError as error:
+            errors["new_password1"] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    person.set_password(new_password)
+    person.must_change_password = False
+    person.password_changed_at = timezone.now()
+    person.save(update_fields=["password", "must_change_password", "password_changed_at"])
+    events.record(verb="account.password_changed", actor=actor or Actor(person), agency=person.agency_id,
+                  target=person)
+
+
+@transaction.atomic
+def lock_account(*, by: Actor, person: Person, reason: str) -> None:
+    """Lock at once (a lost phone, a stolen password): every session ends now."""
+    if not permissions.can_manage_person(by.effective, person) or person == by.person:
+        raise NotAllowed()
+    if not reason.strip():
+        raise ValidationError({"reason": _("Please give the reason for locking the account.")})
+    person.locked_at = timezone.now()
+    person.locked_reason = reason.strip()[:200]
+    person.save(update_fields=["locked_at", "locked_reason"])
+    _end_sessions(person)
+    events.record(verb="account.locked", actor=by, agency=person.agency_id, target=person,
+                  data={"reason": person.locked_reason})
+
+
+@transaction.atomic
+def unlock_account(*, by: Actor, person: Person) -> None:
+    if not permissions.can_manage_person(by.effective, person):
+        raise NotAllowed()
+    person.locked_at = None
+    person.locked_reason = ""
+    person.failed_logins = 0
+    person.save(update_fields=["locked_at", "locked_reason", "failed_logins"])
+    events.record(verb="account.unlocked", actor=by, agency=person.agency_id, target=person)
+
+
+@transaction.atomic
+def set_active(*, by: Actor, person: Person, active: bool) -> None:
+    if not permissions.can_manage_person(by.effective, person) or person == by.person:
+        raise NotAllowed()
+    person.is_active = active
+    person.save(update_fields=["is_active"])
+    if not active:
+        _end_sessions(person)
+    events.record(verb="account.activated" if active else "account.deactivated", actor=by,
+                  agency=person.agency_id, target=person)
+
+
+# --- Login ---------------------------------------------------------------------------------
+
+class LoginResult:
+    OK = "ok"
+    NEEDS_TOTP = "totp"
+    BAD = "bad"
+    LOCKED = "locked"
+
+
+def check_credentials(*, username: str, password: str, ip: str | None) -> tuple[str, Person | None]:
+    """Check a username and password, counting failures and locking after too many.
+
+    Unknown usernames and wrong passwords give the same answer so accounts cannot be probed.
+    """
+    actor = Actor(person=None, ip=ip)
+    with transaction.atomic():
+        person = Person.objects.select_for_update().filter(username=username.strip().lower()).first()
+        if person is None or not person.is_active:
+            events.record(verb="auth.login_failed", actor=actor, agency=person.agency_id if person else None,
+                          data={"username": username[:150], "reason": "unknown" if person is None else "inactive"})
+            return LoginResult.BAD, None
+        if person.is_locked:
+            events.record(verb="auth.login_failed", actor=actor, agency=person.agency_id, target=person,
+                          data={"username": person.username, "reason": "locked"})
+            return LoginResult.LOCKED, person
+        if not person.check_password(password):
+            person.failed_logins += 1
+            fields = ["failed_logins"]
+            if person.failed_logins >= settings.QLVB_MAX_FAILED_LOGINS:
+                person.locked_at = timezone.now()
+                person.locked_reason = _("Too many failed logins")
+                fields += ["locked_at", "locked_reason"]
+            person.save(update_fields=fields)
+            events.record(verb="auth.login_failed", actor=actor, agency=person.agency_id, target=person,
+                          data={"username": person.username, "reason": "password",
+                                "failures": person.failed_logins})
+            if person.is_locked:
+                events.record(verb="account.locked", actor=actor, agency=person.agency_id, target=person,
+                              data={"reason": "failed_logins"})
+                return LoginResult.LOCKED, person
+            return LoginResult.BAD, person
+    if has_totp(person):
+        return LoginResult.NEEDS_TOTP, person
+    return LoginResult.OK, person
+
+
+def has_totp(person: Person) -> bool:
+    return TotpDevice.objects.filter(person=person, confirmed=True).exists()
+
+
+@transaction.atomic
+def record_login(*, person: Person, session_key: str, ip: str | None, user_agent: str) -> LoginSession:
+    Person.objects.filter(pk=person.pk).update(failed_logins=0, last_login=timezone.now())
+    session = LoginSession.objects.create(
+        session_key=session_key, person=person, ip=ip, user_agent=user_agent[:300]
+    )
+    events.record(verb="auth.login", actor=Actor(person, ip=ip), agency=person.agency_id, target=person,
+                  data={"user_agent": user_agent[:200]})
+    return session
+
+
+@transaction.atomic
+def record_logout(*, person: Person, session_key: str | None, ip: str | None) -> None:
+    LoginSession.objects.filter(session_key=session_key, ended_at=None).update(ended_at=timezone.now())
+    events.record(verb="auth.logout", actor=Actor(person, ip=ip), agency=person.agency_id, target=person)
+
+
+def _end_sessions(person: Person, keep: str | None = None) -> int:
+    live = LoginSession.objects.filter(person=person, ended_at=None)
+    if keep:
+        live = live.exclude(session_key=keep)
+    keys = list(live.values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    live.update(ended_at=timezone.now())
+    return len(keys)
+
+
+@transaction.atomic
+def end_other_sessions(*, person: Person, current_session_key: str | None, actor: Actor) -> int:
+    ended = _end_sessions(person, keep=current_session_key)
+    events.record(verb="auth.sessions_ended", actor=actor, agency=person.agency_id, target=person,
+                  data={"count": ended})
+    return ended
+
+
+# --- Two-factor ----------------------------------------------------------------------------
+
+@transaction.atomic
+def start_totp(*, person: Person) -> TotpDevice:
+    device, _created = TotpDevice.objects.update_or_create(
+        person=person, defaults={"secret": pyotp.random_base32(), "confirmed": False, "last_used_step": 0}
+    )
+    return device
+
+
+def totp_uri(device: TotpDevice) -> str:
+    return pyotp.TOTP(device.secret).provisioning_uri(name=device.person.username, issuer_name="QLVB")
+
+
+def _accept_code(device: TotpDevice, code: str) -> bool:
+    """A code is good once: within one 30-second step either side, and never a step used before."""
+    code = "".join(ch for ch in code if ch.isdigit())
+    totp = pyotp.TOTP(device.secret)
+    now = timezone.now()
+    for offset in (-1, 0, 1):
+        moment: datetime = now + timezone.timedelta(seconds=30 * offset)
+        step = int(moment.timestamp()) // 30
+        if step > device.last_used_step and secrets.compare_digest(totp.at(moment), code):
+            device.last_used_step = step
+            device.save(update_fields=["last_used_step"])
+            return True
+    return False
+
+
+@transaction.atomic
+def confirm_totp(*, person: Person, code: str) -> None:
+    device = TotpDevice.objects.select_for_update().filter(person=person).first()
+    if device is None or not _accept_code(device, code):
+        raise ValidationError({"code": _("The code is not correct. Check the time on your phone and try again.")})
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    events.record(verb="account.totp_enabled", actor=Actor(person), agency=person.agency_id, target=person)
+
+
+@transaction.atomic
+def verify_totp(*, person: Person, code: str, ip: str | None) -> bool:
+    device = TotpDevice.objects.select_for_update().filter(person=person, confirmed=True).first()
+    ok = device is not None and _accept_code(device, code)
+    if not ok:
+        events.record(verb="auth.login_failed", actor=Actor(None, ip=ip), agency=person.agency_id,
+                      target=person, data={"username": person.username, "reason": "totp"})
+    return ok
+
+
+@transaction.atomic
+def disable_totp(*, by: Actor, person: Person) -> None:
+    if by.person != person and not permissions.can_manage_person(by.effective, person):
+        raise NotAllowed()
+    TotpDevice.objects.filter(person=person).delete()
+    events.record(verb="account.totp_disabled", actor=by, agency=person.agency_id, target=person)
+
+
+# --- API tokens ----------------------------------------------------------------------------
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_api_token(*, person: Person, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
+    if not name.strip():
+        raise ValidationError({"name": _("Please name the token, e.g. the program that will use it.")})
+    prefix = secrets.token_hex(4)
+    key = f"qlvb_{prefix}_{secrets.token_urlsafe(32)}"
+    token = ApiToken.objects.create(
+        person=person, name=name.strip()[:100], prefix=prefix, key_hash=hash_key(key), expires_at=expires_at
+    )
+    events.record(verb="account.token_created", actor=Actor(person), agency=person.agency_id, target=person,
+                  data={"token": token.prefix, "name": token.name})
+    return token, key
+
+
+@transaction.atomic
+def revoke_api_token(*, person: Person, token: ApiToken) -> None:
+    if token.person_id != person.pk:
+        raise NotAllowed()
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    events.record(verb="account.token_revoked", actor=Actor(person), agency=person.agency_id, target=person,
+                  data={"token": token.prefix})
+
+
+def authenticate_token(key: str) -> Person | None:
+    parts = key.split("_")
+    if len(parts) < 3 or parts[0] != "qlvb":
+        return None
+    token = ApiToken.objects.select_related("person").filter(prefix=parts[1]).first()
+    if token is None or not token.is_usable or not secrets.compare_digest(token.key_hash, hash_key(key)):
+        return None
+    person = token.person
+    if not person.is_active or person.is_locked:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return person

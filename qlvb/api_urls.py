@@ -1,0 +1,18 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from qlvb.org import api as org_api
+
+router = DefaultRouter()
+router.register("agencies", org_api.AgencyViewSet, basename="agency")
+router.register("units", org_api.UnitViewSet, basename="unit")
+router.register("positions", org_api.PositionViewSet, basename="position")
+router.register("people", org_api.PersonViewSet, basename="person")
+router.register("fields", org_api.FieldViewSet, basename="field")
+router.register("signing-authorities", org_api.SigningAuthorityViewSet, basename="signing-authority")
+router.register("delegations", org_api.DelegationViewSet, basename="delegation")
+
+urlpatterns = [
+    path("me/", org_api.me, name="api-me"),
+    path("", include(router.urls)),
+]

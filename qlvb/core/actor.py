@@ -1,0 +1,43 @@
+"""Who is doing something: the person at the keyboard, and whose authority they use."""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qlvb.org.models import Person
+
+
+@dataclass(frozen=True)
+class Actor:
+    person: Person | None
+    on_behalf_of: Person | None = None
+    ip: str | None = None
+
+    @property
+    def effective(self) -> Person | None:
+        """The person whose permissions apply: the delegator while acting on their behalf."""
+        return self.on_behalf_of or self.person
+
+    @classmethod
+    def system(cls) -> Actor:
+        return cls(person=None)
+
+
+# The request's client address, set by middleware, so services deep in a call can record it
+# without every signature carrying the request.
+request_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_ip", default=None)
+
+
+def actor_from_request(request: Any) -> Actor:
+    return Actor(
+        person=request.user if request.user.is_authenticated else None,
+        on_behalf_of=getattr(request, "acting_for", None),
+        ip=client_ip(request),
+    )
+
+
+def client_ip(request: Any) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None

@@ -1,0 +1,53 @@
+"""Reads of the event log: the audit log, timelines and recent activity."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from qlvb.core.models import Event
+
+
+@dataclass
+class EventFilter:
+    verb: str = ""
+    actor_id: int | None = None
+    target: str = ""
+    since: date | None = None
+    until: date | None = None
+    text: str = ""
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def audit_log(*, agency_id: int | None, filters: EventFilter) -> QuerySet[Event]:
+    """The agency's events, newest first; agency_id None means the installation's own chain."""
+    events = Event.objects.filter(agency_id=agency_id) if agency_id else Event.objects.filter(agency__isnull=True)
+    if filters.verb:
+        events = events.filter(verb__startswith=filters.verb)
+    if filters.actor_id:
+        events = events.filter(Q(actor_id=filters.actor_id) | Q(on_behalf_of_id=filters.actor_id))
+    if filters.target:
+        events = events.filter(target_label__icontains=filters.target)
+    if filters.text:
+        events = events.filter(Q(target_label__icontains=filters.text) | Q(verb__icontains=filters.text))
+    if filters.since:
+        events = events.filter(at__gte=_day_start(filters.since))
+    if filters.until:
+        events = events.filter(at__lt=_day_start(filters.until) + timezone.timedelta(days=1))
+    return events.select_related("actor", "on_behalf_of").order_by("-at", "-id")
+
+
+def timeline(target: object) -> QuerySet[Event]:
+    return (Event.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
+            .select_related("actor", "on_behalf_of").order_by("at", "id"))
+
+
+def recent_activity(person: object, limit: int = 8) -> list[Event]:
+    return list(Event.objects.filter(Q(actor=person) | Q(on_behalf_of=person))
+                .select_related("actor", "on_behalf_of").order_by("-at", "-id")[:limit])

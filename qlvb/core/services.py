@@ -1,0 +1,46 @@
+"""Writes of the shared kernel: the working-day calendar."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from qlvb.core import events
+from qlvb.core.actor import Actor
+from qlvb.core.errors import NotAllowed
+from qlvb.core.models import CalendarDay
+from qlvb.org import permissions
+
+
+def _require(by: Actor, agency_id: int | None) -> None:
+    allowed = (permissions.is_installation_admin(by.effective) if agency_id is None
+               else permissions.can_manage_agency(by.effective, agency_id))
+    if not allowed:
+        raise NotAllowed()
+
+
+@transaction.atomic
+def save_calendar_day(*, by: Actor, agency_id: int | None, day: date, kind: str, name: str) -> CalendarDay:
+    """Add or change a day off / make-up working day, for one agency or (agency None) for all."""
+    _require(by, agency_id)
+    if kind not in CalendarDay.Kind.values:
+        raise ValidationError({"kind": _("Choose a day off or a make-up working day.")})
+    if not name.strip():
+        raise ValidationError({"name": _("Please say why, e.g. 'Nghỉ bù Tết'.")})
+    row, _created = CalendarDay.objects.update_or_create(
+        agency_id=agency_id, date=day, defaults={"kind": kind, "name": name.strip()[:200]}
+    )
+    events.record(verb="calendar.day_saved", actor=by, agency=agency_id, target=row,
+                  data={"date": day, "kind": kind, "name": row.name})
+    return row
+
+
+@transaction.atomic
+def remove_calendar_day(*, by: Actor, row: CalendarDay) -> None:
+    _require(by, row.agency_id)
+    events.record(verb="calendar.day_removed", actor=by, agency=row.agency_id, target=row,
+                  data={"date": row.date, "kind": row.kind})
+    row.delete()

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from datetime import date
+
+from qlvb.core.actor import Actor
+from qlvb.core.models import CalendarDay
+from qlvb.core.services import save_calendar_day
+from qlvb.core.workdays import add_working_days, is_working_day, working_days_between
+
+
+def test_weekends_are_skipped(db):
+    # Friday 6 Nov 2026 + 1 working day = Monday 9 Nov.
+    assert add_working_days(date(2026, 11, 6), 1) == date(2026, 11, 9)
+    assert add_working_days(date(2026, 11, 2), 5) == date(2026, 11, 9)
+
+
+def test_lunar_new_year_is_skipped(db):
+    # Tết Bính Ngọ: 16–20 Feb 2026 are days off; Friday 13 Feb + 1 working day = Monday 23 Feb.
+    assert not is_working_day(date(2026, 2, 17))
+    assert add_working_days(date(2026, 2, 13), 1) == date(2026, 2, 23)
+
+
+def test_national_day_and_reunification(db):
+    assert not is_working_day(date(2026, 9, 2))
+    assert not is_working_day(date(2026, 4, 30))
+    assert is_working_day(date(2026, 4, 29))
+
+
+def test_government_make_up_saturday(db):
+    # 22 Aug 2026 (Saturday) is worked in exchange for 31 Aug.
+    assert is_working_day(date(2026, 8, 22))
+    assert not is_working_day(date(2026, 8, 31))
+
+
+def test_agency_overrides(org, other_org, root):
+    save_calendar_day(by=Actor(org.admin), agency_id=org.agency.pk, day=date(2026, 11, 10),
+                      kind=CalendarDay.Kind.DAY_OFF, name="Nghỉ bù")
+    assert not is_working_day(date(2026, 11, 10), org.agency)
+    assert is_working_day(date(2026, 11, 10), other_org.agency)
+    assert add_working_days(date(2026, 11, 9), 1, org.agency) == date(2026, 11, 11)
+    save_calendar_day(by=Actor(root), agency_id=None, day=date(2026, 11, 14), kind=CalendarDay.Kind.WORKING_DAY,
+                      name="Làm bù")
+    assert is_working_day(date(2026, 11, 14), other_org.agency)
+
+
+def test_zero_and_negative(db):
+    assert add_working_days(date(2026, 11, 7), 0) == date(2026, 11, 9)  # Saturday → Monday
+    assert add_working_days(date(2026, 11, 9), -1) == date(2026, 11, 6)
+    assert working_days_between(date(2026, 11, 6), date(2026, 11, 13)) == 5

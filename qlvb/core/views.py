@@ -1,0 +1,175 @@
+"""Home page, working-day calendar and audit log."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from qlvb.core import selectors, services, workdays
+from qlvb.core.actor import actor_from_request
+from qlvb.core.errors import NotAllowed
+from qlvb.core.forms import attach_errors
+from qlvb.core.models import CalendarDay
+from qlvb.core.verbs import VERBS, verb_label
+from qlvb.org import permissions
+from qlvb.org.models import Person
+from qlvb.org.roles import roles_of
+from qlvb.org.selectors import delegations_for_delegate, delegations_in_force, delegations_to_approve
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    effective = getattr(request, "acting_for", None) or person
+    roles = roles_of(effective)
+    today = timezone.localdate()
+    context = {
+        "role": roles.primary,
+        "effective": effective,
+        "posts": effective.posts.filter(end_date__isnull=True).select_related("unit", "position", "agency"),
+        "announcements": delegations_in_force(person.agency_id) if person.agency_id else [],
+        "my_delegations": delegations_for_delegate(person),
+        "to_approve": delegations_to_approve(effective),
+        "today_is_working": workdays.is_working_day(today, person.agency_id),
+        "in_five": workdays.add_working_days(today, 5, person.agency_id),
+        "activity": selectors.recent_activity(person),
+        "today": today,
+    }
+    return render(request, "core/home.html", context)
+
+
+class CalendarDayForm(forms.Form):
+    date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CalendarDay.Kind.choices)
+    name = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
+    whole_installation = forms.BooleanField(label=gettext_lazy("For every agency of the installation"),
+                                            required=False)
+
+
+@login_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    year = min(max(year, 2000), 2100)
+    can_edit = permissions.can_manage_agency(person, person.agency_id)
+    form = CalendarDayForm(request.POST or None) if can_edit else None
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404()
+        if form.is_valid():
+            data = form.cleaned_data
+            agency_id = None if data["whole_installation"] else person.agency_id
+            try:
+                services.save_calendar_day(by=actor_from_request(request), agency_id=agency_id, day=data["date"],
+                                           kind=data["kind"], name=data["name"])
+            except ValidationError as error:
+                attach_errors(form, error)
+            except NotAllowed:
+                form.add_error("whole_installation", _("Only the installation administrator may do this."))
+            else:
+                return redirect(f"{request.path}?year={data['date'].year}")
+    rows = CalendarDay.objects.filter(date__year=year).filter(agency__isnull=True) | CalendarDay.objects.filter(
+        date__year=year, agency_id=person.agency_id)
+    return render(request, "core/calendar.html", {
+        "year": year, "holidays": sorted(workdays.national_holidays(year).items()),
+        "rows": rows.select_related("agency").order_by("date"), "form": form, "can_edit": can_edit,
+        "today": timezone.localdate(),
+    })
+
+
+@login_required
+@require_POST
+def calendar_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    row = get_object_or_404(CalendarDay, pk=pk)
+    services.remove_calendar_day(by=actor_from_request(request), row=row)
+    return redirect(f"{reverse('core:calendar')}?year={row.date.year}")
+
+
+def _filters(request: HttpRequest) -> selectors.EventFilter:
+    def parse(value: str | None) -> date | None:
+        try:
+            return date.fromisoformat(value) if value else None
+        except ValueError:
+            return None
+
+    actor = request.GET.get("actor")
+    return selectors.EventFilter(
+        verb=request.GET.get("verb", "")[:64],
+        actor_id=int(actor) if actor and actor.isdigit() else None,
+        target=request.GET.get("target", "")[:100],
+        since=parse(request.GET.get("since")),
+        until=parse(request.GET.get("until")),
+    )
+
+
+@login_required
+def audit(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    agency_id = person.agency_id
+    if request.GET.get("scope") == "system" and person.is_superuser:
+        agency_id = None
+    elif not permissions.can_view_audit_log(person, agency_id):
+        raise Http404()
+    filters = _filters(request)
+    events = selectors.audit_log(agency_id=agency_id, filters=filters)
+    fmt = request.GET.get("format")
+    if fmt in {"csv", "xlsx"}:
+        return _export(events[:100_000], fmt)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/audit.html", {
+        "page": page, "filters": filters, "verbs": sorted(VERBS.items()), "query": query.urlencode(),
+        "people": Person.objects.filter(agency_id=person.agency_id).only("pk", "full_name").order_by("full_name"),
+    })
+
+
+def _export(events: object, fmt: str) -> HttpResponse:
+    header = [_("Time"), _("Person"), _("On behalf of"), _("Action"), _("Object"), _("Details"), _("Address"),
+              _("Chain"), _("Sequence"), _("Hash")]
+
+    def rows():  # noqa: ANN202
+        for e in events:
+            yield [timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"), str(e.actor or ""),
+                   str(e.on_behalf_of or ""), verb_label(e.verb), e.target_label, str(e.data or ""), e.ip or "",
+                   e.chain, e.seq, e.hash]
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "csv":
+        buffer = io.StringIO()
+        buffer.write("\ufeff")  # Excel opens UTF-8 Vietnamese correctly only with a BOM.
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows())
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="nhat-ky-{stamp}.csv"'
+        return response
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Audit log"))
+    sheet.append(header)
+    for row in rows():
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    response = HttpResponse(out.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="nhat-ky-{stamp}.xlsx"'
+    return response

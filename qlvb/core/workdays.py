@@ -1,0 +1,90 @@
+"""Vietnamese working days: Monday to Friday, minus public holidays (lunar New Year included),
+with the installation's and each agency's own days off and make-up working days on top.
+
+Deadlines ("5 working days") everywhere in the product go through add_working_days().
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+
+import holidays
+from django.db.models import Q
+
+from qlvb.core.models import CalendarDay
+
+
+@lru_cache(maxsize=64)
+def _national(year: int) -> tuple[dict[date, str], frozenset[date]]:
+    calendar = holidays.Vietnam(years=year, language="vi")
+    days_off = dict(calendar.items())
+    # Saturdays the Government turns into working days to bridge a holiday.
+    make_up = frozenset(d for d in getattr(calendar, "weekend_workdays", ()) if d.year == year)
+    return days_off, make_up
+
+
+def national_holidays(year: int) -> dict[date, str]:
+    return dict(_national(year)[0])
+
+
+def _overrides(agency_id: int | None, start: date, end: date) -> dict[date, str]:
+    """Day → 'off' or 'work' for the period; an agency's rows win over the installation's."""
+    rows = CalendarDay.objects.filter(date__range=(start, end)).filter(
+        Q(agency__isnull=True) | Q(agency_id=agency_id) if agency_id else Q(agency__isnull=True)
+    )
+    result: dict[date, str] = {}
+    for row in sorted(rows.values("date", "kind", "agency_id"), key=lambda r: r["agency_id"] is not None):
+        result[row["date"]] = row["kind"]
+    return result
+
+
+def _is_working(day: date, overrides: dict[date, str]) -> bool:
+    kind = overrides.get(day)
+    if kind == CalendarDay.Kind.DAY_OFF:
+        return False
+    if kind == CalendarDay.Kind.WORKING_DAY:
+        return True
+    days_off, make_up = _national(day.year)
+    if day in make_up:
+        return True
+    return day.weekday() < 5 and day not in days_off
+
+
+def is_working_day(day: date, agency: object = None) -> bool:
+    agency_id = getattr(agency, "pk", agency)
+    return _is_working(day, _overrides(agency_id, day, day))
+
+
+def add_working_days(start: date, n: int, agency: object = None) -> date:
+    """The date n working days after start (start itself is not counted; n=0 gives the first
+    working day on or after start). Negative n counts backwards."""
+    agency_id = getattr(agency, "pk", agency)
+    step = 1 if n >= 0 else -1
+    # Long Tết breaks are about 9 days; a window of 2n + 30 days always holds the answer.
+    span = timedelta(days=2 * abs(n) + 30)
+    window = (start, start + span) if step > 0 else (start - span, start)
+    overrides = _overrides(agency_id, *window)
+    day, remaining = start, abs(n)
+    if remaining == 0:
+        while not _is_working(day, overrides):
+            day += timedelta(days=1)
+        return day
+    while remaining:
+        day += timedelta(days=step)
+        if _is_working(day, overrides):
+            remaining -= 1
+    return day
+
+
+def working_days_between(start: date, end: date, agency: object = None) -> int:
+    """How many working days lie after start up to and including end (0 if end <= start)."""
+    if end <= start:
+        return 0
+    agency_id = getattr(agency, "pk", agency)
+    overrides = _overrides(agency_id, start, end)
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += _is_working(day, overrides)
+    return count

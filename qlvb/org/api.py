@@ -1,0 +1,128 @@
+"""REST endpoints for the organisation. Read scoped to the caller's agencies (others get 404);
+writes go through the same services as the pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from qlvb.core.actor import actor_from_request
+from qlvb.core.errors import NotAllowed
+from qlvb.org import permissions, selectors, serializers as s, services
+from qlvb.org.models import Agency, Delegation, Field, Person, Position, SigningAuthority, Unit
+
+
+def _agency_ids(request: Request) -> set[int] | None:
+    """None means every agency (installation administrator)."""
+    if permissions.is_installation_admin(request.user):
+        return None
+    return permissions.member_agency_ids(request.user)
+
+
+def _scoped(queryset: QuerySet, request: Request, field: str = "agency_id") -> QuerySet:
+    ids = _agency_ids(request)
+    return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
+
+
+def _service_call(action: Any) -> Any:
+    try:
+        return action()
+    except NotAllowed as error:
+        raise NotFound() from error
+    except DjangoValidationError as error:
+        detail = error.message_dict if hasattr(error, "error_dict") else error.messages
+        raise serializers.ValidationError(detail) from error
+
+
+class AgencyViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.AgencySerializer
+    filterset_fields = ["code", "parent"]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Agency]:
+        return _scoped(Agency.objects.all(), self.request, "pk").order_by("code")
+
+    def perform_update(self, serializer: s.AgencySerializer) -> None:
+        agency = serializer.instance
+        serializer.instance = _service_call(lambda: services.update_agency(
+            by=actor_from_request(self.request), agency=agency, **serializer.validated_data))
+
+
+class UnitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.UnitSerializer
+    filterset_fields = ["agency", "parent", "kind", "is_active"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Unit]:
+        return _scoped(Unit.objects.all(), self.request).order_by("agency", "order", "name")
+
+    def perform_create(self, serializer: s.UnitSerializer) -> None:
+        agency = self.request.user.agency
+        data = dict(serializer.validated_data)
+        data.pop("is_active", None)
+        serializer.instance = _service_call(lambda: services.create_unit(
+            by=actor_from_request(self.request), agency=agency, **data))
+
+    def perform_update(self, serializer: s.UnitSerializer) -> None:
+        unit = serializer.instance
+        serializer.instance = _service_call(lambda: services.update_unit(
+            by=actor_from_request(self.request), unit=unit, **serializer.validated_data))
+
+
+class PositionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.PositionSerializer
+    filterset_fields = ["agency", "kind"]
+
+    def get_queryset(self) -> QuerySet[Position]:
+        return _scoped(Position.objects.all(), self.request).order_by("agency", "order")
+
+
+class PersonViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.PersonSerializer
+    filterset_fields = ["agency", "is_active"]
+
+    def get_queryset(self) -> QuerySet[Person]:
+        from qlvb.org.selectors import _open_posts
+
+        people = _scoped(Person.objects.filter(is_superuser=False), self.request)
+        return people.order_by("full_name", "pk").prefetch_related(_open_posts())
+
+
+class FieldViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.FieldSerializer
+    filterset_fields = ["agency", "leader"]
+
+    def get_queryset(self) -> QuerySet[Field]:
+        return _scoped(Field.objects.all(), self.request).prefetch_related("units").order_by("agency", "name")
+
+
+class SigningAuthorityViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.SigningAuthoritySerializer
+    filterset_fields = ["agency", "person", "capacity", "scope"]
+
+    def get_queryset(self) -> QuerySet[SigningAuthority]:
+        return _scoped(SigningAuthority.objects.all(), self.request).prefetch_related("fields").order_by("pk")
+
+
+class DelegationViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.DelegationSerializer
+    filterset_fields = ["agency", "status", "delegator", "delegate"]
+
+    def get_queryset(self) -> QuerySet[Delegation]:
+        return _scoped(Delegation.objects.all(), self.request).order_by("-starts_at")
+
+
+@extend_schema(responses=s.PersonSerializer)
+@api_view(["GET"])
+def me(request: Request) -> Response:
+    """The caller's own record and posts."""
+    person = selectors.get_person(request.user, request.user.pk) if not request.user.is_superuser else request.user
+    return Response(s.PersonSerializer(person).data, status=status.HTTP_200_OK)

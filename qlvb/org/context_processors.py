@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from qlvb.org import permissions
+from qlvb.org.roles import roles_of
+from qlvb.org.selectors import delegations_for_delegate, delegations_to_approve
+
+_SECTIONS = {
+    "home": "home", "directory": "directory", "unit": "directory", "person": "people", "people": "people",
+    "person_create": "people", "delegations": "delegations", "delegation": "delegations",
+    "calendar": "calendar", "audit": "audit", "agency": "agency", "agency_edit": "agency",
+    "fields": "fields", "field_edit": "fields", "signing_edit": "fields", "agencies": "agencies",
+}
+
+
+def _navigation(request: HttpRequest) -> dict[str, Any]:
+    person = request.user
+    effective = getattr(request, "acting_for", None) or person
+    match = request.resolver_match
+    return {
+        "agency": person.agency,
+        "roles": roles_of(effective),
+        "is_admin": permissions.can_manage_agency(person, person.agency_id),
+        "acting_for": getattr(request, "acting_for", None),
+        "acting_delegation": getattr(request, "acting_delegation", None),
+        "acting_options": delegations_for_delegate(person),
+        "pending_approvals": len(delegations_to_approve(effective)),
+        "section": _SECTIONS.get(match.url_name if match else "", ""),
+    }
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    if not getattr(request, "user", None) or not request.user.is_authenticated:
+        return {}
+    # Lazy: pages that never touch the menu (API, downloads) pay no queries for it.
+    return {"nav": SimpleLazyObject(lambda: _navigation(request))}

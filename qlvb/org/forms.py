@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qlvb.org.models import Agency, Delegation, Field, Person, Position, SigningAuthority, Unit
+from qlvb.org.selectors import flatten, unit_tree
+
+DOCUMENT_TYPES = [
+    ("NQ", "Nghị quyết"), ("QĐ", "Quyết định"), ("CT", "Chỉ thị"), ("QC", "Quy chế"), ("QyĐ", "Quy định"),
+    ("TC", "Thông cáo"), ("TB", "Thông báo"), ("HD", "Hướng dẫn"), ("CTr", "Chương trình"), ("KH", "Kế hoạch"),
+    ("PA", "Phương án"), ("ĐA", "Đề án"), ("DA", "Dự án"), ("BC", "Báo cáo"), ("BB", "Biên bản"),
+    ("TTr", "Tờ trình"), ("HĐ", "Hợp đồng"), ("CV", "Công văn"), ("CĐ", "Công điện"), ("BGN", "Bản ghi nhớ"),
+    ("BTT", "Bản thỏa thuận"), ("GUQ", "Giấy ủy quyền"), ("GM", "Giấy mời"), ("GGT", "Giấy giới thiệu"),
+    ("GNP", "Giấy nghỉ phép"), ("PG", "Phiếu gửi"), ("PC", "Phiếu chuyển"), ("PB", "Phiếu báo"),
+    ("TCg", "Thư công"),
+]
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%dT%H:%M")
+
+
+class AgencyForm(forms.ModelForm):
+    class Meta:
+        model = Agency
+        fields = ["code", "abbreviation", "name", "parent", "address", "phone", "email", "website"]
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["name", "abbreviation", "kind", "parent", "order", "is_active"]
+
+    def __init__(self, *args: object, agency: Agency, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        nodes = flatten(unit_tree(agency))
+        self.fields["parent"].queryset = Unit.objects.filter(agency=agency)
+        self.fields["parent"].choices = [("", "—")] + [
+            (n.unit.pk, "\u00a0\u00a0" * n.depth + n.unit.name) for n in nodes if n.unit.pk != self.instance.pk
+        ]
+
+
+class PositionForm(forms.ModelForm):
+    class Meta:
+        model = Position
+        fields = ["name", "kind", "order"]
+
+
+class PersonCreateForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    username = forms.CharField(label=_("Username"), max_length=150,
+                               help_text=_("Lower-case letters, digits and dots, e.g. stttt.nguyenvana"))
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.none())
+    is_agency_admin = forms.BooleanField(label=_("Agency administrator"), required=False)
+
+    def __init__(self, *args: object, agency: Agency, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(agency=agency, is_active=True)
+        self.fields["unit"].choices = [("", "—")] + [
+            (n.unit.pk, "\u00a0\u00a0" * n.depth + n.unit.name) for n in flatten(unit_tree(agency))
+            if n.unit.is_active
+        ]
+        self.fields["position"].queryset = Position.objects.filter(agency=agency)
+
+
+class PersonEditForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["full_name", "email", "phone", "is_agency_admin"]
+
+
+class PostForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.none())
+    is_concurrent = forms.BooleanField(label=_("Concurrent post (kiêm nhiệm)"), required=False)
+
+    def __init__(self, *args: object, agency: Agency, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(agency=agency, is_active=True)
+        self.fields["position"].queryset = Position.objects.filter(agency=agency)
+
+
+class LockForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=200)
+
+
+class FieldForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    abbreviation = forms.CharField(label=_("Abbreviation"), max_length=20, required=False)
+    leader = forms.ModelChoiceField(label=_("Leader in charge"), queryset=Person.objects.none(), required=False)
+    units = forms.ModelMultipleChoiceField(label=_("Supervised units"), queryset=Unit.objects.none(),
+                                           required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: object, agency: Agency, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["leader"].queryset = Person.objects.filter(agency=agency, is_active=True)
+        self.fields["units"].queryset = Unit.objects.filter(agency=agency, is_active=True)
+
+
+class SigningForm(forms.Form):
+    person = forms.ModelChoiceField(label=_("Signer"), queryset=Person.objects.none())
+    capacity = forms.ChoiceField(label=_("Capacity"), choices=SigningAuthority.Capacity.choices, required=False)
+    scope = forms.ChoiceField(label=_("Scope"), choices=SigningAuthority.Scope.choices)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
+    document_types = forms.MultipleChoiceField(label=_("Document types (none = all)"), choices=DOCUMENT_TYPES,
+                                               required=False, widget=forms.SelectMultiple(attrs={"size": 8}))
+    fields_of_work = forms.ModelMultipleChoiceField(label=_("Fields of work (none = all)"),
+                                                    queryset=Field.objects.none(), required=False,
+                                                    widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: object, agency: Agency, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(agency=agency, is_active=True)
+        self.fields["unit"].queryset = Unit.objects.filter(agency=agency, is_active=True)
+        self.fields["fields_of_work"].queryset = Field.objects.filter(agency=agency)
+
+
+class DelegationForm(forms.Form):
+    delegate = forms.ModelChoiceField(label=_("Delegate to"), queryset=Person.objects.none())
+    scopes = forms.MultipleChoiceField(label=_("Authority delegated"), choices=Delegation.Scope.choices,
+                                       widget=forms.CheckboxSelectMultiple, initial=[Delegation.Scope.ALL])
+    starts_at = forms.DateTimeField(label=_("From"), widget=DateTimeLocalInput())
+    ends_at = forms.DateTimeField(label=_("Until"), widget=DateTimeLocalInput())
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+    def __init__(self, *args: object, person: Person, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["delegate"].queryset = (
+            Person.objects.filter(agency_id=person.agency_id, is_active=True).exclude(pk=person.pk)
+        )
+
+
+class DecisionForm(forms.Form):
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)

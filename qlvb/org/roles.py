@@ -1,0 +1,63 @@
+"""A person's roles, derived from the posts they hold (and the authority they act with)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qlvb.org.models import Position, Post
+
+
+@dataclass(frozen=True)
+class Roles:
+    kinds: frozenset[str] = field(default_factory=frozenset)
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
+    headed_unit_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_agency_leader(self) -> bool:
+        return bool(self.kinds & {Position.Kind.AGENCY_HEAD, Position.Kind.AGENCY_DEPUTY})
+
+    @property
+    def is_agency_head(self) -> bool:
+        return Position.Kind.AGENCY_HEAD in self.kinds
+
+    @property
+    def is_unit_head(self) -> bool:
+        return bool(self.headed_unit_ids)
+
+    @property
+    def is_clerk(self) -> bool:
+        return Position.Kind.CLERK in self.kinds
+
+    @property
+    def primary(self) -> str:
+        """The role whose home page the person lands on."""
+        for kind, role in (
+            (Position.Kind.AGENCY_HEAD, "leader"),
+            (Position.Kind.AGENCY_DEPUTY, "leader"),
+            (Position.Kind.CLERK, "clerk"),
+            (Position.Kind.UNIT_HEAD, "unit_head"),
+            (Position.Kind.UNIT_DEPUTY, "unit_head"),
+        ):
+            if kind in self.kinds:
+                return role
+        return "specialist"
+
+
+def roles_of(person: object) -> Roles:
+    if person is None or not getattr(person, "pk", None):
+        return Roles()
+    cached = getattr(person, "_roles", None)
+    if cached is not None:
+        return cached
+    rows = list(
+        Post.objects.filter(person=person, end_date__isnull=True).values_list("position__kind", "unit_id")
+    )
+    head_kinds = {Position.Kind.UNIT_HEAD, Position.Kind.UNIT_DEPUTY, Position.Kind.AGENCY_HEAD}
+    roles = Roles(
+        kinds=frozenset(kind for kind, _ in rows),
+        unit_ids=frozenset(unit for _, unit in rows),
+        headed_unit_ids=frozenset(unit for kind, unit in rows if kind in head_kinds),
+    )
+    person._roles = roles
+    return roles

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from qlvb.org import views
+
+app_name = "org"
+urlpatterns = [
+    path("", views.directory, name="directory"),
+    path("agencies/", views.agencies, name="agencies"),
+    path("agencies/<int:pk>/", views.agency, name="agency"),
+    path("units/new/", views.unit_save, name="unit_create"),
+    path("units/<int:pk>/", views.unit_save, name="unit_edit"),
+    path("positions/new/", views.position_save, name="position_create"),
+    path("positions/<int:pk>/", views.position_save, name="position_edit"),
+    path("people/", views.people, name="people"),
+    path("people/new/", views.person_create, name="person_create"),
+    path("people/<int:pk>/", views.person, name="person"),
+    path("people/<int:pk>/<slug:action>/", views.person_action, name="person_action"),
+    path("fields/", views.fields, name="fields"),
+    path("fields/new/", views.field_save, name="field_create"),
+    path("fields/<int:pk>/", views.field_save, name="field_edit"),
+    path("signing/new/", views.signing_save, name="signing_create"),
+    path("signing/<int:pk>/", views.signing_save, name="signing_edit"),
+    path("delegations/", views.delegations, name="delegations"),
+    path("delegations/<int:pk>/", views.delegation, name="delegation"),
+    path("acting/", views.acting, name="acting"),
+]

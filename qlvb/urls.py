@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from qlvb.core.views import home
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("qlvb.accounts.urls")),
+    path("org/", include("qlvb.org.urls")),
+    path("", include("qlvb.core.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("qlvb.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("django-admin/", admin.site.urls),
+]

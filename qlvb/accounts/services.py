@@ -217,6 +217,10 @@ def record_logout(*, person: Person, session_key: str | None, ip: str | None) ->
     events.record(verb="auth.logout", actor=Actor(person, ip=ip), agency=person.agency_id, target=person)
 
 
+def session_rekeyed(*, old_key: str | None, new_key: str | None) -> None:
+    LoginSession.objects.filter(session_key=old_key, ended_at=None).update(session_key=new_key)
+
+
 def _end_sessions(person: Person, keep: str | None = None) -> int:
     live = LoginSession.objects.filter(person=person, ended_at=None)
     if keep:

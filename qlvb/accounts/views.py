@@ -8,7 +8,7 @@ import io
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -105,10 +105,10 @@ def password_change_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            # Changing the password must not sign this browser out.
-            from django.contrib.auth import update_session_auth_hash
-
+            # Changing the password must not sign this browser out (Django gives it a new key).
+            old_key = request.session.session_key
             update_session_auth_hash(request, request.user)
+            services.session_rekeyed(old_key=old_key, new_key=request.session.session_key)
             messages.success(request, _("Your password has been changed."))
             return redirect("home")
     return render(request, "accounts/password_change.html", {

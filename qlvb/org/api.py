@@ -16,7 +16,8 @@ from rest_framework.response import Response
 
 from qlvb.core.actor import actor_from_request
 from qlvb.core.errors import NotAllowed
-from qlvb.org import permissions, selectors, serializers as s, services
+from qlvb.org import permissions, selectors, services
+from qlvb.org import serializers as s
 from qlvb.org.models import Agency, Delegation, Field, Person, Position, SigningAuthority, Unit
 
 

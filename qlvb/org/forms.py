@@ -25,6 +25,8 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 class AgencyForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Agency
         fields = ["code", "abbreviation", "name", "parent", "address", "phone", "email", "website"]

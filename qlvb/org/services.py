@@ -306,7 +306,7 @@ def request_delegation(*, by: Actor, delegate: Person, starts_at: datetime, ends
     events.record(verb="delegation.requested", actor=by, agency=delegator.agency_id, target=delegation,
                   data={"delegate": delegate.pk, "scopes": scopes, "from": starts_at, "until": ends_at})
     if roles_of(delegator).is_agency_head:
-        approve_delegation(by=by, delegation=delegation)
+        delegation = approve_delegation(by=by, delegation=delegation)
     return delegation
 
 

@@ -25,6 +25,15 @@ from qlvb.org.models import Agency, Field, Position, Post, SigningAuthority, Uni
 
 
 def _own_agency(request: HttpRequest) -> Agency:
+    """The agency a page works on: the person's own; an installation administrator picks any
+    with ?agency=<id> (remembered for the session)."""
+    if permissions.is_installation_admin(request.user):
+        chosen = request.GET.get("agency") or request.session.get("admin_agency")
+        if chosen and str(chosen).isdigit():
+            agency = Agency.objects.filter(pk=int(chosen)).first()
+            if agency:
+                request.session["admin_agency"] = agency.pk
+                return agency
     agency = request.user.agency
     if agency is None:
         raise Http404()

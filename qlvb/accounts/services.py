@@ -50,7 +50,7 @@ def create_account(
     is_agency_admin: bool = False,
 ) -> tuple[Person, str]:
     """Create an account with a one-time password; return it so the administrator can hand it over."""
-    if not permissions.can_manage_agency(by.effective, agency):
+    if not permissions.can_manage_agency(by.person, agency):
         raise NotAllowed()
     username = username.strip().lower()
     if Person.objects.filter(username=username).exists():
@@ -76,7 +76,7 @@ def create_account(
 @transaction.atomic
 def reset_password(*, by: Actor, person: Person) -> str:
     """An administrator recovers an account: new one-time password, all sessions ended, unlocked."""
-    if not permissions.can_manage_person(by.effective, person):
+    if not permissions.can_manage_person(by.person, person):
         raise NotAllowed()
     password = generate_initial_password()
     person.set_password(password)
@@ -115,7 +115,7 @@ def change_password(*, person: Person, old_password: str, new_password: str, act
 @transaction.atomic
 def lock_account(*, by: Actor, person: Person, reason: str) -> None:
     """Lock at once (a lost phone, a stolen password): every session ends now."""
-    if not permissions.can_manage_person(by.effective, person) or person == by.person:
+    if not permissions.can_manage_person(by.person, person) or person == by.person:
         raise NotAllowed()
     if not reason.strip():
         raise ValidationError({"reason": _("Please give the reason for locking the account.")})
@@ -129,7 +129,7 @@ def lock_account(*, by: Actor, person: Person, reason: str) -> None:
 
 @transaction.atomic
 def unlock_account(*, by: Actor, person: Person) -> None:
-    if not permissions.can_manage_person(by.effective, person):
+    if not permissions.can_manage_person(by.person, person):
         raise NotAllowed()
     person.locked_at = None
     person.locked_reason = ""
@@ -140,7 +140,7 @@ def unlock_account(*, by: Actor, person: Person) -> None:
 
 @transaction.atomic
 def set_active(*, by: Actor, person: Person, active: bool) -> None:
-    if not permissions.can_manage_person(by.effective, person) or person == by.person:
+    if not permissions.can_manage_person(by.person, person) or person == by.person:
         raise NotAllowed()
     person.is_active = active
     person.save(update_fields=["is_active"])
@@ -290,7 +290,7 @@ def verify_totp(*, person: Person, code: str, ip: str | None) -> bool:
 
 @transaction.atomic
 def disable_totp(*, by: Actor, person: Person) -> None:
-    if by.person != person and not permissions.can_manage_person(by.effective, person):
+    if by.person != person and not permissions.can_manage_person(by.person, person):
         raise NotAllowed()
     TotpDevice.objects.filter(person=person).delete()
     events.record(verb="account.totp_disabled", actor=by, agency=person.agency_id, target=person)

@@ -18,7 +18,11 @@ class Actor:
 
     @property
     def effective(self) -> Person | None:
-        """The person whose permissions apply: the delegator while acting on their behalf."""
+        """The person whose work authority applies: the delegator while acting on their behalf.
+
+        Administration rights are never taken from a delegation: they belong to the account
+        (R4: nobody uses another's account), so administrative services check `person`.
+        """
         return self.on_behalf_of or self.person
 
     @classmethod

@@ -16,8 +16,8 @@ from qlvb.org import permissions
 
 
 def _require(by: Actor, agency_id: int | None) -> None:
-    allowed = (permissions.is_installation_admin(by.effective) if agency_id is None
-               else permissions.can_manage_agency(by.effective, agency_id))
+    allowed = (permissions.is_installation_admin(by.person) if agency_id is None
+               else permissions.can_manage_agency(by.person, agency_id))
     if not allowed:
         raise NotAllowed()
 

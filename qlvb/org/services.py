@@ -20,7 +20,7 @@ from qlvb.org.roles import roles_of
 
 
 def _require_manager(by: Actor, agency: Agency | int | None) -> None:
-    if not permissions.can_manage_agency(by.effective, agency):
+    if not permissions.can_manage_agency(by.person, agency):
         raise NotAllowed()
 
 
@@ -42,7 +42,7 @@ def _apply(obj: models.Model, changes: dict[str, Any]) -> dict[str, list[Any]]:
 @transaction.atomic
 def create_agency(*, by: Actor, code: str, abbreviation: str, name: str, parent: Agency | None = None,
                   **extra: Any) -> Agency:
-    if not permissions.is_installation_admin(by.effective):
+    if not permissions.is_installation_admin(by.person):
         raise NotAllowed()
     agency = Agency(code=code.strip().upper(), abbreviation=abbreviation.strip(), name=name.strip(),
                     parent=parent, **extra)
@@ -56,7 +56,7 @@ def create_agency(*, by: Actor, code: str, abbreviation: str, name: str, parent:
 @transaction.atomic
 def update_agency(*, by: Actor, agency: Agency, **changes: Any) -> Agency:
     _require_manager(by, agency)
-    if not permissions.is_installation_admin(by.effective):
+    if not permissions.is_installation_admin(by.person):
         # The national code and the place in the hierarchy are the installation's business.
         changes.pop("code", None)
         changes.pop("parent", None)
@@ -149,7 +149,7 @@ def update_position(*, by: Actor, position: Position, **changes: Any) -> Positio
 
 @transaction.atomic
 def update_person(*, by: Actor, person: Person, **changes: Any) -> Person:
-    if not permissions.can_manage_person(by.effective, person):
+    if not permissions.can_manage_person(by.person, person):
         raise NotAllowed()
     allowed = {"full_name", "email", "phone", "is_agency_admin"}
     changes = {k: v for k, v in changes.items() if k in allowed}

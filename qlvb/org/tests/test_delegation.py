@@ -89,3 +89,14 @@ def test_cannot_act_for_someone_without_a_delegation(org, login):
     client = login(org.specialist)
     other = _request(org, org.head, org.deputy)
     assert client.post("/org/acting/", {"delegation": other.pk}).status_code == 404
+
+
+def test_administration_is_not_delegated(org):
+    from qlvb.accounts.services import create_account
+
+    start = timezone.now() - timedelta(minutes=1)
+    services.request_delegation(by=Actor(org.admin), delegate=org.specialist, starts_at=start,
+                                ends_at=start + timedelta(hours=2), reason="Nghỉ phép")
+    with pytest.raises(NotAllowed):
+        create_account(by=Actor(org.specialist, on_behalf_of=org.admin), agency=org.agency, username="a.b.c",
+                       full_name="Ai Đó")

@@ -21,10 +21,10 @@ def _raw(sql: str, params: list) -> None:
     # An attacker with database access, not the application: bypass the ORM and the guard trigger.
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE core_event DISABLE TRIGGER event_append_only")
+            cursor.execute("SET session_replication_role = replica")  # a superuser skips triggers
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE core_event ENABLE TRIGGER event_append_only")
+            cursor.execute("SET session_replication_role = origin")
 
 
 def test_events_form_an_intact_chain(chain):

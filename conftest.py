@@ -79,10 +79,13 @@ def other_org(root) -> Org:
 
 
 @pytest.fixture
-def login(client):
-    """Sign a person in through the real login page, so sessions are recorded as in production."""
+def login(db):
+    """Sign a person in, in a browser of their own, through the real login page, so sessions are
+    recorded as in production."""
+    from django.test import Client
 
     def _login(person: Person, password: str = PASSWORD):
+        client = Client()
         response = client.post("/accounts/login/", {"username": person.username, "password": password})
         assert response.status_code == 302, response.content[:500]
         return client

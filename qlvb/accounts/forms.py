@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qlvb.core.forms import VNDateField
+
 
 class LoginForm(forms.Form):
     username = forms.CharField(label=_("Username"), max_length=150,
@@ -36,5 +38,4 @@ class PasswordChangeForm(forms.Form):
 
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100)
-    expires_at = forms.DateField(label=_("Expires on"), required=False,
-                                 widget=forms.DateInput(attrs={"type": "date"}))
+    expires_at = VNDateField(label=_("Expires on"), required=False)

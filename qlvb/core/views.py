@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from qlvb.core import selectors, services, workdays
 from qlvb.core.actor import actor_from_request
 from qlvb.core.errors import NotAllowed
-from qlvb.core.forms import attach_errors
+from qlvb.core.forms import VNDateField, attach_errors
 from qlvb.core.models import CalendarDay
 from qlvb.core.verbs import VERBS, verb_label
 from qlvb.org import permissions
@@ -52,7 +52,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 class CalendarDayForm(forms.Form):
-    date = forms.DateField(label=gettext_lazy("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = VNDateField(label=gettext_lazy("Date"))
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CalendarDay.Kind.choices)
     name = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
     whole_installation = forms.BooleanField(label=gettext_lazy("For every agency of the installation"),
@@ -103,10 +103,12 @@ def calendar_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _filters(request: HttpRequest) -> selectors.EventFilter:
     def parse(value: str | None) -> date | None:
-        try:
-            return date.fromisoformat(value) if value else None
-        except ValueError:
-            return None
+        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
+            try:
+                return datetime.strptime(value or "", fmt).date()
+            except ValueError:
+                continue
+        return None
 
     actor = request.GET.get("actor")
     return selectors.EventFilter(

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qlvb.core.forms import VNDateTimeField
 from qlvb.org.models import Agency, Delegation, Field, Person, Position, SigningAuthority, Unit
 from qlvb.org.selectors import flatten, unit_tree
 
@@ -15,13 +16,6 @@ DOCUMENT_TYPES = [
     ("GNP", "Giấy nghỉ phép"), ("PG", "Phiếu gửi"), ("PC", "Phiếu chuyển"), ("PB", "Phiếu báo"),
     ("TCg", "Thư công"),
 ]
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self) -> None:
-        super().__init__(format="%Y-%m-%dT%H:%M")
 
 
 class AgencyForm(forms.ModelForm):
@@ -128,8 +122,8 @@ class DelegationForm(forms.Form):
     delegate = forms.ModelChoiceField(label=_("Delegate to"), queryset=Person.objects.none())
     scopes = forms.MultipleChoiceField(label=_("Authority delegated"), choices=Delegation.Scope.choices,
                                        widget=forms.CheckboxSelectMultiple, initial=[Delegation.Scope.ALL])
-    starts_at = forms.DateTimeField(label=_("From"), widget=DateTimeLocalInput())
-    ends_at = forms.DateTimeField(label=_("Until"), widget=DateTimeLocalInput())
+    starts_at = VNDateTimeField(label=_("From"))
+    ends_at = VNDateTimeField(label=_("Until"))
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
     def __init__(self, *args: object, person: Person, **kwargs: object) -> None:

@@ -100,3 +100,12 @@ def test_administration_is_not_delegated(org):
     with pytest.raises(NotAllowed):
         create_account(by=Actor(org.specialist, on_behalf_of=org.admin), agency=org.agency, username="a.b.c",
                        full_name="Ai Đó")
+
+
+def test_periodic_job_ends_delegations(org):
+    from qlvb.org.tasks import end_delegations
+
+    delegation = _request(org, org.head, org.deputy, hours=1)
+    Delegation.objects.filter(pk=delegation.pk).update(ends_at=timezone.now() - timedelta(minutes=1))
+    assert end_delegations.call_local() == 1
+    assert Event.objects.filter(verb="delegation.ended", target_id=str(delegation.pk)).exists()

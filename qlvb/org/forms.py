@@ -3,19 +3,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qlvb.core.doctypes import DOCUMENT_TYPES
 from qlvb.core.forms import VNDateTimeField
 from qlvb.org.models import Agency, Delegation, Field, Person, Position, SigningAuthority, Unit
 from qlvb.org.selectors import flatten, unit_tree
 
-DOCUMENT_TYPES = [
-    ("NQ", "Nghị quyết"), ("QĐ", "Quyết định"), ("CT", "Chỉ thị"), ("QC", "Quy chế"), ("QyĐ", "Quy định"),
-    ("TC", "Thông cáo"), ("TB", "Thông báo"), ("HD", "Hướng dẫn"), ("CTr", "Chương trình"), ("KH", "Kế hoạch"),
-    ("PA", "Phương án"), ("ĐA", "Đề án"), ("DA", "Dự án"), ("BC", "Báo cáo"), ("BB", "Biên bản"),
-    ("TTr", "Tờ trình"), ("HĐ", "Hợp đồng"), ("CV", "Công văn"), ("CĐ", "Công điện"), ("BGN", "Bản ghi nhớ"),
-    ("BTT", "Bản thỏa thuận"), ("GUQ", "Giấy ủy quyền"), ("GM", "Giấy mời"), ("GGT", "Giấy giới thiệu"),
-    ("GNP", "Giấy nghỉ phép"), ("PG", "Phiếu gửi"), ("PC", "Phiếu chuyển"), ("PB", "Phiếu báo"),
-    ("TCg", "Thư công"),
-]
 
 
 class AgencyForm(forms.ModelForm):

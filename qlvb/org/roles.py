@@ -12,6 +12,9 @@ class Roles:
     kinds: frozenset[str] = field(default_factory=frozenset)
     unit_ids: frozenset[int] = field(default_factory=frozenset)
     headed_unit_ids: frozenset[int] = field(default_factory=frozenset)
+    # Agencies where the person leads (sees all processing, R29) or keeps the registers.
+    leader_agency_ids: frozenset[int] = field(default_factory=frozenset)
+    clerk_agency_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def is_agency_leader(self) -> bool:
@@ -51,13 +54,17 @@ def roles_of(person: object) -> Roles:
     if cached is not None:
         return cached
     rows = list(
-        Post.objects.filter(person=person, end_date__isnull=True).values_list("position__kind", "unit_id")
+        Post.objects.filter(person=person, end_date__isnull=True).values_list("position__kind", "unit_id",
+                                                                              "agency_id")
     )
     head_kinds = {Position.Kind.UNIT_HEAD, Position.Kind.UNIT_DEPUTY, Position.Kind.AGENCY_HEAD}
+    leader_kinds = {Position.Kind.AGENCY_HEAD, Position.Kind.AGENCY_DEPUTY}
     roles = Roles(
-        kinds=frozenset(kind for kind, _ in rows),
-        unit_ids=frozenset(unit for _, unit in rows),
-        headed_unit_ids=frozenset(unit for kind, unit in rows if kind in head_kinds),
+        kinds=frozenset(kind for kind, _, _ in rows),
+        unit_ids=frozenset(unit for _, unit, _ in rows),
+        headed_unit_ids=frozenset(unit for kind, unit, _ in rows if kind in head_kinds),
+        leader_agency_ids=frozenset(agency for kind, _, agency in rows if kind in leader_kinds),
+        clerk_agency_ids=frozenset(agency for kind, _, agency in rows if kind == Position.Kind.CLERK),
     )
     person._roles = roles
     return roles

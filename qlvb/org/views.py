@@ -369,6 +369,7 @@ def delegation(request: HttpRequest, pk: int) -> HttpResponse:
     can_decide = obj.status == obj.Status.PENDING and services._may_approve(request.user, obj)
     return render(request, "org/delegation.html", {
         "d": obj, "form": form, "can_decide": can_decide, "events": timeline(obj),
+        "scope_labels": [str(obj.Scope(scope).label) for scope in obj.scopes if scope in obj.Scope.values],
         "can_revoke": obj.status in (obj.Status.PENDING, obj.Status.APPROVED)
         and (obj.delegator_id == request.user.pk or permissions.can_manage_agency(request.user, obj.agency_id)),
     })

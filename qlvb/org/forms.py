@@ -9,7 +9,6 @@ from qlvb.org.models import Agency, Delegation, Field, Person, Position, Signing
 from qlvb.org.selectors import flatten, unit_tree
 
 
-
 class AgencyForm(forms.ModelForm):
     website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 

@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "qlvb.core",
     "qlvb.org",
     "qlvb.accounts",
+    "qlvb.files",
+    "qlvb.registers",
+    "qlvb.dossiers",
+    "qlvb.incoming",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "qlvb.org.context_processors.navigation",
+                "qlvb.incoming.context_processors.incoming_counts",
             ],
         },
     },

@@ -8,6 +8,8 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("qlvb.accounts.urls")),
     path("org/", include("qlvb.org.urls")),
+    path("incoming/", include("qlvb.incoming.urls")),
+    path("dossiers/", include("qlvb.dossiers.urls")),
     path("", include("qlvb.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("qlvb.api_urls")),

@@ -1,0 +1,70 @@
+"""Dossier reads and the rules of who may see and fill a dossier."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from qlvb.dossiers.models import Dossier
+from qlvb.org import permissions
+from qlvb.org.models import Agency, Person
+from qlvb.org.roles import roles_of
+
+
+def can_manage_plan(person: Person, agency: Agency) -> bool:
+    roles = roles_of(person)
+    return agency.pk in roles.leader_agency_ids or agency.pk in roles.clerk_agency_ids \
+        or permissions.can_manage_agency(person, agency)
+
+
+def can_view(person: Person, dossier: Dossier) -> bool:
+    if dossier.agency_id not in permissions.member_agency_ids(person):
+        return False
+    roles = roles_of(person)
+    return (dossier.owner_id == person.pk or dossier.agency_id in roles.leader_agency_ids
+            or (dossier.unit_id is not None and dossier.unit_id in roles.unit_ids)
+            or (dossier.status == Dossier.Status.PLANNED and can_manage_plan(person, dossier.agency)))
+
+
+def can_edit(person: Person, dossier: Dossier) -> bool:
+    if dossier.agency_id not in permissions.member_agency_ids(person):
+        return False
+    if dossier.owner_id == person.pk:
+        return True
+    roles = roles_of(person)
+    if dossier.kind == Dossier.Kind.UNIT and dossier.unit_id in roles.unit_ids:
+        return True
+    return dossier.status == Dossier.Status.PLANNED and can_manage_plan(person, dossier.agency)
+
+
+def dossiers_for(person: Person, *, year: int | None = None, status: str | None = None) -> QuerySet[Dossier]:
+    roles = roles_of(person)
+    qs = Dossier.objects.filter(agency_id__in=permissions.member_agency_ids(person)).filter(
+        Q(owner=person) | Q(unit_id__in=roles.unit_ids) | Q(agency_id__in=roles.leader_agency_ids)
+    )
+    if year:
+        qs = qs.filter(year=year)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.select_related("owner", "unit").annotate(document_count=Count("items")).order_by("-year", "code")
+
+
+def fileable_dossiers(person: Person) -> QuerySet[Dossier]:
+    """Open dossiers the person may file into (theirs and their units')."""
+    roles = roles_of(person)
+    return (Dossier.objects.filter(status=Dossier.Status.OPEN,
+                                   agency_id__in=permissions.member_agency_ids(person))
+            .filter(Q(owner=person) | Q(kind=Dossier.Kind.UNIT, unit_id__in=roles.unit_ids))
+            .order_by("-year", "code"))
+
+
+def plan(agency: Agency, year: int) -> QuerySet[Dossier]:
+    return (Dossier.objects.filter(agency=agency, year=year).select_related("owner", "unit")
+            .annotate(document_count=Count("items")).order_by("code"))
+
+
+def get_dossier(person: Person, pk: int) -> Dossier:
+    dossier = Dossier.objects.filter(pk=pk).select_related("owner", "unit", "agency", "plan").first()
+    if dossier is None or not can_view(person, dossier):
+        raise Http404()
+    return dossier

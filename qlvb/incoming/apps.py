@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IncomingConfig(AppConfig):
+    name = "qlvb.incoming"
+    label = "incoming"
+    verbose_name = _("Incoming documents")

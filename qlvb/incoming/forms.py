@@ -1,0 +1,211 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qlvb.core.doctypes import DOCUMENT_TYPES, Priority, Secrecy, Urgency
+from qlvb.core.forms import VNDateField, VNDateTimeField
+from qlvb.dossiers.selectors import fileable_dossiers
+from qlvb.incoming.models import IncomingDocument
+from qlvb.incoming.services import Target
+from qlvb.org.models import Agency, Field, Person, Position, Post, Unit
+from qlvb.registers.models import Register
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+def leaders_of(agency: Agency) -> list[Person]:
+    posts = (Post.objects.filter(agency=agency, end_date__isnull=True, person__is_active=True,
+                                 position__kind__in=[Position.Kind.AGENCY_HEAD, Position.Kind.AGENCY_DEPUTY])
+             .select_related("person", "position").order_by("position__order", "person__full_name"))
+    seen, result = set(), []
+    for post in posts:
+        if post.person_id not in seen:
+            seen.add(post.person_id)
+            post.person.position_name = post.position.name
+            result.append(post.person)
+    return result
+
+
+class RegistrationForm(forms.Form):
+    register = forms.ModelChoiceField(label=_("Register"), queryset=Register.objects.none(), required=False)
+    received_at = VNDateTimeField(label=_("Arrival date"))
+    source = forms.ChoiceField(label=_("Source"), choices=IncomingDocument.Source.choices)
+    issuer_agency = forms.ModelChoiceField(label=_("Issuing agency (directory)"), queryset=Agency.objects.none(),
+                                           required=False)
+    issuer_name = forms.CharField(label=_("Issuing agency"), max_length=200, required=False,
+                                  help_text=_("Type it when the agency is not in the directory."))
+    issuer_code = forms.CharField(label=_("Issuing agency code"), max_length=35, required=False)
+    number = forms.CharField(label=_("Number"), max_length=11, required=False)
+    notation = forms.CharField(label=_("Notation"), max_length=30, required=False,
+                               help_text=_("e.g. QĐ-UBND for 15/QĐ-UBND"))
+    national_id = forms.CharField(label=_("National document identifier"), max_length=100, required=False)
+    document_date = VNDateField(label=_("Document date"))
+    doc_type = forms.ChoiceField(label=_("Document type"), choices=[("", "—")] + DOCUMENT_TYPES)
+    summary = forms.CharField(label=_("Summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, required=False)
+    secrecy = forms.ChoiceField(label=_("Secrecy"), choices=Secrecy.choices, required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
+    pages = forms.IntegerField(label=_("Pages"), min_value=1, max_value=10000, required=False)
+    copies = forms.IntegerField(label=_("Copies"), min_value=1, max_value=10000, required=False)
+    signer_name = forms.CharField(label=_("Signer"), max_length=100, required=False)
+    signer_position = forms.CharField(label=_("Signer's position"), max_length=100, required=False)
+    field = forms.ModelChoiceField(label=_("Field of work"), queryset=Field.objects.none(), required=False)
+    reply_deadline = VNDateField(label=_("Reply deadline"), required=False)
+    presented_to = forms.ModelChoiceField(label=_("Present to"), queryset=Person.objects.none(), required=False,
+                                          help_text=_("Empty: the leader in charge of the field, else the head."))
+    notes = forms.CharField(label=_("Notes"), max_length=500, required=False)
+    uploads = MultipleFileField(label=_("Scanned document or electronic file (PDF, images, DOCX)"), required=False)
+    attachments = MultipleFileField(label=_("Attachments"), required=False)
+    confirm_duplicate = forms.BooleanField(label=_("It is not a duplicate: register it anyway"), required=False)
+
+    FIELDSETS = [
+        (_("Register"), ["register", "received_at", "source"]),
+        (_("Document"), ["issuer_agency", "issuer_name", "issuer_code", "number", "notation", "national_id",
+                         "document_date", "doc_type", "summary", "signer_name", "signer_position", "pages",
+                         "copies"]),
+        (_("Handling"), ["urgency", "secrecy", "priority", "field", "reply_deadline", "presented_to", "notes"]),
+        (_("Files"), ["uploads", "attachments"]),
+    ]
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("received_at", timezone.localtime())
+        super().__init__(*args, **kwargs)
+        self.fields["register"].queryset = Register.objects.filter(
+            agency=agency, direction=Register.Direction.INCOMING, is_active=True)
+        self.fields["issuer_agency"].queryset = Agency.objects.filter(is_active=True).exclude(pk=agency.pk)
+        self.fields["issuer_agency"].label_from_instance = lambda a: f"{a.name} ({a.code})"
+        self.fields["field"].queryset = Field.objects.filter(agency=agency)
+        leaders = leaders_of(agency)
+        self.fields["presented_to"].queryset = Person.objects.filter(pk__in=[p.pk for p in leaders])
+        self.fields["presented_to"].choices = [("", "—")] + [
+            (p.pk, f"{p.full_name} – {p.position_name}") for p in leaders]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("issuer_agency") and not (data.get("issuer_name") or "").strip():
+            self.add_error("issuer_name", _("Choose the issuing agency or type its name."))
+        return data
+
+    def document_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        fields = {name: data.get(name) for name in [
+            "received_at", "source", "issuer_agency", "issuer_name", "issuer_code", "number", "notation",
+            "national_id", "document_date", "doc_type", "summary", "urgency", "secrecy", "priority", "pages",
+            "copies", "signer_name", "signer_position", "field", "reply_deadline", "notes"]}
+        for name in ("urgency", "secrecy", "priority"):
+            fields[name] = fields[name] or ""
+        if fields["issuer_agency"] and not (fields["issuer_name"] or "").strip():
+            fields["issuer_name"] = fields["issuer_agency"].name
+            fields["issuer_code"] = fields["issuer_agency"].code
+        return fields
+
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class DeadlineForm(forms.Form):
+    deadline = VNDateField(label=_("New deadline"))
+    reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class CompleteForm(forms.Form):
+    note = forms.CharField(label=_("Result"), max_length=500, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+    dossiers = forms.ModelMultipleChoiceField(label=_("File into dossiers"), queryset=None, required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["dossiers"].queryset = fileable_dossiers(person)
+
+
+class FileIntoForm(CompleteForm):
+    note = None
+
+
+# --- Routing grid -----------------------------------------------------------------------------
+
+def routing_candidates(agency: Agency, *, within_units: frozenset[int] | None = None) -> dict[str, list]:
+    """Who a document can be routed to: the units, and people grouped by unit. A unit head
+    routing down sees their own units' people (and sub-units); a leader sees everyone."""
+    units = list(Unit.objects.filter(agency=agency, is_active=True).order_by("order", "name"))
+    if within_units is not None:
+        keep = set(within_units)
+        changed = True
+        while changed:  # sub-units of the headed units
+            changed = False
+            for unit in units:
+                if unit.parent_id in keep and unit.pk not in keep:
+                    keep.add(unit.pk)
+                    changed = True
+        units = [u for u in units if u.pk in keep]
+    posts = (Post.objects.filter(unit__in=units, end_date__isnull=True, person__is_active=True)
+             .select_related("person", "position", "unit").order_by("unit__order", "position__order",
+                                                                     "person__full_name"))
+    seen: set[int] = set()
+    posts = [p for p in posts if not (p.person_id in seen or seen.add(p.person_id))]
+    for unit in units:
+        unit.key = f"u:{unit.pk}"
+    for post in posts:
+        post.key = f"p:{post.person_id}"
+    return {"units": units, "posts": posts}
+
+
+def parse_routing(post: Any, agency: Agency, *, default_deadline: Any) -> dict[str, Any]:
+    """Read the routing grid: main=u12|p34, coord=…, info=…, deadline-u12=dd/mm/yyyy."""
+    def target(key: str) -> Target:
+        kind, _, raw = key.partition(":")
+        if not raw.isdigit():
+            raise ValidationError({"main": _("Unknown recipient.")})
+        own = None
+        if post.get(f"deadline-{key}"):
+            own = VNDateField(required=False).clean(post.get(f"deadline-{key}"))
+        if kind == "u":
+            unit = Unit.objects.filter(pk=int(raw), agency=agency).first()
+            if unit is None:
+                raise ValidationError({"main": _("Unknown recipient.")})
+            return Target(unit=unit, deadline=own)
+        person = Person.objects.filter(pk=int(raw), is_active=True).first()
+        if person is None:
+            raise ValidationError({"main": _("Unknown recipient.")})
+        return Target(person=person, deadline=own)
+
+    main_key = post.get("main", "")
+    return {
+        "main": target(main_key) if main_key else None,
+        "coordinators": [target(k) for k in post.getlist("coord")],
+        "informed": [target(k) for k in post.getlist("info")],
+    }
+
+
+class RoutingForm(forms.Form):
+    directive = forms.CharField(label=_("Directive"), required=False, max_length=2000,
+                                widget=forms.Textarea(attrs={"rows": 3}))
+    deadline = VNDateField(label=_("Deadline"), required=False)
+    deadline_days = forms.IntegerField(label=_("or within (working days)"), min_value=1, max_value=365,
+                                       required=False)

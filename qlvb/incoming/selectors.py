@@ -1,0 +1,203 @@
+"""Incoming reads: what a person may see, their work lists and counts, the routing tree and the
+overviews. Visibility is data (DocumentAccess rows) joined with an index, never re-derived per row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from qlvb.core.workdays import add_working_days
+from qlvb.incoming import rules
+from qlvb.incoming.models import Assignment, DocumentAccess, HandlingNote, IncomingDocument, IncomingFile
+from qlvb.org import permissions
+from qlvb.org.models import Person
+from qlvb.org.roles import roles_of
+
+DUE_SOON_WORKING_DAYS = 2
+
+
+def visible_documents(person: Person) -> QuerySet[IncomingDocument]:
+    """Every incoming document the person may open.
+
+    Leaders and clerks see all non-secret documents of their agency (R29); everyone else, and
+    everyone for secret documents, only what an access row gives them (R7)."""
+    roles = roles_of(person)
+    broad = roles.leader_agency_ids | roles.clerk_agency_ids
+    by_person = DocumentAccess.objects.filter(document=OuterRef("pk"), person=person)
+    by_unit = DocumentAccess.objects.filter(document=OuterRef("pk"), unit_id__in=roles.headed_unit_ids)
+    condition = Exists(by_person) | Q(secrecy="") & Exists(by_unit)
+    if broad:
+        condition |= Q(agency_id__in=broad, secrecy="") & ~Q(status=IncomingDocument.Status.DRAFT)
+    drafts_of = roles.clerk_agency_ids
+    if drafts_of:
+        condition |= Q(agency_id__in=drafts_of, status=IncomingDocument.Status.DRAFT, secrecy="")
+    return IncomingDocument.objects.filter(agency_id__in=permissions.member_agency_ids(person)).filter(condition)
+
+
+def get_document(person: Person, pk: int) -> IncomingDocument:
+    document = (visible_documents(person).filter(pk=pk)
+                .select_related("register", "field", "presented_to", "issuer_agency", "completed_by", "created_by")
+                .first())
+    if document is None:
+        raise Http404()
+    return document
+
+
+# --- Work lists ----------------------------------------------------------------------------
+
+LISTS = ["drafts", "to_route", "to_handle", "in_progress", "overdue", "due_soon", "for_info", "done", "all"]
+
+
+def _mine(person: Person) -> Q:
+    roles = roles_of(person)
+    return Q(assignee_person=person) | Q(assignee_unit_id__in=roles.headed_unit_ids)
+
+
+def _assignment_filter(name: str, today: date, soon: date) -> Q | None:
+    open_work = Q(state__in=Assignment.OPEN_STATES) & ~Q(role=Assignment.Role.INFO)
+    return {
+        "to_handle": open_work & Q(state=Assignment.State.PENDING),
+        "in_progress": open_work & Q(state=Assignment.State.IN_PROGRESS),
+        "overdue": open_work & Q(deadline__lt=today),
+        "due_soon": open_work & Q(deadline__gte=today, deadline__lte=soon),
+        "for_info": Q(role=Assignment.Role.INFO, state=Assignment.State.PENDING),
+        "done": Q(state=Assignment.State.DONE),
+    }.get(name)
+
+
+def _soon(person: Person, today: date) -> date:
+    return add_working_days(today, DUE_SOON_WORKING_DAYS, person.agency_id)
+
+
+def work_list(person: Person, name: str) -> QuerySet[IncomingDocument]:
+    """The documents of one of the person's lists, newest first."""
+    today = timezone.localdate()
+    documents = visible_documents(person)
+    if name == "drafts":
+        return documents.filter(status=IncomingDocument.Status.DRAFT, agency_id__in=roles_of(person).clerk_agency_ids)
+    if name == "to_route":
+        return documents.filter(presented_to=person, status=IncomingDocument.Status.REGISTERED)
+    if name == "all":
+        return documents.exclude(status=IncomingDocument.Status.DRAFT)
+    condition = _assignment_filter(name, today, _soon(person, today))
+    if condition is None:
+        raise Http404()
+    mine = Assignment.objects.filter(_mine(person) & condition, document=OuterRef("pk"))
+    return documents.filter(Exists(mine))
+
+
+def with_list_data(documents: QuerySet[IncomingDocument], person: Person) -> QuerySet[IncomingDocument]:
+    """What a list row shows: register, the person's own open assignment (for its deadline)."""
+    mine = Assignment.objects.filter(_mine(person)).exclude(state=Assignment.State.WITHDRAWN).order_by("-id")
+    return documents.select_related("register", "presented_to").prefetch_related(
+        Prefetch("assignments", queryset=mine, to_attr="my_assignments"))
+
+
+def counts(person: Person) -> dict[str, int]:
+    """Counts for the navigation, in two queries whatever the data."""
+    today = timezone.localdate()
+    soon = _soon(person, today)
+    names = ["to_handle", "in_progress", "overdue", "due_soon", "for_info"]
+    aggregates = {
+        name: Count("document", filter=_assignment_filter(name, today, soon), distinct=True) for name in names
+    }
+    result = Assignment.objects.filter(_mine(person)).aggregate(**aggregates)
+    to_route = Q(presented_to=person, status=IncomingDocument.Status.REGISTERED)
+    drafts = Q(agency_id__in=roles_of(person).clerk_agency_ids, status=IncomingDocument.Status.DRAFT, secrecy="")
+    docs = IncomingDocument.objects.filter(to_route | drafts).aggregate(
+        to_route=Count("pk", filter=to_route), drafts=Count("pk", filter=drafts))
+    result.update(docs)
+    return result
+
+
+# --- One document ---------------------------------------------------------------------------
+
+@dataclass
+class Node:
+    assignment: Assignment
+    children: list[Node] = field(default_factory=list)
+    changeable: bool = False
+    notes: list[HandlingNote] = field(default_factory=list)
+
+
+def routing_tree(document: IncomingDocument, person: Person | None = None) -> list[Node]:
+    assignments = list(document.assignments.select_related(
+        "assignee_person", "assignee_unit", "assigned_by", "on_behalf_of").order_by("created_at", "id"))
+    notes = list(document.notes_set.select_related("author", "on_behalf_of").order_by("at", "id"))
+    nodes = {a.pk: Node(a) for a in assignments}
+    roots = []
+    for assignment in assignments:
+        node = nodes[assignment.pk]
+        (nodes[assignment.parent_id].children if assignment.parent_id in nodes else roots).append(node)
+    for note in notes:
+        if note.assignment_id in nodes:
+            nodes[note.assignment_id].notes.append(note)
+    for node in nodes.values():
+        node.changeable = rules.may_change(person, node.assignment)
+    return roots
+
+
+def files_of(document: IncomingDocument) -> list[IncomingFile]:
+    return list(document.files.select_related("stored").order_by("order", "id"))
+
+
+def general_notes(document: IncomingDocument) -> list[HandlingNote]:
+    return list(document.notes_set.filter(assignment__isnull=True).select_related("author", "on_behalf_of"))
+
+
+def my_open_assignments(person: Person, document: IncomingDocument) -> list[Assignment]:
+    return list(document.assignments.filter(_mine(person), state__in=Assignment.OPEN_STATES)
+                .select_related("assignee_unit", "assignee_person").order_by("created_at", "id"))
+
+
+# --- Overviews (R29) ------------------------------------------------------------------------
+
+@dataclass
+class Overview:
+    by_status: dict[str, int]
+    overdue: int
+    due_soon: int
+    late_routing: int
+    completed_late: int
+    by_unit: list[dict]
+    overdue_rows: QuerySet[Assignment]
+
+
+def overview(person: Person, *, agency_id: int, unit_ids: frozenset[int] | None = None) -> Overview:
+    """The leader's view of the whole agency, or (unit_ids) a unit head's of their units."""
+    today = timezone.localdate()
+    soon = _soon(person, today)
+    documents = IncomingDocument.objects.filter(agency_id=agency_id).exclude(status=IncomingDocument.Status.DRAFT)
+    assignments = Assignment.objects.filter(agency_id=agency_id, state__in=Assignment.OPEN_STATES).exclude(
+        role=Assignment.Role.INFO)
+    if unit_ids is not None:
+        documents = documents.filter(assignments__assignee_unit_id__in=unit_ids).distinct()
+        assignments = assignments.filter(Q(assignee_unit_id__in=unit_ids) | Q(parent__assignee_unit_id__in=unit_ids))
+    else:
+        documents = documents.filter(secrecy="")
+        assignments = assignments.filter(document__secrecy="")
+    by_status = dict(documents.order_by().values_list("status").annotate(n=Count("pk", distinct=True)))
+    stats = assignments.aggregate(
+        overdue=Count("pk", filter=Q(deadline__lt=today)),
+        due_soon=Count("pk", filter=Q(deadline__gte=today, deadline__lte=soon)),
+    )
+    late_routing = documents.filter(
+        Q(routed_at__isnull=True, status=IncomingDocument.Status.REGISTERED, routing_due_at__lt=timezone.now())
+    ).count()
+    completed_late = documents.filter(status=IncomingDocument.Status.COMPLETED, deadline__isnull=False,
+                                      completed_at__date__gt=F("deadline")).count()
+    by_unit = list(
+        assignments.filter(assignee_unit__isnull=False).order_by().values("assignee_unit__name")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)))
+        .order_by("-overdue", "assignee_unit__name")
+    )
+    overdue_rows = (assignments.filter(deadline__lt=today)
+                    .select_related("document", "assignee_unit", "assignee_person").order_by("deadline")[:50])
+    return Overview(by_status=by_status, overdue=stats["overdue"], due_soon=stats["due_soon"],
+                    late_routing=late_routing, completed_late=completed_late, by_unit=by_unit,
+                    overdue_rows=overdue_rows)
+

@@ -1,0 +1,575 @@
+"""Incoming documents: registration, presentation, routing, handling, completion (R6–R10).
+
+Every function checks who may act (NotAllowed → 404), validates with Vietnamese messages keyed by
+field (ValidationError), and changes rows, access rows and the event log in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qlvb.core import events
+from qlvb.core.actor import Actor
+from qlvb.core.errors import NotAllowed
+from qlvb.core.text import fold
+from qlvb.core.workdays import add_working_days
+from qlvb.files.services import staged_uploads
+from qlvb.incoming import rules
+from qlvb.incoming.models import Assignment, DocumentAccess, HandlingNote, IncomingDocument, IncomingFile
+from qlvb.org import permissions
+from qlvb.org.models import Agency, Person, Position, Post, Unit
+from qlvb.org.selectors import field_leader_for
+from qlvb.registers.models import Register
+from qlvb.registers.services import check_register, next_number
+
+EDITABLE_FIELDS = [
+    "received_at", "source", "issuer_agency", "issuer_name", "issuer_code", "number", "notation", "national_id",
+    "document_date", "doc_type", "summary", "urgency", "secrecy", "priority", "pages", "copies", "signer_name",
+    "signer_position", "field", "reply_deadline", "notes",
+]
+ROUTING_HOUR = 9  # "by the start of the next working day"
+
+
+# --- Registration --------------------------------------------------------------------------
+
+def find_duplicates(*, agency: Agency, national_id: str = "", number: str = "", notation: str = "",
+                    issuer_name: str = "", exclude_pk: int | None = None) -> list[IncomingDocument]:
+    """Documents that look like this one (Phụ lục VI III.1): same national identifier, or the
+    same number, notation and issuing agency (compared without case, accents or spaces)."""
+    found: list[IncomingDocument] = []
+    registered = IncomingDocument.objects.filter(agency=agency).exclude(status=IncomingDocument.Status.DRAFT)
+    if exclude_pk:
+        registered = registered.exclude(pk=exclude_pk)
+    if national_id.strip():
+        found += list(registered.filter(national_id=national_id.strip())[:5])
+    if number.strip() and notation.strip() and issuer_name.strip():
+        def key(*parts: str) -> str:
+            return "|".join(fold(p).replace(" ", "") for p in parts)
+
+        wanted = key(notation, issuer_name)
+        same_number = registered.filter(number=number.strip()).only("pk", "notation", "issuer_name")[:200]
+        ids = [d.pk for d in same_number if key(d.notation, d.issuer_name) == wanted]
+        found += list(registered.filter(pk__in=ids))
+    unique = {d.pk: d for d in found}
+    return sorted(unique.values(), key=lambda d: d.received_at, reverse=True)[:5]
+
+
+def _default_presentee(agency: Agency, field_id: int | None) -> Person | None:
+    if field_id:
+        leader = field_leader_for(field_id)
+        if leader and rules.is_leader(leader, agency.pk):
+            return leader
+    post = (Post.objects.filter(agency=agency, position__kind=Position.Kind.AGENCY_HEAD, end_date__isnull=True,
+                                person__is_active=True).select_related("person").first())
+    return post.person if post else None
+
+
+def routing_due(presented_at: datetime, agency_id: int, *, urgent: bool) -> datetime:
+    """Routing is due the same day, or by the start of the next working day; urgent at once."""
+    if urgent:
+        return presented_at + timedelta(hours=2)
+    next_day = add_working_days(timezone.localtime(presented_at).date(), 1, agency_id)
+    return timezone.make_aware(datetime.combine(next_day, time(ROUTING_HOUR)))
+
+
+def _validate(document: IncomingDocument) -> None:
+    errors: dict[str, str] = {}
+    today = timezone.localdate()
+    if document.document_date and document.document_date > today:
+        errors["document_date"] = _("The document date cannot be in the future.")
+    for name in ("reply_deadline",):
+        value = getattr(document, name)
+        if value and document.document_date and value < document.document_date:
+            errors[name] = _("The deadline cannot be before the document date.")
+    if document.received_at and document.document_date and \
+            timezone.localtime(document.received_at).date() < document.document_date:
+        errors["received_at"] = _("A document cannot arrive before its date.")
+    if document.field_id and document.field.agency_id != document.agency_id:
+        errors["field"] = _("Choose a field of work of your agency.")
+    if document.summary and len(document.summary.split()) < 4:
+        errors["summary"] = _("Write a specific summary, e.g. 'UBND tỉnh mời họp ngày … về việc …'.")
+    if errors:
+        raise ValidationError(errors)
+    document.full_clean(exclude=["register", "created_by", "presented_to", "completed_by"])
+
+
+def _apply_fields(document: IncomingDocument, fields: dict[str, Any]) -> dict[str, list[str]]:
+    diff = {}
+    for name in EDITABLE_FIELDS:
+        if name in fields:
+            value = fields[name]
+            if isinstance(value, str):
+                value = value.strip()
+            old = getattr(document, name)
+            if old != value:
+                diff[name] = [str(getattr(old, "pk", old) or ""), str(getattr(value, "pk", value) or "")]
+                setattr(document, name, value)
+    if document.issuer_agency_id and not document.issuer_name:
+        document.issuer_name = document.issuer_agency.name
+        document.issuer_code = document.issuer_agency.code
+    return diff
+
+
+def _grant(document: IncomingDocument, *, person: Person | None = None, unit: Unit | None = None,
+           reason: str) -> None:
+    if person is not None:
+        DocumentAccess.objects.get_or_create(document=document, person=person, defaults={"reason": reason})
+        return
+    if document.is_secret:
+        # A secret document never opens to a whole unit: its heads get person rows instead.
+        heads = Post.objects.filter(unit=unit, end_date__isnull=True, position__kind__in=[
+            Position.Kind.UNIT_HEAD, Position.Kind.UNIT_DEPUTY]).values_list("person_id", flat=True)
+        for person_id in set(heads):
+            DocumentAccess.objects.get_or_create(document=document, person_id=person_id, defaults={"reason": reason})
+        return
+    DocumentAccess.objects.get_or_create(document=document, unit=unit, defaults={"reason": reason})
+
+
+def _check_presentee(agency: Agency, person: Person | None) -> Person:
+    if person is None:
+        raise ValidationError({"presented_to": _("Choose the leader to present the document to.")})
+    if not rules.is_leader(person, agency.pk) or not person.is_active:
+        raise ValidationError({"presented_to": _("The document can only be presented to a leader of the agency.")})
+    return person
+
+
+def _check_register_fits(register: Register, document: IncomingDocument) -> None:
+    if document.is_secret and not register.is_secret:
+        raise ValidationError({"register": _("A secret document must be registered in the secret register.")})
+    if register.is_secret and not document.is_secret:
+        raise ValidationError({"secrecy": _("Choose the secrecy level of a document in the secret register.")})
+
+
+def _attach(document: IncomingDocument, staged: Sequence[Any], by: Actor, role: str) -> None:
+    start = document.files.count()
+    for index, item in enumerate(staged):
+        IncomingFile.objects.create(document=document, stored=item.stored, name=item.name, role=role,
+                                    order=start + index, added_by=by.person)
+
+
+def save_draft(*, by: Actor, agency: Agency, fields: dict[str, Any], uploads: Sequence[Any] = (),
+               attachments: Sequence[Any] = (), document: IncomingDocument | None = None) -> IncomingDocument:
+    """Keep a document the clerk has started to enter, without a number (waiting for registration)."""
+    if not rules.is_clerk(by.effective, agency.pk):
+        raise NotAllowed()
+    with transaction.atomic(), staged_uploads(uploads) as staged, staged_uploads(attachments) as staged_att:
+        if document is None:
+            document = IncomingDocument(agency=agency, created_by=by.person)
+        elif document.agency_id != agency.pk or document.status != IncomingDocument.Status.DRAFT:
+            raise NotAllowed()
+        _apply_fields(document, fields)
+        _validate(document)
+        created = document.pk is None
+        document.save()
+        _attach(document, staged, by, IncomingFile.Role.MAIN)
+        _attach(document, staged_att, by, IncomingFile.Role.ATTACHMENT)
+        _grant(document, person=by.person, reason=DocumentAccess.Reason.REGISTERED)
+        events.record(verb="incoming.draft_saved", actor=by, agency=agency, target=document,
+                      data={"created": created, "files": len(staged) + len(staged_att)})
+    return document
+
+
+def register_document(*, by: Actor, agency: Agency, register: Register, fields: dict[str, Any],
+                      uploads: Sequence[Any] = (), attachments: Sequence[Any] = (),
+                      presented_to: Person | None = None,
+                      document: IncomingDocument | None = None) -> IncomingDocument:
+    """Register an incoming document: next arrival number of the register, files, and presentation
+    to a leader — all or nothing (a failure leaves no number, no row and no file behind)."""
+    clerk = by.effective
+    if not rules.is_clerk(clerk, agency.pk):
+        raise NotAllowed()
+    check_register(register, agency=agency, direction=Register.Direction.INCOMING)
+    with transaction.atomic(), staged_uploads(uploads) as staged, staged_uploads(attachments) as staged_att:
+        if document is None:
+            document = IncomingDocument(agency=agency, created_by=by.person)
+        else:
+            document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+            if document.agency_id != agency.pk or document.status != IncomingDocument.Status.DRAFT:
+                raise NotAllowed()
+        _apply_fields(document, fields)
+        _validate(document)
+        _check_register_fits(register, document)
+        if not staged and not (document.pk and document.files.exists()):
+            raise ValidationError({"uploads": _("Attach the scanned document or its electronic file.")})
+        presented = _check_presentee(agency, presented_to or _default_presentee(agency, document.field_id))
+        now = timezone.now()
+        document.register = register
+        document.arrival_year = timezone.localtime(document.received_at).year
+        document.arrival_number = next_number(register, document.arrival_year)
+        document.status = IncomingDocument.Status.REGISTERED
+        document.presented_to, document.presented_at = presented, now
+        document.routing_due_at = routing_due(now, agency.pk, urgent=bool(document.urgency))
+        document.save()
+        _attach(document, staged, by, IncomingFile.Role.MAIN)
+        _attach(document, staged_att, by, IncomingFile.Role.ATTACHMENT)
+        _grant(document, person=by.person, reason=DocumentAccess.Reason.REGISTERED)
+        _grant(document, person=presented, reason=DocumentAccess.Reason.PRESENTED)
+        events.record(verb="incoming.registered", actor=by, agency=agency, target=document, data={
+            "register": register.pk, "arrival_number": document.arrival_number, "year": document.arrival_year,
+            "presented_to": presented.pk, "secret": document.is_secret, "urgency": document.urgency,
+        })
+    return document
+
+
+@transaction.atomic
+def update_document(*, by: Actor, document: IncomingDocument, fields: dict[str, Any]) -> IncomingDocument:
+    """The clerk corrects a registered document's fields; the correction is recorded."""
+    document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+    if not rules.is_clerk(by.effective, document.agency_id) or document.status == IncomingDocument.Status.DRAFT:
+        raise NotAllowed()
+    was_secret = document.is_secret
+    fields = {k: v for k, v in fields.items() if k != "secrecy"}  # secrecy decides the register: fixed
+    diff = _apply_fields(document, fields)
+    _validate(document)
+    if diff:
+        document.save()
+        events.record(verb="incoming.corrected", actor=by, agency=document.agency_id, target=document,
+                      data={"changes": diff})
+    assert document.is_secret == was_secret
+    return document
+
+
+@transaction.atomic
+def delete_draft(*, by: Actor, document: IncomingDocument) -> None:
+    if not rules.is_clerk(by.effective, document.agency_id) or document.status != IncomingDocument.Status.DRAFT:
+        raise NotAllowed()
+    events.record(verb="incoming.draft_deleted", actor=by, agency=document.agency_id, target=document)
+    document.delete()
+
+
+def record_opening(*, by: Actor, document: IncomingDocument) -> None:
+    """Every opening of a secret document is logged (R7)."""
+    if document.is_secret:
+        events.record(verb="incoming.secret_opened", actor=by, agency=document.agency_id, target=document)
+
+
+# --- Routing -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Target:
+    """Someone a document is routed to: a unit or a person, with an optional own deadline."""
+
+    unit: Unit | None = None
+    person: Person | None = None
+    deadline: date | None = None
+
+    @property
+    def key(self) -> str:
+        return f"u{self.unit.pk}" if self.unit else f"p{self.person.pk}"
+
+    def label(self) -> str:
+        return str(self.unit or self.person)
+
+
+def resolve_deadline(*, agency_id: int, deadline: date | None, days: int | None) -> date | None:
+    """A deadline is a date or a number of working days from today."""
+    if deadline:
+        return deadline
+    if days:
+        return add_working_days(timezone.localdate(), days, agency_id)
+    return None
+
+
+def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordinators: Sequence[Target] = (),
+          informed: Sequence[Target] = (), directive: str = "", deadline: date | None = None,
+          parent: Assignment | None = None) -> list[Assignment]:
+    """Route a document (R9): one main handler, coordinators and for-information recipients, each
+    a unit or a person, with a directive and deadlines. parent=None is the leader's routing;
+    otherwise the holder of `parent` passes it further down."""
+    person = by.effective
+    with transaction.atomic():
+        document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+        if parent is not None:
+            parent = Assignment.objects.select_for_update().get(pk=parent.pk)
+            if parent.document_id != document.pk or not parent.is_open or not rules.holds(person, parent):
+                raise NotAllowed()
+            if parent.role == Assignment.Role.INFO:
+                raise ValidationError(_("A document received for information cannot be routed further."))
+            if document.status == IncomingDocument.Status.COMPLETED:
+                raise ValidationError(_("The document has been completed."))
+        elif not rules.may_route_top(person, document):
+            raise NotAllowed()
+        _check_targets(document, main, coordinators, informed, deadline, parent)
+        created = []
+        today = timezone.localdate()
+        for role, targets in ((Assignment.Role.MAIN, [main] if main else []),
+                              (Assignment.Role.COORDINATE, coordinators), (Assignment.Role.INFO, informed)):
+            for target in targets:
+                own_deadline = None if role == Assignment.Role.INFO else (target.deadline or deadline)
+                if own_deadline and own_deadline < today:
+                    raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+                assignment = Assignment.objects.create(
+                    document=document, agency_id=document.agency_id, parent=parent, assigned_by=by.person,
+                    on_behalf_of=by.on_behalf_of, assignee_person=target.person, assignee_unit=target.unit,
+                    role=role, directive=directive.strip(), deadline=own_deadline,
+                )
+                _grant(document, person=target.person, unit=target.unit, reason=DocumentAccess.Reason.ASSIGNED)
+                created.append(assignment)
+        now = timezone.now()
+        if parent is None:
+            if main:
+                document.deadline = created[0].deadline
+            if document.status == IncomingDocument.Status.REGISTERED:
+                document.status = IncomingDocument.Status.ROUTED
+            document.routed_at = document.routed_at or now
+        else:
+            parent.state, parent.started_at = Assignment.State.IN_PROGRESS, parent.started_at or now
+            parent.save(update_fields=["state", "started_at"])
+            if document.status in (IncomingDocument.Status.REGISTERED, IncomingDocument.Status.ROUTED):
+                document.status = IncomingDocument.Status.IN_PROGRESS
+        document.save()
+        events.record(verb="incoming.routed", actor=by, agency=document.agency_id, target=document, data={
+            "parent": parent.pk if parent else None, "directive": directive.strip()[:500],
+            "assignments": [{"id": a.pk, "role": a.role, "to": str(a.assignee), "deadline": a.deadline}
+                            for a in created],
+            "late": document.routing_due_at is not None and parent is None and now > document.routing_due_at,
+        })
+    return created
+
+
+def _check_targets(document: IncomingDocument, main: Target | None, coordinators: Sequence[Target],
+                   informed: Sequence[Target], deadline: date | None, parent: Assignment | None) -> None:
+    errors: dict[str, str] = {}
+    everyone = ([main] if main else []) + list(coordinators) + list(informed)
+    if not everyone:
+        raise ValidationError({"main": _("Choose at least one recipient.")})
+    if main is None and coordinators:
+        errors["main"] = _("Choose the main handler.")
+    keys = [t.key for t in everyone]
+    if len(keys) != len(set(keys)):
+        errors["coordinators"] = _("Each unit or person can have only one role in a routing.")
+    members = None
+    for target in everyone:
+        if target.unit is not None and target.unit.agency_id != document.agency_id:
+            raise NotAllowed()
+        if target.person is not None:
+            members = members or permissions.member_agency_ids(target.person)
+            if document.agency_id not in permissions.member_agency_ids(target.person) or not target.person.is_active:
+                raise NotAllowed()
+    if main is not None:
+        open_mains = Assignment.objects.filter(document=document, parent=parent, role=Assignment.Role.MAIN,
+                                               state__in=Assignment.OPEN_STATES)
+        if open_mains.exists():
+            errors["main"] = _("There is already a main handler at this level; withdraw that routing first.")
+    limit = parent.deadline if parent else None
+    for target in everyone:
+        own = target.deadline or deadline
+        if own and document.document_date and own < document.document_date:
+            errors["deadline"] = _("The deadline cannot be before the document date.")
+        if own and limit and own > limit:
+            errors["deadline"] = _("The deadline cannot be later than the one you were given (%(date)s).") % {
+                "date": limit.strftime("%d/%m/%Y")}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def withdraw(*, by: Actor, assignment: Assignment, reason: str) -> Assignment:
+    """Whoever made a routing withdraws it (and everything routed under it)."""
+    assignment = Assignment.objects.select_for_update().select_related("document").get(pk=assignment.pk)
+    if not rules.may_change(by.effective, assignment):
+        raise NotAllowed()
+    if not reason.strip():
+        raise ValidationError({"reason": _("Please give the reason.")})
+    now = timezone.now()
+    ids = _subtree_ids(assignment)
+    Assignment.objects.filter(pk__in=ids, state__in=Assignment.OPEN_STATES).update(
+        state=Assignment.State.WITHDRAWN, done_at=now, withdrawn_reason=reason.strip()[:300])
+    document = IncomingDocument.objects.select_for_update().get(pk=assignment.document_id)
+    if assignment.parent_id is None and not document.assignments.filter(
+            parent__isnull=True, state__in=Assignment.OPEN_STATES).exists():
+        document.status = IncomingDocument.Status.REGISTERED
+    if assignment.parent_id is None and assignment.role == Assignment.Role.MAIN:
+        document.deadline = None
+    document.save()
+    events.record(verb="incoming.routing_withdrawn", actor=by, agency=document.agency_id, target=document,
+                  data={"assignment": assignment.pk, "to": str(assignment.assignee), "reason": reason.strip()[:300],
+                        "withdrawn": sorted(ids)})
+    return assignment
+
+
+def _subtree_ids(root: Assignment) -> set[int]:
+    ids, frontier = {root.pk}, [root.pk]
+    while frontier:
+        frontier = list(Assignment.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids.update(frontier)
+    return ids
+
+
+@transaction.atomic
+def change_deadline(*, by: Actor, assignment: Assignment, deadline: date, reason: str) -> Assignment:
+    """A new deadline is a record (old, new, reason, who), not a silent edit."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if not rules.may_change(by.effective, assignment):
+        raise NotAllowed()
+    if not reason.strip():
+        raise ValidationError({"reason": _("Please give the reason.")})
+    if deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+    old = assignment.deadline
+    assignment.deadline = deadline
+    assignment.save(update_fields=["deadline"])
+    if assignment.parent_id is None and assignment.role == Assignment.Role.MAIN:
+        IncomingDocument.objects.filter(pk=assignment.document_id).update(deadline=deadline)
+    events.record(verb="incoming.deadline_changed", actor=by, agency=assignment.agency_id,
+                  target=assignment.document, data={"assignment": assignment.pk, "old": old, "new": deadline,
+                                                    "reason": reason.strip()[:300]})
+    return assignment
+
+
+# --- Handling ------------------------------------------------------------------------------
+
+def _held(by: Actor, assignment: Assignment) -> Assignment:
+    assignment = Assignment.objects.select_for_update().select_related("document").get(pk=assignment.pk)
+    if not rules.holds(by.effective, assignment):
+        raise NotAllowed()
+    if not assignment.is_open:
+        raise ValidationError(_("This task is already closed."))
+    if assignment.document.status == IncomingDocument.Status.COMPLETED:
+        raise ValidationError(_("The document has been completed."))
+    return assignment
+
+
+def _note(by: Actor, assignment: Assignment | None, document: IncomingDocument, kind: str,
+          text: str) -> HandlingNote:
+    if not text.strip():
+        raise ValidationError({"text": _("Please write something.")})
+    return HandlingNote.objects.create(document=document, assignment=assignment, author=by.person,
+                                       on_behalf_of=by.on_behalf_of, kind=kind, text=text.strip())
+
+
+@transaction.atomic
+def record_progress(*, by: Actor, assignment: Assignment, text: str,
+                    kind: str = HandlingNote.Kind.PROGRESS) -> HandlingNote:
+    """The handler records progress or a proposal; the task is now in progress."""
+    assignment = _held(by, assignment)
+    if kind not in (HandlingNote.Kind.PROGRESS, HandlingNote.Kind.PROPOSAL):
+        raise ValidationError({"kind": _("Unknown kind of note.")})
+    if assignment.role == Assignment.Role.INFO:
+        raise ValidationError(_("A document received for information has nothing to handle."))
+    note = _note(by, assignment, assignment.document, kind, text)
+    if assignment.state == Assignment.State.PENDING:
+        assignment.state, assignment.started_at = Assignment.State.IN_PROGRESS, timezone.now()
+        assignment.save(update_fields=["state", "started_at"])
+    document = assignment.document
+    if document.status in (IncomingDocument.Status.ROUTED, IncomingDocument.Status.REGISTERED):
+        document.status = IncomingDocument.Status.IN_PROGRESS
+        document.save(update_fields=["status", "updated_at"])
+    events.record(verb=f"incoming.{kind}", actor=by, agency=document.agency_id, target=document,
+                  data={"assignment": assignment.pk, "note": note.pk, "text": note.text[:500]})
+    return note
+
+
+@transaction.atomic
+def contribute(*, by: Actor, assignment: Assignment, text: str) -> HandlingNote:
+    """A coordinator sends its contribution to the main handler; its part is done."""
+    assignment = _held(by, assignment)
+    if assignment.role != Assignment.Role.COORDINATE:
+        raise ValidationError(_("Only a coordinator sends a contribution."))
+    note = _note(by, assignment, assignment.document, HandlingNote.Kind.CONTRIBUTION, text)
+    _close_subtree(assignment, Assignment.State.DONE)
+    events.record(verb="incoming.contributed", actor=by, agency=assignment.agency_id, target=assignment.document,
+                  data={"assignment": assignment.pk, "note": note.pk, "text": note.text[:500]})
+    return note
+
+
+@transaction.atomic
+def mark_read(*, by: Actor, assignment: Assignment) -> Assignment:
+    assignment = _held(by, assignment)
+    if assignment.role != Assignment.Role.INFO:
+        raise ValidationError(_("Only a document received for information is marked as read."))
+    assignment.state, assignment.done_at = Assignment.State.DONE, timezone.now()
+    assignment.save(update_fields=["state", "done_at"])
+    events.record(verb="incoming.read", actor=by, agency=assignment.agency_id, target=assignment.document,
+                  data={"assignment": assignment.pk})
+    return assignment
+
+
+def _close_subtree(assignment: Assignment, state: str) -> list[int]:
+    ids = _subtree_ids(assignment)
+    now = timezone.now()
+    open_ids = list(Assignment.objects.filter(pk__in=ids, state__in=Assignment.OPEN_STATES)
+                    .values_list("pk", flat=True))
+    Assignment.objects.filter(pk__in=open_ids).update(state=state, done_at=now)
+    return open_ids
+
+
+def main_handler_assignment(person: Person | None, document: IncomingDocument) -> Assignment | None:
+    """The open main-handler assignment this person holds on the document, deepest first."""
+    mains = (Assignment.objects.filter(document=document, role=Assignment.Role.MAIN,
+                                       state__in=Assignment.OPEN_STATES).order_by("-created_at", "-id"))
+    return next((a for a in mains if rules.holds(person, a)), None)
+
+
+def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequence[Any] = ()) -> IncomingDocument:
+    """The main handler finishes the document (kết thúc xử lý) and files it into dossiers."""
+    from qlvb.dossiers.services import file_document
+
+    with transaction.atomic():
+        document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+        mine = main_handler_assignment(by.effective, document)
+        if mine is None:
+            raise NotAllowed()
+        if document.status == IncomingDocument.Status.COMPLETED:
+            raise ValidationError(_("The document has already been completed."))
+        text = note.strip() or _("Completed.")
+        HandlingNote.objects.create(document=document, assignment=mine, author=by.person,
+                                    on_behalf_of=by.on_behalf_of, kind=HandlingNote.Kind.COMPLETION, text=text)
+        closed = []
+        for assignment in document.assignments.filter(state__in=Assignment.OPEN_STATES).exclude(
+                role=Assignment.Role.INFO):
+            closed.append(assignment.pk)
+        now = timezone.now()
+        Assignment.objects.filter(pk__in=closed).update(state=Assignment.State.DONE, done_at=now)
+        document.status = IncomingDocument.Status.COMPLETED
+        document.completed_at, document.completed_by, document.completion_note = now, by.effective, text[:500]
+        document.save()
+        for dossier in dossiers:
+            file_document(by=by, dossier=dossier, document=document, label=str(document),
+                          document_date=document.document_date, secret=document.is_secret)
+        events.record(verb="incoming.completed", actor=by, agency=document.agency_id, target=document, data={
+            "note": text[:500], "closed": closed, "dossiers": [d.pk for d in dossiers],
+            "late": bool(document.deadline and timezone.localdate() > document.deadline),
+        })
+    return document
+
+
+@transaction.atomic
+def file_into(*, by: Actor, document: IncomingDocument, dossiers: Sequence[Any]) -> None:
+    """File a document one may see into more dossiers at any time."""
+    from qlvb.dossiers.services import file_document
+
+    for dossier in dossiers:
+        file_document(by=by, dossier=dossier, document=document, label=str(document),
+                      document_date=document.document_date, secret=document.is_secret)
+
+
+@transaction.atomic
+def reopen(*, by: Actor, document: IncomingDocument, reason: str) -> IncomingDocument:
+    """Reopen a completed document (a wrong completion), by a leader or whoever completed it."""
+    document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+    if not rules.may_reopen(by.effective, document):
+        raise NotAllowed()
+    if not reason.strip():
+        raise ValidationError({"reason": _("Please give the reason for reopening.")})
+    HandlingNote.objects.create(document=document, author=by.person, on_behalf_of=by.on_behalf_of,
+                                kind=HandlingNote.Kind.REOPENING, text=reason.strip())
+    reopened = list(document.assignments.filter(state=Assignment.State.DONE, done_at=document.completed_at)
+                    .values_list("pk", flat=True))
+    Assignment.objects.filter(pk__in=reopened).update(state=Assignment.State.IN_PROGRESS, done_at=None)
+    document.status = IncomingDocument.Status.IN_PROGRESS
+    document.completed_at = None
+    document.completed_by = None
+    document.completion_note = ""
+    document.save()
+    events.record(verb="incoming.reopened", actor=by, agency=document.agency_id, target=document,
+                  data={"reason": reason.strip()[:300], "reopened": reopened})
+    return document

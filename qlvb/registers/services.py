@@ -1,0 +1,71 @@
+"""Register writes: default registers of an agency, administration, and atomic numbering."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from qlvb.core import events
+from qlvb.core.actor import Actor
+from qlvb.core.errors import NotAllowed
+from qlvb.org import permissions
+from qlvb.org.models import Agency
+from qlvb.registers.models import Register, RegisterCounter
+
+DEFAULTS = [
+    (Register.Direction.INCOMING, Register.Category.ORDINARY, "Sổ văn bản đến"),
+    (Register.Direction.INCOMING, Register.Category.SECRET, "Sổ văn bản đến mật"),
+    (Register.Direction.INCOMING, Register.Category.LETTERS, "Sổ đơn thư"),
+    (Register.Direction.OUTGOING, Register.Category.ORDINARY, "Sổ văn bản đi"),
+    (Register.Direction.OUTGOING, Register.Category.SECRET, "Sổ văn bản đi mật"),
+]
+
+
+def ensure_default_registers(agency: Agency) -> None:
+    """Every agency keeps at least the NĐ30 registers; created the first time they are needed."""
+    if Register.objects.filter(agency=agency).exists():
+        return
+    with transaction.atomic():
+        for order, (direction, category, name) in enumerate(DEFAULTS):
+            Register.objects.get_or_create(agency=agency, direction=direction, name=name,
+                                           defaults={"category": category, "order": order})
+
+
+@transaction.atomic
+def create_register(*, by: Actor, agency: Agency, direction: str, category: str, name: str) -> Register:
+    if not permissions.can_manage_agency(by.person, agency):
+        raise NotAllowed()
+    register = Register(agency=agency, direction=direction, category=category, name=name.strip(),
+                        order=Register.objects.filter(agency=agency).count())
+    register.full_clean()
+    register.save()
+    events.record(verb="register.created", actor=by, agency=agency, target=register,
+                  data={"direction": direction, "category": category})
+    return register
+
+
+def next_number(register: Register, year: int) -> int:
+    """Take the next number of the register for the year. Must run inside the transaction that
+    saves the numbered document: the counter row stays locked until it commits, so parallel
+    clerks queue, and a rollback gives the number back — no gap, no duplicate."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("next_number() must run inside transaction.atomic()")
+    counter = RegisterCounter.objects.select_for_update().filter(register=register, year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                RegisterCounter.objects.create(register=register, year=year, last_number=0)
+        except IntegrityError:
+            pass  # another clerk created it first
+        counter = RegisterCounter.objects.select_for_update().get(register=register, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def check_register(register: Register, *, agency: Agency, direction: str) -> None:
+    if register.agency_id != agency.pk or register.direction != direction:
+        raise NotAllowed()
+    if not register.is_active:
+        raise ValidationError({"register": _("This register is closed.")})

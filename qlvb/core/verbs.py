@@ -44,5 +44,10 @@ VERBS = {
 }
 
 
+def register_verbs(verbs: dict[str, object]) -> None:
+    """Apps built on the core name their own verbs (called from their AppConfig.ready)."""
+    VERBS.update(verbs)
+
+
 def verb_label(verb: str) -> str:
     return str(VERBS.get(verb, verb))

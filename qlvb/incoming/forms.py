@@ -13,6 +13,7 @@ from qlvb.dossiers.selectors import fileable_dossiers
 from qlvb.incoming.models import IncomingDocument
 from qlvb.incoming.services import Target
 from qlvb.org.models import Agency, Field, Person, Position, Post, Unit
+from qlvb.org.selectors import flatten, unit_tree
 from qlvb.registers.models import Register
 
 
@@ -153,7 +154,11 @@ class FileIntoForm(CompleteForm):
 def routing_candidates(agency: Agency, *, within_units: frozenset[int] | None = None) -> dict[str, list]:
     """Who a document can be routed to: the units, and people grouped by unit. A unit head
     routing down sees their own units' people (and sub-units); a leader sees everyone."""
-    units = list(Unit.objects.filter(agency=agency, is_active=True).order_by("order", "name"))
+    nodes = flatten(unit_tree(agency))
+    units = [node.unit for node in nodes if node.unit.is_active]
+    depth = {node.unit.pk: node.depth for node in nodes}
+    for unit in units:
+        unit.depth = depth[unit.pk]
     if within_units is not None:
         keep = set(within_units)
         changed = True

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from qlvb.core.actor import Actor, actor_from_request
@@ -29,9 +30,9 @@ from qlvb.registers.models import Register
 from qlvb.registers.services import ensure_default_registers
 
 LIST_TITLES = {
-    "drafts": _("Waiting for registration"), "to_route": _("Waiting for routing"),
-    "to_handle": _("To handle"), "in_progress": _("In progress"), "overdue": _("Overdue"),
-    "due_soon": _("Due soon"), "for_info": _("For information"), "done": _("Done"), "all": _("All documents"),
+    "drafts": _lazy("Waiting for registration"), "to_route": _lazy("Waiting for routing"),
+    "to_handle": _lazy("To handle"), "in_progress": _lazy("In progress"), "overdue": _lazy("Overdue"),
+    "due_soon": _lazy("Due soon"), "for_info": _lazy("For information"), "done": _lazy("Done"), "all": _lazy("All documents"),
 }
 SORTS = {"new": ("-received_at", "-id"), "old": ("received_at", "id"), "number": ("-arrival_number",),
          "deadline": ("deadline", "-received_at")}

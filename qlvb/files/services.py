@@ -361,7 +361,10 @@ def _store(data: bytes, *, name: str) -> tuple[StoredFile, bool]:
 
 def store_bytes(data: bytes, *, name: str) -> StoredFile:
     """Store ``data`` once by its SHA-256 and return its row (the existing one if the same content
-    was stored before). ``name`` only helps to label an "other" file's content type."""
+    was stored before). ``name`` only helps to label an "other" file's content type.
+
+    Nothing is undone if the caller's transaction fails afterwards: the blob stays, unreferenced
+    (``manage.py sweep_blobs`` finds such blobs). For uploads use ``staged_uploads``."""
     return _store(data, name=clean_name(name))[0]
 
 

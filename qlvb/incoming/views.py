@@ -32,7 +32,8 @@ from qlvb.registers.services import ensure_default_registers
 LIST_TITLES = {
     "drafts": _lazy("Waiting for registration"), "to_route": _lazy("Waiting for routing"),
     "to_handle": _lazy("To handle"), "in_progress": _lazy("In progress"), "overdue": _lazy("Overdue"),
-    "due_soon": _lazy("Due soon"), "for_info": _lazy("For information"), "done": _lazy("Done"), "all": _lazy("All documents"),
+    "due_soon": _lazy("Due soon"), "for_info": _lazy("For information"), "done": _lazy("Done"),
+    "all": _lazy("All documents"),
 }
 SORTS = {"new": ("-received_at", "-id"), "old": ("received_at", "id"), "number": ("-arrival_number",),
          "deadline": ("deadline", "-received_at")}

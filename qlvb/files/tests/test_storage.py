@@ -191,3 +191,26 @@ def test_blob_deleted_by_a_failed_concurrent_upload_is_written_again(storage_roo
         assert len(blobs(storage_root)) == 2
         raise Boom
     assert len(blobs(storage_root)) == 1  # the one we wrote after all was ours to delete
+
+
+def test_sweep_blobs_finds_only_old_unreferenced_blobs(storage_root):
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    kept = store_bytes(pdf_bytes(1, marker="kept"), name="a.pdf")
+    orphan = storage_root / "blobs" / "ab" / "cd" / ("ab" + "cd" + "0" * 60)
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"left behind")
+    fresh = storage_root / "blobs" / "ef" / "01" / ("ef01" + "1" * 60)
+    fresh.parent.mkdir(parents=True)
+    fresh.write_bytes(b"still in flight")
+    old = time.time() - 2 * 86400
+    os.utime(orphan, (old, old))
+    os.utime(storage_root / kept.storage_name, (old, old))
+    out = io.StringIO()
+    call_command("sweep_blobs", stdout=out)
+    assert orphan.exists() and "Found 1" in out.getvalue()
+    call_command("sweep_blobs", "--delete", stdout=io.StringIO())
+    assert not orphan.exists() and fresh.exists() and (storage_root / kept.storage_name).exists()

@@ -139,6 +139,8 @@ else:
 # --- Files --------------------------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "files"))
 MEDIA_URL = "/media/"
+QLVB_MAX_UPLOAD_BYTES = int(os.environ.get("QLVB_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "qlvb" / "static"]

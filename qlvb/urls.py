@@ -8,6 +8,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("qlvb.accounts.urls")),
     path("org/", include("qlvb.org.urls")),
+    path("incoming/print/", include("qlvb.incoming.print_urls")),
     path("incoming/", include("qlvb.incoming.urls")),
     path("dossiers/", include("qlvb.dossiers.urls")),
     path("", include("qlvb.core.urls")),

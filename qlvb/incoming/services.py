@@ -21,7 +21,7 @@ from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
 from qlvb.core.text import fold
 from qlvb.core.workdays import add_working_days
-from qlvb.files.services import staged_uploads
+from qlvb.files.services import prepare_uploads, staged_uploads
 from qlvb.incoming import rules
 from qlvb.incoming.models import Assignment, DocumentAccess, HandlingNote, IncomingDocument, IncomingFile
 from qlvb.org import permissions
@@ -148,6 +148,13 @@ def _check_register_fits(register: Register, document: IncomingDocument) -> None
         raise ValidationError({"secrecy": _("Choose the secrecy level of a document in the secret register.")})
 
 
+def _prepare(uploads: Sequence[Any], attachments: Sequence[Any]) -> tuple[list[Any], list[Any]]:
+    """Check and convert the files before the transaction: a big scan takes seconds, and on
+    SQLite the transaction holds the write lock for every clerk."""
+    return (prepare_uploads(uploads, field="uploads"),
+            prepare_uploads(attachments, combine_images=False, field="attachments"))
+
+
 def _attach(document: IncomingDocument, staged: Sequence[Any], by: Actor, role: str) -> None:
     start = document.files.count()
     for index, item in enumerate(staged):
@@ -160,7 +167,8 @@ def save_draft(*, by: Actor, agency: Agency, fields: dict[str, Any], uploads: Se
     """Keep a document the clerk has started to enter, without a number (waiting for registration)."""
     if not rules.is_clerk(by.effective, agency.pk):
         raise NotAllowed()
-    with transaction.atomic(), staged_uploads(uploads) as staged, staged_uploads(attachments) as staged_att:
+    main_files, extra_files = _prepare(uploads, attachments)
+    with transaction.atomic(), staged_uploads(main_files) as staged, staged_uploads(extra_files) as staged_att:
         if document is None:
             document = IncomingDocument(agency=agency, created_by=by.person)
         elif document.agency_id != agency.pk or document.status != IncomingDocument.Status.DRAFT:
@@ -187,7 +195,8 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
     if not rules.is_clerk(clerk, agency.pk):
         raise NotAllowed()
     check_register(register, agency=agency, direction=Register.Direction.INCOMING)
-    with transaction.atomic(), staged_uploads(uploads) as staged, staged_uploads(attachments) as staged_att:
+    main_files, extra_files = _prepare(uploads, attachments)
+    with transaction.atomic(), staged_uploads(main_files) as staged, staged_uploads(extra_files) as staged_att:
         if document is None:
             document = IncomingDocument(agency=agency, created_by=by.person)
         else:

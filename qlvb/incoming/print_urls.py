@@ -1,0 +1,2 @@
+app_name = "incoming_print"
+urlpatterns: list = []

@@ -12,3 +12,9 @@ class IncomingConfig(AppConfig):
         from qlvb.incoming.verbs import VERBS
 
         register_verbs(VERBS)
+
+    def load_demo(self) -> str:
+        """Called by `manage.py load_demo` after the organisation is in place."""
+        from qlvb.incoming.demo import load
+
+        return f"{load()} sample incoming documents"

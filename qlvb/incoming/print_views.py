@@ -86,6 +86,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "registers": registers,
         "followup_registers": [r for r in registers if not r.is_secret],
         "chosen": chosen,
+        "several_agencies": len({r.agency_id for r in registers}) > 1,
         "date_from": request.GET.get("from") or default.query()["from"],
         "date_to": request.GET.get("to") or default.query()["to"],
     })

@@ -11,6 +11,7 @@ urlpatterns = [
     path("incoming/print/", include("qlvb.incoming.print_urls")),
     path("incoming/", include("qlvb.incoming.urls")),
     path("dossiers/", include("qlvb.dossiers.urls")),
+    path("registers/", include("qlvb.registers.urls")),
     path("", include("qlvb.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("qlvb.api_urls")),

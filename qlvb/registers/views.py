@@ -1,0 +1,49 @@
+"""The agency's registers: list and add (administrators)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qlvb.core.actor import actor_from_request
+from qlvb.core.forms import attach_errors
+from qlvb.org import permissions
+from qlvb.registers.models import Register, RegisterCounter
+from qlvb.registers.services import create_register, ensure_default_registers
+
+
+class RegisterForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    direction = forms.ChoiceField(label=gettext_lazy("Direction"), choices=Register.Direction.choices)
+    category = forms.ChoiceField(label=gettext_lazy("Category"), choices=Register.Category.choices)
+
+
+@login_required
+def register_list(request: HttpRequest) -> HttpResponse:
+    agency = request.user.agency
+    if agency is None or not permissions.can_manage_agency(request.user, agency):
+        raise Http404()
+    ensure_default_registers(agency)
+    form = RegisterForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            create_register(by=actor_from_request(request), agency=agency, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("registers:list")
+    registers = list(Register.objects.filter(agency=agency).order_by("direction", "order"))
+    counters = {(c.register_id, c.year): c.last_number for c in RegisterCounter.objects.filter(register__agency=agency)}
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    for register in registers:
+        register.this_year = counters.get((register.pk, year), 0)
+    return render(request, "registers/list.html", {"registers": registers, "form": form, "year": year})

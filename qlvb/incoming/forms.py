@@ -63,7 +63,7 @@ class RegistrationForm(forms.Form):
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, required=False)
     secrecy = forms.ChoiceField(label=_("Secrecy"), choices=Secrecy.choices, required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
-    pages = forms.IntegerField(label=_("Pages"), min_value=1, max_value=10000, required=False)
+    pages = forms.IntegerField(label=_("Number of pages"), min_value=1, max_value=10000, required=False)
     copies = forms.IntegerField(label=_("Copies"), min_value=1, max_value=10000, required=False)
     signer_name = forms.CharField(label=_("Signer"), max_length=100, required=False)
     signer_position = forms.CharField(label=_("Signer's position"), max_length=100, required=False)
@@ -143,6 +143,8 @@ class CompleteForm(forms.Form):
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["dossiers"].queryset = fileable_dossiers(person)
+        if not self.fields["dossiers"].queryset.exists():
+            self.fields.pop("dossiers")  # nothing to file into: the page offers to open a dossier
 
 
 class FileIntoForm(CompleteForm):

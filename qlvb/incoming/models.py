@@ -46,7 +46,7 @@ class IncomingDocument(models.Model):
     urgency = models.CharField(_("urgency"), max_length=12, choices=Urgency.choices, blank=True, default="")
     secrecy = models.CharField(_("secrecy"), max_length=10, choices=Secrecy.choices, blank=True, default="")
     priority = models.CharField(_("priority"), max_length=5, choices=Priority.choices, blank=True, default="")
-    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    pages = models.PositiveIntegerField(_("number of pages"), null=True, blank=True)
     copies = models.PositiveIntegerField(_("copies"), null=True, blank=True)
     signer_name = models.CharField(_("signer"), max_length=100, blank=True)
     signer_position = models.CharField(_("signer's position"), max_length=100, blank=True)

@@ -60,7 +60,7 @@ def parse_date(value: str) -> date:
             parsed = datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a calendar date, not an instant
         except ValueError:
             continue
-        if parsed.year >= 1900:
+        if 1900 <= parsed.year <= 2999:  # and the day after the end still exists
             return parsed
     raise BadPeriod(value)
 
@@ -429,7 +429,7 @@ def slip_pdf(slip: Slip, printed_by: str = "") -> bytes:
     d = slip.document
     return render_pdf("incoming/print/slip.html", {
         "slip": slip, "d": d, "agency": slip.agency, "printed_by": printed_by,
-        "type_name": DOCUMENT_TYPE_NAMES.get(d.doc_type, d.doc_type),
+        "type_summary": type_and_summary(d),
         "received": timezone.localtime(d.received_at),
     })
 

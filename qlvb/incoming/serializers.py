@@ -295,7 +295,7 @@ class IncomingListQuerySerializer(serializers.Serializer):
     doc_type = serializers.ChoiceField(choices=DOCUMENT_TYPES, required=False, help_text="Document type code.")
     urgency = serializers.ChoiceField(choices=URGENCY_FILTERS, required=False,
                                       help_text="`any` any urgent document, `normal` not urgent, or one level.")
-    ordering = serializers.ChoiceField(choices=list(ORDERINGS), default="-received_at",
+    ordering = serializers.ChoiceField(choices=[*ORDERINGS], default="-received_at",
                                        help_text="Sort order; `-` for descending.")
 
 

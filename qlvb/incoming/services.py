@@ -26,6 +26,7 @@ from qlvb.incoming import rules
 from qlvb.incoming.models import Assignment, DocumentAccess, HandlingNote, IncomingDocument, IncomingFile
 from qlvb.org import permissions
 from qlvb.org.models import Agency, Person, Position, Post, Unit
+from qlvb.org.roles import HEAD_KINDS, roles_of
 from qlvb.org.selectors import field_leader_for
 from qlvb.registers.models import Register
 from qlvb.registers.services import check_register, next_number
@@ -125,8 +126,8 @@ def _grant(document: IncomingDocument, *, person: Person | None = None, unit: Un
         return
     if document.is_secret:
         # A secret document never opens to a whole unit: its heads get person rows instead.
-        heads = Post.objects.filter(unit=unit, end_date__isnull=True, position__kind__in=[
-            Position.Kind.UNIT_HEAD, Position.Kind.UNIT_DEPUTY]).values_list("person_id", flat=True)
+        heads = Post.objects.filter(unit=unit, end_date__isnull=True, position__kind__in=HEAD_KINDS).values_list(
+            "person_id", flat=True)
         for person_id in set(heads):
             DocumentAccess.objects.get_or_create(document=document, person_id=person_id, defaults={"reason": reason})
         return
@@ -307,6 +308,8 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
         elif not rules.may_route_top(person, document):
             raise NotAllowed()
         _check_targets(document, main, coordinators, informed, deadline, parent)
+        if parent is not None:
+            _check_within(person, parent, [t for t in [main, *coordinators, *informed] if t])
         created = []
         today = timezone.localdate()
         for role, targets in ((Assignment.Role.MAIN, [main] if main else []),
@@ -355,14 +358,12 @@ def _check_targets(document: IncomingDocument, main: Target | None, coordinators
     keys = [t.key for t in everyone]
     if len(keys) != len(set(keys)):
         errors["coordinators"] = _("Each unit or person can have only one role in a routing.")
-    members = None
     for target in everyone:
         if target.unit is not None and target.unit.agency_id != document.agency_id:
             raise NotAllowed()
-        if target.person is not None:
-            members = members or permissions.member_agency_ids(target.person)
-            if document.agency_id not in permissions.member_agency_ids(target.person) or not target.person.is_active:
-                raise NotAllowed()
+        if target.person is not None and (
+                document.agency_id not in permissions.member_agency_ids(target.person) or not target.person.is_active):
+            raise NotAllowed()
     if main is not None:
         open_mains = Assignment.objects.filter(document=document, parent=parent, role=Assignment.Role.MAIN,
                                                state__in=Assignment.OPEN_STATES)
@@ -380,6 +381,21 @@ def _check_targets(document: IncomingDocument, main: Target | None, coordinators
         raise ValidationError(errors)
 
 
+def _check_within(person: Person, parent: Assignment, targets: Sequence[Target]) -> None:
+    """Passing a document on stays inside the holder's unit: its sub-units and its people."""
+    root_units = {parent.assignee_unit_id} if parent.assignee_unit_id else set(roles_of(person).headed_unit_ids)
+    units = set(root_units)
+    frontier = set(root_units)
+    while frontier:
+        frontier = set(Unit.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - units
+        units |= frontier
+    people = set(Post.objects.filter(unit_id__in=units, end_date__isnull=True).values_list("person_id", flat=True))
+    for target in targets:
+        inside = (target.unit.pk in units - root_units) if target.unit else (target.person.pk in people)
+        if not inside or (target.person is not None and target.person.pk == person.pk):
+            raise ValidationError({"main": _("You can only pass the document on within your unit.")})
+
+
 @transaction.atomic
 def withdraw(*, by: Actor, assignment: Assignment, reason: str) -> Assignment:
     """Whoever made a routing withdraws it (and everything routed under it)."""
@@ -393,7 +409,8 @@ def withdraw(*, by: Actor, assignment: Assignment, reason: str) -> Assignment:
     Assignment.objects.filter(pk__in=ids, state__in=Assignment.OPEN_STATES).update(
         state=Assignment.State.WITHDRAWN, done_at=now, withdrawn_reason=reason.strip()[:300])
     document = IncomingDocument.objects.select_for_update().get(pk=assignment.document_id)
-    if assignment.parent_id is None and not document.assignments.filter(
+    routed = (IncomingDocument.Status.ROUTED, IncomingDocument.Status.IN_PROGRESS)
+    if document.status in routed and assignment.parent_id is None and not document.assignments.filter(
             parent__isnull=True, state__in=Assignment.OPEN_STATES).exists():
         document.status = IncomingDocument.Status.REGISTERED
     if assignment.parent_id is None and assignment.role == Assignment.Role.MAIN:
@@ -402,6 +419,7 @@ def withdraw(*, by: Actor, assignment: Assignment, reason: str) -> Assignment:
     events.record(verb="incoming.routing_withdrawn", actor=by, agency=document.agency_id, target=document,
                   data={"assignment": assignment.pk, "to": str(assignment.assignee), "reason": reason.strip()[:300],
                         "withdrawn": sorted(ids)})
+    assignment.refresh_from_db()
     return assignment
 
 
@@ -423,6 +441,10 @@ def change_deadline(*, by: Actor, assignment: Assignment, deadline: date, reason
         raise ValidationError({"reason": _("Please give the reason.")})
     if deadline < timezone.localdate():
         raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
+    limit = assignment.parent.deadline if assignment.parent_id else None
+    if limit and deadline > limit:
+        raise ValidationError({"deadline": _("The deadline cannot be later than the one you were given (%(date)s).")
+                               % {"date": limit.strftime("%d/%m/%Y")}})
     old = assignment.deadline
     assignment.deadline = deadline
     assignment.save(update_fields=["deadline"])
@@ -492,7 +514,12 @@ def contribute(*, by: Actor, assignment: Assignment, text: str) -> HandlingNote:
 
 @transaction.atomic
 def mark_read(*, by: Actor, assignment: Assignment) -> Assignment:
-    assignment = _held(by, assignment)
+    """Reading stays possible after completion: information is still worth acknowledging."""
+    assignment = Assignment.objects.select_for_update().select_related("document").get(pk=assignment.pk)
+    if not rules.holds(by.effective, assignment):
+        raise NotAllowed()
+    if not assignment.is_open:
+        raise ValidationError(_("This task is already closed."))
     if assignment.role != Assignment.Role.INFO:
         raise ValidationError(_("Only a document received for information is marked as read."))
     assignment.state, assignment.done_at = Assignment.State.DONE, timezone.now()

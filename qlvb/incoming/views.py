@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from qlvb.core.actor import Actor, actor_from_request
@@ -91,7 +92,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
         if rules.holds(person, assignment):
             services.mark_read(by=by, assignment=assignment)
             done += 1
-    messages.success(request, _("%(n)d documents marked as read.") % {"n": done})
+    messages.success(request, ngettext("%(n)d document marked as read.", "%(n)d documents marked as read.",
+                                       done) % {"n": done})
     return redirect("incoming:list", "for_info")
 
 
@@ -126,7 +128,7 @@ def register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 messages.success(request, _("Saved; the document waits for registration."))
                 return redirect("incoming:detail", document.pk)
             if duplicates and not form.cleaned_data["confirm_duplicate"]:
-                form.add_error(None, _("This document seems to be registered already. Check the list below; "
+                form.add_error(None, _("This document seems to be registered already. Check the list above; "
                                        "tick the box to register it anyway."))
             else:
                 chosen = form.cleaned_data["register"] or _default_register(agency, fields["secrecy"])
@@ -173,7 +175,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_reopen": rules.may_reopen(person, document),
         "is_clerk": rules.is_clerk(person, document.agency_id),
         "complete_form": forms.CompleteForm(person=person) if main else None,
-        "file_form": forms.FileIntoForm(person=person),
+        "file_form": forms.FileIntoForm(person=person, prefix="file"),
         "note_form": forms.NoteForm(), "reason_form": forms.ReasonForm(), "deadline_form": forms.DeadlineForm(),
         "person": person, "today": timezone.localdate(),
     })
@@ -264,10 +266,10 @@ def action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             if not form.is_valid():
                 raise ValidationError(form.errors.as_data())
             services.complete(by=by, document=document, note=form.cleaned_data["note"],
-                              dossiers=list(form.cleaned_data["dossiers"]))
+                              dossiers=list(form.cleaned_data.get("dossiers") or []))
         elif verb == "file":
-            form = forms.FileIntoForm(request.POST, person=person)
-            if not form.is_valid() or not form.cleaned_data["dossiers"]:
+            form = forms.FileIntoForm(request.POST, person=person, prefix="file")
+            if not form.is_valid() or not form.cleaned_data.get("dossiers"):
                 raise ValidationError({"dossiers": _("Choose at least one dossier.")})
             services.file_into(by=by, document=document, dossiers=list(form.cleaned_data["dossiers"]))
         elif verb == "reopen":

@@ -6,6 +6,9 @@ from dataclasses import dataclass, field
 
 from qlvb.org.models import Position, Post
 
+# Who leads a unit: its head and deputies; the agency head leads the leadership unit.
+HEAD_KINDS = frozenset({Position.Kind.UNIT_HEAD, Position.Kind.UNIT_DEPUTY, Position.Kind.AGENCY_HEAD})
+
 
 @dataclass(frozen=True)
 class Roles:
@@ -57,7 +60,7 @@ def roles_of(person: object) -> Roles:
         Post.objects.filter(person=person, end_date__isnull=True).values_list("position__kind", "unit_id",
                                                                               "agency_id")
     )
-    head_kinds = {Position.Kind.UNIT_HEAD, Position.Kind.UNIT_DEPUTY, Position.Kind.AGENCY_HEAD}
+    head_kinds = HEAD_KINDS
     leader_kinds = {Position.Kind.AGENCY_HEAD, Position.Kind.AGENCY_DEPUTY}
     roles = Roles(
         kinds=frozenset(kind for kind, _, _ in rows),

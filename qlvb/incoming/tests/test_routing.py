@@ -177,3 +177,43 @@ def test_dossier_rules(org):
     with pytest.raises(NotAllowed):
         create_dossier(by=Actor(org.specialist), agency=org.agency, code="03", title="Kế hoạch", retention="5",
                        planned=True)
+
+
+def test_passing_on_stays_within_the_unit(org, routed):
+    doc, main, *_ = routed
+    for target in (Target(unit=org.office), Target(person=org.head), Target(person=org.unit_head)):
+        with pytest.raises(ValidationError):
+            services.route(by=Actor(org.unit_head), document=doc, parent=main, main=target)
+    [child] = services.route(by=Actor(org.unit_head), document=doc, parent=main, main=Target(person=org.specialist))
+    with pytest.raises(ValidationError):  # a specialist heads nothing to pass on to
+        services.route(by=Actor(org.specialist), document=doc, parent=child, main=Target(person=org.unit_head))
+
+
+def test_child_deadline_change_respects_the_parent(org, routed):
+    doc, main, *_ = routed
+    [child] = services.route(by=Actor(org.unit_head), document=doc, parent=main, main=Target(person=org.specialist))
+    with pytest.raises(ValidationError):
+        services.change_deadline(by=Actor(org.unit_head), assignment=child, deadline=main.deadline + timedelta(days=9),
+                                 reason="Xin gia hạn")
+
+
+def test_information_can_be_read_after_completion(org, routed):
+    doc, main, coord, info = routed
+    services.complete(by=Actor(org.unit_head), document=doc, note="Xong")
+    services.mark_read(by=Actor(org.deputy), assignment=info)
+    assert selectors.counts(org.deputy)["for_info"] == 0
+
+
+def test_withdrawing_after_completion_keeps_the_status(org, routed):
+    doc, main, coord, info = routed
+    services.complete(by=Actor(org.unit_head), document=doc, note="Xong")
+    withdrawn = services.withdraw(by=Actor(org.head), assignment=info, reason="Không cần nữa")
+    doc.refresh_from_db()
+    assert withdrawn.state == "withdrawn" and doc.status == IncomingDocument.Status.COMPLETED
+
+
+def test_secret_document_routed_to_leadership_reaches_the_head(org, register_doc):
+    doc = register_doc(secrecy="mat", presented_to=org.deputy)
+    services.route(by=Actor(org.deputy), document=doc, main=Target(unit=org.leadership))
+    assert selectors.visible_documents(org.head).filter(pk=doc.pk).exists()
+    assert selectors.counts(org.head)["to_handle"] == selectors.work_list(org.head, "to_handle").count() == 1

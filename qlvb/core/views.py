@@ -27,7 +27,7 @@ from qlvb.core.verbs import VERBS, verb_label
 from qlvb.org import permissions
 from qlvb.org.models import Person
 from qlvb.org.roles import roles_of
-from qlvb.org.selectors import delegations_for_delegate, delegations_in_force, delegations_to_approve
+from qlvb.org.selectors import delegations_in_force
 
 
 @login_required
@@ -41,8 +41,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "effective": effective,
         "posts": effective.posts.filter(end_date__isnull=True).select_related("unit", "position", "agency"),
         "announcements": delegations_in_force(person.agency_id) if person.agency_id else [],
-        "my_delegations": delegations_for_delegate(person),
-        "to_approve": delegations_to_approve(effective),
         "today_is_working": workdays.is_working_day(today, person.agency_id),
         "in_five": workdays.add_working_days(today, 5, person.agency_id),
         "activity": selectors.recent_activity(person),

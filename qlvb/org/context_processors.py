@@ -28,7 +28,8 @@ def _navigation(request: HttpRequest) -> dict[str, Any]:
         "acting_for": getattr(request, "acting_for", None),
         "acting_delegation": getattr(request, "acting_delegation", None),
         "acting_options": delegations_for_delegate(person),
-        "pending_approvals": len(delegations_to_approve(effective)),
+        "to_approve": (to_approve := delegations_to_approve(effective)),
+        "pending_approvals": len(to_approve),
         "section": _SECTIONS.get(match.url_name if match else "", ""),
     }
 

@@ -1,0 +1,141 @@
+"""`make bench`: server time and query counts of the main pages on a generated province.
+
+    .venv/bin/python bench/run.py --scale {small,full} [--db sqlite,postgresql] [--requests 200]
+
+For each database (SQLite in bench/data/, PostgreSQL on 127.0.0.1:5432 when it answers):
+migrate, generate the province once (kept between runs), then measure in a subprocess with
+that DATABASE_URL (bench/measure.py). Every figure is printed as `bench <name> <value> <unit>`;
+other lines start with `#`. See docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = BASE_DIR / "bench" / "data"
+SCALES = {"small": (5, 500), "full": (100, 20_000)}
+SEED = 1
+
+
+def note(text: str) -> None:
+    print(f"# {text}", flush=True)
+
+
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def sqlite_url(scale: str) -> str:
+    return f"sqlite:///{DATA_DIR / f'bench-{scale}.sqlite3'}"
+
+
+def postgres_url(scale: str) -> str | None:
+    """The scale's database on the local PostgreSQL, created if missing; None if no server answers."""
+    host = os.environ.get("BENCH_PG_HOST", "127.0.0.1")
+    port = os.environ.get("BENCH_PG_PORT", "5432")
+    user = os.environ.get("BENCH_PG_USER", "postgres")
+    password = os.environ.get("BENCH_PG_PASSWORD", "")
+    if not shutil.which("pg_isready") or not shutil.which("psql"):
+        note("PostgreSQL skipped: pg_isready/psql not installed")
+        return None
+    if subprocess.run(["pg_isready", "-q", "-h", host, "-p", port, "-t", "5"]).returncode != 0:
+        note(f"PostgreSQL skipped: nothing answers on {host}:{port}")
+        return None
+    name = f"qlvb_bench_{scale}"
+    env = {**os.environ, **({"PGPASSWORD": password} if password else {})}
+    psql = ["psql", "-h", host, "-p", port, "-U", user, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-Atq", "-c"]
+    found = subprocess.run([*psql, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"], env=env,
+                           capture_output=True, text=True)
+    if found.returncode != 0:
+        note(f"PostgreSQL skipped: psql as {user} failed: {found.stderr.strip()}")
+        return None
+    if found.stdout.strip() != "1":
+        subprocess.run([*psql, f'CREATE DATABASE "{name}"'], env=env, check=True)
+        note(f"created PostgreSQL database {name}")
+    auth = f"{quote(user)}:{quote(password)}" if password else quote(user)
+    return f"postgres://{auth}@{host}:{port}/{name}"
+
+
+def bench_env(database_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "DATABASE_URL": database_url,
+        # Own secret key, static dir and job queue: the bench never touches the developer's var/.
+        "QLVB_VAR_DIR": str(DATA_DIR / "var"),
+        "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "DEBUG": "0",
+        "TESTING": "0",
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+def run_database(label: str, database_url: str, scale: str, args: argparse.Namespace) -> bool:
+    """Migrate, generate (once) and measure one database; False if a step failed."""
+    env = bench_env(database_url)
+    python, manage = sys.executable, str(BASE_DIR / "manage.py")
+    if subprocess.run([python, manage, "migrate", "-v0"], env=env, cwd=BASE_DIR).returncode != 0:
+        note(f"{label}: migrate failed")
+        return False
+    agencies, people = SCALES[scale]
+    started = time.monotonic()
+    generated = subprocess.run(
+        [python, manage, "generate_province", "--agencies", str(agencies), "--people", str(people),
+         "--seed", str(SEED)], env=env, cwd=BASE_DIR, capture_output=True, text=True)
+    for line in (generated.stdout + generated.stderr).splitlines():
+        note(f"{label}: {line.strip()}")
+    if generated.returncode != 0:
+        note(f"{label}: generate_province failed")
+        return False
+    if "already generated" not in generated.stdout:
+        print(f"bench generate_province.{label}.seconds {time.monotonic() - started:.1f} s", flush=True)
+    measure = [python, str(BASE_DIR / "bench" / "measure.py"), "--db-label", label,
+               "--requests", str(args.requests), "--warmup", str(args.warmup)]
+    if args.show_queries:
+        measure.append("--show-queries")
+    if subprocess.run(measure, env=env, cwd=BASE_DIR).returncode != 0:
+        note(f"{label}: measuring failed")
+        return False
+    return True
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=sorted(SCALES), default="full")
+    parser.add_argument("--db", default="sqlite,postgresql", help="comma-separated: sqlite, postgresql")
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per page (default 200)")
+    parser.add_argument("--warmup", type=int, default=20, help="untimed requests per page first (default 20)")
+    parser.add_argument("--show-queries", action="store_true", help="print the SQL of each page once")
+    args = parser.parse_args()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    agencies, people = SCALES[args.scale]
+    note(f"scale {args.scale}: {agencies} agencies, {people} people; {args.requests} requests per page "
+         f"after {args.warmup} warm-up; {os.cpu_count()} CPUs, load average {load()}")
+    started = time.monotonic()
+    failed = []
+    for label in [d.strip() for d in args.db.split(",") if d.strip()]:
+        if label == "sqlite":
+            url = sqlite_url(args.scale)
+        elif label == "postgresql":
+            url = postgres_url(args.scale)
+            if url is None:
+                continue
+        else:
+            raise SystemExit(f"unknown database {label!r}: use sqlite or postgresql")
+        if not run_database(label, url, args.scale, args):
+            failed.append(label)
+    note(f"done in {time.monotonic() - started:.0f} s; load average now {load()}")
+    if failed:
+        raise SystemExit(f"bench failed on {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()

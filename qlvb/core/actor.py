@@ -35,10 +35,25 @@ class Actor:
 request_ip: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_ip", default=None)
 
 
-def actor_from_request(request: Any) -> Actor:
+def acting_for(request: Any, scope: str | None = None) -> Person | None:
+    """The delegator the person acts for, if the delegation covers this part of the work
+    (scope "incoming", "outgoing", "unit"; a delegation of "all" covers every part)."""
+    delegation = getattr(request, "acting_delegation", None)
+    if delegation is None:
+        return None
+    if scope is None or "all" in delegation.scopes or scope in delegation.scopes:
+        return delegation.delegator
+    return None
+
+
+def effective_person(request: Any, scope: str | None = None) -> Person:
+    return acting_for(request, scope) or request.user
+
+
+def actor_from_request(request: Any, scope: str | None = None) -> Actor:
     return Actor(
         person=request.user if request.user.is_authenticated else None,
-        on_behalf_of=getattr(request, "acting_for", None),
+        on_behalf_of=acting_for(request, scope),
         ip=client_ip(request),
     )
 

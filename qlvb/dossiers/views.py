@@ -11,15 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qlvb.core.actor import actor_from_request
+from qlvb.core.actor import actor_from_request, effective_person
 from qlvb.core.forms import attach_errors
 from qlvb.dossiers import selectors, services
 from qlvb.dossiers.forms import DossierForm
 from qlvb.dossiers.models import Dossier
 
+SCOPE = "incoming"  # which delegations let a delegate act here
+
 
 def _person(request: HttpRequest):  # noqa: ANN202
-    return getattr(request, "acting_for", None) or request.user
+    return effective_person(request, SCOPE)
 
 
 @login_required
@@ -31,7 +33,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     form = DossierForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
-            dossier = services.create_dossier(by=actor_from_request(request), agency=agency, **form.cleaned_data)
+            dossier = services.create_dossier(by=actor_from_request(request, SCOPE), agency=agency, **form.cleaned_data)
         except ValidationError as error:
             attach_errors(form, error)
         else:
@@ -65,7 +67,7 @@ def dossier_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     if verb not in handlers:
         raise Http404()
     try:
-        handlers[verb](by=actor_from_request(request), dossier=dossier)
+        handlers[verb](by=actor_from_request(request, SCOPE), dossier=dossier)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -84,7 +86,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         year = timezone.localdate().year
     if request.method == "POST":
         try:
-            services.approve_plan(by=actor_from_request(request), agency=agency, year=year)
+            services.approve_plan(by=actor_from_request(request, SCOPE), agency=agency, year=year)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect(f"{request.path}?year={year}")

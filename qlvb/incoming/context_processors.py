@@ -5,11 +5,12 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from qlvb.core.actor import effective_person
 from qlvb.incoming.selectors import counts
 
 
 def incoming_counts(request: HttpRequest) -> dict[str, Any]:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
-    person = getattr(request, "acting_for", None) or request.user
+    person = effective_person(request, "incoming")
     return {"incoming_counts": SimpleLazyObject(lambda: counts(person))}

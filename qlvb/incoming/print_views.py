@@ -14,15 +14,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from qlvb.core.actor import actor_from_request
+from qlvb.core.actor import actor_from_request, effective_person
 from qlvb.incoming import printouts, selectors, services
 from qlvb.incoming.printouts import BadPeriod, Period
 from qlvb.org.models import Agency
 from qlvb.registers.models import Register
 
+SCOPE = "incoming"  # which delegations let a delegate act here
+
 
 def _effective(request: HttpRequest) -> Any:
-    return getattr(request, "acting_for", None) or request.user
+    return effective_person(request, SCOPE)
 
 
 def _printed_by(request: HttpRequest) -> str:
@@ -98,7 +100,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def slip(request: HttpRequest, pk: int) -> HttpResponse:
     person = _effective(request)
     document = selectors.get_document(person, pk)
-    services.record_opening(by=actor_from_request(request), document=document)
+    services.record_opening(by=actor_from_request(request, SCOPE), document=document)
     content = printouts.slip_pdf(printouts.routing_slip(document), printed_by=_printed_by(request))
     number = document.arrival_number or document.pk
     return _pdf(content, f"phieu-giai-quyet-{number}.pdf")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from qlvb.core.actor import Actor, actor_from_request
+from qlvb.core.actor import Actor, actor_from_request, effective_person
 from qlvb.core.doctypes import DOCUMENT_TYPES, Urgency
 from qlvb.core.forms import attach_errors
 from qlvb.core.selectors import timeline
@@ -29,6 +29,8 @@ from qlvb.incoming.models import Assignment, IncomingDocument
 from qlvb.org.roles import roles_of
 from qlvb.registers.models import Register
 from qlvb.registers.services import ensure_default_registers
+
+SCOPE = "incoming"  # which delegations let a delegate act here
 
 LIST_TITLES = {
     "drafts": _lazy("Waiting for registration"), "to_route": _lazy("Waiting for routing"),
@@ -41,7 +43,7 @@ SORTS = {"new": ("-received_at", "-id"), "old": ("received_at", "id"), "number":
 
 
 def _effective(request: HttpRequest) -> Any:
-    return getattr(request, "acting_for", None) or request.user
+    return effective_person(request, SCOPE)
 
 
 def _agency(request: HttpRequest) -> Any:
@@ -84,7 +86,7 @@ def work_list(request: HttpRequest, name: str = "to_handle") -> HttpResponse:
 def bulk(request: HttpRequest) -> HttpResponse:
     """Bulk action on a list: mark the chosen for-information documents as read."""
     person = _effective(request)
-    by = actor_from_request(request)
+    by = actor_from_request(request, SCOPE)
     done = 0
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:200]
     for assignment in Assignment.objects.filter(document_id__in=ids, role=Assignment.Role.INFO,
@@ -115,7 +117,7 @@ def register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     form = forms.RegistrationForm(request.POST or None, request.FILES or None, agency=agency, initial=initial)
     duplicates = []
     if request.method == "POST" and form.is_valid():
-        by = actor_from_request(request)
+        by = actor_from_request(request, SCOPE)
         fields = form.document_fields()
         duplicates = services.find_duplicates(agency=agency, national_id=fields["national_id"] or "",
                                               number=fields["number"] or "", notation=fields["notation"] or "",
@@ -164,7 +166,7 @@ def _initial_from(document: IncomingDocument) -> dict[str, Any]:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _effective(request)
     document = selectors.get_document(person, pk)
-    services.record_opening(by=actor_from_request(request), document=document)
+    services.record_opening(by=actor_from_request(request, SCOPE), document=document)
     mine = selectors.my_open_assignments(person, document)
     main = services.main_handler_assignment(person, document)
     return render(request, "incoming/detail.html", {
@@ -218,7 +220,7 @@ def route(request: HttpRequest, pk: int, assignment_pk: int | None = None) -> Ht
                                                      deadline=form.cleaned_data["deadline"],
                                                      days=form.cleaned_data["deadline_days"])
                 targets = forms.parse_routing(request.POST, document.agency, default_deadline=deadline)
-                services.route(by=actor_from_request(request), document=document, parent=parent,
+                services.route(by=actor_from_request(request, SCOPE), document=document, parent=parent,
                                directive=form.cleaned_data["directive"], deadline=deadline, **targets)
             except ValidationError as error:
                 attach_errors(form, error)
@@ -240,7 +242,7 @@ def route(request: HttpRequest, pk: int, assignment_pk: int | None = None) -> Ht
 def action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     person = _effective(request)
     document = selectors.get_document(person, pk)
-    by: Actor = actor_from_request(request)
+    by: Actor = actor_from_request(request, SCOPE)
     assignment = None
     if request.POST.get("assignment", "").isdigit():
         assignment = document.assignments.filter(pk=int(request.POST["assignment"])).first()
@@ -302,7 +304,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.document_fields().items() if k != "secrecy"}
         try:
-            services.update_document(by=actor_from_request(request), document=document, fields=fields)
+            services.update_document(by=actor_from_request(request, SCOPE), document=document, fields=fields)
         except ValidationError as error:
             attach_errors(form, error)
         else:

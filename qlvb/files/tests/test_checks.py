@@ -90,7 +90,7 @@ def test_default_limit_is_50_mb(settings):
 def test_password_protected_pdf_is_refused():
     with pytest.raises(ValidationError) as caught:
         check_upload(upload("mat.pdf", pdf_bytes(user_password="secret")))
-    assert codes(caught.value) == ["pdf_password"] and "password" in caught.value.messages[0]
+    assert codes(caught.value) == ["pdf_password"] and "mật khẩu" in caught.value.messages[0]
 
 
 def test_encrypted_pdf_without_user_password_is_refused():

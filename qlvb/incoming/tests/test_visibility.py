@@ -75,3 +75,27 @@ def test_every_list_page_renders(org, register_doc, login, name):
     for person in (org.specialist, org.head, org.clerk, org.deputy):
         response = login(person).get(f"/incoming/list/{name}/", {"q": "Quyết định", "sort": "deadline"})
         assert response.status_code == 200
+
+
+def test_delegation_scope_decides_where_the_delegate_acts(org, register_doc, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from qlvb.org.services import request_delegation
+
+    doc = register_doc()
+    start = timezone.now() - timedelta(minutes=1)
+    delegation = request_delegation(by=Actor(org.head), delegate=org.specialist, starts_at=start,
+                                    ends_at=start + timedelta(days=1), reason="Công tác", scopes=["outgoing"])
+    client = login(org.specialist)
+    client.post("/org/acting/", {"delegation": delegation.pk})
+    assert client.get(f"/incoming/{doc.pk}/").status_code == 404  # the delegation does not cover incoming
+    wide = request_delegation(by=Actor(org.deputy), delegate=org.unit_head, starts_at=start,
+                              ends_at=start + timedelta(days=1), reason="Nghỉ phép", scopes=["incoming"])
+    from qlvb.org.services import approve_delegation
+
+    approve_delegation(by=Actor(org.head), delegation=wide)
+    client = login(org.unit_head)
+    client.post("/org/acting/", {"delegation": wide.pk})
+    assert client.get(f"/incoming/{doc.pk}/").status_code == 200  # acting as the deputy, a leader

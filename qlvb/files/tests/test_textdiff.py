@@ -1,0 +1,129 @@
+"""Word-level diffs between draft versions, coloured by the reviewer who made the changes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+
+from qlvb.files.textdiff import DiffOp, diff_context, diff_versions, has_changes, render_html, role_style
+
+
+def rebuild(ops: list[DiffOp]) -> tuple[str, str]:
+    old = "".join(op.text for op in ops if op.kind != "insert")
+    new = "".join(op.text for op in ops if op.kind != "delete")
+    return old, new
+
+
+def test_word_level_changes():
+    old = "Giao Phòng Kế hoạch chủ trì, báo cáo trước ngày 15 tháng 3 năm 2026."
+    new = "Giao Văn phòng chủ trì, báo cáo trước ngày 20 tháng 3 năm 2026."
+    ops = diff_versions(old, new)
+    assert rebuild(ops) == (old, new)
+    assert DiffOp("delete", "Phòng Kế hoạch") in ops
+    assert DiffOp("insert", "Văn phòng") in ops
+    assert DiffOp("delete", "15") in ops and DiffOp("insert", "20") in ops
+    # Unchanged words stay whole, with their Vietnamese marks.
+    assert any(op.kind == "equal" and "chủ trì, báo cáo trước ngày " in op.text for op in ops)
+    # Deletions come before insertions inside one change.
+    kinds = [op.kind for op in ops]
+    assert kinds.index("delete") < kinds.index("insert")
+
+
+def test_identical_and_normalisation():
+    text = "Quyết định về việc thành lập Tổ công tác"
+    assert diff_versions(text, text) == [DiffOp("equal", text)]
+    decomposed = unicodedata.normalize("NFD", text)
+    assert not has_changes(diff_versions(text, decomposed))
+    assert diff_versions("", "") == []
+    assert diff_versions("a\r\nb", "a\nb") == [DiffOp("equal", "a\nb")]
+
+
+def test_paragraphs_added_and_removed():
+    old = "Điều 1. Thành lập.\nĐiều 2. Nhiệm vụ.\nĐiều 3. Hiệu lực.\n"
+    new = "Điều 1. Thành lập.\nĐiều 3. Hiệu lực thi hành.\nĐiều 4. Trách nhiệm thi hành.\n"
+    ops = diff_versions(old, new)
+    assert rebuild(ops) == (old, new)
+    assert has_changes(ops)
+    deleted = "".join(op.text for op in ops if op.kind == "delete")
+    inserted = "".join(op.text for op in ops if op.kind == "insert")
+    assert "Nhiệm vụ" in deleted
+    assert "thi hành" in inserted and "Điều 4" in inserted
+    assert ops[0] == DiffOp("equal", "Điều 1. Thành lập.\n")
+
+
+def test_spaces_between_changes_are_absorbed():
+    ops = diff_versions("một hai ba", "bốn năm ba")
+    assert ops == [DiffOp("delete", "một hai"), DiffOp("insert", "bốn năm"), DiffOp("equal", " ba")]
+
+
+def test_long_texts_stay_fast():
+    import time
+
+    old = "\n".join(f"Khoản {i}. Nội dung quy định số {i} về công tác văn thư lưu trữ." for i in range(3000))
+    new = old.replace("Khoản 1500.", "Khoản 1500 (sửa đổi).").replace("lưu trữ.\nKhoản 2999", "lưu trữ.\nKhoản 3000")
+    started = time.monotonic()
+    ops = diff_versions(old, new)
+    assert time.monotonic() - started < 5
+    assert rebuild(ops) == (old, new)
+    assert DiffOp("insert", " (sửa đổi)") in ops
+
+
+@pytest.mark.parametrize(("role", "colour"), [
+    ("unit_head", "text-primary"), ("signer", "text-danger"), ("leader", "text-danger"),
+    ("drafter", "text-success"),
+])
+def test_role_colours(role, colour):
+    html = render_html(diff_versions("Kính gửi Sở", "Kính gửi UBND tỉnh"), role=role)
+    assert isinstance(html, SafeString)
+    assert html.count(colour) == 2  # the <ins> and the <del>
+    assert f"diff-role-{role}" in html
+    assert '<del class="diff-delete' in html and '<ins class="diff-insert' in html
+    assert role_style(role).startswith(colour)
+
+
+def test_unit_head_blue_and_leader_red_are_different():
+    ops = diff_versions("a", "b")
+    assert "text-primary" in render_html(ops, role="unit_head")
+    assert "text-primary" not in render_html(ops, role="leader")
+    assert "text-danger" in render_html(ops, role="leader")
+    unknown = render_html(ops, role='x" onmouseover="alert(1)')
+    assert "onmouseover=" not in unknown and "text-danger" not in unknown and "text-primary" not in unknown
+
+
+def test_everything_is_escaped():
+    old = "Nội dung <b>cũ</b> & \"trích dẫn\""
+    new = "Nội dung <script>alert('x')</script> & <img src=x onerror=alert(1)>"
+    html = render_html(diff_versions(old, new), role="signer")
+    assert "<script" not in html and "<img" not in html and "<b>" not in html
+    assert set(re.findall(r"</?([a-zA-Z]+)", html)) <= {"ins", "del", "span", "br"}
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "&amp;" in html and "&quot;" in html
+    assert "&#x27;x&#x27;" in html or "&#39;x&#39;" in html
+
+
+def test_line_breaks_and_screen_reader_labels():
+    html = render_html(diff_versions("Dòng 1\nDòng 2", "Dòng 1\nDòng 2\nDòng 3"), role="drafter")
+    assert "<br>" in html
+    assert "¶" in html  # the added paragraph break is visible
+    assert 'class="visually-hidden"' in html
+
+
+def test_template_shows_legend_and_escapes_labels():
+    context = diff_context("Số 12", "Số 13", role="unit_head", old_label="Bản 1 <i>", new_label="Bản 2",
+                           role_label="Trưởng phòng")
+    html = render_to_string("files/_diff.html", context)
+    assert "Bản 1 &lt;i&gt;" in html and "<i>" not in html
+    assert "Trưởng phòng" in html
+    assert '<ins class="diff-insert diff-role-unit_head text-primary' in html
+    assert "text-danger" in html  # the legend names every colour
+    same = render_to_string("files/_diff.html", diff_context("a", "a", role="signer", old_label="1", new_label="2"))
+    assert "<ins" not in same.split("</ul>", 1)[1]
+
+
+def test_template_escapes_an_unsafe_string():
+    html = render_to_string("files/_diff.html", {"diff_html": "<script>x</script>", "old_label": "1",
+                                                  "new_label": "2"})
+    assert "<script>" not in html and "&lt;script&gt;" in html

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "qlvb.registers",
     "qlvb.dossiers",
     "qlvb.incoming",
+    "qlvb.signatures",
+    "qlvb.outgoing",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "qlvb.org.context_processors.navigation",
                 "qlvb.incoming.context_processors.incoming_counts",
+                "qlvb.outgoing.context_processors.outgoing_counts",
             ],
         },
     },

@@ -10,6 +10,8 @@ urlpatterns = [
     path("org/", include("qlvb.org.urls")),
     path("incoming/print/", include("qlvb.incoming.print_urls")),
     path("incoming/", include("qlvb.incoming.urls")),
+    path("outgoing/print/", include("qlvb.outgoing.print_urls")),
+    path("outgoing/", include("qlvb.outgoing.urls")),
     path("dossiers/", include("qlvb.dossiers.urls")),
     path("registers/", include("qlvb.registers.urls")),
     path("", include("qlvb.core.urls")),

@@ -180,7 +180,15 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "file_form": forms.FileIntoForm(person=person, prefix="file"),
         "note_form": forms.NoteForm(), "reason_form": forms.ReasonForm(), "deadline_form": forms.DeadlineForm(),
         "person": person, "today": timezone.localdate(),
+        "replies": _replies(person, document),
     })
+
+
+def _replies(person: Any, document: IncomingDocument) -> list:
+    # Outgoing is built on incoming; its selector is asked here only to show the links back.
+    from qlvb.outgoing.selectors import visible_documents
+
+    return list(visible_documents(person).filter(reply_to=document).order_by("created_at"))
 
 
 @login_required

@@ -32,4 +32,4 @@ def test_people_list_and_home_are_constant(org, login):
     _grow(org, 15)
     after = {url: _count(client, url) for url in urls}
     assert before == after
-    assert after["/org/people/"] <= 14 and after["/"] <= 18, after
+    assert after["/org/people/"] <= 16 and after["/"] <= 20, after

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from qlvb.core.doctypes import DOCUMENT_TYPES, Priority, Secrecy, Urgency
+from qlvb.core.forms import VNDateField
+from qlvb.incoming.forms import MultipleFileField
+from qlvb.org.models import Agency, Field, Person, Unit
+from qlvb.org.roles import roles_of
+from qlvb.outgoing.models import Recipient
+from qlvb.outgoing.services import RecipientSpec
+from qlvb.registers.models import Register
+
+
+class DraftForm(forms.Form):
+    doc_type = forms.ChoiceField(label=_("Document type"), choices=[("", "—")] + DOCUMENT_TYPES)
+    summary = forms.CharField(label=_("Summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    drafting_unit = forms.ModelChoiceField(label=_("Drafting unit"), queryset=Unit.objects.none())
+    field = forms.ModelChoiceField(label=_("Field of work"), queryset=Field.objects.none(), required=False)
+    deadline = VNDateField(label=_("Deadline"), required=False)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, required=False)
+    secrecy = forms.ChoiceField(label=_("Secrecy"), choices=Secrecy.choices, required=False)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
+    agencies = forms.ModelMultipleChoiceField(label=_("Agencies of the installation"), queryset=Agency.objects.none(),
+                                              required=False, widget=forms.SelectMultiple(attrs={"size": 5}))
+    units = forms.ModelMultipleChoiceField(label=_("Units of the agency"), queryset=Unit.objects.none(),
+                                           required=False, widget=forms.SelectMultiple(attrs={"size": 5}))
+    people = forms.ModelMultipleChoiceField(label=_("People of the agency"), queryset=Person.objects.none(),
+                                            required=False, widget=forms.SelectMultiple(attrs={"size": 5}))
+    paper = forms.CharField(label=_("Paper recipients"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                            help_text=_("One per line: name | address"))
+    copies = forms.IntegerField(label=_("Copies"), min_value=1, max_value=1000, initial=1)
+    upload = MultipleFileField(label=_("Draft (DOCX or PDF)"), required=False)
+    attachments = MultipleFileField(label=_("Attachments to issue with it"), required=False)
+
+    def __init__(self, *args: Any, person: Person, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["drafting_unit"].queryset = Unit.objects.filter(pk__in=roles_of(person).unit_ids, agency=agency)
+        self.fields["field"].queryset = Field.objects.filter(agency=agency)
+        self.fields["agencies"].queryset = Agency.objects.filter(is_active=True).exclude(pk=agency.pk)
+        self.fields["units"].queryset = Unit.objects.filter(agency=agency, is_active=True)
+        self.fields["people"].queryset = Person.objects.filter(agency=agency, is_active=True)
+
+    def document_fields(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        fields = {k: data.get(k) for k in ("doc_type", "summary", "field", "deadline", "urgency", "secrecy",
+                                            "priority", "copies")}
+        for name in ("urgency", "secrecy", "priority"):
+            fields[name] = fields[name] or ""
+        return fields
+
+    def recipients(self) -> list[RecipientSpec]:
+        data = self.cleaned_data
+        specs = [RecipientSpec(kind=Recipient.Kind.AGENCY, agency=a, name=a.name) for a in data["agencies"]]
+        specs += [RecipientSpec(kind=Recipient.Kind.UNIT, unit=u, name=u.name) for u in data["units"]]
+        specs += [RecipientSpec(kind=Recipient.Kind.PERSON, person=p, name=p.full_name) for p in data["people"]]
+        for line in (data.get("paper") or "").splitlines():
+            if line.strip():
+                name, _sep, address = line.partition("|")
+                specs.append(RecipientSpec(kind=Recipient.Kind.PAPER, name=name.strip(), address=address.strip()))
+        return specs
+
+
+class SubmitForm(forms.Form):
+    signer = forms.ModelChoiceField(label=_("Signer"), queryset=Person.objects.none())
+    comment = forms.CharField(label=_("Note to the reviewers"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, signers: list[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["signer"].queryset = Person.objects.filter(pk__in=[p.pk for p in signers])
+
+
+class ReviewForm(forms.Form):
+    opinion = forms.CharField(label=_("Opinion"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    disagreement = forms.CharField(label=_("Disagreement with the drafter (shown to the signer)"), required=False,
+                                   widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class VersionForm(forms.Form):
+    upload = forms.FileField(label=_("New version (DOCX or PDF)"))
+    comment = forms.CharField(label=_("What changed"), max_length=500, required=False)
+
+
+class SignForm(forms.Form):
+    certificate = forms.ModelChoiceField(label=_("Certificate"), queryset=None)
+    secret = forms.CharField(label=_("Passphrase or PIN"), widget=forms.PasswordInput, strip=False)
+
+    def __init__(self, *args: Any, certificates: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["certificate"].queryset = certificates
+
+
+class IssueForm(forms.Form):
+    register = forms.ModelChoiceField(label=_("Outgoing register"), queryset=Register.objects.none())
+    page = forms.IntegerField(label=_("Stamp the number on page"), initial=1, min_value=-50, max_value=500,
+                              required=False)
+    x = forms.FloatField(label=_("at x (points from the left)"), initial=75, min_value=0, max_value=2000,
+                         required=False)
+    y = forms.FloatField(label=_("and y (points from the bottom)"), initial=745, min_value=0, max_value=3000,
+                         required=False)
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["register"].queryset = Register.objects.filter(agency=agency, is_active=True,
+                                                                   direction=Register.Direction.OUTGOING)

@@ -1,0 +1,127 @@
+"""Producing the issued PDF: number and date filled in (DOCX placeholders) or stamped (PDF),
+the signer's signature, then the agency's, and the agency's signature on each attachment."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qlvb.files.services import read_stored
+from qlvb.org.models import Position, Post
+from qlvb.outgoing.models import OutgoingDocument
+
+# Placeholders a DOCX template may hold (see docs/outgoing.md).
+PLACEHOLDERS = ("so", "ky_hieu", "so_ky_hieu", "ngay_thang", "nam")
+DEFAULT_STAMP = (1, 75.0, 745.0)  # page 1, under the agency name, for a PDF draft without a place chosen
+
+
+@dataclass
+class Produced:
+    main: list[ContentFile]
+    attachments: list[ContentFile] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def placeholder_values(document: OutgoingDocument, place: str) -> dict[str, str]:
+    from qlvb.files.convert import date_line
+
+    day = timezone.localtime(document.issued_at).date()
+    return {
+        "so": f"{document.number:02d}",
+        "ky_hieu": document.notation,
+        "so_ky_hieu": document.reference,
+        "ngay_thang": date_line(day, place),
+        "nam": str(day.year),
+    }
+
+
+def signer_title(document: OutgoingDocument) -> str:
+    """The lines above the signature: e.g. "KT. GIÁM ĐỐC" / "PHÓ GIÁM ĐỐC" (NĐ30 signing capacities)."""
+    own = (Post.objects.filter(person=document.signer, agency=document.agency, end_date__isnull=True)
+           .select_related("position").order_by("is_concurrent", "position__order").first())
+    own_title = own.position.name.upper() if own else ""
+    capacity = document.signing_capacity
+    if not capacity:
+        return own_title
+    if capacity == "TM":
+        return f"TM. {document.agency.name.upper()}\n{own_title}"
+    head = (Post.objects.filter(agency=document.agency, end_date__isnull=True,
+                                position__kind=Position.Kind.AGENCY_HEAD).select_related("position").first())
+    head_title = head.position.name.upper() if head else _("HEAD").upper()
+    return f"{capacity}. {head_title}\n{own_title}"
+
+
+def _main_pdf(document: OutgoingDocument, version: Any, stamp_at: tuple[int, float, float] | None,
+              place: str) -> bytes:
+    from qlvb.files import convert
+
+    data = read_stored(version.stored)
+    values = placeholder_values(document, place)
+    if version.stored.kind == "docx":
+        return convert.docx_to_pdf(convert.fill_placeholders(data, values))
+    page, x, y = stamp_at or DEFAULT_STAMP
+    return convert.stamp_pdf(data, page=page, x=x, y=y,
+                             lines=[f"Số: {values['so_ky_hieu']}", values["ngay_thang"]])
+
+
+def seal_secret(document_id: int, secret: str) -> bytes:
+    from qlvb.signatures.crypto import encrypt
+
+    return encrypt(secret.encode(), context=f"outgoing-authorisation:{document_id}")
+
+
+def open_secret(document_id: int, blob: Any) -> str:
+    from qlvb.signatures.crypto import decrypt
+
+    return decrypt(bytes(blob), context=f"outgoing-authorisation:{document_id}").decode()
+
+
+def agency_certificate_for(document: OutgoingDocument) -> Any:
+    from qlvb.signatures.models import Certificate
+
+    certificate = (Certificate.objects.filter(agency=document.agency, is_active=True, revoked_at__isnull=True,
+                                              not_after__gt=timezone.now()).order_by("-not_after").first())
+    if certificate is None:
+        raise ValidationError(_("The agency has no valid certificate to sign with; ask the administrator."))
+    return certificate
+
+
+def produce(*, document: OutgoingDocument, authorisation: Any, stamp_at: tuple[int, float, float] | None,
+            clerk: Any, agency_certificate: Any = None, agency_secret: str | None = None) -> Produced:
+    from qlvb.core.actor import Actor
+    from qlvb.files import convert
+    from qlvb.outgoing.services import settings_for
+    from qlvb.signatures import services as signing
+
+    started = time.monotonic()
+    place = settings_for(document.agency).place
+    pdf = _main_pdf(document, authorisation.version, stamp_at, place)
+    # The signer's consent (the authorisation) is what applies his signature, in his name.
+    pdf = signing.sign_as_signer(
+        pdf, by=Actor(document.signer), certificate=authorisation.certificate,
+        passphrase_or_pin=open_secret(document.pk, authorisation.secret),
+        position_title=document.signer_title or signer_title(document), full_name=document.signer.full_name,
+        reason=_("Signed %(reference)s") % {"reference": document.reference})
+    certificate = agency_certificate or agency_certificate_for(document)
+    secret = agency_secret
+    pdf = signing.sign_as_agency(pdf, by=clerk, certificate=certificate, passphrase_or_pin=secret,
+                                 reason=_("Issued %(reference)s") % {"reference": document.reference})
+    name = f"{document.reference.replace('/', '-')}.pdf"
+    attachments = []
+    for index, attachment in enumerate(document.attachments.order_by("order", "id"), start=1):
+        data = read_stored(attachment.stored)
+        if attachment.stored.kind == "docx":
+            data = convert.docx_to_pdf(data)
+        elif attachment.stored.kind != "pdf":
+            raise ValidationError({"attachments": _("The attachment %(name)s is not a PDF or a DOCX.") % {
+                "name": attachment.name}})
+        signed = signing.sign_attachment(data, by=clerk, certificate=certificate, passphrase_or_pin=secret,
+                                         number_notation=document.reference, signed_at=document.issued_at)
+        attachments.append(ContentFile(signed, name=f"{document.reference.replace('/', '-')}-PL{index:02d}.pdf"))
+    return Produced(main=[ContentFile(pdf, name=name)], attachments=attachments, seconds=time.monotonic() - started)

@@ -1,0 +1,251 @@
+"""Outgoing documents (văn bản đi): drafts with versions, the review loop, signing authorisation,
+numbering and issuing, recipients and deliveries (R11–R15)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qlvb.core.doctypes import DOCUMENT_TYPES, Priority, Secrecy, Urgency
+
+
+class OutgoingSettings(models.Model):
+    """Per-agency configuration of the review loop and of issuing."""
+
+    agency = models.OneToOneField("org.Agency", on_delete=models.CASCADE, related_name="outgoing_settings")
+    office_check = models.BooleanField(_("format check by the office before the signer"), default=True)
+    office_checker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="+", verbose_name=_("format checker"))
+    place = models.CharField(_("place name in the date line"), max_length=100, default="Sơn La")
+    review_days = models.PositiveIntegerField(_("working days for each review"), default=3)
+
+
+class OutgoingDocument(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Being drafted")
+        IN_REVIEW = "in_review", _("In review")
+        RETURNED = "returned", _("Returned to the drafter")
+        APPROVED = "approved", _("Approved, waiting for the signature")
+        SIGNED = "signed", _("Signed, waiting to be issued")
+        ISSUED = "issued", _("Issued")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="outgoing_documents")
+    drafting_unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("drafting unit"))
+    drafter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("drafter"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    doc_type = models.CharField(_("document type"), max_length=4, choices=DOCUMENT_TYPES)
+    summary = models.CharField(_("summary"), max_length=500)
+    field = models.ForeignKey("org.Field", null=True, blank=True, on_delete=models.SET_NULL,
+                              verbose_name=_("field of work"))
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    urgency = models.CharField(_("urgency"), max_length=12, choices=Urgency.choices, blank=True, default="")
+    secrecy = models.CharField(_("secrecy"), max_length=10, choices=Secrecy.choices, blank=True, default="")
+    priority = models.CharField(_("priority"), max_length=5, choices=Priority.choices, blank=True, default="")
+    reply_to = models.ForeignKey("incoming.IncomingDocument", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="replies", verbose_name=_("reply to"))
+    directive = models.TextField(_("directive it comes from"), blank=True)
+    related_incoming = models.ManyToManyField("incoming.IncomingDocument", blank=True, related_name="+",
+                                              verbose_name=_("related incoming documents"))
+    related_outgoing = models.ManyToManyField("self", blank=True, symmetrical=False, related_name="+",
+                                              verbose_name=_("related outgoing documents"))
+
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("signer"))
+    signing_capacity = models.CharField(_("signing capacity"), max_length=3, blank=True)
+    signer_title = models.CharField(_("signer's title in the signature block"), max_length=200, blank=True)
+
+    register = models.ForeignKey("registers.Register", null=True, blank=True, on_delete=models.PROTECT,
+                                 verbose_name=_("register"))
+    year = models.PositiveIntegerField(null=True, blank=True)
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    notation = models.CharField(_("notation"), max_length=30, blank=True)
+    issued_at = models.DateTimeField(_("issue date"), null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    issued_file = models.ForeignKey("files.StoredFile", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    copies = models.PositiveIntegerField(_("copies"), default=1)
+    kept_by = models.CharField(_("unit or person keeping the filed copy"), max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["register", "year", "number"], name="outgoing_unique_number")]
+        indexes = [
+            models.Index(fields=["agency", "status", "-created_at"], name="outgoing_agency_status"),
+            models.Index(fields=["drafter", "status"], name="outgoing_drafter"),
+            models.Index(fields=["agency", "-issued_at"], name="outgoing_issued"),
+        ]
+        verbose_name = _("outgoing document")
+        verbose_name_plural = _("outgoing documents")
+
+    def __str__(self) -> str:
+        return f"{self.reference} – {self.summary[:120]}"
+
+    @property
+    def reference(self) -> str:
+        if self.number is None:
+            return str(_("Draft"))
+        return f"{self.number:02d}/{self.notation}"
+
+    @property
+    def is_urgent(self) -> bool:
+        return bool(self.urgency)
+
+
+class DraftVersion(models.Model):
+    """Every upload is a new version: who, in which role, when and why (R13)."""
+
+    class Role(models.TextChoices):
+        DRAFTER = "drafter", _("Drafter")
+        UNIT_HEAD = "unit_head", _("Unit head")
+        OFFICE = "office", _("Office (format check)")
+        SIGNER = "signer", _("Signer")
+        CLERK = "clerk", _("Clerk")
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    stored = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=255)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    comment = models.CharField(max_length=500, blank=True)
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="version_unique_number")]
+
+
+class Attachment(models.Model):
+    """A separate file issued with the document; the agency signs each at issue time."""
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="attachments")
+    stored = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    signed = models.ForeignKey("files.StoredFile", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=255)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+
+class ReviewStep(models.Model):
+    class Kind(models.TextChoices):
+        UNIT_HEAD = "unit_head", _("Unit head review")
+        OFFICE = "office", _("Format check")
+        SIGNER = "signer", _("Signer's approval")
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        PENDING = "pending", _("To review")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="steps")
+    round = models.PositiveIntegerField(default=1)
+    order = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_steps")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    opinion = models.TextField(blank=True)
+    disagreement = models.TextField(_("disagreement"), blank=True)
+    version = models.ForeignKey(DraftVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    due_date = models.DateField(null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True)
+    acted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    on_behalf_of = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    acted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "order"]
+        indexes = [models.Index(fields=["reviewer", "state", "due_date"], name="step_reviewer_inbox")]
+
+
+class SigningAuthorisation(models.Model):
+    """The signer's consent to sign this version with this certificate, kept (encrypted, single use)
+    until the clerk numbers and issues the document — as remote signing services do — so that the
+    number and date are part of what both signatures cover."""
+
+    document = models.OneToOneField(OutgoingDocument, on_delete=models.CASCADE, related_name="authorisation")
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    certificate = models.ForeignKey("signatures.Certificate", on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="+")
+    secret = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+
+class Recipient(models.Model):
+    class Kind(models.TextChoices):
+        AGENCY = "agency", _("Agency of the installation")
+        UNIT = "unit", _("Unit of our agency")
+        PERSON = "person", _("Person of our agency")
+        PAPER = "paper", _("Paper recipient")
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="recipients")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    agency = models.ForeignKey("org.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+")
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return self.name or str(self.agency or self.unit or self.person)
+
+
+class Delivery(models.Model):
+    """A copy for another agency of the installation, waiting to be picked up by its reception
+    queue (built with the exchange between agencies). A real record, not a fake delivery."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the receiver's reception queue")
+        DELIVERED = "delivered", _("In the receiver's reception queue")
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="deliveries")
+    recipient_agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="incoming_deliveries")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["document", "recipient_agency"], name="delivery_unique")]
+        indexes = [models.Index(fields=["recipient_agency", "state"], name="delivery_inbox")]
+
+
+class OutgoingAccess(models.Model):
+    """Who may see an outgoing document (visibility as data, like incoming.DocumentAccess)."""
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="access")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="+")
+    unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=12)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["document", "person"], condition=Q(person__isnull=False),
+                                    name="outaccess_document_person"),
+            models.UniqueConstraint(fields=["document", "unit"], condition=Q(unit__isnull=False),
+                                    name="outaccess_document_unit"),
+        ]
+        indexes = [models.Index(fields=["person", "document"], name="outaccess_person"),
+                   models.Index(fields=["unit", "document"], name="outaccess_unit")]

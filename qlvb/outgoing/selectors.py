@@ -1,0 +1,86 @@
+"""Outgoing reads: what a person may see, their lists and counts."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from qlvb.org import permissions
+from qlvb.org.models import Person
+from qlvb.org.roles import roles_of
+from qlvb.outgoing.models import OutgoingAccess, OutgoingDocument, Recipient, ReviewStep
+
+LISTS = ["mine", "to_review", "to_sign", "to_issue", "issued", "received", "overdue_reviews"]
+
+
+def visible_documents(person: Person) -> QuerySet[OutgoingDocument]:
+    """Drafts reach their drafter, reviewers and signer; issued documents also their recipients;
+    leaders see their agency's non-secret documents, clerks those waiting for or past issuing."""
+    roles = roles_of(person)
+    by_person = OutgoingAccess.objects.filter(document=OuterRef("pk"), person=person)
+    by_unit = OutgoingAccess.objects.filter(document=OuterRef("pk"), unit_id__in=roles.unit_ids)
+    condition = Exists(by_person) | Q(secrecy="") & Exists(by_unit)
+    if roles.leader_agency_ids:
+        condition |= Q(agency_id__in=roles.leader_agency_ids, secrecy="")
+    if roles.clerk_agency_ids:
+        condition |= Q(agency_id__in=roles.clerk_agency_ids, status__in=[
+            OutgoingDocument.Status.SIGNED, OutgoingDocument.Status.ISSUED])
+    return OutgoingDocument.objects.filter(agency_id__in=permissions.member_agency_ids(person)).filter(condition)
+
+
+def get_document(person: Person, pk: int) -> OutgoingDocument:
+    document = (visible_documents(person).filter(pk=pk)
+                .select_related("drafter", "drafting_unit", "signer", "field", "register", "reply_to", "issued_by",
+                                "issued_file", "agency").first())
+    if document is None:
+        raise Http404()
+    return document
+
+
+def work_list(person: Person, name: str) -> QuerySet[OutgoingDocument]:
+    documents = visible_documents(person)
+    roles = roles_of(person)
+    pending = ReviewStep.objects.filter(document=OuterRef("pk"), reviewer=person, state=ReviewStep.State.PENDING)
+    if name == "mine":
+        return documents.filter(drafter=person).exclude(status=OutgoingDocument.Status.ISSUED)
+    if name == "to_review":
+        return documents.filter(Exists(pending.exclude(kind=ReviewStep.Kind.SIGNER)))
+    if name == "to_sign":
+        return documents.filter(Q(Exists(pending.filter(kind=ReviewStep.Kind.SIGNER)))
+                                | Q(signer=person, status=OutgoingDocument.Status.APPROVED))
+    if name == "to_issue":
+        return documents.filter(agency_id__in=roles.clerk_agency_ids, status=OutgoingDocument.Status.SIGNED)
+    if name == "issued":
+        return documents.filter(status=OutgoingDocument.Status.ISSUED)
+    if name == "received":
+        mine = Recipient.objects.filter(document=OuterRef("pk")).filter(
+            Q(kind=Recipient.Kind.PERSON, person=person) | Q(kind=Recipient.Kind.UNIT, unit_id__in=roles.unit_ids))
+        return documents.filter(Exists(mine), status=OutgoingDocument.Status.ISSUED)
+    if name == "overdue_reviews":
+        late = ReviewStep.objects.filter(document=OuterRef("pk"), state=ReviewStep.State.PENDING,
+                                         due_date__lt=timezone.localdate())
+        return documents.filter(Exists(late)).filter(urgency="")
+    raise Http404()
+
+
+def counts(person: Person) -> dict[str, int]:
+    """Counts for the menu, in two queries."""
+    today = timezone.localdate()
+    result = ReviewStep.objects.filter(reviewer=person, state=ReviewStep.State.PENDING).aggregate(
+        to_review=Count("pk", filter=~Q(kind=ReviewStep.Kind.SIGNER)),
+        to_sign=Count("pk", filter=Q(kind=ReviewStep.Kind.SIGNER)),
+        late=Count("pk", filter=Q(due_date__lt=today)),
+    )
+    roles = roles_of(person)
+    to_sign_approved = Q(signer=person, status=OutgoingDocument.Status.APPROVED)
+    to_issue = Q(agency_id__in=roles.clerk_agency_ids, status=OutgoingDocument.Status.SIGNED)
+    docs = OutgoingDocument.objects.filter(to_sign_approved | to_issue).aggregate(
+        approved=Count("pk", filter=to_sign_approved), to_issue=Count("pk", filter=to_issue))
+    result["to_sign"] += docs["approved"]
+    result["to_issue"] = docs["to_issue"]
+    return result
+
+
+def with_list_data(documents: QuerySet[OutgoingDocument]) -> QuerySet[OutgoingDocument]:
+    return documents.select_related("drafter", "drafting_unit", "signer", "register")

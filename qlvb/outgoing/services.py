@@ -1,0 +1,499 @@
+"""Outgoing documents: drafting, versions, the review loop, signing and issuing (R11–R15).
+
+Every function checks who may act (NotAllowed → 404), validates with Vietnamese messages
+(ValidationError) and changes rows, access rows and the event log in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qlvb.core import events
+from qlvb.core.actor import Actor
+from qlvb.core.doctypes import NO_ABBREVIATION
+from qlvb.core.errors import NotAllowed
+from qlvb.core.workdays import add_working_days
+from qlvb.files.services import prepare_uploads, read_stored, staged_uploads
+from qlvb.org import permissions
+from qlvb.org.models import Agency, Person, Position, Post, Unit
+from qlvb.org.roles import roles_of
+from qlvb.outgoing import rules
+from qlvb.outgoing.models import (
+    Attachment,
+    Delivery,
+    DraftVersion,
+    OutgoingAccess,
+    OutgoingDocument,
+    OutgoingSettings,
+    Recipient,
+    ReviewStep,
+    SigningAuthorisation,
+)
+from qlvb.registers.models import Register
+from qlvb.registers.services import check_register, ensure_default_registers, next_number
+
+EDITABLE_FIELDS = ["doc_type", "summary", "field", "deadline", "urgency", "secrecy", "priority", "copies",
+                   "kept_by"]
+DRAFT_KINDS = {"pdf", "docx"}
+AUTHORISATION_HOURS = 72
+
+
+def settings_for(agency: Agency) -> OutgoingSettings:
+    found, _created = OutgoingSettings.objects.get_or_create(agency=agency)
+    return found
+
+
+def _grant(document: OutgoingDocument, person: Person | None = None, unit: Unit | None = None,
+           reason: str = "") -> None:
+    if person is not None:
+        OutgoingAccess.objects.get_or_create(document=document, person=person, defaults={"reason": reason})
+    elif unit is not None:
+        OutgoingAccess.objects.get_or_create(document=document, unit=unit, defaults={"reason": reason})
+
+
+def _text_of(stored: Any) -> str:
+    try:
+        from qlvb.files.convert import extract_text
+
+        return extract_text(read_stored(stored), stored.kind)[:200_000]
+    except Exception:  # noqa: BLE001 - the diff is a convenience; a file it cannot read is still a version
+        return ""
+
+
+def _new_version(document: OutgoingDocument, staged: Any, by: Actor, role: str, comment: str) -> DraftVersion:
+    number = (document.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    return DraftVersion.objects.create(document=document, number=number, stored=staged.stored, name=staged.name,
+                                       author=by.person, on_behalf_of=by.on_behalf_of, role=role,
+                                       comment=comment.strip()[:500], text=_text_of(staged.stored))
+
+
+def _validate(document: OutgoingDocument) -> None:
+    errors = {}
+    if document.summary and len(document.summary.split()) < 4:
+        errors["summary"] = _("Write a specific summary, e.g. 'V/v báo cáo tình hình … năm 2026'.")
+    if document.deadline and document.deadline < timezone.localdate():
+        errors["deadline"] = _("The deadline cannot be in the past.")
+    if document.field_id and document.field.agency_id != document.agency_id:
+        errors["field"] = _("Choose a field of work of your agency.")
+    if errors:
+        raise ValidationError(errors)
+    document.full_clean(exclude=["drafter", "drafting_unit", "signer", "register", "issued_by", "issued_file",
+                                 "reply_to"])
+
+
+@dataclass(frozen=True)
+class RecipientSpec:
+    kind: str
+    agency: Agency | None = None
+    unit: Unit | None = None
+    person: Person | None = None
+    name: str = ""
+    address: str = ""
+
+
+def _set_recipients(document: OutgoingDocument, recipients: Sequence[RecipientSpec]) -> None:
+    document.recipients.all().delete()
+    seen = set()
+    for spec in recipients:
+        key = (spec.kind, getattr(spec.agency, "pk", None), getattr(spec.unit, "pk", None),
+               getattr(spec.person, "pk", None), spec.name.strip())
+        if key in seen:
+            continue
+        seen.add(key)
+        if spec.kind == Recipient.Kind.UNIT and (spec.unit is None or spec.unit.agency_id != document.agency_id):
+            raise ValidationError({"recipients": _("A unit recipient must belong to your agency.")})
+        if spec.kind == Recipient.Kind.PERSON and (
+                spec.person is None or document.agency_id not in permissions.member_agency_ids(spec.person)):
+            raise ValidationError({"recipients": _("A person recipient must work in your agency.")})
+        if spec.kind == Recipient.Kind.AGENCY and (spec.agency is None or spec.agency.pk == document.agency_id):
+            raise ValidationError({"recipients": _("Choose another agency of the installation.")})
+        if spec.kind == Recipient.Kind.PAPER and not spec.name.strip():
+            raise ValidationError({"recipients": _("Write the name of the paper recipient.")})
+        Recipient.objects.create(document=document, kind=spec.kind, agency=spec.agency, unit=spec.unit,
+                                 person=spec.person, name=spec.name.strip()[:300], address=spec.address.strip()[:300])
+
+
+def _drafting_unit(person: Person, agency: Agency, unit: Unit | None) -> Unit:
+    if unit is not None:
+        if unit.agency_id != agency.pk or unit.pk not in roles_of(person).unit_ids:
+            raise ValidationError({"drafting_unit": _("Choose one of your units.")})
+        return unit
+    post = Post.objects.filter(person=person, agency=agency, end_date__isnull=True).order_by("is_concurrent").first()
+    if post is None:
+        raise NotAllowed()
+    return post.unit
+
+
+def create_draft(*, by: Actor, agency: Agency, fields: dict[str, Any], uploads: Sequence[Any] = (),
+                 attachments: Sequence[Any] = (), recipients: Sequence[RecipientSpec] = (),
+                 drafting_unit: Unit | None = None, reply_to: Any = None, directive: str = "",
+                 related_incoming: Sequence[Any] = (), comment: str = "") -> OutgoingDocument:
+    """A specialist starts a draft: from scratch, from a directive, or as the reply to an incoming
+    document (then linked both ways)."""
+    person = by.effective
+    if person is None or agency.pk not in permissions.member_agency_ids(person):
+        raise NotAllowed()
+    if reply_to is not None:
+        from qlvb.incoming.selectors import visible_documents
+
+        if not visible_documents(person).filter(pk=reply_to.pk).exists():
+            raise NotAllowed()
+    main = prepare_uploads(uploads, allowed_kinds=DRAFT_KINDS, combine_images=False, field="uploads")
+    extra = prepare_uploads(attachments, combine_images=False, field="attachments")
+    with transaction.atomic(), staged_uploads(main) as staged, staged_uploads(extra) as staged_extra:
+        document = OutgoingDocument(agency=agency, drafter=person,
+                                    drafting_unit=_drafting_unit(person, agency, drafting_unit),
+                                    reply_to=reply_to, directive=directive.strip())
+        for name in EDITABLE_FIELDS:
+            if name in fields and fields[name] is not None:
+                setattr(document, name, fields[name].strip() if isinstance(fields[name], str) else fields[name])
+        _validate(document)
+        document.save()
+        for item in staged[:1]:
+            _new_version(document, item, by, DraftVersion.Role.DRAFTER, comment or _("First draft"))
+        for index, item in enumerate(staged_extra):
+            Attachment.objects.create(document=document, stored=item.stored, name=item.name, order=index)
+        _set_recipients(document, recipients)
+        if related_incoming:
+            document.related_incoming.set(related_incoming)
+        _grant(document, person=person, reason="drafter")
+        events.record(verb="outgoing.created", actor=by, agency=agency, target=document, data={
+            "reply_to": reply_to.pk if reply_to else None, "type": document.doc_type})
+    return document
+
+
+@transaction.atomic
+def update_draft(*, by: Actor, document: OutgoingDocument, fields: dict[str, Any],
+                 recipients: Sequence[RecipientSpec] | None = None) -> OutgoingDocument:
+    document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    if not _may_edit(by.effective, document):
+        raise NotAllowed()
+    changes = {}
+    for name in EDITABLE_FIELDS:
+        if name in fields:
+            value = fields[name].strip() if isinstance(fields[name], str) else fields[name]
+            if getattr(document, name) != value:
+                changes[name] = [str(getattr(document, name) or ""), str(value or "")]
+                setattr(document, name, value)
+    _validate(document)
+    document.save()
+    if recipients is not None:
+        _set_recipients(document, recipients)
+    events.record(verb="outgoing.updated", actor=by, agency=document.agency_id, target=document,
+                  data={"changes": changes})
+    return document
+
+
+def _may_edit(person: Person | None, document: OutgoingDocument) -> bool:
+    """The drafter while the draft is theirs; the reviewer whose turn it is."""
+    if rules.holds_draft(person, document):
+        return True
+    step = rules.current_step(document)
+    return step is not None and person is not None and step.reviewer_id == person.pk
+
+
+def _role_of(person: Person, document: OutgoingDocument) -> str:
+    step = rules.current_step(document)
+    if step is not None and step.reviewer_id == person.pk:
+        return {ReviewStep.Kind.UNIT_HEAD: DraftVersion.Role.UNIT_HEAD,
+                ReviewStep.Kind.OFFICE: DraftVersion.Role.OFFICE,
+                ReviewStep.Kind.SIGNER: DraftVersion.Role.SIGNER}[step.kind]
+    return DraftVersion.Role.DRAFTER
+
+
+def add_version(*, by: Actor, document: OutgoingDocument, upload: Any, comment: str = "") -> DraftVersion:
+    """A new version from the drafter or from the reviewer whose turn it is. A change after the
+    signer approved sends the draft back to the signer (R12)."""
+    person = by.effective
+    prepared = prepare_uploads([upload], allowed_kinds=DRAFT_KINDS, combine_images=False, field="upload")
+    with transaction.atomic(), staged_uploads(prepared) as staged:
+        document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+        after_approval = document.status in (OutgoingDocument.Status.APPROVED, OutgoingDocument.Status.SIGNED)
+        if after_approval:
+            if person is None or not (person.pk in (document.drafter_id, document.signer_id)
+                                      or rules.is_clerk(person, document.agency_id)):
+                raise NotAllowed()
+            role = DraftVersion.Role.SIGNER if person.pk == document.signer_id else DraftVersion.Role.DRAFTER
+        elif _may_edit(person, document):
+            role = _role_of(person, document)
+        else:
+            raise NotAllowed()
+        version = _new_version(document, staged[0], by, role, comment)
+        if after_approval:
+            _back_to_signer(by, document)
+        events.record(verb="outgoing.version_added", actor=by, agency=document.agency_id, target=document,
+                      data={"version": version.number, "role": role, "comment": version.comment})
+    return version
+
+
+def _back_to_signer(by: Actor, document: OutgoingDocument) -> None:
+    SigningAuthorisation.objects.filter(document=document).delete()  # the signature was for the old text
+    document.status = OutgoingDocument.Status.IN_REVIEW
+    document.save(update_fields=["status", "updated_at"])
+    signer_step = document.steps.filter(kind=ReviewStep.Kind.SIGNER).order_by("-round", "-order").first()
+    if signer_step is not None:
+        ReviewStep.objects.create(document=document, round=signer_step.round, order=signer_step.order + 1,
+                                  kind=ReviewStep.Kind.SIGNER, reviewer=signer_step.reviewer,
+                                  state=ReviewStep.State.PENDING, due_date=_due(document))
+    events.record(verb="outgoing.back_to_signer", actor=by, agency=document.agency_id, target=document)
+
+
+def _due(document: OutgoingDocument) -> Any:
+    return add_working_days(timezone.localdate(), settings_for(document.agency).review_days, document.agency_id)
+
+
+def _unit_head(unit: Unit, exclude: Person) -> Person | None:
+    post = (Post.objects.filter(unit=unit, end_date__isnull=True, person__is_active=True,
+                                position__kind__in=[Position.Kind.UNIT_HEAD, Position.Kind.AGENCY_HEAD])
+            .exclude(person=exclude).select_related("person").order_by("is_concurrent", "id").first())
+    if post is None:
+        post = (Post.objects.filter(unit=unit, end_date__isnull=True, person__is_active=True,
+                                    position__kind=Position.Kind.UNIT_DEPUTY).exclude(person=exclude)
+                .select_related("person").first())
+    return post.person if post else None
+
+
+@transaction.atomic
+def submit(*, by: Actor, document: OutgoingDocument, signer: Person, comment: str = "") -> OutgoingDocument:
+    """The drafter sends the draft up the loop: unit head → (office format check) → signer."""
+    document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    person = by.effective
+    if not rules.holds_draft(person, document):
+        raise NotAllowed()
+    if not document.versions.exists():
+        raise ValidationError({"upload": _("Upload the draft (DOCX or PDF) before submitting it.")})
+    authority = rules.can_sign(signer, document)
+    if authority is None or not signer.is_active:
+        raise ValidationError({"signer": _("This person may not sign this type of document in this field.")})
+    round_ = (document.steps.aggregate(m=Max("round"))["m"] or 0) + 1
+    chain: list[tuple[str, Person]] = []
+    head = _unit_head(document.drafting_unit, exclude=person)
+    if head is not None and head.pk != signer.pk:
+        chain.append((ReviewStep.Kind.UNIT_HEAD, head))
+    config = settings_for(document.agency)
+    if config.office_check and config.office_checker_id and config.office_checker_id not in (person.pk, signer.pk):
+        chain.append((ReviewStep.Kind.OFFICE, config.office_checker))
+    chain.append((ReviewStep.Kind.SIGNER, signer))
+    document.steps.filter(state__in=[ReviewStep.State.WAITING, ReviewStep.State.PENDING]).update(
+        state=ReviewStep.State.SUPERSEDED)
+    for order, (kind, reviewer) in enumerate(chain, start=1):
+        ReviewStep.objects.create(document=document, round=round_, order=order, kind=kind, reviewer=reviewer,
+                                  state=ReviewStep.State.PENDING if order == 1 else ReviewStep.State.WAITING,
+                                  due_date=_due(document) if order == 1 else None)
+        _grant(document, person=reviewer, reason="reviewer")
+    document.signer = signer
+    document.signing_capacity = authority.capacity
+    document.status = OutgoingDocument.Status.IN_REVIEW
+    document.save()
+    events.record(verb="outgoing.submitted", actor=by, agency=document.agency_id, target=document, data={
+        "round": round_, "chain": [[kind, reviewer.pk] for kind, reviewer in chain], "comment": comment.strip()[:500]})
+    return document
+
+
+def _my_step(by: Actor, document: OutgoingDocument) -> ReviewStep:
+    step = rules.current_step(document)
+    if step is None or by.effective is None or step.reviewer_id != by.effective.pk:
+        raise NotAllowed()
+    return step
+
+
+def _act(step: ReviewStep, by: Actor, state: str, opinion: str) -> None:
+    step.state = state
+    step.opinion = opinion.strip()
+    step.acted_by, step.on_behalf_of, step.acted_at = by.person, by.on_behalf_of, timezone.now()
+    step.version = step.document.versions.order_by("-number").first()
+    step.save()
+
+
+@transaction.atomic
+def approve(*, by: Actor, document: OutgoingDocument, opinion: str = "", disagreement: str = "") -> OutgoingDocument:
+    """The reviewer whose turn it is approves and forwards; a unit head may record that they
+    disagree with the drafter — the signer sees it."""
+    document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    step = _my_step(by, document)
+    _act(step, by, ReviewStep.State.APPROVED, opinion)
+    if disagreement.strip():
+        step.disagreement = disagreement.strip()
+        step.save(update_fields=["disagreement"])
+        events.record(verb="outgoing.disagreement", actor=by, agency=document.agency_id, target=document,
+                      data={"step": step.pk, "text": step.disagreement[:500]})
+    following = document.steps.filter(round=step.round, order__gt=step.order,
+                                      state=ReviewStep.State.WAITING).order_by("order").first()
+    if following is not None:
+        following.state, following.due_date = ReviewStep.State.PENDING, _due(document)
+        following.save(update_fields=["state", "due_date"])
+    else:
+        document.status = OutgoingDocument.Status.APPROVED
+        document.save(update_fields=["status", "updated_at"])
+    events.record(verb="outgoing.approved", actor=by, agency=document.agency_id, target=document,
+                  data={"step": step.kind, "opinion": opinion.strip()[:500],
+                        "next": following.reviewer_id if following else None})
+    return document
+
+
+@transaction.atomic
+def return_draft(*, by: Actor, document: OutgoingDocument, opinion: str, to: str = "drafter") -> OutgoingDocument:
+    """Send the draft back with comments: to the drafter, or to the previous reviewer."""
+    document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    step = _my_step(by, document)
+    if not opinion.strip():
+        raise ValidationError({"opinion": _("Write what should be changed.")})
+    _act(step, by, ReviewStep.State.RETURNED, opinion)
+    previous = document.steps.filter(round=step.round, order__lt=step.order,
+                                     state=ReviewStep.State.APPROVED).order_by("-order").first()
+    if to == "previous" and previous is not None:
+        ReviewStep.objects.create(document=document, round=step.round, order=step.order, kind=previous.kind,
+                                  reviewer=previous.reviewer, state=ReviewStep.State.PENDING, due_date=_due(document))
+        # The returning reviewer sees it again after the previous one.
+        ReviewStep.objects.create(document=document, round=step.round, order=step.order + 1, kind=step.kind,
+                                  reviewer=step.reviewer, state=ReviewStep.State.WAITING)
+        target = previous.reviewer
+    else:
+        document.steps.filter(state=ReviewStep.State.WAITING).update(state=ReviewStep.State.SUPERSEDED)
+        document.status = OutgoingDocument.Status.RETURNED
+        document.save(update_fields=["status", "updated_at"])
+        target = document.drafter
+    events.record(verb="outgoing.returned", actor=by, agency=document.agency_id, target=document,
+                  data={"to": target.pk, "opinion": opinion.strip()[:500]})
+    return document
+
+
+# --- Signing and issuing -------------------------------------------------------------------
+
+def current_version(document: OutgoingDocument) -> DraftVersion | None:
+    return document.versions.order_by("-number").first()
+
+
+@transaction.atomic
+def authorise_signing(*, by: Actor, document: OutgoingDocument, certificate: Any, secret: str) -> OutgoingDocument:
+    """The signer signs (R15): the certificate and passphrase/PIN are checked now, and the
+    signature is applied when the clerk issues the document, over the numbered and dated text."""
+    from qlvb.outgoing import issuing
+    from qlvb.signatures.consent import check_credentials
+
+    document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    person = by.person  # signing is personal: never on someone's behalf
+    if person is None or document.signer_id != person.pk or by.on_behalf_of is not None:
+        raise NotAllowed()
+    if document.status != OutgoingDocument.Status.APPROVED:
+        raise ValidationError(_("Only an approved draft can be signed."))
+    check_credentials(by=by, certificate=certificate, secret=secret)
+    version = current_version(document)
+    SigningAuthorisation.objects.filter(document=document).delete()
+    SigningAuthorisation.objects.create(
+        document=document, signer=person, certificate=certificate, version=version,
+        secret=issuing.seal_secret(document.pk, secret),
+        expires_at=timezone.now() + timedelta(hours=AUTHORISATION_HOURS))
+    document.status = OutgoingDocument.Status.SIGNED
+    document.save(update_fields=["status", "updated_at"])
+    events.record(verb="outgoing.signed", actor=by, agency=document.agency_id, target=document,
+                  data={"version": version.number, "certificate": certificate.fingerprint[:16]})
+    return document
+
+
+def notation_for(document: OutgoingDocument) -> str:
+    """NĐ30: `<type abbr>-<agency abbr>`, or for a Công văn `<agency abbr>-<drafting unit abbr>`."""
+    agency = document.agency.abbreviation
+    if document.doc_type in NO_ABBREVIATION:
+        return f"{agency}-{document.drafting_unit.abbreviation}"
+    return f"{document.doc_type}-{agency}"
+
+
+def _default_register(document: OutgoingDocument) -> Register:
+    ensure_default_registers(document.agency)
+    category = Register.Category.SECRET if document.secrecy else Register.Category.ORDINARY
+    register = Register.objects.filter(agency=document.agency, direction=Register.Direction.OUTGOING,
+                                       category=category, is_active=True).order_by("order").first()
+    if register is None:
+        raise ValidationError({"register": _("Choose a register.")})
+    return register
+
+
+def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = None,
+          stamp_at: tuple[int, float, float] | None = None, agency_certificate: Any = None,
+          agency_secret: str | None = None) -> OutgoingDocument:
+    """The clerk numbers, dates, has both signatures applied, registers and sends the document (R14),
+    all or nothing: a failure anywhere gives the number back and leaves no file behind."""
+    from qlvb.outgoing import issuing
+
+    clerk = by.effective
+    if not rules.is_clerk(clerk, document.agency_id):
+        raise NotAllowed()
+    with transaction.atomic():
+        document = OutgoingDocument.objects.select_for_update().select_related("agency", "drafting_unit").get(
+            pk=document.pk)
+        if document.status != OutgoingDocument.Status.SIGNED:
+            raise ValidationError(_("Only a document signed by its signer can be issued."))
+        authorisation = getattr(document, "authorisation", None)
+        if authorisation is None or authorisation.expires_at < timezone.now():
+            raise ValidationError(_("The signer's signature has expired; ask the signer to sign again."))
+        register = register or _default_register(document)
+        check_register(register, agency=document.agency, direction=Register.Direction.OUTGOING)
+        if document.secrecy and not register.is_secret:
+            raise ValidationError({"register": _("A secret document must be numbered in the secret register.")})
+        now = timezone.now()
+        document.register = register
+        document.year = timezone.localtime(now).year
+        document.number = next_number(register, document.year)
+        document.notation = notation_for(document)
+        document.issued_at, document.issued_by = now, by.person
+        produced = issuing.produce(document=document, authorisation=authorisation, stamp_at=stamp_at, clerk=by,
+                                   agency_certificate=agency_certificate, agency_secret=agency_secret)
+        with staged_uploads(produced.main) as main, staged_uploads(produced.attachments) as signed_attachments:
+            document.issued_file = main[0].stored
+            document.status = OutgoingDocument.Status.ISSUED
+            document.save()
+            for attachment, signed in zip(document.attachments.order_by("order", "id"), signed_attachments,
+                                          strict=True):
+                attachment.signed = signed.stored
+                attachment.save(update_fields=["signed"])
+            authorisation.delete()
+            _distribute(document)
+            events.record(verb="outgoing.issued", actor=by, agency=document.agency_id, target=document, data={
+                "register": register.pk, "number": document.number, "notation": document.notation,
+                "year": document.year, "seconds": round(produced.seconds, 2)})
+    return document
+
+
+def _distribute(document: OutgoingDocument) -> None:
+    """Inside the agency recipients find it in their lists; other agencies of the installation get a
+    delivery record their reception queue picks up; paper recipients wait in the postal register."""
+    now = timezone.now()
+    for recipient in document.recipients.all():
+        if recipient.kind == Recipient.Kind.UNIT:
+            _grant(document, unit=recipient.unit, reason="recipient")
+        elif recipient.kind == Recipient.Kind.PERSON:
+            _grant(document, person=recipient.person, reason="recipient")
+        elif recipient.kind == Recipient.Kind.AGENCY:
+            Delivery.objects.get_or_create(document=document, recipient_agency=recipient.agency)
+        if recipient.kind != Recipient.Kind.PAPER:
+            recipient.delivered_at = now
+            recipient.save(update_fields=["delivered_at"])
+    if document.reply_to_id:
+        events.record(verb="incoming.replied", agency=document.agency_id, target=document.reply_to,
+                      data={"outgoing": document.pk, "reference": document.reference})
+
+
+@transaction.atomic
+def remind_overdue_reviews(today: Any = None) -> int:
+    """Flag and remind reviews not given within the allowed working days (unless urgent)."""
+    today = today or timezone.localdate()
+    due = (ReviewStep.objects.filter(state=ReviewStep.State.PENDING, due_date__lt=today)
+           .exclude(reminded_on=today).exclude(document__urgency__gt="").select_related("document"))
+    count = 0
+    for step in due:
+        step.reminded_on = today
+        step.save(update_fields=["reminded_on"])
+        events.record(verb="outgoing.review_reminded", agency=step.document.agency_id, target=step.document,
+                      data={"step": step.pk, "reviewer": step.reviewer_id, "due": step.due_date})
+        count += 1
+    return count

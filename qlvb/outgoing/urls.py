@@ -1,0 +1,16 @@
+from django.urls import path
+
+from qlvb.outgoing import views
+
+app_name = "outgoing"
+urlpatterns = [
+    path("", views.work_list, name="home"),
+    path("list/<slug:name>/", views.work_list, name="list"),
+    path("new/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/diff/", views.diff, name="diff"),
+    path("<int:pk>/versions/<int:number>/<slug:disposition>/", views.version_file, name="version_file"),
+    path("<int:pk>/issued/<slug:disposition>/", views.issued_file, name="issued_file"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_file, name="attachment_file"),
+    path("<int:pk>/<slug:verb>/", views.action, name="action"),
+]

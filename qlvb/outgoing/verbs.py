@@ -1,0 +1,16 @@
+from django.utils.translation import gettext_lazy as _
+
+VERBS = {
+    "outgoing.created": _("Draft created"),
+    "outgoing.updated": _("Draft details changed"),
+    "outgoing.version_added": _("New version"),
+    "outgoing.submitted": _("Submitted for review"),
+    "outgoing.approved": _("Approved and forwarded"),
+    "outgoing.returned": _("Returned with comments"),
+    "outgoing.disagreement": _("Disagreement recorded"),
+    "outgoing.back_to_signer": _("Changed after approval: back to the signer"),
+    "outgoing.signed": _("Signed by the signer"),
+    "outgoing.issued": _("Numbered, signed by the agency and issued"),
+    "outgoing.review_reminded": _("Review overdue: reminder"),
+    "outgoing.cancelled": _("Draft cancelled"),
+}

@@ -1,0 +1,227 @@
+"""Outgoing document pages: lists, drafting, the review loop, signing, issuing, version diffs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
+
+from qlvb.core.actor import Actor, actor_from_request, client_ip, effective_person
+from qlvb.core.forms import attach_errors
+from qlvb.core.selectors import timeline
+from qlvb.files.views import file_response
+from qlvb.org.models import Person
+from qlvb.outgoing import forms, rules, selectors, services
+from qlvb.outgoing.models import OutgoingDocument
+
+SCOPE = "outgoing"  # which delegations let a delegate act here
+
+LIST_TITLES = {
+    "mine": _lazy("My drafts"), "to_review": _lazy("Drafts to review"), "to_sign": _lazy("To approve and sign"),
+    "to_issue": _lazy("To number and issue"), "issued": _lazy("Issued documents"),
+    "received": _lazy("Received inside the agency"), "overdue_reviews": _lazy("Reviews overdue"),
+}
+
+
+def _person(request: HttpRequest) -> Any:
+    return effective_person(request, SCOPE)
+
+
+@login_required
+def work_list(request: HttpRequest, name: str = "mine") -> HttpResponse:
+    if name not in LIST_TITLES:
+        raise Http404()
+    person = _person(request)
+    documents = selectors.with_list_data(selectors.work_list(person, name)).order_by("-updated_at", "-id")
+    q = request.GET.get("q", "").strip()[:200]
+    if q:
+        documents = documents.filter(summary__icontains=q)
+    page = Paginator(documents, 25).get_page(request.GET.get("page"))
+    return render(request, "outgoing/list.html", {"name": name, "title": LIST_TITLES[name], "page": page, "q": q,
+                                                  "query": f"q={q}" if q else ""})
+
+
+@login_required
+def create(request: HttpRequest) -> HttpResponse:
+    person = _person(request)
+    agency = request.user.agency
+    if agency is None:
+        raise Http404()
+    reply_to = None
+    if request.GET.get("reply_to", "").isdigit():
+        from qlvb.incoming.selectors import get_document as get_incoming
+
+        reply_to = get_incoming(person, int(request.GET["reply_to"]))
+    initial = {"copies": 1}
+    if reply_to:
+        initial.update({"summary": f"V/v trả lời văn bản số {reply_to.reference} của {reply_to.issuer_name}",
+                        "doc_type": "CV", "field": reply_to.field_id})
+        if reply_to.issuer_agency_id:
+            initial["agencies"] = [reply_to.issuer_agency_id]
+    form = forms.DraftForm(request.POST or None, request.FILES or None, person=person, agency=agency, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.create_draft(
+                by=actor_from_request(request, SCOPE), agency=agency, fields=form.document_fields(),
+                uploads=form.cleaned_data["upload"], attachments=form.cleaned_data["attachments"],
+                recipients=form.recipients(), drafting_unit=form.cleaned_data["drafting_unit"], reply_to=reply_to,
+                related_incoming=[reply_to] if reply_to else [])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The draft has been created."))
+            return redirect("outgoing:detail", document.pk)
+    return render(request, "outgoing/create.html", {"form": form, "reply_to": reply_to})
+
+
+def _signers(document: OutgoingDocument) -> list[Person]:
+    candidates = Person.objects.filter(signing_authorities__agency=document.agency, is_active=True).distinct()
+    return [p for p in candidates if rules.can_sign(p, document)]
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request)
+    document = selectors.get_document(person, pk)
+    step = rules.current_step(document)
+    my_step = step if step is not None and step.reviewer_id == person.pk else None
+    context: dict[str, Any] = {
+        "d": document, "versions": list(document.versions.select_related("author", "stored").order_by("-number")),
+        "steps": list(document.steps.select_related("reviewer", "acted_by", "version").order_by("round", "order")),
+        "recipients": list(document.recipients.select_related("agency", "unit", "person")),
+        "attachments": list(document.attachments.select_related("stored", "signed")),
+        "deliveries": list(document.deliveries.select_related("recipient_agency")),
+        "events": timeline(document), "current_step": step, "my_step": my_step,
+        "holds": rules.holds_draft(person, document),
+        "can_version": services._may_edit(person, document) or (
+            document.status in (OutgoingDocument.Status.APPROVED, OutgoingDocument.Status.SIGNED)
+            and person.pk in (document.drafter_id, document.signer_id)),
+        "is_clerk": rules.is_clerk(person, document.agency_id),
+        "disagreements": [s for s in document.steps.all() if s.disagreement],
+        "today": timezone.localdate(),
+    }
+    if context["holds"]:
+        context["submit_form"] = forms.SubmitForm(signers=_signers(document))
+    if my_step:
+        context["review_form"] = forms.ReviewForm()
+    if context["can_version"]:
+        context["version_form"] = forms.VersionForm()
+    if document.status == OutgoingDocument.Status.APPROVED and document.signer_id == request.user.pk:
+        from qlvb.signatures.models import Certificate
+
+        context["sign_form"] = forms.SignForm(certificates=Certificate.objects.filter(person=request.user,
+                                                                                      is_active=True))
+    if document.status == OutgoingDocument.Status.SIGNED and context["is_clerk"]:
+        context["issue_form"] = forms.IssueForm(agency=document.agency, initial={
+            "register": services._default_register(document)})
+    return render(request, "outgoing/detail.html", context)
+
+
+@login_required
+@require_POST
+def action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    person = _person(request)
+    document = selectors.get_document(person, pk)
+    by = actor_from_request(request, SCOPE)
+    post = request.POST
+    try:
+        if verb == "submit":
+            form = forms.SubmitForm(post, signers=_signers(document))
+            if not form.is_valid():
+                raise ValidationError(form.errors.as_data())
+            services.submit(by=by, document=document, **form.cleaned_data)
+        elif verb in ("approve", "return", "return_previous"):
+            form = forms.ReviewForm(post)
+            form.is_valid()
+            data = form.cleaned_data
+            if verb == "approve":
+                services.approve(by=by, document=document, opinion=data.get("opinion", ""),
+                                 disagreement=data.get("disagreement", ""))
+            else:
+                services.return_draft(by=by, document=document, opinion=data.get("opinion", ""),
+                                      to="previous" if verb == "return_previous" else "drafter")
+        elif verb == "version":
+            form = forms.VersionForm(post, request.FILES)
+            if not form.is_valid():
+                raise ValidationError(form.errors.as_data())
+            services.add_version(by=by, document=document, upload=form.cleaned_data["upload"],
+                                 comment=form.cleaned_data["comment"])
+        elif verb == "sign":
+            from qlvb.signatures.models import Certificate
+
+            form = forms.SignForm(post, certificates=Certificate.objects.filter(person=request.user, is_active=True))
+            if not form.is_valid():
+                raise ValidationError(form.errors.as_data())
+            # Signing is personal: the signer's own act, never on someone's behalf.
+            services.authorise_signing(by=Actor(request.user, ip=client_ip(request)), document=document,
+                                       certificate=form.cleaned_data["certificate"], secret=form.cleaned_data["secret"])
+        elif verb == "issue":
+            form = forms.IssueForm(post, agency=document.agency)
+            if not form.is_valid():
+                raise ValidationError(form.errors.as_data())
+            data = form.cleaned_data
+            stamp = (data["page"], data["x"], data["y"]) if data.get("page") and data.get("x") is not None \
+                and data.get("y") is not None else None
+            services.issue(by=by, document=document, register=data["register"], stamp_at=stamp)
+        else:
+            raise Http404()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("outgoing:detail", document.pk)
+
+
+@login_required
+def version_file(request: HttpRequest, pk: int, number: int, disposition: str) -> HttpResponse:
+    document = selectors.get_document(_person(request), pk)
+    version = document.versions.select_related("stored").filter(number=number).first()
+    if version is None:
+        raise Http404()
+    return file_response(request, version.stored, filename=version.name, inline=disposition == "view")
+
+
+@login_required
+def issued_file(request: HttpRequest, pk: int, disposition: str) -> HttpResponse:
+    document = selectors.get_document(_person(request), pk)
+    if document.issued_file is None:
+        raise Http404()
+    return file_response(request, document.issued_file, filename=f"{document.reference.replace('/', '-')}.pdf",
+                         inline=disposition == "view")
+
+
+@login_required
+def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    document = selectors.get_document(_person(request), pk)
+    attachment = document.attachments.select_related("stored", "signed").filter(pk=attachment_pk).first()
+    if attachment is None:
+        raise Http404()
+    return file_response(request, attachment.signed or attachment.stored, filename=attachment.name, inline=False)
+
+
+@login_required
+def diff(request: HttpRequest, pk: int) -> HttpResponse:
+    """Compare two versions' text, changes coloured by the role of who made the newer one (R13)."""
+    from qlvb.files.textdiff import diff_versions, render_html
+
+    document = selectors.get_document(_person(request), pk)
+    versions = {v.number: v for v in document.versions.all()}
+    try:
+        new = versions[int(request.GET.get("b") or max(versions))]
+        old = versions[int(request.GET.get("a") or max(new.number - 1, 1))]
+    except (KeyError, ValueError):
+        raise Http404() from None
+    html = render_html(diff_versions(old.text, new.text), role=new.role)
+    return render(request, "outgoing/diff.html", {"d": document, "old": old, "new": new, "diff_html": html,
+                                                  "versions": sorted(versions.values(), key=lambda v: v.number)})
+

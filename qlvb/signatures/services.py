@@ -1,0 +1,765 @@
+"""Digital signatures on PDF documents (PAdES baseline B, pyHanko), and the certificates,
+images and trusted authorities they use.
+
+Signing
+    ``sign_as_signer`` (the signer's visible signature), ``sign_as_agency`` (the agency's seal
+    over the signer's signature) and ``sign_attachment`` (the agency's signature on each
+    attached file) take the PDF's bytes and return new bytes: an incremental update, so every
+    earlier signature stays valid. Nothing is stored here; the caller stores the result. Each
+    success is recorded in the event log (the key's use), each refusal raises before anything
+    is written: ``NotAllowed`` when the certificate is not the actor's to use, ``ValidationError``
+    (with a code) when the certificate is expired, not yet valid, revoked or inactive, the
+    passphrase or PIN is wrong, or the input is not a PDF or is encrypted.
+
+Who may use which key
+    A personal certificate only by its holder, the person at the keyboard (R4: a personal key is
+    never used on someone else's behalf, even under a delegation). An agency certificate by the
+    agency's clerks (văn thư), with the work authority they act with.
+
+Boxes are ``(page, x1, y1, x2, y2)`` in PDF points from the page's lower-left corner; ``page``
+counts from 0 and may be negative (-1 is the last page).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import io
+import logging
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+
+from qlvb.core.actor import Actor
+from qlvb.core.errors import NotAllowed
+from qlvb.core.events import record
+from qlvb.org.permissions import can_manage_agency, can_manage_person, is_installation_admin
+from qlvb.org.roles import roles_of
+from qlvb.signatures import appearance, crypto, pki
+from qlvb.signatures.models import Certificate, SignatureImage, TrustAnchor
+
+if TYPE_CHECKING:
+    from pyhanko.sign.signers import Signer
+
+    from qlvb.org.models import Agency, Person
+
+logger = logging.getLogger(__name__)
+
+Box = tuple[int, float, float, float, float]
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+MM = appearance.MM
+SIGNER_BOX = (220.0, 120.0)  # width, height in points (about 78 × 42 mm)
+PAGE_MARGIN = 20 * MM
+DEFAULT_SEAL_MM = Decimal("36.0")
+DEFAULT_SIGNATURE_MM = Decimal("50.0")
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_IMAGE_PIXELS = 4000 * 4000
+DEFAULT_PKCS11_MODULES = (
+    "/usr/lib/softhsm/libsofthsm2.so",
+    "/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so",
+)
+
+
+# --- Key material -----------------------------------------------------------------------------
+
+def _context(purpose: str, fingerprint: str) -> str:
+    return f"{purpose}:{fingerprint}"
+
+
+def _decrypt(blob: Any, purpose: str, fingerprint: str) -> bytes:
+    try:
+        return crypto.decrypt(blob, context=_context(purpose, fingerprint))
+    except crypto.DecryptionFailed:
+        logger.error("Stored %s for certificate %s cannot be decrypted", purpose, fingerprint)
+        raise ValidationError(
+            _("The stored key cannot be opened: the installation's key encryption key has changed. "
+              "Ask the administrator to restore QLVB_KEY_ENCRYPTION_KEY or to import the key file again."),
+            code="key_unreadable")
+
+
+def pkcs11_modules() -> tuple[str, ...]:
+    """PKCS#11 modules the server may load (a module is native code: never a path typed in a form)."""
+    return tuple(getattr(settings, "QLVB_PKCS11_MODULES", DEFAULT_PKCS11_MODULES))
+
+
+# --- Permissions ------------------------------------------------------------------------------
+
+def may_sign_as_agency(person: Person | None, agency: Agency | int | None) -> bool:
+    """The agency's clerks (văn thư) apply its digital signature (NĐ30)."""
+    agency_id = getattr(agency, "pk", agency)
+    return bool(person and person.is_active and agency_id and agency_id in roles_of(person).clerk_agency_ids)
+
+
+def _check_owner(by: Actor, certificate: Certificate, *, agency_signature: bool) -> None:
+    if agency_signature:
+        if not certificate.agency_id or not may_sign_as_agency(by.effective, certificate.agency_id):
+            raise NotAllowed("this agency certificate is not the actor's to use")
+    elif not certificate.person_id or by.person is None or certificate.person_id != by.person.pk:
+        raise NotAllowed("this personal certificate belongs to someone else")
+
+
+def _may_manage(by: Actor, *, person: Person | None, agency: Agency | None) -> bool:
+    if by.person is None:
+        return False
+    if person is not None:
+        return person.pk == by.person.pk or can_manage_person(by.person, person)
+    return can_manage_agency(by.person, agency)
+
+
+def _check_usable(certificate: Certificate, at: dt.datetime) -> None:
+    if certificate.revoked_at is not None:
+        raise ValidationError(
+            _("The certificate “%(name)s” was revoked on %(date)s and can no longer sign."),
+            code="certificate_revoked",
+            params={"name": certificate.subject_cn,
+                    "date": timezone.localtime(certificate.revoked_at).strftime("%d/%m/%Y")})
+    if not certificate.is_active:
+        raise ValidationError(_("The certificate “%(name)s” has been deactivated."), code="certificate_inactive",
+                              params={"name": certificate.subject_cn})
+    if at < certificate.not_before:
+        raise ValidationError(
+            _("The certificate “%(name)s” is not valid before %(date)s."), code="certificate_not_yet_valid",
+            params={"name": certificate.subject_cn,
+                    "date": timezone.localtime(certificate.not_before).strftime("%d/%m/%Y %H:%M")})
+    if at > certificate.not_after:
+        raise ValidationError(
+            _("The certificate “%(name)s” expired on %(date)s; it can no longer sign."), code="certificate_expired",
+            params={"name": certificate.subject_cn,
+                    "date": timezone.localtime(certificate.not_after).strftime("%d/%m/%Y")})
+
+
+# --- Opening the key --------------------------------------------------------------------------
+
+def _asn1(cert_pem: str) -> Any:
+    from asn1crypto import pem, x509
+
+    _type, _headers, der = pem.unarmor(cert_pem.encode("ascii"))
+    return x509.Certificate.load(der)
+
+
+def _chain(certificate: Certificate) -> list[Any]:
+    from asn1crypto import pem, x509
+
+    data = certificate.chain_pem.encode("ascii")
+    if not data.strip():
+        return []
+    return [x509.Certificate.load(der) for _type, _headers, der in pem.unarmor(data, multiple=True)]
+
+
+@contextlib.contextmanager
+def _open_signer(certificate: Certificate, secret: str | None) -> Iterator[Signer]:
+    if certificate.kind == Certificate.Kind.PKCS12:
+        yield _pkcs12_signer(certificate, secret)
+    else:
+        with _pkcs11_signer(certificate, secret) as signer:
+            yield signer
+
+
+def _pkcs12_signer(certificate: Certificate, passphrase: str | None) -> Signer:
+    from pyhanko.sign.signers import SimpleSigner
+
+    if not passphrase:
+        if not certificate.passphrase_stored or not certificate.passphrase_encrypted:
+            raise ValidationError(_("Type the passphrase of the key file to sign."), code="passphrase_required")
+        passphrase = _decrypt(certificate.passphrase_encrypted, "passphrase", certificate.fingerprint).decode()
+    data = _decrypt(certificate.pkcs12_encrypted, "pkcs12", certificate.fingerprint)
+    try:
+        return SimpleSigner.load_pkcs12_data(data, other_certs=_chain(certificate), passphrase=passphrase.encode())
+    except ValueError:
+        raise ValidationError(_("The passphrase is wrong: it does not open the key file."), code="wrong_passphrase")
+
+
+@contextlib.contextmanager
+def _pkcs11_signer(certificate: Certificate, pin: str | None) -> Iterator[Signer]:
+    from pkcs11 import exceptions as p11
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign.general import SigningError
+    from pyhanko.sign.pkcs11 import PKCS11Error, PKCS11Signer, open_pkcs11_session
+
+    if certificate.pkcs11_module not in pkcs11_modules():
+        raise ValidationError(_("The PKCS#11 module of this certificate is not allowed on this server."),
+                              code="pkcs11_module_not_allowed")
+    if not pin:
+        raise ValidationError(_("Type the PIN of the token to sign."), code="pin_required")
+    try:
+        session = open_pkcs11_session(certificate.pkcs11_module,
+                                      token_criteria=TokenCriteria(label=certificate.pkcs11_token_label),
+                                      user_pin=pin)
+    except (p11.PinIncorrect, p11.PinInvalid, p11.PinLenRange):
+        raise ValidationError(_("The PIN is wrong."), code="wrong_pin")
+    except (p11.PinLocked, p11.PinExpired):
+        raise ValidationError(_("The token's PIN is locked or expired; unlock it with the token's tools."),
+                              code="pin_locked")
+    except (PKCS11Error, p11.NoSuchToken, p11.TokenNotPresent, p11.TokenNotRecognised):
+        raise ValidationError(_("The token “%(label)s” is not connected."), code="token_missing",
+                              params={"label": certificate.pkcs11_token_label})
+    try:
+        # Hash here and ask the token for the raw operation (CKM_ECDSA, CKM_RSA_PKCS): every
+        # token and HSM has those; many (SoftHSM among them) lack the hash-and-sign mechanisms.
+        yield PKCS11Signer(session, key_label=certificate.pkcs11_key_label,
+                           signing_cert=_asn1(certificate.certificate_pem), ca_chain=_chain(certificate),
+                           other_certs_to_pull=(), use_raw_mechanism=True)
+    except (PKCS11Error, SigningError) as error:
+        if "private key" in str(error) or "Could not find" in str(error):
+            raise ValidationError(_("The key “%(label)s” is not on the token."), code="key_missing",
+                                  params={"label": certificate.pkcs11_key_label})
+        raise
+    finally:
+        session.close()
+
+
+# --- Reading the PDF --------------------------------------------------------------------------
+
+def _not_pdf() -> ValidationError:
+    return ValidationError(_("The file is not a PDF document or is damaged."), code="not_pdf")
+
+
+def _read_pdf(pdf: bytes) -> Any:
+    """A pypdf reader for geometry; refuses what is not a PDF and encrypted PDFs."""
+    from pypdf import PdfReader
+
+    if not isinstance(pdf, bytes | bytearray) or b"%PDF-" not in bytes(pdf[:1024]):
+        raise _not_pdf()
+    try:
+        reader = PdfReader(io.BytesIO(pdf), strict=False)
+        encrypted = reader.is_encrypted
+        if not encrypted and len(reader.pages) == 0:
+            raise _not_pdf()
+    except ValidationError:
+        raise
+    except Exception:
+        raise _not_pdf()
+    if encrypted:
+        raise ValidationError(_("The PDF is encrypted (password-protected); it cannot be signed. "
+                                "Remove the protection and try again."), code="encrypted_pdf")
+    return reader
+
+
+def _writer(pdf: bytes) -> Any:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+    except Exception:
+        raise _not_pdf()
+    if writer.prev.encrypted:
+        raise ValidationError(_("The PDF is encrypted (password-protected); it cannot be signed."),
+                              code="encrypted_pdf")
+    return writer
+
+
+def _page_index(reader: Any, page: int) -> int:
+    count = len(reader.pages)
+    index = page + count if page < 0 else page
+    if not 0 <= index < count:
+        raise ValidationError(_("The document has no page %(page)s."), code="no_such_page",
+                              params={"page": page + 1 if page >= 0 else page})
+    return index
+
+
+def _crop_box(reader: Any, index: int) -> tuple[float, float, float, float]:
+    box = reader.pages[index].cropbox
+    return float(box.left), float(box.bottom), float(box.right), float(box.top)
+
+
+def _field_type(field: Any) -> Any:
+    while field is not None:
+        if "/FT" in field:
+            return field["/FT"]
+        parent = field.get("/Parent")
+        field = parent.get_object() if parent is not None else None
+    return None
+
+
+def _signature_fields(reader: Any) -> list[tuple[str, Any, Any]]:
+    """(name, field, widget) for every signature field, in the order of the form's fields."""
+    try:
+        acroform = reader.trailer["/Root"].get("/AcroForm")
+        fields = acroform.get_object().get("/Fields", []) if acroform else []
+    except Exception:
+        return []
+    result = []
+    stack = [(f.get_object(), "") for f in fields]
+    while stack:
+        field, prefix = stack.pop(0)
+        name = prefix + str(field.get("/T", ""))
+        kids = [k.get_object() for k in field.get("/Kids", [])]
+        if kids and any("/T" in kid for kid in kids):
+            stack[0:0] = [(kid, name + ".") for kid in kids]
+        elif _field_type(field) == "/Sig":
+            for widget in kids or [field]:
+                result.append((name, field, widget))
+    return result
+
+
+def _field_names(reader: Any) -> set[str]:
+    try:
+        return set((reader.get_fields() or {}).keys())
+    except Exception:
+        return {name for name, _field, _widget in _signature_fields(reader)}
+
+
+def _new_field_name(reader: Any, wanted: str | None, prefix: str) -> str:
+    names = _field_names(reader)
+    if wanted:
+        if not re.fullmatch(r"[\w .:-]{1,100}", wanted) or "." in wanted:
+            raise ValidationError(_("The signature field name may have letters, digits, spaces, dashes and "
+                                    "underscores only."), code="bad_field_name")
+        if wanted in names:
+            raise ValidationError(_("The document already has a field named “%(name)s”."),
+                                  code="field_exists", params={"name": wanted})
+        return wanted
+    number = 1
+    while f"{prefix}{number}" in names:
+        number += 1
+    return f"{prefix}{number}"
+
+
+def _page_of(reader: Any, widget: Any) -> int | None:
+    page_ref = widget.get("/P")
+    for index, page in enumerate(reader.pages):
+        if page_ref is not None and page.indirect_reference == page_ref:
+            return index
+        for annot in page.get("/Annots", []) or []:
+            if annot.get_object() is widget:
+                return index
+    return None
+
+
+def _check_box(reader: Any, box: Box) -> Box:
+    page, x1, y1, x2, y2 = box
+    index = _page_index(reader, int(page))
+    if x2 - x1 < 10 or y2 - y1 < 10:
+        raise ValidationError(_("The signature box is too small."), code="box_too_small")
+    return index, float(x1), float(y1), float(x2), float(y2)
+
+
+def default_signer_box(pdf: bytes) -> Box:
+    """The bottom right of the last page, inside the usual 20 mm margins."""
+    reader = _read_pdf(pdf)
+    index = len(reader.pages) - 1
+    left, bottom, right, _top = _crop_box(reader, index)
+    width, height = SIGNER_BOX
+    x2 = right - PAGE_MARGIN
+    x1 = max(left + PAGE_MARGIN, x2 - width)
+    y1 = bottom + PAGE_MARGIN
+    return index, round(x1, 2), round(y1, 2), round(x2, 2), round(y1 + height, 2)
+
+
+def seal_box(pdf: bytes, *, signer_field: str | None = None, seal_width_mm: float = float(DEFAULT_SEAL_MM)) -> Box:
+    """Where the seal goes: at its real size, its right edge a third of the way into the signer's
+    handwritten signature image, centred on it vertically (NĐ30 Phụ lục I). The signer is the
+    field named ``signer_field``, else the last signature in the document that shows a
+    handwritten signature (or, failing that, any visible signature)."""
+    reader = _read_pdf(pdf)
+    candidates = []
+    for name, _field, widget in _signature_fields(reader):
+        rect = widget.get("/Rect")
+        if rect is None or (signer_field and name != signer_field):
+            continue
+        x1, y1, x2, y2 = (float(v) for v in rect)
+        if abs(x2 - x1) < 1 or abs(y2 - y1) < 1:
+            continue  # an invisible signature
+        candidates.append((name, widget, (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))))
+    if not candidates:
+        if signer_field:
+            raise ValidationError(_("The document has no visible signature named “%(name)s”."),
+                                  code="no_signer_signature", params={"name": signer_field})
+        raise ValidationError(_("The document has no signer's signature for the seal to overlap: "
+                                "the signer signs first."), code="no_signer_signature")
+    with_image = [(n, w, r, _image_rect(w, r)) for n, w, r in candidates]
+    chosen = [c for c in with_image if c[3] is not None] or with_image
+    _name, widget, (x1, y1, x2, y2), image_rect = chosen[-1]
+    if image_rect is None:  # no image: the middle of the box stands for it
+        image_rect = (x1 + (x2 - x1) * 0.15, y1 + (y2 - y1) * 0.25, (x2 - x1) * 0.7, (y2 - y1) * 0.5)
+    ix, iy, iw, ih = image_rect
+    size = seal_width_mm * MM
+    right = ix + iw / 3
+    centre_y = iy + ih / 2
+    page = _page_of(reader, widget)
+    index = page if page is not None else len(reader.pages) - 1
+    left_edge, bottom_edge, _r, top_edge = _crop_box(reader, index)
+    sx1 = max(left_edge, right - size)
+    sy1 = min(max(bottom_edge, centre_y - size / 2), top_edge - size)
+    return index, round(sx1, 2), round(sy1, 2), round(sx1 + size, 2), round(sy1 + size, 2)
+
+
+def _image_rect(widget: Any, rect: tuple[float, float, float, float]) -> tuple[float, float, float, float] | None:
+    """The signer's handwritten signature in page coordinates, read from the widget's appearance."""
+    try:
+        normal = widget["/AP"]["/N"].get_object()
+        found = appearance.signature_image_rect(normal.get_data())
+        bbox = [float(v) for v in normal.get("/BBox", [0, 0, rect[2] - rect[0], rect[3] - rect[1]])]
+    except Exception:
+        return None
+    if found is None:
+        return None
+    sx = (rect[2] - rect[0]) / ((bbox[2] - bbox[0]) or 1)
+    sy = (rect[3] - rect[1]) / ((bbox[3] - bbox[1]) or 1)
+    x, y, w, h = found
+    return rect[0] + (x - bbox[0]) * sx, rect[1] + (y - bbox[1]) * sy, w * sx, h * sy
+
+
+def attachment_box(pdf: bytes, lines: tuple[str, ...]) -> Box:
+    """The top right of the first page, in the top margin: 15 mm from the right edge, 5 mm from
+    the top."""
+    reader = _read_pdf(pdf)
+    left, _bottom, right, top = _crop_box(reader, 0)
+    width, height = appearance.attachment_box_size(lines)
+    x2 = right - 15 * MM
+    x1 = max(left + 5 * MM, x2 - width)
+    y2 = top - 5 * MM
+    return 0, round(x1, 2), round(y2 - height, 2), round(x2, 2), round(y2, 2)
+
+
+# --- Signing ----------------------------------------------------------------------------------
+
+def _active_image(*, person: Person | None = None, agency: Agency | None = None, kind: str) -> SignatureImage | None:
+    qs = SignatureImage.objects.filter(kind=kind, is_active=True).select_related("stored_file")
+    qs = qs.filter(person=person) if person is not None else qs.filter(agency=agency)
+    return qs.order_by("-created_at", "-pk").first()
+
+
+def _image_bytes(image: SignatureImage | None) -> bytes | None:
+    from qlvb.files.services import read_stored
+
+    return read_stored(image.stored_file) if image is not None else None
+
+
+def _check_png(data: bytes) -> None:
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            if probe.format != "PNG":
+                raise ValidationError(_("The signature image must be a PNG file."), code="image_not_png")
+            if probe.width * probe.height > MAX_IMAGE_PIXELS:
+                raise ValidationError(_("The signature image is too large."), code="image_too_large")
+    except ValidationError:
+        raise
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        raise ValidationError(_("The signature image cannot be read as a PNG file."), code="image_not_png")
+
+
+def _sign(pdf: bytes, *, by: Actor, certificate: Certificate, secret: str | None, agency_signature: bool,
+          box: Box | None, default_box: Any, style: appearance.Appearance, reason: str, field_name: str | None,
+          prefix: str, signer_name: str, role: str) -> bytes:
+    """The common path: check who and what, then sign as an incremental update and record it."""
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.general import SigningError
+
+    _check_owner(by, certificate, agency_signature=agency_signature)
+    now = timezone.now()
+    _check_usable(certificate, now)
+    reader = _read_pdf(pdf)
+    name = _new_field_name(reader, field_name, prefix)
+    page, x1, y1, x2, y2 = _check_box(reader, box if box is not None else default_box())
+    writer = _writer(pdf)
+    meta = signers.PdfSignatureMetadata(
+        field_name=name, reason=reason or None, name=signer_name[:200] or None, md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES)
+    spec = fields.SigFieldSpec(sig_field_name=name, on_page=page, box=(x1, y1, x2, y2))
+    with _open_signer(certificate, secret) as signer:
+        try:
+            output = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec).sign_pdf(writer)
+        except SigningError as error:
+            logger.warning("Signing refused by pyHanko: %s", error)
+            raise ValidationError(_("The document cannot be signed: %(reason)s"), code="signing_failed",
+                                  params={"reason": str(error)})
+    signed = output.getvalue()
+    record(verb="signatures.signed", actor=by, agency=certificate.owner_agency_id, target=certificate,
+           data={"role": role, "field": name, "page": page + 1, "reason": reason,
+                 "fingerprint": certificate.fingerprint, "bytes": len(signed)})
+    return signed
+
+
+def sign_as_signer(pdf: bytes, *, by: Actor, certificate: Certificate, passphrase_or_pin: str | None = None,
+                   box: Box | None = None, position_title: str, full_name: str, image: bytes | None = None,
+                   reason: str = "", field_name: str | None = None) -> bytes:
+    """The signer's visible signature: ``position_title`` above (one line per ``\\n``, e.g.
+    "KT. GIÁM ĐỐC\\nPHÓ GIÁM ĐỐC"), the blue handwritten ``image`` centred (the holder's active
+    signature image when None), ``full_name`` below, in ``box`` (default: bottom right of the
+    last page). A PKCS#12 key whose passphrase is stored needs no ``passphrase_or_pin``."""
+    if image is None and certificate.person_id:
+        stored = _active_image(person=certificate.person, kind=SignatureImage.Kind.SIGNATURE)
+        image = _image_bytes(stored)
+        width_mm = float(stored.width_mm) if stored else float(DEFAULT_SIGNATURE_MM)
+    else:
+        width_mm = float(DEFAULT_SIGNATURE_MM)
+    if image:
+        _check_png(image)
+    title_lines = tuple(line.strip() for line in position_title.splitlines() if line.strip())
+    style = appearance.SignerAppearance(title_lines=title_lines, full_name=full_name.strip(), image_png=image or None,
+                                        image_width_mm=width_mm)
+    return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, agency_signature=False, box=box,
+                 default_box=lambda: default_signer_box(pdf), style=style, reason=reason, field_name=field_name,
+                 prefix="Signature", signer_name=full_name.strip() or certificate.subject_cn, role="signer")
+
+
+def sign_as_agency(pdf: bytes, *, by: Actor, certificate: Certificate, passphrase_or_pin: str | None = None,
+                   box: Box | None = None, seal_image: bytes | None = None, signer_field: str | None = None,
+                   reason: str = "", field_name: str | None = None) -> bytes:
+    """The agency's signature: the red seal at its real size over about the left third of the
+    signer's handwritten signature (``box`` computed by ``seal_box`` unless given). The seal is
+    the agency's active seal image when ``seal_image`` is None."""
+    width_mm = float(DEFAULT_SEAL_MM)
+    if seal_image is None and certificate.agency_id:
+        stored = _active_image(agency=certificate.agency, kind=SignatureImage.Kind.SEAL)
+        seal_image = _image_bytes(stored)
+        if stored is not None:
+            width_mm = float(stored.width_mm)
+    if not seal_image:
+        raise ValidationError(_("The agency has no seal image; add one before signing as the agency."),
+                              code="no_seal_image")
+    _check_png(seal_image)
+    style = appearance.SealAppearance(image_png=seal_image)
+    agency_name = certificate.agency.name if certificate.agency_id else certificate.subject_cn
+    return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, agency_signature=True, box=box,
+                 default_box=lambda: seal_box(pdf, signer_field=signer_field, seal_width_mm=width_mm), style=style,
+                 reason=reason, field_name=field_name, prefix="Seal", signer_name=agency_name, role="agency")
+
+
+def attachment_lines(*, agency_name: str, number_notation: str, signed_at: dt.datetime) -> tuple[str, ...]:
+    """The text of an attachment's signature: the agency, the number and notation, and the time
+    in ISO 8601 with Vietnam's offset (2026-03-05T14:30:00+07:00)."""
+    when = signed_at.astimezone(VIETNAM).replace(microsecond=0).isoformat()
+    return tuple(line for line in (agency_name.strip(), number_notation.strip(), when) if line)
+
+
+def sign_attachment(pdf: bytes, *, by: Actor, certificate: Certificate, passphrase_or_pin: str | None = None,
+                    number_notation: str, signed_at: dt.datetime | None = None, reason: str = "",
+                    field_name: str | None = None, box: Box | None = None) -> bytes:
+    """The agency's signature on a separately attached file: no image, at the top right of the
+    first page, the agency's name, ``number_notation`` (e.g. "12/QĐ-STTTT") and the signing time,
+    10 pt black serif."""
+    signed_at = signed_at or timezone.now()
+    if timezone.is_naive(signed_at):
+        raise ValueError("signed_at must be an aware datetime")
+    agency_name = certificate.agency.name if certificate.agency_id else certificate.subject_cn
+    lines = attachment_lines(agency_name=agency_name, number_notation=number_notation, signed_at=signed_at)
+    style = appearance.AttachmentAppearance(lines=lines)
+    return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, agency_signature=True, box=box,
+                 default_box=lambda: attachment_box(pdf, lines), style=style, reason=reason, field_name=field_name,
+                 prefix="Attachment", signer_name=agency_name, role="attachment")
+
+
+# --- Certificates -----------------------------------------------------------------------------
+
+def _owner(person: Person | None, agency: Agency | None) -> None:
+    if (person is None) == (agency is None):
+        raise ValueError("give exactly one owner: a person or an agency")
+
+
+def _create_certificate(*, by: Actor, person: Person | None, agency: Agency | None, cert: Any,
+                        chain: list[Any], **fields: Any) -> Certificate:
+    info = pki.cert_info(cert)
+    if Certificate.objects.filter(fingerprint=info.fingerprint).exists():
+        raise ValidationError(_("This certificate has already been added."), code="certificate_exists")
+    chain_pem = "".join(pki.cert_info(c).pem for c in chain if c != cert)
+    certificate = Certificate.objects.create(
+        person=person, agency=agency, subject_cn=info.subject_cn, subject=info.subject, issuer=info.issuer,
+        serial=info.serial, not_before=info.not_before, not_after=info.not_after, fingerprint=info.fingerprint,
+        certificate_pem=info.pem, chain_pem=chain_pem, created_by=by.person, **fields)
+    record(verb="signatures.certificate_added", actor=by, agency=certificate.owner_agency_id, target=certificate,
+           data={"kind": certificate.kind, "fingerprint": info.fingerprint, "issuer": info.issuer,
+                 "not_after": info.not_after})
+    return certificate
+
+
+def _encrypt_pkcs12_fields(fingerprint: str, data: bytes, passphrase: str, store_passphrase: bool) -> dict[str, Any]:
+    return {
+        "kind": Certificate.Kind.PKCS12,
+        "pkcs12_encrypted": crypto.encrypt(data, context=_context("pkcs12", fingerprint)),
+        "passphrase_stored": store_passphrase,
+        "passphrase_encrypted": (crypto.encrypt(passphrase.encode(), context=_context("passphrase", fingerprint))
+                                 if store_passphrase else None),
+    }
+
+
+def add_pkcs12_certificate(*, by: Actor, data: bytes, passphrase: str, person: Person | None = None,
+                           agency: Agency | None = None, store_passphrase: bool = False) -> Certificate:
+    """Add a key file (.p12/.pfx). The file is kept encrypted; the passphrase is asked at each
+    signing unless ``store_passphrase`` (convenient for an agency key its clerks use all day)."""
+    _owner(person, agency)
+    if not _may_manage(by, person=person, agency=agency):
+        raise NotAllowed("may not manage this owner's certificates")
+    try:
+        _key, cert, chain = pki.open_pkcs12(data, passphrase)
+    except pki.WrongPassphrase:
+        raise ValidationError({"passphrase": ValidationError(
+            _("The passphrase is wrong: it does not open the key file."), code="wrong_passphrase")})
+    except pki.NotPkcs12:
+        raise ValidationError({"data": ValidationError(
+            _("The file is not a PKCS#12 key file (.p12, .pfx) with a key and its certificate."),
+            code="not_pkcs12")})
+    info = pki.cert_info(cert)
+    if info.not_after < timezone.now():
+        raise ValidationError(_("The certificate “%(name)s” expired on %(date)s; it can no longer sign."),
+                              code="certificate_expired",
+                              params={"name": info.subject_cn,
+                                      "date": timezone.localtime(info.not_after).strftime("%d/%m/%Y")})
+    with transaction.atomic():
+        return _create_certificate(by=by, person=person, agency=agency, cert=cert, chain=chain,
+                                   **_encrypt_pkcs12_fields(info.fingerprint, data, passphrase, store_passphrase))
+
+
+def add_pkcs11_certificate(*, by: Actor, module_path: str, token_label: str, key_label: str,
+                           person: Person | None = None, agency: Agency | None = None,
+                           certificate: bytes | str | None = None, chain: list[bytes | str] | None = None,
+                           pin: str | None = None) -> Certificate:
+    """Register a key on a token or HSM. The certificate is read from the token (its object with
+    the key's label) unless given; with the PIN, the key is checked by signing a test value."""
+    _owner(person, agency)
+    if not _may_manage(by, person=person, agency=agency):
+        raise NotAllowed("may not manage this owner's certificates")
+    if module_path not in pkcs11_modules():
+        raise ValidationError({"module_path": ValidationError(
+            _("This PKCS#11 module is not allowed on this server (setting QLVB_PKCS11_MODULES)."),
+            code="pkcs11_module_not_allowed")})
+    if certificate is None:
+        cert = _read_token_certificate(module_path, token_label, key_label, pin)
+    else:
+        try:
+            cert = pki.load_certificate(certificate)
+        except ValueError:
+            raise ValidationError({"certificate": ValidationError(_("The certificate cannot be read."),
+                                                                  code="bad_certificate")})
+    extra = [pki.load_certificate(c) for c in chain or []]
+    with transaction.atomic():
+        row = _create_certificate(by=by, person=person, agency=agency, cert=cert, chain=extra,
+                                  kind=Certificate.Kind.PKCS11, pkcs11_module=module_path,
+                                  pkcs11_token_label=token_label, pkcs11_key_label=key_label)
+        if pin:
+            with _pkcs11_signer(row, pin) as signer:
+                asyncio.run(signer.async_sign_raw(b"QLVB key check", "sha256"))
+    return row
+
+
+def _read_token_certificate(module_path: str, token_label: str, label: str, pin: str | None) -> Any:
+    from pkcs11 import Attribute, ObjectClass
+    from pkcs11 import exceptions as p11
+    from pyhanko.config.pkcs11 import TokenCriteria
+    from pyhanko.sign.pkcs11 import PKCS11Error, open_pkcs11_session
+
+    try:
+        session = open_pkcs11_session(module_path, token_criteria=TokenCriteria(label=token_label), user_pin=pin)
+    except (p11.PinIncorrect, p11.PinInvalid, p11.PinLenRange):
+        raise ValidationError({"pin": ValidationError(_("The PIN is wrong."), code="wrong_pin")})
+    except (PKCS11Error, p11.PKCS11Error):
+        raise ValidationError(_("The token “%(label)s” is not connected."), code="token_missing",
+                              params={"label": token_label})
+    try:
+        objects = list(session.get_objects({Attribute.CLASS: ObjectClass.CERTIFICATE, Attribute.LABEL: label}))
+        if len(objects) != 1:
+            raise ValidationError(_("The token has no certificate labelled “%(label)s”."), code="key_missing",
+                                  params={"label": label})
+        return pki.load_certificate(objects[0][Attribute.VALUE])
+    finally:
+        session.close()
+
+
+def revoke_certificate(*, by: Actor, certificate: Certificate, reason: str) -> Certificate:
+    """Revoke for good (a lost token, a left employee, a compromised key): it signs no more, and
+    verification flags signatures made with it."""
+    if not _may_manage(by, person=certificate.person, agency=certificate.agency):
+        raise NotAllowed("may not manage this certificate")
+    if not reason.strip():
+        raise ValidationError({"reason": ValidationError(_("Give the reason for revoking."), code="required")})
+    with transaction.atomic():
+        certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.revoked_at is not None:
+            return certificate
+        certificate.revoked_at = timezone.now()
+        certificate.revocation_reason = reason.strip()[:300]
+        certificate.is_active = False
+        certificate.save(update_fields=["revoked_at", "revocation_reason", "is_active"])
+        record(verb="signatures.certificate_revoked", actor=by, agency=certificate.owner_agency_id,
+               target=certificate, data={"reason": certificate.revocation_reason})
+    return certificate
+
+
+def set_certificate_active(*, by: Actor, certificate: Certificate, active: bool) -> Certificate:
+    if not _may_manage(by, person=certificate.person, agency=certificate.agency):
+        raise NotAllowed("may not manage this certificate")
+    if active and certificate.revoked_at is not None:
+        raise ValidationError(_("A revoked certificate cannot be activated again."), code="certificate_revoked")
+    with transaction.atomic():
+        certificate.is_active = active
+        certificate.save(update_fields=["is_active"])
+        record(verb="signatures.certificate_activated" if active else "signatures.certificate_deactivated",
+               actor=by, agency=certificate.owner_agency_id, target=certificate)
+    return certificate
+
+
+def add_signature_image(*, by: Actor, png: bytes, person: Person | None = None, agency: Agency | None = None,
+                        width_mm: Decimal | float | None = None) -> SignatureImage:
+    """A person's handwritten signature or an agency's seal (transparent PNG); it replaces the
+    owner's previous one. ``width_mm`` is its printed width (a seal's real diameter)."""
+    from qlvb.files.services import store_bytes
+
+    _owner(person, agency)
+    if not _may_manage(by, person=person, agency=agency):
+        raise NotAllowed("may not manage this owner's images")
+    return _add_image(by=by, png=png, person=person, agency=agency, width_mm=width_mm, store=store_bytes)
+
+
+def _add_image(*, by: Actor, png: bytes, person: Person | None, agency: Agency | None,
+               width_mm: Decimal | float | None, store: Any) -> SignatureImage:
+    if len(png) > MAX_IMAGE_BYTES:
+        raise ValidationError(_("The signature image is too large."), code="image_too_large")
+    _check_png(png)
+    with Image.open(io.BytesIO(png)) as image:
+        size = image.size
+        has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    if not has_alpha:
+        raise ValidationError(_("The image must have a transparent background (PNG with transparency)."),
+                              code="image_not_transparent")
+    kind = SignatureImage.Kind.SIGNATURE if person is not None else SignatureImage.Kind.SEAL
+    default = DEFAULT_SIGNATURE_MM if person is not None else DEFAULT_SEAL_MM
+    width = Decimal(str(width_mm)).quantize(Decimal("0.1")) if width_mm else default
+    if not Decimal("5") <= width <= Decimal("120"):
+        raise ValidationError({"width_mm": ValidationError(_("The width must be between 5 and 120 mm."),
+                                                           code="bad_width")})
+    with transaction.atomic():
+        stored = store(png, name=f"{kind}.png")
+        current = _active_image(person=person, agency=agency, kind=kind)
+        if current is not None and current.stored_file_id == stored.pk and current.width_mm == width:
+            return current
+        SignatureImage.objects.filter(person=person, agency=agency, kind=kind, is_active=True).update(is_active=False)
+        image_row = SignatureImage.objects.create(person=person, agency=agency, kind=kind, stored_file=stored,
+                                                  width_px=size[0], height_px=size[1], width_mm=width)
+        owner_agency = agency.pk if agency is not None else person.agency_id
+        record(verb="signatures.image_added", actor=by, agency=owner_agency, target=image_row,
+               data={"kind": kind, "sha256": stored.sha256})
+    return image_row
+
+
+def add_trust_anchor(*, by: Actor, certificate: bytes | str, name: str = "") -> TrustAnchor:
+    """Trust a root certification authority (e.g. the national root CA) for verification.
+    Installation administrators only."""
+    if not is_installation_admin(by.person):
+        raise NotAllowed("only installation administrators choose trusted authorities")
+    try:
+        cert = pki.load_certificate(certificate)
+    except ValueError:
+        raise ValidationError({"certificate": ValidationError(_("The certificate cannot be read."),
+                                                              code="bad_certificate")})
+    info = pki.cert_info(cert)
+    with transaction.atomic():
+        anchor, created = TrustAnchor.objects.get_or_create(
+            fingerprint=info.fingerprint,
+            defaults={"name": (name or info.subject_cn)[:300], "certificate_pem": info.pem,
+                      "not_after": info.not_after})
+        if created:
+            record(verb="signatures.trust_anchor_added", actor=by, target=anchor,
+                   data={"fingerprint": info.fingerprint, "subject": info.subject})
+    return anchor

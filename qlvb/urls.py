@@ -14,6 +14,7 @@ urlpatterns = [
     path("outgoing/", include("qlvb.outgoing.urls")),
     path("dossiers/", include("qlvb.dossiers.urls")),
     path("registers/", include("qlvb.registers.urls")),
+    path("signatures/", include("qlvb.signatures.urls")),
     path("", include("qlvb.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("qlvb.api_urls")),

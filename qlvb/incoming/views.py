@@ -170,7 +170,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     mine = selectors.my_open_assignments(person, document)
     main = services.main_handler_assignment(person, document)
     return render(request, "incoming/detail.html", {
-        "d": document, "files": selectors.files_of(document), "tree": selectors.routing_tree(document, person),
+        "d": document, "files": (files := selectors.files_of(document)), "signatures": _signature_reports(files),
+        "tree": selectors.routing_tree(document, person),
         "general_notes": selectors.general_notes(document), "events": timeline(document),
         "mine": mine, "main": main,
         "can_route": rules.may_route_top(person, document),
@@ -182,6 +183,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "person": person, "today": timezone.localdate(),
         "replies": _replies(person, document),
     })
+
+
+def _signature_reports(files: list) -> dict[int, list]:
+    """Signatures of received PDFs, verified (R15); cached by content, which never changes."""
+    from django.core.cache import cache
+
+    from qlvb.files.services import read_stored
+    from qlvb.signatures.verification import verify_pdf
+
+    reports = {}
+    for item in files:
+        if item.stored.kind == "pdf":
+            key = f"signature-report:{item.stored.sha256}"
+            reports[item.pk] = cache.get_or_set(key, lambda s=item.stored: verify_pdf(read_stored(s)), 3600)
+    return reports
 
 
 def _replies(person: Any, document: IncomingDocument) -> list:

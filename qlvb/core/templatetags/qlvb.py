@@ -32,3 +32,8 @@ def control(bound_field: object) -> str:
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{bound_field.id_for_label}-error"
     return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def get_item(mapping: dict, key: object) -> object:
+    return mapping.get(key) if mapping else None

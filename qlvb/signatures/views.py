@@ -1,0 +1,94 @@
+"""My certificates and signature image; the agency's certificates and seal (its administrators)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from qlvb.core.actor import actor_from_request
+from qlvb.core.forms import attach_errors
+from qlvb.org import permissions
+from qlvb.signatures import services
+from qlvb.signatures.models import Certificate, SignatureImage
+
+
+class Pkcs12Form(forms.Form):
+    data = forms.FileField(label=gettext_lazy("Key file (.p12, .pfx)"))
+    passphrase = forms.CharField(label=gettext_lazy("Passphrase"), widget=forms.PasswordInput, strip=False)
+    owner = forms.ChoiceField(label=gettext_lazy("Owner"), choices=[("me", gettext_lazy("Me"))])
+    store_passphrase = forms.BooleanField(label=gettext_lazy("Keep the passphrase (agency keys used by clerks)"),
+                                          required=False)
+
+
+class ImageForm(forms.Form):
+    png = forms.FileField(label=gettext_lazy("Transparent PNG image"))
+    owner = forms.ChoiceField(label=gettext_lazy("Image of"), choices=[("me", gettext_lazy("My signature"))])
+
+
+def _owners(request: HttpRequest, form: forms.Form, agency_label: str) -> None:
+    agency = request.user.agency
+    if agency is not None and permissions.can_manage_agency(request.user, agency):
+        form.fields["owner"].choices = [*form.fields["owner"].choices, ("agency", f"{agency_label}: {agency.name}")]
+
+
+@login_required
+def certificates(request: HttpRequest) -> HttpResponse:
+    person = request.user
+    agency = person.agency
+    manages = agency is not None and permissions.can_manage_agency(person, agency)
+    key_form = Pkcs12Form(request.POST if "add_key" in request.POST else None,
+                          request.FILES if "add_key" in request.POST else None, prefix="key")
+    image_form = ImageForm(request.POST if "add_image" in request.POST else None,
+                           request.FILES if "add_image" in request.POST else None, prefix="image")
+    _owners(request, key_form, _("Agency key"))
+    _owners(request, image_form, _("Agency seal"))
+    by = actor_from_request(request)
+    if "add_key" in request.POST and key_form.is_valid():
+        data = key_form.cleaned_data
+        owner = {"agency": agency} if data["owner"] == "agency" else {"person": person}
+        try:
+            services.add_pkcs12_certificate(by=by, data=data["data"].read(), passphrase=data["passphrase"],
+                                            store_passphrase=data["store_passphrase"] and "agency" in owner, **owner)
+        except ValidationError as error:
+            attach_errors(key_form, error)
+        else:
+            messages.success(request, _("The certificate has been added."))
+            return redirect("signatures:certificates")
+    if "add_image" in request.POST and image_form.is_valid():
+        data = image_form.cleaned_data
+        owner = {"agency": agency} if data["owner"] == "agency" else {"person": person}
+        try:
+            services.add_signature_image(by=by, png=data["png"].read(), **owner)
+        except ValidationError as error:
+            attach_errors(image_form, error)
+        else:
+            messages.success(request, _("The image has been saved."))
+            return redirect("signatures:certificates")
+    mine = Certificate.objects.filter(person=person).order_by("-not_after")
+    agency_certs = Certificate.objects.filter(agency=agency).order_by("-not_after") if manages else []
+    images = SignatureImage.objects.filter(person=person, is_active=True)
+    return render(request, "signatures/certificates.html", {
+        "mine": mine, "agency_certs": agency_certs, "images": images, "key_form": key_form,
+        "image_form": image_form, "manages": manages,
+    })
+
+
+@login_required
+@require_POST
+def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    certificate = Certificate.objects.filter(pk=pk).first()
+    if certificate is None:
+        raise Http404()
+    try:
+        services.revoke_certificate(by=actor_from_request(request), certificate=certificate,
+                                    reason=request.POST.get("reason", "") or _("Revoked by its holder"))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("signatures:certificates")

@@ -12,3 +12,17 @@ class OutgoingConfig(AppConfig):
         from qlvb.outgoing.verbs import VERBS
 
         register_verbs(VERBS)
+
+    def load_demo(self) -> str:
+        """The office's format check in each demo agency is done by its chief of office."""
+        from qlvb.org.models import Agency, Post
+        from qlvb.outgoing.models import OutgoingSettings
+
+        configured = 0
+        for agency in Agency.objects.all():
+            chief = (Post.objects.filter(agency=agency, end_date__isnull=True, unit__kind="office",
+                                         position__kind="unit_head").select_related("person").first())
+            OutgoingSettings.objects.update_or_create(agency=agency, defaults={
+                "office_check": chief is not None, "office_checker": chief.person if chief else None})
+            configured += 1
+        return f"review loop configured in {configured} agencies"

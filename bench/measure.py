@@ -24,10 +24,11 @@ sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qlvb.settings")
 
 PROVINCE_SUFFIX = ".H98"
+BENCH_REGISTER = "Sổ benchmark"  # the registration benchmark's own register (generate_incoming skips it)
 
 
 def emit(name: str, value: float, unit: str) -> None:
-    text = f"{value:.1f}" if unit == "ms" else f"{int(value)}"
+    text = f"{value:.1f}" if unit in ("ms", "per_s", "s") else f"{int(value)}"
     print(f"bench {name} {text} {unit}", flush=True)
 
 
@@ -41,6 +42,14 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
     parser.add_argument("--show-queries", action="store_true", help="Print the SQL of one request of each page.")
+    parser.add_argument("--incoming-requests", type=int, default=100,
+                        help="timed requests per incoming-document page (default 100)")
+    parser.add_argument("--incoming-warmup", type=int, default=10)
+    parser.add_argument("--page-budget", type=float, default=60.0,
+                        help="at most this many seconds of timed requests per incoming page (at least 20 requests)")
+    parser.add_argument("--register-seconds", type=float, default=10.0,
+                        help="length of the registration benchmark (PostgreSQL only; 0 skips it)")
+    parser.add_argument("--clerks", type=int, default=8, help="clerks registering at once (default 8)")
     args = parser.parse_args()
 
     import django
@@ -181,8 +190,373 @@ def main() -> None:
                                                                                        people_small), "count")
     emit(f"home.{db}.query_growth", abs(home - home_small), "count")
 
+    incoming = IncomingPages(db, args, largest, smallest, client_for, get, queries)
+    incoming.run()
+
     for pk, client in clients.items():
         record_logout(person=Person.objects.get(pk=pk), session_key=client.session.session_key, ip="127.0.0.1")
+
+    if connection.vendor == "postgresql" and args.register_seconds > 0 and incoming.ready:
+        measure_registration(db, largest, seconds=args.register_seconds, clerks=args.clerks)
+    elif args.register_seconds > 0:
+        note(f"{db}: registration benchmark skipped (PostgreSQL only, with generated documents)")
+
+
+# --- Incoming documents ----------------------------------------------------------------------------
+
+def quantiles(values: list[float]) -> tuple[float, float]:
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return cuts[49], cuts[94]
+
+
+class IncomingPages:
+    """The incoming-document pages on the documents of manage.py generate_incoming: the work lists
+    of a busy specialist and of a unit head, the leader's overview and a document page, plus the
+    same pages for light users (a specialist with one task, the smallest agency) for query growth."""
+
+    def __init__(self, db: str, args: argparse.Namespace, largest: Any, smallest: Any, client_for: Any, get: Any,
+                 queries: Any) -> None:
+        self.db, self.args, self.largest, self.smallest = db, args, largest, smallest
+        self.client_for, self.get, self.queries = client_for, get, queries
+        self.ready = False
+
+    # -- who ----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def ordinary(agency: Any, kind: str) -> Any:
+        """Active accounts of the agency holding exactly one post, of this kind, never delegated to."""
+        from django.db.models import Count
+
+        from qlvb.org.models import Person, Post
+
+        single = Post.objects.filter(end_date=None).values("person").annotate(n=Count("pk")).filter(n=1).values(
+            "person")
+        holders = Post.objects.filter(agency=agency, end_date=None, position__kind=kind).values("person")
+        return (Person.objects.filter(agency=agency, is_active=True, locked_at=None, must_change_password=False,
+                                      is_agency_admin=False, pk__in=holders).filter(pk__in=single)
+                .exclude(delegations_received__isnull=False))
+
+    def specialists_by_tasks(self, agency: Any) -> list[tuple[Any, int]]:
+        """(specialist, tasks to handle), most first; only specialists with at least one."""
+        from django.db.models import Count
+
+        from qlvb.incoming.models import Assignment
+        from qlvb.org.models import Person, Position
+
+        people = self.ordinary(agency, Position.Kind.SPECIALIST)
+        rows = list(Assignment.objects.filter(agency=agency, state=Assignment.State.PENDING, assignee_person__in=people)
+                    .exclude(role=Assignment.Role.INFO).values_list("assignee_person").annotate(n=Count("pk"))
+                    .order_by("-n", "assignee_person"))
+        by_pk = Person.objects.in_bulk([pk for pk, _n in rows])
+        return [(by_pk[pk], n) for pk, n in rows]
+
+    def busiest_unit_head(self, agency: Any) -> tuple[Any, int] | None:
+        from django.db.models import Count
+
+        from qlvb.incoming.models import Assignment
+        from qlvb.org.models import Position, Post
+
+        heads = list(self.ordinary(agency, Position.Kind.UNIT_HEAD))
+        unit_of = dict(Post.objects.filter(person__in=heads, end_date=None).values_list("person", "unit"))
+        waiting = dict(Assignment.objects.filter(agency=agency, state=Assignment.State.PENDING,
+                                                 assignee_unit__isnull=False).exclude(role=Assignment.Role.INFO)
+                       .values_list("assignee_unit").annotate(n=Count("pk")).order_by())
+        if not heads:
+            return None
+        head = max(heads, key=lambda p: (waiting.get(unit_of[p.pk], 0), -p.pk))
+        return head, waiting.get(unit_of[head.pk], 0)
+
+    @staticmethod
+    def agency_head(agency: Any) -> Any:
+        from qlvb.org.models import Person, Position
+
+        return (Person.objects.filter(agency=agency, is_active=True, locked_at=None, posts__end_date=None,
+                                      posts__position__kind=Position.Kind.AGENCY_HEAD).order_by("pk").first())
+
+    @staticmethod
+    def typical_document(person: Any) -> int | None:
+        """The newest document passed down to the person, still open, with at least a coordinating unit or a
+        person for information beside the main unit (the page a specialist opens for a task)."""
+        from django.db.models import Count
+
+        from qlvb.incoming.models import Assignment
+
+        task = (Assignment.objects.filter(assignee_person=person, role=Assignment.Role.MAIN, parent__isnull=False,
+                                          state__in=Assignment.OPEN_STATES, document__secrecy="")
+                .annotate(n=Count("document__assignments")).filter(n__gte=3).order_by("-created_at", "-pk").first())
+        return task.document_id if task else None
+
+    # -- measuring ------------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        from qlvb.incoming import selectors
+        from qlvb.incoming.models import Assignment, DocumentAccess, HandlingNote, IncomingDocument
+
+        db, largest = self.db, self.largest
+        n_docs = IncomingDocument.objects.filter(agency=largest).count()
+        if not n_docs:
+            note(f"{db}: no incoming documents in {largest.code}: run manage.py generate_incoming for the "
+                 f"incoming-document figures")
+            return
+        self.ready = True
+        emit(f"data.{db}.incoming_documents", n_docs, "count")
+        emit(f"data.{db}.incoming_assignments", Assignment.objects.filter(agency=largest).count(), "count")
+        emit(f"data.{db}.incoming_access_rows", DocumentAccess.objects.filter(document__agency=largest).count(),
+             "count")
+        emit(f"data.{db}.incoming_notes", HandlingNote.objects.filter(document__agency=largest).count(), "count")
+
+        ranked = self.specialists_by_tasks(largest)
+        if not ranked:
+            note(f"{db}: no specialist of {largest.code} has a task to handle; incoming pages skipped")
+            self.ready = False
+            return
+        (busy, busy_tasks), (light, light_tasks) = ranked[0], ranked[-1]
+        unit_head, unit_tasks = self.busiest_unit_head(largest) or (None, 0)
+        head = self.agency_head(largest)
+        document = self.typical_document(busy)
+        small_ranked = self.specialists_by_tasks(self.smallest) if self.smallest.pk != largest.pk else []
+        small_specialist = small_ranked[0][0] if small_ranked else None
+        small_document = self.typical_document(small_specialist) if small_specialist else None
+        small_head = self.agency_head(self.smallest)
+        note(f"{db}: {n_docs} incoming documents in {largest.code}; busy specialist {busy.username} ({busy_tasks} to "
+             f"handle), light {light.username} ({light_tasks}), unit head {getattr(unit_head, 'username', '-')} "
+             f"({unit_tasks} waiting in the unit), agency head {getattr(head, 'username', '-')}, document {document}")
+
+        pages: list[tuple[str, Any, str]] = [("incoming.to_handle", busy, "/incoming/list/to_handle/")]
+        if unit_head is not None:
+            pages += [("incoming.to_handle_unit_head", unit_head, "/incoming/list/to_handle/"),
+                      ("incoming.in_progress", unit_head, "/incoming/list/in_progress/")]
+        if head is not None:
+            pages.append(("incoming.overview", head, "/incoming/overview/"))
+        if document:
+            pages.append(("incoming.document", busy, f"/incoming/{document}/"))
+        times = self.time_pages(pages)
+        counts: dict[str, int] = {}
+        for name, person, url in pages:
+            p50, p95 = quantiles(times[name])
+            counts[name] = self.queries(self.client_for(person), url,
+                                        show=name if self.args.show_queries else "")
+            emit(f"{name}.{db}.p50", p50, "ms")
+            emit(f"{name}.{db}.p95", p95, "ms")
+            emit(f"{name}.{db}.queries", counts[name], "count")
+
+        # The query count must not grow with the rows: the last page, a light user, the smallest agency.
+        def last_page(person: Any, name: str) -> tuple[int, int]:
+            rows = selectors.work_list(person, name).count()
+            return rows, max(1, -(-rows // 25))
+
+        rows, pages_n = last_page(busy, "to_handle")
+        emit(f"incoming.to_handle.{db}.rows", rows, "count")
+        growth = [counts["incoming.to_handle"], self.queries(self.client_for(busy),
+                                                              f"/incoming/list/to_handle/?page={pages_n}")]
+        emit(f"incoming.to_handle.{db}.queries_last_page", growth[-1], "count")
+        light_rows, _ = last_page(light, "to_handle")
+        emit(f"incoming.to_handle.{db}.rows_light_user", light_rows, "count")
+        growth.append(self.queries(self.client_for(light), "/incoming/list/to_handle/"))
+        emit(f"incoming.to_handle.{db}.queries_light_user", growth[-1], "count")
+        emit(f"incoming.to_handle.{db}.query_growth", max(growth) - min(growth), "count")
+        if unit_head is not None:
+            lists = (("to_handle", "incoming.to_handle_unit_head"), ("in_progress", "incoming.in_progress"))
+            for list_name, name in lists:
+                rows, pages_n = last_page(unit_head, list_name)
+                emit(f"{name}.{db}.rows", rows, "count")
+                last = self.queries(self.client_for(unit_head), f"/incoming/list/{list_name}/?page={pages_n}")
+                emit(f"{name}.{db}.queries_last_page", last, "count")
+                emit(f"{name}.{db}.query_growth", abs(last - counts[name]), "count")
+        if head is not None and small_head is not None and self.smallest.pk != largest.pk:
+            small = self.queries(self.client_for(small_head), "/incoming/overview/")
+            emit(f"incoming.overview.{db}.queries_smallest_agency", small, "count")
+            emit(f"incoming.overview.{db}.query_growth", abs(small - counts["incoming.overview"]), "count")
+        if document and small_document:
+            small = self.queries(self.client_for(small_specialist), f"/incoming/{small_document}/")
+            emit(f"incoming.document.{db}.queries_smallest_agency", small, "count")
+            emit(f"incoming.document.{db}.query_growth", abs(small - counts["incoming.document"]), "count")
+        elif document:
+            note(f"{db}: no incoming documents in the smallest agency {self.smallest.code}: "
+                 f"no query growth for the document page and the overview")
+
+    def time_pages(self, pages: list[tuple[str, Any, str]]) -> dict[str, list[float]]:
+        """Round robin as for the other pages, but each page stops after --page-budget seconds of
+        timed requests (at least 20): a slow page must not hold the whole bench up."""
+        from django.db import close_old_connections
+
+        args = self.args
+        times: dict[str, list[float]] = {name: [] for name, _, _ in pages}
+        spent = dict.fromkeys(times, 0.0)
+        for round_no in range(args.incoming_warmup + args.incoming_requests):
+            active = [(n, p, u) for n, p, u in pages
+                      if round_no < args.incoming_warmup or len(times[n]) < 20 or spent[n] < args.page_budget]
+            if not active:
+                break
+            for name, person, url in active:
+                client = self.client_for(person)
+                started = time.perf_counter()
+                self.get(client, url)
+                close_old_connections()
+                if round_no >= args.incoming_warmup:
+                    elapsed = (time.perf_counter() - started) * 1000
+                    times[name].append(elapsed)
+                    spent[name] += elapsed / 1000
+        short = [f"{name} {len(values)}" for name, values in times.items() if len(values) < args.incoming_requests]
+        if short:
+            note(f"{self.db}: fewer timed requests (page budget {args.page_budget:.0f} s): {', '.join(short)}")
+        return times
+
+
+# --- Registration with several clerks at once ----------------------------------------------------------
+
+def small_pdf(tag: str) -> bytes:
+    """A distinct one-page PDF (a scan would differ every time too)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    writer.add_metadata({"/Title": f"Văn bản đến {tag}"})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def clerk_loop(index: int, clerk_pk: int, agency_pk: int, register_pk: int, head_pk: int, issuer_pk: int,
+               seconds: float, run: str, barrier: Any, queue: Any) -> None:
+    """One clerk (a forked process, its own connection): register documents for `seconds`."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import DatabaseError, connection
+    from django.utils import timezone
+
+    from qlvb.core.actor import Actor
+    from qlvb.incoming.services import register_document
+    from qlvb.org.models import Agency, Person
+    from qlvb.registers.models import Register
+
+    clerk, head = Person.objects.get(pk=clerk_pk), Person.objects.get(pk=head_pk)
+    agency, register = Agency.objects.get(pk=agency_pk), Register.objects.get(pk=register_pk)
+    issuer = Agency.objects.get(pk=issuer_pk)
+    pdfs = [small_pdf(f"{run}-{index}-{k}") for k in range(400)]
+    numbers: list[int] = []
+    latencies: list[float] = []
+    errors: list[str] = []
+    barrier.wait()
+    started = time.monotonic()
+    k = 0
+    while time.monotonic() - started < seconds:
+        data = pdfs[k] if k < len(pdfs) else small_pdf(f"{run}-{index}-{k}")
+        k += 1
+        today = timezone.localdate()
+        fields = {"issuer_agency": issuer, "issuer_name": issuer.name, "issuer_code": issuer.code,
+                  "number": str(k), "notation": f"BM{index}-{issuer.abbreviation}", "document_date": today,
+                  "doc_type": "CV",
+                  "summary": f"V/v kiểm tra hiệu năng đăng ký văn bản đến, lượt {k} của văn thư {index}",
+                  "received_at": timezone.now(), "pages": 1, "source": "electronic"}
+        upload = SimpleUploadedFile(f"cv-{index}-{k}.pdf", data, content_type="application/pdf")
+        t0 = time.perf_counter()
+        try:
+            document = register_document(by=Actor(clerk, ip="127.0.0.1"), agency=agency, register=register,
+                                         fields=fields, uploads=[upload], presented_to=head)
+        except (ValidationError, DatabaseError) as error:
+            errors.append(f"{type(error).__name__}: {error}"[:300])
+            continue
+        latencies.append((time.perf_counter() - t0) * 1000)
+        numbers.append(document.arrival_number)
+    finished = time.monotonic()
+    connection.close()
+    queue.put({"index": index, "numbers": numbers, "latencies": latencies, "errors": errors,
+               "started": started, "finished": finished})
+
+
+def clean_bench_register(register: Any) -> int:
+    """Delete the benchmark's documents, their stored files and blobs (their events stay: the chain is kept)."""
+    from django.core.files.storage import default_storage
+
+    from qlvb.files.models import StoredFile
+    from qlvb.incoming.models import IncomingDocument, IncomingFile
+
+    documents = IncomingDocument.objects.filter(register=register)
+    stored_ids = set(IncomingFile.objects.filter(document__in=documents).values_list("stored_id", flat=True))
+    n, _ = documents.delete()
+    still_used = set(IncomingFile.objects.filter(stored_id__in=stored_ids).values_list("stored_id", flat=True))
+    for stored in StoredFile.objects.filter(pk__in=stored_ids - still_used):
+        stored.delete()
+        default_storage.delete(stored.storage_name)
+    return n
+
+
+def measure_registration(db: str, agency: Any, *, seconds: float, clerks: int) -> None:
+    """Registrations per second with `clerks` clerks at once, all in the same register (they queue on its
+    counter row, as they would on the morning's post), and a check that the numbers have no gap or double.
+    Also one clerk alone, for comparison. The benchmark's register and documents are removed afterwards."""
+    import multiprocessing
+
+    from django.db import connections
+    from django.utils import timezone
+
+    from qlvb.incoming import rules
+    from qlvb.org.models import Agency, Person, Position
+    from qlvb.registers.models import Register, RegisterCounter
+
+    register, _ = Register.objects.get_or_create(
+        agency=agency, direction=Register.Direction.INCOMING, name=BENCH_REGISTER,
+        defaults={"category": Register.Category.OTHER, "order": 99})
+    clean_bench_register(register)  # a run that failed half-way
+    people = Person.objects.filter(agency=agency, is_active=True, locked_at=None, posts__end_date=None,
+                                   posts__agency=agency, posts__position__kind=Position.Kind.CLERK).distinct()
+    clerk_ids = [p.pk for p in people.order_by("pk") if rules.is_clerk(p, agency.pk)]
+    head = IncomingPages.agency_head(agency)
+    issuer = Agency.objects.exclude(pk=agency.pk).order_by("code").first()
+    if not clerk_ids or head is None or issuer is None:
+        note(f"{db}: registration benchmark skipped: no clerk, agency head or other agency in {agency.code}")
+        return
+    if len(clerk_ids) < clerks:
+        note(f"{db}: {agency.code} has {len(clerk_ids)} clerks; some sign in twice for {clerks} at once")
+    Register.objects.filter(pk=register.pk).update(is_active=True)
+    context = multiprocessing.get_context("fork")
+    try:
+        for n_clerks in (1, clerks):
+            year = timezone.localdate().year
+            counter = RegisterCounter.objects.filter(register=register, year=year).first()
+            before = counter.last_number if counter else 0
+            connections.close_all()  # each clerk process opens its own connection
+            barrier, queue = context.Barrier(n_clerks), context.Queue()
+            run = f"{time.time():.0f}-{n_clerks}"
+            processes = [context.Process(target=clerk_loop, args=(
+                i, clerk_ids[i % len(clerk_ids)], agency.pk, register.pk, head.pk, issuer.pk, seconds, run, barrier,
+                queue)) for i in range(n_clerks)]
+            for process in processes:
+                process.start()
+            results = [queue.get(timeout=seconds + 300) for _ in processes]
+            for process in processes:
+                process.join()
+            numbers = [n for r in results for n in r["numbers"]]
+            latencies = [ms for r in results for ms in r["latencies"]]
+            errors = [e for r in results for e in r["errors"]]
+            elapsed = max(r["finished"] for r in results) - min(r["started"] for r in results)
+            after = RegisterCounter.objects.get(register=register, year=year).last_number if numbers else before
+            stored = list(register.incomingdocument_set.filter(arrival_year=year, arrival_number__gt=before)
+                          .values_list("arrival_number", flat=True))
+            expected = set(range(before + 1, after + 1))
+            gaps = len(expected - set(stored)) + len(set(numbers) - set(stored))
+            duplicates = (len(stored) - len(set(stored))) + (len(numbers) - len(set(numbers)))
+            label = f"{n_clerks}_clerks" if n_clerks > 1 else "1_clerk"
+            note(f"{db}: {len(numbers)} registrations by {n_clerks} clerk(s) in {elapsed:.1f} s, numbers "
+                 f"{before + 1}–{after} of {register.name} {year}")
+            for error in sorted(set(errors))[:5]:
+                note(f"{db}: registration failed: {error}")
+            emit(f"incoming.register.{db}.{label}", len(numbers) / elapsed if elapsed else 0, "per_s")
+            if latencies:
+                p50, p95 = quantiles(latencies) if len(latencies) > 1 else (latencies[0], latencies[0])
+                emit(f"incoming.register.{db}.{label}.p50", p50, "ms")
+                emit(f"incoming.register.{db}.{label}.p95", p95, "ms")
+            if n_clerks > 1:
+                emit(f"incoming.register.{db}.{label}.errors", len(errors), "count")
+                emit(f"incoming.register.{db}.gaps", gaps, "count")
+                emit(f"incoming.register.{db}.duplicates", duplicates, "count")
+    finally:
+        removed = clean_bench_register(register)
+        Register.objects.filter(pk=register.pk).update(is_active=False)
+        note(f"{db}: removed the {removed} rows of the registration benchmark (its events stay in the chain)")
 
 
 if __name__ == "__main__":

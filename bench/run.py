@@ -3,9 +3,10 @@
     .venv/bin/python bench/run.py --scale {small,full} [--db sqlite,postgresql] [--requests 200]
 
 For each database (SQLite in bench/data/, PostgreSQL on 127.0.0.1:5432 when it answers):
-migrate, generate the province once (kept between runs), then measure in a subprocess with
-that DATABASE_URL (bench/measure.py). Every figure is printed as `bench <name> <value> <unit>`;
-other lines start with `#`. See docs/benchmarks.md.
+migrate, generate the province and the incoming documents of its largest agency once (kept
+between runs), then measure in a subprocess with that DATABASE_URL (bench/measure.py), which on
+PostgreSQL also times several clerks registering at once. Every figure is printed as
+`bench <name> <value> <unit>`; other lines start with `#`. See docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from urllib.parse import quote
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / "bench" / "data"
 SCALES = {"small": (5, 500), "full": (100, 20_000)}
+DOCUMENTS = {"small": 20_000, "full": 1_000_000}  # incoming documents of the largest agency
+SMALLEST_DOCUMENTS = 500  # and of the smallest: the light side of the query-growth figures
 SEED = 1
 
 
@@ -97,8 +100,32 @@ def run_database(label: str, database_url: str, scale: str, args: argparse.Names
         return False
     if "already generated" not in generated.stdout:
         print(f"bench generate_province.{label}.seconds {time.monotonic() - started:.1f} s", flush=True)
+    documents = DOCUMENTS[scale] if args.documents is None else args.documents
+    for pick, n in (("largest", documents), ("smallest", min(documents, SMALLEST_DOCUMENTS))):
+        if n <= 0:
+            continue
+        started = time.monotonic()
+        generated = subprocess.run(
+            [python, manage, "generate_incoming", "--pick", pick, "--documents", str(n), "--seed", str(SEED)],
+            env=env, cwd=BASE_DIR, capture_output=True, text=True)
+        for line in (generated.stdout + generated.stderr).splitlines():
+            note(f"{label}: {line.strip()}")
+        if generated.returncode != 0:
+            note(f"{label}: generate_incoming failed")
+            return False
+        if "nothing changed" not in generated.stdout and pick == "largest":
+            print(f"bench generate_incoming.{label}.seconds {time.monotonic() - started:.1f} s", flush=True)
+    if args.verify_events:
+        started = time.monotonic()
+        verified = subprocess.run([python, manage, "verify_events"], env=env, cwd=BASE_DIR, capture_output=True,
+                                  text=True)
+        note(f"{label}: verify_events: {(verified.stdout + verified.stderr).strip().splitlines()[-1:]}")
+        print(f"bench verify_events.{label}.seconds {time.monotonic() - started:.1f} s", flush=True)
+        print(f"bench verify_events.{label}.ok {int(verified.returncode == 0)} count", flush=True)
     measure = [python, str(BASE_DIR / "bench" / "measure.py"), "--db-label", label,
-               "--requests", str(args.requests), "--warmup", str(args.warmup)]
+               "--requests", str(args.requests), "--warmup", str(args.warmup),
+               "--incoming-requests", str(args.incoming_requests), "--page-budget", str(args.page_budget),
+               "--register-seconds", str(args.register_seconds), "--clerks", str(args.clerks)]
     if args.show_queries:
         measure.append("--show-queries")
     if subprocess.run(measure, env=env, cwd=BASE_DIR).returncode != 0:
@@ -114,11 +141,24 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="timed requests per page (default 200)")
     parser.add_argument("--warmup", type=int, default=20, help="untimed requests per page first (default 20)")
     parser.add_argument("--show-queries", action="store_true", help="print the SQL of each page once")
+    parser.add_argument("--documents", type=int, default=None,
+                        help="incoming documents of the largest agency (default: 20000 small, 1000000 full; 0: none)")
+    parser.add_argument("--incoming-requests", type=int, default=100,
+                        help="timed requests per incoming-document page (default 100)")
+    parser.add_argument("--page-budget", type=float, default=60.0,
+                        help="at most this many seconds of timed requests per incoming page (default 60)")
+    parser.add_argument("--register-seconds", type=float, default=10.0,
+                        help="length of each registration run on PostgreSQL (default 10; 0 skips it)")
+    parser.add_argument("--clerks", type=int, default=8, help="clerks registering at once (default 8)")
+    parser.add_argument("--verify-events", action="store_true",
+                        help="also time manage.py verify_events on each database (minutes at full scale)")
     args = parser.parse_args()
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     agencies, people = SCALES[args.scale]
-    note(f"scale {args.scale}: {agencies} agencies, {people} people; {args.requests} requests per page "
-         f"after {args.warmup} warm-up; {os.cpu_count()} CPUs, load average {load()}")
+    documents = DOCUMENTS[args.scale] if args.documents is None else args.documents
+    note(f"scale {args.scale}: {agencies} agencies, {people} people, {documents} incoming documents; "
+         f"{args.requests} requests per page after {args.warmup} warm-up ({args.incoming_requests} per incoming "
+         f"page); {os.cpu_count()} CPUs, load average {load()}")
     started = time.monotonic()
     failed = []
     for label in [d.strip() for d in args.db.split(",") if d.strip()]:

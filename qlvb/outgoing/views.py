@@ -61,7 +61,8 @@ def create(request: HttpRequest) -> HttpResponse:
         from qlvb.incoming.selectors import get_document as get_incoming
 
         reply_to = get_incoming(person, int(request.GET["reply_to"]))
-    initial = {"copies": 1}
+    main_post = person.posts.filter(agency=agency, end_date__isnull=True).order_by("is_concurrent").first()
+    initial = {"copies": 1, "drafting_unit": main_post.unit_id if main_post else None}
     if reply_to:
         initial.update({"summary": f"V/v trả lời văn bản số {reply_to.reference} của {reply_to.issuer_name}",
                         "doc_type": "CV", "field": reply_to.field_id})

@@ -184,6 +184,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "qlvb.accounts.passwords.NotPersonalValidator"},
     {"NAME": "qlvb.accounts.passwords.NotCommonValidator"},
 ]
+# Keys that encrypt stored PKCS#12 files and passphrases; derived from SECRET_KEY when unset.
+QLVB_KEY_ENCRYPTION_KEY = os.environ.get("QLVB_KEY_ENCRYPTION_KEY", "")
+QLVB_KEY_ENCRYPTION_KEY_FALLBACKS = env_list("QLVB_KEY_ENCRYPTION_KEY_FALLBACKS")
+# Native PKCS#11 modules the server may load (tokens, HSMs).
+QLVB_PKCS11_MODULES = env_list(
+    "QLVB_PKCS11_MODULES", "/usr/lib/softhsm/libsofthsm2.so,/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
 QLVB_MAX_FAILED_LOGINS = int(os.environ.get("QLVB_MAX_FAILED_LOGINS", "5"))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_COOKIE_HTTPONLY = True

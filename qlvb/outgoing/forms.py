@@ -86,11 +86,14 @@ class VersionForm(forms.Form):
 
 class SignForm(forms.Form):
     certificate = forms.ModelChoiceField(label=_("Certificate"), queryset=None)
-    secret = forms.CharField(label=_("Passphrase or PIN"), widget=forms.PasswordInput, strip=False)
+    secret = forms.CharField(label=_("Passphrase or PIN"), widget=forms.PasswordInput, strip=False, required=False,
+                             help_text=_("Leave empty for a key whose passphrase the system keeps."))
 
     def __init__(self, *args: Any, certificates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["certificate"].queryset = certificates
+        if certificates.count() == 1:
+            self.fields["certificate"].initial = certificates.first().pk
 
 
 class IssueForm(forms.Form):

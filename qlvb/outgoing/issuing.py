@@ -105,7 +105,7 @@ def produce(*, document: OutgoingDocument, authorisation: Any, stamp_at: tuple[i
     # The signer's consent (the authorisation) is what applies his signature, in his name.
     pdf = signing.sign_as_signer(
         pdf, by=Actor(document.signer), certificate=authorisation.certificate,
-        passphrase_or_pin=open_secret(document.pk, authorisation.secret),
+        passphrase_or_pin=open_secret(document.pk, authorisation.secret) or None,
         position_title=document.signer_title or signer_title(document), full_name=document.signer.full_name,
         reason=_("Signed %(reference)s") % {"reference": document.reference})
     certificate = agency_certificate or agency_certificate_for(document)

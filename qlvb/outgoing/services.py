@@ -457,14 +457,14 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
                 attachment.signed = signed.stored
                 attachment.save(update_fields=["signed"])
             authorisation.delete()
-            _distribute(document)
+            _distribute(document, by)
             events.record(verb="outgoing.issued", actor=by, agency=document.agency_id, target=document, data={
                 "register": register.pk, "number": document.number, "notation": document.notation,
                 "year": document.year, "seconds": round(produced.seconds, 2)})
     return document
 
 
-def _distribute(document: OutgoingDocument) -> None:
+def _distribute(document: OutgoingDocument, by: Actor) -> None:
     """Inside the agency recipients find it in their lists; other agencies of the installation get a
     delivery record their reception queue picks up; paper recipients wait in the postal register."""
     now = timezone.now()
@@ -479,7 +479,7 @@ def _distribute(document: OutgoingDocument) -> None:
             recipient.delivered_at = now
             recipient.save(update_fields=["delivered_at"])
     if document.reply_to_id:
-        events.record(verb="incoming.replied", agency=document.agency_id, target=document.reply_to,
+        events.record(verb="incoming.replied", actor=by, agency=document.agency_id, target=document.reply_to,
                       data={"outgoing": document.pk, "reference": document.reference})
 
 

@@ -13,4 +13,5 @@ VERBS = {
     "outgoing.issued": _("Numbered, signed by the agency and issued"),
     "outgoing.review_reminded": _("Review overdue: reminder"),
     "outgoing.cancelled": _("Draft cancelled"),
+    "incoming.replied": _("Answered by an issued document"),
 }

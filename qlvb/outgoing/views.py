@@ -111,11 +111,11 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
     }
     if context["holds"]:
-        context["submit_form"] = forms.SubmitForm(signers=_signers(document))
+        context["submit_form"] = forms.SubmitForm(signers=_signers(document), prefix="submit")
     if my_step:
         context["review_form"] = forms.ReviewForm()
     if context["can_version"]:
-        context["version_form"] = forms.VersionForm()
+        context["version_form"] = forms.VersionForm(prefix="version")
     if document.status == OutgoingDocument.Status.APPROVED and document.signer_id == request.user.pk:
         from qlvb.signatures.models import Certificate
 
@@ -136,7 +136,7 @@ def action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     post = request.POST
     try:
         if verb == "submit":
-            form = forms.SubmitForm(post, signers=_signers(document))
+            form = forms.SubmitForm(post, signers=_signers(document), prefix="submit")
             if not form.is_valid():
                 raise ValidationError(form.errors.as_data())
             services.submit(by=by, document=document, **form.cleaned_data)
@@ -151,7 +151,7 @@ def action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
                 services.return_draft(by=by, document=document, opinion=data.get("opinion", ""),
                                       to="previous" if verb == "return_previous" else "drafter")
         elif verb == "version":
-            form = forms.VersionForm(post, request.FILES)
+            form = forms.VersionForm(post, request.FILES, prefix="version")
             if not form.is_valid():
                 raise ValidationError(form.errors.as_data())
             services.add_version(by=by, document=document, upload=form.cleaned_data["upload"],

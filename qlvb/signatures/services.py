@@ -313,7 +313,7 @@ def _field_names(reader: Any) -> set[str]:
 def _new_field_name(reader: Any, wanted: str | None, prefix: str) -> str:
     names = _field_names(reader)
     if wanted:
-        if not re.fullmatch(r"[\w .:-]{1,100}", wanted) or "." in wanted:
+        if not re.fullmatch(r"[\w -]{1,100}", wanted):
             raise ValidationError(_("The signature field name may have letters, digits, spaces, dashes and "
                                     "underscores only."), code="bad_field_name")
         if wanted in names:

@@ -65,6 +65,7 @@ test-fast: messages
 # Benchmarks on a generated province (default: the issues' scale); SCALE=small for a quick look.
 bench: messages
 	$(PY) bench/run.py --scale $(SCALE)
+	$(PY) bench/outgoing_bench.py --scale $(SCALE)
 
 lint: venv
 	$(VENV)/bin/ruff check .

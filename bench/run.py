@@ -125,6 +125,7 @@ def run_database(label: str, database_url: str, scale: str, args: argparse.Names
     measure = [python, str(BASE_DIR / "bench" / "measure.py"), "--db-label", label,
                "--requests", str(args.requests), "--warmup", str(args.warmup),
                "--incoming-requests", str(args.incoming_requests), "--page-budget", str(args.page_budget),
+               "--slow-ms", str(args.slow_ms),
                "--register-seconds", str(args.register_seconds), "--clerks", str(args.clerks)]
     if args.show_queries:
         measure.append("--show-queries")
@@ -147,6 +148,8 @@ def main() -> None:
                         help="timed requests per incoming-document page (default 100)")
     parser.add_argument("--page-budget", type=float, default=60.0,
                         help="at most this many seconds of timed requests per incoming page (default 60)")
+    parser.add_argument("--slow-ms", type=float, default=5000.0,
+                        help="an incoming page whose first request takes longer is timed by that request only")
     parser.add_argument("--register-seconds", type=float, default=10.0,
                         help="length of each registration run on PostgreSQL (default 10; 0 skips it)")
     parser.add_argument("--clerks", type=int, default=8, help="clerks registering at once (default 8)")

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from qlvb.core.actor import Actor, actor_from_request, effective_person
 from qlvb.core.doctypes import DOCUMENT_TYPES, Urgency
 from qlvb.core.forms import attach_errors
+from qlvb.core.paging import CappedPaginator
 from qlvb.core.selectors import timeline
 from qlvb.core.text import fold
 from qlvb.files.views import file_response
@@ -72,7 +72,7 @@ def work_list(request: HttpRequest, name: str = "to_handle") -> HttpResponse:
         documents = documents.exclude(urgency="")
     sort = request.GET.get("sort", "new")
     documents = selectors.with_list_data(documents.order_by(*SORTS.get(sort, SORTS["new"])), person)
-    page = Paginator(documents, 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(documents, 25).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "incoming/list.html", {

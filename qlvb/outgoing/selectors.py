@@ -18,9 +18,13 @@ def visible_documents(person: Person) -> QuerySet[OutgoingDocument]:
     """Drafts reach their drafter, reviewers and signer; issued documents also their recipients;
     leaders see their agency's non-secret documents, clerks those waiting for or past issuing."""
     roles = roles_of(person)
-    by_person = OutgoingAccess.objects.filter(document=OuterRef("pk"), person=person)
-    by_unit = OutgoingAccess.objects.filter(document=OuterRef("pk"), unit_id__in=roles.unit_ids)
-    condition = Exists(by_person) | Q(secrecy="") & Exists(by_unit)
+    # IN (subquery) on the access rows' (person, document) index: the planner starts from the
+    # person's rows instead of testing every document of the agency (measured in bench/).
+    ids = OutgoingAccess.objects.filter(person=person).values("document_id")
+    if roles.unit_ids:
+        ids = ids.union(OutgoingAccess.objects.filter(unit_id__in=roles.unit_ids, document__secrecy="")
+                        .values("document_id"))
+    condition = Q(pk__in=ids)
     if roles.leader_agency_ids:
         condition |= Q(agency_id__in=roles.leader_agency_ids, secrecy="")
     if roles.clerk_agency_ids:
@@ -42,8 +46,9 @@ def work_list(person: Person, name: str) -> QuerySet[OutgoingDocument]:
     documents = visible_documents(person)
     roles = roles_of(person)
     pending = ReviewStep.objects.filter(document=OuterRef("pk"), reviewer=person, state=ReviewStep.State.PENDING)
-    if name == "mine":
-        return documents.filter(drafter=person).exclude(status=OutgoingDocument.Status.ISSUED)
+    if name == "mine":  # a drafter always sees their own drafts: no need for the access rows
+        unfinished = [s for s in OutgoingDocument.Status.values if s != OutgoingDocument.Status.ISSUED]
+        return OutgoingDocument.objects.filter(drafter=person, status__in=unfinished)
     if name == "to_review":
         return documents.filter(Exists(pending.exclude(kind=ReviewStep.Kind.SIGNER)))
     if name == "to_sign":

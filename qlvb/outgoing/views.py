@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from qlvb.core.actor import Actor, actor_from_request, client_ip, effective_person
 from qlvb.core.forms import attach_errors
+from qlvb.core.paging import CappedPaginator
 from qlvb.core.selectors import timeline
 from qlvb.files.views import file_response
 from qlvb.org.models import Person
@@ -41,11 +41,12 @@ def work_list(request: HttpRequest, name: str = "mine") -> HttpResponse:
     if name not in LIST_TITLES:
         raise Http404()
     person = _person(request)
-    documents = selectors.with_list_data(selectors.work_list(person, name)).order_by("-updated_at", "-id")
+    ordering = ("-issued_at", "-id") if name in ("issued", "received") else ("-updated_at", "-id")
+    documents = selectors.with_list_data(selectors.work_list(person, name)).order_by(*ordering)
     q = request.GET.get("q", "").strip()[:200]
     if q:
         documents = documents.filter(summary__icontains=q)
-    page = Paginator(documents, 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(documents, 25).get_page(request.GET.get("page"))
     return render(request, "outgoing/list.html", {"name": name, "title": LIST_TITLES[name], "page": page, "q": q,
                                                   "query": f"q={q}" if q else ""})
 

@@ -47,3 +47,9 @@ def test_zero_and_negative(db):
     assert add_working_days(date(2026, 11, 7), 0) == date(2026, 11, 9)  # Saturday → Monday
     assert add_working_days(date(2026, 11, 9), -1) == date(2026, 11, 6)
     assert working_days_between(date(2026, 11, 6), date(2026, 11, 13)) == 5
+
+
+def test_planner_statistics_job_runs(db):
+    from qlvb.core.tasks import refresh_planner_statistics
+
+    refresh_planner_statistics.call_local()

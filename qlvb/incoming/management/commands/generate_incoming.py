@@ -683,7 +683,9 @@ class Generator:
             routed = presented_at + (due - presented_at) * rng.uniform(0.05, 0.95)
         else:
             routed = self.later(rng, due, 1, 72)
-        routed = max(min(routed, self.now - timedelta(minutes=2)), presented_at + timedelta(minutes=1))
+        if routed >= self.limit:  # due later today: routed some time before now
+            routed = presented_at + (self.limit - presented_at) * rng.uniform(0.2, 0.9)
+        routed = max(routed, presented_at + timedelta(minutes=1))
         deadline = (self.add_working_days(self.local_date(routed), rng.choice([3, 5, 5, 7, 10, 10, 15, 20, 30]))
                     if rng.random() < 0.75 else None)
         main_info = self.pick_unit(rng)

@@ -340,6 +340,9 @@ class IncomingPages:
             pages.append(("incoming.overview", head, "/incoming/overview/"))
         if document:
             pages.append(("incoming.document", busy, f"/incoming/{document}/"))
+            # The same page opened by the unit head (when the document went to their unit).
+            if unit_head is not None and selectors.visible_documents(unit_head).filter(pk=document).exists():
+                pages.append(("incoming.document_unit_head", unit_head, f"/incoming/{document}/"))
         times, counts = self.time_pages(pages)
         for name, _person, _url in pages:
             p50, p95 = quantiles(times[name]) if len(times[name]) > 1 else (times[name][0], times[name][0])
@@ -524,6 +527,12 @@ def clean_bench_register(register: Any) -> int:
     for stored in StoredFile.objects.filter(pk__in=stored_ids - still_used):
         stored.delete()
         default_storage.delete(stored.storage_name)
+        try:  # the blob's now empty folders (blobs/ab/cd/), when stored on the local disk
+            folder = Path(default_storage.path(stored.storage_name)).parent
+            for empty in (folder, folder.parent):
+                empty.rmdir()
+        except (NotImplementedError, OSError):
+            pass
     return n
 
 

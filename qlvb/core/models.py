@@ -47,6 +47,8 @@ class Event(models.Model):
             models.Index(fields=["agency", "-at"], name="event_agency_at"),
             models.Index(fields=["target_type", "target_id", "at"], name="event_target"),
             models.Index(fields=["actor", "-at"], name="event_actor"),
+            models.Index(fields=["on_behalf_of", "-at"], name="event_on_behalf_of",
+                         condition=models.Q(on_behalf_of__isnull=False)),
             models.Index(fields=["verb", "-at"], name="event_verb"),
         ]
         ordering = ["-at", "-id"]

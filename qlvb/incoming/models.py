@@ -65,6 +65,9 @@ class IncomingDocument(models.Model):
     completed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
     completion_note = models.CharField(max_length=500, blank=True)
+    # Kept by complete()/reopen() so the overview counts late completions from an index instead of
+    # comparing two columns on every completed document of the agency.
+    completed_late = models.BooleanField(default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -79,9 +82,12 @@ class IncomingDocument(models.Model):
         ]
         indexes = [
             models.Index(fields=["agency", "status", "-received_at"], name="incoming_agency_status"),
+            # Lists in list order, for task-based lists filtered by pk IN (the person's assignments).
+            models.Index(fields=["agency", "-received_at", "-id"], name="incoming_agency_received"),
             models.Index(fields=["presented_to", "status"], name="incoming_presented"),
             models.Index(fields=["agency", "issuer_name", "number", "notation"], name="incoming_duplicate"),
             models.Index(fields=["agency", "national_id"], name="incoming_national_id"),
+            models.Index(fields=["agency"], name="incoming_secret", condition=~Q(secrecy="")),
         ]
 
     def __str__(self) -> str:
@@ -174,6 +180,10 @@ class Assignment(models.Model):
             models.Index(fields=["assignee_person", "state", "deadline"], name="assignment_person_inbox"),
             models.Index(fields=["assignee_unit", "state", "deadline"], name="assignment_unit_inbox"),
             models.Index(fields=["agency", "state", "deadline"], name="assignment_agency"),
+            # The overview's open work: only open, non-informational tasks, with every column the
+            # counts read, so they are answered from this (small) index alone.
+            models.Index(fields=["agency", "deadline", "assignee_unit", "document"], name="assignment_open_work",
+                         condition=Q(state__in=["pending", "in_progress"]) & ~Q(role="info")),
         ]
 
     def __str__(self) -> str:
@@ -240,3 +250,19 @@ class DocumentAccess(models.Model):
             models.Index(fields=["person", "document"], name="access_person"),
             models.Index(fields=["unit", "document"], name="access_unit"),
         ]
+
+
+class IncomingTally(models.Model):
+    """How many documents of an agency are in each status (and how many were completed late),
+    kept by the services in the same transaction as the change, so the leader's overview reads a
+    few rows instead of counting a million documents. `manage.py recount_incoming` (also run each
+    night) recomputes it from the documents."""
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20)
+    secret = models.BooleanField()
+    late = models.BooleanField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "status", "secret", "late"], name="tally_unique")]

@@ -6,15 +6,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from qlvb.core.workdays import add_working_days
 from qlvb.incoming import rules
-from qlvb.incoming.models import Assignment, DocumentAccess, HandlingNote, IncomingDocument, IncomingFile
+from qlvb.incoming.models import (
+    Assignment,
+    DocumentAccess,
+    HandlingNote,
+    IncomingDocument,
+    IncomingFile,
+    IncomingTally,
+)
 from qlvb.org import permissions
-from qlvb.org.models import Person
+from qlvb.org.models import Person, Unit
 from qlvb.org.roles import roles_of
 
 DUE_SOON_WORKING_DAYS = 2
@@ -42,11 +49,30 @@ def visible_documents(person: Person) -> QuerySet[IncomingDocument]:
     return IncomingDocument.objects.filter(agency_id__in=permissions.member_agency_ids(person)).filter(condition)
 
 
+def may_see(person: Person, document: IncomingDocument) -> bool:
+    """visible_documents() for one document, in at most two indexed lookups: building the union of
+    every access row of a unit head (hundreds of thousands) to test one id was the slow part."""
+    if document.agency_id not in permissions.member_agency_ids(person):
+        return False
+    roles = roles_of(person)
+    if not document.is_secret:
+        if document.status == IncomingDocument.Status.DRAFT:
+            if document.agency_id in roles.clerk_agency_ids:
+                return True
+        elif document.agency_id in roles.leader_agency_ids | roles.clerk_agency_ids:
+            return True
+    rows = DocumentAccess.objects.filter(document_id=document.pk)
+    if rows.filter(person=person).exists():
+        return True
+    return bool(roles.headed_unit_ids) and not document.is_secret and rows.filter(
+        unit_id__in=roles.headed_unit_ids).exists()
+
+
 def get_document(person: Person, pk: int) -> IncomingDocument:
-    document = (visible_documents(person).filter(pk=pk)
+    document = (IncomingDocument.objects.filter(pk=pk)
                 .select_related("register", "field", "presented_to", "issuer_agency", "completed_by", "created_by")
                 .first())
-    if document is None:
+    if document is None or not may_see(person, document):
         raise Http404()
     return document
 
@@ -90,9 +116,20 @@ def work_list(person: Person, name: str) -> QuerySet[IncomingDocument]:
     condition = _assignment_filter(name, today, _soon(person, today))
     if condition is None:
         raise Http404()
-    # Start from the person's assignments (indexed by assignee and state), not from the documents.
-    mine = Assignment.objects.filter(_mine(person) & condition).values("document_id")
-    return documents.filter(pk__in=mine)
+    return _task_documents(person, Assignment.objects.filter(_mine(person) & condition))
+
+
+def _task_documents(person: Person, assignments: QuerySet[Assignment]) -> QuerySet[IncomingDocument]:
+    """Documents of the person's tasks. A task gives access by itself (routing grants it), so the
+    lists start from the tasks (indexed by assignee and state) instead of from every document the
+    person may see; a secret document still needs the person's own access row, because a unit's
+    task opens a secret document to the heads named when it was routed, not to a later head."""
+    own = DocumentAccess.objects.filter(person=person).values("document_id")
+    return IncomingDocument.objects.filter(
+        Q(secrecy="") | Q(pk__in=own),
+        agency_id__in=permissions.member_agency_ids(person),
+        pk__in=assignments.values("document_id"),
+    )
 
 
 def with_list_data(documents: QuerySet[IncomingDocument], person: Person) -> QuerySet[IncomingDocument]:
@@ -110,7 +147,8 @@ def counts(person: Person) -> dict[str, int]:
     aggregates = {
         name: Count("document", filter=_assignment_filter(name, today, soon), distinct=True) for name in names
     }
-    result = Assignment.objects.filter(_mine(person)).aggregate(**aggregates)
+    # Only open tasks count: filtering them first lets the index skip the person's done ones.
+    result = Assignment.objects.filter(_mine(person), state__in=Assignment.OPEN_STATES).aggregate(**aggregates)
     to_route = Q(presented_to=person, status=IncomingDocument.Status.REGISTERED)
     drafts = Q(agency_id__in=roles_of(person).clerk_agency_ids, status=IncomingDocument.Status.DRAFT, secrecy="")
     docs = IncomingDocument.objects.filter(to_route | drafts).aggregate(
@@ -173,36 +211,51 @@ class Overview:
 
 
 def overview(person: Person, *, agency_id: int, unit_ids: frozenset[int] | None = None) -> Overview:
-    """The leader's view of the whole agency, or (unit_ids) a unit head's of their units."""
+    """The leader's view of the whole agency, or (unit_ids) a unit head's of their units.
+
+    Secret documents are left out of the agency-wide view (R7). The agency's counts by status
+    come from IncomingTally (kept by the services); the open tasks from a partial index that holds
+    only open, non-informational tasks — so the cost follows the open work, not the archive."""
     today = timezone.localdate()
     soon = _soon(person, today)
-    documents = IncomingDocument.objects.filter(agency_id=agency_id).exclude(status=IncomingDocument.Status.DRAFT)
     assignments = Assignment.objects.filter(agency_id=agency_id, state__in=Assignment.OPEN_STATES).exclude(
         role=Assignment.Role.INFO)
     if unit_ids is not None:
-        documents = documents.filter(assignments__assignee_unit_id__in=unit_ids).distinct()
         assignments = assignments.filter(Q(assignee_unit_id__in=unit_ids) | Q(parent__assignee_unit_id__in=unit_ids))
+        documents = (IncomingDocument.objects.filter(agency_id=agency_id)
+                     .exclude(status=IncomingDocument.Status.DRAFT)
+                     .filter(pk__in=Assignment.objects.filter(assignee_unit_id__in=unit_ids).values("document_id")))
+        by_status = dict(documents.order_by().values_list("status").annotate(n=Count("pk")))
+        completed_late = documents.filter(completed_late=True).count()
     else:
-        documents = documents.filter(secrecy="")
-        assignments = assignments.filter(document__secrecy="")
-    by_status = dict(documents.order_by().values_list("status").annotate(n=Count("pk", distinct=True)))
+        secret = IncomingDocument.objects.filter(agency_id=agency_id).exclude(secrecy="").values("pk")
+        assignments = assignments.exclude(document_id__in=secret)
+        documents = IncomingDocument.objects.filter(agency_id=agency_id, secrecy="")
+        tallies = IncomingTally.objects.filter(agency_id=agency_id, secret=False, n__gt=0).exclude(
+            status=IncomingDocument.Status.DRAFT)
+        by_status, completed_late = {}, 0
+        for status, late, n in tallies.values_list("status", "late", "n"):
+            by_status[status] = by_status.get(status, 0) + n
+            if late and status == IncomingDocument.Status.COMPLETED:
+                completed_late += n
+    # COUNT(document_id), not COUNT(id): the partial index holds document_id, not id.
     stats = assignments.aggregate(
-        overdue=Count("pk", filter=Q(deadline__lt=today)),
-        due_soon=Count("pk", filter=Q(deadline__gte=today, deadline__lte=soon)),
+        overdue=Count("document", filter=Q(deadline__lt=today)),
+        due_soon=Count("document", filter=Q(deadline__gte=today, deadline__lte=soon)),
     )
-    late_routing = documents.filter(
-        Q(routed_at__isnull=True, status=IncomingDocument.Status.REGISTERED, routing_due_at__lt=timezone.now())
-    ).count()
-    completed_late = documents.filter(status=IncomingDocument.Status.COMPLETED, deadline__isnull=False,
-                                      completed_at__date__gt=F("deadline")).count()
+    # Few documents wait for routing: the (agency, status) index finds them.
+    late_routing = documents.filter(status=IncomingDocument.Status.REGISTERED, routed_at__isnull=True,
+                                    routing_due_at__lt=timezone.now()).count()
     by_unit = list(
-        assignments.filter(assignee_unit__isnull=False).order_by().values("assignee_unit__name")
-        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)))
-        .order_by("-overdue", "assignee_unit__name")
+        assignments.filter(assignee_unit__isnull=False).order_by().values("assignee_unit_id")
+        .annotate(open=Count("document"), overdue=Count("document", filter=Q(deadline__lt=today)))
     )
+    names = dict(Unit.objects.filter(pk__in=[row["assignee_unit_id"] for row in by_unit]).values_list("pk", "name"))
+    for row in by_unit:
+        row["assignee_unit__name"] = names.get(row["assignee_unit_id"], "")
+    by_unit.sort(key=lambda row: (-row["overdue"], row["assignee_unit__name"]))
     overdue_rows = (assignments.filter(deadline__lt=today)
-                    .select_related("document", "assignee_unit", "assignee_person").order_by("deadline")[:50])
+                    .select_related("document", "assignee_unit", "assignee_person").order_by("deadline", "id")[:50])
     return Overview(by_status=by_status, overdue=stats["overdue"], due_soon=stats["due_soon"],
                     late_routing=late_routing, completed_late=completed_late, by_unit=by_unit,
                     overdue_rows=overdue_rows)
-

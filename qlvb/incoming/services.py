@@ -22,7 +22,7 @@ from qlvb.core.errors import NotAllowed
 from qlvb.core.text import fold
 from qlvb.core.workdays import add_working_days
 from qlvb.files.services import prepare_uploads, staged_uploads
-from qlvb.incoming import rules
+from qlvb.incoming import rules, tally
 from qlvb.incoming.models import Assignment, DocumentAccess, HandlingNote, IncomingDocument, IncomingFile
 from qlvb.org import permissions
 from qlvb.org.models import Agency, Person, Position, Post, Unit
@@ -174,10 +174,12 @@ def save_draft(*, by: Actor, agency: Agency, fields: dict[str, Any], uploads: Se
             document = IncomingDocument(agency=agency, created_by=by.person)
         elif document.agency_id != agency.pk or document.status != IncomingDocument.Status.DRAFT:
             raise NotAllowed()
+        before = tally.key(document) if document.pk else None
         _apply_fields(document, fields)
         _validate(document)
         created = document.pk is None
         document.save()
+        tally.moved(before, tally.key(document))
         _attach(document, staged, by, IncomingFile.Role.MAIN)
         _attach(document, staged_att, by, IncomingFile.Role.ATTACHMENT)
         _grant(document, person=by.person, reason=DocumentAccess.Reason.REGISTERED)
@@ -204,6 +206,7 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
             document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
             if document.agency_id != agency.pk or document.status != IncomingDocument.Status.DRAFT:
                 raise NotAllowed()
+        before = tally.key(document) if document.pk else None
         _apply_fields(document, fields)
         _validate(document)
         _check_register_fits(register, document)
@@ -218,6 +221,7 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
         document.presented_to, document.presented_at = presented, now
         document.routing_due_at = routing_due(now, agency.pk, urgent=bool(document.urgency))
         document.save()
+        tally.moved(before, tally.key(document))
         _attach(document, staged, by, IncomingFile.Role.MAIN)
         _attach(document, staged_att, by, IncomingFile.Role.ATTACHMENT)
         _grant(document, person=by.person, reason=DocumentAccess.Reason.REGISTERED)
@@ -252,6 +256,7 @@ def delete_draft(*, by: Actor, document: IncomingDocument) -> None:
     if not rules.is_clerk(by.effective, document.agency_id) or document.status != IncomingDocument.Status.DRAFT:
         raise NotAllowed()
     events.record(verb="incoming.draft_deleted", actor=by, agency=document.agency_id, target=document)
+    tally.moved(tally.key(document), None)
     document.delete()
 
 
@@ -297,6 +302,7 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
     person = by.effective
     with transaction.atomic():
         document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+        before = tally.key(document)
         if parent is not None:
             parent = Assignment.objects.select_for_update().get(pk=parent.pk)
             if parent.document_id != document.pk or not parent.is_open or not rules.holds(person, parent):
@@ -338,6 +344,7 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
             if document.status in (IncomingDocument.Status.REGISTERED, IncomingDocument.Status.ROUTED):
                 document.status = IncomingDocument.Status.IN_PROGRESS
         document.save()
+        tally.moved(before, tally.key(document))
         events.record(verb="incoming.routed", actor=by, agency=document.agency_id, target=document, data={
             "parent": parent.pk if parent else None, "directive": directive.strip()[:500],
             "assignments": [{"id": a.pk, "role": a.role, "to": str(a.assignee), "deadline": a.deadline}
@@ -409,6 +416,7 @@ def withdraw(*, by: Actor, assignment: Assignment, reason: str) -> Assignment:
     Assignment.objects.filter(pk__in=ids, state__in=Assignment.OPEN_STATES).update(
         state=Assignment.State.WITHDRAWN, done_at=now, withdrawn_reason=reason.strip()[:300])
     document = IncomingDocument.objects.select_for_update().get(pk=assignment.document_id)
+    before = tally.key(document)
     routed = (IncomingDocument.Status.ROUTED, IncomingDocument.Status.IN_PROGRESS)
     if document.status in routed and assignment.parent_id is None and not document.assignments.filter(
             parent__isnull=True, state__in=Assignment.OPEN_STATES).exists():
@@ -416,6 +424,7 @@ def withdraw(*, by: Actor, assignment: Assignment, reason: str) -> Assignment:
     if assignment.parent_id is None and assignment.role == Assignment.Role.MAIN:
         document.deadline = None
     document.save()
+    tally.moved(before, tally.key(document))
     events.record(verb="incoming.routing_withdrawn", actor=by, agency=document.agency_id, target=document,
                   data={"assignment": assignment.pk, "to": str(assignment.assignee), "reason": reason.strip()[:300],
                         "withdrawn": sorted(ids)})
@@ -492,8 +501,10 @@ def record_progress(*, by: Actor, assignment: Assignment, text: str,
         assignment.save(update_fields=["state", "started_at"])
     document = assignment.document
     if document.status in (IncomingDocument.Status.ROUTED, IncomingDocument.Status.REGISTERED):
+        before = tally.key(document)
         document.status = IncomingDocument.Status.IN_PROGRESS
         document.save(update_fields=["status", "updated_at"])
+        tally.moved(before, tally.key(document))
     events.record(verb=f"incoming.{kind}", actor=by, agency=document.agency_id, target=document,
                   data={"assignment": assignment.pk, "note": note.pk, "text": note.text[:500]})
     return note
@@ -551,6 +562,7 @@ def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequ
 
     with transaction.atomic():
         document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+        before = tally.key(document)
         mine = main_handler_assignment(by.effective, document)
         if mine is None:
             raise NotAllowed()
@@ -567,13 +579,15 @@ def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequ
         Assignment.objects.filter(pk__in=closed).update(state=Assignment.State.DONE, done_at=now)
         document.status = IncomingDocument.Status.COMPLETED
         document.completed_at, document.completed_by, document.completion_note = now, by.effective, text[:500]
+        document.completed_late = bool(document.deadline and timezone.localdate() > document.deadline)
         document.save()
+        tally.moved(before, tally.key(document))
         for dossier in dossiers:
             file_document(by=by, dossier=dossier, document=document, label=str(document),
                           document_date=document.document_date, secret=document.is_secret)
         events.record(verb="incoming.completed", actor=by, agency=document.agency_id, target=document, data={
             "note": text[:500], "closed": closed, "dossiers": [d.pk for d in dossiers],
-            "late": bool(document.deadline and timezone.localdate() > document.deadline),
+            "late": document.completed_late,
         })
     return document
 
@@ -592,6 +606,7 @@ def file_into(*, by: Actor, document: IncomingDocument, dossiers: Sequence[Any])
 def reopen(*, by: Actor, document: IncomingDocument, reason: str) -> IncomingDocument:
     """Reopen a completed document (a wrong completion), by a leader or whoever completed it."""
     document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+    before = tally.key(document)
     if not rules.may_reopen(by.effective, document):
         raise NotAllowed()
     if not reason.strip():
@@ -605,7 +620,9 @@ def reopen(*, by: Actor, document: IncomingDocument, reason: str) -> IncomingDoc
     document.completed_at = None
     document.completed_by = None
     document.completion_note = ""
+    document.completed_late = False
     document.save()
+    tally.moved(before, tally.key(document))
     events.record(verb="incoming.reopened", actor=by, agency=document.agency_id, target=document,
                   data={"reason": reason.strip()[:300], "reopened": reopened})
     return document

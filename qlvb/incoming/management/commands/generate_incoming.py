@@ -56,6 +56,7 @@ from qlvb.core.events import chain_for, compute_hash
 from qlvb.core.models import ChainHead, Event
 from qlvb.files.services import store_bytes
 from qlvb.incoming.models import Assignment, DocumentAccess, HandlingNote, IncomingDocument, IncomingFile
+from qlvb.incoming.tally import recount
 from qlvb.org.management.commands.generate_province import FAMILY, GIVEN_F, GIVEN_M, MIDDLE_F, MIDDLE_M, weighted
 from qlvb.org.models import Agency, Field, Person, Position, Post, Unit
 from qlvb.org.roles import HEAD_KINDS
@@ -326,7 +327,7 @@ DOC_COLUMNS = [
     "issuer_agency_id", "issuer_name", "issuer_code", "number", "notation", "national_id", "document_date", "doc_type",
     "summary", "urgency", "secrecy", "priority", "pages", "copies", "signer_name", "signer_position", "field_id",
     "reply_deadline", "presented_to_id", "presented_at", "routing_due_at", "routed_at", "deadline", "completed_at",
-    "completed_by_id", "completion_note", "created_by_id", "created_at", "updated_at",
+    "completed_by_id", "completion_note", "completed_late", "created_by_id", "created_at", "updated_at",
 ]
 TASK_COLUMNS = ["id", "document_id", "agency_id", "parent_id", "assigned_by_id", "assignee_person_id",
                 "assignee_unit_id", "role", "directive", "deadline", "state", "created_at", "started_at", "done_at"]
@@ -372,6 +373,10 @@ class Command(BaseCommand):
                 gc.enable()
             self.stdout.write(f"  {end} documents, {generator.counts['events']} events "
                               f"({time.monotonic() - started:.1f} s)")
+        recount(agency.pk)  # the overview's counts, as the services keep them
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:  # planner statistics, as the nightly job keeps them
+                cursor.execute("ANALYZE")
         if connection.vendor == "postgresql":
             # What autovacuum would do soon after such a load: statistics for the planner, and the
             # visibility map, without which index-only scans still read every heap page.
@@ -664,7 +669,7 @@ class Generator:
             "reply_deadline": document_date + timedelta(days=rng.randint(7, 30)) if rng.random() < 0.08 else None,
             "presented_to_id": leader.pk, "presented_at": presented_at, "routing_due_at": routing_due_at,
             "routed_at": None, "deadline": None, "completed_at": None, "completed_by_id": None, "completion_note": "",
-            "created_by_id": clerk.pk, "created_at": received, "updated_at": presented_at,
+            "completed_late": False, "created_by_id": clerk.pk, "created_at": received, "updated_at": presented_at,
         }
         story = Story(doc_id, doc, clerk, leader)
         registered = {"register": register.pk, "arrival_number": counter.last_number, "year": year,
@@ -766,9 +771,9 @@ class Generator:
             t.state, t.done_at = "done", completed
         text = rng.choice(COMPLETIONS)
         story.notes.append(Note(handling, handler, "completion", text, completed))
-        doc.update(status=IncomingDocument.Status.COMPLETED.value, completed_at=completed, completed_by_id=handler.pk,
-                   completion_note=text, updated_at=completed)
         late = bool(deadline and self.local_date(completed) > deadline)
+        doc.update(status=IncomingDocument.Status.COMPLETED.value, completed_at=completed, completed_by_id=handler.pk,
+                   completion_note=text, completed_late=late, updated_at=completed)
         story.events.append((completed, "incoming.completed", handler, lambda: {
             "note": text, "closed": [t.id for t in closed], "dossiers": [], "late": late}))
 

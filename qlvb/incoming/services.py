@@ -39,6 +39,15 @@ EDITABLE_FIELDS = [
 ROUTING_HOUR = 9  # "by the start of the next working day"
 
 
+# --- Exchange (statuses back to the sender of an electronic document, R16) -------------------
+
+def _exchange_hook(name: str, **kwargs: Any) -> None:
+    """Tell the exchange app what happened to a document received electronically (03–06)."""
+    from qlvb.exchange import services as exchange
+
+    getattr(exchange, name)(**kwargs)
+
+
 # --- Registration --------------------------------------------------------------------------
 
 def find_duplicates(*, agency: Agency, national_id: str = "", number: str = "", notation: str = "",
@@ -226,6 +235,7 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
             "register": register.pk, "arrival_number": document.arrival_number, "year": document.arrival_year,
             "presented_to": presented.pk, "secret": document.is_secret, "urgency": document.urgency,
         })
+        _exchange_hook("incoming_registered", by=by, document=document)
     return document
 
 
@@ -344,6 +354,8 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
                             for a in created],
             "late": document.routing_due_at is not None and parent is None and now > document.routing_due_at,
         })
+        if parent is None:
+            _exchange_hook("incoming_progressed", by=by, document=document, code="04", text=directive)
     return created
 
 
@@ -496,6 +508,7 @@ def record_progress(*, by: Actor, assignment: Assignment, text: str,
         document.save(update_fields=["status", "updated_at"])
     events.record(verb=f"incoming.{kind}", actor=by, agency=document.agency_id, target=document,
                   data={"assignment": assignment.pk, "note": note.pk, "text": note.text[:500]})
+    _exchange_hook("incoming_progressed", by=by, document=document, code="05", text=note.text)
     return note
 
 
@@ -575,6 +588,7 @@ def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequ
             "note": text[:500], "closed": closed, "dossiers": [d.pk for d in dossiers],
             "late": bool(document.deadline and timezone.localdate() > document.deadline),
         })
+        _exchange_hook("incoming_progressed", by=by, document=document, code="06", text=text)
     return document
 
 

@@ -1,0 +1,1 @@
+"""edXML between installations: building packages, the outbound queue, receiving (filled in below)."""

@@ -1,0 +1,18 @@
+from django.utils.translation import gettext_lazy as _
+
+VERBS = {
+    "exchange.sent": _("Sent to the receiving agencies"),
+    "exchange.arrived": _("Arrived in the reception queue"),
+    "exchange.accepted": _("Accepted from the reception queue"),
+    "exchange.rejected": _("Rejected from the reception queue"),
+    "exchange.invalid": _("Invalid package refused"),
+    "exchange.status_received": _("Status received from a receiver"),
+    "exchange.recall_sent": _("Recall sent to the receivers"),
+    "exchange.update_sent": _("Update sent to the receivers"),
+    "exchange.replace_sent": _("Replacement sent to the receivers"),
+    "exchange.change_agreed": _("Recall or update agreed"),
+    "exchange.change_refused": _("Recall or update refused"),
+    "exchange.cancelled": _("Cancelled: recalled by the sender"),
+    "exchange.peer_saved": _("Exchange peer saved"),
+    "exchange.mailbox_saved": _("Official mailbox saved"),
+}

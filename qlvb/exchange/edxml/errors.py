@@ -30,6 +30,8 @@ CODES: dict[str, object] = {
     "too_deep": _("The package nests elements too deeply."),
     "secret": _("Secret documents are not sent through the document exchange."),
     "invalid": _("The package cannot be built from these values."),
+    "no_key": _("The agency has no usable signing key (a PKCS#12 key file with its passphrase stored) to sign "
+                "exchange packages."),
 }
 
 

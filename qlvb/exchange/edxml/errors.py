@@ -38,7 +38,7 @@ CODES: dict[str, object] = {
 class EdxmlError(Exception):
     """A package refused, with ``code`` (see ``CODES``) and a ``reason`` for people."""
 
-    def __init__(self, code: str, reason: object = None, *, detail: str = "", **params: object) -> None:
+    def __init__(self, code: str, reason: object = None, /, *, detail: str = "", **params: object) -> None:
         if code not in CODES:
             raise ValueError(f"unknown edXML error code {code!r}")
         self.code = code

@@ -30,6 +30,8 @@ class Peer(models.Model):
     agency_codes = models.TextField(_("agency codes it serves"), help_text=_("One code per line, e.g. 000.00.01.H51."))
     inbound_token_hash = models.CharField(max_length=64, unique=True)
     outbound_secret = models.BinaryField(default=b"")
+    require_signature = models.BooleanField(
+        _("refuse packages without a valid signature from a trusted authority"), default=True)
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -55,6 +57,8 @@ class Mailbox(models.Model):
     username = models.CharField(_("user name"), max_length=200)
     password = models.BinaryField(default=b"")
     folder = models.CharField(_("folder"), max_length=100, default="INBOX")
+    require_signature = models.BooleanField(
+        _("refuse packages without a valid signature from a trusted authority"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     last_checked_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)

@@ -103,8 +103,13 @@ def dispatch_issued(*, by: Actor, document: OutgoingDocument) -> list[ReceptionI
         peer = peer_for_code(agency.code)
         if peer is not None:
             from qlvb.exchange import transport
+            from qlvb.exchange.edxml.errors import EdxmlError
 
-            transport.enqueue_document(document=document, peer=peer, receiver_codes=[agency.code])
+            try:
+                transport.enqueue_document(document=document, peer=peer, receiver_codes=[agency.code])
+            except EdxmlError as error:
+                raise ValidationError(_("The package for %(agency)s cannot be sent: %(reason)s") % {
+                    "agency": agency.name, "reason": error.reason}) from None
         else:
             items.append(_arrive_inside(document, agency))
         delivery.state = Delivery.State.DELIVERED
@@ -129,9 +134,14 @@ def send_status(item: ReceptionItem, code: str, description: str = "", *, arriva
                       arrival_number=arrival_number, staff_name=staff, at=timezone.now())
     elif item.source == ReceptionItem.Source.PEER and item.peer_id:
         from qlvb.exchange import transport
+        from qlvb.exchange.edxml.errors import EdxmlError
 
-        transport.enqueue_status(item=item, code=code, description=description, arrival_number=arrival_number,
-                                 staff_name=staff)
+        try:
+            transport.enqueue_status(item=item, code=code, description=description, arrival_number=arrival_number,
+                                     staff_name=staff)
+        except EdxmlError as error:  # e.g. no key to sign with: the decision stands, the sender is not told
+            events.record(verb="exchange.status_not_sent", agency=item.receiver_id, target=item,
+                          data={"code": code, "reason": error.reason[:300]})
 
 
 def record_status(*, outgoing: OutgoingDocument, recipient_code: str, recipient_name: str, code: str,
@@ -369,12 +379,6 @@ def send_change(*, by: Actor, document: OutgoingDocument, kind: str, reason: str
     with transaction.atomic(), staged_uploads(prepared) as staged:
         count = 0
         for original in _receivers(document):
-            if original.source != ReceptionItem.Source.INSTALLATION:
-                from qlvb.exchange import transport
-
-                transport.enqueue_change(original=original, document=document, kind=kind, reason=reason)
-                count += 1
-                continue
             source = replacement if kind == ReceptionItem.Kind.REPLACE else document
             item, created = ReceptionItem.objects.get_or_create(
                 receiver=original.receiver, sender_code=document.agency.code,
@@ -398,6 +402,21 @@ def send_change(*, by: Actor, document: OutgoingDocument, kind: str, reason: str
             record_status(outgoing=document, recipient_code=original.receiver.code,
                           recipient_name=original.receiver.name, recipient_agency=original.receiver, code="13",
                           description=reason, staff_name=by.person.full_name if by.person else "")
+            count += 1
+        for delivery in document.deliveries.select_related("recipient_agency"):
+            peer = peer_for_code(delivery.recipient_agency.code)
+            if peer is None:
+                continue
+            from qlvb.exchange import transport
+
+            agency = delivery.recipient_agency
+            transport.enqueue_document(
+                document=replacement if kind == ReceptionItem.Kind.REPLACE else document, peer=peer,
+                receiver_codes=[agency.code], kind=kind, reason=reason, about=document,
+                files=[(s.name, s.stored) for s in staged] if kind == ReceptionItem.Kind.UPDATE else None)
+            record_status(outgoing=document, recipient_code=agency.code, recipient_name=agency.name,
+                          recipient_agency=agency, code="13", description=reason,
+                          staff_name=by.person.full_name if by.person else "")
             count += 1
         if not count:
             raise ValidationError(_("No receiver has this document in its queue or registers."))

@@ -6,6 +6,7 @@ VERBS = {
     "exchange.accepted": _("Accepted from the reception queue"),
     "exchange.rejected": _("Rejected from the reception queue"),
     "exchange.invalid": _("Invalid package refused"),
+    "exchange.status_not_sent": _("Status could not be sent to the sender"),
     "exchange.status_received": _("Status received from a receiver"),
     "exchange.recall_sent": _("Recall sent to the receivers"),
     "exchange.update_sent": _("Update sent to the receivers"),

@@ -44,7 +44,6 @@ AGENCY_CODE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
 DOCUMENT_ID = re.compile(r"^(?P<org>[^,]+),(?P<date>\d{4}/\d{2}/\d{2}),(?P<code>.+)$")
 _DATE_FORMATS = ("%Y/%m/%d", "%Y-%m-%d")
 _TIME_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d")
-_WS = re.compile(rb"[ \t\r\n]+")
 
 # Known children of each element: anything else is kept in raw_extra (see _extra).
 KNOWN = {
@@ -216,7 +215,7 @@ def _extra(parent: etree._Element | None, known_as: str, stored_as: str) -> list
 def _decode(element: etree._Element | None, name: str) -> bytes:
     raw = (element.text or "") if element is not None else ""
     try:
-        compact = _WS.sub(b"", raw.encode("ascii"))
+        compact = raw.encode("ascii").translate(None, b" \t\r\n")
     except UnicodeEncodeError:
         raise EdxmlError("bad_base64", _("The attachment “%(name)s” is not valid base64."), name=name) from None
     if not compact:

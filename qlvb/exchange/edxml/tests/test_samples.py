@@ -373,3 +373,10 @@ def test_code_table_is_complete():
     assert {code.value for code in codes.Status} == {"01", "02", "03", "04", "05", "06", "13", "15", "16"}
     assert codes.document_type_from_name("CÔNG VĂN") == "CV"
     assert codes.document_type_from_name("quyet dinh") == "QĐ"
+
+
+def test_attachment_larger_than_libxml2s_text_limit():
+    # libxml2 refuses a text node over 10 MB unless told otherwise: a 12 MB file is 16 MB of base64.
+    data = os.urandom(12 * 1024 * 1024)
+    back = parse(build_document(qlvb_package(data)))
+    assert back.attachments[0].data == data

@@ -317,6 +317,11 @@ def _verify(xml: bytes, *, trust_roots: list[x509.Certificate] | None, require: 
     if len(signatures) > 1:
         raise EdxmlError("bad_signature", _("The package holds more than one signature."))
     signature = signatures[0]
+    parent = signature.getparent()
+    if parent is None or _local(parent) not in ("edXMLHeader", "edXML"):
+        # Only where the samples put it: content hidden inside a signature elsewhere would be unsigned.
+        raise EdxmlError("bad_signature", _("The signature is not in the package header."),
+                         detail=_local(parent) if parent is not None else "")
     signed_info = _child(signature, "SignedInfo")
     c14n_method = _algorithm(_child(signed_info, "CanonicalizationMethod"), CANONICALIZATIONS, "c14n")
     method = _algorithm(_child(signed_info, "SignatureMethod"), SIGNATURE_METHODS, "SignatureMethod")

@@ -206,7 +206,7 @@ def _extra(parent: etree._Element | None, known_as: str, stored_as: str) -> list
     known = KNOWN[known_as]
     out = []
     for item in parent:
-        if isinstance(item.tag, str) and local(item) not in known:
+        if isinstance(item.tag, str) and local(item) not in known and local(item) != "Signature":
             copy = _clean_copy(item, None)
             out.append((stored_as, etree.tostring(copy, encoding="unicode")))
     return out

@@ -251,3 +251,11 @@ def test_revoked_agency_certificate_is_not_used(org, _media):
     with pytest.raises(EdxmlError) as caught:
         sign_for_agency(build_document(qlvb_package(b"x")), org.agency)
     assert caught.value.code == "no_key"
+
+
+def test_signature_moved_into_the_message_header(signed, ca):
+    block = re.search(rb"<Signature .*</Signature>", signed, flags=re.S).group(0)
+    moved = signed.replace(block, b"").replace(b"</edXML:MessageHeader>", block + b"</edXML:MessageHeader>")
+    error = refused(moved, "bad_signature", [ca[1]])
+    assert "header" in error.reason or "tiêu đề" in error.reason
+    assert parse(moved).raw_extra == ()  # never shown as content either

@@ -6,11 +6,10 @@ A pure library (no database): ``parse`` (hardened reading), ``build_document``/`
 
 from collections.abc import Callable, Container
 
-from django.utils.translation import gettext_lazy as _
-
 from .build import build_document, build_status
 from .dsig import SignerInfo, sign, verify
 from .errors import EdxmlError
+from .i18n import gettext_lazy as _
 from .model import (
     Attachment,
     BusinessDocType,

@@ -25,7 +25,7 @@ from __future__ import annotations
 import enum
 import unicodedata
 
-from django.utils.translation import gettext_lazy as _
+from .i18n import gettext_lazy as _
 
 # --- Document types: QLVB code (qlvb.core.doctypes) -> (edXML Type, TypeDetail, TypeName) ------
 # TypeName is the Vietnamese name; import maps TypeName -> QLVB code (accents and case folded).

@@ -32,10 +32,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature, encode_dss_signature
 from cryptography.x509.oid import NameOID
-from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
 from .errors import EdxmlError
+from .i18n import gettext_lazy as _
 from .xmlsafe import DEFAULT_MAX_BYTES, read
 
 DSIG = "http://www.w3.org/2000/09/xmldsig#"

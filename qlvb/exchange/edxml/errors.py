@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 
-from django.utils.translation import gettext_lazy as _
+from .i18n import gettext_lazy as _
 
 # code -> the message shown when no more specific reason is given.
 CODES: dict[str, object] = {

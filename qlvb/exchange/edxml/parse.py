@@ -18,11 +18,11 @@ import datetime as dt
 import re
 from collections.abc import Callable, Container
 
-from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
 from . import codes
 from .errors import EdxmlError
+from .i18n import gettext_lazy as _
 from .model import (
     VIETNAM,
     Attachment,

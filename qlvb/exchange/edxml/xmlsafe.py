@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from django.utils.translation import gettext_lazy as _
 from lxml import etree
 
 from .errors import EdxmlError
+from .i18n import gettext_lazy as _
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024  # a package with ~70 MB of attachments
 MAX_DEPTH = 40  # the samples nest 8 deep (edXML/…/ReceiverList/Receiver/OrganId)

@@ -210,4 +210,7 @@ def test_reason_is_vietnamese_when_translated():
 
     with translation.override("vi"):
         error = refused(NEW, "too_large", max_bytes=10)
-    assert error.reason
+        assert error.reason.startswith("Gói tin quá lớn.")
+        error = refused(NEW.replace(_attachment(NEW), _attachment(NEW)[:-1]), "bad_base64")
+        assert error.reason == ("Tệp đính kèm “1896_QD-TTg_m_294779.doc” bị cắt cụt: độ dài chuỗi base64 không "
+                                "chia hết cho 4.")

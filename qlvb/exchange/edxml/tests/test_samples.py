@@ -209,8 +209,11 @@ def test_malformed_reason_in_vietnamese():
 
     with translation.override("vi"), pytest.raises(EdxmlError) as caught:
         parse(sample("edoc.edxml"))
-    # Vietnamese when the exchange app's catalogue has the translation; the place in any case.
-    assert "74" in caught.value.reason
+    assert caught.value.reason.startswith("Gói tin không phải XML đúng cú pháp (dòng 74)")
+    with translation.override("vi"):
+        assert codes.status_label("13") == "Yêu cầu lấy lại văn bản"
+        pkg = parse(sample("edoc_new.edxml"))
+    assert "Mã định danh “28.22.H17” không đúng dạng 000.00.00.A00 (QCVN 102:2016)." in pkg.warnings
 
 
 @pytest.mark.parametrize("name", WELL_FORMED)

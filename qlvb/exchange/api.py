@@ -3,6 +3,8 @@ and the senders' statuses for programs (same services and selectors as the pages
 
 from __future__ import annotations
 
+import os
+import time
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -72,6 +74,9 @@ class PackageEndpoint(APIView):
                                    require_signature=peer.require_signature)
         if not result.ok:
             return Response({"reason": result.reason, "code": result.code}, status=status.HTTP_400_BAD_REQUEST)
+        delay = os.environ.get("QLVB_EXCHANGE_FAULT_DELAY")  # fault injection for the kill test only
+        if delay:
+            time.sleep(float(delay))
         return Response({"received": [i.pk for i in result.items or []], "duplicate": result.duplicate},
                         status=status.HTTP_200_OK if result.duplicate else status.HTTP_201_CREATED)
 

@@ -316,7 +316,7 @@ def _fields_of(package: edxml.DocumentPackage) -> dict[str, Any]:
 
 
 def receive(data: bytes, *, source: str, peer: Peer | None = None, mailbox: Any = None,
-            require_signature: bool = True) -> Received:
+            require_signature: bool = True, default_receiver: Agency | None = None) -> Received:
     """Take one edXML package: verify, parse, and store it for every local agency it is for, in one
     transaction; or refuse it with a reason. Never raises for bad input."""
     if len(data) > max_package_bytes():
@@ -334,6 +334,8 @@ def receive(data: bytes, *, source: str, peer: Peer | None = None, mailbox: Any 
     if isinstance(package, edxml.StatusPackage):
         return _receive_status(package, data=data, source=source, peer=peer, mailbox=mailbox)
     receivers = _local_agencies([o.code for o in package.to_orgs])
+    if not receivers and default_receiver is not None:  # mailed to the agency's official mailbox
+        receivers = [default_receiver]
     if not receivers:
         return _refuse(reason=_("No agency of this installation has the receiving code (%(codes)s).") % {
             "codes": ", ".join(o.code for o in package.to_orgs)[:300]}, code="unknown_agency", source=source,

@@ -199,8 +199,9 @@ class DocumentPackage:
         set_(self, "sent_at", to_vietnam_time(self.sent_at))
         if self.sent_at is None and self.traces:
             set_(self, "sent_at", self.traces[0].timestamp)
-        if not isinstance(self.business_doc_type, BusinessDocType):
-            set_(self, "business_doc_type", BusinessDocType(self.business_doc_type))
+        if not isinstance(self.business_doc_type, BusinessDocType):  # "update" or the edXML code "2"
+            value = self.business_doc_type
+            set_(self, "business_doc_type", codes.BUSINESS_DOC_TYPES.get(value) or BusinessDocType(value))
         if not self.business_reason:
             set_(self, "business_reason", codes.BUSINESS_DOC_REASONS[self.business_doc_type])
         # Document type: QLVB code <-> TypeName; Type/TypeDetail from the table when not given.

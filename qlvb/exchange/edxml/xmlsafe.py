@@ -16,6 +16,7 @@ from .errors import EdxmlError
 from .i18n import gettext_lazy as _
 
 DEFAULT_MAX_BYTES = 100 * 1024 * 1024  # a package with ~70 MB of attachments
+MAX_MARKUP = 200_000  # "<" characters: about 100,000 elements; a real package has a few hundred
 MAX_DEPTH = 40  # the samples nest 8 deep (edXML/…/ReceiverList/Receiver/OrganId)
 # libxml2 refuses a single text node over 10 MB unless "huge" parsing is on. A package's
 # attachments are one base64 text node each, so big packages need it; it is safe here because a
@@ -51,8 +52,11 @@ def check_input(data: object, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         raise EdxmlError("too_large", detail=f"{len(data)} > {max_bytes} bytes")
     if not data.strip():
         raise EdxmlError("malformed", detail="empty")
-    if _DECL.search(_as_text_for_scan(data)):
+    text = _as_text_for_scan(data)
+    if _DECL.search(text):
         raise EdxmlError("entity")
+    if text.count(b"<") > MAX_MARKUP:  # millions of tiny elements would take gigabytes in memory
+        raise EdxmlError("too_large", _("The package holds too many elements."), detail=f"> {MAX_MARKUP // 2}")
     return data
 
 

@@ -86,7 +86,7 @@ def test_oversized():
 
 
 def test_deep_nesting():
-    depth = 100_000
+    depth = 50_000
     data = STATUS.replace(b"Phong hanh chinh", b"<a>" * depth + b"x" + b"</a>" * depth)
     refused(data, "too_deep")
 
@@ -214,3 +214,8 @@ def test_reason_is_vietnamese_when_translated():
         error = refused(NEW.replace(_attachment(NEW), _attachment(NEW)[:-1]), "bad_base64")
         assert error.reason == ("Tệp đính kèm “1896_QD-TTg_m_294779.doc” bị cắt cụt: độ dài chuỗi base64 không "
                                 "chia hết cho 4.")
+
+
+def test_millions_of_tiny_elements():
+    error = refused(STATUS.replace(b"Phong hanh chinh", b"<a/>" * 250_000), "too_large")
+    assert "elements" in error.reason or "thành phần" in error.reason

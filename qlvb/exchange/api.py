@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import authentication, exceptions, serializers, status
@@ -47,6 +48,14 @@ class PeerAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return "Bearer"
+
+
+class PeerAuthenticationScheme(OpenApiAuthenticationExtension):
+    target_class = "qlvb.exchange.api.PeerAuthentication"
+    name = "peerToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer", "description": "The token set for this peer by the administrator"}
 
 
 class PackageEndpoint(APIView):

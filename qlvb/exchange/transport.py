@@ -60,11 +60,11 @@ def _sign(xml: bytes, agency: Agency) -> bytes:
     return sign_for_agency(xml, agency)
 
 
-def _check_signature(data: bytes, package: Any, *, require: bool) -> tuple[Any, str]:
-    """(signer or None, what the clerk is told). Required: a missing, broken or untrusted
-    signature refuses the package (EdxmlError). Not required (a source set by the administrator
-    to take packages whose signature cannot be checked, e.g. another vendor's samples): the
-    result is shown to the clerk, who decides."""
+def _check_signature(data: bytes, package: Any, *, require: bool) -> tuple[bool, str]:
+    """(valid, what the clerk is told). Required: a missing, broken or untrusted signature
+    refuses the package (EdxmlError). Not required (a source the administrator set to take
+    packages whose signature cannot be checked, e.g. another vendor's samples): the result is
+    shown to the clerk, who decides."""
     from qlvb.exchange.edxml import dsig
     from qlvb.exchange.edxml.agency import trust_roots_for_installation
 
@@ -74,23 +74,22 @@ def _check_signature(data: bytes, package: Any, *, require: bool) -> tuple[Any, 
     except EdxmlError as error:
         if require:
             raise
-        if error.code == "untrusted":
-            signer = dsig.verify(data, trust_roots=None, require=False)
-        else:
-            return None, _("Signature NOT valid: %(reason)s") % {"reason": error.reason}
+        if error.code != "untrusted":
+            return False, _("Signature NOT valid: %(reason)s") % {"reason": error.reason}
+        signer = dsig.verify(data, trust_roots=None, require=False)
     if signer is None:
-        return None, _("The package is not signed.")
+        return False, _("The package is not signed.")
     if signer.agency_code and signer.agency_code != package.from_org.code:
         error = EdxmlError("untrusted", _("The package from %(sender)s is signed with the certificate of another "
                                           "agency (%(signer)s)."), sender=package.from_org.code,
                            signer=signer.agency_code)
         if require:
             raise error
-        return signer, _("Signature NOT valid: %(reason)s") % {"reason": error.reason}
+        return False, _("Signature NOT valid: %(reason)s") % {"reason": error.reason}
     note = _("Signed by %(name)s") % {"name": signer.common_name or signer.subject}
     if not signer.trusted:
-        note += " " + _("(certificate not from a trusted authority)")
-    return signer, note
+        return False, note + " " + _("(certificate not from a trusted authority)")
+    return True, note
 
 
 # --- Building ------------------------------------------------------------------------------
@@ -324,7 +323,7 @@ def receive(data: bytes, *, source: str, peer: Peer | None = None, mailbox: Any 
                        peer=peer, mailbox=mailbox)
     try:
         package = parse_package(data, max_bytes=max_package_bytes())
-        _signer, signature = _check_signature(data, package, require=require_signature)
+        signature_ok, signature = _check_signature(data, package, require=require_signature)
     except EdxmlError as error:
         return _refuse(reason=error.reason, code=error.code, source=source, data=data, peer=peer, mailbox=mailbox)
     sender = package.from_org.code
@@ -348,14 +347,15 @@ def receive(data: bytes, *, source: str, peer: Peer | None = None, mailbox: Any 
         for receiver in receivers:
             item, created = _store_item(package, receiver=receiver, kind=kind, source=source, peer=peer,
                                         mailbox=mailbox, stored_package=stored_package, files=stored_files,
-                                        signature=signature)
+                                        signature=signature, signature_ok=signature_ok)
             items.append(item)
             duplicate = duplicate and not created
     return Received(ok=True, items=items, duplicate=duplicate)
 
 
 def _store_item(package: edxml.DocumentPackage, *, receiver: Agency, kind: str, source: str, peer: Peer | None,
-                mailbox: Any, stored_package: Any, files: list, signature: str) -> tuple[ReceptionItem, bool]:
+                mailbox: Any, stored_package: Any, files: list, signature: str,
+                signature_ok: bool) -> tuple[ReceptionItem, bool]:
     from qlvb.exchange.services import send_status
 
     sender = package.from_org.code
@@ -369,7 +369,7 @@ def _store_item(package: edxml.DocumentPackage, *, receiver: Agency, kind: str, 
         original = (ReceptionItem.objects.filter(receiver=receiver, sender_code=sender, document_id__in=about,
                                                  kind=ReceptionItem.Kind.NEW).order_by("-received_at").first())
     fields = _fields_of(package)
-    fields["signature"] = signature
+    fields["signature"], fields["signature_ok"] = signature, signature_ok
     try:
         with transaction.atomic():
             item = ReceptionItem.objects.create(

@@ -19,9 +19,7 @@ from qlvb.incoming.models import IncomingDocument
 from qlvb.org.models import Agency
 from qlvb.outgoing.models import OutgoingDocument
 
-SAMPLES = Path("/work/shared/interop/edxml")
-if not SAMPLES.exists():
-    SAMPLES = Path(__file__).resolve().parents[1] / "edxml" / "tests" / "samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "edxml" / "tests" / "samples"
 TOKEN = "peer-token-0123456789abcdef"
 ENDPOINT = "/api/v1/exchange/packages/"
 

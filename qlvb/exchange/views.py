@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qlvb.core.actor import actor_from_request, effective_person
@@ -72,7 +72,7 @@ def _signature_reports(files: list) -> dict[int, list]:
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 @login_required
@@ -122,11 +122,11 @@ def action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 
 class ChangeForm(forms.Form):
-    kind = forms.ChoiceField(label=_lazy("What to send"), choices=[
-        ("recall", _lazy("Recall")), ("update", _lazy("Update")), ("replace", _lazy("Replacement"))])
-    reason = forms.CharField(label=_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
-    replacement = forms.IntegerField(label=_lazy("Replacing document"), required=False)
-    uploads = forms.FileField(label=_lazy("Updated file"), required=False)
+    kind = forms.ChoiceField(label=gettext_lazy("What to send"), choices=[
+        ("recall", gettext_lazy("Recall")), ("update", gettext_lazy("Update")), ("replace", gettext_lazy("Replacement"))])
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    replacement = forms.IntegerField(label=gettext_lazy("Replacing document"), required=False)
+    uploads = forms.FileField(label=gettext_lazy("Updated file"), required=False)
 
 
 @login_required
@@ -157,14 +157,14 @@ def send_change(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class PeerForm(forms.Form):
-    name = forms.CharField(label=_lazy("Name"), max_length=200)
-    base_url = forms.URLField(label=_lazy("Exchange address"), max_length=300, assume_scheme="http")
-    agency_codes = forms.CharField(label=_lazy("Agency codes it serves"), widget=forms.Textarea(attrs={"rows": 3}))
-    inbound_token = forms.CharField(label=_lazy("Token the peer uses to send to us"), required=False,
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
+    base_url = forms.URLField(label=gettext_lazy("Exchange address"), max_length=300, assume_scheme="http")
+    agency_codes = forms.CharField(label=gettext_lazy("Agency codes it serves"), widget=forms.Textarea(attrs={"rows": 3}))
+    inbound_token = forms.CharField(label=gettext_lazy("Token the peer uses to send to us"), required=False,
                                     widget=forms.PasswordInput(render_value=False))
-    outbound_token = forms.CharField(label=_lazy("Token we use to send to the peer"), required=False,
+    outbound_token = forms.CharField(label=gettext_lazy("Token we use to send to the peer"), required=False,
                                      widget=forms.PasswordInput(render_value=False))
-    is_active = forms.BooleanField(label=_lazy("Active"), required=False, initial=True)
+    is_active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
 
 
 @login_required

@@ -181,6 +181,7 @@ def test_queue_page_accept_opens_the_prefilled_registration_form(org, other_org,
     page = client.get("/exchange/")
     assert page.status_code == 200
     html = page.content.decode()
+    assert "Tiếp nhận văn bản điện tử" in html and "Chờ tiếp nhận" in html  # Vietnamese
     assert document.summary in html and html.index(document.summary) < html.index("quý III")  # urgent first
     item = ReceptionItem.objects.get(outgoing=document)
     assert client.get(f"/exchange/{item.pk}/").status_code == 200
@@ -206,6 +207,7 @@ def test_sender_page_shows_each_recipients_status(org, other_org, third_org, log
     _register(third_org, ReceptionItem.objects.get(receiver=third_org.agency))
     html = login(org.clerk).get(f"/outgoing/{document.pk}/").content.decode()
     assert 'id="exchange-statuses"' in html and "Không thuộc thẩm quyền" in html
+    assert "Đã tiếp nhận" in html and "Từ chối tiếp nhận" in html
     assert 'data-latest="03"' in html and 'data-latest="02"' in html
     assert 'id="send-change"' in html
     response = login(org.clerk).post(f"/exchange/outgoing/{document.pk}/change/",

@@ -13,6 +13,7 @@ from lxml import etree
 
 from . import codes
 from .errors import EdxmlError
+from .i18n import gettext_lazy as _
 from .model import DocumentPackage, DocumentRef, Organization, Staff, StatusPackage, to_vietnam_time
 from .parse import NAMESPACE
 from .xmlsafe import parser
@@ -123,11 +124,35 @@ def _guard(build):  # noqa: ANN001, ANN202
     return wrapper
 
 
+def _required(values: dict[str, object] | list[tuple[str, object]]) -> None:
+    """Never write a package QLVB would itself refuse for a missing element."""
+    for name, value in (values.items() if isinstance(values, dict) else values):
+        if value is None or value == "":
+            raise EdxmlError("missing_field", _("The element %(name)s is empty."), name=name)
+
+
+def _check_document(pkg: DocumentPackage) -> None:
+    _required({"From/OrganId": pkg.from_org.code, "DocumentId": pkg.document_id, "Subject": pkg.subject,
+               "PromulgationInfo/PromulgationDate": pkg.promulgation_date})
+    if not pkg.to_orgs:
+        raise EdxmlError("missing_field", _("The element %(name)s is missing from the package."), name="To")
+    _required([("To/OrganId", org.code) for org in pkg.to_orgs])
+    for name in ("promulgation_amount", "page_amount"):
+        value = getattr(pkg, name)
+        if value is not None and not 0 <= value < 10**9:
+            raise EdxmlError("invalid", detail=f"{name}={value}")
+    content_ids = [attachment.content_id for attachment in pkg.attachments]
+    _required([("ContentId", cid) for cid in content_ids])
+    if len(set(content_ids)) != len(content_ids):
+        raise EdxmlError("invalid", detail="two attachments have the same ContentId")
+
+
 @_guard
 def build_document(pkg: DocumentPackage) -> bytes:
     """The edXML bytes of a document package (unsigned)."""
     if pkg.secrecy:
         raise EdxmlError("secret")
+    _check_document(pkg)
     root, envelope, header = _root()
     message = _el(header, "MessageHeader")
     _organization(message, "From", pkg.from_org)
@@ -239,6 +264,10 @@ def build_status(pkg: StatusPackage) -> bytes:
     """The edXML bytes of a status package (unsigned)."""
     if pkg.status_code not in codes.STATUS_LABELS:
         raise EdxmlError("unknown_code", detail=f"StatusCode {pkg.status_code[:20]!r}")
+    _required({"From/OrganId": pkg.from_org.code, "ResponseFor/DocumentId": pkg.response_for.document_id,
+               "Timestamp": pkg.timestamp})
+    if pkg.to_org is not None:
+        _required({"To/OrganId": pkg.to_org.code})
     root, _envelope, header = _root()
     message = _el(header, "MessageHeader")
     _organization(message, "From", pkg.from_org)

@@ -12,6 +12,7 @@ The mapping of each field to its edXML element is in docs/exchange-edxml.md.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass, field, fields
 from zoneinfo import ZoneInfo
 
@@ -37,15 +38,28 @@ def to_vietnam_time(value: dt.datetime | None) -> dt.datetime | None:
 
 
 def _tuples(obj: object) -> None:
-    """Store list fields as tuples (the dataclasses are frozen)."""
+    """Normalise as reading would: list fields become tuples (the dataclasses are frozen) and
+    text is stripped of surrounding white space, so that ``parse(build(x)) == x``."""
     for f in fields(obj):  # type: ignore[arg-type]
         value = getattr(obj, f.name)
-        if isinstance(value, list):
-            object.__setattr__(obj, f.name, tuple(value))
+        if isinstance(value, str) and not isinstance(value, enum.Enum):
+            if value != value.strip():
+                object.__setattr__(obj, f.name, value.strip())
+        elif f.name in ("raw_extra", "warnings"):  # kept exactly
+            if isinstance(value, list):
+                object.__setattr__(obj, f.name, tuple(tuple(item) if isinstance(item, list) else item
+                                                      for item in value))
+        elif isinstance(value, list | tuple):
+            object.__setattr__(obj, f.name, tuple(item.strip() if isinstance(item, str) else item for item in value))
+
+
+class _Normalised:
+    def __post_init__(self) -> None:
+        _tuples(self)
 
 
 @dataclass(frozen=True)
-class Organization:
+class Organization(_Normalised):
     """From / To: an agency on the exchange."""
 
     code: str  # OrganId, the agency code (mã định danh), e.g. 000.00.00.G22
@@ -59,7 +73,7 @@ class Organization:
 
 
 @dataclass(frozen=True)
-class Attachment:
+class Attachment(_Normalised):
     """A file: manifest Reference + AttachmentEncoded/Attachment with the base64 content."""
 
     content_id: str  # ContentId, "cid:…"
@@ -72,13 +86,18 @@ class Attachment:
     def size(self) -> int:
         return len(self.data)
 
+    def __post_init__(self) -> None:
+        _tuples(self)
+        if not self.mime_type:
+            object.__setattr__(self, "mime_type", "application/octet-stream")
+
     def __repr__(self) -> str:  # never print megabytes
         return (f"Attachment(content_id={self.content_id!r}, name={self.name!r}, mime_type={self.mime_type!r}, "
                 f"description={self.description!r}, size={self.size})")
 
 
 @dataclass(frozen=True)
-class Signer:
+class Signer(_Normalised):
     """SignerInfo."""
 
     competence: str = ""  # Competence: thẩm quyền ký (TM., KT., TL., Q. …)
@@ -87,7 +106,7 @@ class Signer:
 
 
 @dataclass(frozen=True)
-class DocumentRef:
+class DocumentRef(_Normalised):
     """ResponseFor: the earlier document a package answers (or a status package is about)."""
 
     organ_id: str = ""  # OrganId: the agency that issued it
@@ -97,7 +116,7 @@ class DocumentRef:
 
 
 @dataclass(frozen=True)
-class Staff:
+class Staff(_Normalised):
     """StaffInfo: the clerk who sent the package or the status."""
 
     department: str = ""
@@ -114,6 +133,7 @@ class Trace:
     timestamp: dt.datetime | None
 
     def __post_init__(self) -> None:
+        _tuples(self)
         object.__setattr__(self, "timestamp", to_vietnam_time(self.timestamp))
 
 
@@ -129,7 +149,7 @@ class ReplacementInfo:
 
 
 @dataclass(frozen=True)
-class Receiver:
+class Receiver(_Normalised):
     organ_id: str
     receiver_type: str = ""  # ReceiverType: 0/1 in the samples, meaning unconfirmed
 
@@ -194,31 +214,37 @@ class DocumentPackage:
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
+        """Make the package what reading its edXML gives back (``parse(build(x)) == x``):
+        codes derived from the QLVB values and the other way round, by the tables of codes.py."""
         _tuples(self)
         set_ = object.__setattr__
+        # Traces <-> sent_at: the first TraceHeader is the sending.
         set_(self, "sent_at", to_vietnam_time(self.sent_at))
-        if self.sent_at is None and self.traces:
+        if self.traces:
             set_(self, "sent_at", self.traces[0].timestamp)
+        elif self.sent_at is not None:
+            set_(self, "traces", (Trace(self.from_org.code, self.sent_at),))
+        # The empty ResponseFor some SDKs write means none.
+        set_(self, "response_for", tuple(ref for ref in self.response_for if ref != DocumentRef()))
         if not isinstance(self.business_doc_type, BusinessDocType):  # "update" or the edXML code "2"
             value = self.business_doc_type
             set_(self, "business_doc_type", codes.BUSINESS_DOC_TYPES.get(value) or BusinessDocType(value))
         if not self.business_reason:
             set_(self, "business_reason", codes.BUSINESS_DOC_REASONS[self.business_doc_type])
-        # Document type: QLVB code <-> TypeName; Type/TypeDetail from the table when not given.
-        if self.document_type and not self.document_type_name:
-            set_(self, "document_type_name", codes.edxml_document_type(self.document_type)[2])
-        if not self.document_type and self.document_type_name:
+        # Document type: TypeName decides; the QLVB type gives the name when there is none.
+        if self.document_type_name:
             set_(self, "document_type", codes.document_type_from_name(self.document_type_name))
+        elif self.document_type:
+            set_(self, "document_type_name", codes.edxml_document_type(self.document_type)[2])
         table_type, table_detail, _name = codes.edxml_document_type(self.document_type)
         if not self.edxml_type:
             set_(self, "edxml_type", table_type)
         if not self.edxml_type_detail:
             set_(self, "edxml_type_detail", table_detail)
-        # Urgency <-> Priority.
+        # Priority decides; the QLVB urgency gives it when there is none.
         if not self.priority:
             set_(self, "priority", codes.priority_from_urgency(self.urgency))
-        if not self.urgency:
-            set_(self, "urgency", codes.urgency_from_priority(self.priority))
+        set_(self, "urgency", codes.urgency_from_priority(self.priority))
 
     @property
     def number_notation(self) -> str:

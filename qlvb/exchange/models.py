@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 # QCVN 102:2016 status codes (edXML StatusCode).
 STATUS_CODES = {
     "01": _("Arrived"),
-    "02": _("Rejected"),
+    "02": _("Refused by the receiver"),
     "03": _("Accepted"),
     "04": _("Assigned"),
     "05": _("In progress"),
@@ -83,7 +83,7 @@ class ReceptionItem(models.Model):
         REPLACE = "replace", _("Replacement")
 
     class State(models.TextChoices):
-        WAITING = "waiting", _("Waiting")
+        WAITING = "waiting", _("Waiting for acceptance")
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Rejected")
         INVALID = "invalid", _("Invalid")

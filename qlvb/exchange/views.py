@@ -123,7 +123,8 @@ def action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 class ChangeForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("What to send"), choices=[
-        ("recall", gettext_lazy("Recall")), ("update", gettext_lazy("Update")), ("replace", gettext_lazy("Replacement"))])
+        ("recall", gettext_lazy("Recall")), ("update", gettext_lazy("Update")),
+        ("replace", gettext_lazy("Replacement"))])
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
     replacement = forms.IntegerField(label=gettext_lazy("Replacing document"), required=False)
     uploads = forms.FileField(label=gettext_lazy("Updated file"), required=False)
@@ -159,7 +160,8 @@ def send_change(request: HttpRequest, pk: int) -> HttpResponse:
 class PeerForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name"), max_length=200)
     base_url = forms.URLField(label=gettext_lazy("Exchange address"), max_length=300, assume_scheme="http")
-    agency_codes = forms.CharField(label=gettext_lazy("Agency codes it serves"), widget=forms.Textarea(attrs={"rows": 3}))
+    agency_codes = forms.CharField(label=gettext_lazy("Agency codes it serves"),
+                                   widget=forms.Textarea(attrs={"rows": 3}))
     inbound_token = forms.CharField(label=gettext_lazy("Token the peer uses to send to us"), required=False,
                                     widget=forms.PasswordInput(render_value=False))
     outbound_token = forms.CharField(label=gettext_lazy("Token we use to send to the peer"), required=False,

@@ -80,11 +80,16 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
     obj = selectors.get_item(person, pk)
     files = list(obj.files.select_related("stored"))
+    from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES
     from qlvb.core.selectors import timeline
+    from qlvb.exchange.services import _parse_date
 
+    fields = obj.fields or {}
     return render(request, "exchange/item.html", {
         "item": obj, "files": files, "signatures": _signature_reports(files), "reject_form": RejectForm(),
-        "fields": obj.fields or {}, "events": timeline(obj),
+        "fields": fields, "events": timeline(obj), "doc_type_name": DOCUMENT_TYPE_NAMES.get(obj.doc_type, obj.doc_type),
+        "document_date": _parse_date(fields.get("document_date")),
+        "reply_deadline": _parse_date(fields.get("reply_deadline")),
     })
 
 

@@ -259,3 +259,12 @@ def test_signature_moved_into_the_message_header(signed, ca):
     error = refused(moved, "bad_signature", [ca[1]])
     assert "header" in error.reason or "tiêu đề" in error.reason
     assert parse(moved).raw_extra == ()  # never shown as content either
+
+
+def test_status_package_signed(ec_signer, ca):
+    key, cert = ec_signer
+    data = sample("status_acceptance_03.edxml")
+    signed = dsig.sign(data, key=key, cert=cert)
+    assert dsig.verify(signed, trust_roots=[ca[1]]).trusted
+    assert parse(signed) == parse(data)
+    refused(signed.replace(b">03<", b">02<"), "bad_signature", [ca[1]])

@@ -17,3 +17,7 @@ VERBS = {
     "exchange.peer_saved": _("Exchange peer saved"),
     "exchange.mailbox_saved": _("Official mailbox saved"),
 }
+
+# The label of incoming.IncomingDocument.Status.CANCELLED, which only the exchange sets: translated
+# in this app's catalogue.
+CANCELLED_LABEL = _("Cancelled (recalled by the sender)")

@@ -201,3 +201,35 @@ def peers(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         "invalid": list(ReceptionItem.objects.filter(state=ReceptionItem.State.INVALID)
                         .select_related("receiver", "peer").order_by("-received_at")[:50]),
     })
+
+
+class MailboxForm(forms.Form):
+    host = forms.CharField(label=gettext_lazy("IMAP server"), max_length=200)
+    port = forms.IntegerField(label=gettext_lazy("Port"), min_value=1, max_value=65535, initial=993)
+    use_ssl = forms.BooleanField(label=gettext_lazy("SSL"), required=False, initial=True)
+    username = forms.CharField(label=gettext_lazy("User name"), max_length=200)
+    password = forms.CharField(label=gettext_lazy("Password"), required=False,
+                               widget=forms.PasswordInput(render_value=False),
+                               help_text=gettext_lazy("Stored encrypted; leave empty to keep it."))
+    folder = forms.CharField(label=gettext_lazy("Folder"), max_length=100, initial="INBOX")
+    is_active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
+
+
+@login_required
+def mailbox(request: HttpRequest) -> HttpResponse:
+    """The agency administrator's official mailbox (read over IMAP into the reception queue)."""
+    from qlvb.exchange import peers as peer_services
+    from qlvb.exchange.models import Mailbox
+
+    agency = request.user.agency
+    if agency is None or not (request.user.is_superuser or request.user.is_agency_admin):
+        raise Http404()
+    box = Mailbox.objects.filter(agency=agency).first()
+    initial = {"host": box.host, "port": box.port, "use_ssl": box.use_ssl, "username": box.username,
+               "folder": box.folder, "is_active": box.is_active} if box else None
+    form = MailboxForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        peer_services.save_mailbox(by=actor_from_request(request), mailbox=box, agency=agency, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("exchange:mailbox")
+    return render(request, "exchange/mailbox.html", {"form": form, "box": box, "agency": agency})

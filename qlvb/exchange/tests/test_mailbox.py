@@ -70,3 +70,20 @@ def test_wrong_password_is_recorded_not_raised(org, imap):
     box.refresh_from_db()
     assert box.last_error and not ReceptionItem.objects.exists()
     assert Mailbox.objects.count() == 1
+
+
+def test_mailbox_page_for_the_agency_administrator(org, other_org, login):
+    assert login(org.clerk).get("/exchange/mailbox/").status_code == 404
+    client = login(org.admin)
+    assert client.get("/exchange/mailbox/").status_code == 200
+    response = client.post("/exchange/mailbox/", {"host": "mail.sonla.gov.vn", "port": "993", "use_ssl": "on",
+                                                  "username": "vanthu@stttt", "password": "bi-mat-123",
+                                                  "folder": "INBOX", "is_active": "on"})
+    assert response.status_code == 302
+    box = Mailbox.objects.get(agency=org.agency)
+    assert box.host == "mail.sonla.gov.vn" and b"bi-mat" not in bytes(box.password)
+    client.post("/exchange/mailbox/", {"host": "mail2.sonla.gov.vn", "port": "993", "username": "vanthu@stttt",
+                                       "folder": "INBOX"})
+    box.refresh_from_db()
+    assert box.host == "mail2.sonla.gov.vn" and not box.use_ssl and bytes(box.password)  # password kept
+    assert not Mailbox.objects.filter(agency=other_org.agency).exists()

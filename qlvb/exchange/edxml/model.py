@@ -24,7 +24,7 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 __all__ = [
     "VIETNAM", "Organization", "Attachment", "Signer", "DocumentRef", "Staff", "Trace", "ReplacementInfo",
     "Receiver", "BusinessDocumentInfo", "DocumentPackage", "StatusPackage", "BusinessDocType", "Status",
-    "to_vietnam_time",
+    "to_vietnam_time", "document_id_for", "split_document_id",
 ]
 
 
@@ -35,6 +35,24 @@ def to_vietnam_time(value: dt.datetime | None) -> dt.datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=VIETNAM)
     return value.astimezone(VIETNAM).replace(microsecond=0)
+
+
+def document_id_for(agency_code: str, promulgation_date: dt.date, number_notation: str) -> str:
+    """The DocumentId of the samples: ``000.00.00.G22,2015/09/30,7816/VPCP-TTĐT``."""
+    return f"{agency_code},{promulgation_date:%Y/%m/%d},{number_notation}"
+
+
+def split_document_id(document_id: str) -> tuple[str, dt.date | None, str]:
+    """(agency code, date or None when impossible, number/notation); ("", None, document_id)
+    when it is not of that form (some SDKs write a UUID)."""
+    parts = (document_id or "").split(",", 2)
+    if len(parts) != 3:
+        return "", None, document_id
+    try:
+        date = dt.datetime.strptime(parts[1], "%Y/%m/%d").date()
+    except ValueError:
+        date = None
+    return parts[0], date, parts[2]
 
 
 def _tuples(obj: object) -> None:

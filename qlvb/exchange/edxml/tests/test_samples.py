@@ -385,3 +385,16 @@ def test_attachment_larger_than_libxml2s_text_limit():
     data = os.urandom(12 * 1024 * 1024)
     back = parse(build_document(qlvb_package(data)))
     assert back.attachments[0].data == data
+
+
+def test_document_id_helpers():
+    from qlvb.exchange.edxml.model import document_id_for, split_document_id
+
+    assert document_id_for("000.00.00.G22", dt.date(2015, 9, 30), "7816/VPCP-TTĐT") == (
+        "000.00.00.G22,2015/09/30,7816/VPCP-TTĐT")
+    assert split_document_id("000.00.00.G22,2015/09/30,7816/VPCP-TTĐT") == (
+        "000.00.00.G22", dt.date(2015, 9, 30), "7816/VPCP-TTĐT")
+    assert split_document_id("000.00.00.G22,2014/02/30,7806/VPCP-TTĐT") == (
+        "000.00.00.G22", None, "7806/VPCP-TTĐT")
+    assert split_document_id("9fbfbad2-f1f8-4256-a2eb-50fb1061cddb") == (
+        "", None, "9fbfbad2-f1f8-4256-a2eb-50fb1061cddb")

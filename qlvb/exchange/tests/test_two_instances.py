@@ -52,6 +52,27 @@ def _items_in(instance) -> int:
     with sqlite3.connect(instance.dir / "qlvb.sqlite3", timeout=30) as db:
         return db.execute("select count(*) from exchange_receptionitem").fetchone()[0]
 
+RECALL = """
+from qlvb.core.actor import Actor
+from qlvb.exchange import services
+from qlvb.org.models import Person
+from qlvb.outgoing.models import OutgoingDocument
+document = OutgoingDocument.objects.order_by("id").first()
+print(services.send_change(by=Actor(Person.objects.get(username="stttt.vt")), document=document, kind="recall",
+                           reason="Ban hành nhầm đối tượng"))
+"""
+AGREE = """
+from qlvb.core.actor import Actor
+from qlvb.exchange import services
+from qlvb.exchange.models import ReceptionItem
+from qlvb.org.models import Person
+item = ReceptionItem.objects.get(kind="recall")
+assert item.original and item.original.incoming_id, item.original
+services.agree_change(by=Actor(Person.objects.get(username="ubnd.vt")), item=item)
+item.original.incoming.refresh_from_db()
+print(item.original.incoming.status)
+"""
+
 
 def result(output: str):
     return json.loads(output.split("RESULT", 1)[1])
@@ -80,6 +101,13 @@ def test_document_and_statuses_between_two_installations(pair):
         sender = result(a.shell(STATUSES))
         assert [code for code, _n in sender["statuses"]] == ["01", "03", "04", "05", "06"]
         assert dict(sender["statuses"])["03"] == "1"  # the arrival number came back
+        # A recalls it; B's clerk agrees: B's incoming document is cancelled, A gets 15.
+        a.shell(RECALL)
+        assert "sent 1" in a.manage("send_exchange_queue")
+        assert "cancelled" in b.shell(AGREE)
+        assert "sent 1" in b.manage("send_exchange_queue")
+        codes = [code for code, _n in result(a.shell(STATUSES))["statuses"]]
+        assert codes[-2:] == ["13", "15"]
     finally:
         a.kill()
         b.kill()

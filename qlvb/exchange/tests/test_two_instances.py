@@ -10,8 +10,13 @@ import threading
 import time
 
 import pytest
+from django.conf import settings
 
 from qlvb.exchange.tests.instances import ISSUE, make_pair
+
+# The installations run on their own SQLite files whatever the suite's database: once is enough.
+pytestmark = pytest.mark.skipif("sqlite" not in settings.DATABASES["default"]["ENGINE"],
+                                reason="runs in the SQLite job only (the servers use their own SQLite files)")
 
 COUNT_ITEMS = """
 from qlvb.exchange.models import ReceptionItem

@@ -149,3 +149,33 @@ def test_receiver_killed_mid_transfer_loses_and_duplicates_nothing(pair):
     finally:
         a.kill()
         b.kill()
+
+
+def test_sender_killed_between_send_and_answer_loses_and_duplicates_nothing(pair):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from qlvb.exchange.tests.instances import ROOT
+
+    a, b = pair
+    before = _items_in(b)
+    a.shell(ISSUE)
+    b.start(env={"QLVB_EXCHANGE_FAULT_DELAY": "60"})  # B stores, then is slow to answer
+    sender = subprocess.Popen([sys.executable, "manage.py", "send_exchange_queue", "--all"], cwd=ROOT, env=a.env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while _items_in(b) == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.killpg(sender.pid, signal.SIGKILL)  # the sender dies waiting for the answer
+    sender.wait(timeout=10)
+    b.kill()
+    b.start()
+    try:
+        assert "sent 1" in a.manage("send_exchange_queue", "--all")
+        assert _items_in(b) == before + 1
+        assert all(state == "sent" for state, _attempts in result(a.shell(STATUSES))["queue"])
+    finally:
+        a.kill()
+        b.kill()

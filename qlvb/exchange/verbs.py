@@ -21,3 +21,4 @@ VERBS = {
 # The label of incoming.IncomingDocument.Status.CANCELLED, which only the exchange sets: translated
 # in this app's catalogue.
 CANCELLED_LABEL = _("Cancelled (recalled by the sender)")
+CANCELLED_REFUSAL = _("The document was recalled by its sender and cancelled.")

@@ -48,6 +48,12 @@ def _exchange_hook(name: str, **kwargs: Any) -> None:
     getattr(exchange, name)(**kwargs)
 
 
+def _refuse_cancelled(document: IncomingDocument) -> None:
+    """A document its sender recalled (exchange) is cancelled: nothing more is done with it."""
+    if document.status == IncomingDocument.Status.CANCELLED:
+        raise ValidationError(_("The document was recalled by its sender and cancelled."))
+
+
 # --- Registration --------------------------------------------------------------------------
 
 def find_duplicates(*, agency: Agency, national_id: str = "", number: str = "", notation: str = "",
@@ -317,6 +323,7 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
                 raise ValidationError(_("The document has been completed."))
         elif not rules.may_route_top(person, document):
             raise NotAllowed()
+        _refuse_cancelled(document)
         _check_targets(document, main, coordinators, informed, deadline, parent)
         if parent is not None:
             _check_within(person, parent, [t for t in [main, *coordinators, *informed] if t])
@@ -478,6 +485,7 @@ def _held(by: Actor, assignment: Assignment) -> Assignment:
         raise ValidationError(_("This task is already closed."))
     if assignment.document.status == IncomingDocument.Status.COMPLETED:
         raise ValidationError(_("The document has been completed."))
+    _refuse_cancelled(assignment.document)
     return assignment
 
 
@@ -569,6 +577,7 @@ def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequ
             raise NotAllowed()
         if document.status == IncomingDocument.Status.COMPLETED:
             raise ValidationError(_("The document has already been completed."))
+        _refuse_cancelled(document)
         text = note.strip() or _("Completed.")
         HandlingNote.objects.create(document=document, assignment=mine, author=by.person,
                                     on_behalf_of=by.on_behalf_of, kind=HandlingNote.Kind.COMPLETION, text=text)

@@ -131,6 +131,8 @@ def test_recall_cancels_on_the_receivers_side(org, other_org, third_org):
     registered.refresh_from_db()
     assert registered.status == IncomingDocument.Status.CANCELLED
     assert Event.objects.filter(verb="exchange.cancelled", target_id=str(registered.pk)).exists()
+    with pytest.raises(ValidationError):  # nothing more is done with a cancelled document
+        incoming.route(by=Actor(third_org.head), document=registered, main=incoming.Target(unit=third_org.unit))
     other_recall = ReceptionItem.objects.get(receiver=other_org.agency, kind="recall")
     services.reject(by=Actor(other_org.clerk), item=other_recall, reason="Đã xử lý xong")
     assert _codes(document, third_org)[-2:] == ["13", "15"]

@@ -197,7 +197,8 @@ def incoming_progressed(*, by: Actor, document: IncomingDocument, code: str, tex
     if code == "05" and item.outgoing_id and DeliveryStatus.objects.filter(
             outgoing=item.outgoing, recipient_code=item.receiver.code, code="05").exists():
         return  # "in progress" is told once, not for every note
-    send_status(item, code, text[:1000] or str(STATUS_CODES[code]), by=by)
+    # The receiver's internal directives and notes (`text`) stay inside: the sender is told the step.
+    send_status(item, code, str(STATUS_CODES[code]), by=by)
 
 
 # --- The clerk's decision ------------------------------------------------------------------

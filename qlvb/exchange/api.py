@@ -75,10 +75,15 @@ class PackageEndpoint(APIView):
         peer = getattr(request._request, "peer", None) or getattr(request, "peer", None)
         if peer is None:
             raise exceptions.NotAuthenticated(_("Peer token required."))
+        limit = transport.max_package_bytes()
         length = int(request.META.get("CONTENT_LENGTH") or 0)
-        if length > transport.max_package_bytes():
+        if length > limit:
             return Response({"reason": _("The package is too large.")}, status=413)
-        data = request.body
+        # Read the stream ourselves: request.body would stop at DATA_UPLOAD_MAX_MEMORY_SIZE (10 MB),
+        # and a document with its attachments may be larger (the limit is QLVB_EXCHANGE_MAX_BYTES).
+        data = request._request.read(limit + 1)
+        if len(data) > limit:
+            return Response({"reason": _("The package is too large.")}, status=413)
         result = transport.receive(data, source=ReceptionItem.Source.PEER, peer=peer,
                                    require_signature=peer.require_signature)
         if not result.ok:

@@ -191,3 +191,15 @@ def test_signed_package_is_verified_and_a_tampered_one_refused(org, other_org, s
     assert item.receiver == other_org.agency and item.fields["signature"].startswith(("Signed", "Ký bởi"))
     assert base64.b64decode  # the attachment came through intact
     assert item.files.get().stored.sha256 == signed_setup.issued_file.sha256
+
+
+def test_a_package_larger_than_the_form_limit_is_received(national, client):
+    import os
+
+    data = sample("edoc_new.edxml")
+    start = data.index(b">", data.index(b"<edXML:ContentTransferEncoded")) + 1
+    end = data.index(b"</", start)
+    big = base64.b64encode(os.urandom(12 * 1024 * 1024))
+    response = post(client, data[:start] + big + data[end:])
+    assert response.status_code == 201, response.content[:300]
+    assert ReceptionItem.objects.get().files.get().stored.size == 12 * 1024 * 1024

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import re
 import urllib.error
 import urllib.request
@@ -49,7 +50,9 @@ ARRIVAL = re.compile(r"(?:số đến|arrival number)\D{0,5}(\d{1,9})", re.IGNOR
 
 
 def max_package_bytes() -> int:
-    return int(getattr(settings, "QLVB_EXCHANGE_MAX_BYTES", 60 * 1024 * 1024))
+    """QLVB_EXCHANGE_MAX_BYTES (setting or environment variable), 60 MB by default."""
+    value = getattr(settings, "QLVB_EXCHANGE_MAX_BYTES", None) or os.environ.get("QLVB_EXCHANGE_MAX_BYTES")
+    return int(value or 60 * 1024 * 1024)
 
 
 # --- Signing -------------------------------------------------------------------------------

@@ -66,6 +66,8 @@ test-fast: messages
 bench: messages
 	$(PY) bench/run.py --scale $(SCALE)
 	$(PY) bench/outgoing_bench.py --scale $(SCALE)
+	$(PY) bench/edxml_bench.py --scale $(SCALE)
+	$(PY) bench/exchange_bench.py --scale $(SCALE)
 
 lint: venv
 	$(VENV)/bin/ruff check .

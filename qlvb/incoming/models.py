@@ -19,6 +19,7 @@ class IncomingDocument(models.Model):
         ROUTED = "routed", _("Routed")
         IN_PROGRESS = "in_progress", _("In progress")
         COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled (recalled by the sender)")
 
     class Source(models.TextChoices):
         PAPER = "paper", _("Paper")

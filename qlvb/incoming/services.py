@@ -39,6 +39,21 @@ EDITABLE_FIELDS = [
 ROUTING_HOUR = 9  # "by the start of the next working day"
 
 
+# --- Exchange (statuses back to the sender of an electronic document, R16) -------------------
+
+def _exchange_hook(name: str, **kwargs: Any) -> None:
+    """Tell the exchange app what happened to a document received electronically (03–06)."""
+    from qlvb.exchange import services as exchange
+
+    getattr(exchange, name)(**kwargs)
+
+
+def _refuse_cancelled(document: IncomingDocument) -> None:
+    """A document its sender recalled (exchange) is cancelled: nothing more is done with it."""
+    if document.status == IncomingDocument.Status.CANCELLED:
+        raise ValidationError(_("The document was recalled by its sender and cancelled."))
+
+
 # --- Registration --------------------------------------------------------------------------
 
 def find_duplicates(*, agency: Agency, national_id: str = "", number: str = "", notation: str = "",
@@ -230,6 +245,7 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
             "register": register.pk, "arrival_number": document.arrival_number, "year": document.arrival_year,
             "presented_to": presented.pk, "secret": document.is_secret, "urgency": document.urgency,
         })
+        _exchange_hook("incoming_registered", by=by, document=document)
     return document
 
 
@@ -313,6 +329,7 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
                 raise ValidationError(_("The document has been completed."))
         elif not rules.may_route_top(person, document):
             raise NotAllowed()
+        _refuse_cancelled(document)
         _check_targets(document, main, coordinators, informed, deadline, parent)
         if parent is not None:
             _check_within(person, parent, [t for t in [main, *coordinators, *informed] if t])
@@ -351,6 +368,8 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
                             for a in created],
             "late": document.routing_due_at is not None and parent is None and now > document.routing_due_at,
         })
+        if parent is None:
+            _exchange_hook("incoming_progressed", by=by, document=document, code="04", text=directive)
     return created
 
 
@@ -475,6 +494,7 @@ def _held(by: Actor, assignment: Assignment) -> Assignment:
         raise ValidationError(_("This task is already closed."))
     if assignment.document.status == IncomingDocument.Status.COMPLETED:
         raise ValidationError(_("The document has been completed."))
+    _refuse_cancelled(assignment.document)
     return assignment
 
 
@@ -507,6 +527,7 @@ def record_progress(*, by: Actor, assignment: Assignment, text: str,
         tally.moved(before, tally.key(document))
     events.record(verb=f"incoming.{kind}", actor=by, agency=document.agency_id, target=document,
                   data={"assignment": assignment.pk, "note": note.pk, "text": note.text[:500]})
+    _exchange_hook("incoming_progressed", by=by, document=document, code="05", text=note.text)
     return note
 
 
@@ -568,6 +589,7 @@ def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequ
             raise NotAllowed()
         if document.status == IncomingDocument.Status.COMPLETED:
             raise ValidationError(_("The document has already been completed."))
+        _refuse_cancelled(document)
         text = note.strip() or _("Completed.")
         HandlingNote.objects.create(document=document, assignment=mine, author=by.person,
                                     on_behalf_of=by.on_behalf_of, kind=HandlingNote.Kind.COMPLETION, text=text)
@@ -589,6 +611,7 @@ def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequ
             "note": text[:500], "closed": closed, "dossiers": [d.pk for d in dossiers],
             "late": document.completed_late,
         })
+        _exchange_hook("incoming_progressed", by=by, document=document, code="06", text=text)
     return document
 
 

@@ -478,6 +478,9 @@ def _distribute(document: OutgoingDocument, by: Actor) -> None:
         if recipient.kind != Recipient.Kind.PAPER:
             recipient.delivered_at = now
             recipient.save(update_fields=["delivered_at"])
+    from qlvb.exchange.services import dispatch_issued  # reception queues and peers (R8, R16)
+
+    dispatch_issued(by=by, document=document)
     if document.reply_to_id:
         events.record(verb="incoming.replied", actor=by, agency=document.agency_id, target=document.reply_to,
                       data={"outgoing": document.pk, "reference": document.reference})

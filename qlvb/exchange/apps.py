@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ExchangeConfig(AppConfig):
+    name = "qlvb.exchange"
+    label = "exchange"
+    verbose_name = _("Exchange between agencies")
+
+    def ready(self) -> None:
+        from qlvb.core.verbs import register_verbs
+        from qlvb.exchange.verbs import VERBS
+
+        register_verbs(VERBS)
+
+    def load_demo(self) -> str:
+        """Called by `manage.py load_demo`: a package from another vendor's system waiting in
+        UBND tỉnh's reception queue (the national edXML sample)."""
+        from qlvb.exchange.demo import load_demo
+
+        return load_demo()

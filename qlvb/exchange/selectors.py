@@ -1,0 +1,68 @@
+"""Reads of the exchange, scoped to the viewer: a reception item is seen by the clerks of the
+agency it arrived for; an outgoing document's statuses by whoever may see the document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from qlvb.exchange.models import DeliveryStatus, ReceptionItem
+from qlvb.org.models import Person
+from qlvb.org.roles import roles_of
+
+
+def clerk_agency_ids(person: Person) -> list[int]:
+    return sorted(roles_of(person).clerk_agency_ids)
+
+
+def queue(person: Person, *, state: str = "waiting", source: str = "", kind: str = "",
+          q: str = "") -> QuerySet[ReceptionItem]:
+    items = ReceptionItem.objects.filter(receiver_id__in=clerk_agency_ids(person))
+    if state:
+        items = items.filter(state=state)
+    if source:
+        items = items.filter(source=source)
+    if kind:
+        items = items.filter(kind=kind)
+    if q:
+        items = items.filter(Q(summary__icontains=q) | Q(reference__icontains=q) | Q(sender_name__icontains=q)
+                             | Q(sender_code=q))
+    return items.order_by("-urgent", "-received_at", "-id")
+
+
+def state_counts(person: Person) -> dict[str, int]:
+    rows = (ReceptionItem.objects.filter(receiver_id__in=clerk_agency_ids(person)).values("state")
+            .annotate(n=Count("id")))
+    return {row["state"]: row["n"] for row in rows}
+
+
+def waiting_count(person: Person) -> int:
+    ids = clerk_agency_ids(person)
+    if not ids:
+        return 0
+    return ReceptionItem.objects.filter(receiver_id__in=ids, state=ReceptionItem.State.WAITING).count()
+
+
+def get_item(person: Person, pk: int) -> ReceptionItem:
+    item = (ReceptionItem.objects.filter(pk=pk, receiver_id__in=clerk_agency_ids(person))
+            .select_related("receiver", "sender_agency", "incoming", "original", "original__incoming", "peer",
+                            "decided_by", "package").first())
+    if item is None:
+        raise Http404()
+    return item
+
+
+def status_panel(document: Any) -> list[dict[str, Any]]:
+    """Per recipient agency: its latest status and the whole history, oldest first."""
+    rows: dict[str, dict[str, Any]] = {}
+    for delivery in document.deliveries.select_related("recipient_agency"):
+        agency = delivery.recipient_agency
+        rows[agency.code] = {"code": agency.code, "name": agency.name, "latest": None, "history": []}
+    for status in DeliveryStatus.objects.filter(outgoing=document).order_by("at", "id"):
+        row = rows.setdefault(status.recipient_code, {"code": status.recipient_code, "name": status.recipient_name,
+                                                      "latest": None, "history": []})
+        row["history"].append(status)
+        row["latest"] = status
+    return list(rows.values())

@@ -1,0 +1,205 @@
+"""edXML packages arriving at the exchange endpoint: the national samples land in reception
+queues and status histories, bad packages are refused with a reason and leave nothing behind."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from qlvb.exchange import transport
+from qlvb.exchange.models import DeliveryStatus, OutboundMessage, Peer, ReceptionItem
+from qlvb.exchange.peers import hash_token
+from qlvb.exchange.tests.conftest import issue_to
+from qlvb.files.models import StoredFile
+from qlvb.incoming.models import IncomingDocument
+from qlvb.org.models import Agency
+from qlvb.outgoing.models import OutgoingDocument
+
+SAMPLES = Path(__file__).resolve().parents[1] / "edxml" / "tests" / "samples"
+TOKEN = "peer-token-0123456789abcdef"
+ENDPOINT = "/api/v1/exchange/packages/"
+
+
+def sample(name: str) -> bytes:
+    return (SAMPLES / name).read_bytes()
+
+
+def agency(code: str, name: str) -> Agency:
+    return Agency.objects.create(code=code, abbreviation=re.sub(r"\W", "", code)[-4:], name=name)
+
+
+def peer(codes: list[str], *, require_signature: bool = False, token: str = TOKEN) -> Peer:
+    return Peer.objects.create(name="Trục liên thông", base_url="http://127.0.0.1:9", agency_codes="\n".join(codes),
+                               inbound_token_hash=hash_token(token), require_signature=require_signature)
+
+
+def post(client, data: bytes, token: str = TOKEN):
+    return client.post(ENDPOINT, data=data, content_type="application/xml", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+@pytest.fixture
+def national(db):
+    """This installation holds UBND tỉnh Nghệ An (H41) and the samples' 28.22.H17; the national
+    exchange (a peer that cannot sign like QLVB does) serves Văn phòng Chính phủ and others."""
+    return {"h41": agency("000.00.00.H41", "UBND tỉnh Nghệ An"), "h17": agency("28.22.H17", "Đơn vị nhận mẫu"),
+            "peer": peer(["000.00.00.G22", "000.00.00.A80"])}
+
+
+def test_every_well_formed_document_sample_lands_in_the_queue(national, client):
+    for name in ("edoc_new.edxml", "dc0bdef0-c7a3-4aaf-b717-777303442973.edxml", "edoc_update.edxml",
+                 "edoc_replacement.edxml", "edoc_revocation.edxml"):
+        response = post(client, sample(name))
+        assert response.status_code == 201, (name, response.content)
+    new = ReceptionItem.objects.get(receiver=national["h17"])
+    assert new.kind == "new" and new.sender_code == "000.00.00.A80" and new.files.count() >= 1
+    assert new.package is not None and new.reference and new.summary
+    assert "NOT valid" in new.fields["signature"] or "không hợp lệ" in new.fields["signature"].lower()
+    h41 = ReceptionItem.objects.filter(receiver=national["h41"])
+    kinds = dict(h41.values_list("kind", "document_id"))
+    assert set(kinds) == {"new", "update", "replace", "recall"}
+    original = h41.get(kind="new")
+    assert h41.get(kind="recall").original == original and h41.get(kind="update").original == original
+    # The same package again: registered once.
+    items = ReceptionItem.objects.count()
+    response = post(client, sample("edoc_new.edxml"))
+    assert response.status_code == 200 and response.json()["duplicate"] is True
+    assert ReceptionItem.objects.count() == items
+
+
+def test_the_malformed_sample_is_refused_and_nothing_is_kept(national, client):
+    files = StoredFile.objects.count()
+    response = post(client, sample("edoc.edxml"))
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed" and response.json()["reason"]
+    assert StoredFile.objects.count() == files
+    refused = ReceptionItem.objects.get()
+    assert refused.state == "invalid" and refused.reason and refused.files.count() == 0
+    assert not IncomingDocument.objects.exists()
+
+
+def test_sample_statuses_land_in_the_senders_history(org, client):
+    sender = agency("000.00.00.G22", "Văn phòng Chính phủ")
+    the_peer = peer(["000.00.00.H41"])
+    document = OutgoingDocument.objects.create(
+        agency=sender, drafting_unit=org.unit, drafter=org.specialist, status=OutgoingDocument.Status.ISSUED,
+        doc_type="CV", summary="Công văn mẫu của Văn phòng Chính phủ", number=7816, notation="VPCP-TTĐT",
+        issued_at=timezone.now())
+    OutboundMessage.objects.create(peer=the_peer, kind="document", key="k", document_id=(
+        "000.00.00.G22,2015/09/30,7816/VPCP-TTĐT"), outgoing=document, state="sent",
+        payload=StoredFile.objects.create(sha256="0" * 64, size=1, content_type="x", kind="other",
+                                          storage_name="x"))
+    for name in ("status_inbox_01.edxml", "status_rejection_02.edxml", "status_acceptance_03.edxml",
+                 "status_assignment_04.edxml", "status_processing_05.edxml", "status_finish_06.edxml",
+                 "status_change-acceptance_15.edxml", "status_change-rejection_16.edxml", "status.edxml"):
+        assert post(client, sample(name)).status_code in (200, 201), name
+    codes = set(DeliveryStatus.objects.filter(outgoing=document, recipient_code="000.00.00.H41")
+                .values_list("code", flat=True))
+    assert codes == {"01", "02", "03", "04", "05", "06", "15", "16"}
+    # Received twice: recorded once.
+    count = DeliveryStatus.objects.count()
+    post(client, sample("status_finish_06.edxml"))
+    assert DeliveryStatus.objects.count() == count
+
+
+def test_a_take_back_request_from_the_sender_becomes_a_recall(national, client):
+    post(client, sample("dc0bdef0-c7a3-4aaf-b717-777303442973.edxml"))
+    assert post(client, sample("status_cancellation_13.edxml")).status_code in (200, 201)
+    recall = ReceptionItem.objects.get(receiver=national["h41"], kind="recall")
+    assert recall.original.kind == "new" and "lấy lại" in recall.reason
+
+
+HOSTILE = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+<edXML:edXML xmlns:edXML="http://www.mic.gov.vn/TBT/QCVN_102_2016"><a>&lol2;</a></edXML:edXML>"""
+
+
+@pytest.mark.parametrize("mutate, code", [
+    (lambda data: HOSTILE, "entity"),
+    (lambda data: b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+     + data[data.index(b"<edXML:edXML"):].replace(b"<edXML:Subject>", b"<edXML:Subject>&xxe;", 1), "entity"),
+    (lambda data: data.replace(b"28.22.H17", b"000.00.99.H99"), "unknown_agency"),
+    (lambda data: data.replace(b"000.00.00.A80", b"000.00.77.A77"), "unknown_agency"),
+    (lambda data: b"\x00" * 10, None),
+])
+def test_bad_packages_are_refused_with_a_reason(national, client, mutate, code):
+    data = mutate(sample("edoc_new.edxml"))
+    response = post(client, data)
+    assert response.status_code == 400, response.content[:300]
+    body = response.json()
+    assert body["reason"]
+    if code:
+        assert body["code"] == code
+    assert not ReceptionItem.objects.exclude(state="invalid").exists()
+
+
+def test_truncated_base64_attachment_is_refused(national, client):
+    data = sample("edoc_new.edxml")
+    start = data.index(b">", data.index(b"<edXML:ContentTransferEncoded")) + 1
+    end = data.index(b"</", start)
+    keep = (end - start) // 2 // 4 * 4 + 1  # a base64 length that cannot be whole
+    truncated = data[:start] + data[start:start + keep] + data[end:]
+    response = post(client, truncated)
+    assert response.status_code == 400 and response.json()["code"] == "bad_base64"
+    assert not ReceptionItem.objects.exclude(state="invalid").exists()
+
+
+def test_oversized_package_is_refused(national, client, settings):
+    settings.QLVB_EXCHANGE_MAX_BYTES = 1000
+    response = post(client, sample("edoc_new.edxml"))
+    assert response.status_code in (400, 413)
+    assert not ReceptionItem.objects.exclude(state="invalid").exists()
+
+
+def test_unknown_peer_is_refused(national, client):
+    assert post(client, sample("edoc_new.edxml"), token="wrong-token-0000000000").status_code == 401
+    assert client.post(ENDPOINT, data=sample("edoc_new.edxml"), content_type="application/xml").status_code in (
+        401, 403)
+    assert not ReceptionItem.objects.exists()
+
+
+@pytest.fixture
+def signed_setup(org, other_org):
+    """org sends to other_org through a peer entry (as another installation would)."""
+    from qlvb.signatures.demo import create_demo_pki_for
+
+    create_demo_pki_for(org.agency)
+    create_demo_pki_for(other_org.agency)
+    document = issue_to(org)
+    return document
+
+
+def test_signed_package_is_verified_and_a_tampered_one_refused(org, other_org, signed_setup, client):
+    package = transport.document_package(signed_setup, [other_org.agency.code])
+    from qlvb.exchange.edxml.build import build_document
+
+    signed = transport._sign(build_document(package), org.agency)
+    peer([org.agency.code], require_signature=True)
+    tampered = re.sub(rb"(<edXML:CodeNumber>)(\d+)", rb"\g<1>99", signed, count=1)
+    assert tampered != signed
+    response = post(client, tampered)
+    assert response.status_code == 400 and response.json()["code"] == "bad_signature"
+    unsigned = build_document(package)
+    assert post(client, unsigned).json()["code"] == "unsigned"
+    assert not ReceptionItem.objects.exclude(state="invalid").exists()
+    response = post(client, signed)
+    assert response.status_code == 201, response.content
+    item = ReceptionItem.objects.get(state="waiting")
+    assert item.receiver == other_org.agency and item.fields["signature"].startswith(("Signed", "Ký bởi"))
+    assert base64.b64decode  # the attachment came through intact
+    assert item.files.get().stored.sha256 == signed_setup.issued_file.sha256
+
+
+def test_a_package_larger_than_the_form_limit_is_received(national, client):
+    import os
+
+    data = sample("edoc_new.edxml")
+    start = data.index(b">", data.index(b"<edXML:ContentTransferEncoded")) + 1
+    end = data.index(b"</", start)
+    big = base64.b64encode(os.urandom(12 * 1024 * 1024))
+    response = post(client, data[:start] + big + data[end:])
+    assert response.status_code == 201, response.content[:300]
+    assert ReceptionItem.objects.get().files.get().stored.size == 12 * 1024 * 1024

@@ -23,7 +23,8 @@ from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES
 from qlvb.core.errors import NotAllowed
 from qlvb.exchange.models import STATUS_CODES, DeliveryStatus, Peer, ReceptionFile, ReceptionItem
 from qlvb.incoming import rules as incoming_rules
-from qlvb.incoming.models import DocumentAccess, IncomingDocument, IncomingFile
+from qlvb.incoming import tally
+from qlvb.incoming.models import Assignment, DocumentAccess, IncomingDocument, IncomingFile
 from qlvb.org.models import Agency
 from qlvb.outgoing import rules as outgoing_rules
 from qlvb.outgoing.models import Delivery, OutgoingDocument
@@ -257,6 +258,7 @@ def accept(*, by: Actor, item: ReceptionItem) -> IncomingDocument:
     fields = _draft_fields(item)
     document = IncomingDocument(agency=item.receiver, created_by=by.person, **fields)
     document.save()
+    tally.moved(None, tally.key(document))
     for order, f in enumerate(item.files.select_related("stored").order_by("order", "id")):
         role = IncomingFile.Role.MAIN if f.role == ReceptionFile.Role.MAIN else IncomingFile.Role.ATTACHMENT
         IncomingFile.objects.create(document=document, stored=f.stored, name=f.name, role=role, order=order,
@@ -286,6 +288,7 @@ def reject(*, by: Actor, item: ReceptionItem, reason: str) -> ReceptionItem:
     item.save()
     if draft is not None:
         events.record(verb="incoming.draft_deleted", actor=by, agency=draft.agency_id, target=draft)
+        tally.moved(tally.key(draft), None)
         draft.delete()
     if item.kind in CHANGE_KINDS:
         events.record(verb="exchange.change_refused", actor=by, agency=item.receiver_id, target=item,
@@ -302,9 +305,14 @@ def _cancel(by: Actor, document: IncomingDocument, reason: str) -> None:
     document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
     if document.status == IncomingDocument.Status.CANCELLED:
         return
+    before = tally.key(document)
     document.status = IncomingDocument.Status.CANCELLED
     document.notes = (reason[:500])
     document.save(update_fields=["status", "notes", "updated_at"])
+    tally.moved(before, tally.key(document))
+    # Its open tasks end with it: a cancelled document leaves everyone's work lists.
+    Assignment.objects.filter(document=document, state__in=Assignment.OPEN_STATES).update(
+        state=Assignment.State.WITHDRAWN, done_at=timezone.now(), withdrawn_reason=reason[:300])
     events.record(verb="exchange.cancelled", actor=by, agency=document.agency_id, target=document,
                   data={"reason": reason[:300]})
 
@@ -328,6 +336,7 @@ def agree_change(*, by: Actor, item: ReceptionItem) -> ReceptionItem:
             original.decided_at = timezone.now()
             original.save()
             if draft is not None and draft.status == IncomingDocument.Status.DRAFT:
+                tally.moved(tally.key(draft), None)
                 draft.delete()
         elif target is not None:
             _cancel(by, target, _("Recalled by the sender: %(reason)s") % {"reason": item.reason or "—"})

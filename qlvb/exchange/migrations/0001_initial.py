@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('files', '0001_initial'),
-        ('incoming', '0004_cancelled_status'),
+        ('incoming', '0006_cancelled_status'),
         ('org', '0001_initial'),
         ('outgoing', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

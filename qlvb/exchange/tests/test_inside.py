@@ -15,8 +15,10 @@ from qlvb.core.models import Event
 from qlvb.exchange import services
 from qlvb.exchange.models import DeliveryStatus, ReceptionItem
 from qlvb.exchange.tests.conftest import issue_to, pdf_bytes
+from qlvb.incoming import selectors as incoming_selectors
 from qlvb.incoming import services as incoming
-from qlvb.incoming.models import IncomingDocument
+from qlvb.incoming import tally
+from qlvb.incoming.models import IncomingDocument, IncomingTally
 from qlvb.registers.models import Register
 from qlvb.registers.services import ensure_default_registers
 
@@ -120,6 +122,7 @@ def test_recall_cancels_on_the_receivers_side(org, other_org, third_org):
     document = issue_to(org, third_org, other_org)
     accepted = ReceptionItem.objects.get(outgoing=document, receiver=third_org.agency)
     registered = _register(third_org, accepted)
+    incoming.route(by=Actor(third_org.head), document=registered, main=incoming.Target(unit=third_org.unit))
     waiting = ReceptionItem.objects.get(outgoing=document, receiver=other_org.agency)
     with pytest.raises(NotAllowed):
         services.send_change(by=Actor(third_org.clerk), document=document, kind="recall", reason="x")
@@ -131,6 +134,13 @@ def test_recall_cancels_on_the_receivers_side(org, other_org, third_org):
     registered.refresh_from_db()
     assert registered.status == IncomingDocument.Status.CANCELLED
     assert Event.objects.filter(verb="exchange.cancelled", target_id=str(registered.pk)).exists()
+    # Its tasks end with it, and the overview's counts follow.
+    assert not incoming_selectors.work_list(third_org.unit_head, "to_handle").filter(pk=registered.pk).exists()
+    kept = {(t.status, t.secret, t.late): t.n for t in IncomingTally.objects.filter(agency=third_org.agency) if t.n}
+    assert kept.get(("cancelled", False, False)) == 1
+    tally.recount(third_org.agency.pk)
+    assert kept == {(t.status, t.secret, t.late): t.n
+                    for t in IncomingTally.objects.filter(agency=third_org.agency) if t.n}
     with pytest.raises(ValidationError):  # nothing more is done with a cancelled document
         incoming.route(by=Actor(third_org.head), document=registered, main=incoming.Target(unit=third_org.unit))
     other_recall = ReceptionItem.objects.get(receiver=other_org.agency, kind="recall")

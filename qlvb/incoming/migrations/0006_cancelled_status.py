@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('incoming', '0003_pages_label'),
+        ('incoming', '0005_overview_open_work_index'),
     ]
 
     operations = [

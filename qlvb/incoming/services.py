@@ -30,6 +30,7 @@ from qlvb.org.roles import HEAD_KINDS, roles_of
 from qlvb.org.selectors import field_leader_for
 from qlvb.registers.models import Register
 from qlvb.registers.services import check_register, next_number
+from qlvb.search import services as search_index
 
 EDITABLE_FIELDS = [
     "received_at", "source", "issuer_agency", "issuer_name", "issuer_code", "number", "notation", "national_id",
@@ -181,6 +182,7 @@ def save_draft(*, by: Actor, agency: Agency, fields: dict[str, Any], uploads: Se
         _attach(document, staged, by, IncomingFile.Role.MAIN)
         _attach(document, staged_att, by, IncomingFile.Role.ATTACHMENT)
         _grant(document, person=by.person, reason=DocumentAccess.Reason.REGISTERED)
+        search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.draft_saved", actor=by, agency=agency, target=document,
                       data={"created": created, "files": len(staged) + len(staged_att)})
     return document
@@ -222,6 +224,7 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
         _attach(document, staged_att, by, IncomingFile.Role.ATTACHMENT)
         _grant(document, person=by.person, reason=DocumentAccess.Reason.REGISTERED)
         _grant(document, person=presented, reason=DocumentAccess.Reason.PRESENTED)
+        search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.registered", actor=by, agency=agency, target=document, data={
             "register": register.pk, "arrival_number": document.arrival_number, "year": document.arrival_year,
             "presented_to": presented.pk, "secret": document.is_secret, "urgency": document.urgency,
@@ -241,6 +244,7 @@ def update_document(*, by: Actor, document: IncomingDocument, fields: dict[str, 
     _validate(document)
     if diff:
         document.save()
+        search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.corrected", actor=by, agency=document.agency_id, target=document,
                       data={"changes": diff})
     assert document.is_secret == was_secret
@@ -251,6 +255,7 @@ def update_document(*, by: Actor, document: IncomingDocument, fields: dict[str, 
 def delete_draft(*, by: Actor, document: IncomingDocument) -> None:
     if not rules.is_clerk(by.effective, document.agency_id) or document.status != IncomingDocument.Status.DRAFT:
         raise NotAllowed()
+    search_index.remove("incoming", document.pk)  # search: keep the index current
     events.record(verb="incoming.draft_deleted", actor=by, agency=document.agency_id, target=document)
     document.delete()
 
@@ -338,6 +343,7 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
             if document.status in (IncomingDocument.Status.REGISTERED, IncomingDocument.Status.ROUTED):
                 document.status = IncomingDocument.Status.IN_PROGRESS
         document.save()
+        search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.routed", actor=by, agency=document.agency_id, target=document, data={
             "parent": parent.pk if parent else None, "directive": directive.strip()[:500],
             "assignments": [{"id": a.pk, "role": a.role, "to": str(a.assignee), "deadline": a.deadline}
@@ -416,6 +422,7 @@ def withdraw(*, by: Actor, assignment: Assignment, reason: str) -> Assignment:
     if assignment.parent_id is None and assignment.role == Assignment.Role.MAIN:
         document.deadline = None
     document.save()
+    search_index.index_incoming(document.pk)  # search: keep the index current
     events.record(verb="incoming.routing_withdrawn", actor=by, agency=document.agency_id, target=document,
                   data={"assignment": assignment.pk, "to": str(assignment.assignee), "reason": reason.strip()[:300],
                         "withdrawn": sorted(ids)})
@@ -494,6 +501,7 @@ def record_progress(*, by: Actor, assignment: Assignment, text: str,
     if document.status in (IncomingDocument.Status.ROUTED, IncomingDocument.Status.REGISTERED):
         document.status = IncomingDocument.Status.IN_PROGRESS
         document.save(update_fields=["status", "updated_at"])
+    search_index.index_incoming(document.pk)  # search: keep the index current
     events.record(verb=f"incoming.{kind}", actor=by, agency=document.agency_id, target=document,
                   data={"assignment": assignment.pk, "note": note.pk, "text": note.text[:500]})
     return note
@@ -571,6 +579,7 @@ def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequ
         for dossier in dossiers:
             file_document(by=by, dossier=dossier, document=document, label=str(document),
                           document_date=document.document_date, secret=document.is_secret)
+        search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.completed", actor=by, agency=document.agency_id, target=document, data={
             "note": text[:500], "closed": closed, "dossiers": [d.pk for d in dossiers],
             "late": bool(document.deadline and timezone.localdate() > document.deadline),
@@ -606,6 +615,7 @@ def reopen(*, by: Actor, document: IncomingDocument, reason: str) -> IncomingDoc
     document.completed_by = None
     document.completion_note = ""
     document.save()
+    search_index.index_incoming(document.pk)  # search: keep the index current
     events.record(verb="incoming.reopened", actor=by, agency=document.agency_id, target=document,
                   data={"reason": reason.strip()[:300], "reopened": reopened})
     return document

@@ -40,6 +40,7 @@ from qlvb.outgoing.models import (
 )
 from qlvb.registers.models import Register
 from qlvb.registers.services import check_register, ensure_default_registers, next_number
+from qlvb.search import services as search_index
 
 EDITABLE_FIELDS = ["doc_type", "summary", "field", "deadline", "urgency", "secrecy", "priority", "copies",
                    "kept_by"]
@@ -166,6 +167,7 @@ def create_draft(*, by: Actor, agency: Agency, fields: dict[str, Any], uploads: 
         if related_incoming:
             document.related_incoming.set(related_incoming)
         _grant(document, person=person, reason="drafter")
+        search_index.index_outgoing(document.pk)  # search: keep the index current
         events.record(verb="outgoing.created", actor=by, agency=agency, target=document, data={
             "reply_to": reply_to.pk if reply_to else None, "type": document.doc_type})
     return document
@@ -188,6 +190,7 @@ def update_draft(*, by: Actor, document: OutgoingDocument, fields: dict[str, Any
     document.save()
     if recipients is not None:
         _set_recipients(document, recipients)
+    search_index.index_outgoing(document.pk)  # search: keep the index current
     events.record(verb="outgoing.updated", actor=by, agency=document.agency_id, target=document,
                   data={"changes": changes})
     return document
@@ -230,6 +233,7 @@ def add_version(*, by: Actor, document: OutgoingDocument, upload: Any, comment: 
         version = _new_version(document, staged[0], by, role, comment)
         if after_approval:
             _back_to_signer(by, document)
+        search_index.index_outgoing(document.pk)  # search: keep the index current
         events.record(verb="outgoing.version_added", actor=by, agency=document.agency_id, target=document,
                       data={"version": version.number, "role": role, "comment": version.comment})
     return version
@@ -244,6 +248,7 @@ def _back_to_signer(by: Actor, document: OutgoingDocument) -> None:
         ReviewStep.objects.create(document=document, round=signer_step.round, order=signer_step.order + 1,
                                   kind=ReviewStep.Kind.SIGNER, reviewer=signer_step.reviewer,
                                   state=ReviewStep.State.PENDING, due_date=_due(document))
+    search_index.index_outgoing(document.pk)  # search: keep the index current
     events.record(verb="outgoing.back_to_signer", actor=by, agency=document.agency_id, target=document)
 
 
@@ -294,6 +299,7 @@ def submit(*, by: Actor, document: OutgoingDocument, signer: Person, comment: st
     document.signing_capacity = authority.capacity
     document.status = OutgoingDocument.Status.IN_REVIEW
     document.save()
+    search_index.index_outgoing(document.pk)  # search: keep the index current
     events.record(verb="outgoing.submitted", actor=by, agency=document.agency_id, target=document, data={
         "round": round_, "chain": [[kind, reviewer.pk] for kind, reviewer in chain], "comment": comment.strip()[:500]})
     return document
@@ -334,6 +340,7 @@ def approve(*, by: Actor, document: OutgoingDocument, opinion: str = "", disagre
     else:
         document.status = OutgoingDocument.Status.APPROVED
         document.save(update_fields=["status", "updated_at"])
+    search_index.index_outgoing(document.pk)  # search: keep the index current
     events.record(verb="outgoing.approved", actor=by, agency=document.agency_id, target=document,
                   data={"step": step.kind, "opinion": opinion.strip()[:500],
                         "next": following.reviewer_id if following else None})
@@ -362,6 +369,7 @@ def return_draft(*, by: Actor, document: OutgoingDocument, opinion: str, to: str
         document.status = OutgoingDocument.Status.RETURNED
         document.save(update_fields=["status", "updated_at"])
         target = document.drafter
+    search_index.index_outgoing(document.pk)  # search: keep the index current
     events.record(verb="outgoing.returned", actor=by, agency=document.agency_id, target=document,
                   data={"to": target.pk, "opinion": opinion.strip()[:500]})
     return document
@@ -395,6 +403,7 @@ def authorise_signing(*, by: Actor, document: OutgoingDocument, certificate: Any
         expires_at=timezone.now() + timedelta(hours=AUTHORISATION_HOURS))
     document.status = OutgoingDocument.Status.SIGNED
     document.save(update_fields=["status", "updated_at"])
+    search_index.index_outgoing(document.pk)  # search: keep the index current
     events.record(verb="outgoing.signed", actor=by, agency=document.agency_id, target=document,
                   data={"version": version.number, "certificate": certificate.fingerprint[:16]})
     return document
@@ -458,6 +467,7 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
                 attachment.save(update_fields=["signed"])
             authorisation.delete()
             _distribute(document, by)
+            search_index.index_outgoing(document.pk)  # search: keep the index current
             events.record(verb="outgoing.issued", actor=by, agency=document.agency_id, target=document, data={
                 "register": register.pk, "number": document.number, "notation": document.notation,
                 "year": document.year, "seconds": round(produced.seconds, 2)})

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "qlvb.incoming",
     "qlvb.signatures",
     "qlvb.outgoing",
+    "qlvb.digitisation",
     "qlvb.search",
 ]
 

@@ -21,6 +21,7 @@ from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
 from qlvb.core.text import fold
 from qlvb.core.workdays import add_working_days
+from qlvb.digitisation.services import request_extraction
 from qlvb.files.services import prepare_uploads, staged_uploads
 from qlvb.incoming import rules
 from qlvb.incoming.models import Assignment, DocumentAccess, HandlingNote, IncomingDocument, IncomingFile
@@ -162,6 +163,7 @@ def _attach(document: IncomingDocument, staged: Sequence[Any], by: Actor, role: 
     for index, item in enumerate(staged):
         IncomingFile.objects.create(document=document, stored=item.stored, name=item.name, role=role,
                                     order=start + index, added_by=by.person)
+        request_extraction(item.stored, by=by)  # digitisation: read the text
 
 
 def save_draft(*, by: Actor, agency: Agency, fields: dict[str, Any], uploads: Sequence[Any] = (),

@@ -22,6 +22,7 @@ from qlvb.core.actor import Actor
 from qlvb.core.doctypes import NO_ABBREVIATION
 from qlvb.core.errors import NotAllowed
 from qlvb.core.workdays import add_working_days
+from qlvb.digitisation.services import request_extraction, request_extractions
 from qlvb.files.services import prepare_uploads, read_stored, staged_uploads
 from qlvb.org import permissions
 from qlvb.org.models import Agency, Person, Position, Post, Unit
@@ -72,6 +73,7 @@ def _text_of(stored: Any) -> str:
 
 def _new_version(document: OutgoingDocument, staged: Any, by: Actor, role: str, comment: str) -> DraftVersion:
     number = (document.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    request_extraction(staged.stored, by=by)  # digitisation: read the text
     return DraftVersion.objects.create(document=document, number=number, stored=staged.stored, name=staged.name,
                                        author=by.person, on_behalf_of=by.on_behalf_of, role=role,
                                        comment=comment.strip()[:500], text=_text_of(staged.stored))
@@ -163,6 +165,7 @@ def create_draft(*, by: Actor, agency: Agency, fields: dict[str, Any], uploads: 
             _new_version(document, item, by, DraftVersion.Role.DRAFTER, comment or _("First draft"))
         for index, item in enumerate(staged_extra):
             Attachment.objects.create(document=document, stored=item.stored, name=item.name, order=index)
+            request_extraction(item.stored, by=by)  # digitisation: read the text
         _set_recipients(document, recipients)
         if related_incoming:
             document.related_incoming.set(related_incoming)
@@ -459,6 +462,7 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
                                    agency_certificate=agency_certificate, agency_secret=agency_secret)
         with staged_uploads(produced.main) as main, staged_uploads(produced.attachments) as signed_attachments:
             document.issued_file = main[0].stored
+            request_extractions([s.stored for s in (*main, *signed_attachments)], by=by)  # digitisation
             document.status = OutgoingDocument.Status.ISSUED
             document.save()
             for attachment, signed in zip(document.attachments.order_by("order", "id"), signed_attachments,

@@ -1,0 +1,322 @@
+"""Search reads (R28): one API for SQLite (FTS5) and PostgreSQL (tsvector), scoped to the viewer.
+
+What the viewer may open is decided on the entry's own columns with the same rules and access rows
+as `incoming.selectors.visible_documents` and `outgoing.selectors.visible_documents` (the tests
+check they agree), applied in the same statement as the text match: documents the viewer may not
+open are never ranked, counted or snippeted.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+
+from qlvb.core.text import fold
+from qlvb.org import permissions
+from qlvb.org.models import Person
+from qlvb.org.roles import roles_of
+from qlvb.search.models import SavedSearch, SearchEntry
+from qlvb.search.query import Query, parse
+
+PER_PAGE = 20
+COUNT_CAP = 1000
+SNIPPET_CHARS = 240
+SORTS = ("relevance", "newest", "oldest")
+FILTERS = ("kind", "doc_type", "issuer", "register", "date_from", "date_to", "urgency", "secrecy", "status", "unit")
+
+
+def visible_entries_q(person: Person) -> Q:
+    """The entries of documents the person may open (mirrors the two visible_documents)."""
+    from qlvb.incoming.models import DocumentAccess
+    from qlvb.outgoing.models import OutgoingAccess
+
+    roles = roles_of(person)
+    member = permissions.member_agency_ids(person)
+    if not member:
+        return Q(pk__in=[])
+    # Incoming (incoming.selectors.visible_documents)
+    ids = DocumentAccess.objects.filter(person=person).values("document_id")
+    if roles.headed_unit_ids:
+        ids = ids.union(DocumentAccess.objects.filter(unit_id__in=roles.headed_unit_ids, document__secrecy="")
+                        .values("document_id"))
+    incoming = Q(document_id__in=ids)
+    broad = roles.leader_agency_ids | roles.clerk_agency_ids
+    if broad:
+        incoming |= Q(agency_id__in=broad, secrecy="") & ~Q(status="draft")
+    if roles.clerk_agency_ids:
+        incoming |= Q(agency_id__in=roles.clerk_agency_ids, status="draft", secrecy="")
+    # Outgoing (outgoing.selectors.visible_documents)
+    out_ids = OutgoingAccess.objects.filter(person=person).values("document_id")
+    if roles.unit_ids:
+        out_ids = out_ids.union(OutgoingAccess.objects.filter(unit_id__in=roles.unit_ids, document__secrecy="")
+                                .values("document_id"))
+    outgoing = Q(document_id__in=out_ids)
+    if roles.leader_agency_ids:
+        outgoing |= Q(agency_id__in=roles.leader_agency_ids, secrecy="")
+    if roles.clerk_agency_ids:
+        outgoing |= Q(agency_id__in=roles.clerk_agency_ids, status__in=["signed", "issued"])
+    return Q(agency_id__in=member) & ((Q(kind=SearchEntry.Kind.INCOMING) & incoming)
+                                      | (Q(kind=SearchEntry.Kind.OUTGOING) & outgoing))
+
+
+def filters_q(filters: dict[str, Any]) -> Q:
+    condition = Q()
+    simple = {"kind": "kind", "doc_type": "doc_type", "register": "register_id", "urgency": "urgency",
+              "secrecy": "secrecy", "status": "status", "unit": "unit_id"}
+    for name, column in simple.items():
+        value = filters.get(name)
+        if value not in (None, ""):
+            condition &= Q(**{column: getattr(value, "pk", value)})
+    if filters.get("issuer"):
+        condition &= Q(issuer_folded__contains=fold(str(filters["issuer"])).strip())
+    if isinstance(filters.get("date_from"), date):
+        condition &= Q(date__gte=filters["date_from"])
+    if isinstance(filters.get("date_to"), date):
+        condition &= Q(date__lte=filters["date_to"])
+    return condition
+
+
+@dataclass
+class Hit:
+    entry: SearchEntry
+    rank: float = 0.0
+    title_html: SafeString = field(default_factory=lambda: mark_safe(""))
+    snippet_html: SafeString = field(default_factory=lambda: mark_safe(""))
+
+    @property
+    def url(self) -> str:
+        name = "incoming:detail" if self.entry.kind == SearchEntry.Kind.INCOMING else "outgoing:detail"
+        return reverse(name, args=[self.entry.document_id])
+
+
+@dataclass
+class Results:
+    query: Query
+    hits: list[Hit]
+    total: int
+    capped: bool
+    page: int
+    per_page: int
+    fuzzy: bool = False
+    message: str = ""
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _where(queryset: QuerySet) -> tuple[str, list[Any]]:
+    query = queryset.query
+    compiler = query.get_compiler(using=queryset.db)
+    sql, params = compiler.compile(query.where)
+    return (sql or "1=1"), list(params)
+
+
+def _order(sort: str) -> str:
+    table = "search_searchentry"
+    if sort == "newest":
+        return f"{table}.date DESC, {table}.id DESC"
+    if sort == "oldest":
+        return f"{table}.date ASC, {table}.id ASC"
+    return f"rank {'ASC' if connection.vendor == 'sqlite' else 'DESC'}, {table}.date DESC, {table}.id DESC"
+
+
+def _matching(query: Query, where: str, params: list[Any], *, sort: str, limit: int, offset: int,
+              fuzzy: bool = False, prefixes: bool = False) -> tuple[list[tuple[int, float]], str, list[Any]]:
+    """(entry id, rank) of one page, and the SQL + params of the whole matching set (for counting)."""
+    if connection.vendor == "sqlite":
+        base = ("FROM search_fts JOIN search_searchentry ON search_searchentry.id = search_fts.rowid "
+                f"WHERE search_fts MATCH %s AND ({where})")
+        base_params = [query.fts5(all_prefix=prefixes), *params]
+        select = f"SELECT search_searchentry.id, bm25(search_fts, 10.0, 1.0) AS rank {base}"
+    elif fuzzy:
+        text = " ".join(query.words())
+        base = f"FROM search_searchentry WHERE title_folded %% %s AND ({where})"
+        base_params = [text, *params]
+        select = f"SELECT search_searchentry.id, similarity(title_folded, %s) AS rank {base}"
+        base_params_select = [text, *base_params]
+    else:
+        base = f"FROM search_searchentry WHERE vector @@ to_tsquery('simple', %s) AND ({where})"
+        base_params = [query.tsquery(), *params]
+        select = (f"SELECT search_searchentry.id, ts_rank_cd(vector, to_tsquery('simple', %s), 1) AS rank {base}")
+        base_params_select = [query.tsquery(), *base_params]
+    if connection.vendor == "sqlite":
+        base_params_select = base_params
+    with connection.cursor() as cursor:
+        cursor.execute(f"{select} ORDER BY {_order(sort)} LIMIT %s OFFSET %s", [*base_params_select, limit, offset])
+        rows = [(row[0], float(row[1] or 0)) for row in cursor.fetchall()]
+    return rows, f"SELECT 1 {base}", base_params
+
+
+def _count(sql: str, params: list[Any]) -> tuple[int, bool]:
+    with connection.cursor() as cursor:
+        # sql is built by _matching from fixed fragments and the ORM; user input only in params
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) capped", [*params, COUNT_CAP + 1])  # noqa: S608
+        counted = cursor.fetchone()[0]
+    return min(counted, COUNT_CAP), counted > COUNT_CAP
+
+
+def search(viewer: Person, text: str = "", filters: dict[str, Any] | None = None, sort: str = "relevance",
+           page: int = 1, per_page: int = PER_PAGE) -> Results:
+    """One page of the documents the viewer may open matching `text` and `filters`."""
+    query = parse(text)
+    filters = filters or {}
+    sort = sort if sort in SORTS else "relevance"
+    page = max(1, min(int(page or 1), COUNT_CAP // per_page + 1))
+    entries = SearchEntry.objects.filter(visible_entries_q(viewer)).filter(filters_q(filters))
+    offset = (page - 1) * per_page
+    message = ""
+    if query.truncated:
+        message = "truncated"
+    if not query:
+        if text.strip():
+            return Results(query, [], 0, False, 1, per_page, message="no_words")
+        ordered = entries.order_by("-date", "-id") if sort != "oldest" else entries.order_by("date", "id")
+        total_rows = ordered.values("id")[: COUNT_CAP + 1].count()
+        hits = [Hit(entry) for entry in ordered.defer("body")[offset:offset + per_page]]
+        for hit in hits:
+            hit.title_html = mark_safe(html.escape(hit.entry.title))  # noqa: S308
+        return Results(query, hits, min(total_rows, COUNT_CAP), total_rows > COUNT_CAP, page, per_page,
+                       message=message)
+    where, params = _where(entries)
+    rows, count_sql, count_params = _matching(query, where, params, sort=sort, limit=per_page, offset=offset)
+    fuzzy = False
+    if not rows and page == 1:
+        # No exact hit: words as prefixes on SQLite, trigram similarity of the title on PostgreSQL.
+        fuzzy = True
+        if connection.vendor == "sqlite":
+            rows, count_sql, count_params = _matching(query, where, params, sort=sort, limit=per_page,
+                                                      offset=offset, prefixes=True)
+        else:
+            rows, count_sql, count_params = _matching(query, where, params, sort=sort, limit=per_page,
+                                                      offset=offset, fuzzy=True)
+    if rows:
+        total, capped = _count(count_sql, count_params)
+    else:
+        total, capped = 0, False
+    by_id = SearchEntry.objects.in_bulk([r[0] for r in rows])
+    hits = [Hit(by_id[i], rank) for i, rank in rows if i in by_id]
+    for hit in hits:
+        hit.title_html = highlight(hit.entry.title, query)
+        hit.snippet_html = snippet(hit.entry.body, query)
+    return Results(query, hits, total, capped, page, per_page, fuzzy=fuzzy and bool(hits), message=message)
+
+
+def export_rows(viewer: Person, text: str, filters: dict[str, Any], sort: str, limit: int = 10_000) -> list[Hit]:
+    """Up to `limit` results, for the Excel export (same scope and order as the page)."""
+    hits: list[Hit] = []
+    query = parse(text)
+    entries = SearchEntry.objects.filter(visible_entries_q(viewer)).filter(filters_q(filters))
+    if not query:
+        ordered = entries.order_by("-date", "-id") if sort != "oldest" else entries.order_by("date", "id")
+        return [Hit(e) for e in ordered.defer("body")[:limit]]
+    where, params = _where(entries)
+    rows, _, _ = _matching(query, where, params, sort=sort if sort in SORTS else "relevance", limit=limit, offset=0)
+    by_id = SearchEntry.objects.defer("body").in_bulk([r[0] for r in rows])
+    hits = [Hit(by_id[i], rank) for i, rank in rows if i in by_id]
+    return hits
+
+
+# --- Highlighting ----------------------------------------------------------------------------
+
+def _folded_with_map(text: str) -> tuple[str, list[int] | None]:
+    """The folded text, and (when folding changed the length) where each folded char came from."""
+    folded = fold(text)
+    if len(folded) == len(text):
+        return folded, None
+    chars, origin = [], []
+    for index, ch in enumerate(text):
+        piece = fold(ch)
+        chars.append(piece)
+        origin.extend([index] * len(piece))
+    return "".join(chars), origin
+
+
+def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Neighbouring matches separated by blanks only become one mark: <mark>Đôn đốc</mark>."""
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and a >= merged[-1][1] and not text[merged[-1][1]:a].strip():
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _spans(text: str, query: Query, limit: int = 200) -> list[tuple[int, int]]:
+    pattern = query.pattern()
+    if pattern is None or not text:
+        return []
+    folded, origin = _folded_with_map(text)
+    spans = []
+    for match in pattern.finditer(folded):
+        start, end = match.start(), match.end()
+        if origin is not None:
+            start, end = origin[start], origin[end - 1] + 1
+        spans.append((start, end))
+        if len(spans) >= limit:
+            break
+    return _merge(text, spans)
+
+
+def _marked(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
+    end = len(text) if end is None else end
+    out, position = [], start
+    for a, b in spans:
+        if b <= start or a >= end or a < position:
+            continue
+        out.append(html.escape(text[position:a]))
+        out.append("<mark>" + html.escape(text[a:min(b, end)]) + "</mark>")
+        position = min(b, end)
+    out.append(html.escape(text[position:end]))
+    return "".join(out)
+
+
+def highlight(text: str, query: Query) -> SafeString:
+    return mark_safe(_marked(text, _spans(text, query)))  # noqa: S308 - every piece is escaped
+
+
+def snippet(body: str, query: Query, size: int = SNIPPET_CHARS) -> SafeString:
+    """A window of the body around its first match, the matching words marked."""
+    if not body:
+        return mark_safe("")
+    head = body[:200_000]
+    spans = _spans(head, query)
+    if not spans:
+        cut = head[:size]
+        return mark_safe(html.escape(cut) + ("…" if len(head) > size else ""))  # noqa: S308
+    # The window with the most distinct matched words wins (cheap: look at up to 50 first matches).
+    best, best_score = spans[0][0], -1
+    for a, _b in spans[:50]:
+        inside = {fold(head[x:y]) for x, y in spans if a <= x < a + size}
+        if len(inside) > best_score:
+            best, best_score = a, len(inside)
+    start = max(0, best - size // 4)
+    while start > 0 and not head[start - 1].isspace() and best - start < size // 2:
+        start -= 1
+    end = min(len(head), start + size)
+    while end < len(head) and not head[end].isspace() and end - start < size + 30:
+        end += 1
+    text = _marked(head, spans, start, end).replace("\n", " ")
+    return mark_safe(("…" if start > 0 else "") + text + ("…" if end < len(body) else ""))  # noqa: S308
+
+
+# --- Saved searches -------------------------------------------------------------------------
+
+def saved_searches(person: Person) -> QuerySet[SavedSearch]:
+    return SavedSearch.objects.filter(person=person).order_by("name", "id")

@@ -15,5 +15,6 @@ router.register("delegations", org_api.DelegationViewSet, basename="delegation")
 urlpatterns = [
     path("me/", org_api.me, name="api-me"),
     path("incoming/", include("qlvb.incoming.api_urls")),
+    path("digitisation/", include("qlvb.digitisation.api_urls")),
     path("", include(router.urls)),
 ]

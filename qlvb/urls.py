@@ -12,6 +12,7 @@ urlpatterns = [
     path("incoming/", include("qlvb.incoming.urls")),
     path("outgoing/print/", include("qlvb.outgoing.print_urls")),
     path("outgoing/", include("qlvb.outgoing.urls")),
+    path("digitisation/", include("qlvb.digitisation.urls")),
     path("dossiers/", include("qlvb.dossiers.urls")),
     path("registers/", include("qlvb.registers.urls")),
     path("signatures/", include("qlvb.signatures.urls")),

@@ -46,7 +46,8 @@ def _enqueue(extraction_id: int) -> None:
         logger.exception("Could not enqueue text extraction %s; requeue_stale will pick it up", extraction_id)
 
 
-def request_extraction(stored_file: StoredFile, *, by: Actor | None = None, force: bool = False) -> TextExtraction:
+def request_extraction(stored_file: StoredFile, *, by: Actor | None = None, force: bool = False,
+                       enqueue: bool = True) -> TextExtraction:
     """Make sure the text of ``stored_file`` is (or will be) read.
 
     A file already read (same content stored before) is not read again unless ``force``; a file
@@ -67,7 +68,8 @@ def request_extraction(stored_file: StoredFile, *, by: Actor | None = None, forc
         extraction.started_at = extraction.finished_at = None
         extraction.save()
         pk = extraction.pk
-        transaction.on_commit(lambda: _enqueue(pk))
+        if enqueue:
+            transaction.on_commit(lambda: _enqueue(pk))
     return extraction
 
 

@@ -189,6 +189,7 @@ def _extract_pdf(data: bytes, *, progress: Progress, ocr: bool, from_image: bool
         except Exception as error:  # noqa: BLE001
             logger.info("pypdf could not read a PDF qpdf opened: %s", error)
             texts = [""] * total
+        layer = list(texts)
         to_read = [i for i, text in enumerate(texts) if _letters(text) < MIN_TEXT_CHARS]
         done = total - len(to_read)
         progress(done, total)
@@ -213,7 +214,9 @@ def _extract_pdf(data: bytes, *, progress: Progress, ocr: bool, from_image: bool
                     if index in results:
                         path, position, text = results[index]
                         recognised[index] = (path, position)
-                        texts[index] = text
+                        # A page with a little text (a page number, a scanner's stamp) is skipped
+                        # by ocrmypdf (--skip-text): then its own text is all there is.
+                        texts[index] = text if _letters(text) >= _letters(texts[index]) else texts[index]
                     else:
                         failed.append(index + 1)
                 done += len(chunk)
@@ -222,7 +225,8 @@ def _extract_pdf(data: bytes, *, progress: Progress, ocr: bool, from_image: bool
             if not recognised:
                 raise ExtractionError(_("No page of the scan could be read by text recognition. "
                                         "Run it again; if it fails again, scan the document again."))
-            if len(_WORD.findall(text)) < MIN_DOCUMENT_WORDS:
+            had_layer = any(_letters(t) for t in layer)
+            if not had_layer and len(_WORD.findall(text)) < MIN_DOCUMENT_WORDS:
                 raise ExtractionError(_("No text was found in the file: it may be a photo or a drawing rather than a "
                                         "document, or the scan is blank or too faint. The file is kept as it is."))
             searchable = _assemble(source, recognised, workdir)

@@ -38,6 +38,7 @@ _ABBREVIATIONS = {"ubnd": "uy ban nhan dan", "hdnd": "hoi dong nhan dan", "tp": 
 # Type names by their folded form, longest first (so "giay moi" wins over shorter names).
 # "Sở Nội vụ", "Bộ Tài chính", "Trung tâm Công nghệ thông tin và Truyền thông": a capital after these.
 _HEADS = {"so", "bo", "cuc", "tam", "vien"}
+_ACRONYMS = {"ubnd", "hdnd", "mttq", "tw", "cntt", "tttt"}
 _TYPES = sorted(((fold(name), code) for code, name in DOCUMENT_TYPES), key=lambda item: -len(item[0]))
 _TYPE_CODES = {code for code, _name in DOCUMENT_TYPES}
 _TYPE_CODES_FOLDED = {fold(code): code for code in _TYPE_CODES}
@@ -114,6 +115,10 @@ def sentence_case(text: str) -> str:
             out.extend(words[i:i + step])
             i += step
             capitalise_rest = True
+            continue
+        if fold(word) in _ACRONYMS:
+            out.append(word.upper())
+            i += 1
             continue
         after_head = i > 0 and (fold(words[i - 1]) in _HEADS or fold(words[i - 1]) == "va" and head_seen)
         head_seen = head_seen or fold(word) in _HEADS

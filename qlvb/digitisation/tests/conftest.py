@@ -25,7 +25,8 @@ Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của C
 Theo đề nghị của Giám đốc Sở Nội vụ.
 QUYẾT ĐỊNH:
 Điều 1. Ban hành kèm theo Quyết định này Quy chế làm việc của Ủy ban nhân dân tỉnh Sơn La.
-Điều 2. Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng, Giám đốc các sở, ban, ngành chịu trách nhiệm thi hành Quyết định này.
+Điều 2. Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng, Giám đốc các sở, ban, ngành chịu trách nhiệm
+thi hành Quyết định này.
 """
 
 
@@ -48,7 +49,8 @@ def immediate_jobs(monkeypatch):
 @pytest.fixture(scope="session")
 def scan_pdf() -> bytes:
     """One A4 page of a Vietnamese decision scanned at 200 dpi: Noto Sans, 1.5° skew, specks."""
-    from qlvb.digitisation.scans import scan_pdf as make, wrap_lines
+    from qlvb.digitisation.scans import scan_pdf as make
+    from qlvb.digitisation.scans import wrap_lines
 
     return make([wrap_lines(DECISION, 78)], dpi=200, skew=1.5, noise=0.004)
 

@@ -17,7 +17,7 @@ from qlvb.core.actor import Actor
 from qlvb.core.models import Event
 from qlvb.digitisation import engine, selectors, services
 from qlvb.digitisation.models import TextExtraction
-from qlvb.digitisation.tests.conftest import DECISION, blank_scan_pdf, pdftotext, text_pdf, upload
+from qlvb.digitisation.tests.conftest import blank_scan_pdf, pdftotext, text_pdf, upload
 from qlvb.files.services import read_stored
 
 pytestmark = pytest.mark.django_db
@@ -242,7 +242,8 @@ def test_files_stored_for_documents_are_queued_for_reading(org, register_incomin
     assert len(callbacks) == 1
     assert TextExtraction.objects.get(stored_file=document.files.get().stored).status == Status.PENDING
     draft = outgoing.create_draft(by=Actor(org.specialist), agency=org.agency,
-                                  fields={"doc_type": "CV", "summary": "V/v báo cáo tình hình ứng dụng CNTT"}, uploads=[docx_upload()],
+                                  fields={"doc_type": "CV", "summary": "V/v báo cáo tình hình ứng dụng CNTT"},
+                                  uploads=[docx_upload()],
                                   attachments=[upload(text_pdf(["Phụ lục"]), "phu-luc.pdf")])
     assert TextExtraction.objects.filter(stored_file=draft.versions.get().stored).exists()
     assert TextExtraction.objects.filter(stored_file=draft.attachments.get().stored).exists()

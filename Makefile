@@ -66,6 +66,7 @@ test-fast: messages
 bench: messages
 	$(PY) bench/run.py --scale $(SCALE)
 	$(PY) bench/outgoing_bench.py --scale $(SCALE)
+	$(PY) bench/ocr_bench.py --scale $(SCALE)
 
 lint: venv
 	$(VENV)/bin/ruff check .

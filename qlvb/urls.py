@@ -16,6 +16,7 @@ urlpatterns = [
     path("dossiers/", include("qlvb.dossiers.urls")),
     path("registers/", include("qlvb.registers.urls")),
     path("signatures/", include("qlvb.signatures.urls")),
+    path("search/", include("qlvb.search.urls")),
     path("", include("qlvb.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("qlvb.api_urls")),

@@ -27,6 +27,7 @@ from qlvb.search.query import Query, parse
 
 PER_PAGE = 20
 COUNT_CAP = 1000
+CANDIDATES = 2000  # matches ranked at most (see _matching)
 SNIPPET_CHARS = 240
 SORTS = ("relevance", "newest", "oldest")
 FILTERS = ("kind", "doc_type", "issuer", "register", "date_from", "date_to", "urgency", "secrecy", "status", "unit")
@@ -127,8 +128,7 @@ def _where(queryset: QuerySet) -> tuple[str, list[Any]]:
     return (sql or "1=1"), list(params)
 
 
-def _order(sort: str) -> str:
-    table = "search_searchentry"
+def _order(sort: str, table: str = "search_searchentry") -> str:
     if sort == "newest":
         return f"{table}.date DESC, {table}.id DESC"
     if sort == "oldest":
@@ -138,27 +138,37 @@ def _order(sort: str) -> str:
 
 def _matching(query: Query, where: str, params: list[Any], *, sort: str, limit: int, offset: int,
               fuzzy: bool = False, prefixes: bool = False) -> tuple[list[tuple[int, float]], str, list[Any]]:
-    """(entry id, rank) of one page, and the SQL + params of the whole matching set (for counting)."""
+    """(entry id, rank) of one page, and the SQL + params of the whole matching set (for counting).
+
+    Ranking every match of a common word among a million documents costs seconds, so the
+    candidates are the CANDIDATES most recently indexed matches the viewer may open (FTS5 and
+    the primary key both give them newest first without sorting); they are ranked, then
+    paginated. Fewer matches than that (any specific query) are all ranked."""
+    table = "search_searchentry"
     if connection.vendor == "sqlite":
-        base = ("FROM search_fts JOIN search_searchentry ON search_searchentry.id = search_fts.rowid "
+        base = (f"FROM search_fts JOIN {table} ON {table}.id = search_fts.rowid "
                 f"WHERE search_fts MATCH %s AND ({where})")
         base_params = [query.fts5(all_prefix=prefixes), *params]
-        select = f"SELECT search_searchentry.id, bm25(search_fts, 10.0, 1.0) AS rank {base}"
+        inner = (f"SELECT {table}.id AS id, {table}.date AS date, bm25(search_fts, 10.0, 1.0) AS rank {base} "
+                 "ORDER BY search_fts.rowid DESC LIMIT %s")
+        inner_params = [*base_params, CANDIDATES]
     elif fuzzy:
         text = " ".join(query.words())
-        base = f"FROM search_searchentry WHERE title_folded %% %s AND ({where})"
+        base = f"FROM {table} WHERE title_folded %% %s AND ({where})"
         base_params = [text, *params]
-        select = f"SELECT search_searchentry.id, similarity(title_folded, %s) AS rank {base}"
-        base_params_select = [text, *base_params]
+        inner = (f"SELECT {table}.id AS id, {table}.date AS date, similarity(title_folded, %s) AS rank {base} "
+                 f"ORDER BY rank DESC LIMIT %s")
+        inner_params = [text, *base_params, CANDIDATES]
     else:
-        base = f"FROM search_searchentry WHERE vector @@ to_tsquery('simple', %s) AND ({where})"
+        base = f"FROM {table} WHERE vector @@ to_tsquery('simple', %s) AND ({where})"
         base_params = [query.tsquery(), *params]
-        select = (f"SELECT search_searchentry.id, ts_rank_cd(vector, to_tsquery('simple', %s), 1) AS rank {base}")
-        base_params_select = [query.tsquery(), *base_params]
-    if connection.vendor == "sqlite":
-        base_params_select = base_params
+        inner = (f"SELECT {table}.id AS id, {table}.date AS date, "
+                 f"ts_rank_cd(vector, to_tsquery('simple', %s), 1) AS rank {base} ORDER BY {table}.id DESC LIMIT %s")
+        inner_params = [query.tsquery(), *base_params, CANDIDATES]
     with connection.cursor() as cursor:
-        cursor.execute(f"{select} ORDER BY {_order(sort)} LIMIT %s OFFSET %s", [*base_params_select, limit, offset])
+        # inner is made of fixed fragments and the ORM's WHERE; user input only travels in params
+        cursor.execute(f"SELECT c.id, c.rank FROM ({inner}) c ORDER BY {_order(sort, 'c')} "  # noqa: S608
+                       "LIMIT %s OFFSET %s", [*inner_params, limit, offset])
         rows = [(row[0], float(row[1] or 0)) for row in cursor.fetchall()]
     return rows, f"SELECT 1 {base}", base_params
 
@@ -301,9 +311,10 @@ def snippet(body: str, query: Query, size: int = SNIPPET_CHARS) -> SafeString:
         cut = head[:size]
         return mark_safe(html.escape(cut) + ("…" if len(head) > size else ""))  # noqa: S308
     # The window with the most distinct matched words wins (cheap: look at up to 50 first matches).
+    words = [fold(head[x:y]) for x, y in spans]
     best, best_score = spans[0][0], -1
     for a, _b in spans[:50]:
-        inside = {fold(head[x:y]) for x, y in spans if a <= x < a + size}
+        inside = {words[k] for k, (x, _y) in enumerate(spans) if a <= x < a + size}
         if len(inside) > best_score:
             best, best_score = a, len(inside)
     start = max(0, best - size // 4)

@@ -214,3 +214,39 @@ def rebuild(*, batch: int = 500, progress: Any = None) -> int:
             if progress:
                 progress(kind, done)
     return done
+
+
+# --- Saved searches ----------------------------------------------------------------------------
+
+SAVED_PARAMS = ("q", "kind", "doc_type", "issuer", "register", "date_from", "date_to", "urgency", "secrecy", "status",
+                "unit", "sort")
+MAX_SAVED = 100
+
+
+def save_search(*, by: Any, name: str, params: dict[str, Any]) -> Any:
+    """Keep a person's search under a name (the same name replaces the older one)."""
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from qlvb.search.models import SavedSearch
+
+    person = by.person
+    name = (name or "").strip()[:100]
+    if not name:
+        raise ValidationError({"name": _("Give the search a name.")})
+    kept = {k: str(v)[:1000] for k, v in params.items() if k in SAVED_PARAMS and v not in (None, "")}
+    if not SavedSearch.objects.filter(person=person, name=name).exists() and \
+            SavedSearch.objects.filter(person=person).count() >= MAX_SAVED:
+        raise ValidationError({"name": _("You have too many saved searches; delete some first.")})
+    saved, _created = SavedSearch.objects.update_or_create(
+        person=person, name=name, defaults={"query": kept.pop("q", ""), "params": kept})
+    return saved
+
+
+def delete_saved_search(*, by: Any, saved_id: int) -> None:
+    from qlvb.core.errors import NotAllowed
+    from qlvb.search.models import SavedSearch
+
+    deleted, _ = SavedSearch.objects.filter(person=by.person, pk=saved_id).delete()
+    if not deleted:
+        raise NotAllowed()

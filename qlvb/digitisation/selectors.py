@@ -66,3 +66,23 @@ def get_extraction(person: Any, app: str, document_pk: int,
     extraction = (TextExtraction.objects.select_related("stored_file", "searchable_file")
                   .filter(stored_file_id=stored_file_pk).defer("text").first())
     return document, files[stored_file_pk], extraction
+
+
+def incoming_queue(person: Any, limit: int = 100) -> tuple[dict[str, int], list[Any]]:
+    """The reading of the incoming files the person may see, for the clerk's progress page:
+    counts by status, and the files not (fully) read yet — waiting, reading, failed, partial —
+    newest first, each with its document and extraction."""
+    from django.db.models import Count
+
+    from qlvb.incoming.models import IncomingFile
+    from qlvb.incoming.selectors import visible_documents
+
+    files = IncomingFile.objects.filter(document__in=visible_documents(person).values("pk"))
+    counts = dict(TextExtraction.objects.filter(stored_file__in=files.values("stored_id"))
+                  .values_list("status").annotate(n=Count("pk")).order_by())
+    open_statuses = [TextExtraction.Status.PENDING, TextExtraction.Status.RUNNING, TextExtraction.Status.FAILED,
+                     TextExtraction.Status.PARTIAL]
+    rows = list(files.filter(stored__extraction__status__in=open_statuses)
+                .select_related("document", "stored__extraction").defer("stored__extraction__text")
+                .order_by("-added_at", "-id")[:limit])
+    return counts, rows

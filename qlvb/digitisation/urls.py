@@ -4,6 +4,7 @@ from qlvb.digitisation import views
 
 app_name = "digitisation"
 urlpatterns = [
+    path("", views.queue, name="queue"),
     path("suggest/", views.suggest, name="suggest"),
     path("<slug:app>/<int:doc>/<int:stored>/", views.status, name="status"),
     path("<slug:app>/<int:doc>/<int:stored>/searchable/", views.searchable, name="searchable"),

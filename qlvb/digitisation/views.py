@@ -87,6 +87,21 @@ def rerun(request: HttpRequest, app: str, doc: int, stored: int) -> HttpResponse
     return redirect(f"/{app}/{doc}/")
 
 
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Progress of the reading of incoming scans (a batch of registrations), for clerks."""
+    from qlvb.incoming.rules import is_clerk
+
+    person = effective_person(request, "incoming")
+    agency = request.user.agency
+    if agency is None or not is_clerk(person, agency.pk):
+        raise Http404()
+    counts, rows = selectors.incoming_queue(person)
+    active = counts.get("pending", 0) + counts.get("running", 0)
+    template = "digitisation/_queue.html" if request.htmx else "digitisation/queue.html"
+    return render(request, template, {"counts": counts, "rows": rows, "active": active})
+
+
 # --- Suggestions on the registration form -----------------------------------------------------
 
 @login_required

@@ -164,3 +164,18 @@ def test_the_registration_form_offers_suggestions_from_the_scan(org, login, regi
 def test_suggestions_are_for_clerks_only(org, login):
     response = login(org.specialist).post("/digitisation/suggest/", {"uploads": upload(text_pdf(["Số: 1/QĐ-X"]))})
     assert response.status_code == 404
+
+
+def test_clerks_follow_the_reading_of_a_batch_of_scans(org, login, register_incoming, django_assert_max_num_queries):
+    documents = [register_incoming([upload(text_pdf([f"Công văn số {n} về việc báo cáo định kỳ"]))], number=str(n))
+                 for n in range(3)]
+    first, second, _third = (TextExtraction.objects.get(stored_file=d.files.get().stored) for d in documents)
+    TextExtraction.objects.filter(pk=first.pk).update(status=Status.RUNNING, pages_done=1, pages_total=4)
+    TextExtraction.objects.filter(pk=second.pk).update(status=Status.FAILED, error="Tệp PDF bị hỏng")
+    client = login(org.clerk)
+    page = client.get("/digitisation/").content.decode()
+    assert 'hx-trigger="every 5s"' in page and "1/4" in page and "Tệp PDF bị hỏng" in page
+    assert page.count("<tr>") == 1 + 3  # header, running, failed, waiting
+    assert login(org.specialist).get("/digitisation/").status_code == 404
+    with django_assert_max_num_queries(12):
+        client.get("/digitisation/", HTTP_HX_REQUEST="true")

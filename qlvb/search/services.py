@@ -193,15 +193,11 @@ def reindex_for_file(stored_file_id: int) -> int:
 
 
 def rebuild(*, batch: int = 500, progress: Any = None) -> int:
-    """Rebuild the whole index from the documents (manage.py rebuild_search_index)."""
+    """Reindex every document, batch by batch, then drop the entries of documents that no longer
+    exist (manage.py rebuild_search_index). Searches keep working meanwhile."""
     from qlvb.incoming.models import IncomingDocument
     from qlvb.outgoing.models import OutgoingDocument
 
-    with transaction.atomic():
-        SearchEntry.objects.all().delete()
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("DELETE FROM search_fts")
     done = 0
     for kind, model, index in ((SearchEntry.Kind.INCOMING, IncomingDocument, index_incoming),
                                (SearchEntry.Kind.OUTGOING, OutgoingDocument, index_outgoing)):
@@ -213,6 +209,15 @@ def rebuild(*, batch: int = 500, progress: Any = None) -> int:
             done += len(ids[start:start + batch])
             if progress:
                 progress(kind, done)
+        existing = set(ids)
+        stale = [pk for pk, document_id in SearchEntry.objects.filter(kind=kind).values_list("pk", "document_id")
+                 if document_id not in existing]
+        with transaction.atomic():
+            _fts_delete(stale)
+            SearchEntry.objects.filter(pk__in=stale).delete()
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM search_fts WHERE rowid NOT IN (SELECT id FROM search_searchentry)")
     return done
 
 

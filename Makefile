@@ -67,6 +67,7 @@ bench: messages
 	$(PY) bench/run.py --scale $(SCALE)
 	$(PY) bench/outgoing_bench.py --scale $(SCALE)
 	$(PY) bench/ocr_bench.py --scale $(SCALE)
+	$(PY) bench/search_bench.py --scale $(SCALE)
 
 lint: venv
 	$(VENV)/bin/ruff check .

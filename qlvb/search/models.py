@@ -8,8 +8,9 @@ words:
 
 - SQLite: an FTS5 table `search_fts(title, body)` whose rowid is the entry's id, created by the
   migration only on SQLite;
-- PostgreSQL: a `vector` tsvector column (weight A for the title, D for the rest) with a GIN
-  index, and a trigram index on `title_folded` for fuzzy matches, created only on PostgreSQL.
+- PostgreSQL: a `vector` tsvector column over the same folded words (weight A for the title, D for
+  the rest) with a GIN index, and a trigram index on `title_folded` for fuzzy matches, created
+  only on PostgreSQL.
 
 The services keep the index current (qlvb.search.services); `manage.py rebuild_search_index`
 rebuilds it from the documents.

@@ -11,12 +11,10 @@ SQLITE = [
 SQLITE_REVERSE = ["DROP TABLE IF EXISTS search_fts"]
 
 POSTGRESQL = [
-    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    # The words are folded in Python (qlvb.core.text.fold, the same function that folds the query)
+    # rather than by unaccent() in SQL: both databases then index exactly the same words, and the
+    # query parser knows them. pg_trgm (a trusted extension) gives the fuzzy fallback.
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    # unaccent() is only STABLE (it reads a dictionary); an IMMUTABLE wrapper naming the dictionary
-    # can be used in indexes. It maps đ to d as qlvb.core.text.fold does.
-    "CREATE OR REPLACE FUNCTION f_unaccent(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT "
-    "AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$",
     "ALTER TABLE search_searchentry ADD COLUMN IF NOT EXISTS vector tsvector",
     "CREATE INDEX IF NOT EXISTS search_entry_vector ON search_searchentry USING gin (vector)",
     "CREATE INDEX IF NOT EXISTS search_entry_title_trgm ON search_searchentry USING gin (title_folded gin_trgm_ops)",

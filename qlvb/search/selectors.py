@@ -67,6 +67,11 @@ def visible_entries_q(person: Person) -> Q:
                                       | (Q(kind=SearchEntry.Kind.OUTGOING) & outgoing))
 
 
+def _is_narrow(person: Person) -> bool:
+    roles = roles_of(person)
+    return not (roles.leader_agency_ids or roles.clerk_agency_ids)
+
+
 def filters_q(filters: dict[str, Any]) -> Q:
     condition = Q()
     simple = {"kind": "kind", "doc_type": "doc_type", "register": "register_id", "urgency": "urgency",
@@ -128,47 +133,58 @@ def _where(queryset: QuerySet) -> tuple[str, list[Any]]:
     return (sql or "1=1"), list(params)
 
 
-def _order(sort: str, table: str = "search_searchentry") -> str:
+def _order(sort: str) -> str:
+    table = "search_searchentry"
     if sort == "newest":
         return f"{table}.date DESC, {table}.id DESC"
     if sort == "oldest":
         return f"{table}.date ASC, {table}.id ASC"
-    return f"rank {'ASC' if connection.vendor == 'sqlite' else 'DESC'}, {table}.date DESC, {table}.id DESC"
+    return f"c.rank {'ASC' if connection.vendor == 'sqlite' else 'DESC'}, {table}.date DESC, {table}.id DESC"
 
 
 def _matching(query: Query, where: str, params: list[Any], *, sort: str, limit: int, offset: int,
-              fuzzy: bool = False, prefixes: bool = False) -> tuple[list[tuple[int, float]], str, list[Any]]:
+              fuzzy: bool = False, prefixes: bool = False,
+              narrow: bool = False, candidates: int = 0) -> tuple[list[tuple[int, float]], str, list[Any]]:
     """(entry id, rank) of one page, and the SQL + params of the whole matching set (for counting).
 
     Ranking every match of a common word among a million documents costs seconds, so the
     candidates are the CANDIDATES most recently indexed matches the viewer may open (FTS5 and
     the primary key both give them newest first without sorting); they are ranked, then
-    paginated. Fewer matches than that (any specific query) are all ranked."""
+    paginated. Fewer matches than that (any specific query) are all ranked.
+
+    `narrow`: the viewer may open only the documents of their access rows (no agency-wide role).
+    On SQLite their entries are then collected once and each match is tested against that set,
+    instead of reading every matching entry's row."""
     table = "search_searchentry"
+    candidates = max(candidates, CANDIDATES, limit + offset)
     if connection.vendor == "sqlite":
-        base = (f"FROM search_fts JOIN {table} ON {table}.id = search_fts.rowid "
-                f"WHERE search_fts MATCH %s AND ({where})")
+        if narrow:
+            base = (f"FROM search_fts WHERE search_fts MATCH %s "  # noqa: S608 - fixed fragments + ORM SQL
+                    f"AND +search_fts.rowid IN (SELECT {table}.id FROM {table} WHERE {where})")
+        else:
+            base = (f"FROM search_fts JOIN {table} ON {table}.id = search_fts.rowid "
+                    f"WHERE search_fts MATCH %s AND ({where})")
         base_params = [query.fts5(all_prefix=prefixes), *params]
-        inner = (f"SELECT {table}.id AS id, {table}.date AS date, bm25(search_fts, 10.0, 1.0) AS rank {base} "
+        inner = (f"SELECT search_fts.rowid AS id, bm25(search_fts, 10.0, 1.0) AS rank {base} "
                  "ORDER BY search_fts.rowid DESC LIMIT %s")
-        inner_params = [*base_params, CANDIDATES]
+        inner_params = [*base_params, candidates]
     elif fuzzy:
         text = " ".join(query.words())
         base = f"FROM {table} WHERE title_folded %% %s AND ({where})"
         base_params = [text, *params]
-        inner = (f"SELECT {table}.id AS id, {table}.date AS date, similarity(title_folded, %s) AS rank {base} "
+        inner = (f"SELECT {table}.id AS id, similarity(title_folded, %s) AS rank {base} "
                  f"ORDER BY rank DESC LIMIT %s")
-        inner_params = [text, *base_params, CANDIDATES]
+        inner_params = [text, *base_params, candidates]
     else:
         base = f"FROM {table} WHERE vector @@ to_tsquery('simple', %s) AND ({where})"
         base_params = [query.tsquery(), *params]
-        inner = (f"SELECT {table}.id AS id, {table}.date AS date, "
-                 f"ts_rank_cd(vector, to_tsquery('simple', %s), 1) AS rank {base} ORDER BY {table}.id DESC LIMIT %s")
-        inner_params = [query.tsquery(), *base_params, CANDIDATES]
+        inner = (f"SELECT {table}.id AS id, ts_rank_cd(vector, to_tsquery('simple', %s), 1) AS rank {base} "
+                 f"ORDER BY {table}.id DESC LIMIT %s")
+        inner_params = [query.tsquery(), *base_params, candidates]
     with connection.cursor() as cursor:
         # inner is made of fixed fragments and the ORM's WHERE; user input only travels in params
-        cursor.execute(f"SELECT c.id, c.rank FROM ({inner}) c ORDER BY {_order(sort, 'c')} "  # noqa: S608
-                       "LIMIT %s OFFSET %s", [*inner_params, limit, offset])
+        cursor.execute(f"SELECT c.id, c.rank FROM ({inner}) c JOIN {table} ON {table}.id = c.id "  # noqa: S608
+                       f"ORDER BY {_order(sort)} LIMIT %s OFFSET %s", [*inner_params, limit, offset])
         rows = [(row[0], float(row[1] or 0)) for row in cursor.fetchall()]
     return rows, f"SELECT 1 {base}", base_params
 
@@ -204,14 +220,16 @@ def search(viewer: Person, text: str = "", filters: dict[str, Any] | None = None
         return Results(query, hits, min(total_rows, COUNT_CAP), total_rows > COUNT_CAP, page, per_page,
                        message=message)
     where, params = _where(entries)
-    rows, count_sql, count_params = _matching(query, where, params, sort=sort, limit=per_page, offset=offset)
+    narrow = _is_narrow(viewer)
+    rows, count_sql, count_params = _matching(query, where, params, sort=sort, limit=per_page, offset=offset,
+                                              narrow=narrow)
     fuzzy = False
     if not rows and page == 1:
         # No exact hit: words as prefixes on SQLite, trigram similarity of the title on PostgreSQL.
         fuzzy = True
         if connection.vendor == "sqlite":
             rows, count_sql, count_params = _matching(query, where, params, sort=sort, limit=per_page,
-                                                      offset=offset, prefixes=True)
+                                                      offset=offset, prefixes=True, narrow=narrow)
         else:
             rows, count_sql, count_params = _matching(query, where, params, sort=sort, limit=per_page,
                                                       offset=offset, fuzzy=True)
@@ -236,7 +254,8 @@ def export_rows(viewer: Person, text: str, filters: dict[str, Any], sort: str, l
         ordered = entries.order_by("-date", "-id") if sort != "oldest" else entries.order_by("date", "id")
         return [Hit(e) for e in ordered.defer("body")[:limit]]
     where, params = _where(entries)
-    rows, _, _ = _matching(query, where, params, sort=sort if sort in SORTS else "relevance", limit=limit, offset=0)
+    rows, _, _ = _matching(query, where, params, sort=sort if sort in SORTS else "relevance", limit=limit, offset=0,
+                           narrow=_is_narrow(viewer))
     by_id = SearchEntry.objects.defer("body").in_bulk([r[0] for r in rows])
     hits = [Hit(by_id[i], rank) for i, rank in rows if i in by_id]
     return hits

@@ -179,3 +179,13 @@ def test_clerks_follow_the_reading_of_a_batch_of_scans(org, login, register_inco
     assert login(org.specialist).get("/digitisation/").status_code == 404
     with django_assert_max_num_queries(12):
         client.get("/digitisation/", HTTP_HX_REQUEST="true")
+
+
+def test_the_document_api_shows_each_file_reading_status(org, login, read_document):
+    document, item = read_document
+    files = login(org.clerk).get(f"/api/v1/incoming/documents/{document.pk}/").json()["files"]
+    assert files[0]["text_extraction"] == {
+        "status": "done", "method": "ocr", "pages_total": 1, "pages_done": 1, "failed_pages": [], "error": "",
+        "detail": f"/api/v1/digitisation/incoming/{document.pk}/files/"}
+    schema = login(org.clerk).get("/api/schema/").content.decode()
+    assert "text_extraction" in schema and "ExtractionSummary" in schema

@@ -43,6 +43,7 @@ MIN_TEXT_CHARS = 30  # fewer letters or digits than this on a page: treat it as 
 MIN_DOCUMENT_WORDS = 5  # fewer words than this in a whole OCR'd file: not a document
 SECONDS_PER_PAGE = 60
 PAGE_SEPARATOR = "\f"
+QUICK_TOP_PIXELS = 1200
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -341,7 +342,8 @@ def _assemble(source: Path, recognised: dict[int, tuple[Path, int]], workdir: Pa
 
 def quick_text(data: bytes, kind: str, *, pages: int = 1, timeout: int = 60) -> str:
     """The text of the first ``pages`` pages, fast: the text layer if there is one, otherwise
-    tesseract straight on a 200-dpi rendering (about 2–3 s a page here; no deskew or cleaning).
+    tesseract straight on a 200-dpi rendering (no deskew or cleaning; for one page only its top
+    15 cm, about 2 s here on a quiet machine).
     Returns "" when nothing can be read."""
     if kind == "docx":
         try:
@@ -368,7 +370,10 @@ def quick_text(data: bytes, kind: str, *, pages: int = 1, timeout: int = 60) -> 
         source.write_bytes(data)
         env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
         try:
-            subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-f", "1", "-l", str(pages),  # noqa: S603, S607
+            # Only the top of the page (15 cm at 200 dpi) when reading one page: the header, number,
+            # date, type and summary are there, and it reads in half the time.
+            crop = ["-W", "100000", "-H", str(QUICK_TOP_PIXELS)] if pages == 1 else []
+            subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-f", "1", "-l", str(pages), *crop,  # noqa: S603, S607
                             str(source), str(Path(folder) / "page")], check=True, timeout=timeout,
                            capture_output=True)
             out = []

@@ -162,8 +162,9 @@ def _open_pdf(data: bytes):  # -> pikepdf.Pdf
                                 "Scan or save it again and upload the new file."))
 
 
-def page_texts(data: bytes) -> list[str]:
-    """The text layer of every page (empty for a page that has none or cannot be read)."""
+def page_texts(data: bytes, limit: int | None = None) -> list[str]:
+    """The text layer of every page, or of the first ``limit`` (empty for a page that has none
+    or cannot be read)."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data), strict=False)
@@ -171,6 +172,8 @@ def page_texts(data: bytes) -> list[str]:
         reader.decrypt("")
     texts = []
     for number, page in enumerate(reader.pages, start=1):
+        if limit is not None and number > limit:
+            break
         try:
             texts.append(nfc(page.extract_text() or ""))
         except Exception as error:  # noqa: BLE001 - one bad page should not hide the others
@@ -358,7 +361,7 @@ def quick_text(data: bytes, kind: str, *, pages: int = 1, timeout: int = 60) -> 
     elif kind != "pdf":
         return ""
     try:
-        texts = page_texts(data)[:pages]
+        texts = page_texts(data, limit=pages)
     except Exception:  # noqa: BLE001
         texts = []
     if texts and all(_letters(t) >= MIN_TEXT_CHARS for t in texts):

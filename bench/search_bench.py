@@ -52,10 +52,11 @@ def main() -> int:
     parser.add_argument("--scale", choices=sorted(DOCUMENTS), default="full")
     parser.add_argument("--queries", type=int, default=40)
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
+    parser.add_argument("--cases", default="", help="comma-separated subset, e.g. filtered,one_word")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        return measure(DOCUMENTS[args.scale], args.queries)
+        return measure(DOCUMENTS[args.scale], args.queries, [c for c in args.cases.split(",") if c])
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     urls = {"sqlite": f"sqlite:///{DATA_DIR / f'search-{args.scale}.sqlite3'}",
             "postgresql": postgres_url(args.scale) if args.only != "sqlite" else None}
@@ -67,7 +68,7 @@ def main() -> int:
                "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost", "MEDIA_ROOT": str(DATA_DIR / "var" / "files")}
         subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), "migrate", "-v0"], env=env, check=True)
         result = subprocess.run([sys.executable, __file__, "--measure", "--scale", args.scale,
-                                 "--queries", str(args.queries)], env=env)
+                                 "--queries", str(args.queries), "--cases", args.cases], env=env)
         status = status or result.returncode
     return status
 
@@ -213,7 +214,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def measure(n: int, queries: int) -> int:
+def measure(n: int, queries: int, only: list[str]) -> int:
     setup_django()
     from django.db import connection, transaction
 
@@ -245,6 +246,8 @@ def measure(n: int, queries: int) -> int:
         "three_word_specialist": [(q, {}) for q in three_words],
     }
     for name, items in cases.items():
+        if only and name not in only:
+            continue
         viewer = made["specialist"] if name.endswith("specialist") else made["head"]
         selectors.search(viewer, items[0][0], filters=items[0][1])  # warm up
         times, totals = [], []
@@ -257,6 +260,8 @@ def measure(n: int, queries: int) -> int:
         print(f"bench search.{name}.{vendor}.p95 {percentile(times, 95):.1f} ms", flush=True)
         print(f"# {name}: median hits counted {statistics.median(totals):.0f} (capped at {selectors.COUNT_CAP})",
               flush=True)
+    if only and "index" not in only:
+        return 0
     # Index upkeep as the services do it: one document at a time, into the full index.
     sample = list(SearchEntry.objects.filter(agency=made["agency"]).order_by("-id")
                   .values_list("id", "kind", "document_id")[:300])

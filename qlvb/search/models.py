@@ -49,9 +49,13 @@ class SearchEntry(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["kind", "document_id"], name="search_entry_document")]
+        # Covering indexes: a filtered search collects the entries it allows (filters + who may
+        # open them) from the index alone, without reading a million rows with their text.
         indexes = [
-            models.Index(fields=["agency", "-date"], name="search_agency_date"),
-            models.Index(fields=["agency", "kind", "status"], name="search_agency_status"),
+            models.Index(fields=["agency", "-date", "kind", "status", "secrecy", "doc_type", "urgency", "document_id"],
+                         name="search_agency_date"),
+            models.Index(fields=["agency", "doc_type", "-date", "kind", "status", "secrecy", "urgency", "document_id"],
+                         name="search_agency_type_date"),
         ]
 
     def __str__(self) -> str:

@@ -27,7 +27,7 @@ from qlvb.search.query import Query, parse
 
 PER_PAGE = 20
 COUNT_CAP = 1000
-CANDIDATES = 2000  # matches ranked at most (see _matching)
+CANDIDATES = 1001  # matches ranked at most (see _matching); one more than counted
 SNIPPET_CHARS = 240
 SORTS = ("relevance", "newest", "oldest")
 FILTERS = ("kind", "doc_type", "issuer", "register", "date_from", "date_to", "urgency", "secrecy", "status", "unit")
@@ -65,6 +65,30 @@ def visible_entries_q(person: Person) -> Q:
         outgoing |= Q(agency_id__in=roles.clerk_agency_ids, status__in=["signed", "issued"])
     return Q(agency_id__in=member) & ((Q(kind=SearchEntry.Kind.INCOMING) & incoming)
                                       | (Q(kind=SearchEntry.Kind.OUTGOING) & outgoing))
+
+
+def own_entries(person: Person, filters: dict[str, Any]) -> QuerySet:
+    """For a person without an agency-wide role: the ids of the entries their access rows give
+    them, as a UNION of two index-friendly parts (the same set as visible_entries_q)."""
+    from qlvb.incoming.models import DocumentAccess
+    from qlvb.outgoing.models import OutgoingAccess
+
+    roles = roles_of(person)
+    member = permissions.member_agency_ids(person)
+    ids = DocumentAccess.objects.filter(person=person).values("document_id")
+    if roles.headed_unit_ids:
+        ids = ids.union(DocumentAccess.objects.filter(unit_id__in=roles.headed_unit_ids, document__secrecy="")
+                        .values("document_id"))
+    out_ids = OutgoingAccess.objects.filter(person=person).values("document_id")
+    if roles.unit_ids:
+        out_ids = out_ids.union(OutgoingAccess.objects.filter(unit_id__in=roles.unit_ids, document__secrecy="")
+                                .values("document_id"))
+    extra = filters_q(filters)
+    incoming = SearchEntry.objects.filter(extra, agency_id__in=member, kind=SearchEntry.Kind.INCOMING,
+                                          document_id__in=ids).values("id")
+    outgoing = SearchEntry.objects.filter(extra, agency_id__in=member, kind=SearchEntry.Kind.OUTGOING,
+                                          document_id__in=out_ids).values("id")
+    return incoming.union(outgoing, all=True)
 
 
 def _is_narrow(person: Person) -> bool:
@@ -144,7 +168,8 @@ def _order(sort: str) -> str:
 
 def _matching(query: Query, where: str, params: list[Any], *, sort: str, limit: int, offset: int,
               fuzzy: bool = False, prefixes: bool = False,
-              narrow: bool = False, candidates: int = 0) -> tuple[list[tuple[int, float]], str, list[Any]]:
+              narrow: bool = False, candidates: int = 0,
+              own: QuerySet | None = None) -> tuple[list[tuple[int, float]], str, list[Any]]:
     """(entry id, rank) of one page, and the SQL + params of the whole matching set (for counting).
 
     Ranking every match of a common word among a million documents costs seconds, so the
@@ -152,11 +177,13 @@ def _matching(query: Query, where: str, params: list[Any], *, sort: str, limit: 
     the primary key both give them newest first without sorting); they are ranked, then
     paginated. Fewer matches than that (any specific query) are all ranked.
 
-    `narrow`: the viewer may open only the documents of their access rows (no agency-wide role).
-    On SQLite their entries are then collected once and each match is tested against that set,
-    instead of reading every matching entry's row."""
+    `narrow`: the viewer may open only the documents of their access rows (no agency-wide role),
+    or filters are given: the entries they allow are collected once (by the access-row and filter
+    indexes) and each match is tested against that set, instead of walking every match of a
+    common word and reading its row."""
     table = "search_searchentry"
     candidates = max(candidates, CANDIDATES, limit + offset)
+    head, head_params = "", []
     if connection.vendor == "sqlite":
         if narrow:
             base = (f"FROM search_fts WHERE search_fts MATCH %s "  # noqa: S608 - fixed fragments + ORM SQL
@@ -176,17 +203,61 @@ def _matching(query: Query, where: str, params: list[Any], *, sort: str, limit: 
                  f"ORDER BY rank DESC LIMIT %s")
         inner_params = [text, *base_params, candidates]
     else:
-        base = f"FROM {table} WHERE vector @@ to_tsquery('simple', %s) AND ({where})"
-        base_params = [query.tsquery(), *params]
-        inner = (f"SELECT {table}.id AS id, ts_rank_cd(vector, to_tsquery('simple', %s), 1) AS rank {base} "
-                 f"ORDER BY {table}.id DESC LIMIT %s")
-        inner_params = [query.tsquery(), *base_params, candidates]
+        tsquery = query.tsquery()
+        if own is not None:
+            # Start from the viewer's own entries (a few thousand, by the access-row indexes), test
+            # their vectors and rank them all: no walk through every match of a common word.
+            own_sql, own_params = own.query.sql_with_params()
+            head = f"WITH visible AS MATERIALIZED ({own_sql}) "
+            head_params = list(own_params)
+            base = (f"FROM {table} WHERE {table}.id IN (SELECT id FROM visible) "  # noqa: S608
+                    f"AND vector @@ to_tsquery('simple', %s)")
+            base_params = [tsquery]
+        else:
+            base = f"FROM {table} WHERE vector @@ to_tsquery('simple', %s) AND ({where})"
+            base_params = [tsquery, *params]
+            return _recent_matches(tsquery, base, base_params, sort=sort, limit=limit, offset=offset,
+                                   candidates=candidates)
+        inner = (f"{head}SELECT {table}.id AS id, ts_rank_cd(vector, to_tsquery('simple', %s), 1) AS rank {base} "
+                 "ORDER BY rank DESC LIMIT %s")
+        inner_params = [*head_params, tsquery, *base_params, candidates]
     with connection.cursor() as cursor:
         # inner is made of fixed fragments and the ORM's WHERE; user input only travels in params
         cursor.execute(f"SELECT c.id, c.rank FROM ({inner}) c JOIN {table} ON {table}.id = c.id "  # noqa: S608
                        f"ORDER BY {_order(sort)} LIMIT %s OFFSET %s", [*inner_params, limit, offset])
         rows = [(row[0], float(row[1] or 0)) for row in cursor.fetchall()]
-    return rows, f"SELECT 1 {base}", base_params
+    return rows, f"{head}SELECT 1 {base}", [*head_params, *base_params]
+
+
+WINDOWS = (50_000, None)  # newest entries looked at first (PostgreSQL), then all
+
+
+def _recent_matches(tsquery: str, base: str, base_params: list[Any], *, sort: str, limit: int, offset: int,
+                    candidates: int) -> tuple[list[tuple[int, float]], str, list[Any]]:
+    """PostgreSQL: the most recent matches, looked for among the newest entries first. A bitmap of
+    the GIN index visits every matching row of a common word (tens of thousands among a million,
+    seconds); ANDed with a primary-key range it visits only those in the window. Specific queries
+    have few matches and go through the windows in a few milliseconds each."""
+    table = "search_searchentry"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT max(id) FROM {table}")  # noqa: S608
+        newest = cursor.fetchone()[0] or 0
+        ids: list[int] = []
+        for window in WINDOWS:
+            low = newest - window if window is not None and window < newest else 0
+            cursor.execute(f"SELECT {table}.id {base} AND {table}.id > %s ORDER BY {table}.id DESC LIMIT %s",
+                           [*base_params, low, candidates])  # noqa: S608
+            ids = [row[0] for row in cursor.fetchall()]
+            if len(ids) >= candidates or low == 0:
+                break
+        if not ids:
+            return [], f"SELECT 1 {base}", base_params
+        cursor.execute(f"SELECT c.id, c.rank FROM (SELECT id, ts_rank_cd(vector, to_tsquery('simple', %s), 1) AS rank "  # noqa: S608
+                       f"FROM {table} WHERE id = ANY(%s)) c JOIN {table} ON {table}.id = c.id "
+                       f"ORDER BY {_order(sort)} LIMIT %s OFFSET %s", [tsquery, ids, limit, offset])
+        rows = [(row[0], float(row[1] or 0)) for row in cursor.fetchall()]
+    # Fewer than `candidates` ids means the last window was everything: they are all the matches.
+    return rows, "", [min(len(ids), COUNT_CAP + 1)]
 
 
 def _count(sql: str, params: list[Any]) -> tuple[int, bool]:
@@ -220,9 +291,10 @@ def search(viewer: Person, text: str = "", filters: dict[str, Any] | None = None
         return Results(query, hits, min(total_rows, COUNT_CAP), total_rows > COUNT_CAP, page, per_page,
                        message=message)
     where, params = _where(entries)
-    narrow = _is_narrow(viewer)
+    narrow = _is_narrow(viewer) or bool(filters_q(filters))
+    own = own_entries(viewer, filters) if _is_narrow(viewer) and connection.vendor == "postgresql" else None
     rows, count_sql, count_params = _matching(query, where, params, sort=sort, limit=per_page, offset=offset,
-                                              narrow=narrow)
+                                              narrow=narrow, own=own)
     fuzzy = False
     if not rows and page == 1:
         # No exact hit: words as prefixes on SQLite, trigram similarity of the title on PostgreSQL.
@@ -233,7 +305,9 @@ def search(viewer: Person, text: str = "", filters: dict[str, Any] | None = None
         else:
             rows, count_sql, count_params = _matching(query, where, params, sort=sort, limit=per_page,
                                                       offset=offset, fuzzy=True)
-    if rows:
+    if rows and not count_sql:  # counted on the way (see _recent_matches)
+        total, capped = min(count_params[0], COUNT_CAP), count_params[0] > COUNT_CAP
+    elif rows:
         total, capped = _count(count_sql, count_params)
     else:
         total, capped = 0, False
@@ -255,7 +329,9 @@ def export_rows(viewer: Person, text: str, filters: dict[str, Any], sort: str, l
         return [Hit(e) for e in ordered.defer("body")[:limit]]
     where, params = _where(entries)
     rows, _, _ = _matching(query, where, params, sort=sort if sort in SORTS else "relevance", limit=limit, offset=0,
-                           narrow=_is_narrow(viewer))
+                           narrow=_is_narrow(viewer) or bool(filters_q(filters)),
+                           own=own_entries(viewer, filters) if _is_narrow(viewer) and connection.vendor == "postgresql"
+                           else None)
     by_id = SearchEntry.objects.defer("body").in_bulk([r[0] for r in rows])
     hits = [Hit(by_id[i], rank) for i, rank in rows if i in by_id]
     return hits

@@ -118,6 +118,10 @@ def test_visibility_agrees_with_the_document_selectors(org, other_org, register_
         found = set(SearchEntry.objects.filter(selectors.visible_entries_q(person), kind="incoming")
                     .values_list("document_id", flat=True))
         assert found == expected, person
+        if selectors._is_narrow(person):
+            own = set(selectors.own_entries(person, {}).values_list("id", flat=True))
+            assert own == set(SearchEntry.objects.filter(selectors.visible_entries_q(person))
+                              .values_list("id", flat=True)), person
 
 
 def test_filters(org, register_doc):

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE ?= full
-APT_PACKAGES := chromium fonts-noto-core gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils libreoffice-writer-nogui softhsm2 fonts-liberation
+APT_PACKAGES := chromium fonts-noto-core gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils libreoffice-writer-nogui softhsm2 fonts-liberation tesseract-ocr tesseract-ocr-vie ghostscript qpdf unpaper
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run serve test test-fast bench lint format messages makemessages system-deps venv lock migrate demo clean
@@ -68,6 +68,8 @@ bench: messages
 	$(PY) bench/outgoing_bench.py --scale $(SCALE)
 	$(PY) bench/edxml_bench.py --scale $(SCALE)
 	$(PY) bench/exchange_bench.py --scale $(SCALE)
+	$(PY) bench/ocr_bench.py --scale $(SCALE)
+	$(PY) bench/search_bench.py --scale $(SCALE)
 
 lint: venv
 	$(VENV)/bin/ruff check .

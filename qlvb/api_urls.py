@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from qlvb.org import api as org_api
+from qlvb.search import api as search_api
 
 router = DefaultRouter()
 router.register("agencies", org_api.AgencyViewSet, basename="agency")
@@ -16,5 +17,7 @@ urlpatterns = [
     path("me/", org_api.me, name="api-me"),
     path("incoming/", include("qlvb.incoming.api_urls")),
     path("exchange/", include("qlvb.exchange.api_urls")),
+    path("search/", search_api.search, name="api-search"),
+    path("digitisation/", include("qlvb.digitisation.api_urls")),
     path("", include(router.urls)),
 ]

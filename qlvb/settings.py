@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "qlvb.signatures",
     "qlvb.outgoing",
     "qlvb.exchange",
+    "qlvb.digitisation",
+    "qlvb.search",
 ]
 
 MIDDLEWARE = [

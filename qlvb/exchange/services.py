@@ -28,6 +28,7 @@ from qlvb.incoming.models import Assignment, DocumentAccess, IncomingDocument, I
 from qlvb.org.models import Agency
 from qlvb.outgoing import rules as outgoing_rules
 from qlvb.outgoing.models import Delivery, OutgoingDocument
+from qlvb.search import services as search_index
 
 CHANGE_KINDS = (ReceptionItem.Kind.RECALL, ReceptionItem.Kind.UPDATE, ReceptionItem.Kind.REPLACE)
 
@@ -310,6 +311,7 @@ def _cancel(by: Actor, document: IncomingDocument, reason: str) -> None:
     document.notes = (reason[:500])
     document.save(update_fields=["status", "notes", "updated_at"])
     tally.moved(before, tally.key(document))
+    search_index.index_incoming(document.pk)
     # Its open tasks end with it: a cancelled document leaves everyone's work lists.
     Assignment.objects.filter(document=document, state__in=Assignment.OPEN_STATES).update(
         state=Assignment.State.WITHDRAWN, done_at=timezone.now(), withdrawn_reason=reason[:300])

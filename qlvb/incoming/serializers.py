@@ -17,6 +17,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES, DOCUMENT_TYPES, Priority, Secrecy, Urgency
+from qlvb.digitisation.serializers import ExtractionSummarySerializer, extraction_summary
 from qlvb.files.models import StoredFile
 from qlvb.incoming.models import Assignment, HandlingNote, IncomingDocument, IncomingFile
 from qlvb.incoming.selectors import LISTS
@@ -164,16 +165,21 @@ class IncomingFileSerializer(serializers.ModelSerializer):
     content_type = serializers.CharField(source="stored.content_type", read_only=True)
     page_count = serializers.IntegerField(source="stored.page_count", read_only=True, allow_null=True)
     url = serializers.SerializerMethodField(help_text="Download address (the web page's, with the session).")
+    text_extraction = serializers.SerializerMethodField(help_text="Reading of its text (OCR); null if never asked.")
 
     class Meta:
         model = IncomingFile
-        fields = ["id", "name", "role", "kind", "size", "content_type", "page_count", "url"]
+        fields = ["id", "name", "role", "kind", "size", "content_type", "page_count", "url", "text_extraction"]
         read_only_fields = fields
 
     def get_url(self, obj: IncomingFile) -> str:
         path = reverse("incoming:file", args=[obj.document_id, obj.pk, "download"])
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
+
+    @extend_schema_field(ExtractionSummarySerializer(allow_null=True))
+    def get_text_extraction(self, obj: IncomingFile) -> dict | None:  # digitisation
+        return extraction_summary("incoming", obj.document_id, obj.stored_id)
 
 
 # --- Documents -----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
 from qlvb.core.text import fold
 from qlvb.core.workdays import add_working_days
+from qlvb.digitisation.services import request_extraction
 from qlvb.files.services import prepare_uploads, staged_uploads
 from qlvb.incoming import rules, tally
 from qlvb.incoming.models import Assignment, DocumentAccess, HandlingNote, IncomingDocument, IncomingFile
@@ -30,6 +31,7 @@ from qlvb.org.roles import HEAD_KINDS, roles_of
 from qlvb.org.selectors import field_leader_for
 from qlvb.registers.models import Register
 from qlvb.registers.services import check_register, next_number
+from qlvb.search import services as search_index
 
 EDITABLE_FIELDS = [
     "received_at", "source", "issuer_agency", "issuer_name", "issuer_code", "number", "notation", "national_id",
@@ -176,6 +178,7 @@ def _attach(document: IncomingDocument, staged: Sequence[Any], by: Actor, role: 
     for index, item in enumerate(staged):
         IncomingFile.objects.create(document=document, stored=item.stored, name=item.name, role=role,
                                     order=start + index, added_by=by.person)
+        request_extraction(item.stored, by=by)  # digitisation: read the text
 
 
 def save_draft(*, by: Actor, agency: Agency, fields: dict[str, Any], uploads: Sequence[Any] = (),
@@ -198,6 +201,7 @@ def save_draft(*, by: Actor, agency: Agency, fields: dict[str, Any], uploads: Se
         _attach(document, staged, by, IncomingFile.Role.MAIN)
         _attach(document, staged_att, by, IncomingFile.Role.ATTACHMENT)
         _grant(document, person=by.person, reason=DocumentAccess.Reason.REGISTERED)
+        search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.draft_saved", actor=by, agency=agency, target=document,
                       data={"created": created, "files": len(staged) + len(staged_att)})
     return document
@@ -241,6 +245,7 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
         _attach(document, staged_att, by, IncomingFile.Role.ATTACHMENT)
         _grant(document, person=by.person, reason=DocumentAccess.Reason.REGISTERED)
         _grant(document, person=presented, reason=DocumentAccess.Reason.PRESENTED)
+        search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.registered", actor=by, agency=agency, target=document, data={
             "register": register.pk, "arrival_number": document.arrival_number, "year": document.arrival_year,
             "presented_to": presented.pk, "secret": document.is_secret, "urgency": document.urgency,
@@ -261,6 +266,7 @@ def update_document(*, by: Actor, document: IncomingDocument, fields: dict[str, 
     _validate(document)
     if diff:
         document.save()
+        search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.corrected", actor=by, agency=document.agency_id, target=document,
                       data={"changes": diff})
     assert document.is_secret == was_secret
@@ -271,6 +277,7 @@ def update_document(*, by: Actor, document: IncomingDocument, fields: dict[str, 
 def delete_draft(*, by: Actor, document: IncomingDocument) -> None:
     if not rules.is_clerk(by.effective, document.agency_id) or document.status != IncomingDocument.Status.DRAFT:
         raise NotAllowed()
+    search_index.remove("incoming", document.pk)  # search: keep the index current
     events.record(verb="incoming.draft_deleted", actor=by, agency=document.agency_id, target=document)
     tally.moved(tally.key(document), None)
     document.delete()
@@ -362,6 +369,7 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
                 document.status = IncomingDocument.Status.IN_PROGRESS
         document.save()
         tally.moved(before, tally.key(document))
+        search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.routed", actor=by, agency=document.agency_id, target=document, data={
             "parent": parent.pk if parent else None, "directive": directive.strip()[:500],
             "assignments": [{"id": a.pk, "role": a.role, "to": str(a.assignee), "deadline": a.deadline}
@@ -444,6 +452,7 @@ def withdraw(*, by: Actor, assignment: Assignment, reason: str) -> Assignment:
         document.deadline = None
     document.save()
     tally.moved(before, tally.key(document))
+    search_index.index_incoming(document.pk)  # search: keep the index current
     events.record(verb="incoming.routing_withdrawn", actor=by, agency=document.agency_id, target=document,
                   data={"assignment": assignment.pk, "to": str(assignment.assignee), "reason": reason.strip()[:300],
                         "withdrawn": sorted(ids)})
@@ -525,6 +534,7 @@ def record_progress(*, by: Actor, assignment: Assignment, text: str,
         document.status = IncomingDocument.Status.IN_PROGRESS
         document.save(update_fields=["status", "updated_at"])
         tally.moved(before, tally.key(document))
+    search_index.index_incoming(document.pk)  # search: keep the index current
     events.record(verb=f"incoming.{kind}", actor=by, agency=document.agency_id, target=document,
                   data={"assignment": assignment.pk, "note": note.pk, "text": note.text[:500]})
     _exchange_hook("incoming_progressed", by=by, document=document, code="05", text=note.text)
@@ -607,6 +617,7 @@ def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequ
         for dossier in dossiers:
             file_document(by=by, dossier=dossier, document=document, label=str(document),
                           document_date=document.document_date, secret=document.is_secret)
+        search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.completed", actor=by, agency=document.agency_id, target=document, data={
             "note": text[:500], "closed": closed, "dossiers": [d.pk for d in dossiers],
             "late": document.completed_late,
@@ -646,6 +657,7 @@ def reopen(*, by: Actor, document: IncomingDocument, reason: str) -> IncomingDoc
     document.completed_late = False
     document.save()
     tally.moved(before, tally.key(document))
+    search_index.index_incoming(document.pk)  # search: keep the index current
     events.record(verb="incoming.reopened", actor=by, agency=document.agency_id, target=document,
                   data={"reason": reason.strip()[:300], "reopened": reopened})
     return document

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DigitisationConfig(AppConfig):
+    name = "qlvb.digitisation"
+    label = "digitisation"
+    verbose_name = _("Digitisation (OCR and text extraction)")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from qlvb.core.verbs import register_verbs
+        from qlvb.digitisation.verbs import VERBS
+
+        register_verbs(VERBS)

@@ -1,0 +1,390 @@
+"""Reading the text of a file, without the database: the text layer of a born-digital PDF or a
+DOCX directly, scanned pages with OCR (ocrmypdf and tesseract with Vietnamese).
+
+A PDF is read page by page. A page whose text layer holds enough characters is taken as it is;
+the others are recognised in chunks of ``CHUNK_PAGES`` pages, each chunk one ``ocrmypdf`` run in
+a child process (its own memory, a time limit, killed with its whole process group when over
+time), with ``--deskew --clean --rotate-pages`` and tesseract limited to one thread per job
+(``OMP_THREAD_LIMIT=1``: on two cores tesseract's own threads fight each other). When a chunk
+fails, its pages are tried again one by one; a page that still fails is reported (its number in
+``failed_pages``) and the original page is kept in the searchable PDF, never dropped.
+
+The searchable PDF is the original with every recognised page replaced by ocrmypdf's page (the
+same image, deskewed, under an invisible text layer), assembled with pikepdf from the chunk
+files on disk, so memory stays bounded by a chunk, not the document.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+CHUNK_PAGES = 8
+MIN_TEXT_CHARS = 30  # fewer letters or digits than this on a page: treat it as a scan
+MIN_DOCUMENT_WORDS = 5  # fewer words than this in a whole OCR'd file: not a document
+SECONDS_PER_PAGE = 60
+PAGE_SEPARATOR = "\f"
+QUICK_TOP_PIXELS = 1200
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def languages() -> str:
+    return getattr(settings, "QLVB_OCR_LANGUAGES", "vie")
+
+
+def preprocess() -> list[str]:
+    """ocrmypdf's page preparation. Measured here on 200-dpi pages: deskew, clean and
+    rotate-pages cost about 1.5 CPU-seconds a page each (7.3 s a page with all three, 2.7 s with
+    none); set QLVB_OCR_PREPROCESS = [] for speed on clean, upright scans."""
+    return list(getattr(settings, "QLVB_OCR_PREPROCESS", ["--deskew", "--clean", "--rotate-pages"]))
+
+
+def jobs() -> int:
+    return max(1, int(getattr(settings, "QLVB_OCR_JOBS", 1)))
+
+
+def max_pages() -> int:
+    return int(getattr(settings, "QLVB_OCR_MAX_PAGES", 1000))
+
+
+class ExtractionError(Exception):
+    """The file cannot be read at all; ``message`` is for the person (Vietnamese through gettext)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class PageFailed(Exception):
+    pass
+
+
+@dataclass
+class Result:
+    method: str
+    text: str = ""
+    pages_total: int = 0
+    failed_pages: list[int] = field(default_factory=list)
+    searchable_pdf: bytes | None = None
+    seconds: float = 0.0
+    ocr_pages: int = 0
+
+
+Progress = Callable[[int, int], None]  # (pages done, pages total)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text or "").replace("\x00", "")
+
+
+def _letters(text: str) -> int:
+    return sum(1 for ch in text if ch.isalnum())
+
+
+def ocr_available() -> bool:
+    return shutil.which("tesseract") is not None and shutil.which("gs") is not None
+
+
+# --- Entry point ------------------------------------------------------------------------------
+
+def extract(data: bytes, kind: str, *, progress: Progress | None = None, ocr: bool = True) -> Result:
+    """The text of ``data`` of ``kind`` ("pdf", "image", "docx", "other").
+
+    Raises ExtractionError with a message for the person when the file cannot be read at all
+    (damaged, password-protected, not a document, too long)."""
+    started = time.monotonic()
+    progress = progress or (lambda done, total: None)
+    if kind == "docx":
+        result = _extract_docx(data)
+    elif kind == "image":
+        result = _extract_pdf(_image_to_pdf(data), progress=progress, ocr=ocr, from_image=True)
+    elif kind == "pdf":
+        result = _extract_pdf(data, progress=progress, ocr=ocr)
+    else:
+        result = Result(method="none")
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _extract_docx(data: bytes) -> Result:
+    from qlvb.files.convert import extract_text
+
+    try:
+        text = extract_text(data, "docx")
+    except (ValidationError, ValueError):
+        raise ExtractionError(_("The Word document is damaged or is not a .docx file, so its text cannot be read. "
+                                "Open it in Word, save it again and upload the new file."))
+    return Result(method="docx", text=nfc(text), pages_total=1)
+
+
+def _image_to_pdf(data: bytes) -> bytes:
+    from qlvb.files.services import images_to_pdf
+
+    try:
+        return images_to_pdf([data], names=[_("the image")])
+    except (ValidationError, ValueError):
+        raise ExtractionError(_("The image is damaged or incomplete, so it cannot be read."))
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+def _open_pdf(data: bytes):  # -> pikepdf.Pdf
+    import pikepdf
+
+    try:
+        return pikepdf.open(io.BytesIO(data))
+    except pikepdf.PasswordError:
+        raise ExtractionError(_("The PDF is protected by a password, so its text cannot be read. Ask the sender "
+                                "for a copy without a password, or print it to a new PDF, and upload it again."))
+    except Exception as error:  # noqa: BLE001 - qpdf raises many kinds of errors on broken files
+        logger.info("Unreadable PDF: %s", error)
+        raise ExtractionError(_("The PDF is damaged or incomplete, so its text cannot be read. "
+                                "Scan or save it again and upload the new file."))
+
+
+def page_texts(data: bytes, limit: int | None = None) -> list[str]:
+    """The text layer of every page, or of the first ``limit`` (empty for a page that has none
+    or cannot be read)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data), strict=False)
+    if reader.is_encrypted:
+        reader.decrypt("")
+    texts = []
+    for number, page in enumerate(reader.pages, start=1):
+        if limit is not None and number > limit:
+            break
+        try:
+            texts.append(nfc(page.extract_text() or ""))
+        except Exception as error:  # noqa: BLE001 - one bad page should not hide the others
+            logger.info("No text layer on page %s: %s", number, error)
+            texts.append("")
+    return texts
+
+
+def _extract_pdf(data: bytes, *, progress: Progress, ocr: bool, from_image: bool = False) -> Result:
+    pdf = _open_pdf(data)
+    with pdf:
+        total = len(pdf.pages)
+        if total == 0:
+            raise ExtractionError(_("The PDF has no pages."))
+        if total > max_pages():
+            raise ExtractionError(_("The file has %(pages)d pages, more than the %(limit)d pages read here. "
+                                    "Split it into several files.") % {"pages": total, "limit": max_pages()})
+        if pdf.is_encrypted:  # opens without a password (locked against copying): read a decrypted copy
+            plain = io.BytesIO()
+            pdf.save(plain)
+            data = plain.getvalue()
+        try:
+            texts = [""] * total if from_image else page_texts(data)
+        except Exception as error:  # noqa: BLE001
+            logger.info("pypdf could not read a PDF qpdf opened: %s", error)
+            texts = [""] * total
+        layer = list(texts)
+        to_read = [i for i, text in enumerate(texts) if _letters(text) < MIN_TEXT_CHARS]
+        done = total - len(to_read)
+        progress(done, total)
+        if not to_read:
+            return Result(method="pdf_text", text=PAGE_SEPARATOR.join(texts), pages_total=total)
+        if not ocr:
+            return Result(method="none", text=PAGE_SEPARATOR.join(texts), pages_total=total,
+                          failed_pages=[i + 1 for i in to_read])
+        if not ocr_available():
+            raise ExtractionError(_("Text recognition (OCR) is not installed on the server; ask the administrator "
+                                    "to install tesseract-ocr-vie and ghostscript."))
+        with tempfile.TemporaryDirectory(prefix="qlvb-ocr-") as folder:
+            workdir = Path(folder)
+            source = workdir / "source.pdf"
+            pdf.save(source)
+            recognised: dict[int, tuple[Path, int]] = {}  # page index -> (chunk output, index in it)
+            failed: list[int] = []
+            for start in range(0, len(to_read), CHUNK_PAGES):
+                chunk = to_read[start:start + CHUNK_PAGES]
+                results = _ocr_chunk_with_retry(pdf, chunk, workdir)
+                for index in chunk:
+                    if index in results:
+                        path, position, text = results[index]
+                        recognised[index] = (path, position)
+                        # A page with a little text (a page number, a scanner's stamp) is skipped
+                        # by ocrmypdf (--skip-text): then its own text is all there is.
+                        texts[index] = text if _letters(text) >= _letters(texts[index]) else texts[index]
+                    else:
+                        failed.append(index + 1)
+                done += len(chunk)
+                progress(done, total)
+            text = PAGE_SEPARATOR.join(texts)
+            if not recognised:
+                raise ExtractionError(_("No page of the scan could be read by text recognition. "
+                                        "Run it again; if it fails again, scan the document again."))
+            had_layer = any(_letters(t) for t in layer)
+            if not had_layer and len(_WORD.findall(text)) < MIN_DOCUMENT_WORDS:
+                raise ExtractionError(_("No text was found in the file: it may be a photo or a drawing rather than a "
+                                        "document, or the scan is blank or too faint. The file is kept as it is."))
+            searchable = _assemble(source, recognised, workdir)
+        return Result(method="ocr", text=text, pages_total=total, failed_pages=failed, searchable_pdf=searchable,
+                      ocr_pages=len(recognised))
+
+
+def _ocr_chunk_with_retry(pdf, chunk: list[int], workdir: Path) -> dict[int, tuple[Path, int, str]]:
+    """OCR ``chunk`` (page indexes) at once; if that fails, each page alone, twice at most."""
+    try:
+        path, texts = ocr_pages(pdf, chunk, workdir)
+        return {index: (path, position, texts[position]) for position, index in enumerate(chunk)}
+    except PageFailed as error:
+        logger.warning("OCR of pages %s failed (%s); trying them one by one", [i + 1 for i in chunk], error)
+    results: dict[int, tuple[Path, int, str]] = {}
+    for index in chunk:
+        for attempt in (1, 2):
+            try:
+                path, texts = ocr_pages(pdf, [index], workdir)
+            except PageFailed as error:
+                logger.warning("OCR of page %s failed (attempt %s): %s", index + 1, attempt, error)
+                continue
+            results[index] = (path, 0, texts[0])
+            break
+    return results
+
+
+_counter = 0
+
+
+def ocr_pages(pdf, indexes: list[int], workdir: Path) -> tuple[Path, list[str]]:
+    """OCR the pages ``indexes`` of ``pdf`` with ocrmypdf in a child process; return the output
+    PDF (one page per index, in order) and the text of each page. Raises PageFailed."""
+    import pikepdf
+
+    global _counter
+    _counter += 1
+    stem = workdir / f"chunk-{_counter:05d}"
+    source, output, sidecar = stem.with_suffix(".in.pdf"), stem.with_suffix(".out.pdf"), stem.with_suffix(".txt")
+    part = pikepdf.new()
+    for index in indexes:
+        part.pages.append(pdf.pages[index])
+    part.save(source)
+    part.close()
+    command = [sys.executable, "-m", "ocrmypdf", "--quiet", "-l", languages(), *preprocess(),
+               "--skip-text", "--output-type", "pdf", "--invalidate-digital-signatures",
+               "--optimize", "0", "--jobs", str(jobs()), "--sidecar", str(sidecar), str(source), str(output)]
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": str(workdir)}
+    timeout = 30 + SECONDS_PER_PAGE * len(indexes)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,  # noqa: S603
+                               start_new_session=True)
+    try:
+        _out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise PageFailed(f"timed out after {timeout} s")
+    finally:
+        source.unlink(missing_ok=True)
+    if process.returncode != 0 or not output.exists():
+        raise PageFailed(f"ocrmypdf exit {process.returncode}: {err.decode(errors='replace')[-500:]}")
+    texts = sidecar.read_text(encoding="utf-8", errors="replace").split("\f") if sidecar.exists() else []
+    texts = [_clean_ocr_text(t) for t in texts]
+    texts += [""] * (len(indexes) - len(texts))
+    return output, texts[:len(indexes)]
+
+
+def _clean_ocr_text(text: str) -> str:
+    text = nfc(text)
+    # ocrmypdf writes this for a page it skipped because it already had text.
+    text = re.sub(r"\[OCR skipped on page\(s\) [\d-]+\]", "", text)
+    lines = [line.rstrip() for line in text.splitlines()]
+    # Blank lines between every line are tesseract's paragraph breaks; keep one at most.
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _assemble(source: Path, recognised: dict[int, tuple[Path, int]], workdir: Path) -> bytes:
+    import pikepdf
+
+    opened: dict[Path, pikepdf.Pdf] = {}
+    try:
+        with pikepdf.open(source) as original:
+            result = pikepdf.new()
+            for index, page in enumerate(original.pages):
+                if index in recognised:
+                    path, position = recognised[index]
+                    if path not in opened:
+                        opened[path] = pikepdf.open(path)
+                    result.pages.append(opened[path].pages[position])
+                else:
+                    result.pages.append(page)
+            with contextlib.suppress(Exception):
+                result.docinfo["/Producer"] = "QLVB (ocrmypdf)"
+            out = workdir / "searchable.pdf"
+            result.save(out)
+            result.close()
+        return out.read_bytes()
+    finally:
+        for handle in opened.values():
+            handle.close()
+
+
+# --- Quick reading for the registration form -------------------------------------------------
+
+def quick_text(data: bytes, kind: str, *, pages: int = 1, timeout: int = 60) -> str:
+    """The text of the first ``pages`` pages, fast: the text layer if there is one, otherwise
+    tesseract straight on a 200-dpi rendering (no deskew or cleaning; for one page only its top
+    15 cm, about 2 s here on a quiet machine).
+    Returns "" when nothing can be read."""
+    if kind == "docx":
+        try:
+            return _extract_docx(data).text
+        except ExtractionError:
+            return ""
+    if kind == "image":
+        try:
+            data = _image_to_pdf(data)
+        except ExtractionError:
+            return ""
+    elif kind != "pdf":
+        return ""
+    try:
+        texts = page_texts(data, limit=pages)
+    except Exception:  # noqa: BLE001
+        texts = []
+    if texts and all(_letters(t) >= MIN_TEXT_CHARS for t in texts):
+        return "\n".join(texts)
+    if not shutil.which("tesseract") or not shutil.which("pdftoppm"):
+        return "\n".join(texts)
+    with tempfile.TemporaryDirectory(prefix="qlvb-quick-") as folder:
+        source = Path(folder) / "in.pdf"
+        source.write_bytes(data)
+        env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+        try:
+            # Only the top of the page (15 cm at 200 dpi) when reading one page: the header, number,
+            # date, type and summary are there, and it reads in half the time.
+            crop = ["-W", "100000", "-H", str(QUICK_TOP_PIXELS)] if pages == 1 else []
+            subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-f", "1", "-l", str(pages), *crop,  # noqa: S603, S607
+                            str(source), str(Path(folder) / "page")], check=True, timeout=timeout,
+                           capture_output=True)
+            out = []
+            for image in sorted(Path(folder).glob("page*.png")):
+                done = subprocess.run(["tesseract", str(image), "stdout", "-l", languages()],  # noqa: S603, S607
+                                      check=True, timeout=timeout, capture_output=True, env=env)
+                out.append(_clean_ocr_text(done.stdout.decode("utf-8", errors="replace")))
+            return "\n".join(out)
+        except (subprocess.SubprocessError, OSError) as error:
+            logger.info("Quick OCR failed: %s", error)
+            return "\n".join(texts)

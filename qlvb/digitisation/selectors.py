@@ -1,0 +1,88 @@
+"""Reads of the digitisation app. The text of a file is no secret by itself, but it belongs to
+the documents holding the file: pages ask the document's own selector first (``files_for``),
+and ``text_of`` is for the search indexer, which keeps access rules of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import Http404
+
+from qlvb.digitisation.models import TextExtraction
+
+
+def text_of(stored_file_ids: Iterable[int]) -> dict[int, str]:
+    """The text read from each file (only those with a text: done or partly done)."""
+    ids = [int(i) for i in stored_file_ids]
+    if not ids:
+        return {}
+    rows = (TextExtraction.objects.filter(stored_file_id__in=ids,
+                                          status__in=[TextExtraction.Status.DONE, TextExtraction.Status.PARTIAL])
+            .values_list("stored_file_id", "text"))
+    return dict(rows)
+
+
+def extractions_for(stored_file_ids: Iterable[int]) -> dict[int, TextExtraction]:
+    ids = [int(i) for i in stored_file_ids]
+    rows = TextExtraction.objects.filter(stored_file_id__in=ids).defer("text")
+    return {row.stored_file_id: row for row in rows}
+
+
+def document_and_files(person: Any, app: str, document_pk: int) -> tuple[Any, dict[int, str]]:
+    """The document the person may see (Http404 otherwise) and its stored files, as
+    {stored file id: file name}: for incoming, its files; for outgoing, its versions,
+    attachments (as uploaded and as signed) and the issued PDF."""
+    if app == "incoming":
+        from qlvb.incoming.selectors import get_document
+
+        document = get_document(person, document_pk)
+        files = {f.stored_id: f.name for f in document.files.all()}
+        return document, files
+    if app == "outgoing":
+        from qlvb.outgoing.selectors import get_document
+
+        document = get_document(person, document_pk)
+        files: dict[int, str] = {}
+        for version in document.versions.all():
+            files.setdefault(version.stored_id, version.name)
+        for attachment in document.attachments.all():
+            files.setdefault(attachment.stored_id, attachment.name)
+            if attachment.signed_id:
+                files.setdefault(attachment.signed_id, attachment.name)
+        if document.issued_file_id:
+            files.setdefault(document.issued_file_id, f"{document}.pdf")
+        return document, files
+    raise Http404()
+
+
+def get_extraction(person: Any, app: str, document_pk: int,
+                   stored_file_pk: int) -> tuple[Any, str, TextExtraction | None]:
+    """(document, file name, extraction or None) for a file of a document the person may see;
+    Http404 if the document is hidden from them or the file is not one of its files."""
+    document, files = document_and_files(person, app, document_pk)
+    if stored_file_pk not in files:
+        raise Http404()
+    extraction = (TextExtraction.objects.select_related("stored_file", "searchable_file")
+                  .filter(stored_file_id=stored_file_pk).defer("text").first())
+    return document, files[stored_file_pk], extraction
+
+
+def incoming_queue(person: Any, limit: int = 100) -> tuple[dict[str, int], list[Any]]:
+    """The reading of the incoming files the person may see, for the clerk's progress page:
+    counts by status, and the files not (fully) read yet — waiting, reading, failed, partial —
+    newest first, each with its document and extraction."""
+    from django.db.models import Count
+
+    from qlvb.incoming.models import IncomingFile
+    from qlvb.incoming.selectors import visible_documents
+
+    files = IncomingFile.objects.filter(document__in=visible_documents(person).values("pk"))
+    counts = dict(TextExtraction.objects.filter(stored_file__in=files.values("stored_id"))
+                  .values_list("status").annotate(n=Count("pk")).order_by())
+    open_statuses = [TextExtraction.Status.PENDING, TextExtraction.Status.RUNNING, TextExtraction.Status.FAILED,
+                     TextExtraction.Status.PARTIAL]
+    rows = list(files.filter(stored__extraction__status__in=open_statuses)
+                .select_related("document", "stored__extraction").defer("stored__extraction__text")
+                .order_by("-added_at", "-id")[:limit])
+    return counts, rows

@@ -1,0 +1,5 @@
+from django.utils.translation import gettext_lazy as _
+
+VERBS = {
+    "digitisation.rerun": _("Text recognition run again"),
+}

@@ -1,0 +1,161 @@
+"""Pages of the digitisation app: a file's reading status (an htmx fragment on the document
+page), its searchable PDF and text, re-running the reading, and suggested registration fields
+from a scan the clerk has just chosen on the registration form.
+
+Every URL names the document (incoming or outgoing) and the stored file; the document's own
+selector decides whether the person may see it (404 otherwise) and the file must be one of
+that document's files (404 otherwise), so nothing is reachable by a file id alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qlvb.core.actor import actor_from_request, effective_person
+from qlvb.digitisation import engine, selectors, services
+from qlvb.digitisation.suggest import suggest_incoming_fields
+from qlvb.files.views import file_response
+
+APPS = {"incoming", "outgoing"}
+
+
+def _person(request: HttpRequest, app: str) -> Any:
+    if app not in APPS:
+        raise Http404()
+    return effective_person(request, app)
+
+
+def may_rerun(person: Any, app: str, document: Any) -> bool:
+    """The agency's clerks (and, for a draft, its drafter) may ask for a file to be read again."""
+    from qlvb.incoming.rules import is_clerk
+
+    if is_clerk(person, document.agency_id):
+        return True
+    return app == "outgoing" and person is not None and document.drafter_id == person.pk
+
+
+@login_required
+def status(request: HttpRequest, app: str, doc: int, stored: int) -> HttpResponse:
+    person = _person(request, app)
+    document, _name, extraction = selectors.get_extraction(person, app, doc, stored)
+    return render(request, "digitisation/_status.html", {
+        "x": extraction, "app": app, "doc": doc, "stored": stored,
+        "may_rerun": may_rerun(person, app, document)})
+
+
+@login_required
+def searchable(request: HttpRequest, app: str, doc: int, stored: int) -> HttpResponse:
+    person = _person(request, app)
+    _document, name, extraction = selectors.get_extraction(person, app, doc, stored)
+    if extraction is None or extraction.searchable_file is None:
+        raise Http404()
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return file_response(request, extraction.searchable_file, filename=f"{stem} (tìm kiếm được).pdf",
+                         inline=request.GET.get("download") != "1")
+
+
+@login_required
+def text(request: HttpRequest, app: str, doc: int, stored: int) -> HttpResponse:
+    person = _person(request, app)
+    document, name, extraction = selectors.get_extraction(person, app, doc, stored)
+    body = selectors.text_of([stored]).get(stored, "")
+    return render(request, "digitisation/text.html", {
+        "document": document, "name": name, "x": extraction, "pages": body.split(engine.PAGE_SEPARATOR),
+        "back": f"/{app}/{doc}/"})
+
+
+@login_required
+@require_POST
+def rerun(request: HttpRequest, app: str, doc: int, stored: int) -> HttpResponse:
+    person = _person(request, app)
+    document, _name, extraction = selectors.get_extraction(person, app, doc, stored)
+    if not may_rerun(person, app, document):
+        raise Http404()
+    if extraction is None:
+        from qlvb.files.models import StoredFile
+
+        extraction = services.request_extraction(StoredFile.objects.get(pk=stored), force=True)
+    extraction = services.rerun(by=actor_from_request(request, app), extraction=extraction,
+                                agency=document.agency_id, target=document)
+    if request.htmx:
+        return status(request, app, doc, stored)
+    return redirect(f"/{app}/{doc}/")
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Progress of the reading of incoming scans (a batch of registrations), for clerks."""
+    from qlvb.incoming.rules import is_clerk
+
+    person = effective_person(request, "incoming")
+    agency = request.user.agency
+    if agency is None or not is_clerk(person, agency.pk):
+        raise Http404()
+    counts, rows = selectors.incoming_queue(person)
+    active = counts.get("pending", 0) + counts.get("running", 0)
+    template = "digitisation/_queue.html" if request.htmx else "digitisation/queue.html"
+    return render(request, template, {"counts": counts, "rows": rows, "active": active})
+
+
+# --- Suggestions on the registration form -----------------------------------------------------
+
+@login_required
+@require_POST
+def suggest(request: HttpRequest) -> HttpResponse:
+    """Read the first page of the scan the clerk has chosen (not stored: nothing is saved) and
+    offer the registration fields found in it, each applied only when the clerk clicks it."""
+    from qlvb.files.services import check_upload
+    from qlvb.incoming.rules import is_clerk
+    from qlvb.org.models import Agency
+
+    person = effective_person(request, "incoming")
+    agency = request.user.agency
+    if agency is None or not is_clerk(person, agency.pk):
+        raise Http404()
+    uploads = request.FILES.getlist("uploads")
+    context: dict[str, Any] = {"suggestions": [], "error": ""}
+    if not uploads:
+        context["error"] = _("Choose the scanned document first.")
+        return render(request, "digitisation/_suggestions.html", context)
+    upload = uploads[0]
+    try:
+        kind = check_upload(upload)
+    except Exception as error:  # noqa: BLE001 - ValidationError: shown as it is
+        context["error"] = " ".join(getattr(error, "messages", [str(error)]))
+        return render(request, "digitisation/_suggestions.html", context)
+    upload.seek(0)
+    found_text = engine.quick_text(upload.read(), kind, pages=1)
+    agencies = Agency.objects.filter(is_active=True).exclude(pk=agency.pk).only("pk", "name", "abbreviation")
+    found = suggest_incoming_fields(found_text, agencies)
+    context["suggestions"] = _as_choices(found)
+    if not context["suggestions"]:
+        context["error"] = _("Nothing could be read from the first page; type the fields yourself.")
+    return render(request, "digitisation/_suggestions.html", context)
+
+
+def _as_choices(found: dict[str, Any]) -> list[dict[str, str]]:
+    from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES
+
+    labels = {"number": _("Number"), "notation": _("Notation"), "document_date": _("Document date"),
+              "doc_type": _("Document type"), "issuer_agency": _("Issuing agency (directory)"),
+              "issuer_name": _("Issuing agency"), "summary": _("Summary"), "signer_name": _("Signer")}
+    out = []
+    for field, label in labels.items():
+        if field not in found:
+            continue
+        value = found[field]
+        if field == "document_date":
+            shown = stored = value.strftime("%d/%m/%Y")
+        elif field == "doc_type":
+            stored, shown = value, DOCUMENT_TYPE_NAMES.get(value, value)
+        elif field == "issuer_agency":
+            stored, shown = str(value.pk), value.name
+        else:
+            stored = shown = str(value)
+        out.append({"field": field, "label": str(label), "value": stored, "shown": shown})
+    return out

@@ -1,0 +1,41 @@
+"""A specialist searches without accents from the top bar, sees the document routed to them with
+the words highlighted (and nothing of a secret document that is not theirs), and opens it."""
+
+from __future__ import annotations
+
+import pytest
+
+from qlvb.core.actor import Actor
+from qlvb.incoming import services as incoming
+from qlvb.incoming.services import Target
+from qlvb.incoming.tests.conftest import _media, register_doc, registers  # noqa: F401 - fixtures
+
+from .helpers import path_of, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_specialist_searches_without_accents_and_opens_the_document(org, register_doc, session, shot):  # noqa: F811
+    mine = register_doc(summary="Quyết định ban hành Quy chế làm việc của Sở năm 2026")
+    incoming.route(by=Actor(org.head), document=mine, main=Target(person=org.specialist))
+    register_doc(summary="Quyết định ban hành Quy chế bảo vệ bí mật nhà nước", secrecy="mat", presented_to=org.head)
+    register_doc(summary="Quyết định ban hành Quy chế chi tiêu nội bộ")  # not routed to the specialist
+
+    page = session.new_page()
+    sign_in(page, org.specialist)
+    page.fill("#topbar-q", "quyet dinh ban hanh quy che lam viec")
+    with page.expect_navigation():
+        page.press("#topbar-q", "Enter")
+    assert path_of(page) == "/search/"
+    results = page.locator("#search-results > li")
+    assert results.count() == 1
+    assert page.locator("#result-count").inner_text().startswith("1 văn bản")
+    marked = results.first.locator("mark").first.inner_text()
+    assert marked == "Quyết định ban hành Quy chế làm việc"
+    assert "bí mật" not in page.content() and "chi tiêu" not in page.content()
+    shot(page, "results")
+
+    with page.expect_navigation():
+        results.first.locator("a.search-title").click()
+    assert path_of(page) == f"/incoming/{mine.pk}/"
+    assert "Quy chế làm việc" in page.locator("main").inner_text()

@@ -8,6 +8,7 @@ installations the same steps go through edXML packages and the outbound queue (s
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -313,7 +314,10 @@ def _cancel(by: Actor, document: IncomingDocument, reason: str) -> None:
     tally.moved(before, tally.key(document))
     search_index.index_incoming(document.pk)
     # Its open tasks end with it: a cancelled document leaves everyone's work lists.
-    Assignment.objects.filter(document=document, state__in=Assignment.OPEN_STATES).update(
+    open_ids = list(Assignment.objects.filter(document=document, state__in=Assignment.OPEN_STATES)
+                    .values_list("pk", flat=True))
+    tally.work_moved(tally.open_work(open_ids), Counter())
+    Assignment.objects.filter(pk__in=open_ids).update(
         state=Assignment.State.WITHDRAWN, done_at=timezone.now(), withdrawn_reason=reason[:300])
     events.record(verb="exchange.cancelled", actor=by, agency=document.agency_id, target=document,
                   data={"reason": reason[:300]})

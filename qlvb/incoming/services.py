@@ -6,6 +6,7 @@ field (ValidationError), and changes rows, access rows and the event log in one 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -340,6 +341,7 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
         _check_targets(document, main, coordinators, informed, deadline, parent)
         if parent is not None:
             _check_within(person, parent, [t for t in [main, *coordinators, *informed] if t])
+        work_before = tally.open_work([parent.pk] if parent else [])
         created = []
         today = timezone.localdate()
         for role, targets in ((Assignment.Role.MAIN, [main] if main else []),
@@ -369,6 +371,7 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
                 document.status = IncomingDocument.Status.IN_PROGRESS
         document.save()
         tally.moved(before, tally.key(document))
+        tally.work_moved(work_before, tally.open_work([a.pk for a in created] + ([parent.pk] if parent else [])))
         search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.routed", actor=by, agency=document.agency_id, target=document, data={
             "parent": parent.pk if parent else None, "directive": directive.strip()[:500],
@@ -440,6 +443,7 @@ def withdraw(*, by: Actor, assignment: Assignment, reason: str) -> Assignment:
         raise ValidationError({"reason": _("Please give the reason.")})
     now = timezone.now()
     ids = _subtree_ids(assignment)
+    tally.work_moved(tally.open_work(ids), Counter())
     Assignment.objects.filter(pk__in=ids, state__in=Assignment.OPEN_STATES).update(
         state=Assignment.State.WITHDRAWN, done_at=now, withdrawn_reason=reason.strip()[:300])
     document = IncomingDocument.objects.select_for_update().get(pk=assignment.document_id)
@@ -483,8 +487,10 @@ def change_deadline(*, by: Actor, assignment: Assignment, deadline: date, reason
         raise ValidationError({"deadline": _("The deadline cannot be later than the one you were given (%(date)s).")
                                % {"date": limit.strftime("%d/%m/%Y")}})
     old = assignment.deadline
+    work_before = tally.open_work([assignment.pk])
     assignment.deadline = deadline
     assignment.save(update_fields=["deadline"])
+    tally.work_moved(work_before, tally.open_work([assignment.pk]))
     if assignment.parent_id is None and assignment.role == Assignment.Role.MAIN:
         IncomingDocument.objects.filter(pk=assignment.document_id).update(deadline=deadline)
     events.record(verb="incoming.deadline_changed", actor=by, agency=assignment.agency_id,
@@ -576,6 +582,7 @@ def _close_subtree(assignment: Assignment, state: str) -> list[int]:
     now = timezone.now()
     open_ids = list(Assignment.objects.filter(pk__in=ids, state__in=Assignment.OPEN_STATES)
                     .values_list("pk", flat=True))
+    tally.work_moved(tally.open_work(open_ids), Counter())
     Assignment.objects.filter(pk__in=open_ids).update(state=state, done_at=now)
     return open_ids
 
@@ -608,6 +615,7 @@ def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequ
                 role=Assignment.Role.INFO):
             closed.append(assignment.pk)
         now = timezone.now()
+        tally.work_moved(tally.open_work(closed), Counter())
         Assignment.objects.filter(pk__in=closed).update(state=Assignment.State.DONE, done_at=now)
         document.status = IncomingDocument.Status.COMPLETED
         document.completed_at, document.completed_by, document.completion_note = now, by.effective, text[:500]
@@ -650,6 +658,7 @@ def reopen(*, by: Actor, document: IncomingDocument, reason: str) -> IncomingDoc
     reopened = list(document.assignments.filter(state=Assignment.State.DONE, done_at=document.completed_at)
                     .values_list("pk", flat=True))
     Assignment.objects.filter(pk__in=reopened).update(state=Assignment.State.IN_PROGRESS, done_at=None)
+    tally.work_moved(Counter(), tally.open_work(reopened))
     document.status = IncomingDocument.Status.IN_PROGRESS
     document.completed_at = None
     document.completed_by = None

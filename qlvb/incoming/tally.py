@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+
 from django.db import transaction
 from django.db.models import Count, F
 
-from qlvb.incoming.models import IncomingDocument, IncomingTally
+from qlvb.incoming.models import Assignment, IncomingDocument, IncomingTally, OpenWorkTally
 
 Key = tuple[int, str, bool, bool]
 
@@ -50,4 +54,55 @@ def recount(agency_id: int | None = None) -> int:
     tallies.delete()
     IncomingTally.objects.bulk_create([
         IncomingTally(agency_id=a, status=s, secret=sec, late=late, n=n) for (a, s, sec, late), n in counts.items()])
+    return len(counts) + recount_open_work(agency_id)
+
+
+# --- Open work (see OpenWorkTally) -----------------------------------------------------------
+
+WorkKey = tuple[int, int, date, bool]
+
+
+def open_work(assignment_ids: Iterable[int]) -> Counter[WorkKey]:
+    """The open-work keys of these tasks as they are now; take it before and after a change."""
+    ids = list(assignment_ids)
+    if not ids:
+        return Counter()
+    rows = (Assignment.objects.filter(pk__in=ids, state__in=Assignment.OPEN_STATES)
+            .exclude(role=Assignment.Role.INFO)
+            .values_list("agency_id", "assignee_unit_id", "deadline", "document__secrecy"))
+    return Counter((agency, unit or 0, deadline or OpenWorkTally.NO_DEADLINE, bool(secrecy))
+                   for agency, unit, deadline, secrecy in rows)
+
+
+def _add_work(k: WorkKey, delta: int) -> None:
+    agency_id, unit_id, deadline, secret = k
+    updated = OpenWorkTally.objects.filter(agency_id=agency_id, unit_id=unit_id, deadline=deadline,
+                                           secret=secret).update(n=F("n") + delta)
+    if not updated:
+        OpenWorkTally.objects.create(agency_id=agency_id, unit_id=unit_id, deadline=deadline, secret=secret, n=delta)
+
+
+def work_moved(before: Counter[WorkKey], after: Counter[WorkKey]) -> None:
+    """Apply the difference between two open_work() snapshots (inside the same transaction)."""
+    for k in set(before) | set(after):
+        delta = after.get(k, 0) - before.get(k, 0)
+        if delta:
+            _add_work(k, delta)
+
+
+@transaction.atomic
+def recount_open_work(agency_id: int | None = None) -> int:
+    tasks = Assignment.objects.filter(state__in=Assignment.OPEN_STATES).exclude(role=Assignment.Role.INFO)
+    tallies = OpenWorkTally.objects.all()
+    if agency_id is not None:
+        tasks, tallies = tasks.filter(agency_id=agency_id), tallies.filter(agency_id=agency_id)
+    counts: Counter[WorkKey] = Counter()
+    for agency, unit, deadline, secrecy, n in (tasks.order_by()
+                                               .values_list("agency_id", "assignee_unit_id", "deadline",
+                                                            "document__secrecy")
+                                               .annotate(n=Count("pk"))):
+        counts[(agency, unit or 0, deadline or OpenWorkTally.NO_DEADLINE, bool(secrecy))] += n
+    tallies.delete()
+    OpenWorkTally.objects.bulk_create([OpenWorkTally(agency_id=a, unit_id=u, deadline=d, secret=s, n=n)
+                                       for (a, u, d, s), n in counts.items()], batch_size=1000)
     return len(counts)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from conftest import make_person
 from qlvb.core.actor import Actor
 from qlvb.incoming import selectors, services, tally
-from qlvb.incoming.models import IncomingDocument, IncomingTally
+from qlvb.incoming.models import Assignment, IncomingDocument, IncomingTally, OpenWorkTally
 from qlvb.incoming.services import Target
 from qlvb.org import services as org_services
 
@@ -23,10 +23,15 @@ def _tally(agency_id: int) -> dict:
     return {(t.status, t.secret, t.late): t.n for t in IncomingTally.objects.filter(agency_id=agency_id) if t.n}
 
 
+def _work(agency_id: int) -> dict:
+    return {(t.unit_id, t.deadline, t.secret): t.n for t in OpenWorkTally.objects.filter(agency_id=agency_id) if t.n}
+
+
 def _assert_tally_exact(agency_id: int) -> None:
-    kept = _tally(agency_id)
+    kept, work = _tally(agency_id), _work(agency_id)
     tally.recount(agency_id)
     assert kept == _tally(agency_id)
+    assert work == _work(agency_id)
 
 
 def test_tally_follows_every_service(org, register_doc):
@@ -42,6 +47,17 @@ def test_tally_follows_every_service(org, register_doc):
     _assert_tally_exact(org.agency.pk)
     services.record_progress(by=Actor(org.specialist), assignment=main, text="Đang làm")
     _assert_tally_exact(org.agency.pk)
+    assert _work(org.agency.pk) == {(0, future(), False): 1, (org.unit.pk, OpenWorkTally.NO_DEADLINE, True): 1}
+    services.change_deadline(by=Actor(org.head), assignment=main, deadline=future(8), reason="Gia hạn")
+    _assert_tally_exact(org.agency.pk)
+    unit_task = secret.assignments.get()
+    passed = services.route(by=Actor(org.unit_head), document=secret, parent=unit_task,
+                            main=Target(person=org.specialist, deadline=future(2)))[0]
+    _assert_tally_exact(org.agency.pk)
+    services.withdraw(by=Actor(org.unit_head), assignment=passed, reason="Giao người khác")
+    _assert_tally_exact(org.agency.pk)
+    services.route(by=Actor(org.unit_head), document=secret, parent=unit_task, main=Target(person=org.specialist))
+    _assert_tally_exact(org.agency.pk)
     # Completed after its deadline: counted as late.
     IncomingDocument.objects.filter(pk=doc.pk).update(deadline=timezone.localdate() - timedelta(days=3))
     services.complete(by=Actor(org.specialist), document=doc, note="Xong")
@@ -54,14 +70,18 @@ def test_tally_follows_every_service(org, register_doc):
     _assert_tally_exact(org.agency.pk)
     services.withdraw(by=Actor(org.head), assignment=main, reason="Giao lại")
     _assert_tally_exact(org.agency.pk)
+    services.complete(by=Actor(org.specialist), document=secret, note="Xong")
+    _assert_tally_exact(org.agency.pk)
+    assert _work(org.agency.pk) == {}
 
 
 def test_leader_overview_leaves_secret_documents_out(org, register_doc):
     ordinary, secret = register_doc(), register_doc(secrecy="mat")
     for doc in (ordinary, secret):
         services.route(by=Actor(org.head), document=doc, main=Target(unit=org.unit), deadline=future(1))
-    from qlvb.incoming.models import Assignment
+    # Days pass: deadlines move into the past (by hand here, so the tallies are recounted).
     Assignment.objects.update(deadline=timezone.localdate() - timedelta(days=1))
+    tally.recount(org.agency.pk)
     data = selectors.overview(org.head, agency_id=org.agency.pk)
     assert data.by_status == {"routed": 1}
     assert data.overdue == 1 and [r.document_id for r in data.overdue_rows] == [ordinary.pk]

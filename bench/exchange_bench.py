@@ -18,6 +18,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import run  # noqa: E402  (bench/run.py: the shared PostgreSQL set-up)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 DATA_DIR = BASE_DIR / "bench" / "data"
@@ -25,16 +27,7 @@ SCALES = {"small": {"waiting": 1_000, "packages": 5}, "full": {"waiting": 10_000
 
 
 def postgres_url(scale: str) -> str | None:
-    if not shutil.which("pg_isready") or subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"]).returncode:
-        print("# PostgreSQL skipped: nothing answers on 127.0.0.1:5432", flush=True)
-        return None
-    name = f"qlvb_bench_exchange_{scale}"
-    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-Atq", "-c"]
-    found = subprocess.run([*psql, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"], capture_output=True,
-                           text=True)
-    if found.stdout.strip() != "1":
-        subprocess.run([*psql, f'CREATE DATABASE "{name}"'], check=True)
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
+    return run.postgres_url(scale, "qlvb_bench_exchange")
 
 
 def transfer(packages: int) -> None:

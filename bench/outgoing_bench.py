@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import run  # noqa: E402  (bench/run.py: the shared PostgreSQL set-up)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / "bench" / "data"
@@ -16,16 +17,7 @@ DOCUMENTS = {"small": 20_000, "full": 1_000_000}
 
 
 def postgres_url(scale: str) -> str | None:
-    if not shutil.which("pg_isready") or subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"]).returncode:
-        print("# PostgreSQL skipped: nothing answers on 127.0.0.1:5432", flush=True)
-        return None
-    name = f"qlvb_bench_outgoing_{scale}"
-    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-Atq", "-c"]
-    found = subprocess.run([*psql, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"], capture_output=True,
-                           text=True)
-    if found.stdout.strip() != "1":
-        subprocess.run([*psql, f'CREATE DATABASE "{name}"'], check=True)
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
+    return run.postgres_url(scale, "qlvb_bench_outgoing")
 
 
 def main() -> int:

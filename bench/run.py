@@ -40,8 +40,9 @@ def sqlite_url(scale: str) -> str:
     return f"sqlite:///{DATA_DIR / f'bench-{scale}.sqlite3'}"
 
 
-def postgres_url(scale: str) -> str | None:
-    """The scale's database on the local PostgreSQL, created if missing; None if no server answers."""
+def postgres_url(scale: str, prefix: str = "qlvb_bench") -> str | None:
+    """The database `<prefix>_<scale>` on the local PostgreSQL, created if missing; None if no
+    server answers. The other bench scripts use it too, each with its own prefix."""
     host = os.environ.get("BENCH_PG_HOST", "127.0.0.1")
     port = os.environ.get("BENCH_PG_PORT", "5432")
     user = os.environ.get("BENCH_PG_USER", "postgres")
@@ -52,7 +53,7 @@ def postgres_url(scale: str) -> str | None:
     if subprocess.run(["pg_isready", "-q", "-h", host, "-p", port, "-t", "5"]).returncode != 0:
         note(f"PostgreSQL skipped: nothing answers on {host}:{port}")
         return None
-    name = f"qlvb_bench_{scale}"
+    name = f"{prefix}_{scale}"
     env = {**os.environ, **({"PGPASSWORD": password} if password else {})}
     psql = ["psql", "-h", host, "-p", port, "-U", user, "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-Atq", "-c"]
     found = subprocess.run([*psql, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"], env=env,

@@ -17,13 +17,14 @@ import argparse
 import os
 import random
 import re
-import shutil
 import statistics
 import subprocess
 import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
+
+import run  # noqa: E402  (bench/run.py: the shared PostgreSQL set-up)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / "bench" / "data"
@@ -35,16 +36,7 @@ OFFSET = 10_000_000  # document ids of the entries with no real document behind 
 
 
 def postgres_url(scale: str) -> str | None:
-    if not shutil.which("pg_isready") or subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"]).returncode:
-        print("# PostgreSQL skipped: nothing answers on 127.0.0.1:5432", flush=True)
-        return None
-    name = f"qlvb_bench_search_{scale}"
-    psql = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "postgres", "-Atq", "-c"]
-    found = subprocess.run([*psql, f"SELECT 1 FROM pg_database WHERE datname = '{name}'"], capture_output=True,
-                           text=True)
-    if found.stdout.strip() != "1":
-        subprocess.run([*psql, f'CREATE DATABASE "{name}"'], check=True)
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
+    return run.postgres_url(scale, "qlvb_bench_search")
 
 
 def main() -> int:

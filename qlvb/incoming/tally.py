@@ -18,12 +18,15 @@ def key(document: IncomingDocument) -> Key:
     return (document.agency_id, document.status, document.is_secret, bool(document.completed_late))
 
 
+def _bump(model: type[IncomingTally] | type[OpenWorkTally], delta: int, **key: object) -> None:
+    """Add delta to the tally row of this key, creating it the first time."""
+    if not model.objects.filter(**key).update(n=F("n") + delta):
+        model.objects.create(**key, n=delta)
+
+
 def _add(k: Key, delta: int) -> None:
     agency_id, status, secret, late = k
-    updated = IncomingTally.objects.filter(agency_id=agency_id, status=status, secret=secret, late=late).update(
-        n=F("n") + delta)
-    if not updated:
-        IncomingTally.objects.create(agency_id=agency_id, status=status, secret=secret, late=late, n=delta)
+    _bump(IncomingTally, delta, agency_id=agency_id, status=status, secret=secret, late=late)
 
 
 def moved(before: Key | None, after: Key | None) -> None:
@@ -74,20 +77,13 @@ def open_work(assignment_ids: Iterable[int]) -> Counter[WorkKey]:
                    for agency, unit, deadline, secrecy in rows)
 
 
-def _add_work(k: WorkKey, delta: int) -> None:
-    agency_id, unit_id, deadline, secret = k
-    updated = OpenWorkTally.objects.filter(agency_id=agency_id, unit_id=unit_id, deadline=deadline,
-                                           secret=secret).update(n=F("n") + delta)
-    if not updated:
-        OpenWorkTally.objects.create(agency_id=agency_id, unit_id=unit_id, deadline=deadline, secret=secret, n=delta)
-
-
 def work_moved(before: Counter[WorkKey], after: Counter[WorkKey]) -> None:
     """Apply the difference between two open_work() snapshots (inside the same transaction)."""
     for k in set(before) | set(after):
         delta = after.get(k, 0) - before.get(k, 0)
         if delta:
-            _add_work(k, delta)
+            agency_id, unit_id, deadline, secret = k
+            _bump(OpenWorkTally, delta, agency_id=agency_id, unit_id=unit_id, deadline=deadline, secret=secret)
 
 
 @transaction.atomic

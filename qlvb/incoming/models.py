@@ -172,6 +172,11 @@ class Assignment(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.CharField(max_length=300, blank=True)
+    # Copies of the document's, kept by the services: the work lists sort and filter a person's or
+    # a unit's tasks by them from one index, instead of fetching every document of a unit's
+    # thousands of tasks to sort them (see selectors.work_list).
+    received_at = models.DateTimeField()
+    secret = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -183,8 +188,16 @@ class Assignment(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["assignee_person", "state", "deadline"], name="assignment_person_inbox"),
-            models.Index(fields=["assignee_unit", "state", "deadline"], name="assignment_unit_inbox"),
+            # The navigation counts: every column they read, so they come from the index alone.
+            models.Index(fields=["assignee_person", "state", "deadline", "role", "document"],
+                         name="assignment_person_inbox"),
+            models.Index(fields=["assignee_unit", "state", "deadline", "role", "document"],
+                         name="assignment_unit_inbox"),
+            # The work lists, newest first (selectors.work_list).
+            models.Index(fields=["assignee_person", "state", "-received_at", "-document", "role", "secret"],
+                         name="assignment_person_list"),
+            models.Index(fields=["assignee_unit", "state", "-received_at", "-document", "role", "secret"],
+                         name="assignment_unit_list"),
             models.Index(fields=["agency", "state", "deadline"], name="assignment_agency"),
             # The overview's open work: only open, non-informational tasks, with every column the
             # counts read, so they are answered from this (small) index alone.

@@ -267,6 +267,8 @@ def update_document(*, by: Actor, document: IncomingDocument, fields: dict[str, 
     _validate(document)
     if diff:
         document.save()
+        if "received_at" in diff:  # the work lists sort the tasks by their copy of it
+            document.assignments.update(received_at=document.received_at)
         search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.corrected", actor=by, agency=document.agency_id, target=document,
                       data={"changes": diff})
@@ -354,6 +356,7 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
                     document=document, agency_id=document.agency_id, parent=parent, assigned_by=by.person,
                     on_behalf_of=by.on_behalf_of, assignee_person=target.person, assignee_unit=target.unit,
                     role=role, directive=directive.strip(), deadline=own_deadline,
+                    received_at=document.received_at, secret=document.is_secret,
                 )
                 _grant(document, person=target.person, unit=target.unit, reason=DocumentAccess.Reason.ASSIGNED)
                 created.append(assignment)

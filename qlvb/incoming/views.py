@@ -60,19 +60,28 @@ def work_list(request: HttpRequest, name: str = "to_handle") -> HttpResponse:
     person = _effective(request)
     if name not in LIST_TITLES:
         raise Http404()
-    documents = selectors.work_list(person, name)
     q = request.GET.get("q", "").strip()[:200]
+    doc_type = request.GET.get("type", "")
+    sort = request.GET.get("sort", "new")
+    if name in selectors.TASK_LISTS and not (q or doc_type or request.GET.get("urgent")) and sort == "new":
+        # The usual view of a task list: sorted from the tasks' index, then 25 documents fetched.
+        page = CappedPaginator(selectors.newest_task_documents(person, name), 25).get_page(request.GET.get("page"))
+        page.object_list = selectors.documents_in_order(person, list(page.object_list))
+        return _list_page(request, name, page, q, doc_type, sort)
+    documents = selectors.work_list(person, name)
     if q:
         documents = documents.filter(Q(summary__icontains=q) | Q(notation__icontains=q) | Q(number=q)
                                      | Q(issuer_name__icontains=q) | Q(summary__icontains=fold(q)))
-    doc_type = request.GET.get("type", "")
     if doc_type:
         documents = documents.filter(doc_type=doc_type)
     if request.GET.get("urgent") == "1":
         documents = documents.exclude(urgency="")
-    sort = request.GET.get("sort", "new")
     documents = selectors.with_list_data(documents.order_by(*SORTS.get(sort, SORTS["new"])), person)
     page = CappedPaginator(documents, 25).get_page(request.GET.get("page"))
+    return _list_page(request, name, page, q, doc_type, sort)
+
+
+def _list_page(request: HttpRequest, name: str, page: Any, q: str, doc_type: str, sort: str) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "incoming/list.html", {

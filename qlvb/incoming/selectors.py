@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Sum, When
 from django.http import Http404
 from django.utils import timezone
 
+from qlvb.core.paging import CappedPaginator
 from qlvb.core.workdays import add_working_days
 from qlvb.incoming import rules
 from qlvb.incoming.models import (
@@ -89,10 +91,13 @@ def _mine(person: Person) -> Q:
 
 
 def _assignment_filter(name: str, today: date, soon: date) -> Q | None:
-    open_work = Q(state__in=Assignment.OPEN_STATES) & ~Q(role=Assignment.Role.INFO)
+    # No redundant "state IN open AND state = pending": PostgreSQL multiplies the two
+    # selectivities and, expecting a few rows, reads a unit's thousands of tasks from the table.
+    work = ~Q(role=Assignment.Role.INFO)
+    open_work = Q(state__in=Assignment.OPEN_STATES) & work
     return {
-        "to_handle": open_work & Q(state=Assignment.State.PENDING),
-        "in_progress": open_work & Q(state=Assignment.State.IN_PROGRESS),
+        "to_handle": Q(state=Assignment.State.PENDING) & work,
+        "in_progress": Q(state=Assignment.State.IN_PROGRESS) & work,
         "overdue": open_work & Q(deadline__lt=today),
         "due_soon": open_work & Q(deadline__gte=today, deadline__lte=soon),
         "for_info": Q(role=Assignment.Role.INFO, state=Assignment.State.PENDING),
@@ -136,21 +141,41 @@ def _task_documents(person: Person, assignments: QuerySet[Assignment]) -> QueryS
 TASK_LISTS = ("to_handle", "in_progress", "overdue", "due_soon", "for_info", "done")
 
 
+def _my_tasks(person: Person, condition: Q) -> list[QuerySet[Assignment]]:
+    """The person's tasks matching the condition, one query for their own and one for their
+    units'. Or-ed together, both databases fetched every task row (thousands for a unit head)
+    instead of reading only the assignee indexes, which hold every column the lists and counts use."""
+    tasks = Assignment.objects.filter(condition).order_by()
+    branches = [tasks.filter(assignee_person=person)]
+    headed = roles_of(person).headed_unit_ids
+    if headed:
+        branches.append(tasks.filter(assignee_unit_id__in=headed))
+    return branches
+
+
 def newest_task_documents(person: Person, name: str) -> QuerySet:
-    """The ids of a task list's documents, newest first, read from the tasks alone.
+    """(document id, arrival) of a task list's documents, newest first, read from the tasks alone.
 
     work_list() joins every document of the person's tasks to sort them: a unit head's thousands
     of tasks meant thousands of document rows fetched and sorted for 25 shown. The tasks carry
-    their document's arrival time and secrecy, and one index per assignee holds everything this
-    query reads; the view fetches the 25 documents of the page afterwards (documents_in_order)."""
+    their document's arrival time and secrecy; the view fetches the 25 documents of the page
+    afterwards (documents_in_order)."""
     today = timezone.localdate()
     condition = _assignment_filter(name, today, _soon(person, today))
     if condition is None:
         raise Http404()
     own = DocumentAccess.objects.filter(person=person).values("document_id")
-    tasks = Assignment.objects.filter(_mine(person) & condition, Q(secret=False) | Q(document_id__in=own),
-                                      agency_id__in=permissions.member_agency_ids(person))
-    return tasks.order_by("-received_at", "-document_id").values_list("document_id", flat=True).distinct()
+    condition &= Q(Q(secret=False) | Q(document_id__in=own), agency_id__in=permissions.member_agency_ids(person))
+    newest = ("-received_at", "-document_id")
+    rows = [tasks.values_list("document_id", "received_at").order_by(*newest) for tasks in _my_tasks(person, condition)]
+    if len(rows) == 1:
+        return rows[0].distinct()
+    if connection.features.supports_slicing_ordering_in_compound:
+        # PostgreSQL: each side reads its index in order and stops where a capped list ends.
+        rows = [branch[: CappedPaginator.cap + 1] for branch in rows]
+    else:
+        rows = [branch.order_by() for branch in rows]
+    return rows[0].union(*rows[1:]).order_by(*newest)
 
 
 def documents_in_order(person: Person, ids: list[int]) -> list[IncomingDocument]:
@@ -171,11 +196,19 @@ def counts(person: Person) -> dict[str, int]:
     today = timezone.localdate()
     soon = _soon(person, today)
     names = ["to_handle", "in_progress", "overdue", "due_soon", "for_info"]
-    aggregates = {
-        name: Count("document", filter=_assignment_filter(name, today, soon), distinct=True) for name in names
-    }
-    # Only open tasks count: filtering them first lets the index skip the person's done ones.
-    result = Assignment.objects.filter(_mine(person), state__in=Assignment.OPEN_STATES).aggregate(**aggregates)
+    # Each task row says which lists its document is in; only open tasks count, so the index
+    # skips the person's done ones. COUNT(DISTINCT) over both branches: a document held twice
+    # (by the person and by their unit) counts once.
+    flagged = [tasks.annotate(**{name: Case(When(_assignment_filter(name, today, soon), then=F("document_id")))
+                                 for name in names}).values(*names)
+               for tasks in _my_tasks(person, Q(state__in=Assignment.OPEN_STATES))]
+    sql, params = (flagged[0].union(*flagged[1:], all=True) if len(flagged) > 1 else flagged[0]).query.sql_with_params()
+    # Django cannot aggregate over a union; the text here is the fixed names and Django's own SQL,
+    # the values stay parameters.
+    columns = ", ".join(f"COUNT(DISTINCT {name})" for name in names)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM ({sql}) tasks", params)  # noqa: S608
+        result = dict(zip(names, cursor.fetchone(), strict=True))
     to_route = Q(presented_to=person, status=IncomingDocument.Status.REGISTERED)
     drafts = Q(agency_id__in=roles_of(person).clerk_agency_ids, status=IncomingDocument.Status.DRAFT, secrecy="")
     # COUNT(status), not COUNT(id): a leader may have tens of thousands of documents waiting, and

@@ -66,7 +66,7 @@ def work_list(request: HttpRequest, name: str = "to_handle") -> HttpResponse:
     if name in selectors.TASK_LISTS and not (q or doc_type or request.GET.get("urgent")) and sort == "new":
         # The usual view of a task list: sorted from the tasks' index, then 25 documents fetched.
         page = CappedPaginator(selectors.newest_task_documents(person, name), 25).get_page(request.GET.get("page"))
-        page.object_list = selectors.documents_in_order(person, list(page.object_list))
+        page.object_list = selectors.documents_in_order(person, [pk for pk, _arrival in page.object_list])
         return _list_page(request, name, page, q, doc_type, sort)
     documents = selectors.work_list(person, name)
     if q:

@@ -19,7 +19,7 @@ from .conftest import future
 
 
 def _newest(person, name: str) -> list[int]:
-    return list(selectors.newest_task_documents(person, name))
+    return [pk for pk, _arrival in selectors.newest_task_documents(person, name)]
 
 
 def _reference(person, name: str) -> list[int]:
@@ -63,6 +63,14 @@ def test_a_document_with_two_tasks_of_the_person_is_listed_once(org, register_do
                    coordinators=[Target(person=org.unit_head)])
     assert Assignment.objects.filter(document=doc).count() == 2
     assert _newest(org.unit_head, "to_handle") == [doc.pk]
+    assert selectors.counts(org.unit_head)["to_handle"] == 1
+
+
+def test_navigation_counts_are_the_lists_lengths(org, routed):
+    for person in (org.head, org.deputy, org.unit_head, org.specialist):
+        found = selectors.counts(person)
+        for name in ("to_handle", "in_progress", "overdue", "due_soon", "for_info"):
+            assert found[name] == len(_reference(person, name)), (person.username, name)
 
 
 def test_correcting_the_arrival_time_moves_the_document_in_the_lists(org, routed):

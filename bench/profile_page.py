@@ -4,7 +4,8 @@ duration, and the Python functions that took longest. For finding what to change
     DATABASE_URL=sqlite:///bench/data/bench-full.sqlite3 QLVB_VAR_DIR=bench/data/var \
         .venv/bin/python bench/profile_page.py to_handle [--repeat 20] [--profile]
 
-Pages: to_handle, to_handle_unit_head, in_progress_unit_head, overview, document, home.
+Pages: to_handle, to_handle_unit_head, in_progress_unit_head, overview, document,
+document_unit_head, home.
 The people are the ones bench/measure.py picks.
 """
 
@@ -57,6 +58,7 @@ def main() -> None:
         "in_progress_unit_head": (head, "/incoming/list/in_progress/"),
         "overview": (leader, "/incoming/overview/"),
         "document": (busy, f"/incoming/{document}/"),
+        "document_unit_head": (head, f"/incoming/{document}/"),
         "home": (leader, "/"),
     }[args.page]
     client = Client()

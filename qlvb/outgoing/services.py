@@ -123,6 +123,19 @@ def _set_recipients(document: OutgoingDocument, recipients: Sequence[RecipientSp
             raise ValidationError({"recipients": _("Write the name of the paper recipient.")})
         Recipient.objects.create(document=document, kind=spec.kind, agency=spec.agency, unit=spec.unit,
                                  person=spec.person, name=spec.name.strip()[:300], address=spec.address.strip()[:300])
+    _refuse_secret_over_network(document)
+
+
+def _refuse_secret_over_network(document: OutgoingDocument) -> None:
+    """A secret document is issued on paper, never over the network (001 Đ13.1.a): no other agency
+    receives it through the exchange, inside the installation or beyond."""
+    if not document.secrecy:
+        return
+    agencies = [r.agency.name for r in document.recipients.filter(kind=Recipient.Kind.AGENCY).select_related("agency")]
+    if agencies:
+        raise ValidationError({"recipients": _(
+            "A secret document is not sent over the network: send it on paper to %(agencies)s (add them as "
+            "paper recipients).") % {"agencies": ", ".join(agencies)}})
 
 
 def _drafting_unit(person: Person, agency: Agency, unit: Unit | None) -> Unit:
@@ -193,6 +206,8 @@ def update_draft(*, by: Actor, document: OutgoingDocument, fields: dict[str, Any
     document.save()
     if recipients is not None:
         _set_recipients(document, recipients)
+    else:
+        _refuse_secret_over_network(document)  # made secret with agencies already chosen
     search_index.index_outgoing(document.pk)  # search: keep the index current
     events.record(verb="outgoing.updated", actor=by, agency=document.agency_id, target=document,
                   data={"changes": changes})
@@ -452,6 +467,7 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
         check_register(register, agency=document.agency, direction=Register.Direction.OUTGOING)
         if document.secrecy and not register.is_secret:
             raise ValidationError({"register": _("A secret document must be numbered in the secret register.")})
+        _refuse_secret_over_network(document)
         now = timezone.now()
         document.register = register
         document.year = timezone.localtime(now).year

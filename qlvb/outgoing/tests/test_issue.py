@@ -133,3 +133,37 @@ def test_decision_notation(org, signing, pki):
     doc = services.create_draft(by=Actor(org.specialist), agency=org.agency, uploads=[docx_upload()],
                                 fields={"doc_type": "QĐ", "summary": "Quyết định ban hành Quy chế làm việc của Sở"})
     assert services.notation_for(doc) == "QĐ-STTTT"
+
+
+def test_a_secret_document_is_not_sent_over_the_network(org, other_org, signing, approved):
+    """Secret documents go on paper (001 Đ13.1.a): no agency recipient, whether chosen with the
+    secrecy, made secret afterwards, or found at issuing; nothing is saved or numbered."""
+    from qlvb.exchange.models import ReceptionItem
+
+    to_agency = [RecipientSpec(kind="agency", agency=other_org.agency, name=other_org.agency.name)]
+    fields = {"doc_type": "CV", "summary": "V/v bảo vệ bí mật nhà nước", "field": signing}
+    before = OutgoingDocument.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        services.create_draft(by=Actor(org.specialist), agency=org.agency, uploads=[docx_upload()],
+                              fields={**fields, "secrecy": "mat"}, recipients=to_agency)
+    assert "không gửi qua mạng" in str(refused.value) and other_org.agency.name in str(refused.value)
+    assert OutgoingDocument.objects.count() == before
+    draft = services.create_draft(by=Actor(org.specialist), agency=org.agency, uploads=[docx_upload()],
+                                  fields=fields, recipients=to_agency)
+    with pytest.raises(ValidationError):
+        services.update_draft(by=Actor(org.specialist), document=draft, fields={"secrecy": "mat"})
+    draft.refresh_from_db()
+    assert draft.secrecy == ""
+    # On paper it goes.
+    services.update_draft(by=Actor(org.specialist), document=draft, fields={"secrecy": "mat"},
+                          recipients=[RecipientSpec(kind="paper", name=other_org.agency.name, address="Sơn La")])
+    # At issuing too (a secret document whose agency recipients got in by another way).
+    doc = _sign(org, approved)
+    OutgoingDocument.objects.filter(pk=doc.pk).update(secrecy="mat")
+    with pytest.raises(ValidationError) as refused:
+        services.issue(by=Actor(org.clerk), document=doc)
+    assert "không gửi qua mạng" in str(refused.value)
+    doc.refresh_from_db()
+    assert doc.status == OutgoingDocument.Status.SIGNED and doc.number is None
+    assert not ReceptionItem.objects.filter(receiver=other_org.agency).exists()
+    assert not Delivery.objects.filter(document=doc, state=Delivery.State.DELIVERED).exists()

@@ -4,7 +4,8 @@ duration, and the Python functions that took longest. For finding what to change
     DATABASE_URL=sqlite:///bench/data/bench-full.sqlite3 QLVB_VAR_DIR=bench/data/var \
         .venv/bin/python bench/profile_page.py to_handle [--repeat 20] [--profile]
 
-Pages: to_handle, to_handle_unit_head, in_progress_unit_head, overview, document,
+Pages: to_handle, to_handle_unit_head, in_progress_unit_head, done_unit_head, overview,
+overview_unit_head, document,
 document_unit_head, home.
 The people are the ones bench/measure.py picks.
 """
@@ -56,7 +57,9 @@ def main() -> None:
         "to_handle": (busy, "/incoming/list/to_handle/"),
         "to_handle_unit_head": (head, "/incoming/list/to_handle/"),
         "in_progress_unit_head": (head, "/incoming/list/in_progress/"),
+        "done_unit_head": (head, "/incoming/list/done/"),
         "overview": (leader, "/incoming/overview/"),
+        "overview_unit_head": (head, "/incoming/overview/"),
         "document": (busy, f"/incoming/{document}/"),
         "document_unit_head": (head, f"/incoming/{document}/"),
         "home": (leader, "/"),

@@ -177,6 +177,10 @@ class Assignment(models.Model):
     # thousands of tasks to sort them (see selectors.work_list).
     received_at = models.DateTimeField()
     secret = models.BooleanField(default=False)
+    # The unit whose task this one was passed down from (the parent's assignee unit): the unit
+    # head's overview counts these from their own index instead of joining every task to its parent.
+    via_unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 db_index=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -198,6 +202,8 @@ class Assignment(models.Model):
                          name="assignment_person_list"),
             models.Index(fields=["assignee_unit", "state", "-received_at", "-document", "role", "secret"],
                          name="assignment_unit_list"),
+            models.Index(fields=["via_unit", "state", "deadline", "role", "assignee_unit"], name="assignment_via_unit",
+                         condition=Q(via_unit__isnull=False)),
             models.Index(fields=["agency", "state", "deadline"], name="assignment_agency"),
             # The overview's open work: only open, non-informational tasks, with every column the
             # counts read, so they are answered from this (small) index alone.
@@ -304,3 +310,19 @@ class OpenWorkTally(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "unit_id", "deadline", "secret"],
                                                name="open_work_tally_unique")]
+
+
+class UnitTally(models.Model):
+    """How many documents each unit was given (a task of the unit, whatever became of it), by the
+    document's status and whether it was completed late: the unit head's overview, which counted
+    the unit's whole history (250,000 documents for a busy unit) on every request. Kept by the
+    services like IncomingTally (tally.key carries the document's units)."""
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20)
+    late = models.BooleanField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "status", "late"], name="unit_tally_unique")]

@@ -22,6 +22,7 @@ from qlvb.incoming.models import (
     IncomingFile,
     IncomingTally,
     OpenWorkTally,
+    UnitTally,
 )
 from qlvb.org import permissions
 from qlvb.org.models import Person, Unit
@@ -266,7 +267,7 @@ class Overview:
     by_status: dict[str, int]
     overdue: int
     due_soon: int
-    late_routing: int
+    late_routing: int | None  # None in a unit's overview
     completed_late: int
     by_unit: list[dict]
     overdue_rows: list[Assignment]
@@ -318,46 +319,42 @@ def _late_routing(documents: QuerySet[IncomingDocument]) -> int:
 
 def _unit_overview(agency_id: int, unit_ids: frozenset[int], today: date, soon: date) -> Overview:
     """What reached the unit head's units: their open tasks and the tasks they passed down, and
-    the documents they were given. Each part is its own indexed query: `unit OR parent's unit`
-    joined every open task of the agency to its parent (seconds at a million documents)."""
-    open_work = Assignment.objects.filter(agency_id=agency_id, state__in=Assignment.OPEN_STATES).exclude(
-        role=Assignment.Role.INFO)
-    units_open = Assignment.objects.filter(assignee_unit_id__in=unit_ids, state__in=Assignment.OPEN_STATES)
-    parts = [open_work.filter(assignee_unit_id__in=unit_ids),
-             open_work.filter(parent_id__in=units_open.values("pk"))]  # from the parents' index
+    the documents they were given. Each part reads its own index: `unit OR parent's unit` joined
+    every open task of the agency to its parent (seconds at a million documents)."""
+    # No agency test: the units are the agency's, and so are the tasks passed down from theirs;
+    # without it the units' index holds every column read here.
+    open_work = Assignment.objects.filter(state__in=Assignment.OPEN_STATES).exclude(role=Assignment.Role.INFO)
+    parts = [open_work.filter(assignee_unit_id__in=unit_ids), open_work.filter(via_unit_id__in=unit_ids)]
     overdue = due_soon = 0
     by_unit: dict[int, dict] = {}
     overdue_rows: list[Assignment] = []
     for tasks in parts:
-        stats = tasks.aggregate(overdue=Count("pk", filter=Q(deadline__lt=today)),
-                                due_soon=Count("pk", filter=Q(deadline__gte=today, deadline__lte=soon)))
-        overdue, due_soon = overdue + stats["overdue"], due_soon + stats["due_soon"]
-        for row in (tasks.filter(assignee_unit__isnull=False).order_by().values("assignee_unit_id")
-                    .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)))):
-            kept = by_unit.setdefault(row["assignee_unit_id"], {"assignee_unit_id": row["assignee_unit_id"],
-                                                               "open": 0, "overdue": 0})
-            kept["open"] += row["open"]
-            kept["overdue"] += row["overdue"]
-        overdue_rows += tasks.filter(deadline__lt=today).select_related(
-            "document", "assignee_unit", "assignee_person").order_by("deadline", "id")[:50]
+        # One pass per part: by assignee unit (none: a person), the totals are the sums.
+        # COUNT(state): a column of the index, so PostgreSQL answers from it alone.
+        for row in (tasks.order_by().values("assignee_unit_id")
+                    .annotate(open=Count("state"), overdue=Count("state", filter=Q(deadline__lt=today)),
+                              due_soon=Count("state", filter=Q(deadline__gte=today, deadline__lte=soon)))):
+            overdue, due_soon = overdue + row["overdue"], due_soon + row["due_soon"]
+            if row["assignee_unit_id"] is not None:
+                kept = by_unit.setdefault(row["assignee_unit_id"], {"assignee_unit_id": row["assignee_unit_id"],
+                                                                   "open": 0, "overdue": 0})
+                kept["open"] += row["open"]
+                kept["overdue"] += row["overdue"]
+        for state in Assignment.OPEN_STATES:  # one state at a time, the index gives them in order
+            overdue_rows += tasks.filter(state=state, deadline__lt=today).select_related(
+                "document", "assignee_unit", "assignee_person").order_by("deadline", "id")[:50]
     names = dict(Unit.objects.filter(pk__in=list(by_unit)).values_list("pk", "name"))
     for row in by_unit.values():
         row["assignee_unit__name"] = names.get(row["assignee_unit_id"], "")
     units = sorted(by_unit.values(), key=lambda row: (-row["overdue"], row["assignee_unit__name"]))
     overdue_rows.sort(key=lambda a: (a.deadline, a.pk))
-    # Documents given to the units, by status, with those completed late, in one pass.
-    documents = (IncomingDocument.objects.filter(agency_id=agency_id).exclude(status=IncomingDocument.Status.DRAFT)
-                 .filter(pk__in=Assignment.objects.filter(assignee_unit_id__in=unit_ids).values("document_id")))
+    # Documents given to the units, by status (UnitTally: a document given to two of the head's
+    # units counts in each).
     by_status, completed_late = {}, 0
-    for status, late, n in documents.order_by().values_list("status", "completed_late").annotate(n=Count("pk")):
+    for status, late, n in (UnitTally.objects.filter(agency_id=agency_id, unit_id__in=unit_ids, n__gt=0)
+                            .exclude(status=IncomingDocument.Status.DRAFT).values_list("status", "late", "n")):
         by_status[status] = by_status.get(status, 0) + n
         completed_late += n if late else 0
-    # Waiting for routing yet already given to a unit is rare: the few waiting documents first
-    # (their partial index), then which of them the units hold.
-    waiting = list(IncomingDocument.objects.filter(
-        agency_id=agency_id, status=IncomingDocument.Status.REGISTERED, routed_at__isnull=True,
-        routing_due_at__lt=timezone.now()).values_list("pk", flat=True)[:10_000])
-    late_routing = (Assignment.objects.filter(document_id__in=waiting, assignee_unit_id__in=unit_ids)
-                    .values("document_id").distinct().count()) if waiting else 0
-    return Overview(by_status=by_status, overdue=overdue, due_soon=due_soon, late_routing=late_routing,
+    # Late routing is the leaders' figure: a document reaches a unit only by being routed.
+    return Overview(by_status=by_status, overdue=overdue, due_soon=due_soon, late_routing=None,
                     completed_late=completed_late, by_unit=units, overdue_rows=overdue_rows[:50])

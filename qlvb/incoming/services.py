@@ -357,6 +357,7 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
                     on_behalf_of=by.on_behalf_of, assignee_person=target.person, assignee_unit=target.unit,
                     role=role, directive=directive.strip(), deadline=own_deadline,
                     received_at=document.received_at, secret=document.is_secret,
+                    via_unit_id=parent.assignee_unit_id if parent is not None else None,
                 )
                 _grant(document, person=target.person, unit=target.unit, reason=DocumentAccess.Reason.ASSIGNED)
                 created.append(assignment)

@@ -1,43 +1,66 @@
-"""Keeping incoming.IncomingTally in step with the documents (see the model)."""
+"""Keeping the incoming tallies (IncomingTally, UnitTally, OpenWorkTally) in step with the
+documents and tasks (see the models)."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
 from django.db.models import Count, F
 
-from qlvb.incoming.models import Assignment, IncomingDocument, IncomingTally, OpenWorkTally
+from qlvb.incoming.models import Assignment, IncomingDocument, IncomingTally, OpenWorkTally, UnitTally
 
-Key = tuple[int, str, bool, bool]
+
+@dataclass(frozen=True)
+class Key:
+    """Where a document counts: its agency's tally row, and one row per unit holding a task of it."""
+
+    agency_id: int
+    status: str
+    secret: bool
+    late: bool
+    units: frozenset[int] = frozenset()
+
+    def document_row(self) -> tuple[int, str, bool, bool]:
+        return (self.agency_id, self.status, self.secret, self.late)
+
+    def unit_rows(self) -> Counter[tuple[int, int, str, bool]]:
+        return Counter((self.agency_id, unit, self.status, self.late) for unit in self.units)
 
 
 def key(document: IncomingDocument) -> Key:
-    return (document.agency_id, document.status, document.is_secret, bool(document.completed_late))
+    units = frozenset(Assignment.objects.filter(document_id=document.pk, assignee_unit__isnull=False)
+                      .values_list("assignee_unit_id", flat=True)) if document.pk else frozenset()
+    return Key(document.agency_id, document.status, document.is_secret, bool(document.completed_late), units)
 
 
-def _bump(model: type[IncomingTally] | type[OpenWorkTally], delta: int, **key: object) -> None:
+def _bump(model: type[IncomingTally] | type[OpenWorkTally] | type[UnitTally], delta: int, **key: object) -> None:
     """Add delta to the tally row of this key, creating it the first time."""
     if not model.objects.filter(**key).update(n=F("n") + delta):
         model.objects.create(**key, n=delta)
 
 
-def _add(k: Key, delta: int) -> None:
-    agency_id, status, secret, late = k
-    _bump(IncomingTally, delta, agency_id=agency_id, status=status, secret=secret, late=late)
-
-
 def moved(before: Key | None, after: Key | None) -> None:
-    """A document went from `before` to `after` (None: it did not exist / no longer exists).
-    Call inside the transaction that changes the document."""
+    """A document went from `before` to `after` (None: it did not exist / no longer exists), in
+    status or in the units it was given to. Call inside the transaction that changes it."""
     if before == after:
         return
-    if before is not None:
-        _add(before, -1)
-    if after is not None:
-        _add(after, +1)
+    rows = [k.document_row() if k else None for k in (before, after)]
+    if rows[0] != rows[1]:
+        for row, delta in zip(rows, (-1, +1), strict=True):
+            if row is not None:
+                agency_id, status, secret, late = row
+                _bump(IncomingTally, delta, agency_id=agency_id, status=status, secret=secret, late=late)
+    units_before = before.unit_rows() if before else Counter()
+    units_after = after.unit_rows() if after else Counter()
+    for row in set(units_before) | set(units_after):
+        delta = units_after[row] - units_before[row]
+        if delta:
+            agency_id, unit_id, status, late = row
+            _bump(UnitTally, delta, agency_id=agency_id, unit_id=unit_id, status=status, late=late)
 
 
 @transaction.atomic
@@ -57,7 +80,22 @@ def recount(agency_id: int | None = None) -> int:
     tallies.delete()
     IncomingTally.objects.bulk_create([
         IncomingTally(agency_id=a, status=s, secret=sec, late=late, n=n) for (a, s, sec, late), n in counts.items()])
-    return len(counts) + recount_open_work(agency_id)
+    return len(counts) + recount_units(agency_id) + recount_open_work(agency_id)
+
+
+@transaction.atomic
+def recount_units(agency_id: int | None = None) -> int:
+    tasks = Assignment.objects.filter(assignee_unit__isnull=False)
+    tallies = UnitTally.objects.all()
+    if agency_id is not None:
+        tasks, tallies = tasks.filter(agency_id=agency_id), tallies.filter(agency_id=agency_id)
+    rows = (tasks.order_by().values_list("agency_id", "assignee_unit_id", "document__status",
+                                         "document__completed_late")
+            .annotate(n=Count("document", distinct=True)))
+    tallies.delete()
+    UnitTally.objects.bulk_create([UnitTally(agency_id=a, unit_id=u, status=s, late=bool(late), n=n)
+                                   for a, u, s, late, n in rows], batch_size=1000)
+    return len(rows)
 
 
 # --- Open work (see OpenWorkTally) -----------------------------------------------------------

@@ -12,7 +12,7 @@ from django.utils import timezone
 from conftest import make_person
 from qlvb.core.actor import Actor
 from qlvb.incoming import selectors, services, tally
-from qlvb.incoming.models import Assignment, IncomingDocument, IncomingTally, OpenWorkTally
+from qlvb.incoming.models import Assignment, IncomingDocument, IncomingTally, OpenWorkTally, UnitTally
 from qlvb.incoming.services import Target
 from qlvb.org import services as org_services
 
@@ -27,11 +27,16 @@ def _work(agency_id: int) -> dict:
     return {(t.unit_id, t.deadline, t.secret): t.n for t in OpenWorkTally.objects.filter(agency_id=agency_id) if t.n}
 
 
+def _units(agency_id: int) -> dict:
+    return {(t.unit_id, t.status, t.late): t.n for t in UnitTally.objects.filter(agency_id=agency_id) if t.n}
+
+
 def _assert_tally_exact(agency_id: int) -> None:
-    kept, work = _tally(agency_id), _work(agency_id)
+    kept, work, units = _tally(agency_id), _work(agency_id), _units(agency_id)
     tally.recount(agency_id)
     assert kept == _tally(agency_id)
     assert work == _work(agency_id)
+    assert units == _units(agency_id)
 
 
 def test_tally_follows_every_service(org, register_doc):
@@ -42,7 +47,8 @@ def test_tally_follows_every_service(org, register_doc):
     doc = register_doc()
     secret = register_doc(secrecy="mat")
     _assert_tally_exact(org.agency.pk)
-    [main] = services.route(by=Actor(org.head), document=doc, main=Target(person=org.specialist), deadline=future())
+    main = services.route(by=Actor(org.head), document=doc, main=Target(person=org.specialist), deadline=future(),
+                          informed=[Target(unit=org.office)])[0]
     services.route(by=Actor(org.head), document=secret, main=Target(unit=org.unit))
     _assert_tally_exact(org.agency.pk)
     services.record_progress(by=Actor(org.specialist), assignment=main, text="Đang làm")
@@ -63,6 +69,7 @@ def test_tally_follows_every_service(org, register_doc):
     services.complete(by=Actor(org.specialist), document=doc, note="Xong")
     assert IncomingDocument.objects.get(pk=doc.pk).completed_late
     assert _tally(org.agency.pk)[("completed", False, True)] == 1
+    assert _units(org.agency.pk)[(org.office.pk, "completed", True)] == 1
     _assert_tally_exact(org.agency.pk)
     assert selectors.overview(org.head, agency_id=org.agency.pk).completed_late == 1
     services.reopen(by=Actor(org.head), document=doc, reason="Hoàn thành nhầm")
@@ -73,6 +80,7 @@ def test_tally_follows_every_service(org, register_doc):
     services.complete(by=Actor(org.specialist), document=secret, note="Xong")
     _assert_tally_exact(org.agency.pk)
     assert _work(org.agency.pk) == {}
+    assert _units(org.agency.pk) == {(org.office.pk, "in_progress", False): 1, (org.unit.pk, "completed", False): 1}
 
 
 def test_leader_overview_leaves_secret_documents_out(org, register_doc):
@@ -126,3 +134,21 @@ def test_may_see_agrees_with_visible_documents(org, other_org, register_doc):
         visible = set(selectors.visible_documents(person).values_list("pk", flat=True))
         for doc in docs:
             assert selectors.may_see(person, doc) == (doc.pk in visible), (person.username, doc.pk)
+
+
+def test_unit_overview_counts_the_units_tasks_and_those_passed_down(org, register_doc):
+    ours, theirs = register_doc(), register_doc()
+    [unit_task] = services.route(by=Actor(org.head), document=ours, main=Target(unit=org.unit), deadline=future())
+    services.route(by=Actor(org.unit_head), document=ours, parent=unit_task,
+                   main=Target(person=org.specialist, deadline=future(2)))
+    services.route(by=Actor(org.head), document=theirs, main=Target(unit=org.office), deadline=future())
+    assert Assignment.objects.get(parent=unit_task).via_unit_id == org.unit.pk
+    Assignment.objects.update(deadline=timezone.localdate() - timedelta(days=1))  # days pass
+    tally.recount(org.agency.pk)
+    view = selectors.overview(org.unit_head, agency_id=org.agency.pk, unit_ids=frozenset({org.unit.pk}))
+    assert view.overdue == 2 and view.due_soon == 0
+    assert view.by_status == {"in_progress": 1} and view.late_routing is None
+    assert view.by_unit == [{"assignee_unit_id": org.unit.pk, "assignee_unit__name": org.unit.name,
+                             "open": 1, "overdue": 1}]
+    assert {(a.assignee_unit_id, a.assignee_person_id) for a in view.overdue_rows} == {
+        (org.unit.pk, None), (None, org.specialist.pk)}

@@ -331,7 +331,7 @@ DOC_COLUMNS = [
 ]
 TASK_COLUMNS = ["id", "document_id", "agency_id", "parent_id", "assigned_by_id", "assignee_person_id",
                 "assignee_unit_id", "role", "directive", "deadline", "state", "created_at", "started_at", "done_at",
-                "received_at", "secret"]
+                "received_at", "secret", "via_unit_id"]
 NOTE_COLUMNS = ["id", "document_id", "assignment_id", "author_id", "kind", "text", "at"]
 FILE_COLUMNS = ["document_id", "stored_id", "name", "role", "order", "added_by_id", "added_at"]
 ACCESS_COLUMNS = ["document_id", "person_id", "unit_id", "reason"]
@@ -597,7 +597,8 @@ class Generator:
         self.tables["task"].write([
             (t.id, s.id, agency_id, t.parent.id if t.parent else None, t.assigned_by.pk,
              t.person.pk if t.person else None, t.unit.pk if t.unit else None, t.role, t.directive, t.deadline,
-             t.state, t.created_at, t.started_at, t.done_at, s.doc["received_at"], bool(s.doc["secrecy"]))
+             t.state, t.created_at, t.started_at, t.done_at, s.doc["received_at"], bool(s.doc["secrecy"]),
+             t.parent.unit.pk if t.parent is not None and t.parent.unit is not None else None)
             for s in stories for t in s.tasks])
         self.tables["note"].write([(n.id, s.id, n.task.id, n.author.pk, n.kind, n.text, n.at)
                                    for s in stories for n in s.notes])

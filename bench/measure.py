@@ -335,7 +335,8 @@ class IncomingPages:
         pages: list[tuple[str, Any, str]] = [("incoming.to_handle", busy, "/incoming/list/to_handle/")]
         if unit_head is not None:
             pages += [("incoming.to_handle_unit_head", unit_head, "/incoming/list/to_handle/"),
-                      ("incoming.in_progress", unit_head, "/incoming/list/in_progress/")]
+                      ("incoming.in_progress", unit_head, "/incoming/list/in_progress/"),
+                      ("incoming.overview_unit_head", unit_head, "/incoming/overview/")]
         if head is not None:
             pages.append(("incoming.overview", head, "/incoming/overview/"))
         if document:

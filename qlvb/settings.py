@@ -121,7 +121,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # up front so two clerks numbering at once queue instead of failing with "locked".
     # A connection kept between requests (DB_CONN_MAX_AGE, as on PostgreSQL) keeps its parsed
     # schema and page cache; memory-mapped reads skip a copy per page. At a million documents a
-    # fresh connection per request cost a third of a list page's time (bench/profile_page.py).
+    # fresh connection per request cost a quarter of a list page's time (bench/profile_page.py).
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,

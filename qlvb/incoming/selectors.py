@@ -340,8 +340,10 @@ def _unit_overview(agency_id: int, unit_ids: frozenset[int], today: date, soon: 
                                                                    "open": 0, "overdue": 0})
                 kept["open"] += row["open"]
                 kept["overdue"] += row["overdue"]
-        for state in Assignment.OPEN_STATES:  # one state at a time, the index gives them in order
-            overdue_rows += tasks.filter(state=state, deadline__lt=today).select_related(
+        # One state at a time, the index gives them in order. Secret documents are counted but not
+        # shown: a head appointed after the routing may not open them (R7).
+        for state in Assignment.OPEN_STATES:
+            overdue_rows += tasks.filter(state=state, deadline__lt=today, secret=False).select_related(
                 "document", "assignee_unit", "assignee_person").order_by("deadline", "id")[:50]
     names = dict(Unit.objects.filter(pk__in=list(by_unit)).values_list("pk", "name"))
     for row in by_unit.values():

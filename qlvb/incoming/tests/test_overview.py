@@ -98,6 +98,7 @@ def test_leader_overview_leaves_secret_documents_out(org, register_doc):
     # The unit head's own overview counts what reached the unit, secret ones included.
     unit_view = selectors.overview(org.unit_head, agency_id=org.agency.pk, unit_ids=frozenset({org.unit.pk}))
     assert unit_view.by_status == {"routed": 2} and unit_view.overdue == 2
+    assert [r.document_id for r in unit_view.overdue_rows] == [ordinary.pk]  # the secret one is not shown
 
 
 def appoint_head(org):

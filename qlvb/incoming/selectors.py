@@ -301,14 +301,24 @@ def overview(person: Person, *, agency_id: int, unit_ids: frozenset[int] | None 
     # The longest overdue: per open state, the (agency, state, deadline) index gives them in order.
     rows: list[Assignment] = []
     for state in Assignment.OPEN_STATES:
-        rows += (Assignment.objects.filter(agency_id=agency_id, state=state, deadline__lt=today, document__secrecy="")
-                 .exclude(role=Assignment.Role.INFO)
-                 .select_related("document", "assignee_unit", "assignee_person").order_by("deadline", "id")[:50])
+        rows += _overdue_rows(Assignment.objects.filter(agency_id=agency_id, state=state, deadline__lt=today,
+                                                        document__secrecy="").exclude(role=Assignment.Role.INFO))
     rows.sort(key=lambda a: (a.deadline, a.pk))
     documents = IncomingDocument.objects.filter(agency_id=agency_id, secrecy="")
     return Overview(by_status=by_status, overdue=stats["overdue"], due_soon=stats["due_soon"],
                     late_routing=_late_routing(documents), completed_late=completed_late, by_unit=by_unit,
                     overdue_rows=rows[:50])
+
+
+# What an overdue row shows: dozens of rows are fetched for the 50 shown, so only these columns.
+OVERDUE_ROW_FIELDS = ("id", "document_id", "role", "deadline", "assignee_unit_id", "assignee_person_id",
+                      "document__number", "document__notation", "document__summary", "assignee_unit__name",
+                      "assignee_person__full_name")
+
+
+def _overdue_rows(tasks: QuerySet[Assignment]) -> list[Assignment]:
+    return list(tasks.select_related("document", "assignee_unit", "assignee_person").only(*OVERDUE_ROW_FIELDS)
+                .order_by("deadline", "id")[:50])
 
 
 def _late_routing(documents: QuerySet[IncomingDocument]) -> int:
@@ -343,8 +353,7 @@ def _unit_overview(agency_id: int, unit_ids: frozenset[int], today: date, soon: 
         # One state at a time, the index gives them in order. Secret documents are counted but not
         # shown: a head appointed after the routing may not open them (R7).
         for state in Assignment.OPEN_STATES:
-            overdue_rows += tasks.filter(state=state, deadline__lt=today, secret=False).select_related(
-                "document", "assignee_unit", "assignee_person").order_by("deadline", "id")[:50]
+            overdue_rows += _overdue_rows(tasks.filter(state=state, deadline__lt=today, secret=False))
     names = dict(Unit.objects.filter(pk__in=list(by_unit)).values_list("pk", "name"))
     for row in by_unit.values():
         row["assignee_unit__name"] = names.get(row["assignee_unit_id"], "")

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from qlvb.core.text import fold
 
 agency_code_validator = RegexValidator(
     r"^[A-Z0-9]{3}(\.[A-Z0-9]{2}){2}\.[A-Z][0-9]{2}([.A-Z0-9]{0,22})$",
@@ -116,6 +120,8 @@ class Person(AbstractBaseUser):
 
     username = models.CharField(_("username"), max_length=150, unique=True, validators=[username_validator])
     full_name = models.CharField(_("full name"), max_length=150)
+    # fold(full_name), kept by save(): "nguyen van" finds "Nguyễn Văn" on SQLite and PostgreSQL alike.
+    name_folded = models.CharField(max_length=150, blank=True, default="", editable=False)
     agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="people", verbose_name=_("agency")
     )
@@ -147,6 +153,14 @@ class Person(AbstractBaseUser):
 
     def __str__(self) -> str:
         return self.full_name or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A stored copy of the name, not a rule: it must follow every save of the name.
+        self.name_folded = fold(self.full_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_folded"}
+        super().save(*args, **kwargs)
 
     @property
     def is_locked(self) -> bool:

@@ -49,11 +49,12 @@ def people_list(*, viewer: Person, agency: Agency, query: str = "", unit: Unit |
     if not include_inactive:
         people = people.filter(is_active=True)
     if query:
-        # Names are matched accent-insensitively in Python-free SQL by also matching the folded
-        # username; a full search index comes with the search issue.
+        # Accent-insensitive: the folded query against the folded name ("nguyen van" finds
+        # "Nguyễn Văn"), and the username and e-mail as typed.
         q = query.strip()
         people = people.filter(
-            Q(full_name__icontains=q) | Q(username__icontains=fold(q).replace(" ", "")) | Q(email__icontains=q)
+            Q(name_folded__contains=fold(q)) | Q(username__icontains=fold(q).replace(" ", ""))
+            | Q(email__icontains=q)
         )
     return people.order_by("full_name", "pk").prefetch_related(_open_posts())
 

@@ -85,3 +85,25 @@ def test_only_installation_admin_creates_agencies_or_moves_codes(org, root):
     with pytest.raises(ValidationError):
         services.create_agency(by=Actor(root), code="BAD", abbreviation="X", name="X")
     assert not Agency.objects.filter(code="BAD").exists()
+
+
+def test_people_search_ignores_accents_and_follows_renames(org, other_org):
+    from qlvb.org.selectors import people_list
+
+    def found(query: str) -> set[str]:
+        return {p.username for p in people_list(viewer=org.admin, agency=org.agency, query=query)}
+
+    person = org.specialist
+    first_word = person.full_name.split()[0]  # e.g. "Lò" / "Nguyễn"
+    from qlvb.core.text import fold
+
+    assert person.username in found(fold(person.full_name))
+    assert person.username in found(fold(person.full_name).upper())
+    assert person.username in found(person.full_name)
+    assert person.username in found(fold(first_word))
+    services.update_person(by=Actor(org.admin), person=person, full_name="Đặng Thị Ánh Tuyết")
+    assert person.username in found("dang thi anh")
+    assert person.username in found("ĐẶNG THỊ")
+    assert person.username not in found(fold(first_word) + " zzz")
+    # Someone of another agency is never found from this one.
+    assert other_org.specialist.username not in found(fold(other_org.specialist.full_name))

@@ -587,8 +587,9 @@ class Generator:
                 created = (self.now - timedelta(days=rng.uniform(1, 10)) if new
                            else self.start + timedelta(days=1, minutes=rng.uniform(0, 60 * 24 * 14)) if roll < 0.9
                            else self.start + timedelta(days=rng.uniform(20, HISTORY_DAYS - 10)))
-                person = Person(
-                    username=username, full_name=full_name, agency=plan.obj, password=self.password_hash,
+                person = Person(  # bulk_create skips save(): the folded name is given here
+                    username=username, full_name=full_name, name_folded=fold(full_name), agency=plan.obj,
+                    password=self.password_hash,
                     email=f"{username.replace('.', '_')}@{MAIL_DOMAIN}",
                     phone=f"0{rng.choice('398')}{rng.randint(10_000_000, 99_999_999)}",
                     is_agency_admin=i == admin_slot, must_change_password=new, created_at=created,

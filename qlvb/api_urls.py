@@ -16,6 +16,7 @@ router.register("delegations", org_api.DelegationViewSet, basename="delegation")
 urlpatterns = [
     path("me/", org_api.me, name="api-me"),
     path("incoming/", include("qlvb.incoming.api_urls")),
+    path("outgoing/", include("qlvb.outgoing.api_urls")),
     path("exchange/", include("qlvb.exchange.api_urls")),
     path("search/", search_api.search, name="api-search"),
     path("digitisation/", include("qlvb.digitisation.api_urls")),

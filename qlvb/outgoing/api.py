@@ -210,14 +210,14 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
             rename={"uploads": "upload"})
         return _fresh_detail(request, document, status.HTTP_201_CREATED)
 
-    @extend_schema(summary="Change a draft", request=s.OutgoingFieldsSerializer, responses=DETAIL)
+    @extend_schema(summary="Change a draft", request=s.OutgoingChangeSerializer, responses=DETAIL)
     @action(detail=True, methods=["post"], url_path="update", url_name="update")
     def update_draft(self, request: Request, pk: str) -> Response:
         """The drafter while the draft is theirs, or the reviewer whose turn it is, changes its fields;
         only the fields sent change. Sending any of `agencies`, `units`, `people` or `paper` replaces
         all the recipients."""
         document = _document(request, pk)
-        serializer = _fields_serializer(request, document, s.OutgoingFieldsSerializer, partial=True)
+        serializer = _fields_serializer(request, document, s.OutgoingChangeSerializer, partial=True)
         _service_call(lambda: services.update_draft(by=_actor(request), document=document,
                                                     fields=serializer.document_fields(),
                                                     recipients=serializer.recipients()))

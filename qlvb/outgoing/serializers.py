@@ -307,6 +307,13 @@ class OutgoingFieldsSerializer(serializers.Serializer):
         return specs
 
 
+class OutgoingChangeSerializer(OutgoingFieldsSerializer):
+    """Change a draft: only the fields sent change; any recipient field sent replaces all recipients."""
+
+    doc_type = DocTypeField(required=False)
+    summary = serializers.CharField(max_length=500, required=False)
+
+
 class OutgoingDraftSerializer(OutgoingFieldsSerializer):
     """Start a draft: its fields, recipients and files, as multipart."""
 

@@ -270,6 +270,10 @@ def test_bad_input_on_actions_changes_nothing(org, other_org, draft, pki, client
     assert response.status_code == 400 and "summary" in response.json()
     draft.refresh_from_db()
     assert draft.secrecy == "" and draft.summary == SUMMARY and not draft.recipients.exists()
+    response = _post(client, specialist, f"{url}update/", {"units": [org.office.pk], "paper": ["Báo Sơn La"]})
+    assert response.status_code == 200, response.content
+    assert sorted(r["kind"] for r in response.json()["recipients"]) == ["paper", "unit"]
+    assert response.json()["summary"] == SUMMARY
     response = _post(client, specialist, f"{url}submit/", {"signer": org.unit_head.pk})  # may not sign a CV
     assert response.status_code == 400 and "signer" in response.json()
     assert _post(client, specialist, f"{url}submit/", {}).json()["signer"] == [REQUIRED_VI]

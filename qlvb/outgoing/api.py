@@ -182,8 +182,10 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
 
     def retrieve(self, request: Request, pk: str) -> Response:
         """The document with its recipients, review loop, versions and files, and what the caller may
-        do with it now."""
-        return Response(_detail(request, _document(request, pk)))
+        do with it now. Opening a secret document is recorded."""
+        document = _document(request, pk)
+        services.record_opening(by=_actor(request), document=document)
+        return Response(_detail(request, document))
 
     def create(self, request: Request) -> Response:
         """A specialist starts a draft in their agency: its fields, recipients, the draft file (`upload`,

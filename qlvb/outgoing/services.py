@@ -138,6 +138,12 @@ def _refuse_secret_over_network(document: OutgoingDocument) -> None:
             "paper recipients).") % {"agencies": ", ".join(agencies)}})
 
 
+def record_opening(*, by: Actor, document: OutgoingDocument) -> None:
+    """Every opening of a secret document is logged (R7), as for incoming documents."""
+    if document.secrecy:
+        events.record(verb="outgoing.secret_opened", actor=by, agency=document.agency_id, target=document)
+
+
 def _drafting_unit(person: Person, agency: Agency, unit: Unit | None) -> Unit:
     if unit is not None:
         if unit.agency_id != agency.pk or unit.pk not in roles_of(person).unit_ids:

@@ -13,5 +13,6 @@ VERBS = {
     "outgoing.issued": _("Numbered, signed by the agency and issued"),
     "outgoing.review_reminded": _("Review overdue: reminder"),
     "outgoing.cancelled": _("Draft cancelled"),
+    "outgoing.secret_opened": _("Secret document opened"),
     "incoming.replied": _("Answered by an issued document"),
 }

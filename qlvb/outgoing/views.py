@@ -94,6 +94,7 @@ def _signers(document: OutgoingDocument) -> list[Person]:
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request)
     document = selectors.get_document(person, pk)
+    services.record_opening(by=actor_from_request(request, SCOPE), document=document)
     step = rules.current_step(document)
     my_step = step if step is not None and step.reviewer_id == person.pk else None
     context: dict[str, Any] = {

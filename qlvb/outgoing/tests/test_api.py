@@ -322,3 +322,19 @@ def test_list_query_count_does_not_grow(org, signing, client):
     many = queries(org.specialist, "mine"), queries(org.unit_head, "to_review"), queries(org.head, "overdue_reviews")
     assert [count for _, count in few] == [2, 2, 0] and [count for _, count in many] == [8, 8, 0]
     assert [n for n, _ in few] == [n for n, _ in many]
+
+
+def test_opening_a_secret_draft_is_logged_on_the_page_and_in_the_api(org, signing, login):
+    from qlvb.core.models import Event
+
+    fields = {"doc_type": "CV", "summary": "V/v bảo vệ bí mật nhà nước năm 2026", "field": signing}
+    secret = services.create_draft(by=Actor(org.specialist), agency=org.agency, uploads=[docx_upload()],
+                                   fields={**fields, "secrecy": "mat"})
+    ordinary = services.create_draft(by=Actor(org.specialist), agency=org.agency, uploads=[docx_upload()],
+                                     fields=fields)
+    client = login(org.specialist)
+    for doc in (secret, ordinary):
+        assert client.get(f"/outgoing/{doc.pk}/").status_code == 200
+        assert client.get(f"/api/v1/outgoing/documents/{doc.pk}/", **_auth(org.specialist)).status_code == 200
+    opened = Event.objects.filter(verb="outgoing.secret_opened", actor=org.specialist)
+    assert sorted(opened.values_list("target_id", flat=True)) == [str(secret.pk)] * 2

@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from qlvb.core.actor import Actor, client_ip
+from qlvb.core.api import caller
 from qlvb.exchange import selectors, services, transport
 from qlvb.exchange.models import ReceptionItem
 from qlvb.exchange.peers import peer_for_token
@@ -126,17 +126,13 @@ def reception_detail(request: Request, pk: int) -> Response:
     return Response(ItemSerializer(selectors.get_item(request.user, pk)).data)
 
 
-def _actor(request: Request) -> Actor:
-    return Actor(person=request.user, ip=client_ip(request))
-
-
 @extend_schema(tags=["exchange"], request=inline_serializer("Reason", {"reason": serializers.CharField()}),
                responses=ItemSerializer)
 @api_view(["POST"])
 def reception_reject(request: Request, pk: int) -> Response:
     item = selectors.get_item(request.user, pk)
     try:
-        item = services.reject(by=_actor(request), item=item, reason=str(request.data.get("reason", "")))
+        item = services.reject(by=caller(request), item=item, reason=str(request.data.get("reason", "")))
     except DjangoValidationError as error:
         return Response({"errors": error.messages}, status=400)
     return Response(ItemSerializer(item).data)
@@ -150,9 +146,9 @@ def reception_accept(request: Request, pk: int) -> Response:
     item = selectors.get_item(request.user, pk)
     try:
         if item.kind in (ReceptionItem.Kind.RECALL, ReceptionItem.Kind.UPDATE):
-            services.agree_change(by=_actor(request), item=item)
+            services.agree_change(by=caller(request), item=item)
             return Response({"incoming": item.incoming_id})
-        document = services.accept(by=_actor(request), item=item)
+        document = services.accept(by=caller(request), item=item)
     except DjangoValidationError as error:
         return Response({"errors": error.messages}, status=400)
     return Response({"incoming": document.pk})

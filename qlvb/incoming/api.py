@@ -14,24 +14,20 @@ authority (Actor(person=request.user), never on_behalf_of).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
-from qlvb.core.actor import Actor, client_ip
-from qlvb.core.errors import NotAllowed
+from qlvb.core.api import caller, invalid, pk_or_404, service_call, validated
 from qlvb.core.text import fold
 from qlvb.dossiers.selectors import fileable_dossiers
 from qlvb.incoming import rules, selectors, services
@@ -49,52 +45,14 @@ BAD_INPUT = OpenApiResponse(description="Invalid input: `{field: [messages]}`; `
 
 # --- Helpers ---------------------------------------------------------------------------------
 
-def _actor(request: Request) -> Actor:
-    """The caller, with their own authority only (no delegation in the API)."""
-    return Actor(person=request.user, ip=client_ip(request))
-
-
-def _service_call(action: Callable[[], Any], rename: dict[str, str] | None = None) -> Any:
-    try:
-        return action()
-    except NotAllowed as error:
-        raise NotFound() from error
-    except DjangoValidationError as error:
-        non_field = api_settings.NON_FIELD_ERRORS_KEY
-        if hasattr(error, "error_dict"):
-            detail: dict[str, list[str]] = {}
-            for key, messages in error.message_dict.items():
-                name = non_field if key == NON_FIELD_ERRORS else (rename or {}).get(key, key)
-                detail.setdefault(name, []).extend(messages)
-        else:
-            detail = {non_field: error.messages}
-        raise serializers.ValidationError(detail) from error
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request, **context: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data, context={"request": request, **context})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def _invalid(field: str, message: str) -> serializers.ValidationError:
-    return serializers.ValidationError({field: [message]})
-
-
-def _pk(value: Any) -> int:
-    if not str(value).isdigit():
-        raise NotFound()
-    return int(value)
-
-
 def _document(request: Request, pk: Any) -> IncomingDocument:
-    return selectors.get_document(request.user, _pk(pk))  # Http404 → 404
+    return selectors.get_document(request.user, pk_or_404(pk))  # Http404 → 404
 
 
 def _assignment_of(document: IncomingDocument, pk: int, field: str = "assignment") -> Assignment:
     assignment = document.assignments.filter(pk=pk).first()
     if assignment is None:
-        raise _invalid(field, _("This document has no such routing."))
+        raise invalid(field, _("This document has no such routing."))
     return assignment
 
 
@@ -143,11 +101,11 @@ def _target(document: IncomingDocument, data: dict[str, Any], field: str) -> ser
     if data.get("unit"):
         unit = Unit.objects.filter(pk=data["unit"], agency_id=document.agency_id, is_active=True).first()
         if unit is None:
-            raise _invalid(field, _("Unknown recipient."))
+            raise invalid(field, _("Unknown recipient."))
         return services.Target(unit=unit, deadline=deadline)
     person = Person.objects.filter(pk=data["person"], is_active=True).first()
     if person is None or document.agency_id not in permissions.member_agency_ids(person):
-        raise _invalid(field, _("Unknown recipient."))
+        raise invalid(field, _("Unknown recipient."))
     return services.Target(person=person, deadline=deadline)
 
 
@@ -218,7 +176,7 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         """The document with its files, routing tree and notes, the caller's open routings of it and
         what the caller may do with it. Opening a secret document is recorded."""
         document = _document(request, pk)
-        services.record_opening(by=_actor(request), document=document)
+        services.record_opening(by=caller(request), document=document)
         return Response(_detail(request, document))
 
     def create(self, request: Request) -> Response:
@@ -238,9 +196,9 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         data = serializer.validated_data
         fields = serializer.document_fields()
         uploads, attachments = data["files"], data["attachments"]  # checked by the service
-        by = _actor(request)
+        by = caller(request)
         if data["save_as_draft"]:
-            document = _service_call(lambda: services.save_draft(
+            document = service_call(lambda: services.save_draft(
                 by=by, agency=agency, fields=fields, uploads=uploads, attachments=attachments),
                 rename={"uploads": "files"})
         else:
@@ -253,7 +211,7 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
                                 "tick the box to register it anyway."),
                     "duplicates": s.IncomingDuplicateSerializer(duplicates, many=True).data,
                 }, status=status.HTTP_409_CONFLICT)
-            document = _service_call(lambda: services.register_document(
+            document = service_call(lambda: services.register_document(
                 by=by, agency=agency, register=data.get("register") or _default_register(agency, fields["secrecy"]),
                 fields=fields, uploads=uploads, attachments=attachments, presented_to=data.get("presented_to")),
                 rename={"uploads": "files"})
@@ -270,7 +228,7 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         that routing (e.g. the head of the unit it went to) passes it down, within their own
         deadline. Returns the routings created."""
         document = _document(request, pk)
-        data = _valid(s.IncomingRouteSerializer, request)
+        data = validated(s.IncomingRouteSerializer, request)
         main = _target(document, data["main"], "main") if data.get("main") else None
         coordinators = [_target(document, item, "coordinators") for item in data["coordinators"]]
         informed = [_target(document, item, "informed") for item in data["informed"]]
@@ -279,8 +237,8 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
             parent = _assignment_of(document, data["parent_assignment"], "parent_assignment")
         deadline = services.resolve_deadline(agency_id=document.agency_id, deadline=data["deadline"],
                                              days=data["deadline_days"])
-        created = _service_call(lambda: services.route(
-            by=_actor(request), document=document, main=main, coordinators=coordinators, informed=informed,
+        created = service_call(lambda: services.route(
+            by=caller(request), document=document, main=main, coordinators=coordinators, informed=informed,
             directive=data["directive"], deadline=deadline, parent=parent))
         return Response(s.IncomingAssignmentSerializer(created, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -291,9 +249,9 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         """The holder of a routing (main handler or coordinator) records progress or a proposal;
         the routing is then in progress."""
         document = _document(request, pk)
-        data = _valid(s.IncomingProgressSerializer, request)
+        data = validated(s.IncomingProgressSerializer, request)
         assignment = _assignment_of(document, data["assignment"])
-        note = _service_call(lambda: services.record_progress(by=_actor(request), assignment=assignment,
+        note = service_call(lambda: services.record_progress(by=caller(request), assignment=assignment,
                                                               text=data["text"], kind=data["kind"]))
         return Response(s.IncomingNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
@@ -304,9 +262,9 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         """A coordinator sends its contribution to the main handler; its part (and everything it
         passed down) is done."""
         document = _document(request, pk)
-        data = _valid(s.IncomingNoteInputSerializer, request)
+        data = validated(s.IncomingNoteInputSerializer, request)
         assignment = _assignment_of(document, data["assignment"])
-        note = _service_call(lambda: services.contribute(by=_actor(request), assignment=assignment,
+        note = service_call(lambda: services.contribute(by=caller(request), assignment=assignment,
                                                          text=data["text"]))
         return Response(s.IncomingNoteSerializer(note).data, status=status.HTTP_201_CREATED)
 
@@ -317,9 +275,9 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
     def read(self, request: Request, pk: str) -> Response:
         """The recipient of a for-information routing marks it as read (done)."""
         document = _document(request, pk)
-        data = _valid(s.IncomingAssignmentRefSerializer, request)
+        data = validated(s.IncomingAssignmentRefSerializer, request)
         assignment = _assignment_of(document, data["assignment"])
-        _service_call(lambda: services.mark_read(by=_actor(request), assignment=assignment))
+        service_call(lambda: services.mark_read(by=caller(request), assignment=assignment))
         return Response(_assignment_data(assignment))
 
     @extend_schema(summary="Complete the handling of a document", request=s.IncomingCompleteSerializer,
@@ -330,12 +288,12 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         (kết thúc xử lý): every open routing except those for information is closed, and the
         document is filed into the given dossiers."""
         document = _document(request, pk)
-        data = _valid(s.IncomingCompleteSerializer, request)
+        data = validated(s.IncomingCompleteSerializer, request)
         wanted = set(data["dossiers"])
         dossiers = list(fileable_dossiers(request.user).filter(pk__in=wanted))
         if len(dossiers) != len(wanted):
-            raise _invalid("dossiers", _("Choose open dossiers of yours or of your units."))
-        _service_call(lambda: services.complete(by=_actor(request), document=document, note=data["note"],
+            raise invalid("dossiers", _("Choose open dossiers of yours or of your units."))
+        service_call(lambda: services.complete(by=caller(request), document=document, note=data["note"],
                                                 dossiers=dossiers))
         return Response(_detail(request, _document(request, pk)))
 
@@ -346,8 +304,8 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         """A leader, or whoever completed it, reopens a completed document with a reason; the
         routings closed by the completion are open again."""
         document = _document(request, pk)
-        data = _valid(s.IncomingReasonSerializer, request)
-        _service_call(lambda: services.reopen(by=_actor(request), document=document, reason=data["reason"]))
+        data = validated(s.IncomingReasonSerializer, request)
+        service_call(lambda: services.reopen(by=caller(request), document=document, reason=data["reason"]))
         return Response(_detail(request, _document(request, pk)))
 
 
@@ -364,7 +322,7 @@ class IncomingAssignmentViewSet(viewsets.GenericViewSet):
 
     def _assignment(self, pk: str) -> Assignment:
         assignment = Assignment.objects.filter(
-            pk=_pk(pk), document__in=selectors.visible_documents(self.request.user)).first()
+            pk=pk_or_404(pk), document__in=selectors.visible_documents(self.request.user)).first()
         if assignment is None:
             raise NotFound()
         return assignment
@@ -375,8 +333,8 @@ class IncomingAssignmentViewSet(viewsets.GenericViewSet):
     def withdraw(self, request: Request, pk: str) -> Response:
         """Whoever made a routing withdraws it, with a reason, and everything routed below it."""
         assignment = self._assignment(pk)
-        data = _valid(s.IncomingReasonSerializer, request)
-        _service_call(lambda: services.withdraw(by=_actor(request), assignment=assignment, reason=data["reason"]))
+        data = validated(s.IncomingReasonSerializer, request)
+        service_call(lambda: services.withdraw(by=caller(request), assignment=assignment, reason=data["reason"]))
         return Response(_assignment_data(assignment))
 
     @extend_schema(summary="Change a routing's deadline", request=s.IncomingDeadlineSerializer,
@@ -385,8 +343,8 @@ class IncomingAssignmentViewSet(viewsets.GenericViewSet):
     def deadline(self, request: Request, pk: str) -> Response:
         """Whoever made a routing gives it a new deadline, with a reason (recorded with the old one)."""
         assignment = self._assignment(pk)
-        data = _valid(s.IncomingDeadlineSerializer, request)
-        _service_call(lambda: services.change_deadline(by=_actor(request), assignment=assignment,
+        data = validated(s.IncomingDeadlineSerializer, request)
+        service_call(lambda: services.change_deadline(by=caller(request), assignment=assignment,
                                                        deadline=data["deadline"], reason=data["reason"]))
         return Response(_assignment_data(assignment))
 

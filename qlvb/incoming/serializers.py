@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from qlvb.core.api import choice_values, enum_field
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES, DOCUMENT_TYPES, Priority, Secrecy, Urgency
 from qlvb.digitisation.serializers import ExtractionSummarySerializer, extraction_summary
 from qlvb.files.models import StoredFile
@@ -26,54 +27,37 @@ from qlvb.registers.models import Register
 
 # --- Enums ---------------------------------------------------------------------------------
 
-
-def _enum(component: str, values: list[str], description: str) -> type[serializers.ChoiceField]:
-    """A ChoiceField rendered as a reference to one named enum component."""
-    schema = {"type": "string", "enum": values, "description": description}
-
-    @extend_schema_field(schema, component_name=component)
-    class EnumField(serializers.ChoiceField):
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(choices=[(v, v) for v in values], **kwargs)
-
-    EnumField.__name__ = EnumField.__qualname__ = f"{component}Field"
-    return EnumField
-
-
-def _values(choices: Any) -> list[str]:
-    return [value for value, _label in choices]
-
-
-StatusField = _enum(
-    "IncomingStatusEnum", _values(IncomingDocument.Status.choices),
+StatusField = enum_field(
+    "IncomingStatusEnum", choice_values(IncomingDocument.Status.choices),
     "`draft` waiting for registration (no arrival number yet) · `registered` waiting for the leader's routing · "
     "`routed` · `in_progress` · `completed`.")
-SourceField = _enum("IncomingSourceEnum", _values(IncomingDocument.Source.choices),
-                    "How the document arrived: `paper` or `electronic`.")
-DocTypeField = _enum("IncomingDocTypeEnum", _values(DOCUMENT_TYPES),
-                     "Document type code of NĐ 30/2020 Phụ lục III, e.g. `QĐ` Quyết định, `CV` Công văn, "
-                     "`GM` Giấy mời.")
-UrgencyField = _enum("IncomingUrgencyEnum", _values(Urgency.choices),
-                     "Urgency: empty for normal, `khan` Khẩn, `thuong_khan` Thượng khẩn, `hoa_toc` Hỏa tốc.")
-SecrecyField = _enum("IncomingSecrecyEnum", _values(Secrecy.choices),
-                     "Secrecy: empty for not secret, `mat` Mật, `toi_mat` Tối mật, `tuyet_mat` Tuyệt mật. "
-                     "A secret document is registered in the secret register and is only visible to its people.")
-PriorityField = _enum("IncomingPriorityEnum", _values(Priority.choices), "Priority: empty for normal, `high`.")
-AssignmentRoleField = _enum("IncomingAssignmentRoleEnum", _values(Assignment.Role.choices),
-                            "`main` main handler (chủ trì), `coordinate` coordinator (phối hợp), "
-                            "`info` for information (để biết).")
-AssignmentStateField = _enum("IncomingAssignmentStateEnum", _values(Assignment.State.choices),
-                             "`pending` new, `in_progress`, `done`, `withdrawn`.")
-AssigneeTypeField = _enum("IncomingAssigneeTypeEnum", ["unit", "person"],
-                          "Whether the routing went to a unit (its heads hold it) or to a person.")
-FileRoleField = _enum("IncomingFileRoleEnum", _values(IncomingFile.Role.choices),
-                      "`main` the document itself, `attachment` an attachment.")
-FileKindField = _enum("IncomingFileKindEnum", _values(StoredFile.Kind.choices),
-                      "Kind decided from the file's bytes: `pdf`, `image`, `docx` or `other`.")
-NoteKindField = _enum("IncomingNoteKindEnum", _values(HandlingNote.Kind.choices),
-                      "`progress`, `proposal`, `contribution` (a coordinator's), `completion`, `reopening`.")
-ProgressKindField = _enum("IncomingProgressKindEnum", ["progress", "proposal"],
-                          "`progress` a progress report, `proposal` a proposal to the leader.")
+SourceField = enum_field("IncomingSourceEnum", choice_values(IncomingDocument.Source.choices),
+                         "How the document arrived: `paper` or `electronic`.")
+DocTypeField = enum_field("IncomingDocTypeEnum", choice_values(DOCUMENT_TYPES),
+                          "Document type code of NĐ 30/2020 Phụ lục III, e.g. `QĐ` Quyết định, `CV` Công văn, "
+                          "`GM` Giấy mời.")
+UrgencyField = enum_field("IncomingUrgencyEnum", choice_values(Urgency.choices),
+                          "Urgency: empty for normal, `khan` Khẩn, `thuong_khan` Thượng khẩn, `hoa_toc` Hỏa tốc.")
+SecrecyField = enum_field("IncomingSecrecyEnum", choice_values(Secrecy.choices),
+                          "Secrecy: empty for not secret, `mat` Mật, `toi_mat` Tối mật, `tuyet_mat` Tuyệt mật. "
+                          "A secret document is registered in the secret register and is only visible to its people.")
+PriorityField = enum_field("IncomingPriorityEnum", choice_values(Priority.choices),
+                           "Priority: empty for normal, `high`.")
+AssignmentRoleField = enum_field("IncomingAssignmentRoleEnum", choice_values(Assignment.Role.choices),
+                                 "`main` main handler (chủ trì), `coordinate` coordinator (phối hợp), "
+                                 "`info` for information (để biết).")
+AssignmentStateField = enum_field("IncomingAssignmentStateEnum", choice_values(Assignment.State.choices),
+                                  "`pending` new, `in_progress`, `done`, `withdrawn`.")
+AssigneeTypeField = enum_field("IncomingAssigneeTypeEnum", ["unit", "person"],
+                               "Whether the routing went to a unit (its heads hold it) or to a person.")
+FileRoleField = enum_field("IncomingFileRoleEnum", choice_values(IncomingFile.Role.choices),
+                           "`main` the document itself, `attachment` an attachment.")
+FileKindField = enum_field("IncomingFileKindEnum", choice_values(StoredFile.Kind.choices),
+                           "Kind decided from the file's bytes: `pdf`, `image`, `docx` or `other`.")
+NoteKindField = enum_field("IncomingNoteKindEnum", choice_values(HandlingNote.Kind.choices),
+                           "`progress`, `proposal`, `contribution` (a coordinator's), `completion`, `reopening`.")
+ProgressKindField = enum_field("IncomingProgressKindEnum", ["progress", "proposal"],
+                               "`progress` a progress report, `proposal` a proposal to the leader.")
 
 
 # --- Small pieces ----------------------------------------------------------------------------
@@ -286,7 +270,7 @@ ORDERINGS = {
     "deadline": ("deadline", "-received_at", "-id"), "-deadline": ("-deadline", "-received_at", "-id"),
     "-document_date": ("-document_date", "-id"), "document_date": ("document_date", "id"),
 }
-URGENCY_FILTERS = ["any", "normal", *[v for v in _values(Urgency.choices) if v]]
+URGENCY_FILTERS = ["any", "normal", *[v for v in choice_values(Urgency.choices) if v]]
 
 
 class IncomingListQuerySerializer(serializers.Serializer):

@@ -13,25 +13,20 @@ never on_behalf_of) — which also keeps signing personal, as the service requir
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import HttpResponseBase
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import serializers, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.exceptions import NotFound
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
-from qlvb.core.actor import Actor, client_ip
-from qlvb.core.errors import NotAllowed
+from qlvb.core.api import caller, invalid, pk_or_404, service_call, validated
 from qlvb.files.models import StoredFile
 from qlvb.files.views import file_response
 from qlvb.org.models import Person
@@ -51,46 +46,8 @@ DETAIL = {200: s.OutgoingDocumentDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUN
 
 # --- Helpers ---------------------------------------------------------------------------------
 
-def _actor(request: Request) -> Actor:
-    """The caller, with their own authority only (no delegation in the API)."""
-    return Actor(person=request.user, ip=client_ip(request))
-
-
-def _service_call(action: Callable[[], Any], rename: dict[str, str] | None = None) -> Any:
-    try:
-        return action()
-    except NotAllowed as error:
-        raise NotFound() from error
-    except DjangoValidationError as error:
-        non_field = api_settings.NON_FIELD_ERRORS_KEY
-        if hasattr(error, "error_dict"):
-            detail: dict[str, list[str]] = {}
-            for key, messages in error.message_dict.items():
-                name = non_field if key == NON_FIELD_ERRORS else (rename or {}).get(key, key)
-                detail.setdefault(name, []).extend(messages)
-        else:
-            detail = {non_field: error.messages}
-        raise serializers.ValidationError(detail) from error
-
-
-def _valid(serializer_class: type[serializers.Serializer], request: Request, **context: Any) -> dict[str, Any]:
-    serializer = serializer_class(data=request.data, context={"request": request, **context})
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
-
-
-def _invalid(field: str, message: str) -> serializers.ValidationError:
-    return serializers.ValidationError({field: [message]})
-
-
-def _pk(value: Any) -> int:
-    if not str(value).isdigit():
-        raise NotFound()
-    return int(value)
-
-
 def _document(request: Request, pk: Any) -> OutgoingDocument:
-    return selectors.get_document(request.user, _pk(pk))  # Http404 → 404
+    return selectors.get_document(request.user, pk_or_404(pk))  # Http404 → 404
 
 
 def _signers(document: OutgoingDocument) -> list[Person]:
@@ -184,7 +141,7 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
         """The document with its recipients, review loop, versions and files, and what the caller may
         do with it now. Opening a secret document is recorded."""
         document = _document(request, pk)
-        services.record_opening(by=_actor(request), document=document)
+        services.record_opening(by=caller(request), document=document)
         return Response(_detail(request, document))
 
     def create(self, request: Request) -> Response:
@@ -202,10 +159,10 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
 
             reply_to = visible_incoming(request.user).filter(pk=data["reply_to"]).first()
             if reply_to is None:
-                raise _invalid("reply_to", _("No such incoming document."))
+                raise invalid("reply_to", _("No such incoming document."))
         upload = data.get("upload")
-        document = _service_call(lambda: services.create_draft(
-            by=_actor(request), agency=agency, fields=serializer.document_fields(),
+        document = service_call(lambda: services.create_draft(
+            by=caller(request), agency=agency, fields=serializer.document_fields(),
             uploads=[upload] if upload else [], attachments=data["attachments"],
             recipients=serializer.recipients() or [], drafting_unit=data.get("drafting_unit"), reply_to=reply_to,
             related_incoming=[reply_to] if reply_to else [], comment=data["comment"]),
@@ -220,7 +177,7 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
         all the recipients."""
         document = _document(request, pk)
         serializer = _fields_serializer(request, document, s.OutgoingChangeSerializer, partial=True)
-        _service_call(lambda: services.update_draft(by=_actor(request), document=document,
+        service_call(lambda: services.update_draft(by=caller(request), document=document,
                                                     fields=serializer.document_fields(),
                                                     recipients=serializer.recipients()))
         return _fresh_detail(request, document)
@@ -232,8 +189,8 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
         """A new version (DOCX or PDF) from the drafter or the reviewer whose turn it is. A change after
         the signer approved sends the draft back to the signer."""
         document = _document(request, pk)
-        data = _valid(s.OutgoingVersionInputSerializer, request)
-        _service_call(lambda: services.add_version(by=_actor(request), document=document, upload=data["upload"],
+        data = validated(s.OutgoingVersionInputSerializer, request)
+        service_call(lambda: services.add_version(by=caller(request), document=document, upload=data["upload"],
                                                    comment=data["comment"]))
         return _fresh_detail(request, document, status.HTTP_201_CREATED)
 
@@ -243,8 +200,8 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
         """The drafter sends the draft up the loop (unit head → office format check → signer) for the
         chosen signer, who must have the authority to sign it."""
         document = _document(request, pk)
-        data = _valid(s.OutgoingSubmitSerializer, request)
-        _service_call(lambda: services.submit(by=_actor(request), document=document, signer=data["signer"],
+        data = validated(s.OutgoingSubmitSerializer, request)
+        service_call(lambda: services.submit(by=caller(request), document=document, signer=data["signer"],
                                               comment=data["comment"]))
         return _fresh_detail(request, document)
 
@@ -254,8 +211,8 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
         """The reviewer whose turn it is approves and forwards it; after the signer's approval it waits
         for the signature. A `disagreement` with the drafter is shown to the signer."""
         document = _document(request, pk)
-        data = _valid(s.OutgoingApproveSerializer, request)
-        _service_call(lambda: services.approve(by=_actor(request), document=document, opinion=data["opinion"],
+        data = validated(s.OutgoingApproveSerializer, request)
+        service_call(lambda: services.approve(by=caller(request), document=document, opinion=data["opinion"],
                                                disagreement=data["disagreement"]))
         return _fresh_detail(request, document)
 
@@ -265,8 +222,8 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
         """The reviewer whose turn it is sends it back with what should change: to the drafter, or to
         the previous reviewer."""
         document = _document(request, pk)
-        data = _valid(s.OutgoingReturnSerializer, request)
-        _service_call(lambda: services.return_draft(by=_actor(request), document=document, opinion=data["opinion"],
+        data = validated(s.OutgoingReturnSerializer, request)
+        service_call(lambda: services.return_draft(by=caller(request), document=document, opinion=data["opinion"],
                                                     to=data["to"]))
         return _fresh_detail(request, document)
 
@@ -278,11 +235,11 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
         from qlvb.signatures.models import Certificate
 
         document = _document(request, pk)
-        data = _valid(s.OutgoingSignSerializer, request)
+        data = validated(s.OutgoingSignSerializer, request)
         certificate = Certificate.objects.filter(pk=data["certificate"], person=request.user, is_active=True).first()
         if certificate is None:
-            raise _invalid("certificate", _("Choose one of your certificates."))
-        _service_call(lambda: services.authorise_signing(by=_actor(request), document=document,
+            raise invalid("certificate", _("Choose one of your certificates."))
+        service_call(lambda: services.authorise_signing(by=caller(request), document=document,
                                                          certificate=certificate, secret=data["secret"]))
         return _fresh_detail(request, document)
 
@@ -293,14 +250,14 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
         """A clerk numbers and dates it in the register, has the signer's and the agency's signatures
         applied and sends it to its recipients — all or nothing."""
         document = _document(request, pk)
-        data = _valid(s.OutgoingIssueSerializer, request)
+        data = validated(s.OutgoingIssueSerializer, request)
         register = None
         if data["register"] is not None:
             register = Register.objects.filter(pk=data["register"], agency_id=document.agency_id,
                                                direction=Register.Direction.OUTGOING, is_active=True).first()
             if register is None:
-                raise _invalid("register", _("Choose a register."))
-        _service_call(lambda: services.issue(by=_actor(request), document=document, register=register))
+                raise invalid("register", _("Choose a register."))
+        service_call(lambda: services.issue(by=caller(request), document=document, register=register))
         return _fresh_detail(request, document)
 
     # --- Files ---

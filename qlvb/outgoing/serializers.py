@@ -16,6 +16,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from qlvb.core.api import choice_values, enum_field
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES, DOCUMENT_TYPES, Priority, Secrecy, Urgency
 from qlvb.files.models import StoredFile
 from qlvb.org.models import Agency, Field, Person, Unit
@@ -26,51 +27,34 @@ from qlvb.outgoing.services import RecipientSpec
 
 # --- Enums ---------------------------------------------------------------------------------
 
-
-def _enum(component: str, values: list[str], description: str) -> type[serializers.ChoiceField]:
-    """A ChoiceField rendered as a reference to one named enum component."""
-    schema = {"type": "string", "enum": values, "description": description}
-
-    @extend_schema_field(schema, component_name=component)
-    class EnumField(serializers.ChoiceField):
-        def __init__(self, **kwargs: Any) -> None:
-            super().__init__(choices=[(v, v) for v in values], **kwargs)
-
-    EnumField.__name__ = EnumField.__qualname__ = f"{component}Field"
-    return EnumField
-
-
-def _values(choices: Any) -> list[str]:
-    return [value for value, _label in choices]
-
-
-StatusField = _enum(
-    "OutgoingStatusEnum", _values(OutgoingDocument.Status.choices),
+StatusField = enum_field(
+    "OutgoingStatusEnum", choice_values(OutgoingDocument.Status.choices),
     "`draft` being drafted · `in_review` in the review loop · `returned` to the drafter · `approved` waiting for "
     "the signature · `signed` waiting to be numbered and issued · `issued` · `cancelled`.")
-DocTypeField = _enum("OutgoingDocTypeEnum", _values(DOCUMENT_TYPES),
-                     "Document type code of NĐ 30/2020 Phụ lục III, e.g. `QĐ` Quyết định, `CV` Công văn.")
-UrgencyField = _enum("OutgoingUrgencyEnum", _values(Urgency.choices),
-                     "Urgency: empty for normal, `khan` Khẩn, `thuong_khan` Thượng khẩn, `hoa_toc` Hỏa tốc.")
-SecrecyField = _enum("OutgoingSecrecyEnum", _values(Secrecy.choices),
-                     "Secrecy: empty for not secret, `mat` Mật, `toi_mat` Tối mật, `tuyet_mat` Tuyệt mật. "
-                     "A secret document is never sent to another agency over the network.")
-PriorityField = _enum("OutgoingPriorityEnum", _values(Priority.choices), "Priority: empty for normal, `high`.")
-RecipientKindField = _enum("OutgoingRecipientKindEnum", _values(Recipient.Kind.choices),
-                           "`agency` another agency of the installation (through the exchange), `unit` or "
-                           "`person` of the agency, `paper` sent on paper.")
-StepKindField = _enum("OutgoingReviewKindEnum", _values(ReviewStep.Kind.choices),
-                      "`unit_head` the drafting unit's head, `office` the format check, `signer` the signer's "
-                      "approval.")
-StepStateField = _enum("OutgoingReviewStateEnum", _values(ReviewStep.State.choices),
-                       "`waiting` for an earlier step, `pending` the reviewer's turn, `approved`, `returned`, "
-                       "`superseded` by a resubmission.")
-VersionRoleField = _enum("OutgoingVersionRoleEnum", _values(DraftVersion.Role.choices),
-                         "Who made the version: `drafter`, `unit_head`, `office`, `signer` or `clerk`.")
-FileKindField = _enum("OutgoingFileKindEnum", _values(StoredFile.Kind.choices),
-                      "Kind decided from the file's bytes: `pdf`, `image`, `docx` or `other`.")
-ReturnToField = _enum("OutgoingReturnToEnum", ["drafter", "previous"],
-                      "`drafter` back to the drafter (default), `previous` to the reviewer before the caller.")
+DocTypeField = enum_field("OutgoingDocTypeEnum", choice_values(DOCUMENT_TYPES),
+                          "Document type code of NĐ 30/2020 Phụ lục III, e.g. `QĐ` Quyết định, `CV` Công văn.")
+UrgencyField = enum_field("OutgoingUrgencyEnum", choice_values(Urgency.choices),
+                          "Urgency: empty for normal, `khan` Khẩn, `thuong_khan` Thượng khẩn, `hoa_toc` Hỏa tốc.")
+SecrecyField = enum_field("OutgoingSecrecyEnum", choice_values(Secrecy.choices),
+                          "Secrecy: empty for not secret, `mat` Mật, `toi_mat` Tối mật, `tuyet_mat` Tuyệt mật. "
+                          "A secret document is never sent to another agency over the network.")
+PriorityField = enum_field("OutgoingPriorityEnum", choice_values(Priority.choices),
+                           "Priority: empty for normal, `high`.")
+RecipientKindField = enum_field("OutgoingRecipientKindEnum", choice_values(Recipient.Kind.choices),
+                                "`agency` another agency of the installation (through the exchange), `unit` or "
+                                "`person` of the agency, `paper` sent on paper.")
+StepKindField = enum_field("OutgoingReviewKindEnum", choice_values(ReviewStep.Kind.choices),
+                           "`unit_head` the drafting unit's head, `office` the format check, `signer` the signer's "
+                           "approval.")
+StepStateField = enum_field("OutgoingReviewStateEnum", choice_values(ReviewStep.State.choices),
+                            "`waiting` for an earlier step, `pending` the reviewer's turn, `approved`, `returned`, "
+                            "`superseded` by a resubmission.")
+VersionRoleField = enum_field("OutgoingVersionRoleEnum", choice_values(DraftVersion.Role.choices),
+                              "Who made the version: `drafter`, `unit_head`, `office`, `signer` or `clerk`.")
+FileKindField = enum_field("OutgoingFileKindEnum", choice_values(StoredFile.Kind.choices),
+                           "Kind decided from the file's bytes: `pdf`, `image`, `docx` or `other`.")
+ReturnToField = enum_field("OutgoingReturnToEnum", ["drafter", "previous"],
+                           "`drafter` back to the drafter (default), `previous` to the reviewer before the caller.")
 
 
 def _url(serializer: serializers.Serializer, name: str, *args: Any) -> str:

@@ -2,12 +2,23 @@
 
 record() must run inside the same transaction as the change it describes, so the change and
 its event are committed together or not at all.
+
+It is also the one path by which apps learn what other apps did. An app registers subscribers in
+its AppConfig.ready() (`subscribe`); record() hands them every event whose verb they asked for:
+- in the transaction (`after_commit=False`) for what must agree with the change or be lost with
+  it: tallies, the search index, the reception queue's state, outbox rows (a job row, a status
+  package waiting for the outbound queue);
+- after commit (`after_commit=True`) for what leaves the database and may run later: enqueuing
+  jobs, mail, push. A failing after-commit subscriber is logged and never undoes the change.
+So the app that changes a document never imports the apps that react to it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
@@ -20,6 +31,79 @@ from qlvb.core.actor import Actor, request_ip
 from qlvb.core.models import ChainHead, Event
 
 SYSTEM_CHAIN = "system"
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Event], None]
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """`verbs`: exact verbs or prefixes ending in "." ("incoming."); empty: every verb."""
+
+    verbs: tuple[str, ...]
+    handler: Handler
+    after_commit: bool
+
+    def wants(self, verb: str) -> bool:
+        return not self.verbs or any(verb == v or (v.endswith(".") and verb.startswith(v)) for v in self.verbs)
+
+    @property
+    def name(self) -> str:
+        return f"{self.handler.__module__}.{getattr(self.handler, '__qualname__', self.handler)}"
+
+
+_subscriptions: list[Subscription] = []
+
+
+def subscribe(*verbs: str, after_commit: bool = False) -> Callable[[Handler], Handler]:
+    """Register a subscriber (call from AppConfig.ready()): `@subscribe("incoming.registered")`.
+    A handler receives the saved Event; `event.target_object` is the object passed to record()."""
+
+    def decorator(handler: Handler) -> Handler:
+        subscription = Subscription(tuple(verbs), handler, after_commit)
+        if not any(s.handler is handler and s.verbs == subscription.verbs for s in _subscriptions):
+            _subscriptions.append(subscription)
+        return handler
+
+    return decorator
+
+
+def subscriptions() -> list[Subscription]:
+    """Who listens to what (for docs/architecture.md and the tests)."""
+    return list(_subscriptions)
+
+
+def _run_later(subscription: Subscription, event: Event) -> None:
+    try:
+        subscription.handler(event)
+    except Exception:  # noqa: BLE001 - the change is committed; a late consequence must not undo it
+        logger.exception("Subscriber %s failed on event %s (%s)", subscription.name, event.pk, event.verb)
+
+
+def _dispatch(event: Event) -> None:
+    for subscription in _subscriptions:
+        if not subscription.wants(event.verb):
+            continue
+        if subscription.after_commit:
+            transaction.on_commit(lambda s=subscription: _run_later(s, event))  # type: ignore[misc]
+        else:
+            subscription.handler(event)
+
+
+def actor_of(event: Event) -> Actor:
+    """Who acted, as the services take it: for subscribers acting on an event's behalf."""
+    return Actor(person=event.actor, on_behalf_of=event.on_behalf_of, ip=event.ip)
+
+
+def lock_chains(agencies: Iterable[Any]) -> None:
+    """Take the chain heads of several agencies at once, in one order (by chain name), before a
+    transaction records events in more than one chain (an agency issuing to another): two
+    agencies sending to each other at the same moment would otherwise each hold its own head
+    and wait for the other's."""
+    chains = sorted({chain_for(getattr(a, "pk", a)) for a in agencies})
+    for chain in chains:
+        ChainHead.objects.get_or_create(chain=chain)
+    list(ChainHead.objects.select_for_update().filter(chain__in=chains).order_by("chain").values_list("pk"))
 
 
 def chain_for(agency_id: int | None) -> str:
@@ -63,8 +147,10 @@ def record(
     agency_id = getattr(agency, "pk", agency)
     chain = chain_for(agency_id)
     with transaction.atomic():
-        ChainHead.objects.get_or_create(chain=chain)
-        head = ChainHead.objects.select_for_update().get(chain=chain)
+        head = ChainHead.objects.select_for_update().filter(chain=chain).first()
+        if head is None:  # the agency's first event
+            ChainHead.objects.get_or_create(chain=chain)
+            head = ChainHead.objects.select_for_update().get(chain=chain)
         event = Event(
             chain=chain,
             seq=head.last_seq + 1,
@@ -84,6 +170,8 @@ def record(
         event.save(force_insert=True)
         head.last_seq, head.last_hash = event.seq, event.hash
         head.save(update_fields=["last_seq", "last_hash"])
+        event.target_object = target  # type: ignore[attr-defined]
+        _dispatch(event)
     return event
 
 

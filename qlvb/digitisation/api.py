@@ -19,16 +19,18 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from qlvb.core import kinds
 from qlvb.core.actor import Actor, client_ip
 from qlvb.digitisation import selectors, services
 from qlvb.digitisation.models import TextExtraction
-from qlvb.digitisation.views import APPS, may_rerun
+from qlvb.digitisation.views import may_rerun
 from qlvb.files.models import StoredFile
 
 NOT_FOUND = OpenApiResponse(description="No such document visible to the caller, no such file on it, or the caller "
                                         "may not do this.")
-APP = OpenApiParameter("app", OpenApiTypes.STR, OpenApiParameter.PATH, enum=sorted(APPS),
-                       description="incoming or outgoing documents")
+APP = OpenApiParameter("app", OpenApiTypes.STR, OpenApiParameter.PATH,
+                       enum=sorted(kind.name for kind in kinds.all_kinds()),  # filled by the apps' ready()
+                       description="the kind of document: incoming or outgoing documents")
 
 
 class FileExtractionSerializer(serializers.Serializer):
@@ -66,7 +68,7 @@ def _item(app: str, doc: int, stored: int, name: str, x: TextExtraction | None) 
 
 
 def _check_app(app: str) -> None:
-    if app not in APPS:
+    if app not in {kind.name for kind in kinds.all_kinds()}:
         raise NotFound()
 
 

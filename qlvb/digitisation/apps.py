@@ -13,3 +13,7 @@ class DigitisationConfig(AppConfig):
         from qlvb.digitisation.verbs import VERBS
 
         register_verbs(VERBS)
+        from qlvb.core.events import subscribe
+        from qlvb.digitisation.services import on_files_stored
+
+        subscribe()(on_files_stored)

@@ -1,14 +1,17 @@
 """Reads of the digitisation app. The text of a file is no secret by itself, but it belongs to
-the documents holding the file: pages ask the document's own selector first (``files_for``),
-and ``text_of`` is for the search indexer, which keeps access rules of its own."""
+the documents holding the file: pages ask the document kind's rule first (core.kinds), and
+``text_of`` is for the search indexer, which applies the same rules to its entries."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
+from django.db.models import Count
 from django.http import Http404
 
+from qlvb.core import kinds
 from qlvb.digitisation.models import TextExtraction
 
 
@@ -30,30 +33,17 @@ def extractions_for(stored_file_ids: Iterable[int]) -> dict[int, TextExtraction]
 
 
 def document_and_files(person: Any, app: str, document_pk: int) -> tuple[Any, dict[int, str]]:
-    """The document the person may see (Http404 otherwise) and its stored files, as
-    {stored file id: file name}: for incoming, its files; for outgoing, its versions,
-    attachments (as uploaded and as signed) and the issued PDF."""
-    if app == "incoming":
-        from qlvb.incoming.selectors import get_document
-
-        document = get_document(person, document_pk)
-        files = {f.stored_id: f.name for f in document.files.all()}
-        return document, files
-    if app == "outgoing":
-        from qlvb.outgoing.selectors import get_document
-
-        document = get_document(person, document_pk)
-        files: dict[int, str] = {}
-        for version in document.versions.all():
-            files.setdefault(version.stored_id, version.name)
-        for attachment in document.attachments.all():
-            files.setdefault(attachment.stored_id, attachment.name)
-            if attachment.signed_id:
-                files.setdefault(attachment.signed_id, attachment.name)
-        if document.issued_file_id:
-            files.setdefault(document.issued_file_id, f"{document}.pdf")
-        return document, files
-    raise Http404()
+    """The document of kind `app` the person may see (Http404 otherwise) and its stored files, as
+    {stored file id: file name} (the kind's `files`: for outgoing, its versions, attachments as
+    uploaded and as signed, and the issued PDF)."""
+    try:
+        kind = kinds.get(app)
+    except KeyError:
+        raise Http404() from None
+    document = kind.load(document_pk)
+    if document is None or not kinds.may_see(app, person, document):
+        raise Http404()
+    return document, kind.files(document)
 
 
 def get_extraction(person: Any, app: str, document_pk: int,
@@ -72,12 +62,8 @@ def incoming_queue(person: Any, limit: int = 100) -> tuple[dict[str, int], list[
     """The reading of the incoming files the person may see, for the clerk's progress page:
     counts by status, and the files not (fully) read yet — waiting, reading, failed, partial —
     newest first, each with its document and extraction."""
-    from django.db.models import Count
-
-    from qlvb.incoming.models import IncomingFile
-    from qlvb.incoming.selectors import visible_documents
-
-    files = IncomingFile.objects.filter(document__in=visible_documents(person).values("pk"))
+    kind = kinds.get("incoming")
+    files = apps.get_model(kind.file_model).objects.filter(document__in=kinds.visible("incoming", person).values("pk"))
     counts = dict(TextExtraction.objects.filter(stored_file__in=files.values("stored_id"))
                   .values_list("status").annotate(n=Count("pk")).order_by())
     open_statuses = [TextExtraction.Status.PENDING, TextExtraction.Status.RUNNING, TextExtraction.Status.FAILED,

@@ -1,12 +1,12 @@
 """Writes of the digitisation app: ask for a file's text, run the extraction, re-run it.
 
-``request_extraction`` is called by the domain services wherever a file is stored for a document
-(incoming registration, outgoing versions, attachments, issued PDFs). It creates or resets the
+``request_extraction`` runs for every file an event names in ``data["stored_files"]`` (incoming
+registration, outgoing versions, attachments, issued PDFs: ``on_files_stored``). It creates or resets the
 file's ``TextExtraction`` row and enqueues the background job once the transaction commits, so a
 registration rolled back leaves no job behind. The job (``run_extraction``) marks the row
 running, reads the file (``engine.extract``), records progress page by page, stores the
-searchable PDF beside the original and, when a text is available, asks the search index to
-take it (``qlvb.search.services.reindex_for_file``, if that app is installed).
+searchable PDF beside the original and, when a text is available, records
+"digitisation.text_read", to which the search index subscribes.
 
 A job killed half-way (worker restarted, machine rebooted) leaves its row "running": after
 ``STALE_AFTER`` without progress, the periodic task ``requeue_stale`` and
@@ -149,23 +149,23 @@ def run_extraction(extraction_id: int) -> TextExtraction | None:
 
 
 def _finish(rows: Any, *, status: str, error: str = "", **fields: Any) -> TextExtraction:
-    rows.update(status=status, error=error, finished_at=timezone.now(), updated_at=timezone.now(), **fields)
-    extraction = rows.select_related("stored_file", "searchable_file").get()
-    if extraction.has_text:
-        notify_search(extraction.stored_file_id)
+    with transaction.atomic():
+        rows.update(status=status, error=error, finished_at=timezone.now(), updated_at=timezone.now(), **fields)
+        extraction = rows.select_related("stored_file", "searchable_file").get()
+        if extraction.has_text:
+            # The search app subscribes: the documents holding the file take its text.
+            events.record(verb="digitisation.text_read", target=extraction.stored_file,
+                          data={"file": extraction.stored_file_id, "method": extraction.method, "status": status})
     return extraction
 
 
-def notify_search(stored_file_id: int) -> None:
-    """Ask the search index to take the new text, if the search app is installed."""
-    try:
-        from qlvb.search.services import reindex_for_file
-    except ImportError:
-        return
-    try:
-        reindex_for_file(stored_file_id)
-    except Exception:  # noqa: BLE001 - the text is kept; the index can be rebuilt
-        logger.exception("Search index not updated for file %s", stored_file_id)
+def on_files_stored(event: Any) -> None:
+    """Subscriber (DigitisationConfig.ready): an event that stores files names them in
+    data["stored_files"]; each is queued for reading in the transaction that stores it (the
+    extraction row is the job's outbox row: a rolled-back registration leaves none behind)."""
+    ids = (event.data or {}).get("stored_files") or []
+    if ids:
+        request_extractions(StoredFile.objects.filter(pk__in=ids).order_by("pk"))
 
 
 def requeue_stale(*, older_than: timedelta = STALE_AFTER) -> int:

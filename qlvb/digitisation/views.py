@@ -16,27 +16,29 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qlvb.core import kinds
 from qlvb.core.actor import actor_from_request, effective_person
 from qlvb.digitisation import engine, selectors, services
 from qlvb.digitisation.suggest import suggest_incoming_fields
 from qlvb.files.views import file_response
+from qlvb.org.roles import roles_of
 
-APPS = {"incoming", "outgoing"}
+
+def is_clerk(person: Any, agency_id: int) -> bool:
+    return person is not None and agency_id in roles_of(person).clerk_agency_ids
 
 
 def _person(request: HttpRequest, app: str) -> Any:
-    if app not in APPS:
+    if app not in {kind.name for kind in kinds.all_kinds()}:
         raise Http404()
     return effective_person(request, app)
 
 
 def may_rerun(person: Any, app: str, document: Any) -> bool:
     """The agency's clerks (and, for a draft, its drafter) may ask for a file to be read again."""
-    from qlvb.incoming.rules import is_clerk
-
     if is_clerk(person, document.agency_id):
         return True
-    return app == "outgoing" and person is not None and document.drafter_id == person.pk
+    return person is not None and getattr(document, "drafter_id", None) == person.pk
 
 
 @login_required
@@ -90,8 +92,6 @@ def rerun(request: HttpRequest, app: str, doc: int, stored: int) -> HttpResponse
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Progress of the reading of incoming scans (a batch of registrations), for clerks."""
-    from qlvb.incoming.rules import is_clerk
-
     person = effective_person(request, "incoming")
     agency = request.user.agency
     if agency is None or not is_clerk(person, agency.pk):
@@ -110,7 +110,6 @@ def suggest(request: HttpRequest) -> HttpResponse:
     """Read the first page of the scan the clerk has chosen (not stored: nothing is saved) and
     offer the registration fields found in it, each applied only when the clerk clicks it."""
     from qlvb.files.services import check_upload
-    from qlvb.incoming.rules import is_clerk
     from qlvb.org.models import Agency
 
     person = effective_person(request, "incoming")

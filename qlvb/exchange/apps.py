@@ -12,6 +12,14 @@ class ExchangeConfig(AppConfig):
         from qlvb.exchange.verbs import VERBS
 
         register_verbs(VERBS)
+        from qlvb.core.events import subscribe
+        from qlvb.exchange import services
+
+        # In the transaction of the change: the reception queue's state, the statuses in the
+        # sender's history and the packages waiting in the outbound queue agree with it.
+        subscribe("outgoing.issued")(services.on_issued)
+        subscribe("incoming.registered")(services.on_incoming_registered)
+        subscribe(*services.PROGRESS_CODES)(services.on_incoming_progressed)
 
     def load_demo(self) -> str:
         """Called by `manage.py load_demo`: a package from another vendor's system waiting in

@@ -8,7 +8,6 @@ installations the same steps go through edXML packages and the outbound queue (s
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -24,12 +23,12 @@ from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES
 from qlvb.core.errors import NotAllowed
 from qlvb.exchange.models import STATUS_CODES, DeliveryStatus, Peer, ReceptionFile, ReceptionItem
 from qlvb.incoming import rules as incoming_rules
-from qlvb.incoming import tally
-from qlvb.incoming.models import Assignment, DocumentAccess, IncomingDocument, IncomingFile
+from qlvb.incoming import services as incoming
+from qlvb.incoming.models import IncomingDocument
 from qlvb.org.models import Agency
 from qlvb.outgoing import rules as outgoing_rules
+from qlvb.outgoing import services as outgoing
 from qlvb.outgoing.models import Delivery, OutgoingDocument
-from qlvb.search import services as search_index
 
 CHANGE_KINDS = (ReceptionItem.Kind.RECALL, ReceptionItem.Kind.UPDATE, ReceptionItem.Kind.REPLACE)
 
@@ -96,10 +95,15 @@ def _arrive_inside(document: OutgoingDocument, receiver: Agency, *, kind: str = 
     return item
 
 
+def on_issued(event: Any) -> None:
+    """Subscriber of "outgoing.issued" (in the issuing transaction)."""
+    dispatch_issued(by=events.actor_of(event), document=event.target_object)
+
+
 def dispatch_issued(*, by: Actor, document: OutgoingDocument) -> list[ReceptionItem]:
-    """Called when a document is issued (in the issuing transaction): every pending delivery to
-    another agency goes to its reception queue here, or into the outbound queue of the peer that
-    serves it."""
+    """When a document is issued (in the issuing transaction): every pending delivery to another
+    agency goes to its reception queue here, or into the outbound queue of the peer that serves
+    it."""
     items = []
     for delivery in document.deliveries.filter(state=Delivery.State.PENDING).select_related("recipient_agency"):
         agency = delivery.recipient_agency
@@ -115,8 +119,7 @@ def dispatch_issued(*, by: Actor, document: OutgoingDocument) -> list[ReceptionI
                     "agency": agency.name, "reason": error.reason}) from None
         else:
             items.append(_arrive_inside(document, agency))
-        delivery.state = Delivery.State.DELIVERED
-        delivery.save(update_fields=["state"])
+        outgoing.mark_delivered(delivery=delivery)
     if items or document.deliveries.exists():
         events.record(verb="exchange.sent", actor=by, agency=document.agency_id, target=document,
                       data={"to": [d.recipient_agency.code for d in document.deliveries.select_related(
@@ -176,9 +179,10 @@ def _item_for(document: IncomingDocument) -> ReceptionItem | None:
             .select_related("receiver", "outgoing").first())
 
 
-def incoming_registered(*, by: Actor, document: IncomingDocument) -> None:
-    """Hook from incoming.services.register_document: the package accepted from the reception
-    queue is registered; the sender gets 03 with the arrival number."""
+def on_incoming_registered(event: Any) -> None:
+    """Subscriber of "incoming.registered": the package accepted from the reception queue is
+    registered; the sender gets 03 with the arrival number."""
+    by, document = events.actor_of(event), event.target_object
     item = _item_for(document)
     if item is None or item.state != ReceptionItem.State.WAITING:
         return
@@ -192,8 +196,15 @@ def incoming_registered(*, by: Actor, document: IncomingDocument) -> None:
         _cancel(by, item.original.incoming, _("Replaced by %(ref)s.") % {"ref": item.reference})
 
 
-def incoming_progressed(*, by: Actor, document: IncomingDocument, code: str, text: str = "") -> None:
-    """Hook from incoming.services: routed (04), in progress (05), completed (06)."""
+PROGRESS_CODES = {"incoming.routed": "04", "incoming.progress": "05", "incoming.proposal": "05",
+                  "incoming.completed": "06"}
+
+
+def on_incoming_progressed(event: Any) -> None:
+    """Subscriber: the leader routed it (04), a handler works on it (05), it is completed (06)."""
+    if event.verb == "incoming.routed" and (event.data or {}).get("parent") is not None:
+        return  # passing it down inside the receiver is not the sender's business
+    by, document, code = events.actor_of(event), event.target_object, PROGRESS_CODES[event.verb]
     item = _item_for(document)
     if item is None or item.state != ReceptionItem.State.ACCEPTED:
         return
@@ -257,20 +268,12 @@ def accept(*, by: Actor, item: ReceptionItem) -> IncomingDocument:
         raise ValidationError(_("This package has already been dealt with."))
     if item.incoming_id and item.incoming.status == IncomingDocument.Status.DRAFT:
         return item.incoming
-    fields = _draft_fields(item)
-    document = IncomingDocument(agency=item.receiver, created_by=by.person, **fields)
-    document.save()
-    tally.moved(None, tally.key(document))
-    for order, f in enumerate(item.files.select_related("stored").order_by("order", "id")):
-        role = IncomingFile.Role.MAIN if f.role == ReceptionFile.Role.MAIN else IncomingFile.Role.ATTACHMENT
-        IncomingFile.objects.create(document=document, stored=f.stored, name=f.name, role=role, order=order,
-                                    added_by=by.person)
-    DocumentAccess.objects.get_or_create(document=document, person=by.person,
-                                         defaults={"reason": DocumentAccess.Reason.REGISTERED})
+    files = [incoming.ReceivedFile(stored=f.stored, name=f.name, main=f.role == ReceptionFile.Role.MAIN)
+             for f in item.files.select_related("stored").order_by("order", "id")]
+    document = incoming.draft_from_package(by=by, agency=item.receiver, fields=_draft_fields(item), files=files,
+                                           reception_item=item.pk)
     item.incoming = document
     item.save(update_fields=["incoming"])
-    events.record(verb="incoming.draft_saved", actor=by, agency=item.receiver_id, target=document,
-                  data={"created": True, "files": document.files.count(), "reception_item": item.pk})
     return document
 
 
@@ -289,9 +292,7 @@ def reject(*, by: Actor, item: ReceptionItem, reason: str) -> ReceptionItem:
     item.decided_at, item.decided_by, item.incoming = timezone.now(), by.person, None
     item.save()
     if draft is not None:
-        events.record(verb="incoming.draft_deleted", actor=by, agency=draft.agency_id, target=draft)
-        tally.moved(tally.key(draft), None)
-        draft.delete()
+        incoming.delete_draft(by=by, document=draft)
     if item.kind in CHANGE_KINDS:
         events.record(verb="exchange.change_refused", actor=by, agency=item.receiver_id, target=item,
                       data={"reason": reason[:300], "kind": item.kind})
@@ -304,21 +305,9 @@ def reject(*, by: Actor, item: ReceptionItem, reason: str) -> ReceptionItem:
 
 
 def _cancel(by: Actor, document: IncomingDocument, reason: str) -> None:
-    document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
     if document.status == IncomingDocument.Status.CANCELLED:
         return
-    before = tally.key(document)
-    document.status = IncomingDocument.Status.CANCELLED
-    document.notes = (reason[:500])
-    document.save(update_fields=["status", "notes", "updated_at"])
-    tally.moved(before, tally.key(document))
-    search_index.index_incoming(document.pk)
-    # Its open tasks end with it: a cancelled document leaves everyone's work lists.
-    open_ids = list(Assignment.objects.filter(document=document, state__in=Assignment.OPEN_STATES)
-                    .values_list("pk", flat=True))
-    tally.work_moved(tally.open_work(open_ids), Counter())
-    Assignment.objects.filter(pk__in=open_ids).update(
-        state=Assignment.State.WITHDRAWN, done_at=timezone.now(), withdrawn_reason=reason[:300])
+    incoming.cancel_by_sender(by=by, document=document, reason=reason)
     events.record(verb="exchange.cancelled", actor=by, agency=document.agency_id, target=document,
                   data={"reason": reason[:300]})
 
@@ -342,18 +331,13 @@ def agree_change(*, by: Actor, item: ReceptionItem) -> ReceptionItem:
             original.decided_at = timezone.now()
             original.save()
             if draft is not None and draft.status == IncomingDocument.Status.DRAFT:
-                tally.moved(tally.key(draft), None)
-                draft.delete()
+                incoming.delete_draft(by=by, document=draft)
         elif target is not None:
             _cancel(by, target, _("Recalled by the sender: %(reason)s") % {"reason": item.reason or "—"})
     elif target is not None:
-        start = target.files.count()
-        for index, f in enumerate(item.files.select_related("stored")):
-            IncomingFile.objects.create(document=target, stored=f.stored, name=f.name, role=IncomingFile.Role.ATTACHMENT
-                                        if f.role == ReceptionFile.Role.ATTACHMENT else IncomingFile.Role.MAIN,
-                                        order=start + index, added_by=by.person)
-        events.record(verb="incoming.corrected", actor=by, agency=target.agency_id, target=target,
-                      data={"changes": {"files": ["", _("updated by the sender")]}})
+        incoming.add_sender_files(by=by, document=target, files=[
+            incoming.ReceivedFile(stored=f.stored, name=f.name, main=f.role != ReceptionFile.Role.ATTACHMENT)
+            for f in item.files.select_related("stored").order_by("order", "id")])
     item.state, item.decided_at, item.decided_by, item.incoming = (ReceptionItem.State.ACCEPTED, timezone.now(),
                                                                    by.person, target)
     item.save()
@@ -394,7 +378,10 @@ def send_change(*, by: Actor, document: OutgoingDocument, kind: str, reason: str
     prepared = prepare_uploads(uploads, field="uploads") if uploads else []
     with transaction.atomic(), staged_uploads(prepared) as staged:
         count = 0
-        for original in _receivers(document):
+        receivers = _receivers(document)
+        # Events go into the sender's chain and every receiver's: take them all now, in one order.
+        events.lock_chains([document.agency_id, *[original.receiver_id for original in receivers]])
+        for original in receivers:
             source = replacement if kind == ReceptionItem.Kind.REPLACE else document
             item, created = ReceptionItem.objects.get_or_create(
                 receiver=original.receiver, sender_code=document.agency.code,

@@ -11,6 +11,7 @@ from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Sum, When
 from django.http import Http404
 from django.utils import timezone
 
+from qlvb.core import kinds
 from qlvb.core.paging import CappedPaginator
 from qlvb.core.workdays import add_working_days
 from qlvb.incoming import rules
@@ -32,44 +33,14 @@ DUE_SOON_WORKING_DAYS = 2
 
 
 def visible_documents(person: Person) -> QuerySet[IncomingDocument]:
-    """Every incoming document the person may open.
-
-    Leaders and clerks see all non-secret documents of their agency (R29); everyone else, and
-    everyone for secret documents, only what an access row gives them (R7)."""
-    roles = roles_of(person)
-    broad = roles.leader_agency_ids | roles.clerk_agency_ids
-    # IN (union of the person's and their units' access rows): the planner starts from those rows
-    # instead of testing every document of the agency (see outgoing.selectors, measured in bench/).
-    ids = DocumentAccess.objects.filter(person=person).values("document_id")
-    if roles.headed_unit_ids:
-        ids = ids.union(DocumentAccess.objects.filter(unit_id__in=roles.headed_unit_ids, document__secrecy="")
-                        .values("document_id"))
-    condition = Q(pk__in=ids)
-    if broad:
-        condition |= Q(agency_id__in=broad, secrecy="") & ~Q(status=IncomingDocument.Status.DRAFT)
-    drafts_of = roles.clerk_agency_ids
-    if drafts_of:
-        condition |= Q(agency_id__in=drafts_of, status=IncomingDocument.Status.DRAFT, secrecy="")
-    return IncomingDocument.objects.filter(agency_id__in=permissions.member_agency_ids(person)).filter(condition)
+    """Every incoming document the person may open: the kind's one rule (incoming/kind.py)."""
+    return kinds.visible("incoming", person)
 
 
 def may_see(person: Person, document: IncomingDocument) -> bool:
-    """visible_documents() for one document, in at most two indexed lookups: building the union of
-    every access row of a unit head (hundreds of thousands) to test one id was the slow part."""
-    if document.agency_id not in permissions.member_agency_ids(person):
-        return False
-    roles = roles_of(person)
-    if not document.is_secret:
-        if document.status == IncomingDocument.Status.DRAFT:
-            if document.agency_id in roles.clerk_agency_ids:
-                return True
-        elif document.agency_id in roles.leader_agency_ids | roles.clerk_agency_ids:
-            return True
-    rows = DocumentAccess.objects.filter(document_id=document.pk)
-    if rows.filter(person=person).exists():
-        return True
-    return bool(roles.headed_unit_ids) and not document.is_secret and rows.filter(
-        unit_id__in=roles.headed_unit_ids).exists()
+    """visible_documents() for one document: the grants in Python, the access rows in one indexed
+    lookup (building the union of every access row of a unit head to test one id was slow)."""
+    return kinds.may_see("incoming", person, document)
 
 
 def get_document(person: Person, pk: int) -> IncomingDocument:

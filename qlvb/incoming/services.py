@@ -22,7 +22,6 @@ from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
 from qlvb.core.text import fold
 from qlvb.core.workdays import add_working_days
-from qlvb.digitisation.services import request_extraction
 from qlvb.files.services import prepare_uploads, staged_uploads
 from qlvb.incoming import rules, tally
 from qlvb.incoming.models import Assignment, DocumentAccess, HandlingNote, IncomingDocument, IncomingFile
@@ -32,7 +31,6 @@ from qlvb.org.roles import HEAD_KINDS, roles_of
 from qlvb.org.selectors import field_leader_for
 from qlvb.registers.models import Register
 from qlvb.registers.services import check_register, next_number
-from qlvb.search import services as search_index
 
 EDITABLE_FIELDS = [
     "received_at", "source", "issuer_agency", "issuer_name", "issuer_code", "number", "notation", "national_id",
@@ -40,15 +38,6 @@ EDITABLE_FIELDS = [
     "signer_position", "field", "reply_deadline", "notes",
 ]
 ROUTING_HOUR = 9  # "by the start of the next working day"
-
-
-# --- Exchange (statuses back to the sender of an electronic document, R16) -------------------
-
-def _exchange_hook(name: str, **kwargs: Any) -> None:
-    """Tell the exchange app what happened to a document received electronically (03–06)."""
-    from qlvb.exchange import services as exchange
-
-    getattr(exchange, name)(**kwargs)
 
 
 def _refuse_cancelled(document: IncomingDocument) -> None:
@@ -174,12 +163,22 @@ def _prepare(uploads: Sequence[Any], attachments: Sequence[Any]) -> tuple[list[A
             prepare_uploads(attachments, combine_images=False, field="attachments"))
 
 
-def _attach(document: IncomingDocument, staged: Sequence[Any], by: Actor, role: str) -> None:
-    start = document.files.count()
-    for index, item in enumerate(staged):
-        IncomingFile.objects.create(document=document, stored=item.stored, name=item.name, role=role,
-                                    order=start + index, added_by=by.person)
-        request_extraction(item.stored, by=by)  # digitisation: read the text
+def _attach(document: IncomingDocument, by: Actor, files: Sequence[tuple[Any, str, str]], *,
+            existed: bool) -> list[int]:
+    """Rows for (stored file, name, role) after the document's files, in one insert. Returns the
+    stored files' ids, which the event names (data["stored_files"]) so that digitisation reads them."""
+    if not files:
+        return []
+    start = document.files.count() if existed else 0
+    IncomingFile.objects.bulk_create([
+        IncomingFile(document=document, stored=stored, name=name, role=role, order=start + index,
+                     added_by=by.person) for index, (stored, name, role) in enumerate(files)])
+    return [stored.pk for stored, _name, _role in files]
+
+
+def _staged_files(staged: Sequence[Any], staged_att: Sequence[Any]) -> list[tuple[Any, str, str]]:
+    return ([(s.stored, s.name, IncomingFile.Role.MAIN) for s in staged]
+            + [(s.stored, s.name, IncomingFile.Role.ATTACHMENT) for s in staged_att])
 
 
 def save_draft(*, by: Actor, agency: Agency, fields: dict[str, Any], uploads: Sequence[Any] = (),
@@ -193,18 +192,17 @@ def save_draft(*, by: Actor, agency: Agency, fields: dict[str, Any], uploads: Se
             document = IncomingDocument(agency=agency, created_by=by.person)
         elif document.agency_id != agency.pk or document.status != IncomingDocument.Status.DRAFT:
             raise NotAllowed()
-        before = tally.key(document) if document.pk else None
+        before = tally.key(document, untasked=True) if document.pk else None
         _apply_fields(document, fields)
         _validate(document)
         created = document.pk is None
         document.save()
-        tally.moved(before, tally.key(document))
-        _attach(document, staged, by, IncomingFile.Role.MAIN)
-        _attach(document, staged_att, by, IncomingFile.Role.ATTACHMENT)
+        tally.moved(before, tally.key(document, untasked=True))
+        stored_files = _attach(document, by, _staged_files(staged, staged_att), existed=not created)
         _grant(document, person=by.person, reason=DocumentAccess.Reason.REGISTERED)
-        search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.draft_saved", actor=by, agency=agency, target=document,
-                      data={"created": created, "files": len(staged) + len(staged_att)})
+                      data={"created": created, "files": len(staged) + len(staged_att),
+                            "stored_files": stored_files})
     return document
 
 
@@ -226,7 +224,7 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
             document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
             if document.agency_id != agency.pk or document.status != IncomingDocument.Status.DRAFT:
                 raise NotAllowed()
-        before = tally.key(document) if document.pk else None
+        before = tally.key(document, untasked=True) if document.pk else None
         _apply_fields(document, fields)
         _validate(document)
         _check_register_fits(register, document)
@@ -240,18 +238,17 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
         document.status = IncomingDocument.Status.REGISTERED
         document.presented_to, document.presented_at = presented, now
         document.routing_due_at = routing_due(now, agency.pk, urgent=bool(document.urgency))
+        existed = document.pk is not None
         document.save()
-        tally.moved(before, tally.key(document))
-        _attach(document, staged, by, IncomingFile.Role.MAIN)
-        _attach(document, staged_att, by, IncomingFile.Role.ATTACHMENT)
+        tally.moved(before, tally.key(document, untasked=True))
+        stored_files = _attach(document, by, _staged_files(staged, staged_att), existed=existed)
         _grant(document, person=by.person, reason=DocumentAccess.Reason.REGISTERED)
         _grant(document, person=presented, reason=DocumentAccess.Reason.PRESENTED)
-        search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.registered", actor=by, agency=agency, target=document, data={
             "register": register.pk, "arrival_number": document.arrival_number, "year": document.arrival_year,
             "presented_to": presented.pk, "secret": document.is_secret, "urgency": document.urgency,
+            "stored_files": stored_files,
         })
-        _exchange_hook("incoming_registered", by=by, document=document)
     return document
 
 
@@ -269,7 +266,6 @@ def update_document(*, by: Actor, document: IncomingDocument, fields: dict[str, 
         document.save()
         if "received_at" in diff:  # the work lists sort the tasks by their copy of it
             document.assignments.update(received_at=document.received_at)
-        search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.corrected", actor=by, agency=document.agency_id, target=document,
                       data={"changes": diff})
     assert document.is_secret == was_secret
@@ -280,10 +276,82 @@ def update_document(*, by: Actor, document: IncomingDocument, fields: dict[str, 
 def delete_draft(*, by: Actor, document: IncomingDocument) -> None:
     if not rules.is_clerk(by.effective, document.agency_id) or document.status != IncomingDocument.Status.DRAFT:
         raise NotAllowed()
-    search_index.remove("incoming", document.pk)  # search: keep the index current
-    events.record(verb="incoming.draft_deleted", actor=by, agency=document.agency_id, target=document)
-    tally.moved(tally.key(document), None)
+    tally.moved(tally.key(document, untasked=True), None)
+    document_id = document.pk
     document.delete()
+    document.pk = document_id  # the event names what was deleted (and the index drops its entry)
+    events.record(verb="incoming.draft_deleted", actor=by, agency=document.agency_id, target=document)
+
+
+# --- Documents received electronically (called by the exchange app) ----------------------------
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    """A file of a package received from another agency, already stored."""
+
+    stored: Any
+    name: str
+    main: bool = True
+
+
+@transaction.atomic
+def draft_from_package(*, by: Actor, agency: Agency, fields: dict[str, Any], files: Sequence[ReceivedFile],
+                       reception_item: int | None = None) -> IncomingDocument:
+    """The clerk accepts a package from the reception queue: a draft filled from the package,
+    files included, which she checks and registers with the usual form. Its files are read and it
+    is indexed like any draft (the subscribers of "incoming.draft_saved")."""
+    if not rules.is_clerk(by.effective, agency.pk):
+        raise NotAllowed()
+    document = IncomingDocument(agency=agency, created_by=by.person,
+                                **{k: v for k, v in fields.items() if k in EDITABLE_FIELDS})
+    document.save()
+    tally.moved(None, tally.key(document, untasked=True))
+    stored_files = _attach(document, by, [
+        (f.stored, f.name, IncomingFile.Role.MAIN if f.main else IncomingFile.Role.ATTACHMENT) for f in files],
+        existed=False)
+    _grant(document, person=by.person, reason=DocumentAccess.Reason.REGISTERED)
+    events.record(verb="incoming.draft_saved", actor=by, agency=agency, target=document,
+                  data={"created": True, "files": len(stored_files), "reception_item": reception_item,
+                        "stored_files": stored_files})
+    return document
+
+
+@transaction.atomic
+def cancel_by_sender(*, by: Actor, document: IncomingDocument, reason: str) -> IncomingDocument:
+    """The sender recalled the document and the clerk agreed: it is cancelled, and its open tasks
+    end with it (a cancelled document leaves everyone's work lists)."""
+    document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+    if not rules.is_clerk(by.effective, document.agency_id):
+        raise NotAllowed()
+    if document.status == IncomingDocument.Status.CANCELLED:
+        return document
+    before = tally.key(document)
+    open_ids = list(Assignment.objects.filter(document=document, state__in=Assignment.OPEN_STATES)
+                    .order_by("pk").select_for_update().values_list("pk", flat=True))
+    tally.work_moved(tally.open_work(open_ids), Counter())
+    Assignment.objects.filter(pk__in=open_ids).update(
+        state=Assignment.State.WITHDRAWN, done_at=timezone.now(), withdrawn_reason=reason[:300])
+    document.status = IncomingDocument.Status.CANCELLED
+    document.notes = reason[:500]
+    document.save(update_fields=["status", "notes", "updated_at"])
+    tally.moved(before, tally.key(document))
+    events.record(verb="incoming.cancelled", actor=by, agency=document.agency_id, target=document,
+                  data={"reason": reason[:300], "withdrawn": open_ids})
+    return document
+
+
+@transaction.atomic
+def add_sender_files(*, by: Actor, document: IncomingDocument, files: Sequence[ReceivedFile]) -> IncomingDocument:
+    """The sender updated the document and the clerk agreed: the new files are added to it."""
+    document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+    if not rules.is_clerk(by.effective, document.agency_id):
+        raise NotAllowed()
+    stored_files = _attach(document, by, [
+        (f.stored, f.name, IncomingFile.Role.MAIN if f.main else IncomingFile.Role.ATTACHMENT) for f in files],
+        existed=True)
+    events.record(verb="incoming.corrected", actor=by, agency=document.agency_id, target=document,
+                  data={"changes": {"files": ["", _("updated by the sender")]}, "stored_files": stored_files})
+    return document
 
 
 def record_opening(*, by: Actor, document: IncomingDocument) -> None:
@@ -376,15 +444,12 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
         document.save()
         tally.moved(before, tally.key(document))
         tally.work_moved(work_before, tally.open_work([a.pk for a in created] + ([parent.pk] if parent else [])))
-        search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.routed", actor=by, agency=document.agency_id, target=document, data={
             "parent": parent.pk if parent else None, "directive": directive.strip()[:500],
             "assignments": [{"id": a.pk, "role": a.role, "to": str(a.assignee), "deadline": a.deadline}
                             for a in created],
             "late": document.routing_due_at is not None and parent is None and now > document.routing_due_at,
         })
-        if parent is None:
-            _exchange_hook("incoming_progressed", by=by, document=document, code="04", text=directive)
     return created
 
 
@@ -460,7 +525,6 @@ def withdraw(*, by: Actor, assignment: Assignment, reason: str) -> Assignment:
         document.deadline = None
     document.save()
     tally.moved(before, tally.key(document))
-    search_index.index_incoming(document.pk)  # search: keep the index current
     events.record(verb="incoming.routing_withdrawn", actor=by, agency=document.agency_id, target=document,
                   data={"assignment": assignment.pk, "to": str(assignment.assignee), "reason": reason.strip()[:300],
                         "withdrawn": sorted(ids)})
@@ -544,10 +608,8 @@ def record_progress(*, by: Actor, assignment: Assignment, text: str,
         document.status = IncomingDocument.Status.IN_PROGRESS
         document.save(update_fields=["status", "updated_at"])
         tally.moved(before, tally.key(document))
-    search_index.index_incoming(document.pk)  # search: keep the index current
     events.record(verb=f"incoming.{kind}", actor=by, agency=document.agency_id, target=document,
                   data={"assignment": assignment.pk, "note": note.pk, "text": note.text[:500]})
-    _exchange_hook("incoming_progressed", by=by, document=document, code="05", text=note.text)
     return note
 
 
@@ -629,12 +691,10 @@ def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequ
         for dossier in dossiers:
             file_document(by=by, dossier=dossier, document=document, label=str(document),
                           document_date=document.document_date, secret=document.is_secret)
-        search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.completed", actor=by, agency=document.agency_id, target=document, data={
             "note": text[:500], "closed": closed, "dossiers": [d.pk for d in dossiers],
             "late": document.completed_late,
         })
-        _exchange_hook("incoming_progressed", by=by, document=document, code="06", text=text)
     return document
 
 
@@ -670,7 +730,6 @@ def reopen(*, by: Actor, document: IncomingDocument, reason: str) -> IncomingDoc
     document.completed_late = False
     document.save()
     tally.moved(before, tally.key(document))
-    search_index.index_incoming(document.pk)  # search: keep the index current
     events.record(verb="incoming.reopened", actor=by, agency=document.agency_id, target=document,
                   data={"reason": reason.strip()[:300], "reopened": reopened})
     return document

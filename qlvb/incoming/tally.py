@@ -31,9 +31,10 @@ class Key:
         return Counter((self.agency_id, unit, self.status, self.late) for unit in self.units)
 
 
-def key(document: IncomingDocument) -> Key:
+def key(document: IncomingDocument, *, untasked: bool = False) -> Key:
+    """`untasked`: the caller knows the document has no task yet (a draft, a registration)."""
     units = frozenset(Assignment.objects.filter(document_id=document.pk, assignee_unit__isnull=False)
-                      .values_list("assignee_unit_id", flat=True)) if document.pk else frozenset()
+                      .values_list("assignee_unit_id", flat=True)) if document.pk and not untasked else frozenset()
     return Key(document.agency_id, document.status, document.is_secret, bool(document.completed_late), units)
 
 

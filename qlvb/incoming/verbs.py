@@ -5,6 +5,7 @@ VERBS = {
     "incoming.draft_deleted": _("Draft deleted"),
     "incoming.registered": _("Registered and presented"),
     "incoming.corrected": _("Registration corrected"),
+    "incoming.cancelled": _("Cancelled: recalled by its sender"),
     "incoming.secret_opened": _("Secret document opened"),
     "incoming.routed": _("Routed"),
     "incoming.routing_withdrawn": _("Routing withdrawn"),

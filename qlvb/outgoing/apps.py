@@ -8,10 +8,13 @@ class OutgoingConfig(AppConfig):
     verbose_name = _("Outgoing documents")
 
     def ready(self) -> None:
+        from qlvb.core import kinds
         from qlvb.core.verbs import register_verbs
+        from qlvb.outgoing.kind import KIND
         from qlvb.outgoing.verbs import VERBS
 
         register_verbs(VERBS)
+        kinds.register(KIND)
 
     def load_demo(self) -> str:
         """The office's format check in each demo agency is done by its chief of office."""

@@ -6,31 +6,17 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from qlvb.org import permissions
+from qlvb.core import kinds
 from qlvb.org.models import Person
 from qlvb.org.roles import roles_of
-from qlvb.outgoing.models import OutgoingAccess, OutgoingDocument, Recipient, ReviewStep
+from qlvb.outgoing.models import OutgoingDocument, Recipient, ReviewStep
 
 LISTS = ["mine", "to_review", "to_sign", "to_issue", "issued", "received", "overdue_reviews"]
 
 
 def visible_documents(person: Person) -> QuerySet[OutgoingDocument]:
-    """Drafts reach their drafter, reviewers and signer; issued documents also their recipients;
-    leaders see their agency's non-secret documents, clerks those waiting for or past issuing."""
-    roles = roles_of(person)
-    # IN (subquery) on the access rows' (person, document) index: the planner starts from the
-    # person's rows instead of testing every document of the agency (measured in bench/).
-    ids = OutgoingAccess.objects.filter(person=person).values("document_id")
-    if roles.unit_ids:
-        ids = ids.union(OutgoingAccess.objects.filter(unit_id__in=roles.unit_ids, document__secrecy="")
-                        .values("document_id"))
-    condition = Q(pk__in=ids)
-    if roles.leader_agency_ids:
-        condition |= Q(agency_id__in=roles.leader_agency_ids, secrecy="")
-    if roles.clerk_agency_ids:
-        condition |= Q(agency_id__in=roles.clerk_agency_ids, status__in=[
-            OutgoingDocument.Status.SIGNED, OutgoingDocument.Status.ISSUED])
-    return OutgoingDocument.objects.filter(agency_id__in=permissions.member_agency_ids(person)).filter(condition)
+    """Every outgoing document the person may open: the kind's one rule (outgoing/kind.py)."""
+    return kinds.visible("outgoing", person)
 
 
 def get_document(person: Person, pk: int) -> OutgoingDocument:

@@ -22,7 +22,6 @@ from qlvb.core.actor import Actor
 from qlvb.core.doctypes import NO_ABBREVIATION
 from qlvb.core.errors import NotAllowed
 from qlvb.core.workdays import add_working_days
-from qlvb.digitisation.services import request_extraction, request_extractions
 from qlvb.files.services import prepare_uploads, read_stored, staged_uploads
 from qlvb.org import permissions
 from qlvb.org.models import Agency, Person, Position, Post, Unit
@@ -41,7 +40,6 @@ from qlvb.outgoing.models import (
 )
 from qlvb.registers.models import Register
 from qlvb.registers.services import check_register, ensure_default_registers, next_number
-from qlvb.search import services as search_index
 
 EDITABLE_FIELDS = ["doc_type", "summary", "field", "deadline", "urgency", "secrecy", "priority", "copies",
                    "kept_by"]
@@ -73,7 +71,6 @@ def _text_of(stored: Any) -> str:
 
 def _new_version(document: OutgoingDocument, staged: Any, by: Actor, role: str, comment: str) -> DraftVersion:
     number = (document.versions.aggregate(m=Max("number"))["m"] or 0) + 1
-    request_extraction(staged.stored, by=by)  # digitisation: read the text
     return DraftVersion.objects.create(document=document, number=number, stored=staged.stored, name=staged.name,
                                        author=by.person, on_behalf_of=by.on_behalf_of, role=role,
                                        comment=comment.strip()[:500], text=_text_of(staged.stored))
@@ -182,16 +179,15 @@ def create_draft(*, by: Actor, agency: Agency, fields: dict[str, Any], uploads: 
         document.save()
         for item in staged[:1]:
             _new_version(document, item, by, DraftVersion.Role.DRAFTER, comment or _("First draft"))
-        for index, item in enumerate(staged_extra):
-            Attachment.objects.create(document=document, stored=item.stored, name=item.name, order=index)
-            request_extraction(item.stored, by=by)  # digitisation: read the text
+        Attachment.objects.bulk_create([Attachment(document=document, stored=item.stored, name=item.name, order=index)
+                                        for index, item in enumerate(staged_extra)])
         _set_recipients(document, recipients)
         if related_incoming:
             document.related_incoming.set(related_incoming)
         _grant(document, person=person, reason="drafter")
-        search_index.index_outgoing(document.pk)  # search: keep the index current
         events.record(verb="outgoing.created", actor=by, agency=agency, target=document, data={
-            "reply_to": reply_to.pk if reply_to else None, "type": document.doc_type})
+            "reply_to": reply_to.pk if reply_to else None, "type": document.doc_type,
+            "stored_files": [item.stored.pk for item in (*staged[:1], *staged_extra)]})
     return document
 
 
@@ -214,7 +210,6 @@ def update_draft(*, by: Actor, document: OutgoingDocument, fields: dict[str, Any
         _set_recipients(document, recipients)
     else:
         _refuse_secret_over_network(document)  # made secret with agencies already chosen
-    search_index.index_outgoing(document.pk)  # search: keep the index current
     events.record(verb="outgoing.updated", actor=by, agency=document.agency_id, target=document,
                   data={"changes": changes})
     return document
@@ -257,9 +252,9 @@ def add_version(*, by: Actor, document: OutgoingDocument, upload: Any, comment: 
         version = _new_version(document, staged[0], by, role, comment)
         if after_approval:
             _back_to_signer(by, document)
-        search_index.index_outgoing(document.pk)  # search: keep the index current
         events.record(verb="outgoing.version_added", actor=by, agency=document.agency_id, target=document,
-                      data={"version": version.number, "role": role, "comment": version.comment})
+                      data={"version": version.number, "role": role, "comment": version.comment,
+                            "stored_files": [version.stored_id]})
     return version
 
 
@@ -272,7 +267,6 @@ def _back_to_signer(by: Actor, document: OutgoingDocument) -> None:
         ReviewStep.objects.create(document=document, round=signer_step.round, order=signer_step.order + 1,
                                   kind=ReviewStep.Kind.SIGNER, reviewer=signer_step.reviewer,
                                   state=ReviewStep.State.PENDING, due_date=_due(document))
-    search_index.index_outgoing(document.pk)  # search: keep the index current
     events.record(verb="outgoing.back_to_signer", actor=by, agency=document.agency_id, target=document)
 
 
@@ -323,7 +317,6 @@ def submit(*, by: Actor, document: OutgoingDocument, signer: Person, comment: st
     document.signing_capacity = authority.capacity
     document.status = OutgoingDocument.Status.IN_REVIEW
     document.save()
-    search_index.index_outgoing(document.pk)  # search: keep the index current
     events.record(verb="outgoing.submitted", actor=by, agency=document.agency_id, target=document, data={
         "round": round_, "chain": [[kind, reviewer.pk] for kind, reviewer in chain], "comment": comment.strip()[:500]})
     return document
@@ -364,7 +357,6 @@ def approve(*, by: Actor, document: OutgoingDocument, opinion: str = "", disagre
     else:
         document.status = OutgoingDocument.Status.APPROVED
         document.save(update_fields=["status", "updated_at"])
-    search_index.index_outgoing(document.pk)  # search: keep the index current
     events.record(verb="outgoing.approved", actor=by, agency=document.agency_id, target=document,
                   data={"step": step.kind, "opinion": opinion.strip()[:500],
                         "next": following.reviewer_id if following else None})
@@ -393,7 +385,6 @@ def return_draft(*, by: Actor, document: OutgoingDocument, opinion: str, to: str
         document.status = OutgoingDocument.Status.RETURNED
         document.save(update_fields=["status", "updated_at"])
         target = document.drafter
-    search_index.index_outgoing(document.pk)  # search: keep the index current
     events.record(verb="outgoing.returned", actor=by, agency=document.agency_id, target=document,
                   data={"to": target.pk, "opinion": opinion.strip()[:500]})
     return document
@@ -427,7 +418,6 @@ def authorise_signing(*, by: Actor, document: OutgoingDocument, certificate: Any
         expires_at=timezone.now() + timedelta(hours=AUTHORISATION_HOURS))
     document.status = OutgoingDocument.Status.SIGNED
     document.save(update_fields=["status", "updated_at"])
-    search_index.index_outgoing(document.pk)  # search: keep the index current
     events.record(verb="outgoing.signed", actor=by, agency=document.agency_id, target=document,
                   data={"version": version.number, "certificate": certificate.fingerprint[:16]})
     return document
@@ -484,7 +474,6 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
                                    agency_certificate=agency_certificate, agency_secret=agency_secret)
         with staged_uploads(produced.main) as main, staged_uploads(produced.attachments) as signed_attachments:
             document.issued_file = main[0].stored
-            request_extractions([s.stored for s in (*main, *signed_attachments)], by=by)  # digitisation
             document.status = OutgoingDocument.Status.ISSUED
             document.save()
             for attachment, signed in zip(document.attachments.order_by("order", "id"), signed_attachments,
@@ -493,10 +482,10 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
                 attachment.save(update_fields=["signed"])
             authorisation.delete()
             _distribute(document, by)
-            search_index.index_outgoing(document.pk)  # search: keep the index current
             events.record(verb="outgoing.issued", actor=by, agency=document.agency_id, target=document, data={
                 "register": register.pk, "number": document.number, "notation": document.notation,
-                "year": document.year, "seconds": round(produced.seconds, 2)})
+                "year": document.year, "seconds": round(produced.seconds, 2),
+                "stored_files": [s.stored.pk for s in (*main, *signed_attachments)]})
     return document
 
 
@@ -514,12 +503,19 @@ def _distribute(document: OutgoingDocument, by: Actor) -> None:
         if recipient.kind != Recipient.Kind.PAPER:
             recipient.delivered_at = now
             recipient.save(update_fields=["delivered_at"])
-    from qlvb.exchange.services import dispatch_issued  # reception queues and peers (R8, R16)
-
-    dispatch_issued(by=by, document=document)
+    # The exchange app takes the pending deliveries when "outgoing.issued" is recorded (R8, R16); it
+    # records in the receivers' chains too, so every chain is taken now, in one order.
+    events.lock_chains([document.agency_id, *document.recipients.filter(kind=Recipient.Kind.AGENCY)
+                        .values_list("agency_id", flat=True)])
     if document.reply_to_id:
         events.record(verb="incoming.replied", actor=by, agency=document.agency_id, target=document.reply_to,
                       data={"outgoing": document.pk, "reference": document.reference})
+
+
+def mark_delivered(*, delivery: Delivery) -> None:
+    """The exchange put the copy into the receiver's reception queue or a peer's outbound queue."""
+    delivery.state = Delivery.State.DELIVERED
+    delivery.save(update_fields=["state"])
 
 
 @transaction.atomic

@@ -6,3 +6,10 @@ class SearchConfig(AppConfig):
     name = "qlvb.search"
     label = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        from qlvb.core.events import subscribe
+        from qlvb.search.services import on_document_event, on_text_extracted
+
+        subscribe()(on_document_event)
+        subscribe("digitisation.text_read")(on_text_extracted)

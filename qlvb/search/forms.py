@@ -8,27 +8,27 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qlvb.core import kinds
 from qlvb.core.doctypes import DOCUMENT_TYPES, Secrecy, Urgency
 from qlvb.core.forms import VNDateField
-from qlvb.incoming.models import IncomingDocument
 from qlvb.org import permissions
 from qlvb.org.models import Unit
-from qlvb.outgoing.models import OutgoingDocument
 from qlvb.registers.models import Register
 
 
 def _statuses() -> list[tuple[str, str]]:
     seen: dict[str, str] = {}
-    for value, label in list(IncomingDocument.Status.choices) + list(OutgoingDocument.Status.choices):
-        seen.setdefault(value, label)
+    for kind in kinds.all_kinds():
+        for value, label in kind.model_class._meta.get_field("status").choices or []:
+            seen.setdefault(value, label)
     return [("", _("Any status")), *seen.items()]
 
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, strip=True)
     kind = forms.ChoiceField(label=_("Incoming or outgoing"), required=False,
-                             choices=[("", _("Incoming and outgoing")), ("incoming", _("Incoming")),
-                                      ("outgoing", _("Outgoing"))])
+                             choices=lambda: [("", _("Incoming and outgoing")),
+                                              *[(kind.name, kind.label) for kind in kinds.all_kinds()]])
     doc_type = forms.ChoiceField(label=_("Document type"), required=False,
                                  choices=[("", _("All types")), *DOCUMENT_TYPES])
     issuer = forms.CharField(label=_("Issuing agency"), required=False, max_length=200)

@@ -1,27 +1,28 @@
 """Search reads (R28): one API for SQLite (FTS5) and PostgreSQL (tsvector), scoped to the viewer.
 
-What the viewer may open is decided on the entry's own columns with the same rules and access rows
-as `incoming.selectors.visible_documents` and `outgoing.selectors.visible_documents` (the tests
-check they agree), applied in the same statement as the text match: documents the viewer may not
-open are never ranked, counted or snippeted.
+What the viewer may open is decided on the entry's own columns by each document kind's one rule
+(core.kinds: the same rule as the kind's lists and pages; the tests check they agree), applied in
+the same statement as the text match: documents the viewer may not open are never ranked, counted
+or snippeted.
 """
 
 from __future__ import annotations
 
 import html
+import operator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import reduce
 from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from qlvb.core import kinds
+from qlvb.core.kinds import Rule
 from qlvb.core.text import fold
-from qlvb.org import permissions
 from qlvb.org.models import Person
-from qlvb.org.roles import roles_of
 from qlvb.search.models import SavedSearch, SearchEntry
 from qlvb.search.query import Query, parse
 
@@ -33,67 +34,35 @@ SORTS = ("relevance", "newest", "oldest")
 FILTERS = ("kind", "doc_type", "issuer", "register", "date_from", "date_to", "urgency", "secrecy", "status", "unit")
 
 
+def _rules(person: Person) -> dict[str, Rule]:
+    return {kind.name: kind.rule(person) for kind in kinds.all_kinds()}
+
+
 def visible_entries_q(person: Person) -> Q:
-    """The entries of documents the person may open (mirrors the two visible_documents)."""
-    from qlvb.incoming.models import DocumentAccess
-    from qlvb.outgoing.models import OutgoingAccess
-
-    roles = roles_of(person)
-    member = permissions.member_agency_ids(person)
-    if not member:
-        return Q(pk__in=[])
-    # Incoming (incoming.selectors.visible_documents)
-    ids = DocumentAccess.objects.filter(person=person).values("document_id")
-    if roles.headed_unit_ids:
-        ids = ids.union(DocumentAccess.objects.filter(unit_id__in=roles.headed_unit_ids, document__secrecy="")
-                        .values("document_id"))
-    incoming = Q(document_id__in=ids)
-    broad = roles.leader_agency_ids | roles.clerk_agency_ids
-    if broad:
-        incoming |= Q(agency_id__in=broad, secrecy="") & ~Q(status="draft")
-    if roles.clerk_agency_ids:
-        incoming |= Q(agency_id__in=roles.clerk_agency_ids, status="draft", secrecy="")
-    # Outgoing (outgoing.selectors.visible_documents)
-    out_ids = OutgoingAccess.objects.filter(person=person).values("document_id")
-    if roles.unit_ids:
-        out_ids = out_ids.union(OutgoingAccess.objects.filter(unit_id__in=roles.unit_ids, document__secrecy="")
-                                .values("document_id"))
-    outgoing = Q(document_id__in=out_ids)
-    if roles.leader_agency_ids:
-        outgoing |= Q(agency_id__in=roles.leader_agency_ids, secrecy="")
-    if roles.clerk_agency_ids:
-        outgoing |= Q(agency_id__in=roles.clerk_agency_ids, status__in=["signed", "issued"])
-    return Q(agency_id__in=member) & ((Q(kind=SearchEntry.Kind.INCOMING) & incoming)
-                                      | (Q(kind=SearchEntry.Kind.OUTGOING) & outgoing))
+    """The entries of documents the person may open: each kind's one rule (core.kinds), applied
+    to the entry's own columns (agency, secrecy, status, document id)."""
+    parts = [Q(kind=name) & rule.q(id_field="document_id") for name, rule in _rules(person).items()]
+    return reduce(operator.or_, parts) if parts else Q(pk__in=[])
 
 
-def own_entries(person: Person, filters: dict[str, Any]) -> QuerySet:
+def own_entries(person: Person, filters: dict[str, Any]) -> QuerySet | None:
     """For a person without an agency-wide role: the ids of the entries their access rows give
-    them, as a UNION of two index-friendly parts (the same set as visible_entries_q)."""
-    from qlvb.incoming.models import DocumentAccess
-    from qlvb.outgoing.models import OutgoingAccess
-
-    roles = roles_of(person)
-    member = permissions.member_agency_ids(person)
-    ids = DocumentAccess.objects.filter(person=person).values("document_id")
-    if roles.headed_unit_ids:
-        ids = ids.union(DocumentAccess.objects.filter(unit_id__in=roles.headed_unit_ids, document__secrecy="")
-                        .values("document_id"))
-    out_ids = OutgoingAccess.objects.filter(person=person).values("document_id")
-    if roles.unit_ids:
-        out_ids = out_ids.union(OutgoingAccess.objects.filter(unit_id__in=roles.unit_ids, document__secrecy="")
-                                .values("document_id"))
+    them, as a UNION of index-friendly parts (the same set as visible_entries_q)."""
     extra = filters_q(filters)
-    incoming = SearchEntry.objects.filter(extra, agency_id__in=member, kind=SearchEntry.Kind.INCOMING,
-                                          document_id__in=ids).values("id")
-    outgoing = SearchEntry.objects.filter(extra, agency_id__in=member, kind=SearchEntry.Kind.OUTGOING,
-                                          document_id__in=out_ids).values("id")
-    return incoming.union(outgoing, all=True)
+    parts = []
+    for name, rule in _rules(person).items():
+        ids = rule.access_ids()
+        if ids is not None and rule.agencies:
+            parts.append(SearchEntry.objects.filter(extra, agency_id__in=sorted(rule.agencies), kind=name,
+                                                    document_id__in=ids).values("id"))
+    if not parts:
+        return None
+    return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
 def _is_narrow(person: Person) -> bool:
-    roles = roles_of(person)
-    return not (roles.leader_agency_ids or roles.clerk_agency_ids)
+    """No role opens anything without access rows (no leader, no clerk)."""
+    return not any(grant.agencies for rule in _rules(person).values() for grant in rule.grants)
 
 
 def filters_q(filters: dict[str, Any]) -> Q:
@@ -122,8 +91,7 @@ class Hit:
 
     @property
     def url(self) -> str:
-        name = "incoming:detail" if self.entry.kind == SearchEntry.Kind.INCOMING else "outgoing:detail"
-        return reverse(name, args=[self.entry.document_id])
+        return kinds.get(self.entry.kind).url(self.entry.document_id)
 
 
 @dataclass

@@ -1,15 +1,17 @@
 """Keeping the search index current.
 
-The document services call `index_incoming(id)` / `index_outgoing(id)` inside their own
-transaction (one line each): the entry is written with the document, so a search never shows a
-document in a state it is no longer in, and a rolled-back write leaves no entry behind. Indexing is
-a few indexed reads and one write per document (the file texts are already extracted); the OCR app
-calls `reindex_for_file(stored_file_id)` when a scan's text becomes available.
+The index follows the event log (subscribers registered in SearchConfig.ready): every event whose
+target is a document of a registered kind (core.kinds) reindexes that document inside the
+transaction of the change, so a search never shows a document in a state it is no longer in and a
+rolled-back write leaves no entry behind; "digitisation.text_read" reindexes the documents holding
+the file whose text just became available. What is indexed of a document is its kind's
+`index_values`. Indexing is a few indexed reads and one write per document.
 `manage.py rebuild_search_index` rebuilds everything (`rebuild()`).
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -17,9 +19,12 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from qlvb.core import kinds
 from qlvb.core.text import fold
+from qlvb.digitisation.selectors import text_of
 from qlvb.search.models import SearchEntry
 
+logger = logging.getLogger(__name__)
 MAX_BODY = 1_000_000  # characters of text kept per document (a tsvector holds at most 1 MB)
 TOKEN = re.compile(r"[^\W_]+")
 
@@ -35,14 +40,10 @@ def fold_for_index(text: str) -> str:
     return " ".join(tokens(fold(text)))
 
 
-def file_texts(stored_file_ids: Iterable[int]) -> dict[int, str]:
-    """Extracted text of stored files, from the digitisation app when it is installed."""
+def file_texts(stored_file_ids: Iterable[int | None]) -> dict[int, str]:
+    """Text read from stored files by the digitisation app."""
     ids = [i for i in set(stored_file_ids) if i]
     if not ids:
-        return {}
-    try:
-        from qlvb.digitisation.selectors import text_of
-    except ImportError:
         return {}
     try:
         return text_of(ids) or {}
@@ -61,52 +62,11 @@ def _join(parts: Sequence[Any]) -> str:
     return "\n".join(kept)[:MAX_BODY]
 
 
-def _incoming_values(document: Any) -> dict[str, Any]:
-    from qlvb.incoming.models import Assignment, HandlingNote, IncomingFile
-
-    files = list(IncomingFile.objects.filter(document_id=document.pk).values_list("stored_id", "name"))
-    texts = file_texts(stored for stored, _ in files)
-    main_unit = (Assignment.objects.filter(document_id=document.pk, role=Assignment.Role.MAIN,
-                                           assignee_unit__isnull=False)
-                 .exclude(state=Assignment.State.WITHDRAWN).order_by("id").values_list("assignee_unit_id", flat=True)
-                 .first())
-    notes = HandlingNote.objects.filter(document_id=document.pk).values_list("text", flat=True)
-    reference = document.reference if document.reference != "—" else ""
-    body = _join([document.issuer_name, document.issuer_code, document.national_id, document.signer_name,
-                  document.signer_position, document.notes, document.completion_note,
-                  document.get_doc_type_display(), *[name for _, name in files], *notes,
-                  *[texts.get(stored, "") for stored, _ in files]])
-    return {
-        "agency_id": document.agency_id, "doc_type": document.doc_type, "issuer": document.issuer_name[:200],
-        "register_id": document.register_id, "date": document.document_date, "urgency": document.urgency,
-        "secrecy": document.secrecy, "status": document.status, "unit_id": main_unit,
-        "reference": reference[:60], "title": document.summary[:600], "body": body,
-    }
-
-
-def _outgoing_values(document: Any) -> dict[str, Any]:
-    from qlvb.outgoing.models import Attachment, DraftVersion
-
-    versions = list(DraftVersion.objects.filter(document_id=document.pk).order_by("-number")
-                    .values_list("stored_id", "name", "text"))
-    attachments = list(Attachment.objects.filter(document_id=document.pk).values_list("stored_id", "signed_id",
-                                                                                    "name"))
-    stored_ids = [v[0] for v in versions] + [a[0] for a in attachments] + [document.issued_file_id]
-    texts = file_texts(stored_ids)
-    version_texts = [text or texts.get(stored, "") for stored, _, text in versions]
-    reference = document.reference if document.number is not None else ""
-    issued = timezone.localdate(document.issued_at) if document.issued_at else None
-    body = _join([document.agency.name, document.signer_title, document.directive, document.kept_by,
-                  document.get_doc_type_display(), *[a[2] for a in attachments], *[v[1] for v in versions],
-                  texts.get(document.issued_file_id, ""), *version_texts,
-                  *[texts.get(a[0], "") for a in attachments]])
-    return {
-        "agency_id": document.agency_id, "doc_type": document.doc_type, "issuer": document.agency.name[:200],
-        "register_id": document.register_id, "date": issued or timezone.localdate(document.created_at),
-        "urgency": document.urgency, "secrecy": document.secrecy, "status": document.status,
-        "unit_id": document.drafting_unit_id, "reference": reference[:60], "title": document.summary[:600],
-        "body": body,
-    }
+def values_of(kind: kinds.DocumentKind, document: Any) -> dict[str, Any]:
+    """What the index stores of a document: the kind's values, the body parts joined."""
+    values = kind.index_values(document, file_texts)
+    values["body"] = _join(values["body"])
+    return values
 
 
 # --- The full-text part, per database --------------------------------------------------------
@@ -153,59 +113,67 @@ def remove(kind: str, document_id: int) -> None:
     SearchEntry.objects.filter(pk__in=ids).delete()
 
 
-def index_incoming(document_id: int) -> SearchEntry | None:
-    """(Re)index one incoming document, or drop its entry if it no longer exists."""
-    from qlvb.incoming.models import IncomingDocument
-
-    document = IncomingDocument.objects.filter(pk=document_id).first()
+def index(kind_name: str, document_id: int) -> SearchEntry | None:
+    """(Re)index one document of a kind, or drop its entry if it no longer exists."""
+    kind = kinds.get(kind_name)
+    document = kind.load(document_id)
     with transaction.atomic():
-        return _store(SearchEntry.Kind.INCOMING, document_id,
-                      _incoming_values(document) if document is not None else None)
+        return _store(kind_name, document_id, values_of(kind, document) if document is not None else None)
+
+
+def index_incoming(document_id: int) -> SearchEntry | None:
+    return index("incoming", document_id)
 
 
 def index_outgoing(document_id: int) -> SearchEntry | None:
-    from qlvb.outgoing.models import OutgoingDocument
-
-    document = OutgoingDocument.objects.filter(pk=document_id).select_related("agency").first()
-    with transaction.atomic():
-        return _store(SearchEntry.Kind.OUTGOING, document_id,
-                      _outgoing_values(document) if document is not None else None)
+    return index("outgoing", document_id)
 
 
 def reindex_for_file(stored_file_id: int) -> int:
     """Reindex every document holding this stored file (its text just became available).
     Returns the number of documents reindexed."""
-    from django.db.models import Q
+    done = 0
+    for kind in kinds.all_kinds():
+        for document_id in sorted(kind.holding(stored_file_id)):
+            index(kind.name, document_id)
+            done += 1
+    return done
 
-    from qlvb.incoming.models import IncomingFile
-    from qlvb.outgoing.models import Attachment, DraftVersion, OutgoingDocument
 
-    incoming = set(IncomingFile.objects.filter(stored_id=stored_file_id).values_list("document_id", flat=True))
-    outgoing = set(DraftVersion.objects.filter(stored_id=stored_file_id).values_list("document_id", flat=True))
-    outgoing |= set(Attachment.objects.filter(Q(stored_id=stored_file_id) | Q(signed_id=stored_file_id))
-                    .values_list("document_id", flat=True))
-    outgoing |= set(OutgoingDocument.objects.filter(issued_file_id=stored_file_id).values_list("pk", flat=True))
-    for document_id in sorted(incoming):
-        index_incoming(document_id)
-    for document_id in sorted(outgoing):
-        index_outgoing(document_id)
-    return len(incoming) + len(outgoing)
+# --- Subscribers (registered in SearchConfig.ready) --------------------------------------------
+
+def on_document_event(event: Any) -> None:
+    """Every change of a document reindexes it, in the transaction of the change: a search never
+    shows a document in a state it is no longer in, and a rolled-back change leaves no entry."""
+    kind = kinds.for_target_type(event.target_type)
+    if kind is None or event.verb in kind.quiet_verbs or not event.target_id:
+        return
+    index(kind.name, int(event.target_id))
+
+
+def on_text_extracted(event: Any) -> None:
+    """The text of a file became available (digitisation): the documents holding it take it."""
+    stored_file_id = (event.data or {}).get("file")
+    if not stored_file_id:
+        return
+    try:
+        with transaction.atomic():  # a savepoint: a failed index must not undo the text just read
+            reindex_for_file(int(stored_file_id))
+    except Exception:  # noqa: BLE001 - the text is kept; `rebuild_search_index` catches up
+        logger.exception("Search index not updated for file %s", stored_file_id)
 
 
 def rebuild(*, batch: int = 500, progress: Any = None) -> int:
     """Reindex every document, batch by batch, then drop the entries of documents that no longer
     exist (manage.py rebuild_search_index). Searches keep working meanwhile."""
-    from qlvb.incoming.models import IncomingDocument
-    from qlvb.outgoing.models import OutgoingDocument
-
     done = 0
-    for kind, model, index in ((SearchEntry.Kind.INCOMING, IncomingDocument, index_incoming),
-                               (SearchEntry.Kind.OUTGOING, OutgoingDocument, index_outgoing)):
-        ids = list(model.objects.order_by("pk").values_list("pk", flat=True))
+    for document_kind in kinds.all_kinds():
+        kind = document_kind.name
+        ids = list(document_kind.model_class._default_manager.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), batch):
             with transaction.atomic():
                 for document_id in ids[start:start + batch]:
-                    index(document_id)
+                    index(kind, document_id)
             done += len(ids[start:start + batch])
             if progress:
                 progress(kind, done)

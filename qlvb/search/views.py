@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from qlvb.core import kinds
 from qlvb.core.actor import Actor
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES
 from qlvb.core.forms import attach_errors
@@ -90,7 +91,7 @@ def export(request: HttpRequest) -> HttpResponse:
     base = request.build_absolute_uri("/")[:-1]
     for index, hit in enumerate(hits, start=1):
         entry = hit.entry
-        sheet.append([index, _("Incoming") if entry.kind == "incoming" else _("Outgoing"), entry.reference,
+        sheet.append([index, str(kinds.get(entry.kind).label), entry.reference,
                       entry.date, DOCUMENT_TYPE_NAMES.get(entry.doc_type, entry.doc_type), entry.issuer,
                       entry.title, _status_label(entry.kind, entry.status), base + hit.url])
         sheet.cell(row=index + 1, column=4).number_format = "DD/MM/YYYY"
@@ -105,11 +106,7 @@ def export(request: HttpRequest) -> HttpResponse:
 
 
 def _status_label(kind: str, status: str) -> str:
-    from qlvb.incoming.models import IncomingDocument
-    from qlvb.outgoing.models import OutgoingDocument
-
-    model = IncomingDocument if kind == "incoming" else OutgoingDocument
-    return str(dict(model.Status.choices).get(status, status))
+    return kinds.get(kind).status_label(status)
 
 
 @login_required

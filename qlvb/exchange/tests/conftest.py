@@ -39,9 +39,11 @@ _counter = {"n": 0}
 
 
 def issue_to(org, *receivers, summary: str = "V/v triển khai chữ ký số trong các cơ quan nhà nước tỉnh",
-             urgency: str = "") -> OutgoingDocument:
+             urgency: str = "", issued_pdf: bytes | None = None) -> OutgoingDocument:
     """An issued outgoing document of `org` to other agencies, distributed as issuing does
-    (outgoing.services._distribute → exchange.dispatch_issued) without the slow signing."""
+    (outgoing.services._distribute, then "outgoing.issued", to which the exchange subscribes)
+    without the slow signing."""
+    from qlvb.core import events
     from qlvb.outgoing.services import _distribute
 
     _counter["n"] += 1
@@ -51,11 +53,13 @@ def issue_to(org, *receivers, summary: str = "V/v triển khai chữ ký số tr
         agency=org.agency, drafting_unit=org.unit, drafter=org.specialist, status=OutgoingDocument.Status.ISSUED,
         doc_type="CV", summary=summary, signer=org.head, signer_title="GIÁM ĐỐC", year=now.year,
         number=_counter["n"], notation=f"{org.agency.abbreviation}-CNTT", issued_at=now, issued_by=org.clerk,
-        issued_file=store_bytes(pdf_bytes(f"{org.agency.code}-{_counter['n']}"), name="issued.pdf"),
+        issued_file=store_bytes(issued_pdf or pdf_bytes(f"{org.agency.code}-{_counter['n']}"), name="issued.pdf"),
         urgency=urgency)
     for receiver in receivers:
         Recipient.objects.create(document=document, kind=Recipient.Kind.AGENCY, agency=receiver.agency,
                                  name=receiver.agency.name)
         Delivery.objects.create(document=document, recipient_agency=receiver.agency)
     _distribute(document, Actor(org.clerk))
+    events.record(verb="outgoing.issued", actor=Actor(org.clerk), agency=org.agency, target=document,
+                  data={"number": document.number, "notation": document.notation})
     return document

@@ -150,3 +150,26 @@ def visible(name: str, person: Any) -> QuerySet[Any]:
 
 def may_see(name: str, person: Any, document: Any) -> bool:
     return get(name).rule(person).allows(document)
+
+
+# --- What other apps tell about a document's file (the API shows it beside the file) ----------
+
+@dataclass(frozen=True)
+class FileDetail:
+    """Registered by an app that knows something of stored files (digitisation: the reading of
+    the text), so that the apps owning documents can show it without importing that app."""
+
+    name: str  # the API field, e.g. "text_extraction"
+    value: Callable[[str, int, int], Any]  # (kind name, document id, stored file id) → JSON or None
+    schema: Any  # a serializer instance describing `value` in the OpenAPI schema
+
+
+_file_details: dict[str, FileDetail] = {}
+
+
+def register_file_detail(detail: FileDetail) -> None:
+    _file_details[detail.name] = detail
+
+
+def file_detail(name: str) -> FileDetail | None:
+    return _file_details.get(name)

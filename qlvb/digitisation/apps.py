@@ -17,3 +17,8 @@ class DigitisationConfig(AppConfig):
         from qlvb.digitisation.services import on_files_stored
 
         subscribe()(on_files_stored)
+        from qlvb.core import kinds
+        from qlvb.digitisation.serializers import ExtractionSummarySerializer, extraction_summary
+
+        kinds.register_file_detail(kinds.FileDetail(
+            name="text_extraction", value=extraction_summary, schema=ExtractionSummarySerializer(allow_null=True)))

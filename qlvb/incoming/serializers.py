@@ -13,17 +13,22 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from qlvb.core import kinds
 from qlvb.core.api import choice_values, enum_field
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES, DOCUMENT_TYPES, Priority, Secrecy, Urgency
-from qlvb.digitisation.serializers import ExtractionSummarySerializer, extraction_summary
 from qlvb.files.models import StoredFile
 from qlvb.incoming.models import Assignment, HandlingNote, IncomingDocument, IncomingFile
 from qlvb.incoming.selectors import LISTS
 from qlvb.org.models import Agency, Field, Person
 from qlvb.registers.models import Register
+
+# The reading of a file's text, told by the digitisation app through core.kinds (registered in its
+# ready(), before the URLs and so this module are imported).
+_EXTRACTION = kinds.file_detail("text_extraction")
 
 # --- Enums ---------------------------------------------------------------------------------
 
@@ -161,9 +166,10 @@ class IncomingFileSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         return request.build_absolute_uri(path) if request is not None else path
 
-    @extend_schema_field(ExtractionSummarySerializer(allow_null=True))
-    def get_text_extraction(self, obj: IncomingFile) -> dict | None:  # digitisation
-        return extraction_summary("incoming", obj.document_id, obj.stored_id)
+    @extend_schema_field(_EXTRACTION.schema if _EXTRACTION else OpenApiTypes.OBJECT)
+    def get_text_extraction(self, obj: IncomingFile) -> dict | None:
+        detail = kinds.file_detail("text_extraction")
+        return detail.value("incoming", obj.document_id, obj.stored_id) if detail else None
 
 
 # --- Documents -----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from qlvb.core import kinds
 from qlvb.core.actor import Actor, actor_from_request, effective_person
 from qlvb.core.doctypes import DOCUMENT_TYPES, Urgency
 from qlvb.core.forms import attach_errors
@@ -210,10 +211,8 @@ def _signature_reports(files: list) -> dict[int, list]:
 
 
 def _replies(person: Any, document: IncomingDocument) -> list:
-    # Outgoing is built on incoming; its selector is asked here only to show the links back.
-    from qlvb.outgoing.selectors import visible_documents
-
-    return list(visible_documents(person).filter(reply_to=document).order_by("created_at"))
+    # The replies are outgoing documents (an app built on this one): asked of the kind registry.
+    return list(kinds.visible("outgoing", person).filter(reply_to=document).order_by("created_at"))
 
 
 @login_required

@@ -15,6 +15,7 @@ from datetime import date
 from functools import reduce
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils.safestring import SafeString, mark_safe
@@ -121,7 +122,10 @@ class Results:
 def _where(queryset: QuerySet) -> tuple[str, list[Any]]:
     query = queryset.query
     compiler = query.get_compiler(using=queryset.db)
-    sql, params = compiler.compile(query.where)
+    try:
+        sql, params = compiler.compile(query.where)
+    except EmptyResultSet:  # the viewer may open nothing at all (no agency)
+        return "1=0", []
     return (sql or "1=1"), list(params)
 
 

@@ -6,7 +6,7 @@ from qlvb.portal.views import home
 
 urlpatterns = [
     path("", home, name="home"),
-    path("accounts/", include("qlvb.accounts.urls")),
+    path("", include("qlvb.accounts.urls")),  # before org: it answers some /org/people/… addresses
     path("org/", include("qlvb.org.urls")),
     path("incoming/print/", include("qlvb.incoming.print_urls")),
     path("incoming/", include("qlvb.incoming.urls")),

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "qlvb.exchange",
     "qlvb.digitisation",
     "qlvb.search",
+    "qlvb.portal",
 ]
 
 MIDDLEWARE = [

@@ -2,11 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from qlvb.core.views import home
+from qlvb.portal.views import home
 
 urlpatterns = [
     path("", home, name="home"),
-    path("accounts/", include("qlvb.accounts.urls")),
+    path("", include("qlvb.accounts.urls")),  # before org: it answers some /org/people/… addresses
     path("org/", include("qlvb.org.urls")),
     path("incoming/print/", include("qlvb.incoming.print_urls")),
     path("incoming/", include("qlvb.incoming.urls")),
@@ -18,7 +18,7 @@ urlpatterns = [
     path("registers/", include("qlvb.registers.urls")),
     path("signatures/", include("qlvb.signatures.urls")),
     path("search/", include("qlvb.search.urls")),
-    path("", include("qlvb.core.urls")),
+    path("", include("qlvb.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("qlvb.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -4,6 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.forms import VNDateField
+from qlvb.org.models import Agency, Position, Unit
+from qlvb.org.selectors import flatten, unit_tree
 
 
 class LoginForm(forms.Form):
@@ -39,3 +41,23 @@ class PasswordChangeForm(forms.Form):
 class ApiTokenForm(forms.Form):
     name = forms.CharField(label=_("Token name"), max_length=100)
     expires_at = VNDateField(label=_("Expires on"), required=False)
+
+
+class PersonCreateForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    username = forms.CharField(label=_("Username"), max_length=150,
+                               help_text=_("Lower-case letters, digits and dots, e.g. stttt.nguyenvana"))
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.none())
+    is_agency_admin = forms.BooleanField(label=_("Agency administrator"), required=False)
+
+    def __init__(self, *args: object, agency: Agency, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(agency=agency, is_active=True)
+        self.fields["unit"].choices = [("", "—")] + [
+            (n.unit.pk, "\u00a0\u00a0" * n.depth + n.unit.name) for n in flatten(unit_tree(agency))
+            if n.unit.is_active
+        ]
+        self.fields["position"].queryset = Position.objects.filter(agency=agency)

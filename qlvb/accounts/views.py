@@ -1,4 +1,5 @@
-"""Sign-in, sign-out, password change, two-factor set-up, sessions and API tokens."""
+"""Sign-in, sign-out, password change, two-factor set-up, sessions and API tokens; and the
+administrators' account actions on the people pages."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,11 +21,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qlvb.accounts import services
-from qlvb.accounts.forms import ApiTokenForm, LoginForm, PasswordChangeForm, TotpForm
+from qlvb.accounts.forms import ApiTokenForm, LoginForm, PasswordChangeForm, PersonCreateForm, TotpForm
 from qlvb.accounts.models import ApiToken, LoginSession, TotpDevice
 from qlvb.core.actor import actor_from_request, client_ip
 from qlvb.core.forms import attach_errors
+from qlvb.org import permissions
+from qlvb.org import selectors as org_selectors
+from qlvb.org import services as org_services
 from qlvb.org.models import Person
+from qlvb.org.scope import managed_agency
 
 PENDING_2FA = "pending_2fa"
 
@@ -203,3 +209,61 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     services.revoke_api_token(person=request.user, token=token)
     messages.info(request, _("The token has been revoked."))
     return redirect("accounts:security")
+
+
+# --- People administration: the account buttons of org's people pages ------------------------
+# The pages are org's (/org/people/…); what they do to accounts lives here, above org, so that
+# org never has to know about sign-in.
+
+@login_required
+def person_create(request: HttpRequest) -> HttpResponse:
+    agency = managed_agency(request)
+    form = PersonCreateForm(request.POST or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        by = actor_from_request(request)
+        try:
+            # The account and its first post stand or fall together.
+            with transaction.atomic():
+                person, password = services.create_account(
+                    by=by, agency=agency, username=data["username"], full_name=data["full_name"],
+                    email=data["email"], phone=data["phone"], is_agency_admin=data["is_agency_admin"],
+                )
+                org_services.assign_post(by=by, person=person, unit=data["unit"], position=data["position"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            return render(request, "accounts/one_time_password.html", {"person": person, "password": password})
+    return render(request, "org/form_page.html", {
+        "form": form, "title": _("New account"), "back": ("org:people",),
+        "intro": _("A one-time password will be shown once; the person must change it at first sign-in."),
+    })
+
+
+@login_required
+@require_POST
+def person_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    obj = org_selectors.get_person(request.user, pk)
+    if not permissions.can_manage_person(request.user, obj):
+        raise Http404()
+    by = actor_from_request(request)
+    try:
+        if action == "lock":
+            services.lock_account(by=by, person=obj, reason=request.POST.get("lock-reason", ""))
+        elif action == "unlock":
+            services.unlock_account(by=by, person=obj)
+        elif action == "reset":
+            password = services.reset_password(by=by, person=obj)
+            return render(request, "accounts/one_time_password.html", {"person": obj, "password": password})
+        elif action in {"activate", "deactivate"}:
+            services.set_active(by=by, person=obj, active=action == "activate")
+        elif action == "totp_off":
+            services.disable_totp(by=by, person=obj)
+        else:
+            raise Http404()
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("org:person", obj.pk)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextvars
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from qlvb.org.models import Person
+# The person model belongs to org, which sits above the kernel: core names no app of ours, so
+# for it a person is any object (the user model, in practice).
+Person = Any
 
 
 @dataclass(frozen=True)

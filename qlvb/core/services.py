@@ -8,16 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from qlvb.core import events
+from qlvb.core import events, policy
 from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
 from qlvb.core.models import CalendarDay
-from qlvb.org import permissions
 
 
 def _require(by: Actor, agency_id: int | None) -> None:
-    allowed = (permissions.is_installation_admin(by.person) if agency_id is None
-               else permissions.can_manage_agency(by.person, agency_id))
+    allowed = (policy.is_installation_admin(by.person) if agency_id is None
+               else policy.can_manage_agency(by.person, agency_id))
     if not allowed:
         raise NotAllowed()
 

@@ -12,7 +12,6 @@ urlpatterns = [
     path("positions/new/", views.position_save, name="position_create"),
     path("positions/<int:pk>/", views.position_save, name="position_edit"),
     path("people/", views.people, name="people"),
-    path("people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/", views.person, name="person"),
     path("people/<int:pk>/<slug:action>/", views.person_action, name="person_action"),
     path("fields/", views.fields, name="fields"),

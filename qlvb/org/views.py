@@ -15,36 +15,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qlvb.accounts import services as account_services
 from qlvb.core.actor import actor_from_request
 from qlvb.core.forms import attach_errors
 from qlvb.core.selectors import timeline
 from qlvb.org import forms, permissions, selectors, services
 from qlvb.org.middleware import ACTING_SESSION_KEY
 from qlvb.org.models import Agency, Field, Position, Post, SigningAuthority, Unit
-
-
-def _own_agency(request: HttpRequest) -> Agency:
-    """The agency a page works on: the person's own; an installation administrator picks any
-    with ?agency=<id> (remembered for the session)."""
-    if permissions.is_installation_admin(request.user):
-        chosen = request.GET.get("agency") or request.session.get("admin_agency")
-        if chosen and str(chosen).isdigit():
-            agency = Agency.objects.filter(pk=int(chosen)).first()
-            if agency:
-                request.session["admin_agency"] = agency.pk
-                return agency
-    agency = request.user.agency
-    if agency is None:
-        raise Http404()
-    return agency
-
-
-def _managed_agency(request: HttpRequest) -> Agency:
-    agency = _own_agency(request)
-    if not permissions.can_manage_agency(request.user, agency):
-        raise Http404()
-    return agency
+from qlvb.org.scope import managed_agency, own_agency
 
 
 def _object_in(model: type, agency: Agency, pk: int) -> Any:
@@ -67,7 +44,7 @@ def _run(form: Any, action: Callable[[], Any]) -> Any:
 
 @login_required
 def directory(request: HttpRequest) -> HttpResponse:
-    agency = _own_agency(request)
+    agency = own_agency(request)
     return render(request, "org/directory.html", {
         "agency": agency, "tree": selectors.unit_tree(agency, with_people=True),
         "fields": selectors.fields_of(agency),
@@ -118,7 +95,7 @@ def agency(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def unit_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    agency = _managed_agency(request)
+    agency = managed_agency(request)
     unit = _object_in(Unit, agency, pk) if pk else None
     form = forms.UnitForm(request.POST or None, instance=unit, agency=agency, prefix="unit")
     if request.method == "POST" and form.is_valid():
@@ -140,7 +117,7 @@ def unit_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def position_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    agency = _managed_agency(request)
+    agency = managed_agency(request)
     position = _object_in(Position, agency, pk) if pk else None
     form = forms.PositionForm(request.POST or None, instance=position, prefix="position")
     if request.method == "POST" and form.is_valid():
@@ -163,7 +140,7 @@ def position_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def people(request: HttpRequest) -> HttpResponse:
-    agency = _own_agency(request)
+    agency = own_agency(request)
     unit = None
     if request.GET.get("unit", "").isdigit():
         unit = Unit.objects.filter(pk=int(request.GET["unit"]), agency=agency).first()
@@ -181,35 +158,6 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_create(request: HttpRequest) -> HttpResponse:
-    agency = _managed_agency(request)
-    form = forms.PersonCreateForm(request.POST or None, agency=agency)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        by = actor_from_request(request)
-
-        def create() -> Any:
-            from django.db import transaction
-
-            with transaction.atomic():
-                person, password = account_services.create_account(
-                    by=by, agency=agency, username=data["username"], full_name=data["full_name"],
-                    email=data["email"], phone=data["phone"], is_agency_admin=data["is_agency_admin"],
-                )
-                services.assign_post(by=by, person=person, unit=data["unit"], position=data["position"])
-            return person, password
-
-        result = _run(form, create)
-        if result:
-            person, password = result
-            return render(request, "org/one_time_password.html", {"person": person, "password": password})
-    return render(request, "org/form_page.html", {
-        "form": form, "title": _("New account"), "back": ("org:people",),
-        "intro": _("A one-time password will be shown once; the person must change it at first sign-in."),
-    })
-
-
-@login_required
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     obj = selectors.get_person(request.user, pk)
     can_manage = permissions.can_manage_person(request.user, obj)
@@ -218,7 +166,6 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         context.update({
             "edit_form": forms.PersonEditForm(instance=obj, prefix="edit"),
             "post_form": forms.PostForm(agency=obj.agency, prefix="post"),
-            "lock_form": forms.LockForm(prefix="lock"),
             "events": timeline(obj)[:50],
         })
     return render(request, "org/person.html", context)
@@ -248,17 +195,6 @@ def person_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             if post is None:
                 raise Http404()
             services.end_post(by=by, post=post)
-        elif action == "lock":
-            account_services.lock_account(by=by, person=obj, reason=request.POST.get("lock-reason", ""))
-        elif action == "unlock":
-            account_services.unlock_account(by=by, person=obj)
-        elif action == "reset":
-            password = account_services.reset_password(by=by, person=obj)
-            return render(request, "org/one_time_password.html", {"person": obj, "password": password})
-        elif action in {"activate", "deactivate"}:
-            account_services.set_active(by=by, person=obj, active=action == "activate")
-        elif action == "totp_off":
-            account_services.disable_totp(by=by, person=obj)
         else:
             raise Http404()
     except ValidationError as error:
@@ -273,7 +209,7 @@ def person_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @login_required
 def fields(request: HttpRequest) -> HttpResponse:
-    agency = _managed_agency(request)
+    agency = managed_agency(request)
     return render(request, "org/fields.html", {
         "agency": agency, "fields": selectors.fields_of(agency),
         "authorities": selectors.signing_authorities(agency), "types": dict(forms.DOCUMENT_TYPES),
@@ -282,7 +218,7 @@ def fields(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def field_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    agency = _managed_agency(request)
+    agency = managed_agency(request)
     field = _object_in(Field, agency, pk) if pk else None
     initial = ({"name": field.name, "abbreviation": field.abbreviation, "leader": field.leader,
                 "units": list(field.units.all())} if field else None)
@@ -302,7 +238,7 @@ def field_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @login_required
 def signing_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    agency = _managed_agency(request)
+    agency = managed_agency(request)
     authority = _object_in(SigningAuthority, agency, pk) if pk else None
     initial = ({"person": authority.person, "capacity": authority.capacity, "scope": authority.scope,
                 "unit": authority.unit, "document_types": authority.document_types,

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from qlvb.core import views
+from qlvb.portal import views
 
-app_name = "core"
+app_name = "portal"
 urlpatterns = [
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/<int:pk>/remove/", views.calendar_remove, name="calendar_remove"),

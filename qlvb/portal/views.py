@@ -1,4 +1,4 @@
-"""Home page, working-day calendar and audit log."""
+"""The pages that gather every app: the home page, the working-day calendar and the audit log."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import csv
 import io
 from datetime import date, datetime
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -15,19 +14,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qlvb.core import selectors, services, workdays
 from qlvb.core.actor import actor_from_request
 from qlvb.core.errors import NotAllowed
-from qlvb.core.forms import VNDateField, attach_errors
+from qlvb.core.forms import attach_errors
 from qlvb.core.models import CalendarDay
 from qlvb.core.verbs import VERBS, verb_label
 from qlvb.org import permissions
 from qlvb.org.models import Person
 from qlvb.org.roles import roles_of
 from qlvb.org.selectors import delegations_in_force
+from qlvb.portal.forms import CalendarDayForm
 
 
 @login_required
@@ -46,15 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "activity": selectors.recent_activity(person),
         "today": today,
     }
-    return render(request, "core/home.html", context)
-
-
-class CalendarDayForm(forms.Form):
-    date = VNDateField(label=gettext_lazy("Date"))
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=CalendarDay.Kind.choices)
-    name = forms.CharField(label=gettext_lazy("Reason"), max_length=200)
-    whole_installation = forms.BooleanField(label=gettext_lazy("For every agency of the installation"),
-                                            required=False)
+    return render(request, "portal/home.html", context)
 
 
 @login_required
@@ -84,7 +75,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
                 return redirect(f"{request.path}?year={data['date'].year}")
     rows = CalendarDay.objects.filter(date__year=year).filter(agency__isnull=True) | CalendarDay.objects.filter(
         date__year=year, agency_id=person.agency_id)
-    return render(request, "core/calendar.html", {
+    return render(request, "portal/calendar.html", {
         "year": year, "holidays": sorted(workdays.national_holidays(year).items()),
         "rows": rows.select_related("agency").order_by("date"), "form": form, "can_edit": can_edit,
         "today": timezone.localdate(),
@@ -96,7 +87,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 def calendar_remove(request: HttpRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(CalendarDay, pk=pk)
     services.remove_calendar_day(by=actor_from_request(request), row=row)
-    return redirect(f"{reverse('core:calendar')}?year={row.date.year}")
+    return redirect(f"{reverse('portal:calendar')}?year={row.date.year}")
 
 
 def _filters(request: HttpRequest) -> selectors.EventFilter:
@@ -134,7 +125,7 @@ def audit(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "core/audit.html", {
+    return render(request, "portal/audit.html", {
         "page": page, "filters": filters, "verbs": sorted(VERBS.items()), "query": query.urlencode(),
         "people": Person.objects.filter(agency_id=person.agency_id).only("pk", "full_name").order_by("full_name"),
     })

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -34,9 +33,9 @@ from qlvb.incoming import rules, selectors, services
 from qlvb.incoming import serializers as s
 from qlvb.incoming.models import Assignment, IncomingDocument
 from qlvb.org import permissions
-from qlvb.org.models import Agency, Person, Unit
+from qlvb.org.models import Person, Unit
 from qlvb.registers.models import Register
-from qlvb.registers.services import ensure_default_registers
+from qlvb.registers.services import default_register, ensure_default_registers
 
 NOT_FOUND = OpenApiResponse(description="No such document (or routing) visible to the caller, or the caller may "
                                         "not do this with it.")
@@ -85,15 +84,6 @@ def _detail(request: Request, document: IncomingDocument) -> dict[str, Any]:
     document.api_can_complete = services.main_handler_assignment(person, document) is not None
     document.api_can_reopen = rules.may_reopen(person, document)
     return s.IncomingDocumentDetailSerializer(document, context={"request": request}).data
-
-
-def _default_register(agency: Agency, secrecy: str) -> Register:
-    category = Register.Category.SECRET if secrecy else Register.Category.ORDINARY
-    register = Register.objects.filter(agency=agency, direction=Register.Direction.INCOMING, category=category,
-                                       is_active=True).order_by("order").first()
-    if register is None:
-        raise DjangoValidationError({"register": _("Choose a register.")})
-    return register
 
 
 def _target(document: IncomingDocument, data: dict[str, Any], field: str) -> services.Target:
@@ -212,7 +202,8 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
                     "duplicates": s.IncomingDuplicateSerializer(duplicates, many=True).data,
                 }, status=status.HTTP_409_CONFLICT)
             document = service_call(lambda: services.register_document(
-                by=by, agency=agency, register=data.get("register") or _default_register(agency, fields["secrecy"]),
+                by=by, agency=agency, register=data.get("register") or default_register(
+                    agency=agency, direction=Register.Direction.INCOMING, secret=bool(fields["secrecy"])),
                 fields=fields, uploads=uploads, attachments=attachments, presented_to=data.get("presented_to")),
                 rename={"uploads": "files"})
         return Response(_detail(request, _document(request, document.pk)), status=status.HTTP_201_CREATED)

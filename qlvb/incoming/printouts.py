@@ -3,31 +3,37 @@
 quyết văn bản đến), as PDF (weasyprint) and Excel (openpyxl).
 
 The forms are the state's Vietnamese forms, so their wording is Vietnamese whatever the interface
-language. Every book reads its rows in two queries (documents, then their routings), whatever the
-number of rows.
+language. Periods, who may print the books, rendering and the spreadsheet layout are the register
+books' own (qlvb.registers.printing). Every book reads its rows in two queries (documents, then their
+routings), whatever the number of rows.
 """
 
 from __future__ import annotations
 
-import calendar
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
-from django.template.loader import render_to_string
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES
-from qlvb.incoming import rules, selectors
+from qlvb.incoming import selectors
 from qlvb.incoming.models import Assignment, HandlingNote, IncomingDocument
-from qlvb.org.models import Agency, Person
-from qlvb.org.roles import roles_of
+from qlvb.org.models import Agency
+from qlvb.registers import printing
 from qlvb.registers.models import Register
+from qlvb.registers.printing import (
+    Period,
+    book_heading,
+    local_date,
+    long_date,
+    register_heading,
+    render_pdf,
+    type_and_summary,
+    write_xlsx,
+)
 
 ROLE_WORDS = {Assignment.Role.MAIN: "Chủ trì", Assignment.Role.COORDINATE: "Phối hợp",
               Assignment.Role.INFO: "Để biết"}
@@ -43,134 +49,6 @@ STATUS_WORDS = {
     IncomingDocument.Status.IN_PROGRESS: "Đang giải quyết",
     IncomingDocument.Status.COMPLETED: "Đã giải quyết",
 }
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-# --- Periods -------------------------------------------------------------------------------
-
-class BadPeriod(ValueError):
-    """A date of the query string that cannot be read, or a period that ends before it starts."""
-
-
-def parse_date(value: str) -> date:
-    """A date as people type it here (dd/mm/yyyy), or as a date input sends it (yyyy-mm-dd)."""
-    value = (value or "").strip()
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            parsed = datetime.strptime(value, fmt).date()  # noqa: DTZ007 - a calendar date, not an instant
-        except ValueError:
-            continue
-        if 1900 <= parsed.year <= 2999:  # and the day after the end still exists
-            return parsed
-    raise BadPeriod(value)
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date
-
-    @classmethod
-    def this_month(cls, today: date | None = None) -> Period:
-        today = today or timezone.localdate()
-        last = calendar.monthrange(today.year, today.month)[1]
-        return cls(today.replace(day=1), today.replace(day=last))
-
-    @classmethod
-    def from_query(cls, params: Any, today: date | None = None) -> Period:
-        """Read ?from=dd/mm/yyyy&to=dd/mm/yyyy; a missing end defaults to this month's."""
-        default = cls.this_month(today)
-        raw_from, raw_to = (params.get("from") or "").strip(), (params.get("to") or "").strip()
-        start = parse_date(raw_from) if raw_from else default.start
-        end = parse_date(raw_to) if raw_to else default.end
-        if start > end:
-            raise BadPeriod(f"{raw_from} > {raw_to}")
-        return cls(start, end)
-
-    @property
-    def bounds(self) -> tuple[datetime, datetime]:
-        """[start 00:00, day after end 00:00) in local time: an index-friendly range."""
-        tz = timezone.get_current_timezone()
-        return (timezone.make_aware(datetime.combine(self.start, time.min), tz),
-                timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min), tz))
-
-    @property
-    def label(self) -> str:
-        return f"Từ ngày {self.start:%d/%m/%Y} đến ngày {self.end:%d/%m/%Y}"
-
-    @property
-    def years(self) -> str:
-        return str(self.start.year) if self.start.year == self.end.year else f"{self.start.year}–{self.end.year}"
-
-    @property
-    def slug(self) -> str:
-        return f"{self.start:%Y%m%d}-{self.end:%Y%m%d}"
-
-    def query(self) -> dict[str, str]:
-        return {"from": f"{self.start:%d/%m/%Y}", "to": f"{self.end:%d/%m/%Y}"}
-
-
-def long_date(value: date | datetime | None) -> str:
-    """'ngày 05 tháng 02 năm 2026': NĐ30 writes a 0 before days below 10 and months 1 and 2."""
-    if value is None:
-        return "ngày … tháng … năm …"
-    if isinstance(value, datetime):
-        value = timezone.localtime(value).date()
-    month = f"{value.month:02d}" if value.month < 3 else str(value.month)
-    return f"ngày {value.day:02d} tháng {month} năm {value.year}"
-
-
-def local_date(value: datetime | None) -> date | None:
-    return timezone.localtime(value).date() if value else None
-
-
-# --- Who may print what --------------------------------------------------------------------
-
-def book_agency_ids(person: Person | None) -> frozenset[int]:
-    """Agencies whose books the person may print: where they keep the registers or lead (R29)."""
-    roles = roles_of(person)
-    return roles.clerk_agency_ids | roles.leader_agency_ids
-
-
-def may_print_books(person: Person | None, agency_id: int) -> bool:
-    return rules.is_clerk(person, agency_id) or rules.is_leader(person, agency_id)
-
-
-def printable_registers(person: Person | None) -> QuerySet[Register]:
-    """The incoming registers the person may print: the secret one only for its clerks."""
-    roles = roles_of(person)
-    return (Register.objects.filter(agency_id__in=book_agency_ids(person), direction=Register.Direction.INCOMING)
-            .filter(~Q(category=Register.Category.SECRET) | Q(agency_id__in=roles.clerk_agency_ids))
-            .select_related("agency", "agency__parent").order_by("agency__name", "order", "name"))
-
-
-def get_register(person: Person | None, register_id: Any) -> Register:
-    """A register the person may print, or 404 (unknown, another agency's, outgoing, or secret for a leader)."""
-    try:
-        pk = int(str(register_id))
-    except (TypeError, ValueError):
-        raise Http404()
-    register = printable_registers(person).filter(pk=pk).first()
-    if register is None:
-        raise Http404()
-    return register
-
-
-def book_agency(person: Person | None, agency_id: Any = None) -> Agency:
-    """The agency whose follow-up register is printed: the one asked for, else the person's own."""
-    allowed = book_agency_ids(person)
-    if agency_id not in (None, ""):
-        try:
-            wanted = int(str(agency_id))
-        except (TypeError, ValueError):
-            raise Http404()
-    elif getattr(person, "agency_id", None) in allowed:
-        wanted = person.agency_id
-    else:
-        wanted = min(allowed, default=None)
-    if wanted is None or wanted not in allowed:
-        raise Http404()
-    return Agency.objects.select_related("parent").get(pk=wanted)
 
 
 # --- Rows ----------------------------------------------------------------------------------
@@ -179,15 +57,6 @@ def _name(assignment: Assignment) -> str:
     if assignment.assignee_unit_id:
         return assignment.assignee_unit.name
     return assignment.assignee_person.full_name
-
-
-def type_and_summary(document: IncomingDocument) -> str:
-    """'Tên loại và trích yếu nội dung', without repeating the type when the summary starts with it."""
-    type_name = DOCUMENT_TYPE_NAMES.get(document.doc_type, document.doc_type)
-    summary = document.summary.strip()
-    if not type_name or summary.casefold().startswith(type_name.casefold()):
-        return summary
-    return f"{type_name}: {summary}"
 
 
 def _booked(queryset: QuerySet[IncomingDocument]) -> QuerySet[IncomingDocument]:
@@ -417,14 +286,6 @@ def routing_slip(document: IncomingDocument) -> Slip:
 
 # --- Rendering -----------------------------------------------------------------------------
 
-def render_pdf(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-
-    context = {"printed_at": timezone.localtime(), **context}
-    html = render_to_string(template, context)
-    return HTML(string=html).write_pdf()
-
-
 def slip_pdf(slip: Slip, printed_by: str = "") -> bytes:
     d = slip.document
     return render_pdf("incoming/print/slip.html", {
@@ -435,11 +296,8 @@ def slip_pdf(slip: Slip, printed_by: str = "") -> bytes:
 
 
 def register_pdf(register: Register, period: Period, rows: list[RegisterRow], printed_by: str = "") -> bytes:
-    numbers = [r.arrival_number for r in rows if r.arrival_number is not None]
-    return render_pdf("incoming/print/register.html", {
-        "register": register, "agency": register.agency, "period": period, "rows": rows, "printed_by": printed_by,
-        "first_number": min(numbers, default=None), "last_number": max(numbers, default=None),
-    })
+    return printing.register_pdf("incoming/print/register.html", register, period, rows,
+                                 (r.arrival_number for r in rows), printed_by)
 
 
 def followup_pdf(agency: Agency, period: Period, rows: list[FollowUpRow], register: Register | None = None,
@@ -461,64 +319,16 @@ FOLLOWUP_COLUMNS = [
 ]
 
 
-def _xlsx(title: str, heading: str, columns: Sequence[tuple[str, int]], rows: Iterable[Sequence[Any]],
-          date_columns: Iterable[int], late_rows: Iterable[int] = ()) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    thin = Side(style="thin", color="808080")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    sheet.append([name for name, _ in columns])
-    for index, (_, width) in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.fill = PatternFill("solid", fgColor="E8E8E8")
-        cell.border = border
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    dates = set(date_columns)
-    late = set(late_rows)
-    for row_index, row in enumerate(rows, start=2):
-        sheet.append(list(row))
-        for index in range(1, len(columns) + 1):
-            cell = sheet.cell(row=row_index, column=index)
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-            cell.border = border
-            if index in dates:
-                cell.number_format = "dd/mm/yyyy"
-            if row_index - 2 in late:
-                cell.font = Font(color="B00000")
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(sheet.max_row, 1)}"
-    sheet.print_title_rows = "1:1"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.oddHeader.center.text = heading.replace("&", "&&")
-    sheet.oddFooter.center.text = "Trang &P / &N"
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
 def register_xlsx(register: Register, period: Period, rows: list[RegisterRow]) -> bytes:
     data = ([r.received, r.arrival_number, r.issuer, r.reference, r.document_date, r.type_and_summary,
              r.recipients, r.passed_on, "", r.notes] for r in rows)
-    heading = f"{register.agency.name} – {register.name} – {period.label}"
-    return _xlsx("Sổ đăng ký văn bản đến", heading, REGISTER_COLUMNS, data, date_columns=(1, 5, 8))
+    return write_xlsx("Sổ đăng ký văn bản đến", register_heading(register, period), REGISTER_COLUMNS, data,
+                      date_columns=(1, 5, 8))
 
 
 def followup_xlsx(agency: Agency, period: Period, rows: list[FollowUpRow], register: Register | None = None
                   ) -> bytes:
     data = ([r.arrival_number, r.document, r.handler, r.deadline, r.progress, r.reply, r.notes] for r in rows)
-    heading = f"{agency.name} – Sổ theo dõi giải quyết văn bản đến – {period.label}"
-    if register is not None:
-        heading += f" – {register.name}"
+    heading = book_heading(agency, "Sổ theo dõi giải quyết văn bản đến", period, register)
     late = [i for i, r in enumerate(rows) if r.late]
-    return _xlsx("Theo dõi giải quyết", heading, FOLLOWUP_COLUMNS, data, date_columns=(4,), late_rows=late)
+    return write_xlsx("Theo dõi giải quyết", heading, FOLLOWUP_COLUMNS, data, date_columns=(4,), late_rows=late)

@@ -29,7 +29,7 @@ from qlvb.incoming import forms, rules, selectors, services
 from qlvb.incoming.models import Assignment, IncomingDocument
 from qlvb.org.roles import roles_of
 from qlvb.registers.models import Register
-from qlvb.registers.services import ensure_default_registers
+from qlvb.registers.services import default_register, ensure_default_registers
 
 SCOPE = "incoming"  # which delegations let a delegate act here
 
@@ -143,7 +143,8 @@ def register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                 form.add_error(None, _("This document seems to be registered already. Check the list above; "
                                        "tick the box to register it anyway."))
             else:
-                chosen = form.cleaned_data["register"] or _default_register(agency, fields["secrecy"])
+                chosen = form.cleaned_data["register"] or default_register(
+                    agency=agency, direction=Register.Direction.INCOMING, secret=bool(fields["secrecy"]))
                 document = services.register_document(
                     by=by, agency=agency, register=chosen, fields=fields, presented_to=form.cleaned_data[
                         "presented_to"], document=draft, **files)
@@ -153,15 +154,6 @@ def register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         except ValidationError as error:
             attach_errors(form, error)
     return render(request, "incoming/register.html", {"form": form, "duplicates": duplicates, "draft": draft})
-
-
-def _default_register(agency: Any, secrecy: str) -> Register:
-    category = Register.Category.SECRET if secrecy else Register.Category.ORDINARY
-    register = Register.objects.filter(agency=agency, direction=Register.Direction.INCOMING, category=category,
-                                       is_active=True).order_by("order").first()
-    if register is None:
-        raise ValidationError({"register": _("Choose a register.")})
-    return register
 
 
 def _initial_from(document: IncomingDocument) -> dict[str, Any]:

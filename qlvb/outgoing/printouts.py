@@ -2,87 +2,35 @@
 đi) and the postal register (sổ gửi văn bản đi bưu điện), as PDF (weasyprint) and Excel (openpyxl).
 
 The forms are the state's Vietnamese forms, so their wording is Vietnamese whatever the interface
-language. Periods, rendering and the spreadsheet layout are the incoming printouts' own, so both
-directions read and look alike. The outgoing register reads its rows in two queries (documents,
-then their recipients), the postal register in one, whatever the number of rows.
+language. Periods, who may print the books, rendering and the spreadsheet layout are the register
+books' own (qlvb.registers.printing), so both directions read and look alike. The outgoing register
+reads its rows in two queries (documents, then their recipients), the postal register in one,
+whatever the number of rows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
+from django.db.models import Prefetch, QuerySet
 
-from qlvb.incoming.printouts import (  # noqa: F401 - re-exported for the views and tests
-    XLSX_TYPE,
-    BadPeriod,
+from qlvb.org.models import Agency
+from qlvb.outgoing.models import OutgoingDocument, Recipient
+from qlvb.registers import printing
+from qlvb.registers.models import Register
+from qlvb.registers.printing import (
     Period,
-    _xlsx,
+    book_heading,
     local_date,
-    parse_date,
+    register_heading,
     render_pdf,
     type_and_summary,
+    write_xlsx,
 )
-from qlvb.org.models import Agency, Person
-from qlvb.org.roles import roles_of
-from qlvb.outgoing import rules
-from qlvb.outgoing.models import OutgoingDocument, Recipient
-from qlvb.registers.models import Register
 
 # Numbered documents: issued, or issued and later cancelled (the number stays taken in the book).
 BOOKED = [OutgoingDocument.Status.ISSUED, OutgoingDocument.Status.CANCELLED]
-
-
-# --- Who may print what --------------------------------------------------------------------
-
-def book_agency_ids(person: Person | None) -> frozenset[int]:
-    """Agencies whose outgoing books the person may print: where they keep the registers or lead."""
-    roles = roles_of(person)
-    return roles.clerk_agency_ids | roles.leader_agency_ids
-
-
-def may_print_books(person: Person | None, agency_id: int) -> bool:
-    return rules.is_clerk(person, agency_id) or agency_id in roles_of(person).leader_agency_ids
-
-
-def printable_registers(person: Person | None) -> QuerySet[Register]:
-    """The outgoing registers the person may print: the secret one only for its clerks."""
-    roles = roles_of(person)
-    return (Register.objects.filter(agency_id__in=book_agency_ids(person), direction=Register.Direction.OUTGOING)
-            .filter(~Q(category=Register.Category.SECRET) | Q(agency_id__in=roles.clerk_agency_ids))
-            .select_related("agency", "agency__parent").order_by("agency__name", "order", "name"))
-
-
-def get_register(person: Person | None, register_id: Any) -> Register:
-    """A register the person may print, or 404 (unknown, another agency's, incoming, or secret for a leader)."""
-    try:
-        pk = int(str(register_id))
-    except (TypeError, ValueError):
-        raise Http404()
-    register = printable_registers(person).filter(pk=pk).first()
-    if register is None:
-        raise Http404()
-    return register
-
-
-def book_agency(person: Person | None, agency_id: Any = None) -> Agency:
-    """The agency whose postal register is printed: the one asked for, else the person's own."""
-    allowed = book_agency_ids(person)
-    if agency_id not in (None, ""):
-        try:
-            wanted = int(str(agency_id))
-        except (TypeError, ValueError):
-            raise Http404()
-    elif getattr(person, "agency_id", None) in allowed:
-        wanted = person.agency_id
-    else:
-        wanted = min(allowed, default=None)
-    if wanted is None or wanted not in allowed:
-        raise Http404()
-    return Agency.objects.select_related("parent").get(pk=wanted)
 
 
 # --- The outgoing register -----------------------------------------------------------------
@@ -224,11 +172,8 @@ def postal_rows(agency: Agency, period: Period, register: Register | None = None
 # --- Rendering -----------------------------------------------------------------------------
 
 def register_pdf(register: Register, period: Period, rows: list[RegisterRow], printed_by: str = "") -> bytes:
-    numbers = [r.number for r in rows if r.number is not None]
-    return render_pdf("outgoing/print/register.html", {
-        "register": register, "agency": register.agency, "period": period, "rows": rows, "printed_by": printed_by,
-        "first_number": min(numbers, default=None), "last_number": max(numbers, default=None),
-    })
+    return printing.register_pdf("outgoing/print/register.html", register, period, rows, (r.number for r in rows),
+                                 printed_by)
 
 
 def postal_pdf(agency: Agency, period: Period, rows: list[PostalRow], register: Register | None = None,
@@ -254,13 +199,11 @@ POSTAL_COLUMNS = [
 def register_xlsx(register: Register, period: Period, rows: list[RegisterRow]) -> bytes:
     data = ([r.reference, r.issued, r.type_and_summary, r.signer, r.recipients, r.kept_by, r.copies, r.sent, "",
              r.notes] for r in rows)
-    heading = f"{register.agency.name} – {register.name} – {period.label}"
-    return _xlsx("Sổ đăng ký văn bản đi", heading, REGISTER_COLUMNS, data, date_columns=(2, 8))
+    return write_xlsx("Sổ đăng ký văn bản đi", register_heading(register, period), REGISTER_COLUMNS, data,
+                      date_columns=(2, 8))
 
 
 def postal_xlsx(agency: Agency, period: Period, rows: list[PostalRow], register: Register | None = None) -> bytes:
     data = ([r.sent, r.reference, r.name, r.address, r.envelopes, r.notes] for r in rows)
-    heading = f"{agency.name} – Sổ gửi văn bản đi bưu điện – {period.label}"
-    if register is not None:
-        heading += f" – {register.name}"
-    return _xlsx("Sổ gửi văn bản đi bưu điện", heading, POSTAL_COLUMNS, data, date_columns=(1,))
+    heading = book_heading(agency, "Sổ gửi văn bản đi bưu điện", period, register)
+    return write_xlsx("Sổ gửi văn bản đi bưu điện", heading, POSTAL_COLUMNS, data, date_columns=(1,))

@@ -39,7 +39,7 @@ from qlvb.outgoing.models import (
     SigningAuthorisation,
 )
 from qlvb.registers.models import Register
-from qlvb.registers.services import check_register, ensure_default_registers, next_number
+from qlvb.registers.services import check_register, default_register, next_number
 
 EDITABLE_FIELDS = ["doc_type", "summary", "field", "deadline", "urgency", "secrecy", "priority", "copies",
                    "kept_by"]
@@ -432,13 +432,8 @@ def notation_for(document: OutgoingDocument) -> str:
 
 
 def _default_register(document: OutgoingDocument) -> Register:
-    ensure_default_registers(document.agency)
-    category = Register.Category.SECRET if document.secrecy else Register.Category.ORDINARY
-    register = Register.objects.filter(agency=document.agency, direction=Register.Direction.OUTGOING,
-                                       category=category, is_active=True).order_by("order").first()
-    if register is None:
-        raise ValidationError({"register": _("Choose a register.")})
-    return register
+    return default_register(agency=document.agency, direction=Register.Direction.OUTGOING,
+                            secret=bool(document.secrecy))
 
 
 def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = None,

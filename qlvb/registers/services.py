@@ -32,6 +32,18 @@ def ensure_default_registers(agency: Agency) -> None:
                                            defaults={"category": category, "order": order})
 
 
+def default_register(*, agency: Agency, direction: str, secret: bool) -> Register:
+    """The register a document goes in when none was chosen: the agency's first open secret or
+    ordinary register of the direction, by the document's secrecy."""
+    ensure_default_registers(agency)
+    category = Register.Category.SECRET if secret else Register.Category.ORDINARY
+    register = Register.objects.filter(agency=agency, direction=direction, category=category,
+                                       is_active=True).order_by("order").first()
+    if register is None:
+        raise ValidationError({"register": _("Choose a register.")})
+    return register
+
+
 @transaction.atomic
 def create_register(*, by: Actor, agency: Agency, direction: str, category: str, name: str) -> Register:
     if not permissions.can_manage_agency(by.person, agency):

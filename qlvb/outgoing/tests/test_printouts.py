@@ -18,8 +18,8 @@ from pypdf import PdfReader
 
 from qlvb.outgoing import printouts
 from qlvb.outgoing.models import OutgoingDocument, Recipient
-from qlvb.outgoing.printouts import Period
 from qlvb.registers.models import Register
+from qlvb.registers.printing import XLSX_TYPE, Period
 from qlvb.registers.services import ensure_default_registers
 
 BASE = "/outgoing/print/"
@@ -130,7 +130,7 @@ def test_register_xlsx(org, registers, book_docs, period, login):
     inside, _before, _after = book_docs
     response = login(org.head).get(f"{BASE}register.xlsx?{_query(registers['ordinary'], period)}")
     assert response.status_code == 200
-    assert response["Content-Type"] == printouts.XLSX_TYPE
+    assert response["Content-Type"] == XLSX_TYPE
     assert "attachment" in response["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -187,7 +187,7 @@ def test_postal_register(org, registers, issued, period, login):
     client = login(org.clerk)
 
     response = client.get(f"{BASE}postal.xlsx?{_query(None, period)}")
-    assert response.status_code == 200 and response["Content-Type"] == printouts.XLSX_TYPE
+    assert response.status_code == 200 and response["Content-Type"] == XLSX_TYPE
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == POSTAL_HEADER and sheet.freeze_panes == "A2"

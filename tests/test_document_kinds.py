@@ -118,3 +118,18 @@ def test_the_clerks_reading_queue_asks_the_registry(org, documents, login, deny_
     deny_all()
     assert received.files.get().name not in clerk.get("/digitisation/").content.decode()
 
+
+
+def test_the_audit_log_names_only_the_documents_its_reader_may_open(org, documents, login, deny_all):
+    received, _draft = documents
+    admin = login(org.admin)  # keeps the audit log, reads no document by that right alone
+    page = admin.get("/audit/").content.decode()
+    assert received.summary not in page and f"#{received.pk}" in page
+    assert received.summary not in admin.get("/audit/?format=csv").content.decode("utf-8-sig")
+
+    incoming.route(by=Actor(org.head), document=received, main=incoming.Target(person=org.admin))
+    page = admin.get("/audit/").content.decode()
+    assert received.summary in page and f'href="/incoming/{received.pk}/"' in page
+
+    deny_all()
+    assert received.summary not in admin.get("/audit/").content.decode()

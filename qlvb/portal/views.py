@@ -26,6 +26,7 @@ from qlvb.org import permissions
 from qlvb.org.models import Person
 from qlvb.org.roles import roles_of
 from qlvb.org.selectors import delegations_in_force
+from qlvb.portal import selectors as portal_selectors
 from qlvb.portal.forms import CalendarDayForm
 
 
@@ -121,8 +122,9 @@ def audit(request: HttpRequest) -> HttpResponse:
     events = selectors.audit_log(agency_id=agency_id, filters=filters)
     fmt = request.GET.get("format")
     if fmt in {"csv", "xlsx"}:
-        return _export(events[:100_000], fmt)
+        return _export(portal_selectors.describe(person, events[:100_000].iterator(chunk_size=2000)), fmt)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
+    page.object_list = list(portal_selectors.describe(person, page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "portal/audit.html", {
@@ -138,7 +140,7 @@ def _export(events: object, fmt: str) -> HttpResponse:
     def rows():  # noqa: ANN202
         for e in events:
             yield [timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"), str(e.actor or ""),
-                   str(e.on_behalf_of or ""), verb_label(e.verb), e.target_label, str(e.data or ""), e.ip or "",
+                   str(e.on_behalf_of or ""), verb_label(e.verb), e.shown_label, str(e.shown_data or ""), e.ip or "",
                    e.chain, e.seq, e.hash]
 
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")

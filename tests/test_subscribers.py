@@ -1,0 +1,54 @@
+"""Who reacts to what: the subscriptions are the dependency graph between the apps that the code
+does not show by imports (docs/architecture.md, "Who subscribes to what"). A new subscriber is a
+decision; this test makes it a visible one."""
+
+from __future__ import annotations
+
+from qlvb.core import events, kinds
+
+EXPECTED = {
+    ("outgoing.issued",): ("qlvb.exchange.services.on_issued", False),
+    ("incoming.registered",): ("qlvb.exchange.services.on_incoming_registered", False),
+    ("incoming.routed", "incoming.progress", "incoming.proposal", "incoming.completed"):
+        ("qlvb.exchange.services.on_incoming_progressed", False),
+    ("digitisation.text_read",): ("qlvb.search.services.on_text_extracted", False),
+}
+EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False)}
+
+
+def test_the_subscriptions_are_the_documented_ones():
+    found = events.subscriptions()
+    assert {(s.name, s.after_commit) for s in found if not s.verbs} == EVERY_EVENT
+    assert {s.verbs: (s.name, s.after_commit) for s in found if s.verbs} == EXPECTED
+
+
+def test_the_document_kinds_are_registered():
+    assert [kind.name for kind in kinds.all_kinds()] == ["incoming", "outgoing"]
+    for kind in kinds.all_kinds():
+        assert kind.target_type == kind.model_class._meta.label_lower
+
+
+def test_a_subscriber_is_called_in_the_transaction_and_after_commit(db, django_capture_on_commit_callbacks):
+    seen: list[tuple[str, str]] = []
+
+    def now(event):
+        seen.append(("now", event.verb))
+
+    def later(event):
+        seen.append(("later", event.verb))
+
+    def broken(event):
+        raise RuntimeError("a late consequence fails")
+
+    events.subscribe("test.")(now)
+    events.subscribe("test.done", after_commit=True)(later)
+    events.subscribe("test.done", after_commit=True)(broken)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            events.record(verb="test.done")
+            assert seen == [("now", "test.done")]  # the after-commit one waits for the commit
+        assert seen == [("now", "test.done"), ("later", "test.done")]  # and a broken one undoes nothing
+        events.record(verb="other.thing")
+        assert len(seen) == 2
+    finally:
+        events._subscriptions[:] = [s for s in events._subscriptions if s.handler not in (now, later, broken)]

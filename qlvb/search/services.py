@@ -146,7 +146,11 @@ def on_document_event(event: Any) -> None:
     """Every change of a document reindexes it, in the transaction of the change: a search never
     shows a document in a state it is no longer in, and a rolled-back change leaves no entry."""
     kind = kinds.for_target_type(event.target_type)
-    if kind is None or event.verb in kind.quiet_verbs or not event.target_id:
+    # A document changes only through its own app (each app writes only its tables), so only the
+    # kind's own verbs can change what is indexed; other apps' events about it (a status received,
+    # a filing) and the kind's reads (quiet_verbs) leave the entry as it is.
+    if kind is None or not event.verb.startswith(f"{kind.name}.") or event.verb in kind.quiet_verbs \
+            or not event.target_id:
         return
     index(kind.name, int(event.target_id))
 

@@ -12,9 +12,9 @@ from qlvb.incoming import services
 from qlvb.incoming.models import Assignment
 from qlvb.incoming.services import Target
 
+from .conftest import future
 from .race import race
 from .test_overview import _assert_tally_exact
-from .conftest import future
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite serialises writers: nothing to race"),

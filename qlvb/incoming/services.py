@@ -2,6 +2,7 @@
 
 Every function checks who may act (NotAllowed → 404), validates with Vietnamese messages keyed by
 field (ValidationError), and changes rows, access rows and the event log in one transaction.
+Rows are locked in the one order of docs/architecture.md ("Lock order"): the document first.
 """
 
 from __future__ import annotations
@@ -49,6 +50,13 @@ def _exchange_hook(name: str, **kwargs: Any) -> None:
     from qlvb.exchange import services as exchange
 
     getattr(exchange, name)(**kwargs)
+
+
+def _lock(pk: int) -> IncomingDocument:
+    """Lock a document before any row of its own (tasks, notes, access rows, search entry) and before
+    counters, tallies and the event chain: the one lock order of docs/architecture.md. NO KEY: rows
+    that merely point at the document (a new note, a new task) need not wait for it."""
+    return IncomingDocument.objects.select_for_update(no_key=True).get(pk=pk)
 
 
 def _refuse_cancelled(document: IncomingDocument) -> None:
@@ -223,7 +231,7 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
         if document is None:
             document = IncomingDocument(agency=agency, created_by=by.person)
         else:
-            document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+            document = _lock(document.pk)
             if document.agency_id != agency.pk or document.status != IncomingDocument.Status.DRAFT:
                 raise NotAllowed()
         before = tally.key(document) if document.pk else None
@@ -258,7 +266,7 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
 @transaction.atomic
 def update_document(*, by: Actor, document: IncomingDocument, fields: dict[str, Any]) -> IncomingDocument:
     """The clerk corrects a registered document's fields; the correction is recorded."""
-    document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+    document = _lock(document.pk)
     if not rules.is_clerk(by.effective, document.agency_id) or document.status == IncomingDocument.Status.DRAFT:
         raise NotAllowed()
     was_secret = document.is_secret
@@ -278,11 +286,12 @@ def update_document(*, by: Actor, document: IncomingDocument, fields: dict[str, 
 
 @transaction.atomic
 def delete_draft(*, by: Actor, document: IncomingDocument) -> None:
+    document = _lock(document.pk)
     if not rules.is_clerk(by.effective, document.agency_id) or document.status != IncomingDocument.Status.DRAFT:
         raise NotAllowed()
     search_index.remove("incoming", document.pk)  # search: keep the index current
+    tally.moved(tally.key(document), None)  # tallies before the event chain (lock order)
     events.record(verb="incoming.draft_deleted", actor=by, agency=document.agency_id, target=document)
-    tally.moved(tally.key(document), None)
     document.delete()
 
 
@@ -327,10 +336,10 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
     otherwise the holder of `parent` passes it further down."""
     person = by.effective
     with transaction.atomic():
-        document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+        document = _lock(document.pk)
         before = tally.key(document)
         if parent is not None:
-            parent = Assignment.objects.select_for_update().get(pk=parent.pk)
+            parent = Assignment.objects.select_for_update(no_key=True).get(pk=parent.pk)
             if parent.document_id != document.pk or not parent.is_open or not rules.holds(person, parent):
                 raise NotAllowed()
             if parent.role == Assignment.Role.INFO:
@@ -374,8 +383,9 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
             if document.status in (IncomingDocument.Status.REGISTERED, IncomingDocument.Status.ROUTED):
                 document.status = IncomingDocument.Status.IN_PROGRESS
         document.save()
-        tally.moved(before, tally.key(document))
+        # Open-work tally rows before the document tally rows, as everywhere (lock order).
         tally.work_moved(work_before, tally.open_work([a.pk for a in created] + ([parent.pk] if parent else [])))
+        tally.moved(before, tally.key(document))
         search_index.index_incoming(document.pk)  # search: keep the index current
         events.record(verb="incoming.routed", actor=by, agency=document.agency_id, target=document, data={
             "parent": parent.pk if parent else None, "directive": directive.strip()[:500],
@@ -440,7 +450,9 @@ def _check_within(person: Person, parent: Assignment, targets: Sequence[Target])
 @transaction.atomic
 def withdraw(*, by: Actor, assignment: Assignment, reason: str) -> Assignment:
     """Whoever made a routing withdraws it (and everything routed under it)."""
-    assignment = Assignment.objects.select_for_update().select_related("document").get(pk=assignment.pk)
+    document = _lock(assignment.document_id)
+    assignment = Assignment.objects.select_for_update(no_key=True).get(pk=assignment.pk)
+    assignment.document = document
     if not rules.may_change(by.effective, assignment):
         raise NotAllowed()
     if not reason.strip():
@@ -450,7 +462,6 @@ def withdraw(*, by: Actor, assignment: Assignment, reason: str) -> Assignment:
     tally.work_moved(tally.open_work(ids), Counter())
     Assignment.objects.filter(pk__in=ids, state__in=Assignment.OPEN_STATES).update(
         state=Assignment.State.WITHDRAWN, done_at=now, withdrawn_reason=reason.strip()[:300])
-    document = IncomingDocument.objects.select_for_update().get(pk=assignment.document_id)
     before = tally.key(document)
     routed = (IncomingDocument.Status.ROUTED, IncomingDocument.Status.IN_PROGRESS)
     if document.status in routed and assignment.parent_id is None and not document.assignments.filter(
@@ -479,7 +490,9 @@ def _subtree_ids(root: Assignment) -> set[int]:
 @transaction.atomic
 def change_deadline(*, by: Actor, assignment: Assignment, deadline: date, reason: str) -> Assignment:
     """A new deadline is a record (old, new, reason, who), not a silent edit."""
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    document = _lock(assignment.document_id)
+    assignment = Assignment.objects.select_for_update(no_key=True).get(pk=assignment.pk)
+    assignment.document = document
     if not rules.may_change(by.effective, assignment):
         raise NotAllowed()
     if not reason.strip():
@@ -506,7 +519,9 @@ def change_deadline(*, by: Actor, assignment: Assignment, deadline: date, reason
 # --- Handling ------------------------------------------------------------------------------
 
 def _held(by: Actor, assignment: Assignment) -> Assignment:
-    assignment = Assignment.objects.select_for_update().select_related("document").get(pk=assignment.pk)
+    document = _lock(assignment.document_id)
+    assignment = Assignment.objects.select_for_update(no_key=True).get(pk=assignment.pk)
+    assignment.document = document
     if not rules.holds(by.effective, assignment):
         raise NotAllowed()
     if not assignment.is_open:
@@ -567,7 +582,9 @@ def contribute(*, by: Actor, assignment: Assignment, text: str) -> HandlingNote:
 @transaction.atomic
 def mark_read(*, by: Actor, assignment: Assignment) -> Assignment:
     """Reading stays possible after completion: information is still worth acknowledging."""
-    assignment = Assignment.objects.select_for_update().select_related("document").get(pk=assignment.pk)
+    document = _lock(assignment.document_id)
+    assignment = Assignment.objects.select_for_update(no_key=True).get(pk=assignment.pk)
+    assignment.document = document
     if not rules.holds(by.effective, assignment):
         raise NotAllowed()
     if not assignment.is_open:
@@ -603,7 +620,7 @@ def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequ
     from qlvb.dossiers.services import file_document
 
     with transaction.atomic():
-        document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+        document = _lock(document.pk)
         before = tally.key(document)
         mine = main_handler_assignment(by.effective, document)
         if mine is None:
@@ -626,7 +643,7 @@ def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequ
         document.completed_late = bool(document.deadline and timezone.localdate() > document.deadline)
         document.save()
         tally.moved(before, tally.key(document))
-        for dossier in dossiers:
+        for dossier in sorted(dossiers, key=lambda d: d.pk):  # several dossiers: by key (lock order)
             file_document(by=by, dossier=dossier, document=document, label=str(document),
                           document_date=document.document_date, secret=document.is_secret)
         search_index.index_incoming(document.pk)  # search: keep the index current
@@ -643,7 +660,7 @@ def file_into(*, by: Actor, document: IncomingDocument, dossiers: Sequence[Any])
     """File a document one may see into more dossiers at any time."""
     from qlvb.dossiers.services import file_document
 
-    for dossier in dossiers:
+    for dossier in sorted(dossiers, key=lambda d: d.pk):  # several dossiers: by key (lock order)
         file_document(by=by, dossier=dossier, document=document, label=str(document),
                       document_date=document.document_date, secret=document.is_secret)
 
@@ -651,7 +668,7 @@ def file_into(*, by: Actor, document: IncomingDocument, dossiers: Sequence[Any])
 @transaction.atomic
 def reopen(*, by: Actor, document: IncomingDocument, reason: str) -> IncomingDocument:
     """Reopen a completed document (a wrong completion), by a leader or whoever completed it."""
-    document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+    document = _lock(document.pk)
     before = tally.key(document)
     if not rules.may_reopen(by.effective, document):
         raise NotAllowed()

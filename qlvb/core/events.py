@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
@@ -48,6 +49,25 @@ def compute_hash(event: Event) -> str:
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((event.prev_hash + canonical).encode()).hexdigest()
+
+
+def lock_chains(*groups: Iterable[Any]) -> None:
+    """Lock the chain heads of several agencies at once, in the order of their names, before the
+    first event of a transaction that appends to more than one chain (an issue going to other
+    agencies, a recall): taken one by one as events come, two such transactions in opposite
+    directions would each hold the chain the other waits for (docs/architecture.md, "Lock
+    order"). Chain heads come last: lock everything else first. `groups` are iterables of agencies
+    (or their ids), read only where row locks exist (querysets stay unread on SQLite)."""
+    connection = transaction.get_connection()
+    if not connection.features.has_select_for_update or not connection.in_atomic_block:
+        return  # SQLite has one writer at a time; outside a transaction each record() is its own
+    chains = sorted({chain_for(getattr(agency, "pk", agency)) for group in groups for agency in group})
+    if len(chains) < 2:
+        return  # one chain: record() takes it
+    heads = ChainHead.objects.select_for_update().filter(chain__in=chains).order_by("chain")
+    if len(list(heads)) < len(chains):  # an agency's first event: create its head, then lock all
+        ChainHead.objects.bulk_create([ChainHead(chain=chain) for chain in chains], ignore_conflicts=True)
+        list(heads.all())
 
 
 def record(

@@ -32,7 +32,7 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ROUNDS = 4
+ROUNDS = 3
 
 
 def _signed(org, receiver, index: int) -> OutgoingDocument:

@@ -22,7 +22,7 @@ pytestmark = [
 ]
 
 # Enough for the old opposite orders to deadlock within a few rounds, few enough to stay quick.
-ROUNDS = 20
+ROUNDS = 15
 
 
 def test_route_and_withdraw_of_the_same_task_do_not_deadlock(org, register_doc):

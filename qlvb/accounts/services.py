@@ -166,7 +166,8 @@ def check_credentials(*, username: str, password: str, ip: str | None) -> tuple[
     """
     actor = Actor(person=None, ip=ip)
     with transaction.atomic():
-        person = Person.objects.select_for_update().filter(username=username.strip().lower()).first()
+        # NO KEY: a write of this person's (an event naming them) must not wait for a sign-in attempt.
+        person = Person.objects.select_for_update(no_key=True).filter(username=username.strip().lower()).first()
         if person is None or not person.is_active:
             events.record(verb="auth.login_failed", actor=actor, agency=person.agency_id if person else None,
                           data={"username": username[:150], "reason": "unknown" if person is None else "inactive"})

@@ -95,17 +95,6 @@ def actor_of(event: Event) -> Actor:
     return Actor(person=event.actor, on_behalf_of=event.on_behalf_of, ip=event.ip)
 
 
-def lock_chains(agencies: Iterable[Any]) -> None:
-    """Take the chain heads of several agencies at once, in one order (by chain name), before a
-    transaction records events in more than one chain (an agency issuing to another): two
-    agencies sending to each other at the same moment would otherwise each hold its own head
-    and wait for the other's."""
-    chains = sorted({chain_for(getattr(a, "pk", a)) for a in agencies})
-    for chain in chains:
-        ChainHead.objects.get_or_create(chain=chain)
-    list(ChainHead.objects.select_for_update().filter(chain__in=chains).order_by("chain").values_list("pk"))
-
-
 def chain_for(agency_id: int | None) -> str:
     return f"agency:{agency_id}" if agency_id else SYSTEM_CHAIN
 
@@ -132,6 +121,25 @@ def compute_hash(event: Event) -> str:
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((event.prev_hash + canonical).encode()).hexdigest()
+
+
+def lock_chains(*groups: Iterable[Any]) -> None:
+    """Lock the chain heads of several agencies at once, in the order of their names, before the
+    first event of a transaction that appends to more than one chain (an issue going to other
+    agencies, a recall): taken one by one as events come, two such transactions in opposite
+    directions would each hold the chain the other waits for (docs/architecture.md, "Lock
+    order"). Chain heads come last: lock everything else first. `groups` are iterables of agencies
+    (or their ids), read only where row locks exist (querysets stay unread on SQLite)."""
+    connection = transaction.get_connection()
+    if not connection.features.has_select_for_update or not connection.in_atomic_block:
+        return  # SQLite has one writer at a time; outside a transaction each record() is its own
+    chains = sorted({chain_for(getattr(agency, "pk", agency)) for group in groups for agency in group})
+    if len(chains) < 2:
+        return  # one chain: record() takes it
+    heads = ChainHead.objects.select_for_update().filter(chain__in=chains).order_by("chain")
+    if len(list(heads)) < len(chains):  # an agency's first event: create its head, then lock all
+        ChainHead.objects.bulk_create([ChainHead(chain=chain) for chain in chains], ignore_conflicts=True)
+        list(heads.all())
 
 
 def record(

@@ -4,6 +4,8 @@ or rejection, statuses back to the sender, recall/update/replacement.
 Inside the installation a package is the issued document itself (rows, no XML): a ReceptionItem
 for each receiving agency, and statuses written straight into the sender's history. Towards other
 installations the same steps go through edXML packages and the outbound queue (see transport.py).
+Rows are locked in the one order of docs/architecture.md ("Lock order"): documents first, the event
+chains of several agencies last and all at once (events.lock_chains).
 """
 
 from __future__ import annotations
@@ -105,7 +107,9 @@ def dispatch_issued(*, by: Actor, document: OutgoingDocument) -> list[ReceptionI
     agency goes to its reception queue here, or into the outbound queue of the peer that serves
     it."""
     items = []
-    for delivery in document.deliveries.filter(state=Delivery.State.PENDING).select_related("recipient_agency"):
+    pending = list(document.deliveries.filter(state=Delivery.State.PENDING).select_related("recipient_agency"))
+    events.lock_chains([document.agency_id], (d.recipient_agency_id for d in pending))
+    for delivery in pending:
         agency = delivery.recipient_agency
         peer = peer_for_code(agency.code)
         if peer is not None:
@@ -277,9 +281,19 @@ def accept(*, by: Actor, item: ReceptionItem) -> IncomingDocument:
     return document
 
 
+def _lock_incoming_of(item: ReceptionItem | None) -> None:
+    """The incoming document made from a package is locked before the package (lock order):
+    registering it locks the document and then marks the package accepted."""
+    incoming_id = ReceptionItem.objects.filter(pk=item.pk).values_list("incoming_id", flat=True).first() \
+        if item is not None else None
+    if incoming_id:
+        list(IncomingDocument.objects.select_for_update(no_key=True).filter(pk=incoming_id).values_list("pk"))
+
+
 @transaction.atomic
 def reject(*, by: Actor, item: ReceptionItem, reason: str) -> ReceptionItem:
     """The clerk rejects a package with a reason; the sender gets 02 with it (16 for a change)."""
+    _lock_incoming_of(item)
     item = ReceptionItem.objects.select_for_update().get(pk=item.pk)
     _check_clerk(by, item)
     reason = reason.strip()
@@ -316,6 +330,7 @@ def _cancel(by: Actor, document: IncomingDocument, reason: str) -> None:
 def agree_change(*, by: Actor, item: ReceptionItem) -> ReceptionItem:
     """The receiver agrees to a recall (its incoming document is cancelled) or an update (the new
     files are added to it); the sender gets 15. A replacement is accepted like a new document."""
+    _lock_incoming_of(item.original if item.original_id else None)
     item = ReceptionItem.objects.select_for_update().get(pk=item.pk)
     _check_clerk(by, item)
     if item.kind not in (ReceptionItem.Kind.RECALL, ReceptionItem.Kind.UPDATE) or \
@@ -377,10 +392,10 @@ def send_change(*, by: Actor, document: OutgoingDocument, kind: str, reason: str
         raise ValidationError({"uploads": _("Attach the updated file.")})
     prepared = prepare_uploads(uploads, field="uploads") if uploads else []
     with transaction.atomic(), staged_uploads(prepared) as staged:
-        count = 0
+        list(OutgoingDocument.objects.select_for_update(no_key=True).filter(pk=document.pk).values_list("pk"))
         receivers = _receivers(document)
-        # Events go into the sender's chain and every receiver's: take them all now, in one order.
-        events.lock_chains([document.agency_id, *[original.receiver_id for original in receivers]])
+        events.lock_chains([document.agency_id], (r.receiver_id for r in receivers))
+        count = 0
         for original in receivers:
             source = replacement if kind == ReceptionItem.Kind.REPLACE else document
             item, created = ReceptionItem.objects.get_or_create(

@@ -2,6 +2,7 @@
 
 Every function checks who may act (NotAllowed → 404), validates with Vietnamese messages keyed by
 field (ValidationError), and changes rows, access rows and the event log in one transaction.
+Rows are locked in the one order of docs/architecture.md ("Lock order"): the document first.
 """
 
 from __future__ import annotations
@@ -38,6 +39,13 @@ EDITABLE_FIELDS = [
     "signer_position", "field", "reply_deadline", "notes",
 ]
 ROUTING_HOUR = 9  # "by the start of the next working day"
+
+
+def _lock(pk: int) -> IncomingDocument:
+    """Lock a document before any row of its own (tasks, notes, access rows, search entry) and before
+    counters, tallies and the event chain: the one lock order of docs/architecture.md. NO KEY: rows
+    that merely point at the document (a new note, a new task) need not wait for it."""
+    return IncomingDocument.objects.select_for_update(no_key=True).get(pk=pk)
 
 
 def _refuse_cancelled(document: IncomingDocument) -> None:
@@ -221,7 +229,7 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
         if document is None:
             document = IncomingDocument(agency=agency, created_by=by.person)
         else:
-            document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+            document = _lock(document.pk)
             if document.agency_id != agency.pk or document.status != IncomingDocument.Status.DRAFT:
                 raise NotAllowed()
         before = tally.key(document, untasked=True) if document.pk else None
@@ -255,7 +263,7 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
 @transaction.atomic
 def update_document(*, by: Actor, document: IncomingDocument, fields: dict[str, Any]) -> IncomingDocument:
     """The clerk corrects a registered document's fields; the correction is recorded."""
-    document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+    document = _lock(document.pk)
     if not rules.is_clerk(by.effective, document.agency_id) or document.status == IncomingDocument.Status.DRAFT:
         raise NotAllowed()
     was_secret = document.is_secret
@@ -274,6 +282,7 @@ def update_document(*, by: Actor, document: IncomingDocument, fields: dict[str, 
 
 @transaction.atomic
 def delete_draft(*, by: Actor, document: IncomingDocument) -> None:
+    document = _lock(document.pk)
     if not rules.is_clerk(by.effective, document.agency_id) or document.status != IncomingDocument.Status.DRAFT:
         raise NotAllowed()
     tally.moved(tally.key(document, untasked=True), None)
@@ -320,14 +329,14 @@ def draft_from_package(*, by: Actor, agency: Agency, fields: dict[str, Any], fil
 def cancel_by_sender(*, by: Actor, document: IncomingDocument, reason: str) -> IncomingDocument:
     """The sender recalled the document and the clerk agreed: it is cancelled, and its open tasks
     end with it (a cancelled document leaves everyone's work lists)."""
-    document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+    document = _lock(document.pk)
     if not rules.is_clerk(by.effective, document.agency_id):
         raise NotAllowed()
     if document.status == IncomingDocument.Status.CANCELLED:
         return document
     before = tally.key(document)
     open_ids = list(Assignment.objects.filter(document=document, state__in=Assignment.OPEN_STATES)
-                    .order_by("pk").select_for_update().values_list("pk", flat=True))
+                    .order_by("pk").values_list("pk", flat=True))
     tally.work_moved(tally.open_work(open_ids), Counter())
     Assignment.objects.filter(pk__in=open_ids).update(
         state=Assignment.State.WITHDRAWN, done_at=timezone.now(), withdrawn_reason=reason[:300])
@@ -343,7 +352,7 @@ def cancel_by_sender(*, by: Actor, document: IncomingDocument, reason: str) -> I
 @transaction.atomic
 def add_sender_files(*, by: Actor, document: IncomingDocument, files: Sequence[ReceivedFile]) -> IncomingDocument:
     """The sender updated the document and the clerk agreed: the new files are added to it."""
-    document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+    document = _lock(document.pk)
     if not rules.is_clerk(by.effective, document.agency_id):
         raise NotAllowed()
     stored_files = _attach(document, by, [
@@ -395,10 +404,10 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
     otherwise the holder of `parent` passes it further down."""
     person = by.effective
     with transaction.atomic():
-        document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+        document = _lock(document.pk)
         before = tally.key(document)
         if parent is not None:
-            parent = Assignment.objects.select_for_update().get(pk=parent.pk)
+            parent = Assignment.objects.select_for_update(no_key=True).get(pk=parent.pk)
             if parent.document_id != document.pk or not parent.is_open or not rules.holds(person, parent):
                 raise NotAllowed()
             if parent.role == Assignment.Role.INFO:
@@ -442,8 +451,9 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
             if document.status in (IncomingDocument.Status.REGISTERED, IncomingDocument.Status.ROUTED):
                 document.status = IncomingDocument.Status.IN_PROGRESS
         document.save()
-        tally.moved(before, tally.key(document))
+        # Open-work tally rows before the document tally rows, as everywhere (lock order).
         tally.work_moved(work_before, tally.open_work([a.pk for a in created] + ([parent.pk] if parent else [])))
+        tally.moved(before, tally.key(document))
         events.record(verb="incoming.routed", actor=by, agency=document.agency_id, target=document, data={
             "parent": parent.pk if parent else None, "directive": directive.strip()[:500],
             "assignments": [{"id": a.pk, "role": a.role, "to": str(a.assignee), "deadline": a.deadline}
@@ -505,7 +515,9 @@ def _check_within(person: Person, parent: Assignment, targets: Sequence[Target])
 @transaction.atomic
 def withdraw(*, by: Actor, assignment: Assignment, reason: str) -> Assignment:
     """Whoever made a routing withdraws it (and everything routed under it)."""
-    assignment = Assignment.objects.select_for_update().select_related("document").get(pk=assignment.pk)
+    document = _lock(assignment.document_id)
+    assignment = Assignment.objects.select_for_update(no_key=True).get(pk=assignment.pk)
+    assignment.document = document
     if not rules.may_change(by.effective, assignment):
         raise NotAllowed()
     if not reason.strip():
@@ -515,7 +527,6 @@ def withdraw(*, by: Actor, assignment: Assignment, reason: str) -> Assignment:
     tally.work_moved(tally.open_work(ids), Counter())
     Assignment.objects.filter(pk__in=ids, state__in=Assignment.OPEN_STATES).update(
         state=Assignment.State.WITHDRAWN, done_at=now, withdrawn_reason=reason.strip()[:300])
-    document = IncomingDocument.objects.select_for_update().get(pk=assignment.document_id)
     before = tally.key(document)
     routed = (IncomingDocument.Status.ROUTED, IncomingDocument.Status.IN_PROGRESS)
     if document.status in routed and assignment.parent_id is None and not document.assignments.filter(
@@ -543,7 +554,9 @@ def _subtree_ids(root: Assignment) -> set[int]:
 @transaction.atomic
 def change_deadline(*, by: Actor, assignment: Assignment, deadline: date, reason: str) -> Assignment:
     """A new deadline is a record (old, new, reason, who), not a silent edit."""
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    document = _lock(assignment.document_id)
+    assignment = Assignment.objects.select_for_update(no_key=True).get(pk=assignment.pk)
+    assignment.document = document
     if not rules.may_change(by.effective, assignment):
         raise NotAllowed()
     if not reason.strip():
@@ -570,7 +583,9 @@ def change_deadline(*, by: Actor, assignment: Assignment, deadline: date, reason
 # --- Handling ------------------------------------------------------------------------------
 
 def _held(by: Actor, assignment: Assignment) -> Assignment:
-    assignment = Assignment.objects.select_for_update().select_related("document").get(pk=assignment.pk)
+    document = _lock(assignment.document_id)
+    assignment = Assignment.objects.select_for_update(no_key=True).get(pk=assignment.pk)
+    assignment.document = document
     if not rules.holds(by.effective, assignment):
         raise NotAllowed()
     if not assignment.is_open:
@@ -629,7 +644,9 @@ def contribute(*, by: Actor, assignment: Assignment, text: str) -> HandlingNote:
 @transaction.atomic
 def mark_read(*, by: Actor, assignment: Assignment) -> Assignment:
     """Reading stays possible after completion: information is still worth acknowledging."""
-    assignment = Assignment.objects.select_for_update().select_related("document").get(pk=assignment.pk)
+    document = _lock(assignment.document_id)
+    assignment = Assignment.objects.select_for_update(no_key=True).get(pk=assignment.pk)
+    assignment.document = document
     if not rules.holds(by.effective, assignment):
         raise NotAllowed()
     if not assignment.is_open:
@@ -665,7 +682,7 @@ def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequ
     from qlvb.dossiers.services import file_document
 
     with transaction.atomic():
-        document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+        document = _lock(document.pk)
         before = tally.key(document)
         mine = main_handler_assignment(by.effective, document)
         if mine is None:
@@ -688,7 +705,7 @@ def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequ
         document.completed_late = bool(document.deadline and timezone.localdate() > document.deadline)
         document.save()
         tally.moved(before, tally.key(document))
-        for dossier in dossiers:
+        for dossier in sorted(dossiers, key=lambda d: d.pk):  # several dossiers: by key (lock order)
             file_document(by=by, dossier=dossier, document=document, label=str(document),
                           document_date=document.document_date, secret=document.is_secret)
         events.record(verb="incoming.completed", actor=by, agency=document.agency_id, target=document, data={
@@ -703,7 +720,7 @@ def file_into(*, by: Actor, document: IncomingDocument, dossiers: Sequence[Any])
     """File a document one may see into more dossiers at any time."""
     from qlvb.dossiers.services import file_document
 
-    for dossier in dossiers:
+    for dossier in sorted(dossiers, key=lambda d: d.pk):  # several dossiers: by key (lock order)
         file_document(by=by, dossier=dossier, document=document, label=str(document),
                       document_date=document.document_date, secret=document.is_secret)
 
@@ -711,7 +728,7 @@ def file_into(*, by: Actor, document: IncomingDocument, dossiers: Sequence[Any])
 @transaction.atomic
 def reopen(*, by: Actor, document: IncomingDocument, reason: str) -> IncomingDocument:
     """Reopen a completed document (a wrong completion), by a leader or whoever completed it."""
-    document = IncomingDocument.objects.select_for_update().get(pk=document.pk)
+    document = _lock(document.pk)
     before = tally.key(document)
     if not rules.may_reopen(by.effective, document):
         raise NotAllowed()

@@ -1,5 +1,10 @@
 """Keeping the incoming tallies (IncomingTally, UnitTally, OpenWorkTally) in step with the
-documents and tasks (see the models)."""
+documents and tasks (see the models).
+
+Tally rows are shared by every document of an agency, so they are updated in one order (see
+"Lock order" in docs/architecture.md): OpenWorkTally (work_moved) before IncomingTally and then
+UnitTally (moved), and the rows of one table in the order of their key.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 
 from qlvb.incoming.models import Assignment, IncomingDocument, IncomingTally, OpenWorkTally, UnitTally
@@ -40,8 +45,13 @@ def key(document: IncomingDocument, *, untasked: bool = False) -> Key:
 
 def _bump(model: type[IncomingTally] | type[OpenWorkTally] | type[UnitTally], delta: int, **key: object) -> None:
     """Add delta to the tally row of this key, creating it the first time."""
-    if not model.objects.filter(**key).update(n=F("n") + delta):
-        model.objects.create(**key, n=delta)
+    if model.objects.filter(**key).update(n=F("n") + delta):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(**key, n=delta)
+    except IntegrityError:  # another transaction created the row first: it exists now
+        model.objects.filter(**key).update(n=F("n") + delta)
 
 
 def moved(before: Key | None, after: Key | None) -> None:
@@ -51,13 +61,13 @@ def moved(before: Key | None, after: Key | None) -> None:
         return
     rows = [k.document_row() if k else None for k in (before, after)]
     if rows[0] != rows[1]:
-        for row, delta in zip(rows, (-1, +1), strict=True):
-            if row is not None:
-                agency_id, status, secret, late = row
-                _bump(IncomingTally, delta, agency_id=agency_id, status=status, secret=secret, late=late)
+        changes = [(row, delta) for row, delta in zip(rows, (-1, +1), strict=True) if row is not None]
+        for row, delta in sorted(changes):
+            agency_id, status, secret, late = row
+            _bump(IncomingTally, delta, agency_id=agency_id, status=status, secret=secret, late=late)
     units_before = before.unit_rows() if before else Counter()
     units_after = after.unit_rows() if after else Counter()
-    for row in set(units_before) | set(units_after):
+    for row in sorted(set(units_before) | set(units_after)):
         delta = units_after[row] - units_before[row]
         if delta:
             agency_id, unit_id, status, late = row
@@ -118,7 +128,7 @@ def open_work(assignment_ids: Iterable[int]) -> Counter[WorkKey]:
 
 def work_moved(before: Counter[WorkKey], after: Counter[WorkKey]) -> None:
     """Apply the difference between two open_work() snapshots (inside the same transaction)."""
-    for k in set(before) | set(after):
+    for k in sorted(set(before) | set(after)):
         delta = after.get(k, 0) - before.get(k, 0)
         if delta:
             agency_id, unit_id, deadline, secret = k

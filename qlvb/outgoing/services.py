@@ -2,6 +2,7 @@
 
 Every function checks who may act (NotAllowed → 404), validates with Vietnamese messages
 (ValidationError) and changes rows, access rows and the event log in one transaction.
+Rows are locked in the one order of docs/architecture.md ("Lock order"): the document first.
 """
 
 from __future__ import annotations
@@ -194,7 +195,7 @@ def create_draft(*, by: Actor, agency: Agency, fields: dict[str, Any], uploads: 
 @transaction.atomic
 def update_draft(*, by: Actor, document: OutgoingDocument, fields: dict[str, Any],
                  recipients: Sequence[RecipientSpec] | None = None) -> OutgoingDocument:
-    document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    document = OutgoingDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
     if not _may_edit(by.effective, document):
         raise NotAllowed()
     changes = {}
@@ -238,7 +239,7 @@ def add_version(*, by: Actor, document: OutgoingDocument, upload: Any, comment: 
     person = by.effective
     prepared = prepare_uploads([upload], allowed_kinds=DRAFT_KINDS, combine_images=False, field="upload")
     with transaction.atomic(), staged_uploads(prepared) as staged:
-        document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+        document = OutgoingDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
         after_approval = document.status in (OutgoingDocument.Status.APPROVED, OutgoingDocument.Status.SIGNED)
         if after_approval:
             if person is None or not (person.pk in (document.drafter_id, document.signer_id)
@@ -288,7 +289,7 @@ def _unit_head(unit: Unit, exclude: Person) -> Person | None:
 @transaction.atomic
 def submit(*, by: Actor, document: OutgoingDocument, signer: Person, comment: str = "") -> OutgoingDocument:
     """The drafter sends the draft up the loop: unit head → (office format check) → signer."""
-    document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    document = OutgoingDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
     person = by.effective
     if not rules.holds_draft(person, document):
         raise NotAllowed()
@@ -341,7 +342,7 @@ def _act(step: ReviewStep, by: Actor, state: str, opinion: str) -> None:
 def approve(*, by: Actor, document: OutgoingDocument, opinion: str = "", disagreement: str = "") -> OutgoingDocument:
     """The reviewer whose turn it is approves and forwards; a unit head may record that they
     disagree with the drafter — the signer sees it."""
-    document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    document = OutgoingDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
     step = _my_step(by, document)
     _act(step, by, ReviewStep.State.APPROVED, opinion)
     if disagreement.strip():
@@ -366,7 +367,7 @@ def approve(*, by: Actor, document: OutgoingDocument, opinion: str = "", disagre
 @transaction.atomic
 def return_draft(*, by: Actor, document: OutgoingDocument, opinion: str, to: str = "drafter") -> OutgoingDocument:
     """Send the draft back with comments: to the drafter, or to the previous reviewer."""
-    document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    document = OutgoingDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
     step = _my_step(by, document)
     if not opinion.strip():
         raise ValidationError({"opinion": _("Write what should be changed.")})
@@ -403,7 +404,7 @@ def authorise_signing(*, by: Actor, document: OutgoingDocument, certificate: Any
     from qlvb.outgoing import issuing
     from qlvb.signatures.consent import check_credentials
 
-    document = OutgoingDocument.objects.select_for_update().get(pk=document.pk)
+    document = OutgoingDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
     person = by.person  # signing is personal: never on someone's behalf
     if person is None or document.signer_id != person.pk or by.on_behalf_of is not None:
         raise NotAllowed()
@@ -447,8 +448,9 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
     if not rules.is_clerk(clerk, document.agency_id):
         raise NotAllowed()
     with transaction.atomic():
-        document = OutgoingDocument.objects.select_for_update().select_related("agency", "drafting_unit").get(
-            pk=document.pk)
+        # of=self: lock the document only, not the agency and unit rows the join reads.
+        document = (OutgoingDocument.objects.select_for_update(no_key=True, of=("self",))
+                    .select_related("agency", "drafting_unit").get(pk=document.pk))
         if document.status != OutgoingDocument.Status.SIGNED:
             raise ValidationError(_("Only a document signed by its signer can be issued."))
         authorisation = getattr(document, "authorisation", None)
@@ -465,6 +467,10 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
         document.number = next_number(register, document.year)
         document.notation = notation_for(document)
         document.issued_at, document.issued_by = now, by.person
+        # Signing appends to the agency's chain and distributing to the receivers' chains: take
+        # them all now, in one order (lock order), or two agencies issuing to each other deadlock.
+        events.lock_chains([document.agency_id], document.recipients.filter(kind=Recipient.Kind.AGENCY)
+                           .values_list("agency_id", flat=True))
         produced = issuing.produce(document=document, authorisation=authorisation, stamp_at=stamp_at, clerk=by,
                                    agency_certificate=agency_certificate, agency_secret=agency_secret)
         with staged_uploads(produced.main) as main, staged_uploads(produced.attachments) as signed_attachments:
@@ -498,10 +504,7 @@ def _distribute(document: OutgoingDocument, by: Actor) -> None:
         if recipient.kind != Recipient.Kind.PAPER:
             recipient.delivered_at = now
             recipient.save(update_fields=["delivered_at"])
-    # The exchange app takes the pending deliveries when "outgoing.issued" is recorded (R8, R16); it
-    # records in the receivers' chains too, so every chain is taken now, in one order.
-    events.lock_chains([document.agency_id, *document.recipients.filter(kind=Recipient.Kind.AGENCY)
-                        .values_list("agency_id", flat=True)])
+    # The exchange app takes the pending deliveries when "outgoing.issued" is recorded (R8, R16).
     if document.reply_to_id:
         events.record(verb="incoming.replied", actor=by, agency=document.agency_id, target=document.reply_to,
                       data={"outgoing": document.pk, "reference": document.reference})

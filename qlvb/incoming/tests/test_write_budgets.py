@@ -1,0 +1,113 @@
+"""Query budgets of the main incoming writes (issue 11): each write takes a fixed number of
+queries, whatever the number of documents, tasks and people already there.
+
+The figures are ceilings: a change that lowers a count lowers its figure here too; one that
+raises it must say why. A figure may differ between SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import make_person
+from qlvb.core.actor import Actor
+from qlvb.incoming import services
+from qlvb.incoming.services import Target
+from qlvb.org import services as org_services
+
+from .conftest import fields, future, pdf_upload
+
+# write -> {vendor: ceiling}; "" is the figure for any database not listed (SQLite). Measured
+# at the start of issue 11. PostgreSQL counts one query less: keeping the search index is one
+# UPDATE there, a DELETE and an INSERT into the FTS5 table on SQLite.
+BUDGETS: dict[str, dict[str, int]] = {
+    "register_document": {"": 56, "postgresql": 55},
+    "route": {"": 48, "postgresql": 47},
+    "record_progress": {"": 34, "postgresql": 33},  # +1: the document is locked first (lock order)
+    "complete": {"": 38, "postgresql": 37},
+}
+
+
+def dump(write: str, queries: list[dict]) -> None:
+    """QLVB_DUMP_WRITE_QUERIES=dir writes each write's SQL there, to see where its queries go."""
+    folder = os.environ.get("QLVB_DUMP_WRITE_QUERIES")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / f"{connection.vendor}-{write}.sql").write_text(
+            "\n".join(q["sql"] for q in queries) + "\n", encoding="utf-8")
+
+
+def budget(write: str) -> int:
+    figures = BUDGETS[write]
+    return figures.get(connection.vendor, figures[""])
+
+
+class Flow:
+    """One document through its main writes, counting the queries of each."""
+
+    def __init__(self, org, registers):
+        self.org, self.registers, self.n = org, registers, 0
+
+    def run(self) -> dict[str, int]:
+        org = self.org
+        self.n += 1
+        counts: dict[str, int] = {}
+
+        def measured(name, call):
+            with CaptureQueriesContext(connection) as ctx:
+                result = call()
+            counts[name] = len(ctx.captured_queries)
+            dump(name, ctx.captured_queries)
+            return result
+
+        document = measured("register_document", lambda: services.register_document(
+            by=Actor(org.clerk), agency=org.agency, register=self.registers["ordinary"],
+            fields=fields(number=f"B{self.n}"), uploads=[pdf_upload(salt=f"budget-{self.n}")],
+            presented_to=org.head))
+        main, _coordinate, _info = measured("route", lambda: services.route(
+            by=Actor(org.head), document=document, main=Target(unit=org.unit), coordinators=[Target(unit=org.office)],
+            informed=[Target(person=org.deputy)], directive="Giao phòng CNTT chủ trì", deadline=future()))
+        measured("record_progress", lambda: services.record_progress(
+            by=Actor(org.unit_head), assignment=main, text="Đang dự thảo báo cáo"))
+        measured("complete", lambda: services.complete(by=Actor(org.unit_head), document=document,
+                                                       note="Đã báo cáo"))
+        return counts
+
+
+def _grow(org, registers, documents: int, people: int) -> None:
+    """More documents in every state, more tasks and more people in the units routed to."""
+    for index in range(people):
+        person = make_person(org.agency, f"budget.more{index}", f"Người Thứ {index}")
+        org_services.assign_post(by=Actor(org.admin), person=person, unit=org.unit if index % 2 else org.office,
+                                 position=org.positions["cv"])
+    for index in range(documents):
+        document = services.register_document(
+            by=Actor(org.clerk), agency=org.agency, register=registers["ordinary"], fields=fields(number=f"G{index}"),
+            uploads=[pdf_upload(salt=f"grow-{index}")], presented_to=org.head)
+        if index % 3 == 0:
+            continue
+        main, *_ = services.route(by=Actor(org.head), document=document, main=Target(unit=org.unit),
+                                  coordinators=[Target(unit=org.office)], informed=[Target(person=org.deputy)],
+                                  deadline=future())
+        [child] = services.route(by=Actor(org.unit_head), document=document, parent=main,
+                                 main=Target(person=org.specialist))
+        services.record_progress(by=Actor(org.specialist), assignment=child, text="Đang làm")
+        if index % 3 == 2:
+            services.complete(by=Actor(org.unit_head), document=document, note="Xong")
+
+
+def test_main_writes_stay_within_their_budgets_and_do_not_grow(org, registers):
+    flow = Flow(org, registers)
+    flow.run()  # the first of everything creates tally rows, chain heads, counters
+    small = flow.run()
+    _grow(org, registers, documents=9, people=6)
+    large = flow.run()
+    print(f"\nincoming write queries on {connection.vendor}: {small}")
+    assert large == small, "a write's query count grows with the data"
+    for write, count in small.items():
+        assert count <= budget(write), f"{write}: {count} queries, budget {budget(write)}"
+

@@ -154,7 +154,8 @@ def record(
     actor = actor or Actor.system()
     agency_id = getattr(agency, "pk", agency)
     chain = chain_for(agency_id)
-    with transaction.atomic():
+    # No savepoint: an event that cannot be written fails the whole change anyway.
+    with transaction.atomic(savepoint=False):
         head = ChainHead.objects.select_for_update().filter(chain=chain).first()
         if head is None:  # the agency's first event
             ChainHead.objects.get_or_create(chain=chain)

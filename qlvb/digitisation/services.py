@@ -165,7 +165,27 @@ def on_files_stored(event: Any) -> None:
     extraction row is the job's outbox row: a rolled-back registration leaves none behind)."""
     ids = (event.data or {}).get("stored_files") or []
     if ids:
-        request_extractions(StoredFile.objects.filter(pk__in=ids).order_by("pk"))
+        queue_new_files(ids)
+
+
+def queue_new_files(stored_file_ids: list[int]) -> None:
+    """request_extraction for many files in a few queries (the usual case: files never seen, one
+    insert for all); a file already known goes through request_extraction's rules."""
+    pages = dict(StoredFile.objects.filter(pk__in=stored_file_ids).values_list("pk", "page_count"))
+    with transaction.atomic(savepoint=False):
+        known = set(TextExtraction.objects.filter(stored_file_id__in=sorted(pages)).values_list("stored_file_id",
+                                                                                                 flat=True))
+        new = sorted(set(pages) - known)
+        if new:
+            # ignore_conflicts: the same content stored at the same moment by another registration
+            TextExtraction.objects.bulk_create([
+                TextExtraction(stored_file_id=pk, status=Status.PENDING, pages_total=pages[pk] or 0) for pk in new],
+                ignore_conflicts=True)
+            queued = list(TextExtraction.objects.filter(stored_file_id__in=new, status=Status.PENDING)
+                          .values_list("pk", flat=True))
+            transaction.on_commit(lambda: [_enqueue(pk) for pk in queued])
+        for stored_file in StoredFile.objects.filter(pk__in=sorted(known)).order_by("pk"):
+            request_extraction(stored_file)
 
 
 def requeue_stale(*, older_than: timedelta = STALE_AFTER) -> int:

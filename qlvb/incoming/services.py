@@ -136,17 +136,31 @@ def _apply_fields(document: IncomingDocument, fields: dict[str, Any]) -> dict[st
 
 def _grant(document: IncomingDocument, *, person: Person | None = None, unit: Unit | None = None,
            reason: str) -> None:
-    if person is not None:
-        DocumentAccess.objects.get_or_create(document=document, person=person, defaults={"reason": reason})
-        return
-    if document.is_secret:
+    _grant_all(document, [(person, unit, reason)])
+
+
+def _grant_all(document: IncomingDocument, grants: Sequence[tuple[Person | None, Unit | None, str]]) -> None:
+    """Access rows for (person or unit, reason), in one insert; a row already there is kept as it
+    is (with its first reason)."""
+    rows: list[DocumentAccess] = []
+    units = [unit.pk for person, unit, _reason in grants if person is None and unit is not None]
+    heads: dict[int, set[int]] = {}
+    if document.is_secret and units:
         # A secret document never opens to a whole unit: its heads get person rows instead.
-        heads = Post.objects.filter(unit=unit, end_date__isnull=True, position__kind__in=HEAD_KINDS).values_list(
-            "person_id", flat=True)
-        for person_id in set(heads):
-            DocumentAccess.objects.get_or_create(document=document, person_id=person_id, defaults={"reason": reason})
-        return
-    DocumentAccess.objects.get_or_create(document=document, unit=unit, defaults={"reason": reason})
+        for unit_id, person_id in Post.objects.filter(unit_id__in=units, end_date__isnull=True,
+                                                      position__kind__in=HEAD_KINDS).values_list("unit_id",
+                                                                                                 "person_id"):
+            heads.setdefault(unit_id, set()).add(person_id)
+    for person, unit, reason in grants:
+        if person is not None:
+            rows.append(DocumentAccess(document=document, person=person, reason=reason))
+        elif unit is not None and document.is_secret:
+            rows += [DocumentAccess(document=document, person_id=person_id, reason=reason)
+                     for person_id in sorted(heads.get(unit.pk, ()))]
+        elif unit is not None:
+            rows.append(DocumentAccess(document=document, unit=unit, reason=reason))
+    if rows:
+        DocumentAccess.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def _check_presentee(agency: Agency, person: Person | None) -> Person:
@@ -250,8 +264,8 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
         document.save()
         tally.moved(before, tally.key(document, untasked=True))
         stored_files = _attach(document, by, _staged_files(staged, staged_att), existed=existed)
-        _grant(document, person=by.person, reason=DocumentAccess.Reason.REGISTERED)
-        _grant(document, person=presented, reason=DocumentAccess.Reason.PRESENTED)
+        _grant_all(document, [(by.person, None, DocumentAccess.Reason.REGISTERED),
+                              (presented, None, DocumentAccess.Reason.PRESENTED)])
         events.record(verb="incoming.registered", actor=by, agency=agency, target=document, data={
             "register": register.pk, "arrival_number": document.arrival_number, "year": document.arrival_year,
             "presented_to": presented.pk, "secret": document.is_secret, "urgency": document.urgency,
@@ -429,15 +443,15 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
                 own_deadline = None if role == Assignment.Role.INFO else (target.deadline or deadline)
                 if own_deadline and own_deadline < today:
                     raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
-                assignment = Assignment.objects.create(
+                created.append(Assignment(
                     document=document, agency_id=document.agency_id, parent=parent, assigned_by=by.person,
                     on_behalf_of=by.on_behalf_of, assignee_person=target.person, assignee_unit=target.unit,
                     role=role, directive=directive.strip(), deadline=own_deadline,
                     received_at=document.received_at, secret=document.is_secret,
                     via_unit_id=parent.assignee_unit_id if parent is not None else None,
-                )
-                _grant(document, person=target.person, unit=target.unit, reason=DocumentAccess.Reason.ASSIGNED)
-                created.append(assignment)
+                ))
+        created = Assignment.objects.bulk_create(created)  # one insert; both databases return the ids
+        _grant_all(document, [(a.assignee_person, a.assignee_unit, DocumentAccess.Reason.ASSIGNED) for a in created])
         now = timezone.now()
         if parent is None:
             if main:
@@ -453,7 +467,8 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
         document.save()
         # Open-work tally rows before the document tally rows, as everywhere (lock order).
         tally.work_moved(work_before, tally.open_work([a.pk for a in created] + ([parent.pk] if parent else [])))
-        tally.moved(before, tally.key(document))
+        tally.moved(before, tally.key(document, units=before.units | {a.assignee_unit_id for a in created
+                                                                       if a.assignee_unit_id}))
         events.record(verb="incoming.routed", actor=by, agency=document.agency_id, target=document, data={
             "parent": parent.pk if parent else None, "directive": directive.strip()[:500],
             "assignments": [{"id": a.pk, "role": a.role, "to": str(a.assignee), "deadline": a.deadline}

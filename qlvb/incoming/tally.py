@@ -36,11 +36,17 @@ class Key:
         return Counter((self.agency_id, unit, self.status, self.late) for unit in self.units)
 
 
-def key(document: IncomingDocument, *, untasked: bool = False) -> Key:
-    """`untasked`: the caller knows the document has no task yet (a draft, a registration)."""
-    units = frozenset(Assignment.objects.filter(document_id=document.pk, assignee_unit__isnull=False)
-                      .values_list("assignee_unit_id", flat=True)) if document.pk and not untasked else frozenset()
-    return Key(document.agency_id, document.status, document.is_secret, bool(document.completed_late), units)
+def key(document: IncomingDocument, *, untasked: bool = False, units: Iterable[int] | None = None) -> Key:
+    """`untasked`: the caller knows the document has no task yet (a draft, a registration);
+    `units`: the caller knows the units holding its tasks (routing: those before and the new ones)."""
+    if units is not None:
+        held = frozenset(units)
+    elif document.pk and not untasked:
+        held = frozenset(Assignment.objects.filter(document_id=document.pk, assignee_unit__isnull=False)
+                         .values_list("assignee_unit_id", flat=True))
+    else:
+        held = frozenset()
+    return Key(document.agency_id, document.status, document.is_secret, bool(document.completed_late), held)
 
 
 def _bump(model: type[IncomingTally] | type[OpenWorkTally] | type[UnitTally], delta: int, **key: object) -> None:

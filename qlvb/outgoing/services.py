@@ -55,10 +55,18 @@ def settings_for(agency: Agency) -> OutgoingSettings:
 
 def _grant(document: OutgoingDocument, person: Person | None = None, unit: Unit | None = None,
            reason: str = "") -> None:
-    if person is not None:
-        OutgoingAccess.objects.get_or_create(document=document, person=person, defaults={"reason": reason})
-    elif unit is not None:
-        OutgoingAccess.objects.get_or_create(document=document, unit=unit, defaults={"reason": reason})
+    _grant_all(document, [(person, unit)], reason)
+
+
+def _grant_all(document: OutgoingDocument, grants: Sequence[tuple[Person | int | None, Unit | int | None]],
+               reason: str) -> None:
+    """Access rows (people or units, or their ids) in one insert; a row already there is kept as it
+    is (with its first reason)."""
+    rows = [OutgoingAccess(document=document, person_id=getattr(person, "pk", person),
+                           unit_id=None if person is not None else getattr(unit, "pk", unit), reason=reason)
+            for person, unit in grants if person is not None or unit is not None]
+    if rows:
+        OutgoingAccess.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def _text_of(stored: Any) -> str:
@@ -309,11 +317,13 @@ def submit(*, by: Actor, document: OutgoingDocument, signer: Person, comment: st
     chain.append((ReviewStep.Kind.SIGNER, signer))
     document.steps.filter(state__in=[ReviewStep.State.WAITING, ReviewStep.State.PENDING]).update(
         state=ReviewStep.State.SUPERSEDED)
-    for order, (kind, reviewer) in enumerate(chain, start=1):
-        ReviewStep.objects.create(document=document, round=round_, order=order, kind=kind, reviewer=reviewer,
-                                  state=ReviewStep.State.PENDING if order == 1 else ReviewStep.State.WAITING,
-                                  due_date=_due(document) if order == 1 else None)
-        _grant(document, person=reviewer, reason="reviewer")
+    due = _due(document)
+    ReviewStep.objects.bulk_create([
+        ReviewStep(document=document, round=round_, order=order, kind=kind, reviewer=reviewer,
+                   state=ReviewStep.State.PENDING if order == 1 else ReviewStep.State.WAITING,
+                   due_date=due if order == 1 else None)
+        for order, (kind, reviewer) in enumerate(chain, start=1)])
+    _grant_all(document, [(reviewer, None) for _kind, reviewer in chain], "reviewer")
     document.signer = signer
     document.signing_capacity = authority.capacity
     document.status = OutgoingDocument.Status.IN_REVIEW
@@ -494,16 +504,12 @@ def _distribute(document: OutgoingDocument, by: Actor) -> None:
     """Inside the agency recipients find it in their lists; other agencies of the installation get a
     delivery record their reception queue picks up; paper recipients wait in the postal register."""
     now = timezone.now()
-    for recipient in document.recipients.all():
-        if recipient.kind == Recipient.Kind.UNIT:
-            _grant(document, unit=recipient.unit, reason="recipient")
-        elif recipient.kind == Recipient.Kind.PERSON:
-            _grant(document, person=recipient.person, reason="recipient")
-        elif recipient.kind == Recipient.Kind.AGENCY:
-            Delivery.objects.get_or_create(document=document, recipient_agency=recipient.agency)
-        if recipient.kind != Recipient.Kind.PAPER:
-            recipient.delivered_at = now
-            recipient.save(update_fields=["delivered_at"])
+    recipients = list(document.recipients.all())
+    _grant_all(document, [(r.person_id, None) if r.kind == Recipient.Kind.PERSON else (None, r.unit_id)
+                          for r in recipients if r.kind in (Recipient.Kind.UNIT, Recipient.Kind.PERSON)], "recipient")
+    Delivery.objects.bulk_create([Delivery(document=document, recipient_agency_id=r.agency_id)
+                                  for r in recipients if r.kind == Recipient.Kind.AGENCY], ignore_conflicts=True)
+    document.recipients.exclude(kind=Recipient.Kind.PAPER).update(delivered_at=now)
     # The exchange app takes the pending deliveries when "outgoing.issued" is recorded (R8, R16).
     if document.reply_to_id:
         events.record(verb="incoming.replied", actor=by, agency=document.agency_id, target=document.reply_to,

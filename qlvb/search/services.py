@@ -102,7 +102,14 @@ def _store(kind: str, document_id: int, values: dict[str, Any] | None) -> Search
     values["issuer_folded"] = fold(values["issuer"])[:200]
     values["title_folded"] = fold(values["title"])[:600]
     values["indexed_at"] = timezone.now()
-    entry, _ = SearchEntry.objects.update_or_create(kind=kind, document_id=document_id, defaults=values)
+    # The document is locked by the change being indexed, so its entry needs no lock of its own
+    # (update_or_create would add one, and a savepoint).
+    entry = SearchEntry(kind=kind, document_id=document_id, **values)
+    entry.pk = SearchEntry.objects.filter(kind=kind, document_id=document_id).values_list("pk", flat=True).first()
+    if entry.pk is None:
+        entry.save(force_insert=True)
+    else:
+        entry.save(force_update=True)
     _fts_write([(entry.pk, f"{entry.reference} {entry.title}", entry.body)])
     return entry
 
@@ -117,7 +124,7 @@ def index(kind_name: str, document_id: int) -> SearchEntry | None:
     """(Re)index one document of a kind, or drop its entry if it no longer exists."""
     kind = kinds.get(kind_name)
     document = kind.load(document_id)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         return _store(kind_name, document_id, values_of(kind, document) if document is not None else None)
 
 

@@ -69,14 +69,16 @@ class Rule:
             return None
         return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
 
-    def q(self, id_field: str = "pk") -> Q:
-        """The condition on a table carrying agency_id, secrecy, status and the document's id."""
+    def q(self, id_field: str = "pk", *, agencies: bool = True) -> Q:
+        """The condition on a table carrying agency_id, secrecy, status and the document's id
+        (`agencies=False`: without the test of the person's agencies, which the caller applies)."""
         ids = self.access_ids()
         parts = [Q(**{f"{id_field}__in": ids})] if ids is not None else []
         parts += [grant.q() for grant in self.grants if grant.agencies]
         if not self.agencies or not parts:
             return Q(pk__in=[])
-        return Q(agency_id__in=sorted(self.agencies)) & reduce(operator.or_, parts)
+        either = reduce(operator.or_, parts)
+        return Q(agency_id__in=sorted(self.agencies)) & either if agencies else either
 
     def allows(self, document: Any) -> bool:
         """The rule for one document: the grants in Python, the access rows in one indexed query."""

@@ -35,10 +35,20 @@ TESTING = env_bool("TESTING") or "pytest" in Path(sys.argv[0]).name
 def _local_secret_key() -> str:
     # A key generated once per installation and kept beside the data, so sessions survive
     # restarts without anyone ever committing or sharing a key.
+    # Written whole under a name of its own, then linked in place: processes starting at once
+    # (test workers, server workers) never read a half-written key and all end up with one key.
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(64))
-        path.chmod(0o600)
+        partial = path.with_name(f".secret_key.{os.getpid()}")
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(64))
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            pass
+        finally:
+            partial.unlink()
     return path.read_text().strip()
 
 

@@ -151,7 +151,10 @@ else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "qlvb",
-        "filename": str(VAR_DIR / "jobs.sqlite3"),
+        # Tests get a queue file of their own (one per pytest-xdist worker): jobs they enqueue must
+        # neither reach the worker of a `make run` in the same checkout nor lock another worker out.
+        "filename": str(VAR_DIR / (f"jobs-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.sqlite3" if TESTING
+                                   else "jobs.sqlite3")),
         "immediate": env_bool("HUEY_IMMEDIATE", False),
     }
 

@@ -61,6 +61,25 @@ def build_org(installation_admin: Person, code: str, abbr: str, name: str) -> Or
     return Org(agency, admin, head, deputy, unit_head, specialist, clerk, unit, office, leadership, positions)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]):
+    """Tests marked slow first: pytest-xdist hands tests out in this order, so the long ones start at
+    once instead of keeping one worker busy at the end. pytest-django then puts the tests in Django's
+    order (database tests, transactional ones, the rest) keeping ours within each group; the slow
+    tests that use no database at all (separate processes) can go before everything."""
+    items.sort(key=lambda item: not item.get_closest_marker("slow"))
+    result = yield
+    first = [item for item in items if item.get_closest_marker("slow") and not _uses_db(item)]
+    if first:
+        items[:] = first + [item for item in items if item not in first]
+    return result
+
+
+def _uses_db(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(item.get_closest_marker("django_db") or fixtures & {"db", "transactional_db", "live_server"})
+
+
 @pytest.fixture
 def root(db) -> Person:
     person = Person.objects.create_superuser("root", PASSWORD, full_name="Quản trị hệ thống",

@@ -29,7 +29,8 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-TESTING = env_bool("TESTING") or "pytest" in Path(sys.argv[0]).name
+# pytest-xdist's workers run as `python -c …`: their argv does not say pytest, their environment does.
+TESTING = env_bool("TESTING") or "pytest" in Path(sys.argv[0]).name or bool(os.environ.get("PYTEST_XDIST_WORKER"))
 
 
 def _local_secret_key() -> str:

@@ -56,11 +56,16 @@ serve: messages
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(VENV)/bin/gunicorn qlvb.wsgi --bind $(HOST):$(PORT) --workers $${WEB_WORKERS:-3} --access-logfile -
 
+# Tests run in parallel, one pytest-xdist worker per core, each with its own test database;
+# tests marked xdist_group("x") share a worker (loadgroup). TEST_WORKERS=0 runs them in this one
+# process (for --pdb, or to read a failure in order).
+TEST_WORKERS ?= auto
+PYTEST := $(VENV)/bin/pytest -n $(TEST_WORKERS) --dist loadgroup
 test: messages
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 test-fast: messages
-	$(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+	$(PYTEST) -m "not browser" $(PYTEST_ARGS)
 
 # Benchmarks on a generated province (default: the issues' scale); SCALE=small for a quick look.
 bench: messages

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -59,6 +60,49 @@ def build_org(installation_admin: Person, code: str, abbr: str, name: str) -> Or
                            (specialist, unit, "cv"), (clerk, office, "vt"), (admin, unit, "cv")]:
         services.assign_post(by=by, person=person, unit=u, position=positions[pos])
     return Org(agency, admin, head, deputy, unit_head, specialist, clerk, unit, office, leadership, positions)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]):
+    """Tests marked slow first: pytest-xdist hands tests out in this order, so the long ones start at
+    once instead of keeping one worker busy at the end. pytest-django then puts the tests in Django's
+    order (database tests, transactional ones, the rest) keeping ours within each group; the slow
+    tests that use no database at all (separate processes) can go before everything."""
+    items.sort(key=lambda item: not item.get_closest_marker("slow"))
+    result = yield
+    first = [item for item in items if item.get_closest_marker("slow") and not _uses_db(item)]
+    if first:
+        items[:] = first + [item for item in items if item not in first]
+    return result
+
+
+def _uses_db(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(item.get_closest_marker("django_db") or fixtures & {"db", "transactional_db", "live_server"})
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium through Playwright, once per test process for every browser test (tests/browser
+    and the apps' own): Playwright's sync API runs one event loop per thread, so a second
+    sync_playwright() in the same process fails while this one runs."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    # Playwright's sync API runs an asyncio loop in this thread; Django would otherwise refuse ORM calls.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
 
 
 @pytest.fixture

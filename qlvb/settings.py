@@ -29,16 +29,27 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-TESTING = env_bool("TESTING") or "pytest" in Path(sys.argv[0]).name
+# pytest-xdist's workers run as `python -c …`: their argv does not say pytest, their environment does.
+TESTING = env_bool("TESTING") or "pytest" in Path(sys.argv[0]).name or bool(os.environ.get("PYTEST_XDIST_WORKER"))
 
 
 def _local_secret_key() -> str:
     # A key generated once per installation and kept beside the data, so sessions survive
     # restarts without anyone ever committing or sharing a key.
+    # Written whole under a name of its own, then linked in place: processes starting at once
+    # (test workers, server workers) never read a half-written key and all end up with one key.
     path = VAR_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(64))
-        path.chmod(0o600)
+        partial = path.with_name(f".secret_key.{os.getpid()}")
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_urlsafe(64))
+        try:
+            os.link(partial, path)
+        except FileExistsError:
+            pass
+        finally:
+            partial.unlink()
     return path.read_text().strip()
 
 
@@ -142,7 +153,10 @@ else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "qlvb",
-        "filename": str(VAR_DIR / "jobs.sqlite3"),
+        # Tests get a queue file of their own (one per pytest-xdist worker): jobs they enqueue must
+        # neither reach the worker of a `make run` in the same checkout nor lock another worker out.
+        "filename": str(VAR_DIR / (f"jobs-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}.sqlite3" if TESTING
+                                   else "jobs.sqlite3")),
         "immediate": env_bool("HUEY_IMMEDIATE", False),
     }
 

@@ -18,6 +18,7 @@ def _run(env: dict, *args: str) -> subprocess.CompletedProcess:
                           timeout=300, check=True)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.environ.get("DATABASE_URL", "sqlite").split(":")[0] != "sqlite", reason="SQLite only")
 def test_parallel_clerks_on_a_sqlite_file(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "QLVB_VAR_DIR": str(tmp_path),

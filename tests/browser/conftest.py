@@ -1,7 +1,8 @@
 """Real-browser fixtures: Debian's chromium driven by Playwright against pytest-django's live server.
 
-The browser is started once per session; every test gets a fresh context (cookies, storage),
-so two people can be signed in at once by asking for `new_page()` twice.
+The browser is started once per session (the `browser` fixture, in the root conftest.py); every
+test gets a fresh context (cookies, storage), so two people can be signed in at once by asking for
+`new_page()` twice.
 """
 
 from __future__ import annotations
@@ -17,26 +18,11 @@ import pytest
 # Playwright's sync API runs an asyncio loop in this thread; Django would otherwise refuse ORM calls.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, BrowserContext, Page  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIMEOUT_MS = 10_000
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _slug(text: str) -> str:

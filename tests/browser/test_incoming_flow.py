@@ -167,6 +167,7 @@ def _nodes(page: Page) -> list[tuple[str, str]]:
             for i in range(nodes.count())]
 
 
+@pytest.mark.slow
 def test_letter_from_the_province_goes_through_the_agency(org, root, session, shot, tmp_path):
     cast = Cast(org, root)
     today = timezone.localdate()

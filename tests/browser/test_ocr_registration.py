@@ -39,6 +39,7 @@ def _media(settings, tmp_path):
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}}}
 
 
+@pytest.mark.slow
 def test_clerk_registers_a_scan_with_the_suggested_fields(page: Page, org: Org, tmp_path, shot):
     ensure_default_registers(org.agency)
     scan = tmp_path / "quyet-dinh-57.png"

@@ -211,6 +211,7 @@ def _submit_for_review(page: Page, document: OutgoingDocument, signer: Person, n
     _success(page)
 
 
+@pytest.mark.slow
 def test_reply_to_the_province_is_drafted_reviewed_signed_and_issued(org, other_org, root, session, shot,
                                                                      tmp_path):
     cast = Cast(org, root)

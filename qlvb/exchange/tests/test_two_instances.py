@@ -15,8 +15,11 @@ from django.conf import settings
 from qlvb.exchange.tests.instances import ISSUE, make_pair
 
 # The installations run on their own SQLite files whatever the suite's database: once is enough.
-pytestmark = pytest.mark.skipif("sqlite" not in settings.DATABASES["default"]["ENGINE"],
-                                reason="runs in the SQLite job only (the servers use their own SQLite files)")
+# The tests share one pair of installations (made once per process: it takes a minute), so under
+# pytest-xdist (--dist loadgroup) they all go to one worker.
+pytestmark = [pytest.mark.skipif("sqlite" not in settings.DATABASES["default"]["ENGINE"],
+                                 reason="runs in the SQLite job only (the servers use their own SQLite files)"),
+              pytest.mark.xdist_group("two_installations"), pytest.mark.slow]
 
 COUNT_ITEMS = """
 from qlvb.exchange.models import ReceptionItem

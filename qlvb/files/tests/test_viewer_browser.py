@@ -3,7 +3,6 @@ page count, zoom, links. Run with the other browser tests (-m browser)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
 import pytest
@@ -12,27 +11,17 @@ from qlvb.files.services import store_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.urls("qlvb.files.tests.viewer_urls")]
 
-CHROMIUM = "/usr/bin/chromium"
-
-
 @pytest.fixture
-def chromium_page() -> Iterator:
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
-                                                                             "--disable-dev-shm-usage"])
-        page = browser.new_page(viewport={"width": 1000, "height": 800})
-        page.set_default_timeout(15_000)
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-        page.errors = errors
-        yield page
-        browser.close()
+def chromium_page(browser) -> Iterator:
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.errors = errors
+    yield page
+    context.close()
 
 
 def _drawn(page, number: int) -> None:

@@ -135,13 +135,10 @@ def _apply_fields(document: IncomingDocument, fields: dict[str, Any]) -> dict[st
 
 
 def _grant(document: IncomingDocument, *, person: Person | None = None, unit: Unit | None = None,
-           reason: str) -> None:
-    _grant_all(document, [(person, unit, reason)])
-
-
-def _grant_all(document: IncomingDocument, grants: Sequence[tuple[Person | None, Unit | None, str]]) -> None:
-    """Access rows for (person or unit, reason), in one insert; a row already there is kept as it
-    is (with its first reason)."""
+           reason: str = "", grants: Sequence[tuple[Person | None, Unit | None, str]] = ()) -> None:
+    """Access rows for a person or a unit, or for several (person or unit, reason) `grants`, in one
+    insert; a row already there is kept as it is (with its first reason)."""
+    grants = [*grants, (person, unit, reason)] if person is not None or unit is not None else list(grants)
     rows: list[DocumentAccess] = []
     units = [unit.pk for person, unit, _reason in grants if person is None and unit is not None]
     heads: dict[int, set[int]] = {}
@@ -264,8 +261,8 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
         document.save()
         tally.moved(before, tally.key(document, untasked=True))
         stored_files = _attach(document, by, _staged_files(staged, staged_att), existed=existed)
-        _grant_all(document, [(by.person, None, DocumentAccess.Reason.REGISTERED),
-                              (presented, None, DocumentAccess.Reason.PRESENTED)])
+        _grant(document, grants=[(by.person, None, DocumentAccess.Reason.REGISTERED),
+                                 (presented, None, DocumentAccess.Reason.PRESENTED)])
         events.record(verb="incoming.registered", actor=by, agency=agency, target=document, data={
             "register": register.pk, "arrival_number": document.arrival_number, "year": document.arrival_year,
             "presented_to": presented.pk, "secret": document.is_secret, "urgency": document.urgency,
@@ -451,7 +448,7 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
                     via_unit_id=parent.assignee_unit_id if parent is not None else None,
                 ))
         created = Assignment.objects.bulk_create(created)  # one insert; both databases return the ids
-        _grant_all(document, [(a.assignee_person, a.assignee_unit, DocumentAccess.Reason.ASSIGNED) for a in created])
+        _grant(document, grants=[(a.assignee_person, a.assignee_unit, DocumentAccess.Reason.ASSIGNED) for a in created])
         now = timezone.now()
         if parent is None:
             if main:

@@ -119,6 +119,7 @@ peer.save()
 
 
 ISSUE = f"""
+from qlvb.core import events
 from qlvb.core.actor import Actor
 from qlvb.files.services import store_bytes
 from qlvb.org.models import Agency, Person
@@ -150,5 +151,8 @@ for n in range(start + 1, start + count + 1):
         Recipient.objects.create(document=document, kind="agency", agency=receiver, name=receiver.name)
         Delivery.objects.create(document=document, recipient_agency=receiver)
         _distribute(document, Actor(clerk))
+        # What issuing records last; the exchange subscribes to it and queues the package.
+        events.record(verb="outgoing.issued", actor=Actor(clerk), agency=sender, target=document,
+                      data={{"number": n}})
 print("issued", OutgoingDocument.objects.filter(agency=sender).count())
 """

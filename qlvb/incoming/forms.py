@@ -186,7 +186,7 @@ def routing_candidates(agency: Agency, *, within_units: frozenset[int] | None = 
 def parse_routing(post: Any, agency: Agency, *, default_deadline: Any) -> dict[str, Any]:
     """Read the routing grid: main=u12|p34, coord=…, info=…, deadline-u12=dd/mm/yyyy."""
     def target(key: str) -> Target:
-        kind, _, raw = key.partition(":")
+        kind, _sep, raw = key.partition(":")
         if not raw.isdigit():
             raise ValidationError({"main": _("Unknown recipient.")})
         own = None

@@ -217,3 +217,15 @@ def test_secret_document_routed_to_leadership_reaches_the_head(org, register_doc
     services.route(by=Actor(org.deputy), document=doc, main=Target(unit=org.leadership))
     assert selectors.visible_documents(org.head).filter(pk=doc.pk).exists()
     assert selectors.counts(org.head)["to_handle"] == selectors.work_list(org.head, "to_handle").count() == 1
+
+
+@pytest.mark.django_db
+def test_routing_grid_refuses_an_unknown_recipient_as_a_form_error(org):
+    # A local `_` once shadowed gettext here, so an unknown key raised TypeError (a 500), not this.
+    from django.http import QueryDict
+
+    from qlvb.incoming.forms import parse_routing
+
+    for key in ("u:abc", "u:999999", "p:999999"):
+        with pytest.raises(ValidationError):
+            parse_routing(QueryDict(f"main={key}"), org.agency, default_deadline=None)

@@ -65,9 +65,9 @@ def test_long_texts_stay_fast():
 
     old = "\n".join(f"Khoản {i}. Nội dung quy định số {i} về công tác văn thư lưu trữ." for i in range(3000))
     new = old.replace("Khoản 1500.", "Khoản 1500 (sửa đổi).").replace("lưu trữ.\nKhoản 2999", "lưu trữ.\nKhoản 3000")
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: the clock also counts the other test workers
     ops = diff_versions(old, new)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert rebuild(ops) == (old, new)
     assert DiffOp("insert", " (sửa đổi)") in ops
 

@@ -26,9 +26,11 @@ def test_demo_pki_for_the_demo_province_is_fast_and_idempotent(db, capsys):
     leaders = sum(len(demo_leaders(a)) for a in agencies)
     assert len(agencies) >= 4 and leaders >= 8
 
-    started = time.perf_counter()
+    # This process's CPU time, not the clock: the work is all here (keys, images, rows), and the
+    # clock also counts the other test workers and whoever else shares the machine's cores.
+    started = time.process_time()
     call_command("create_demo_pki")
-    seconds = time.perf_counter() - started
+    seconds = time.process_time() - started
     output = capsys.readouterr().out
     with capsys.disabled():
         print(f"\ncreate_demo_pki: {len(agencies)} agencies, {leaders} leaders in {seconds:.2f} s")

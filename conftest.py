@@ -135,3 +135,30 @@ def login(db):
         return client
 
     return _login
+
+
+def measure_write(counts: dict[str, int], name: str, call):  # noqa: ANN001, ANN201
+    """Run one write, keep its query count under `name` and return its result (the write budget
+    tests). QLVB_DUMP_WRITE_QUERIES=dir also writes its SQL there, to see where the queries go."""
+    from pathlib import Path
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        result = call()
+    counts[name] = len(ctx.captured_queries)
+    folder = os.environ.get("QLVB_DUMP_WRITE_QUERIES")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / f"{connection.vendor}-{name}.sql").write_text(
+            "\n".join(q["sql"] for q in ctx.captured_queries) + "\n", encoding="utf-8")
+    return result
+
+
+def write_budget(budgets: dict[str, dict[str, int]], name: str) -> int:
+    """A write's ceiling on this database ("" is the figure for any database not listed)."""
+    from django.db import connection
+
+    figures = budgets[name]
+    return figures.get(connection.vendor, figures[""])

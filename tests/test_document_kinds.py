@@ -18,7 +18,7 @@ from qlvb.core import kinds
 from qlvb.core.actor import Actor
 from qlvb.core.kinds import Rule
 from qlvb.incoming import services as incoming
-from qlvb.incoming.tests.conftest import fields, pdf_upload
+from qlvb.incoming.tests.conftest import _media, fields, pdf_upload  # noqa: F401 - _media: files in tmp_path
 from qlvb.outgoing import services as outgoing
 from qlvb.outgoing.tests.conftest import docx_upload
 from qlvb.registers.models import Register
@@ -28,13 +28,6 @@ pytestmark = pytest.mark.django_db
 
 INCOMING_WORDS = "quy che lam viec"
 OUTGOING_WORDS = "tinh hinh ung dung"
-
-
-@pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}}}
 
 
 @pytest.fixture

@@ -7,13 +7,9 @@ raises it must say why. A figure may differ between SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from conftest import make_person
+from conftest import make_person, measure_write, write_budget
 from qlvb.core.actor import Actor
 from qlvb.incoming import services
 from qlvb.incoming.services import Target
@@ -34,20 +30,6 @@ BUDGETS: dict[str, dict[str, int]] = {
 }
 
 
-def dump(write: str, queries: list[dict]) -> None:
-    """QLVB_DUMP_WRITE_QUERIES=dir writes each write's SQL there, to see where its queries go."""
-    folder = os.environ.get("QLVB_DUMP_WRITE_QUERIES")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        (Path(folder) / f"{connection.vendor}-{write}.sql").write_text(
-            "\n".join(q["sql"] for q in queries) + "\n", encoding="utf-8")
-
-
-def budget(write: str) -> int:
-    figures = BUDGETS[write]
-    return figures.get(connection.vendor, figures[""])
-
-
 class Flow:
     """One document through its main writes, counting the queries of each."""
 
@@ -60,11 +42,7 @@ class Flow:
         counts: dict[str, int] = {}
 
         def measured(name, call):
-            with CaptureQueriesContext(connection) as ctx:
-                result = call()
-            counts[name] = len(ctx.captured_queries)
-            dump(name, ctx.captured_queries)
-            return result
+            return measure_write(counts, name, call)
 
         document = measured("register_document", lambda: services.register_document(
             by=Actor(org.clerk), agency=org.agency, register=self.registers["ordinary"],
@@ -111,5 +89,5 @@ def test_main_writes_stay_within_their_budgets_and_do_not_grow(org, registers):
     print(f"\nincoming write queries on {connection.vendor}: {small}")
     assert large == small, "a write's query count grows with the data"
     for write, count in small.items():
-        assert count <= budget(write), f"{write}: {count} queries, budget {budget(write)}"
+        assert count <= write_budget(BUDGETS, write), f"{write}: {count} queries, budget {write_budget(BUDGETS, write)}"
 

@@ -7,13 +7,9 @@ raises it must say why. A figure may differ between SQLite and PostgreSQL.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from conftest import make_person
+from conftest import make_person, measure_write, write_budget
 from qlvb.core.actor import Actor
 from qlvb.incoming.tests.conftest import pdf_upload
 from qlvb.org import services as org_services
@@ -35,20 +31,6 @@ BUDGETS: dict[str, dict[str, int]] = {
 }
 
 
-def dump(write: str, queries: list[dict]) -> None:
-    """QLVB_DUMP_WRITE_QUERIES=dir writes each write's SQL there, to see where its queries go."""
-    folder = os.environ.get("QLVB_DUMP_WRITE_QUERIES")
-    if folder:
-        Path(folder).mkdir(parents=True, exist_ok=True)
-        (Path(folder) / f"{connection.vendor}-{write}.sql").write_text(
-            "\n".join(q["sql"] for q in queries) + "\n", encoding="utf-8")
-
-
-def budget(write: str) -> int:
-    figures = BUDGETS[write]
-    return figures.get(connection.vendor, figures[""])
-
-
 class Flow:
     """One draft through its main writes, counting the queries of each."""
 
@@ -62,11 +44,7 @@ class Flow:
         counts: dict[str, int] = {}
 
         def measured(name, call):
-            with CaptureQueriesContext(connection) as ctx:
-                result = call()
-            counts[name] = len(ctx.captured_queries)
-            dump(name, ctx.captured_queries)
-            return result
+            return measure_write(counts, name, call)
 
         recipients = [RecipientSpec(kind=Recipient.Kind.UNIT, unit=org.office),
                       RecipientSpec(kind=Recipient.Kind.AGENCY, agency=self.other_org.agency)]
@@ -103,4 +81,4 @@ def test_main_writes_stay_within_their_budgets_and_do_not_grow(org, other_org, s
     print(f"\noutgoing write queries on {connection.vendor}: {small}")
     assert large == small, "a write's query count grows with the data"
     for write, count in small.items():
-        assert count <= budget(write), f"{write}: {count} queries, budget {budget(write)}"
+        assert count <= write_budget(BUDGETS, write), f"{write}: {count} queries, budget {write_budget(BUDGETS, write)}"

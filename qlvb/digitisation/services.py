@@ -197,8 +197,3 @@ def requeue_stale(*, older_than: timedelta = STALE_AFTER) -> int:
     for pk in ids:
         _enqueue(pk)
     return len(ids)
-
-
-def request_extractions(stored_files: Any, *, by: Actor | None = None) -> None:
-    for stored_file in stored_files:
-        request_extraction(stored_file, by=by)

@@ -134,10 +134,6 @@ def book_agency_ids(person: Person | None) -> frozenset[int]:
     return roles.clerk_agency_ids | roles.leader_agency_ids
 
 
-def may_print_books(person: Person | None, agency_id: int) -> bool:
-    return agency_id in book_agency_ids(person)
-
-
 def printable_registers(person: Person | None, direction: str) -> QuerySet[Register]:
     """The registers of the direction the person may print: the secret one only for its clerks."""
     roles = roles_of(person)

@@ -128,14 +128,6 @@ def index(kind_name: str, document_id: int) -> SearchEntry | None:
         return _store(kind_name, document_id, values_of(kind, document) if document is not None else None)
 
 
-def index_incoming(document_id: int) -> SearchEntry | None:
-    return index("incoming", document_id)
-
-
-def index_outgoing(document_id: int) -> SearchEntry | None:
-    return index("outgoing", document_id)
-
-
 def reindex_for_file(stored_file_id: int) -> int:
     """Reindex every document holding this stored file (its text just became available).
     Returns the number of documents reindexed."""

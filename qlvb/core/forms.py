@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
+
+
+def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """The form's model-choice field `name`, typed as one, to narrow its queryset per request."""
+    return cast(forms.ModelChoiceField, form.fields[name])
 
 
 def attach_errors(form: forms.Form, error: ValidationError) -> None:
@@ -20,7 +27,7 @@ class VNDateField(forms.DateField):
 
     widget = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("input_formats", ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"])
         super().__init__(**kwargs)
 
@@ -28,6 +35,6 @@ class VNDateField(forms.DateField):
 class VNDateTimeField(forms.DateTimeField):
     widget = forms.DateTimeInput(format="%d/%m/%Y %H:%M", attrs={"placeholder": "dd/mm/yyyy hh:mm"})
 
-    def __init__(self, **kwargs: object) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("input_formats", ["%d/%m/%Y %H:%M", "%d/%m/%Y", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
         super().__init__(**kwargs)

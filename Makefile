@@ -9,7 +9,7 @@ SCALE ?= full
 APT_PACKAGES := chromium fonts-noto-core gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils libreoffice-writer-nogui softhsm2 fonts-liberation tesseract-ocr tesseract-ocr-vie ghostscript qpdf unpaper
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve test test-fast bench lint layers format messages makemessages system-deps venv lock migrate demo clean
+.PHONY: run serve test test-fast bench lint layers typecheck format messages makemessages system-deps venv lock migrate demo clean
 
 # System packages: installed with apt only when missing.
 system-deps:
@@ -82,6 +82,10 @@ lint: venv
 # The apps' layering, as declared in pyproject.toml ([tool.importlinter]).
 layers: venv
 	$(VENV)/bin/lint-imports --no-cache
+
+# mypy with django-stubs over qlvb/ (tests included, migrations not); settings in pyproject.toml.
+typecheck: venv
+	$(VENV)/bin/mypy
 
 format: venv
 	$(VENV)/bin/ruff format .

@@ -14,11 +14,8 @@ from django.utils.translation import gettext as _
 
 from qlvb.files.services import read_stored
 from qlvb.org.models import Position, Post
+from qlvb.outgoing import marks
 from qlvb.outgoing.models import OutgoingDocument
-
-# Placeholders a DOCX template may hold (see docs/outgoing.md).
-PLACEHOLDERS = ("so", "ky_hieu", "so_ky_hieu", "ngay_thang", "nam")
-DEFAULT_STAMP = (1, 75.0, 745.0)  # page 1, under the agency name, for a PDF draft without a place chosen
 
 
 @dataclass
@@ -28,17 +25,8 @@ class Produced:
     seconds: float = 0.0
 
 
-def placeholder_values(document: OutgoingDocument, place: str) -> dict[str, str]:
-    from qlvb.files.convert import date_line
-
-    day = timezone.localtime(document.issued_at).date()
-    return {
-        "so": f"{document.number:02d}",
-        "ky_hieu": document.notation,
-        "so_ky_hieu": document.reference,
-        "ngay_thang": date_line(day, place),
-        "nam": str(day.year),
-    }
+def marks_for(document: OutgoingDocument, place: str) -> marks.Marks:
+    return marks.Marks(reference=document.reference, day=timezone.localtime(document.issued_at).date(), place=place)
 
 
 def signer_title(document: OutgoingDocument) -> str:
@@ -59,15 +47,20 @@ def signer_title(document: OutgoingDocument) -> str:
 
 def _main_pdf(document: OutgoingDocument, version: Any, stamp_at: tuple[int, float, float] | None,
               place: str) -> bytes:
+    """The document as it will be signed, carrying its number and date (see outgoing.marks)."""
     from qlvb.files import convert
 
     data = read_stored(version.stored)
-    values = placeholder_values(document, place)
+    carried = marks_for(document, place)
     if version.stored.kind == "docx":
-        return convert.docx_to_pdf(convert.fill_placeholders(data, values))
-    page, x, y = stamp_at or DEFAULT_STAMP
-    return convert.stamp_pdf(data, page=page, x=x, y=y,
-                             lines=[f"Số: {values['so_ky_hieu']}", values["ngay_thang"]])
+        docx, missing = marks.docx_with_marks(data, carried, document.number, document.notation,
+                                              stamp_later=stamp_at is not None)
+        pdf = convert.docx_to_pdf(docx)
+    else:
+        pdf, missing = data, {"number", "date"}
+    pdf = marks.stamp(pdf, carried, missing, stamp_at)
+    marks.check(pdf, carried)
+    return pdf
 
 
 def seal_secret(document_id: int, secret: str) -> bytes:

@@ -64,7 +64,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "BlankField", "FillResult", "Line", "PLACEHOLDER_RE", "date_line", "docx_to_pdf", "extract_text",
-    "fill_blank_fields", "fill_placeholders", "fill_placeholders_report", "find_placeholders",
+    "fill_blank_fields", "fill_placeholders", "fill_placeholders_report", "find_placeholders", "page_size",
     "prepend_paragraphs", "soffice_path", "stamp_font", "stamp_pdf", "vietnamese_date",
 ]
 
@@ -706,6 +706,20 @@ def _display_matrix(rotation: int, width: float, height: float, left: float, bot
     else:
         a, b, c, d, e, f = 1, 0, 0, 1, 0, 0
     return (a, b, c, d, e + left, f + bottom)
+
+
+def page_size(pdf: bytes, page: int) -> tuple[float, float]:
+    """Width and height in points of one page as it is shown (crop box, after any rotation): the
+    frame of ``stamp_pdf``'s x and y. ``page`` is 1-based or negative from the end."""
+    reader = _open_pdf(pdf)
+    count = len(reader.pages)
+    index = page - 1 if page > 0 else count + page
+    if page == 0 or not 0 <= index < count:
+        raise ValidationError(_("The PDF has no page %(page)s (it has %(count)s)."), code="no_such_page",
+                              params={"page": page, "count": count})
+    target = reader.pages[index]
+    width, height = abs(float(target.cropbox.width)), abs(float(target.cropbox.height))
+    return (height, width) if int(target.rotation or 0) % 180 == 90 else (width, height)
 
 
 def stamp_pdf(pdf: bytes, *, page: int, x: float, y: float, lines: list[str], font_size: float = 13) -> bytes:

@@ -12,6 +12,7 @@ from qlvb.org.models import Agency, Field, Person, Unit
 from qlvb.org.roles import roles_of
 from qlvb.outgoing.models import Recipient
 from qlvb.outgoing.services import RecipientSpec
+from qlvb.outgoing.marks import Spot
 from qlvb.registers.models import Register
 
 
@@ -97,15 +98,20 @@ class SignForm(forms.Form):
 
 
 class IssueForm(forms.Form):
+    """The register, and where to write the number and date when the draft has no place for them:
+    chosen by a click on the preview (page, and the fractions of its width and height)."""
     register = forms.ModelChoiceField(label=_("Outgoing register"), queryset=Register.objects.none())
-    page = forms.IntegerField(label=_("Stamp the number on page"), initial=1, min_value=-50, max_value=500,
-                              required=False)
-    x = forms.FloatField(label=_("at x (points from the left)"), initial=75, min_value=0, max_value=2000,
-                         required=False)
-    y = forms.FloatField(label=_("and y (points from the bottom)"), initial=745, min_value=0, max_value=3000,
-                         required=False)
+    page = forms.IntegerField(min_value=1, max_value=500, required=False, widget=forms.HiddenInput)
+    fx = forms.FloatField(min_value=0, max_value=1, required=False, widget=forms.HiddenInput)
+    fy = forms.FloatField(min_value=0, max_value=1, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["register"].queryset = Register.objects.filter(agency=agency, is_active=True,
                                                                    direction=Register.Direction.OUTGOING)
+
+    def spot(self) -> Spot | None:
+        data = getattr(self, "cleaned_data", None) or {}
+        if data.get("page") and data.get("fx") is not None and data.get("fy") is not None:
+            return Spot(data["page"], data["fx"], data["fy"], fraction=True)
+        return None

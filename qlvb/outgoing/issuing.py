@@ -63,6 +63,23 @@ def _main_pdf(document: OutgoingDocument, version: Any, stamp_at: tuple[int, flo
     return pdf
 
 
+def preview(*, document: OutgoingDocument, authorisation: Any, stamp_at: Any) -> bytes:
+    """What `produce` would make of the main file, with the signatures drawn instead of applied
+    and a line in the top margin that says it is a preview with a provisional number."""
+    from qlvb.files import convert
+    from qlvb.outgoing.services import settings_for
+    from qlvb.signatures import services as signing
+
+    pdf = _main_pdf(document, authorisation.version, stamp_at, settings_for(document.agency).place)
+    pdf = signing.preview_signatures(pdf, signer=document.signer, agency=document.agency,
+                                     position_title=document.signer_title or signer_title(document),
+                                     full_name=document.signer.full_name)
+    width, height = convert.page_size(pdf, 1)
+    return convert.stamp_pdf(pdf, page=1, x=min(20.0, width / 4), y=height - 6, font_size=8, lines=[
+        _("PREVIEW, NOT ISSUED — provisional number %(reference)s; the number is given when it is issued.")
+        % {"reference": document.reference}])
+
+
 def seal_secret(document_id: int, secret: str) -> bytes:
     from qlvb.signatures.crypto import encrypt
 

@@ -37,6 +37,27 @@ DATE_BLANK = re.compile(
 
 
 @dataclass(frozen=True)
+class Spot:
+    """Where the clerk put the number and date: a page (1-based; negative counts from the end) and
+    the top-left corner of the text, either in PDF points from the page's bottom-left corner or,
+    chosen by a click on the preview, as fractions of the page's width and height from its top-left."""
+    page: int
+    x: float
+    y: float
+    fraction: bool = False
+
+    @classmethod
+    def of(cls, value: Spot | tuple[int, float, float] | None) -> Spot | None:
+        return value if value is None or isinstance(value, Spot) else cls(*value)
+
+    def in_points(self, pdf: bytes) -> tuple[int, float, float]:
+        if not self.fraction:
+            return self.page, self.x, self.y
+        width, height = convert.page_size(pdf, self.page)
+        return self.page, self.x * width, (1 - self.y) * height
+
+
+@dataclass(frozen=True)
 class Marks:
     """What the issued document must show."""
     reference: str  # number and notation, "01/STTTT-CNTT"
@@ -92,13 +113,14 @@ def docx_with_marks(docx: bytes, marks: Marks, number: int, notation: str, *,
     return data, missing
 
 
-def stamp(pdf: bytes, marks: Marks, which: set[str], at: tuple[int, float, float] | None) -> bytes:
+def stamp(pdf: bytes, marks: Marks, which: set[str], at: Spot | tuple[int, float, float] | None) -> bytes:
     """Stamp the missing marks: both as one block where the clerk chose, else each in its column."""
     lines = [line for key, line in (("number", marks.number_line), ("date", marks.date_line)) if key in which]
     if not lines:
         return pdf
-    if at is not None:
-        page, x, y = at
+    spot = Spot.of(at)
+    if spot is not None:
+        page, x, y = spot.in_points(pdf)
         return convert.stamp_pdf(pdf, page=page, x=x, y=y, lines=lines)
     for key, (page, x, y) in (("number", NUMBER_AT), ("date", DATE_AT)):
         if key in which:

@@ -40,7 +40,7 @@ from qlvb.outgoing.models import (
     SigningAuthorisation,
 )
 from qlvb.registers.models import Register
-from qlvb.registers.services import check_register, default_register, next_number
+from qlvb.registers.services import check_register, default_register, next_number, peek_number
 
 EDITABLE_FIELDS = ["doc_type", "summary", "field", "deadline", "urgency", "secrecy", "priority", "copies",
                    "kept_by"]
@@ -447,8 +447,44 @@ def _default_register(document: OutgoingDocument) -> Register:
                             secret=bool(document.secrecy))
 
 
+def _issuable(by: Actor, document: OutgoingDocument, register: Register | None) -> tuple[Any, Register]:
+    """Refuse what cannot be issued (before anything is numbered): the signer's authorisation and
+    the register the number will come from."""
+    if document.status != OutgoingDocument.Status.SIGNED:
+        raise ValidationError(_("Only a document signed by its signer can be issued."))
+    authorisation = getattr(document, "authorisation", None)
+    if authorisation is None or authorisation.expires_at < timezone.now():
+        raise ValidationError(_("The signer's signature has expired; ask the signer to sign again."))
+    register = register or _default_register(document)
+    check_register(register, agency=document.agency, direction=Register.Direction.OUTGOING)
+    if document.secrecy and not register.is_secret:
+        raise ValidationError({"register": _("A secret document must be numbered in the secret register.")})
+    _refuse_secret_over_network(document)
+    return authorisation, register
+
+
+def preview_issue(*, by: Actor, document: OutgoingDocument, register: Register | None = None,
+                  stamp_at: Any = None) -> bytes:
+    """The PDF as issuing would make it now — the number the register would give (provisional),
+    today's date, the signer's signature and the agency's seal drawn where they go — marked as a
+    preview and signed by no one. Reads only: nothing is numbered, signed or recorded."""
+    from qlvb.outgoing import issuing
+
+    if not rules.is_clerk(by.effective, document.agency_id):
+        raise NotAllowed()
+    document = (OutgoingDocument.objects.select_related("agency", "drafting_unit", "signer", "authorisation__version")
+                .get(pk=document.pk))
+    authorisation, register = _issuable(by, document, register)
+    now = timezone.now()
+    document.register, document.year = register, timezone.localtime(now).year
+    document.number = peek_number(register, document.year)
+    document.notation = notation_for(document)
+    document.issued_at = now
+    return issuing.preview(document=document, authorisation=authorisation, stamp_at=stamp_at)
+
+
 def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = None,
-          stamp_at: tuple[int, float, float] | None = None, agency_certificate: Any = None,
+          stamp_at: Any = None, agency_certificate: Any = None,
           agency_secret: str | None = None) -> OutgoingDocument:
     """The clerk numbers, dates, has both signatures applied, registers and sends the document (R14),
     all or nothing: a failure anywhere gives the number back and leaves no file behind."""
@@ -461,16 +497,7 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
         # of=self: lock the document only, not the agency and unit rows the join reads.
         document = (OutgoingDocument.objects.select_for_update(no_key=True, of=("self",))
                     .select_related("agency", "drafting_unit").get(pk=document.pk))
-        if document.status != OutgoingDocument.Status.SIGNED:
-            raise ValidationError(_("Only a document signed by its signer can be issued."))
-        authorisation = getattr(document, "authorisation", None)
-        if authorisation is None or authorisation.expires_at < timezone.now():
-            raise ValidationError(_("The signer's signature has expired; ask the signer to sign again."))
-        register = register or _default_register(document)
-        check_register(register, agency=document.agency, direction=Register.Direction.OUTGOING)
-        if document.secrecy and not register.is_secret:
-            raise ValidationError({"register": _("A secret document must be numbered in the secret register.")})
-        _refuse_secret_over_network(document)
+        authorisation, register = _issuable(by, document, register)
         now = timezone.now()
         document.register = register
         document.year = timezone.localtime(now).year

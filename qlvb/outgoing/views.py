@@ -123,9 +123,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
         context["sign_form"] = forms.SignForm(certificates=Certificate.objects.filter(person=request.user,
                                                                                       is_active=True))
-    if document.status == OutgoingDocument.Status.SIGNED and context["is_clerk"]:
-        context["issue_form"] = forms.IssueForm(agency=document.agency, initial={
-            "register": services._default_register(document)})
+    context["may_issue"] = document.status == OutgoingDocument.Status.SIGNED and context["is_clerk"]
     return render(request, "outgoing/detail.html", context)
 
 
@@ -171,10 +169,10 @@ def action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
             form = forms.IssueForm(post, agency=document.agency)
             if not form.is_valid():
                 raise ValidationError(form.errors.as_data())
-            data = form.cleaned_data
-            stamp = (data["page"], data["x"], data["y"]) if data.get("page") and data.get("x") is not None \
-                and data.get("y") is not None else None
-            services.issue(by=by, document=document, register=data["register"], stamp_at=stamp)
+            issued = services.issue(by=by, document=document, register=form.cleaned_data["register"],
+                                    stamp_at=form.spot())
+            messages.success(request, _("Issued as number %(reference)s.") % {"reference": issued.reference})
+            return redirect("outgoing:detail", document.pk)
         else:
             raise Http404()
     except ValidationError as error:
@@ -228,3 +226,57 @@ def diff(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "outgoing/diff.html", {"d": document, "old": old, "new": new, "diff_html": html,
                                                   "versions": sorted(versions.values(), key=lambda v: v.number)})
 
+
+
+def _issue_form(request: HttpRequest, document: OutgoingDocument) -> forms.IssueForm:
+    data = request.GET if "register" in request.GET else None
+    form = forms.IssueForm(data, agency=document.agency, initial={"register": services._default_register(document)})
+    form.is_valid() if data is not None else None
+    return form
+
+
+def _issuable(request: HttpRequest, pk: int) -> OutgoingDocument:
+    document = selectors.get_document(_person(request), pk)
+    if document.status != OutgoingDocument.Status.SIGNED or not rules.is_clerk(_person(request), document.agency_id):
+        raise Http404()
+    return document
+
+
+@login_required
+def issue_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The clerk's last look before the irreversible step: the PDF as it will go out (number,
+    date, signature and seal placed), a click on it to move the number and date, then Issue."""
+    document = _issuable(request, pk)
+    form = _issue_form(request, document)
+    error = None
+    if form.is_bound and not form.is_valid():
+        error = " ".join(message for messages_ in form.errors.values() for message in messages_)
+    else:
+        try:  # made here, not only by the file's URL, so a refusal is read on the page
+            _preview_pdf(request, document, form)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+    query = request.GET.urlencode()
+    return render(request, "outgoing/issue.html", {"d": document, "form": form, "error": error, "query": query})
+
+
+def _preview_pdf(request: HttpRequest, document: OutgoingDocument, form: forms.IssueForm) -> bytes:
+    register = form.cleaned_data.get("register") if form.is_bound else None
+    return services.preview_issue(by=actor_from_request(request, SCOPE), document=document, register=register,
+                                  stamp_at=form.spot() if form.is_bound else None)
+
+
+@login_required
+def issue_preview_file(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _issuable(request, pk)
+    form = _issue_form(request, document)
+    if form.is_bound and not form.is_valid():
+        raise Http404()
+    try:
+        pdf = _preview_pdf(request, document, form)
+    except ValidationError as refused:
+        return HttpResponse(" ".join(refused.messages), status=422, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

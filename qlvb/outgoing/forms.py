@@ -10,9 +10,9 @@ from qlvb.core.forms import VNDateField
 from qlvb.incoming.forms import MultipleFileField
 from qlvb.org.models import Agency, Field, Person, Unit
 from qlvb.org.roles import roles_of
+from qlvb.outgoing.marks import Spot
 from qlvb.outgoing.models import Recipient
 from qlvb.outgoing.services import RecipientSpec
-from qlvb.outgoing.marks import Spot
 from qlvb.registers.models import Register
 
 

@@ -367,14 +367,27 @@ def test_reply_to_the_province_is_drafted_reviewed_signed_and_issued(org, other_
     clerk.reload()
     assert _badge(clerk, "to_issue") == "1"
     _open_from_list(clerk, "to_issue", document)
-    issue = f"form[action='/outgoing/{document.pk}/issue/']"
-    default_register = clerk.input_value(f"{issue} #id_register")
+    # First the preview: the document as it will go out, with the number it would get now.
+    _submit(clerk, "#issue-preview-link", timeout=ISSUE_TIMEOUT_MS)
+    _no_errors(clerk)
+    default_register = clerk.input_value("#issue-options #id_register")
     assert default_register == str(Register.objects.get(agency=org.agency, direction=Register.Direction.OUTGOING,
                                                          category=Register.Category.ORDINARY).pk)
-    shot(clerk, "12-issue-form")
-    _submit(clerk, f"{issue} button", timeout=ISSUE_TIMEOUT_MS)
+    clerk.locator("#preview [data-pdf-pages] canvas").first.wait_for()
+    shot(clerk, "12-issue-preview")
+    # The clerk moves the number and date by clicking on the page: the preview is made again there.
+    first_page = clerk.locator("#preview .pdf-viewer-page[data-page='1']")
+    box = first_page.bounding_box()
+    with clerk.expect_navigation(timeout=ISSUE_TIMEOUT_MS):
+        first_page.click(position={"x": box["width"] * 0.1, "y": box["height"] * 0.12})
     _no_errors(clerk)
-    _success(clerk)
+    assert clerk.input_value("#issue-form input[name='page']") == "1"
+    assert 0.08 < float(clerk.input_value("#issue-form input[name='fy']")) < 0.16
+    clerk.locator("#preview [data-pdf-pages] canvas").first.wait_for()
+    assert document.__class__.objects.get(pk=document.pk).number is None  # looking numbers nothing
+    _submit(clerk, "#issue-button", timeout=ISSUE_TIMEOUT_MS)
+    _no_errors(clerk)
+    assert ISSUED_REFERENCE in _success(clerk)
     assert _status(clerk) == "issued"
     assert clerk.inner_text("#issued-number").strip() == ISSUED_REFERENCE
     clerk.locator("[data-pdf-pages] canvas").first.wait_for()

@@ -42,8 +42,8 @@ def _word_tops(pdf: bytes, word: str, tmp_path) -> list[float]:
     html = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(path), "-"], capture_output=True,
                           text=True, check=True).stdout
     height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', html).group(1))
-    return [float(y) / height for y, text in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>([^<]*)</word>', html)
-            if text == word]
+    words = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>([^<]*)</word>', html)
+    return [float(y) / height for y, text in words if text == word]
 
 
 def _text(pdf: bytes) -> str:

@@ -438,7 +438,11 @@ def _without_external_fetches(archive: zipfile.ZipFile) -> bytes:
         for rel in list(root.iter(f"{_RELS_NS}Relationship")):
             external = (rel.get("TargetMode") or "").lower() == "external"
             if external and not (rel.get("Type") or "").endswith("/hyperlink"):
-                rel.getparent().remove(rel)
+                parent = rel.getparent()
+                if parent is None:  # a part that is one bare <Relationship>: keep nothing of it
+                    root = etree.Element(f"{_RELS_NS}Relationships")
+                else:
+                    parent.remove(rel)
                 removed = True
         if removed:
             changed[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

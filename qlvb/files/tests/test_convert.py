@@ -455,5 +455,24 @@ def test_external_fetches_are_removed_but_hyperlinks_kept():
         assert "Xem tài liệu" in extract_text(docx_to_pdf(data))
 
 
+def test_external_fetch_as_the_whole_rels_part_is_removed():
+    """A .rels part whose root is the external relationship itself (no <Relationships> around it)
+    used to fail with AttributeError (the root has no parent to remove it from)."""
+    rel = ('<Relationship xmlns="http://schemas.openxmlformats.org/package/2006/relationships" Id="rId9" '
+           f'Type="{RELATIONSHIP_TYPE.IMAGE}" Target="http://169.254.169.254/latest/meta-data" TargetMode="External"/>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/_rels/document.xml.rels", rel)
+    data = out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        cleaned = _without_external_fetches(archive)
+    with zipfile.ZipFile(io.BytesIO(cleaned)) as archive:
+        rels = archive.read("word/_rels/document.xml.rels").decode()
+        assert archive.read("word/document.xml") == b"<w:document/>"
+    assert "169.254.169.254" not in rels
+    assert "Relationships" in rels
+
+
 def test_no_temp_dirs_left_by_this_process():
     assert our_temp_dirs() == set()

@@ -124,6 +124,8 @@ def _signatures(root: etree._Element) -> list[etree._Element]:
 def _remove(element: etree._Element) -> None:
     """Remove an element but keep the text after it (the enveloped-signature transform)."""
     parent = element.getparent()
+    if parent is None:  # the document is nothing but a signature
+        raise EdxmlError("not_edxml", detail=f"root <{_local(element)}>")
     if element.tail:
         previous = element.getprevious()
         if previous is not None:

@@ -84,6 +84,13 @@ def test_signing_again_replaces_the_signature(signed, rsa_signer, ca):
     assert dsig.verify(twice, trust_roots=[ca[1]]).common_name == "Văn phòng Chính phủ"
 
 
+def test_a_document_that_is_only_a_signature_is_refused_not_a_crash(ec_signer):
+    key, cert = ec_signer
+    with pytest.raises(EdxmlError) as caught:
+        dsig.sign(b"<Signature><SignedInfo/></Signature>", key=key, cert=cert)
+    assert caught.value.code == "not_edxml"
+
+
 def test_tampered_content(signed, ca):
     assert "Cầm Thị Lan".encode() in signed
     refused(signed.replace("Cầm Thị Lan".encode(), "Cầm Thị Lân".encode()), "bad_signature", [ca[1]])

@@ -134,8 +134,9 @@ def reception_detail(request: Request, pk: int) -> Response:
 @api_view(["POST"])
 def reception_reject(request: Request, pk: int) -> Response:
     item = selectors.get_item(signed_in(request.user), pk)
+    data = request.data if isinstance(request.data, dict) else {}  # a JSON array or string gives no reason
     try:
-        item = services.reject(by=caller(request), item=item, reason=str(request.data.get("reason", "")))
+        item = services.reject(by=caller(request), item=item, reason=str(data.get("reason", "")))
     except DjangoValidationError as error:
         return Response({"errors": error.messages}, status=400)
     return Response(ItemSerializer(item).data)

@@ -9,7 +9,6 @@ schema stays free of enum-name collisions with other apps' ``status``, ``role`` 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, cast
 
 from django.db.models import QuerySet
@@ -20,8 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from qlvb.core import kinds
-from qlvb.core.api import choice_values
-from qlvb.core.api import enum_field as _enum_field
+from qlvb.core.api import choice_values, enum_field
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES, DOCUMENT_TYPES, Priority, Secrecy, Urgency
 from qlvb.files.models import StoredFile
 from qlvb.incoming.models import Assignment, HandlingNote, IncomingDocument, IncomingFile
@@ -34,10 +32,6 @@ from qlvb.registers.models import Register
 _EXTRACTION = kinds.file_detail("text_extraction")
 
 # --- Enums ---------------------------------------------------------------------------------
-
-# core.api.enum_field is annotated as returning type[ChoiceField], whose __init__ requires `choices`;
-# the class it makes fills them in itself and takes only the options (read_only, default…).
-enum_field: Callable[[str, list[str], str], Callable[..., serializers.ChoiceField]] = _enum_field
 
 StatusField = enum_field(
     "IncomingStatusEnum", choice_values(IncomingDocument.Status.choices),

@@ -10,7 +10,6 @@ schema stays free of enum-name collisions with other apps' ``status``, ``role`` 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, cast
 
 from django.db.models import QuerySet
@@ -18,8 +17,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from qlvb.core.api import choice_values
-from qlvb.core.api import enum_field as _enum_field
+from qlvb.core.api import choice_values, enum_field
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES, DOCUMENT_TYPES, Priority, Secrecy, Urgency
 from qlvb.files.models import StoredFile
 from qlvb.incoming.models import IncomingDocument
@@ -30,10 +28,6 @@ from qlvb.outgoing.selectors import LISTS
 from qlvb.outgoing.services import RecipientSpec
 
 # --- Enums ---------------------------------------------------------------------------------
-
-# core.api.enum_field is annotated as returning type[ChoiceField], whose __init__ requires `choices`;
-# the class it makes fills them in itself and takes only the options (read_only, default…).
-enum_field: Callable[[str, list[str], str], Callable[..., serializers.ChoiceField]] = _enum_field
 
 StatusField = enum_field(
     "OutgoingStatusEnum", choice_values(OutgoingDocument.Status.choices),

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qlvb.core.forms import VNDateField
+from qlvb.core.forms import VNDateField, model_choice
 from qlvb.org.models import Agency, Position, Unit
 from qlvb.org.selectors import flatten, unit_tree
 
@@ -31,8 +33,9 @@ class PasswordChangeForm(forms.Form):
     new_password2 = forms.CharField(label=_("New password again"), strip=False,
                                     widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns the cleaned data
         if data.get("new_password1") and data.get("new_password1") != data.get("new_password2"):
             self.add_error("new_password2", _("The two new passwords do not match."))
         return data
@@ -53,11 +56,11 @@ class PersonCreateForm(forms.Form):
     position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.none())
     is_agency_admin = forms.BooleanField(label=_("Agency administrator"), required=False)
 
-    def __init__(self, *args: object, agency: Agency, **kwargs: object) -> None:
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(agency=agency, is_active=True)
-        self.fields["unit"].choices = [("", "—")] + [
+        model_choice(self, "unit").queryset = Unit.objects.filter(agency=agency, is_active=True)
+        model_choice(self, "unit").choices = [("", "—")] + [
             (n.unit.pk, "\u00a0\u00a0" * n.depth + n.unit.name) for n in flatten(unit_tree(agency))
             if n.unit.is_active
         ]
-        self.fields["position"].queryset = Position.objects.filter(agency=agency)
+        model_choice(self, "position").queryset = Position.objects.filter(agency=agency)

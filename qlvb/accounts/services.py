@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import string
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pyotp
 from django.conf import settings
@@ -260,7 +260,7 @@ def _accept_code(device: TotpDevice, code: str) -> bool:
     totp = pyotp.TOTP(device.secret)
     now = timezone.now()
     for offset in (-1, 0, 1):
-        moment: datetime = now + timezone.timedelta(seconds=30 * offset)
+        moment: datetime = now + timedelta(seconds=30 * offset)
         step = int(moment.timestamp()) // 30
         if step > device.last_used_step and secrets.compare_digest(totp.at(moment), code):
             device.last_used_step = step

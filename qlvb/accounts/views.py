@@ -28,6 +28,7 @@ from qlvb.core.forms import attach_errors
 from qlvb.org import permissions
 from qlvb.org import selectors as org_selectors
 from qlvb.org import services as org_services
+from qlvb.org.http import PersonRequest
 from qlvb.org.models import Person
 from qlvb.org.scope import managed_agency
 
@@ -43,7 +44,9 @@ def _next_url(request: HttpRequest) -> str:
 
 def _finish_login(request: HttpRequest, person: Person) -> HttpResponse:
     login(request, person, backend="qlvb.accounts.backends.PersonBackend")
-    services.record_login(person=person, session_key=request.session.session_key, ip=client_ip(request),
+    session_key = request.session.session_key
+    assert session_key is not None  # login() saved the session under a new key
+    services.record_login(person=person, session_key=session_key, ip=client_ip(request),
                           user_agent=request.META.get("HTTP_USER_AGENT", ""))
     if person.must_change_password:
         return redirect("accounts:password_change")
@@ -59,8 +62,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
             username=form.cleaned_data["username"], password=form.cleaned_data["password"], ip=client_ip(request)
         )
         if result == services.LoginResult.OK:
+            assert person is not None  # check_credentials names whom it lets in
             return _finish_login(request, person)
         if result == services.LoginResult.NEEDS_TOTP:
+            assert person is not None
             request.session[PENDING_2FA] = {"id": person.pk, "at": timezone.now().timestamp(),
                                             "next": _next_url(request)}
             return redirect("accounts:login_totp")
@@ -101,7 +106,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def password_change_view(request: HttpRequest) -> HttpResponse:
+def password_change_view(request: PersonRequest) -> HttpResponse:
     form = PasswordChangeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -130,7 +135,7 @@ def _password_help() -> list[str]:
 
 
 @login_required
-def security_view(request: HttpRequest) -> HttpResponse:
+def security_view(request: PersonRequest) -> HttpResponse:
     person = request.user
     sessions = LoginSession.objects.filter(person=person, ended_at=None)
     device = TotpDevice.objects.filter(person=person).first()
@@ -143,7 +148,7 @@ def security_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def end_other_sessions_view(request: HttpRequest) -> HttpResponse:
+def end_other_sessions_view(request: PersonRequest) -> HttpResponse:
     count = services.end_other_sessions(person=request.user, current_session_key=request.session.session_key,
                                         actor=actor_from_request(request))
     messages.success(request, _("%(count)d other sessions have been ended.") % {"count": count})
@@ -151,7 +156,7 @@ def end_other_sessions_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def totp_setup_view(request: HttpRequest) -> HttpResponse:
+def totp_setup_view(request: PersonRequest) -> HttpResponse:
     person = request.user
     device = TotpDevice.objects.filter(person=person).first()
     if device and device.confirmed:
@@ -177,7 +182,7 @@ def totp_setup_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def totp_disable_view(request: HttpRequest) -> HttpResponse:
+def totp_disable_view(request: PersonRequest) -> HttpResponse:
     services.disable_totp(by=actor_from_request(request), person=request.user)
     messages.info(request, _("Two-step sign-in is now off."))
     return redirect("accounts:security")
@@ -185,7 +190,7 @@ def totp_disable_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_create_view(request: HttpRequest) -> HttpResponse:
+def token_create_view(request: PersonRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         expires = form.cleaned_data.get("expires_at")
@@ -204,7 +209,7 @@ def token_create_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke_view(request: PersonRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, person=request.user, revoked_at=None)
     services.revoke_api_token(person=request.user, token=token)
     messages.info(request, _("The token has been revoked."))
@@ -216,7 +221,7 @@ def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
 # org never has to know about sign-in.
 
 @login_required
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: PersonRequest) -> HttpResponse:
     agency = managed_agency(request)
     form = PersonCreateForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
@@ -242,7 +247,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def person_action(request: PersonRequest, pk: int, action: str) -> HttpResponse:
     obj = org_selectors.get_person(request.user, pk)
     if not permissions.can_manage_person(request.user, obj):
         raise Http404()

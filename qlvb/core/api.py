@@ -57,9 +57,10 @@ def pk_or_404(value: Any) -> int:
     return int(value)
 
 
-def enum_field(component: str, values: list[str], description: str) -> type[serializers.ChoiceField]:
-    """A ChoiceField rendered as a reference to one named enum component of the OpenAPI schema, so
-    apps' `status`, `role` or `kind` enums do not collide."""
+def enum_field(component: str, values: list[str], description: str) -> Callable[..., serializers.ChoiceField]:
+    """A ChoiceField class rendered as a reference to one named enum component of the OpenAPI
+    schema, so apps' `status`, `role` or `kind` enums do not collide. It fills in its choices
+    itself: call it with the field options only (read_only, required…)."""
     schema = {"type": "string", "enum": values, "description": description}
 
     @extend_schema_field(schema, component_name=component)

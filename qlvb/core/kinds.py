@@ -22,10 +22,10 @@ import operator
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import reduce
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Field, Model, Q, QuerySet
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,8 @@ class DocumentKind:
         return self.model.lower()
 
     def status_label(self, status: str) -> str:
-        return str(dict(self.model_class._meta.get_field("status").choices or []).get(status, status))
+        status_field = cast(Field, self.model_class._meta.get_field("status"))  # a column, not a relation
+        return str(dict(status_field.choices or []).get(status, status))
 
 
 _kinds: dict[str, DocumentKind] = {}

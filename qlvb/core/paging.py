@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 
@@ -11,6 +14,7 @@ class CappedPaginator(Paginator):
     does. Beyond the cap the page says "1000+" and the filters narrow it down."""
 
     cap = 1000
+    object_list: QuerySet[Any]  # always a queryset: the rows are counted in SQL
 
     @cached_property
     def count(self) -> int:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
+from qlvb.core.actor import Person
 from qlvb.core.models import Event
 
 
@@ -39,16 +40,16 @@ def audit_log(*, agency_id: int | None, filters: EventFilter) -> QuerySet[Event]
     if filters.since:
         events = events.filter(at__gte=_day_start(filters.since))
     if filters.until:
-        events = events.filter(at__lt=_day_start(filters.until) + timezone.timedelta(days=1))
+        events = events.filter(at__lt=_day_start(filters.until) + timedelta(days=1))
     return events.select_related("actor", "on_behalf_of").order_by("-at", "-id")
 
 
-def timeline(target: object) -> QuerySet[Event]:
+def timeline(target: Model) -> QuerySet[Event]:
     return (Event.objects.filter(target_type=target._meta.label_lower, target_id=str(target.pk))
             .select_related("actor", "on_behalf_of").order_by("at", "id"))
 
 
-def recent_activity(person: object, limit: int = 8) -> list[Event]:
+def recent_activity(person: Person, limit: int = 8) -> list[Event]:
     # Two index range scans merged here: with OR the planners read every event of the person
     # (millions for a busy clerk) to sort them; each side alone stops after `limit` rows.
     base = Event.objects.select_related("actor", "on_behalf_of").order_by("-at", "-id")

@@ -29,7 +29,8 @@ def save_calendar_day(*, by: Actor, agency_id: int | None, day: date, kind: str,
         raise ValidationError({"kind": _("Choose a day off or a make-up working day.")})
     if not name.strip():
         raise ValidationError({"name": _("Please say why, e.g. 'Nghỉ bù Tết'.")})
-    row, _created = CalendarDay.objects.update_or_create(
+    # django-stubs wants an int for `agency_id` although the foreign key is nullable (None: all agencies).
+    row, _created = CalendarDay.objects.update_or_create(  # type: ignore[misc]
         agency_id=agency_id, date=day, defaults={"kind": kind, "name": name.strip()[:200]}
     )
     events.record(verb="calendar.day_saved", actor=by, agency=agency_id, target=row,

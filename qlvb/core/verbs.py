@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-VERBS = {
+VERBS: dict[str, str | Promise] = {
     "auth.login": _("Signed in"),
     "auth.logout": _("Signed out"),
     "auth.login_failed": _("Failed sign-in"),
@@ -44,7 +47,7 @@ VERBS = {
 }
 
 
-def register_verbs(verbs: dict[str, object]) -> None:
+def register_verbs(verbs: Mapping[str, str | Promise]) -> None:
     """Apps built on the core name their own verbs (called from their AppConfig.ready)."""
     VERBS.update(verbs)
 

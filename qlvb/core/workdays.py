@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 import holidays
-from django.db.models import Q
+from django.db.models import Model, Q
 
 from qlvb.core.models import CalendarDay
 
@@ -39,6 +39,11 @@ def _overrides(agency_id: int | None, start: date, end: date) -> dict[date, str]
     return result
 
 
+def _agency_id(agency: Model | int | None) -> int | None:
+    """The agency's id, given the agency or its id."""
+    return agency.pk if isinstance(agency, Model) else agency
+
+
 def _is_working(day: date, overrides: dict[date, str]) -> bool:
     kind = overrides.get(day)
     if kind == CalendarDay.Kind.DAY_OFF:
@@ -51,15 +56,15 @@ def _is_working(day: date, overrides: dict[date, str]) -> bool:
     return day.weekday() < 5 and day not in days_off
 
 
-def is_working_day(day: date, agency: object = None) -> bool:
-    agency_id = getattr(agency, "pk", agency)
+def is_working_day(day: date, agency: Model | int | None = None) -> bool:
+    agency_id = _agency_id(agency)
     return _is_working(day, _overrides(agency_id, day, day))
 
 
-def add_working_days(start: date, n: int, agency: object = None) -> date:
+def add_working_days(start: date, n: int, agency: Model | int | None = None) -> date:
     """The date n working days after start (start itself is not counted; n=0 gives the first
     working day on or after start). Negative n counts backwards."""
-    agency_id = getattr(agency, "pk", agency)
+    agency_id = _agency_id(agency)
     step = 1 if n >= 0 else -1
     # Long Tết breaks are about 9 days; a window of 2n + 30 days always holds the answer.
     span = timedelta(days=2 * abs(n) + 30)
@@ -77,11 +82,11 @@ def add_working_days(start: date, n: int, agency: object = None) -> date:
     return day
 
 
-def working_days_between(start: date, end: date, agency: object = None) -> int:
+def working_days_between(start: date, end: date, agency: Model | int | None = None) -> int:
     """How many working days lie after start up to and including end (0 if end <= start)."""
     if end <= start:
         return 0
-    agency_id = getattr(agency, "pk", agency)
+    agency_id = _agency_id(agency)
     overrides = _overrides(agency_id, start, end)
     count, day = 0, start
     while day < end:

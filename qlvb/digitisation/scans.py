@@ -60,6 +60,7 @@ def render_page(lines: Iterable[str], *, dpi: int = 200, skew: float = 1.5, nois
     if noise:
         rng = random.Random(seed)
         pixels = page.load()
+        assert pixels is not None  # an image made in memory
         for _ in range(int(width * height * noise)):
             px, py = rng.randrange(width), rng.randrange(height)
             pixels[px, py] = rng.randrange(0, 120)

@@ -138,12 +138,12 @@ def run_extraction(extraction_id: int) -> TextExtraction | None:
     failed = sorted(result.failed_pages)
     if failed and result.method == "ocr":
         status = Status.PARTIAL
-        error = ngettext("Page %(pages)s could not be read; run it again or check the scan of that page.",
+        problem = ngettext("Page %(pages)s could not be read; run it again or check the scan of that page.",
                          "Pages %(pages)s could not be read; run it again or check the scan of those pages.",
                          len(failed)) % {"pages": ", ".join(map(str, failed))}
     else:
-        status, error = Status.DONE, ""
-    return _finish(rows, status=status, error=error, method=result.method, text=engine.nfc(result.text),
+        status, problem = Status.DONE, ""
+    return _finish(rows, status=status, error=problem, method=result.method, text=engine.nfc(result.text),
                    pages_total=result.pages_total, pages_done=result.pages_total, failed_pages=failed,
                    searchable_file=searchable)
 
@@ -183,7 +183,12 @@ def queue_new_files(stored_file_ids: list[int]) -> None:
                 ignore_conflicts=True)
             queued = list(TextExtraction.objects.filter(stored_file_id__in=new, status=Status.PENDING)
                           .values_list("pk", flat=True))
-            transaction.on_commit(lambda: [_enqueue(pk) for pk in queued])
+
+            def enqueue_queued() -> None:
+                for pk in queued:
+                    _enqueue(pk)
+
+            transaction.on_commit(enqueue_queued)
         for stored_file in StoredFile.objects.filter(pk__in=sorted(known)).order_by("pk"):
             request_extraction(stored_file)
 

@@ -223,7 +223,7 @@ def suggest_incoming_fields(text: str, agencies: Iterable[Any] = ()) -> dict[str
 
 def _header(lines: list[str], number_at: int | None, date_at: int | None, type_at: int | None) -> list[str]:
     end = min(i for i in (number_at, date_at, type_at, 8) if i is not None)
-    header = []
+    header: list[str] = []
     for line in lines[:end]:
         line = _strip_motto(line)
         if not line or not _is_upper(line) or _DATE.search(line) or _NUMBER.search(line):

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,6 +22,8 @@ from qlvb.core.actor import actor_from_request, effective_person
 from qlvb.digitisation import engine, selectors, services
 from qlvb.digitisation.suggest import suggest_incoming_fields
 from qlvb.files.views import file_response
+from qlvb.org.http import PersonRequest
+from qlvb.org.models import Person
 from qlvb.org.roles import roles_of
 
 
@@ -28,7 +31,7 @@ def is_clerk(person: Any, agency_id: int) -> bool:
     return person is not None and agency_id in roles_of(person).clerk_agency_ids
 
 
-def _person(request: HttpRequest, app: str) -> Any:
+def _person(request: PersonRequest, app: str) -> Person:
     if app not in {kind.name for kind in kinds.all_kinds()}:
         raise Http404()
     return effective_person(request, app)
@@ -42,7 +45,7 @@ def may_rerun(person: Any, app: str, document: Any) -> bool:
 
 
 @login_required
-def status(request: HttpRequest, app: str, doc: int, stored: int) -> HttpResponse:
+def status(request: PersonRequest, app: str, doc: int, stored: int) -> HttpResponse:
     person = _person(request, app)
     document, _name, extraction = selectors.get_extraction(person, app, doc, stored)
     return render(request, "digitisation/_status.html", {
@@ -51,7 +54,7 @@ def status(request: HttpRequest, app: str, doc: int, stored: int) -> HttpRespons
 
 
 @login_required
-def searchable(request: HttpRequest, app: str, doc: int, stored: int) -> HttpResponse:
+def searchable(request: PersonRequest, app: str, doc: int, stored: int) -> HttpResponseBase:
     person = _person(request, app)
     _document, name, extraction = selectors.get_extraction(person, app, doc, stored)
     if extraction is None or extraction.searchable_file is None:
@@ -62,7 +65,7 @@ def searchable(request: HttpRequest, app: str, doc: int, stored: int) -> HttpRes
 
 
 @login_required
-def text(request: HttpRequest, app: str, doc: int, stored: int) -> HttpResponse:
+def text(request: PersonRequest, app: str, doc: int, stored: int) -> HttpResponse:
     person = _person(request, app)
     document, name, extraction = selectors.get_extraction(person, app, doc, stored)
     body = selectors.text_of([stored]).get(stored, "")
@@ -73,7 +76,7 @@ def text(request: HttpRequest, app: str, doc: int, stored: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def rerun(request: HttpRequest, app: str, doc: int, stored: int) -> HttpResponse:
+def rerun(request: PersonRequest, app: str, doc: int, stored: int) -> HttpResponse:
     person = _person(request, app)
     document, _name, extraction = selectors.get_extraction(person, app, doc, stored)
     if not may_rerun(person, app, document):
@@ -90,7 +93,7 @@ def rerun(request: HttpRequest, app: str, doc: int, stored: int) -> HttpResponse
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: PersonRequest) -> HttpResponse:
     """Progress of the reading of incoming scans (a batch of registrations), for clerks."""
     person = effective_person(request, "incoming")
     agency = request.user.agency
@@ -106,7 +109,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def suggest(request: HttpRequest) -> HttpResponse:
+def suggest(request: PersonRequest) -> HttpResponse:
     """Read the first page of the scan the clerk has chosen (not stored: nothing is saved) and
     offer the registration fields found in it, each applied only when the clerk clicks it."""
     from qlvb.files.services import check_upload

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qlvb.core.forms import model_choice
 from qlvb.dossiers.models import Dossier, Retention
 from qlvb.org.models import Person, Unit
 from qlvb.org.roles import roles_of
@@ -24,4 +25,4 @@ class DossierForm(forms.Form):
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("year", timezone.localdate().year)
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(pk__in=roles_of(person).unit_ids)
+        model_choice(self, "unit").queryset = Unit.objects.filter(pk__in=roles_of(person).unit_ids)

@@ -70,11 +70,13 @@ def approve_plan(*, by: Actor, agency: Agency, year: int) -> DossierPlan:
 @transaction.atomic
 def open_dossier(*, by: Actor, dossier: Dossier) -> Dossier:
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if not selectors.can_edit(by.effective, dossier):
+    person = by.effective
+    assert person is not None  # people open dossiers, not the system
+    if not selectors.can_edit(person, dossier):
         raise NotAllowed()
     if dossier.status != Dossier.Status.PLANNED:
         raise ValidationError(_("Only a planned dossier can be opened."))
-    dossier.status, dossier.opened_at, dossier.owner = Dossier.Status.OPEN, timezone.now(), by.effective
+    dossier.status, dossier.opened_at, dossier.owner = Dossier.Status.OPEN, timezone.now(), person
     dossier.save()
     events.record(verb="dossier.opened", actor=by, agency=dossier.agency_id, target=dossier)
     return dossier
@@ -83,7 +85,9 @@ def open_dossier(*, by: Actor, dossier: Dossier) -> Dossier:
 @transaction.atomic
 def close_dossier(*, by: Actor, dossier: Dossier) -> Dossier:
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if not selectors.can_edit(by.effective, dossier):
+    person = by.effective
+    assert person is not None  # people close dossiers, not the system
+    if not selectors.can_edit(person, dossier):
         raise NotAllowed()
     if dossier.status != Dossier.Status.OPEN:
         raise ValidationError(_("Only an open dossier can be closed."))
@@ -99,7 +103,9 @@ def file_document(*, by: Actor, dossier: Dossier, document: Any, label: str, doc
     """File a document into a dossier (called inside the caller's transaction, after the caller
     has checked the person may see the document)."""
     dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if not selectors.can_edit(by.effective, dossier):
+    person = by.effective
+    assert person is not None and by.person is not None  # people file documents, not the system
+    if not selectors.can_edit(person, dossier):
         raise NotAllowed()
     if dossier.status != Dossier.Status.OPEN:
         raise ValidationError({"dossiers": _("The dossier %(code)s is not open.") % {"code": dossier.code}})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,16 +16,18 @@ from qlvb.core.forms import attach_errors
 from qlvb.dossiers import selectors, services
 from qlvb.dossiers.forms import DossierForm
 from qlvb.dossiers.models import Dossier
+from qlvb.org.http import PersonRequest
+from qlvb.org.models import Person
 
 SCOPE = "incoming"  # which delegations let a delegate act here
 
 
-def _person(request: HttpRequest):  # noqa: ANN202
+def _person(request: PersonRequest) -> Person:
     return effective_person(request, SCOPE)
 
 
 @login_required
-def dossier_list(request: HttpRequest) -> HttpResponse:
+def dossier_list(request: PersonRequest) -> HttpResponse:
     person = _person(request)
     agency = request.user.agency
     if agency is None:
@@ -49,7 +51,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_detail(request: PersonRequest, pk: int) -> HttpResponse:
     person = _person(request)
     dossier = selectors.get_dossier(person, pk)
     return render(request, "dossiers/detail.html", {
@@ -60,7 +62,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def dossier_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+def dossier_action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
     person = _person(request)
     dossier = selectors.get_dossier(person, pk)
     handlers = {"open": services.open_dossier, "close": services.close_dossier}
@@ -75,7 +77,7 @@ def dossier_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 
 @login_required
-def plan(request: HttpRequest) -> HttpResponse:
+def plan(request: PersonRequest) -> HttpResponse:
     person = _person(request)
     agency = request.user.agency
     if agency is None or not selectors.can_manage_plan(person, agency):

@@ -24,12 +24,15 @@ from qlvb.core.api import caller
 from qlvb.exchange import selectors, services, transport
 from qlvb.exchange.models import ReceptionItem
 from qlvb.exchange.peers import peer_for_token
+from qlvb.org.http import signed_in
 
 
 class RawParser(BaseParser):
     media_type = "*/*"
 
-    def parse(self, stream: Any, media_type: str | None = None, parser_context: Any = None) -> bytes:
+    # The stubs allow only a mapping; DRF takes whatever the parser returns as `request.data`.
+    def parse(self, stream: Any, media_type: str | None = None,  # type: ignore[override]
+              parser_context: Any = None) -> bytes:
         return stream.read()
 
 
@@ -43,7 +46,7 @@ class PeerAuthentication(authentication.BaseAuthentication):
         peer = peer_for_token(header[7:].strip())
         if peer is None:
             raise exceptions.AuthenticationFailed(_("Unknown or inactive peer."))
-        request.peer = peer
+        request.peer = peer  # type: ignore[attr-defined]  # read back by PackageEndpoint.post
         return (None, peer)
 
     def authenticate_header(self, request: Request) -> str:
@@ -114,7 +117,7 @@ class ItemSerializer(serializers.ModelSerializer):
 def reception_list(request: Request) -> Response:
     """The reception queue of the agencies the caller is clerk of (state=waiting by default)."""
     state = request.query_params.get("state", "waiting")
-    items = selectors.queue(request.user, state=state if state in ReceptionItem.State.values else "waiting",
+    items = selectors.queue(signed_in(request.user), state=state if state in ReceptionItem.State.values else "waiting",
                             q=request.query_params.get("q", "")[:200])
     items = items.select_related("receiver").prefetch_related("files__stored")[:200]
     return Response(ItemSerializer(items, many=True).data)
@@ -123,16 +126,17 @@ def reception_list(request: Request) -> Response:
 @extend_schema(tags=["exchange"], responses=ItemSerializer)
 @api_view(["GET"])
 def reception_detail(request: Request, pk: int) -> Response:
-    return Response(ItemSerializer(selectors.get_item(request.user, pk)).data)
+    return Response(ItemSerializer(selectors.get_item(signed_in(request.user), pk)).data)
 
 
 @extend_schema(tags=["exchange"], request=inline_serializer("Reason", {"reason": serializers.CharField()}),
                responses=ItemSerializer)
 @api_view(["POST"])
 def reception_reject(request: Request, pk: int) -> Response:
-    item = selectors.get_item(request.user, pk)
+    item = selectors.get_item(signed_in(request.user), pk)
+    data = request.data if isinstance(request.data, dict) else {}  # a JSON array or string gives no reason
     try:
-        item = services.reject(by=caller(request), item=item, reason=str(request.data.get("reason", "")))
+        item = services.reject(by=caller(request), item=item, reason=str(data.get("reason", "")))
     except DjangoValidationError as error:
         return Response({"errors": error.messages}, status=400)
     return Response(ItemSerializer(item).data)
@@ -143,7 +147,7 @@ def reception_reject(request: Request, pk: int) -> Response:
 @api_view(["POST"])
 def reception_accept(request: Request, pk: int) -> Response:
     """Opens the incoming draft filled from the package; register it with the incoming API."""
-    item = selectors.get_item(request.user, pk)
+    item = selectors.get_item(signed_in(request.user), pk)
     try:
         if item.kind in (ReceptionItem.Kind.RECALL, ReceptionItem.Kind.UPDATE):
             services.agree_change(by=caller(request), item=item)
@@ -162,7 +166,7 @@ def outgoing_statuses(request: Request, pk: int) -> Response:
     """Each recipient agency's latest status and history for an outgoing document the caller sees."""
     from qlvb.outgoing.selectors import get_document
 
-    document = get_document(request.user, pk)
+    document = get_document(signed_in(request.user), pk)
     rows = selectors.status_panel(document)
     return Response([{
         "code": r["code"], "name": r["name"], "latest": r["latest"].code if r["latest"] else "",

@@ -81,7 +81,7 @@ def import_message(mailbox: Mailbox, raw: bytes) -> int:
         if part.is_multipart():
             continue
         payload = part.get_payload(decode=True) or b""
-        if not payload:
+        if not payload or not isinstance(payload, bytes):  # decoded, a leaf part's payload is bytes
             continue
         if _is_package(part):
             result = transport.receive(payload, source=ReceptionItem.Source.MAILBOX, mailbox=mailbox,
@@ -104,7 +104,7 @@ def read_mailbox(mailbox: Mailbox) -> int:
             client.login(mailbox.username, unseal(mailbox.password, f"exchange-mailbox:{mailbox.pk}"))
             client.select(mailbox.folder)
             _status, data = client.search(None, "UNSEEN")
-            for number in (data[0] or b"").split()[:MAX_MESSAGES]:
+            for number in (data[0] or b"").decode("ascii").split()[:MAX_MESSAGES]:
                 _status, parts = client.fetch(number, "(RFC822)")
                 raw = next((p[1] for p in parts if isinstance(p, tuple)), b"")
                 imported += import_message(mailbox, raw)

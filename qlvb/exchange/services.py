@@ -51,9 +51,10 @@ def _outgoing_fields(document: OutgoingDocument) -> dict[str, Any]:
         "number": f"{document.number:02d}" if document.number is not None else "", "notation": document.notation,
         "document_date": issued.isoformat(), "doc_type": document.doc_type, "summary": document.summary,
         "urgency": document.urgency, "secrecy": document.secrecy, "priority": document.priority,
-        "signer_name": document.signer.full_name if document.signer_id else "",
+        "signer_name": document.signer.full_name if document.signer is not None else "",
         "signer_position": (document.signer_title or "").split("\n")[-1].title(),
-        "pages": document.issued_file.page_count if document.issued_file_id else None, "copies": document.copies,
+        "pages": document.issued_file.page_count if document.issued_file is not None else None,
+        "copies": document.copies,
         "reply_deadline": document.deadline.isoformat() if document.deadline else "",
     }
 
@@ -66,7 +67,7 @@ def outgoing_document_id(document: OutgoingDocument) -> str:
 
 def _copy_files(item: ReceptionItem, document: OutgoingDocument) -> None:
     order = 0
-    if document.issued_file_id:
+    if document.issued_file is not None:
         ReceptionFile.objects.create(item=item, stored=document.issued_file, role=ReceptionFile.Role.MAIN,
                                      name=f"{document.reference.replace('/', '-')}.pdf", order=order)
     for index, attachment in enumerate(document.attachments.order_by("order", "id"), start=1):
@@ -138,9 +139,11 @@ def send_status(item: ReceptionItem, code: str, description: str = "", *, arriva
     """Tell the sender what became of its document: straight into its history inside the
     installation, as an edXML status package to a peer."""
     staff = by.effective.full_name if by is not None and by.effective is not None else ""
-    if item.source == ReceptionItem.Source.INSTALLATION and item.outgoing_id:
-        record_status(outgoing=item.outgoing, recipient_code=item.receiver.code, recipient_name=item.receiver.name,
-                      recipient_agency=item.receiver, code=code, description=description,
+    if item.source == ReceptionItem.Source.INSTALLATION and item.outgoing is not None:
+        receiver = item.receiver
+        assert receiver is not None  # the agency of this installation it was sent to
+        record_status(outgoing=item.outgoing, recipient_code=receiver.code, recipient_name=receiver.name,
+                      recipient_agency=receiver, code=code, description=description,
                       arrival_number=arrival_number, staff_name=staff, at=timezone.now())
     elif item.source == ReceptionItem.Source.PEER and item.peer_id:
         from qlvb.exchange import transport
@@ -196,7 +199,7 @@ def on_incoming_registered(event: Any) -> None:
                   data={"incoming": document.pk, "arrival_number": document.arrival_number})
     send_status(item, "03", _("Accepted and registered with arrival number %(n)s.") % {"n": document.arrival_number},
                 arrival_number=str(document.arrival_number or ""), by=by)
-    if item.kind == ReceptionItem.Kind.REPLACE and item.original_id and item.original.incoming_id:
+    if item.kind == ReceptionItem.Kind.REPLACE and item.original is not None and item.original.incoming is not None:
         _cancel(by, item.original.incoming, _("Replaced by %(ref)s.") % {"ref": item.reference})
 
 
@@ -212,7 +215,8 @@ def on_incoming_progressed(event: Any) -> None:
     item = _item_for(document)
     if item is None or item.state != ReceptionItem.State.ACCEPTED:
         return
-    if code == "05" and item.outgoing_id and DeliveryStatus.objects.filter(
+    assert item.receiver is not None  # accepted by its clerk (_check_clerk)
+    if code == "05" and item.outgoing is not None and DeliveryStatus.objects.filter(
             outgoing=item.outgoing, recipient_code=item.receiver.code, code="05").exists():
         return  # "in progress" is told once, not for every note
     # The receiver's internal directives and notes (`text`) stay inside: the sender is told the step.
@@ -238,12 +242,12 @@ def _parse_date(value: Any) -> date | None:
 
 
 def _draft_fields(item: ReceptionItem) -> dict[str, Any]:
-    f = item.fields or {}
+    f: dict[str, Any] = item.fields or {}
     doc_type = f.get("doc_type") or "CV"
     if doc_type not in DOCUMENT_TYPE_NAMES:
         doc_type = "CV"
-    pages = f.get("pages")
-    copies = f.get("copies")
+    pages: Any = f.get("pages")
+    copies: Any = f.get("copies")
     return {
         "received_at": item.received_at, "source": IncomingDocument.Source.ELECTRONIC,
         "issuer_agency": item.sender_agency, "issuer_name": (item.sender_name or item.sender_code)[:200],
@@ -270,10 +274,11 @@ def accept(*, by: Actor, item: ReceptionItem) -> IncomingDocument:
     if item.state != ReceptionItem.State.WAITING or item.kind not in (ReceptionItem.Kind.NEW,
                                                                       ReceptionItem.Kind.REPLACE):
         raise ValidationError(_("This package has already been dealt with."))
-    if item.incoming_id and item.incoming.status == IncomingDocument.Status.DRAFT:
+    if item.incoming is not None and item.incoming.status == IncomingDocument.Status.DRAFT:
         return item.incoming
     files = [incoming.ReceivedFile(stored=f.stored, name=f.name, main=f.role == ReceptionFile.Role.MAIN)
              for f in item.files.select_related("stored").order_by("order", "id")]
+    assert item.receiver is not None  # _check_clerk: the clerk's agency
     document = incoming.draft_from_package(by=by, agency=item.receiver, fields=_draft_fields(item), files=files,
                                            reception_item=item.pk)
     item.incoming = document
@@ -301,7 +306,8 @@ def reject(*, by: Actor, item: ReceptionItem, reason: str) -> ReceptionItem:
         raise ValidationError({"reason": _("Please give the reason.")})
     if item.state != ReceptionItem.State.WAITING:
         raise ValidationError(_("This package has already been dealt with."))
-    draft = item.incoming if item.incoming_id and item.incoming.status == IncomingDocument.Status.DRAFT else None
+    draft = (item.incoming if item.incoming is not None and item.incoming.status == IncomingDocument.Status.DRAFT
+             else None)
     item.state, item.reason = ReceptionItem.State.REJECTED, reason[:2000]
     item.decided_at, item.decided_by, item.incoming = timezone.now(), by.person, None
     item.save()
@@ -396,8 +402,9 @@ def send_change(*, by: Actor, document: OutgoingDocument, kind: str, reason: str
         receivers = _receivers(document)
         events.lock_chains([document.agency_id], (r.receiver_id for r in receivers))
         count = 0
+        # What the receivers get: the replacement (checked above) or the document itself.
+        source = replacement if kind == ReceptionItem.Kind.REPLACE and replacement is not None else document
         for original in receivers:
-            source = replacement if kind == ReceptionItem.Kind.REPLACE else document
             item, created = ReceptionItem.objects.get_or_create(
                 receiver=original.receiver, sender_code=document.agency.code,
                 document_id=outgoing_document_id(source), kind=kind,
@@ -409,7 +416,7 @@ def send_change(*, by: Actor, document: OutgoingDocument, kind: str, reason: str
             if not created:
                 continue
             if kind == ReceptionItem.Kind.REPLACE:
-                _copy_files(item, replacement)
+                _copy_files(item, source)
             for index, s in enumerate(staged):
                 ReceptionFile.objects.create(item=item, stored=s.stored, name=s.name, order=index)
             events.record(verb="exchange.arrived", agency=original.receiver_id, target=item,
@@ -417,6 +424,7 @@ def send_change(*, by: Actor, document: OutgoingDocument, kind: str, reason: str
             if original.incoming_id:
                 events.record(verb=f"exchange.{kind}_sent", agency=original.receiver_id, target=original.incoming,
                               data={"reason": reason[:300]})
+            assert original.receiver is not None  # a package inside the installation (_arrive_inside)
             record_status(outgoing=document, recipient_code=original.receiver.code,
                           recipient_name=original.receiver.name, recipient_agency=original.receiver, code="13",
                           description=reason, staff_name=by.person.full_name if by.person else "")
@@ -429,7 +437,7 @@ def send_change(*, by: Actor, document: OutgoingDocument, kind: str, reason: str
 
             agency = delivery.recipient_agency
             transport.enqueue_document(
-                document=replacement if kind == ReceptionItem.Kind.REPLACE else document, peer=peer,
+                document=source, peer=peer,
                 receiver_codes=[agency.code], kind=kind, reason=reason, about=document,
                 files=[(s.name, s.stored) for s in staged] if kind == ReceptionItem.Kind.UPDATE else None)
             record_status(outgoing=document, recipient_code=agency.code, recipient_name=agency.name,

@@ -45,7 +45,7 @@ BASE_DELAY = 30  # seconds; doubled at each failure, capped at MAX_DELAY
 MAX_DELAY = 3600
 KINDS = {BusinessDocType.NEW: ReceptionItem.Kind.NEW, BusinessDocType.REVOCATION: ReceptionItem.Kind.RECALL,
          BusinessDocType.UPDATE: ReceptionItem.Kind.UPDATE, BusinessDocType.REPLACEMENT: ReceptionItem.Kind.REPLACE}
-BUSINESS = {v: k for k, v in KINDS.items()}
+BUSINESS: dict[str, BusinessDocType] = {v: k for k, v in KINDS.items()}
 ARRIVAL = re.compile(r"(?:số đến|arrival number)\D{0,5}(\d{1,9})", re.IGNORECASE)
 
 
@@ -63,7 +63,8 @@ def _sign(xml: bytes, agency: Agency) -> bytes:
     return sign_for_agency(xml, agency)
 
 
-def _check_signature(data: bytes, package: Any, *, require: bool) -> tuple[bool, str]:
+def _check_signature(data: bytes, package: edxml.DocumentPackage | edxml.StatusPackage, *,
+                     require: bool) -> tuple[bool, str]:
     """(valid, what the clerk is told). Required: a missing, broken or untrusted signature
     refuses the package (EdxmlError). Not required (a source the administrator set to take
     packages whose signature cannot be checked, e.g. another vendor's samples): the result is
@@ -83,12 +84,12 @@ def _check_signature(data: bytes, package: Any, *, require: bool) -> tuple[bool,
     if signer is None:
         return False, _("The package is not signed.")
     if signer.agency_code and signer.agency_code != package.from_org.code:
-        error = EdxmlError("untrusted", _("The package from %(sender)s is signed with the certificate of another "
-                                          "agency (%(signer)s)."), sender=package.from_org.code,
-                           signer=signer.agency_code)
+        mismatch = EdxmlError("untrusted", _("The package from %(sender)s is signed with the certificate of another "
+                                             "agency (%(signer)s)."), sender=package.from_org.code,
+                              signer=signer.agency_code)
         if require:
-            raise error
-        return False, _("Signature NOT valid: %(reason)s") % {"reason": error.reason}
+            raise mismatch
+        return False, _("Signature NOT valid: %(reason)s") % {"reason": mismatch.reason}
     note = _("Signed by %(name)s") % {"name": signer.common_name or signer.subject}
     if not signer.trusted:
         return False, note + " " + _("(certificate not from a trusted authority)")
@@ -116,7 +117,7 @@ def document_package(document: OutgoingDocument, receiver_codes: list[str], *,
                                         data=read_stored(stored)) for i, (name, stored) in enumerate(files, start=1)]
     elif kind == ReceptionItem.Kind.RECALL:
         pass
-    elif document.issued_file_id:
+    elif document.issued_file is not None:
         attachments.append(edxml.Attachment(content_id="cid:1", name=f"{document.reference.replace('/', '-')}.pdf",
                                             mime_type="application/pdf", description=document.summary[:200],
                                             data=read_stored(document.issued_file)))
@@ -135,21 +136,21 @@ def document_package(document: OutgoingDocument, receiver_codes: list[str], *,
         extra["replacements"] = [edxml.ReplacementInfo(document_id=about_id, organ_ids=tuple(receiver_codes))]
     return edxml.DocumentPackage(
         document_id=outgoing_document_id(document), from_org=_organization(document.agency),
-        to_orgs=[_organization(receivers[c]) if c in receivers else edxml.Organization(code=c)
-                 for c in receiver_codes],
+        to_orgs=tuple(_organization(receivers[c]) if c in receivers else edxml.Organization(code=c)
+                      for c in receiver_codes),
         code_number=f"{document.number:02d}" if document.number is not None else "",
         code_notation=document.notation, promulgation_place="", promulgation_date=issued.date(),
         document_type=document.doc_type, subject=document.summary,
         signer=edxml.Signer(position=(document.signer_title or "").split("\n")[-1].title(),
-                            full_name=document.signer.full_name if document.signer_id else ""),
+                            full_name=document.signer.full_name if document.signer is not None else ""),
         due_date=document.deadline, urgency=document.urgency,
         promulgation_amount=document.copies or None,
-        page_amount=document.issued_file.page_count if document.issued_file_id else None,
-        to_places=[receivers[c].name if c in receivers else c for c in receiver_codes],
+        page_amount=document.issued_file.page_count if document.issued_file is not None else None,
+        to_places=tuple(receivers[c].name if c in receivers else c for c in receiver_codes),
         business_doc_type=business, business_reason=reason,
-        staff=edxml.Staff(name=document.issued_by.full_name if document.issued_by_id else ""),
-        traces=[edxml.Trace(organ_id=document.agency.code, timestamp=timezone.now())],
-        attachments=attachments, **extra)
+        staff=edxml.Staff(name=document.issued_by.full_name if document.issued_by is not None else ""),
+        traces=(edxml.Trace(organ_id=document.agency.code, timestamp=timezone.now()),),
+        attachments=tuple(attachments), **extra)
 
 
 def _enqueue(*, peer: Peer, kind: str, key: str, payload: bytes, document_id: str = "",
@@ -191,16 +192,18 @@ def enqueue_status(*, item: ReceptionItem, code: str, description: str, arrival_
         description = f"{description} (Số đến: {arrival_number})"
     fields = item.fields or {}
     promulgated = fields.get("document_date")
+    receiver, peer = item.receiver, item.peer
+    assert receiver is not None and peer is not None  # send_status: a package from a peer to one of our agencies
     package = edxml.StatusPackage(
-        from_org=_organization(item.receiver),
+        from_org=_organization(receiver),
         to_org=edxml.Organization(code=item.sender_code, name=item.sender_name),
         response_for=edxml.DocumentRef(organ_id=item.sender_code, code=item.reference, document_id=item.document_id,
                                        promulgation_date=dt.date.fromisoformat(promulgated) if promulgated else None),
         status_code=code, timestamp=now, description=description[:1000] or "",
-        staff=edxml.Staff(name=staff_name, department=item.receiver.name))
-    payload = _sign(build_status(package), item.receiver)
-    return _enqueue(peer=item.peer, kind=OutboundMessage.Kind.STATUS, payload=payload, document_id=item.document_id,
-                    key=f"status:{item.receiver.code}:{item.document_id}:{item.kind}:{code}:{now.isoformat()}")
+        staff=edxml.Staff(name=staff_name, department=receiver.name))
+    payload = _sign(build_status(package), receiver)
+    return _enqueue(peer=peer, kind=OutboundMessage.Kind.STATUS, payload=payload, document_id=item.document_id,
+                    key=f"status:{receiver.code}:{item.document_id}:{item.kind}:{code}:{now.isoformat()}")
 
 
 # --- Sending -------------------------------------------------------------------------------
@@ -409,6 +412,7 @@ def _receive_status(package: edxml.StatusPackage, *, data: bytes, source: str, p
         return _refuse(reason=_("The status is about a document this installation did not send (%(id)s).") % {
             "id": package.document_id[:200]}, code="unknown_document", source=source, data=data, peer=peer,
             mailbox=mailbox, sender_code=package.from_org.code)
+    assert sent.outgoing is not None  # filtered on outgoing__isnull=False
     match = ARRIVAL.search(package.description or "")
     with transaction.atomic():
         record_status(outgoing=sent.outgoing, recipient_code=package.from_org.code,

@@ -9,7 +9,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,13 +19,15 @@ from django.views.decorators.http import require_POST
 from qlvb.core.actor import actor_from_request, effective_person
 from qlvb.core.paging import CappedPaginator
 from qlvb.exchange import selectors, services
-from qlvb.exchange.models import Peer, ReceptionItem
+from qlvb.exchange.models import Peer, ReceptionFile, ReceptionItem
 from qlvb.files.views import file_response
+from qlvb.org.http import PersonRequest
+from qlvb.org.models import Person
 
 SCOPE = "incoming"
 
 
-def _person(request: HttpRequest) -> Any:
+def _person(request: PersonRequest) -> Person:
     return effective_person(request, SCOPE)
 
 
@@ -33,7 +36,7 @@ def _messages_of(error: ValidationError) -> str:
 
 
 @login_required
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: PersonRequest) -> HttpResponse:
     person = _person(request)
     if not selectors.clerk_agency_ids(person):
         raise Http404()
@@ -56,14 +59,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _signature_reports(files: list) -> dict[int, list]:
+def _signature_reports(files: list[ReceptionFile]) -> dict[int, Any]:
     """Signatures of the package's PDFs, verified; cached by content, which never changes."""
     from django.core.cache import cache
 
     from qlvb.files.services import read_stored
     from qlvb.signatures.verification import verify_pdf
 
-    reports = {}
+    reports: dict[int, Any] = {}
     for f in files:
         if f.stored.kind == "pdf":
             key = f"signature-report:{f.stored.sha256}"
@@ -76,7 +79,7 @@ class RejectForm(forms.Form):
 
 
 @login_required
-def item(request: HttpRequest, pk: int) -> HttpResponse:
+def item(request: PersonRequest, pk: int) -> HttpResponse:
     person = _person(request)
     obj = selectors.get_item(person, pk)
     files = list(obj.files.select_related("stored"))
@@ -94,7 +97,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def file_view(request: HttpRequest, pk: int, file_pk: int, disposition: str) -> HttpResponse:
+def file_view(request: PersonRequest, pk: int, file_pk: int, disposition: str) -> HttpResponseBase:
     obj = selectors.get_item(_person(request), pk)
     f = obj.files.select_related("stored").filter(pk=file_pk).first()
     if f is None:
@@ -104,7 +107,7 @@ def file_view(request: HttpRequest, pk: int, file_pk: int, disposition: str) -> 
 
 @login_required
 @require_POST
-def action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
     person = _person(request)
     obj = selectors.get_item(person, pk)
     by = actor_from_request(request, SCOPE)
@@ -137,7 +140,7 @@ class ChangeForm(forms.Form):
 
 @login_required
 @require_POST
-def send_change(request: HttpRequest, pk: int) -> HttpResponse:
+def send_change(request: PersonRequest, pk: int) -> HttpResponse:
     from qlvb.outgoing import selectors as outgoing_selectors
     from qlvb.outgoing.models import OutgoingDocument
 
@@ -175,7 +178,7 @@ class PeerForm(forms.Form):
 
 
 @login_required
-def peers(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def peers(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     from qlvb.exchange import peers as peer_services
     from qlvb.exchange.models import OutboundMessage
 
@@ -216,7 +219,7 @@ class MailboxForm(forms.Form):
 
 
 @login_required
-def mailbox(request: HttpRequest) -> HttpResponse:
+def mailbox(request: PersonRequest) -> HttpResponse:
     """The agency administrator's official mailbox (read over IMAP into the reception queue)."""
     from qlvb.exchange import peers as peer_services
     from qlvb.exchange.models import Mailbox

@@ -269,6 +269,7 @@ def _split_breaks(element: etree._Element, names: _Names) -> None:
         return
     parts = re.split(r"([\n\t])", text)
     run = element.getparent()
+    assert run is not None  # _segments keeps only the w:t of a run
     index = run.index(element)
     new: list[etree._Element] = []
     for part in parts:
@@ -333,10 +334,13 @@ def _fill_paragraph(paragraph: etree._Element, names: _Names, pattern: re.Patter
             emptied.add(index)
     for index in emptied:
         element = pieces[index][0]
+        assert element is not None  # only a w:t is ever emptied (see above)
         run = element.getparent()
+        assert run is not None  # _segments keeps only the w:t of a run
         run.remove(element)
-        if all(child.tag == names.rpr for child in run) and run.getparent() is not None:
-            run.getparent().remove(run)
+        outer = run.getparent()
+        if all(child.tag == names.rpr for child in run) and outer is not None:
+            outer.remove(run)
     for index in touched - emptied:
         element = pieces[index][0]
         if element is not None:
@@ -518,7 +522,11 @@ def _without_external_fetches(archive: zipfile.ZipFile) -> bytes:
         for rel in list(root.iter(f"{_RELS_NS}Relationship")):
             external = (rel.get("TargetMode") or "").lower() == "external"
             if external and not (rel.get("Type") or "").endswith("/hyperlink"):
-                rel.getparent().remove(rel)
+                parent = rel.getparent()
+                if parent is None:  # a part that is one bare <Relationship>: keep nothing of it
+                    root = etree.Element(f"{_RELS_NS}Relationships")
+                else:
+                    parent.remove(rel)
                 removed = True
         if removed:
             changed[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -694,17 +702,20 @@ html, body {{ margin: 0; padding: 0; background: transparent; }}
     return HTML(string=document).write_pdf()
 
 
-def _display_matrix(rotation: int, width: float, height: float, left: float, bottom: float) -> tuple[float, ...]:
+def _display_matrix(rotation: int, width: float, height: float, left: float,
+                    bottom: float) -> tuple[float, float, float, float, float, float]:
     """The matrix taking a point of the page as shown (after /Rotate, origin at the shown
     bottom-left) to the page's own user space. ``width``/``height`` are the unrotated crop box."""
+    matrix: tuple[float, float, float, float, float, float]
     if rotation == 90:
-        a, b, c, d, e, f = 0, 1, -1, 0, width, 0
+        matrix = (0, 1, -1, 0, width, 0)
     elif rotation == 180:
-        a, b, c, d, e, f = -1, 0, 0, -1, width, height
+        matrix = (-1, 0, 0, -1, width, height)
     elif rotation == 270:
-        a, b, c, d, e, f = 0, -1, 1, 0, 0, height
+        matrix = (0, -1, 1, 0, 0, height)
     else:
-        a, b, c, d, e, f = 1, 0, 0, 1, 0, 0
+        matrix = (1, 0, 0, 1, 0, 0)
+    a, b, c, d, e, f = matrix
     return (a, b, c, d, e + left, f + bottom)
 
 

@@ -49,6 +49,7 @@ def file_response(request: HttpRequest, stored: StoredFile, *, filename: str, in
     inline = inline and stored.kind in {StoredFile.Kind.PDF, StoredFile.Kind.IMAGE} and (
         stored.content_type in INLINE_TYPES)
     if_none_match = [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]
+    response: HttpResponseBase
     if request.method in {"GET", "HEAD"} and etag in if_none_match:
         response = HttpResponseNotModified()
     else:

@@ -33,6 +33,7 @@ from qlvb.incoming import rules, selectors, services
 from qlvb.incoming import serializers as s
 from qlvb.incoming.models import Assignment, IncomingDocument
 from qlvb.org import permissions
+from qlvb.org.http import signed_in
 from qlvb.org.models import Person, Unit
 from qlvb.registers.models import Register
 from qlvb.registers.services import default_register, ensure_default_registers
@@ -45,7 +46,7 @@ BAD_INPUT = OpenApiResponse(description="Invalid input: `{field: [messages]}`; `
 # --- Helpers ---------------------------------------------------------------------------------
 
 def _document(request: Request, pk: Any) -> IncomingDocument:
-    return selectors.get_document(request.user, pk_or_404(pk))  # Http404 → 404
+    return selectors.get_document(signed_in(request.user), pk_or_404(pk))  # Http404 → 404
 
 
 def _assignment_of(document: IncomingDocument, pk: int, field: str = "assignment") -> Assignment:
@@ -65,7 +66,7 @@ def _tree(nodes: list[selectors.Node]) -> list[Assignment]:
     """The routing tree as assignments carrying their node's notes, children and flag."""
     result = []
     for node in nodes:
-        assignment = node.assignment
+        assignment: Any = node.assignment  # given the node's attributes, read by IncomingRoutingNodeSerializer
         assignment.changeable = node.changeable
         assignment.node_notes = node.notes
         assignment.node_children = _tree(node.children)
@@ -74,15 +75,16 @@ def _tree(nodes: list[selectors.Node]) -> list[Assignment]:
 
 
 def _detail(request: Request, document: IncomingDocument) -> dict[str, Any]:
-    person = request.user
-    document.api_files = selectors.files_of(document)
-    document.api_routing = _tree(selectors.routing_tree(document, person))
-    document.api_general_notes = selectors.general_notes(document)
-    document.api_my_open = selectors.my_open_assignments(person, document)
-    document.my_assignments = document.api_my_open
-    document.api_can_route = rules.may_route_top(person, document)
-    document.api_can_complete = services.main_handler_assignment(person, document) is not None
-    document.api_can_reopen = rules.may_reopen(person, document)
+    person = signed_in(request.user)
+    shown: Any = document  # given what IncomingDocumentDetailSerializer reads (its fields' `source`)
+    shown.api_files = selectors.files_of(document)
+    shown.api_routing = _tree(selectors.routing_tree(document, person))
+    shown.api_general_notes = selectors.general_notes(document)
+    shown.api_my_open = selectors.my_open_assignments(person, document)
+    shown.my_assignments = shown.api_my_open
+    shown.api_can_route = rules.may_route_top(person, document)
+    shown.api_can_complete = services.main_handler_assignment(person, document) is not None
+    shown.api_can_reopen = rules.may_reopen(person, document)
     return s.IncomingDocumentDetailSerializer(document, context={"request": request}).data
 
 
@@ -156,7 +158,7 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         `limit` and `offset`."""
         query = s.IncomingListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        person = request.user
+        person = signed_in(request.user)
         documents = _filtered(selectors.work_list(person, query.validated_data["list"]), query.validated_data)
         page = self.paginate_queryset(selectors.with_list_data(documents, person))
         data = s.IncomingDocumentListSerializer(page, many=True, context={"request": request}).data
@@ -175,7 +177,7 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         a leader (default: the leader in charge of its field, else the head) — all or nothing.
         With `save_as_draft=true` it is kept waiting for registration, without a number (no
         duplicate check). Files are sent as multipart parts named `files` and `attachments`."""
-        person = request.user
+        person = signed_in(request.user)
         agency = person.agency
         if agency is None or not rules.is_clerk(person, agency.pk):
             raise NotFound()
@@ -281,7 +283,7 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         document = _document(request, pk)
         data = validated(s.IncomingCompleteSerializer, request)
         wanted = set(data["dossiers"])
-        dossiers = list(fileable_dossiers(request.user).filter(pk__in=wanted))
+        dossiers = list(fileable_dossiers(signed_in(request.user)).filter(pk__in=wanted))
         if len(dossiers) != len(wanted):
             raise invalid("dossiers", _("Choose open dossiers of yours or of your units."))
         service_call(lambda: services.complete(by=caller(request), document=document, note=data["note"],
@@ -313,7 +315,7 @@ class IncomingAssignmentViewSet(viewsets.GenericViewSet):
 
     def _assignment(self, pk: str) -> Assignment:
         assignment = Assignment.objects.filter(
-            pk=pk_or_404(pk), document__in=selectors.visible_documents(self.request.user)).first()
+            pk=pk_or_404(pk), document__in=selectors.visible_documents(signed_in(self.request.user))).first()
         if assignment is None:
             raise NotFound()
         return assignment
@@ -344,4 +346,4 @@ class IncomingAssignmentViewSet(viewsets.GenericViewSet):
 @api_view(["GET"])
 def counts(request: Request) -> Response:
     """How many documents each of the caller's work lists holds (as in the navigation)."""
-    return Response(s.IncomingCountsSerializer(selectors.counts(request.user)).data)
+    return Response(s.IncomingCountsSerializer(selectors.counts(signed_in(request.user))).data)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -58,7 +58,7 @@ SAMPLES = [
 ]
 
 
-def _pdf(sample: dict, issuer: Agency, reference: str, when: object, signer: Person) -> ContentFile:
+def _pdf(sample: dict, issuer: Agency, reference: str, when: date, signer: Person) -> ContentFile:
     from weasyprint import HTML
 
     html = LETTER.format(issuer_upper=issuer.name.upper(), reference=reference, day=f"{when.day:02d}",
@@ -82,7 +82,7 @@ def load(agency_code: str = "000.00.15.H51", issuer_code: str = "000.00.00.H51")
     office = Unit.objects.filter(agency=agency, abbreviation="VP").first()
     unit_head, specialist = people.get("stttt.tp.cntt"), people.get("stttt.cv.cntt1")
     signer = Person.objects.filter(agency=issuer).exclude(username__endswith="vanthu").order_by("pk").first()
-    if not all([clerk, head, unit, office, unit_head, specialist, signer]):
+    if signer is None or not all([clerk, head, unit, office, unit_head, specialist]):
         return 0
     registers = {r.category: r for r in Register.objects.filter(agency=agency, direction=Register.Direction.INCOMING)}
     today = timezone.localdate()

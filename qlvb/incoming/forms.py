@@ -5,10 +5,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.doctypes import DOCUMENT_TYPES, Priority, Secrecy, Urgency
-from qlvb.core.forms import VNDateField, VNDateTimeField
+from qlvb.core.forms import VNDateField, VNDateTimeField, model_choice
+from qlvb.dossiers.models import Dossier
 from qlvb.dossiers.selectors import fileable_dossiers
 from qlvb.incoming.models import IncomingDocument
 from qlvb.incoming.services import Target
@@ -39,17 +41,23 @@ def leaders_of(agency: Agency) -> list[Person]:
     for post in posts:
         if post.person_id not in seen:
             seen.add(post.person_id)
-            post.person.position_name = post.position.name
-            result.append(post.person)
+            person: Any = post.person  # given its position's name, for the choice labels
+            person.position_name = post.position.name
+            result.append(person)
     return result
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Agency) -> str:
+        return f"{obj.name} ({obj.code})"
 
 
 class RegistrationForm(forms.Form):
     register = forms.ModelChoiceField(label=_("Register"), queryset=Register.objects.none(), required=False)
     received_at = VNDateTimeField(label=_("Arrival date"))
     source = forms.ChoiceField(label=_("Source"), choices=IncomingDocument.Source.choices)
-    issuer_agency = forms.ModelChoiceField(label=_("Issuing agency (directory)"), queryset=Agency.objects.none(),
-                                           required=False)
+    issuer_agency = AgencyChoiceField(label=_("Issuing agency (directory)"), queryset=Agency.objects.none(),
+                                      required=False)
     issuer_name = forms.CharField(label=_("Issuing agency"), max_length=200, required=False,
                                   help_text=_("Type it when the agency is not in the directory."))
     issuer_code = forms.CharField(label=_("Issuing agency code"), max_length=35, required=False)
@@ -88,18 +96,18 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("received_at", timezone.localtime())
         super().__init__(*args, **kwargs)
-        self.fields["register"].queryset = Register.objects.filter(
+        model_choice(self, "register").queryset = Register.objects.filter(
             agency=agency, direction=Register.Direction.INCOMING, is_active=True)
-        self.fields["issuer_agency"].queryset = Agency.objects.filter(is_active=True).exclude(pk=agency.pk)
-        self.fields["issuer_agency"].label_from_instance = lambda a: f"{a.name} ({a.code})"
-        self.fields["field"].queryset = Field.objects.filter(agency=agency)
-        leaders = leaders_of(agency)
-        self.fields["presented_to"].queryset = Person.objects.filter(pk__in=[p.pk for p in leaders])
-        self.fields["presented_to"].choices = [("", "—")] + [
+        model_choice(self, "issuer_agency").queryset = Agency.objects.filter(is_active=True).exclude(pk=agency.pk)
+        model_choice(self, "field").queryset = Field.objects.filter(agency=agency)
+        leaders: list[Any] = leaders_of(agency)  # people given position_name
+        model_choice(self, "presented_to").queryset = Person.objects.filter(pk__in=[p.pk for p in leaders])
+        model_choice(self, "presented_to").choices = [("", "—")] + [
             (p.pk, f"{p.full_name} – {p.position_name}") for p in leaders]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns the cleaned data
         if not data.get("issuer_agency") and not (data.get("issuer_name") or "").strip():
             self.add_error("issuer_name", _("Choose the issuing agency or type its name."))
         return data
@@ -117,7 +125,7 @@ class RegistrationForm(forms.Form):
             fields["issuer_code"] = fields["issuer_agency"].code
         return fields
 
-    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+    def fieldsets(self) -> list[tuple[str | Promise, list[forms.BoundField]]]:
         return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
 
 
@@ -137,18 +145,19 @@ class DeadlineForm(forms.Form):
 class CompleteForm(forms.Form):
     note = forms.CharField(label=_("Result"), max_length=500, required=False,
                            widget=forms.Textarea(attrs={"rows": 2}))
-    dossiers = forms.ModelMultipleChoiceField(label=_("File into dossiers"), queryset=None, required=False,
-                                              widget=forms.CheckboxSelectMultiple)
+    dossiers: forms.ModelMultipleChoiceField[Dossier] = forms.ModelMultipleChoiceField(
+        label=_("File into dossiers"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["dossiers"].queryset = fileable_dossiers(person)
-        if not self.fields["dossiers"].queryset.exists():
+        fileable = fileable_dossiers(person)
+        model_choice(self, "dossiers").queryset = fileable
+        if not fileable.exists():
             self.fields.pop("dossiers")  # nothing to file into: the page offers to open a dossier
 
 
 class FileIntoForm(CompleteForm):
-    note = None
+    note = None  # type: ignore[assignment]  # how Django drops a field of the parent form
 
 
 # --- Routing grid -----------------------------------------------------------------------------
@@ -157,7 +166,7 @@ def routing_candidates(agency: Agency, *, within_units: frozenset[int] | None = 
     """Who a document can be routed to: the units, and people grouped by unit. A unit head
     routing down sees their own units' people (and sub-units); a leader sees everyone."""
     nodes = flatten(unit_tree(agency))
-    units = [node.unit for node in nodes if node.unit.is_active]
+    units: list[Any] = [node.unit for node in nodes if node.unit.is_active]  # given depth and key, for the grid
     depth = {node.unit.pk: node.depth for node in nodes}
     for unit in units:
         unit.depth = depth[unit.pk]
@@ -171,11 +180,15 @@ def routing_candidates(agency: Agency, *, within_units: frozenset[int] | None = 
                     keep.add(unit.pk)
                     changed = True
         units = [u for u in units if u.pk in keep]
-    posts = (Post.objects.filter(unit__in=units, end_date__isnull=True, person__is_active=True)
-             .select_related("person", "position", "unit").order_by("unit__order", "position__order",
-                                                                     "person__full_name"))
+    current = (Post.objects.filter(unit__in=units, end_date__isnull=True, person__is_active=True)
+               .select_related("person", "position", "unit").order_by("unit__order", "position__order",
+                                                                       "person__full_name"))
     seen: set[int] = set()
-    posts = [p for p in posts if not (p.person_id in seen or seen.add(p.person_id))]
+    posts: list[Any] = []  # one post per person, given key, for the grid
+    for p in current:
+        if p.person_id not in seen:
+            seen.add(p.person_id)
+            posts.append(p)
     for unit in units:
         unit.key = f"u:{unit.pk}"
     for post in posts:

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -35,14 +36,15 @@ from qlvb.registers.printing import (
     write_xlsx,
 )
 
-ROLE_WORDS = {Assignment.Role.MAIN: "Chủ trì", Assignment.Role.COORDINATE: "Phối hợp",
-              Assignment.Role.INFO: "Để biết"}
-ROLE_SUFFIX = {Assignment.Role.MAIN: "", Assignment.Role.COORDINATE: " (phối hợp)",
-               Assignment.Role.INFO: " (để biết)"}
-NOTE_WORDS = {HandlingNote.Kind.PROGRESS: "Tiến độ", HandlingNote.Kind.PROPOSAL: "Đề xuất",
-              HandlingNote.Kind.CONTRIBUTION: "Ý kiến phối hợp", HandlingNote.Kind.COMPLETION: "Kết thúc xử lý",
-              HandlingNote.Kind.REOPENING: "Mở lại"}
-STATUS_WORDS = {
+ROLE_WORDS: dict[str, str] = {Assignment.Role.MAIN: "Chủ trì", Assignment.Role.COORDINATE: "Phối hợp",
+                               Assignment.Role.INFO: "Để biết"}
+ROLE_SUFFIX: dict[str, str] = {Assignment.Role.MAIN: "", Assignment.Role.COORDINATE: " (phối hợp)",
+                                Assignment.Role.INFO: " (để biết)"}
+NOTE_WORDS: dict[str, str] = {
+    HandlingNote.Kind.PROGRESS: "Tiến độ", HandlingNote.Kind.PROPOSAL: "Đề xuất",
+    HandlingNote.Kind.CONTRIBUTION: "Ý kiến phối hợp", HandlingNote.Kind.COMPLETION: "Kết thúc xử lý",
+    HandlingNote.Kind.REOPENING: "Mở lại"}
+STATUS_WORDS: dict[str, str] = {
     IncomingDocument.Status.DRAFT: "Chưa đăng ký",
     IncomingDocument.Status.REGISTERED: "Chờ lãnh đạo cho ý kiến",
     IncomingDocument.Status.ROUTED: "Đã chuyển, chưa xử lý",
@@ -54,8 +56,9 @@ STATUS_WORDS = {
 # --- Rows ----------------------------------------------------------------------------------
 
 def _name(assignment: Assignment) -> str:
-    if assignment.assignee_unit_id:
+    if assignment.assignee_unit is not None:
         return assignment.assignee_unit.name
+    assert assignment.assignee_person is not None  # a routing goes to a unit or to a person
     return assignment.assignee_person.full_name
 
 
@@ -65,6 +68,12 @@ def _booked(queryset: QuerySet[IncomingDocument]) -> QuerySet[IncomingDocument]:
             .select_related("assignee_person", "assignee_unit").order_by("created_at", "id"))
     return queryset.select_related("register", "presented_to").prefetch_related(
         Prefetch("assignments", queryset=live, to_attr="live_assignments"))
+
+
+def _live(document: IncomingDocument) -> list[Assignment]:
+    """Its routings as _booked() prefetched them (to_attr: an attribute the model does not declare)."""
+    booked: Any = document
+    return booked.live_assignments
 
 
 @dataclass
@@ -97,11 +106,11 @@ def register_rows(register: Register, period: Period) -> list[RegisterRow]:
     document not routed yet was passed to the leader it was presented to."""
     rows = []
     for d in register_documents(register, period):
-        top = sorted((a for a in d.live_assignments if a.parent_id is None),
+        top = sorted((a for a in _live(d) if a.parent_id is None),
                      key=lambda a: (list(ROLE_WORDS).index(a.role), a.created_at, a.pk))
         if top:
             recipients = "; ".join(_name(a) + ROLE_SUFFIX.get(a.role, "") for a in top)
-            passed_on = local_date(min(a.created_at for a in top))
+            passed_on: date | None = local_date(min(a.created_at for a in top))
         else:
             recipients = d.presented_to.full_name if d.presented_to else ""
             passed_on = local_date(d.presented_at)
@@ -169,7 +178,7 @@ def progress_of(document: IncomingDocument, today: date) -> tuple[str, bool]:
         return text, late
     text = STATUS_WORDS.get(document.status, document.status)
     late = bool(deadline and today > deadline)
-    if late:
+    if late and deadline:
         text += f" – quá hạn {(today - deadline).days} ngày"
     return text, late
 
@@ -182,7 +191,7 @@ def followup_rows(agency: Agency, period: Period, register: Register | None = No
     for d in followup_documents(agency, period, register):
         type_name = DOCUMENT_TYPE_NAMES.get(d.doc_type, d.doc_type)
         described = f"{type_name} số {d.reference} ngày {d.document_date:%d/%m/%Y} của {d.issuer_name}"
-        chain = _main_chain(d.live_assignments)
+        chain = _main_chain(_live(d))
         progress, late = progress_of(d, today)
         rows.append(FollowUpRow(
             arrival_number=d.arrival_number, document=described, handler=" → ".join(_name(a) for a in chain),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NotRequired, TypedDict
 
 from django.db import connection
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Sum, When
@@ -206,7 +207,7 @@ def routing_tree(document: IncomingDocument, person: Person | None = None) -> li
         "assignee_person", "assignee_unit", "assigned_by", "on_behalf_of").order_by("created_at", "id"))
     notes = list(document.notes_set.select_related("author", "on_behalf_of").order_by("at", "id"))
     nodes = {a.pk: Node(a) for a in assignments}
-    roots = []
+    roots: list[Node] = []
     for assignment in assignments:
         node = nodes[assignment.pk]
         (nodes[assignment.parent_id].children if assignment.parent_id in nodes else roots).append(node)
@@ -233,6 +234,15 @@ def my_open_assignments(person: Person, document: IncomingDocument) -> list[Assi
 
 # --- Overviews (R29) ------------------------------------------------------------------------
 
+class UnitRow(TypedDict):
+    """A unit's line in an overview."""
+
+    assignee_unit_id: int
+    assignee_unit__name: NotRequired[str]  # the unit overview adds it once the counts are done
+    open: int
+    overdue: int
+
+
 @dataclass
 class Overview:
     by_status: dict[str, int]
@@ -240,7 +250,7 @@ class Overview:
     due_soon: int
     late_routing: int | None  # None in a unit's overview
     completed_late: int
-    by_unit: list[dict]
+    by_unit: list[UnitRow]
     overdue_rows: list[Assignment]
 
 
@@ -254,7 +264,8 @@ def overview(person: Person, *, agency_id: int, unit_ids: frozenset[int] | None 
     soon = _soon(person, today)
     if unit_ids is not None:
         return _unit_overview(agency_id, unit_ids, today, soon)
-    by_status, completed_late = {}, 0
+    by_status: dict[str, int] = {}
+    completed_late = 0
     for status, late, n in (IncomingTally.objects.filter(agency_id=agency_id, secret=False, n__gt=0)
                             .exclude(status=IncomingDocument.Status.DRAFT).values_list("status", "late", "n")):
         by_status[status] = by_status.get(status, 0) + n
@@ -263,11 +274,12 @@ def overview(person: Person, *, agency_id: int, unit_ids: frozenset[int] | None 
     work = OpenWorkTally.objects.filter(agency_id=agency_id, secret=False, n__gt=0)
     stats = work.aggregate(overdue=Sum("n", filter=Q(deadline__lt=today), default=0),
                            due_soon=Sum("n", filter=Q(deadline__gte=today, deadline__lte=soon), default=0))
-    by_unit = list(work.exclude(unit_id=0).order_by().values("unit_id").annotate(
+    unit_counts = list(work.exclude(unit_id=0).order_by().values("unit_id").annotate(
         open=Sum("n"), overdue=Sum("n", filter=Q(deadline__lt=today), default=0)))
-    names = dict(Unit.objects.filter(pk__in=[row["unit_id"] for row in by_unit]).values_list("pk", "name"))
-    by_unit = [{"assignee_unit_id": row["unit_id"], "assignee_unit__name": names.get(row["unit_id"], ""),
-                "open": row["open"], "overdue": row["overdue"]} for row in by_unit]
+    names = dict(Unit.objects.filter(pk__in=[row["unit_id"] for row in unit_counts]).values_list("pk", "name"))
+    by_unit: list[UnitRow] = [
+        {"assignee_unit_id": row["unit_id"], "assignee_unit__name": names.get(row["unit_id"], ""),
+         "open": row["open"], "overdue": row["overdue"]} for row in unit_counts]
     by_unit.sort(key=lambda row: (-row["overdue"], row["assignee_unit__name"]))
     # The longest overdue: per open state, the (agency, state, deadline) index gives them in order.
     rows: list[Assignment] = []
@@ -307,7 +319,7 @@ def _unit_overview(agency_id: int, unit_ids: frozenset[int], today: date, soon: 
     open_work = Assignment.objects.filter(state__in=Assignment.OPEN_STATES).exclude(role=Assignment.Role.INFO)
     parts = [open_work.filter(assignee_unit_id__in=unit_ids), open_work.filter(via_unit_id__in=unit_ids)]
     overdue = due_soon = 0
-    by_unit: dict[int, dict] = {}
+    by_unit: dict[int, UnitRow] = {}
     overdue_rows: list[Assignment] = []
     for tasks in parts:
         # One pass per part: by assignee unit (none: a person), the totals are the sums.
@@ -326,13 +338,14 @@ def _unit_overview(agency_id: int, unit_ids: frozenset[int], today: date, soon: 
         for state in Assignment.OPEN_STATES:
             overdue_rows += _overdue_rows(tasks.filter(state=state, deadline__lt=today, secret=False))
     names = dict(Unit.objects.filter(pk__in=list(by_unit)).values_list("pk", "name"))
-    for row in by_unit.values():
-        row["assignee_unit__name"] = names.get(row["assignee_unit_id"], "")
+    for kept in by_unit.values():
+        kept["assignee_unit__name"] = names.get(kept["assignee_unit_id"], "")
     units = sorted(by_unit.values(), key=lambda row: (-row["overdue"], row["assignee_unit__name"]))
     overdue_rows.sort(key=lambda a: (a.deadline, a.pk))
     # Documents given to the units, by status (UnitTally: a document given to two of the head's
     # units counts in each).
-    by_status, completed_late = {}, 0
+    by_status: dict[str, int] = {}
+    completed_late = 0
     for status, late, n in (UnitTally.objects.filter(agency_id=agency_id, unit_id__in=unit_ids, n__gt=0)
                             .exclude(status=IncomingDocument.Status.DRAFT).values_list("status", "late", "n")):
         by_status[status] = by_status.get(status, 0) + n

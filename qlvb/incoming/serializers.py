@@ -9,8 +9,9 @@ schema stays free of enum-name collisions with other apps' ``status``, ``role`` 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -210,8 +211,10 @@ class IncomingDocumentListSerializer(serializers.ModelSerializer):
 class IncomingDocumentDetailSerializer(IncomingDocumentListSerializer):
     """The whole document: its fields, files, routing tree and notes, and what the caller may do."""
 
-    source = SourceField(read_only=True)
-    issuer_agency = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    # A declared field (DRF's metaclass takes it off the class), not the Field.source attribute.
+    source = SourceField(read_only=True)  # type: ignore[assignment]
+    issuer_agency: serializers.PrimaryKeyRelatedField[Agency] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True)
     field = IncomingRefSerializer(read_only=True, allow_null=True)
     completed_by = IncomingRefSerializer(read_only=True, allow_null=True)
     files = IncomingFileSerializer(source="api_files", many=True, read_only=True)
@@ -295,6 +298,13 @@ class IncomingListQuerySerializer(serializers.Serializer):
                                        help_text="Sort order; `-` for descending.")
 
 
+def _narrow(field: serializers.Field, queryset: QuerySet[Any]) -> None:
+    """Set the queryset of a related field (to the caller's agency's rows)."""
+    # The DRF stubs type RelatedField.queryset as "QuerySet | Manager", and mypy then applies
+    # Manager.__get__ to every access of it.
+    cast(serializers.RelatedField, field).queryset = queryset  # type: ignore[arg-type]
+
+
 class IncomingRegistrationSerializer(serializers.Serializer):
     """Register an incoming document (or keep it as a draft): its fields and files, as multipart."""
 
@@ -302,7 +312,8 @@ class IncomingRegistrationSerializer(serializers.Serializer):
         queryset=Register.objects.none(), required=False, allow_null=True,
         help_text="Incoming register of the caller's agency; empty: the ordinary or the secret one by secrecy.")
     received_at = serializers.DateTimeField(required=False, help_text="Arrival time; default now.")
-    source = SourceField(required=False, default=IncomingDocument.Source.PAPER)
+    # A declared field (DRF's metaclass takes it off the class), not the Field.source attribute.
+    source = SourceField(required=False, default=IncomingDocument.Source.PAPER)  # type: ignore[assignment]
     issuer_agency = serializers.PrimaryKeyRelatedField(
         queryset=Agency.objects.none(), required=False, allow_null=True,
         help_text="Issuing agency from the directory; or type `issuer_name`.")
@@ -348,11 +359,11 @@ class IncomingRegistrationSerializer(serializers.Serializer):
         fields = super().get_fields()
         agency = self.context.get("agency")
         if agency is not None:
-            fields["register"].queryset = Register.objects.filter(
-                agency=agency, direction=Register.Direction.INCOMING, is_active=True)
-            fields["issuer_agency"].queryset = Agency.objects.filter(is_active=True).exclude(pk=agency.pk)
-            fields["field"].queryset = Field.objects.filter(agency=agency)
-            fields["presented_to"].queryset = Person.objects.filter(pk__in=[p.pk for p in leaders_of(agency)])
+            _narrow(fields["register"], Register.objects.filter(
+                agency=agency, direction=Register.Direction.INCOMING, is_active=True))
+            _narrow(fields["issuer_agency"], Agency.objects.filter(is_active=True).exclude(pk=agency.pk))
+            _narrow(fields["field"], Field.objects.filter(agency=agency))
+            _narrow(fields["presented_to"], Person.objects.filter(pk__in=[p.pk for p in leaders_of(agency)]))
         return fields
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:

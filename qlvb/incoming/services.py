@@ -108,7 +108,7 @@ def _validate(document: IncomingDocument) -> None:
     if document.received_at and document.document_date and \
             timezone.localtime(document.received_at).date() < document.document_date:
         errors["received_at"] = _("A document cannot arrive before its date.")
-    if document.field_id and document.field.agency_id != document.agency_id:
+    if document.field is not None and document.field.agency_id != document.agency_id:
         errors["field"] = _("Choose a field of work of your agency.")
     if document.summary and len(document.summary.split()) < 4:
         errors["summary"] = _("Write a specific summary, e.g. 'UBND tỉnh mời họp ngày … về việc …'.")
@@ -128,7 +128,7 @@ def _apply_fields(document: IncomingDocument, fields: dict[str, Any]) -> dict[st
             if old != value:
                 diff[name] = [str(getattr(old, "pk", old) or ""), str(getattr(value, "pk", value) or "")]
                 setattr(document, name, value)
-    if document.issuer_agency_id and not document.issuer_name:
+    if document.issuer_agency is not None and not document.issuer_name:
         document.issuer_name = document.issuer_agency.name
         document.issuer_code = document.issuer_agency.code
     return diff
@@ -392,7 +392,10 @@ class Target:
 
     @property
     def key(self) -> str:
-        return f"u{self.unit.pk}" if self.unit else f"p{self.person.pk}"
+        if self.unit:
+            return f"u{self.unit.pk}"
+        assert self.person is not None  # a target is a unit or a person
+        return f"p{self.person.pk}"
 
     def label(self) -> str:
         return str(self.unit or self.person)
@@ -430,6 +433,7 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
         _refuse_cancelled(document)
         _check_targets(document, main, coordinators, informed, deadline, parent)
         if parent is not None:
+            assert person is not None  # holds() refused no one above
             _check_within(person, parent, [t for t in [main, *coordinators, *informed] if t])
         work_before = tally.open_work([parent.pk] if parent else [])
         created = []
@@ -519,7 +523,11 @@ def _check_within(person: Person, parent: Assignment, targets: Sequence[Target])
         units |= frontier
     people = set(Post.objects.filter(unit_id__in=units, end_date__isnull=True).values_list("person_id", flat=True))
     for target in targets:
-        inside = (target.unit.pk in units - root_units) if target.unit else (target.person.pk in people)
+        if target.unit:
+            inside = target.unit.pk in units - root_units
+        else:
+            assert target.person is not None  # a target is a unit or a person
+            inside = target.person.pk in people
         if not inside or (target.person is not None and target.person.pk == person.pk):
             raise ValidationError({"main": _("You can only pass the document on within your unit.")})
 
@@ -575,7 +583,7 @@ def change_deadline(*, by: Actor, assignment: Assignment, deadline: date, reason
         raise ValidationError({"reason": _("Please give the reason.")})
     if deadline < timezone.localdate():
         raise ValidationError({"deadline": _("The deadline cannot be in the past.")})
-    limit = assignment.parent.deadline if assignment.parent_id else None
+    limit = assignment.parent.deadline if assignment.parent is not None else None
     if limit and deadline > limit:
         raise ValidationError({"deadline": _("The deadline cannot be later than the one you were given (%(date)s).")
                                % {"date": limit.strftime("%d/%m/%Y")}})
@@ -608,11 +616,17 @@ def _held(by: Actor, assignment: Assignment) -> Assignment:
     return assignment
 
 
+def _author(by: Actor) -> Person:
+    """Who writes a note: a person, never the system."""
+    assert by.person is not None
+    return by.person
+
+
 def _note(by: Actor, assignment: Assignment | None, document: IncomingDocument, kind: str,
           text: str) -> HandlingNote:
     if not text.strip():
         raise ValidationError({"text": _("Please write something.")})
-    return HandlingNote.objects.create(document=document, assignment=assignment, author=by.person,
+    return HandlingNote.objects.create(document=document, assignment=assignment, author=_author(by),
                                        on_behalf_of=by.on_behalf_of, kind=kind, text=text.strip())
 
 
@@ -703,7 +717,7 @@ def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequ
             raise ValidationError(_("The document has already been completed."))
         _refuse_cancelled(document)
         text = note.strip() or _("Completed.")
-        HandlingNote.objects.create(document=document, assignment=mine, author=by.person,
+        HandlingNote.objects.create(document=document, assignment=mine, author=_author(by),
                                     on_behalf_of=by.on_behalf_of, kind=HandlingNote.Kind.COMPLETION, text=text)
         closed = []
         for assignment in document.assignments.filter(state__in=Assignment.OPEN_STATES).exclude(
@@ -746,7 +760,7 @@ def reopen(*, by: Actor, document: IncomingDocument, reason: str) -> IncomingDoc
         raise NotAllowed()
     if not reason.strip():
         raise ValidationError({"reason": _("Please give the reason for reopening.")})
-    HandlingNote.objects.create(document=document, author=by.person, on_behalf_of=by.on_behalf_of,
+    HandlingNote.objects.create(document=document, author=_author(by), on_behalf_of=by.on_behalf_of,
                                 kind=HandlingNote.Kind.REOPENING, text=reason.strip())
     reopened = list(document.assignments.filter(state=Assignment.State.DONE, done_at=document.completed_at)
                     .values_list("pk", flat=True))

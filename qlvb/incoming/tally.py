@@ -73,10 +73,10 @@ def moved(before: Key | None, after: Key | None) -> None:
             _bump(IncomingTally, delta, agency_id=agency_id, status=status, secret=secret, late=late)
     units_before = before.unit_rows() if before else Counter()
     units_after = after.unit_rows() if after else Counter()
-    for row in sorted(set(units_before) | set(units_after)):
-        delta = units_after[row] - units_before[row]
+    for unit_row in sorted(set(units_before) | set(units_after)):
+        delta = units_after[unit_row] - units_before[unit_row]
         if delta:
-            agency_id, unit_id, status, late = row
+            agency_id, unit_id, status, late = unit_row
             _bump(UnitTally, delta, agency_id=agency_id, unit_id=unit_id, status=status, late=late)
 
 
@@ -88,7 +88,7 @@ def recount(agency_id: int | None = None) -> int:
     if agency_id is not None:
         documents = documents.filter(agency_id=agency_id)
         tallies = tallies.filter(agency_id=agency_id)
-    counts: dict[Key, int] = {}
+    counts: dict[tuple[int, str, bool, bool], int] = {}
     for agency, status, secrecy, late, n in (documents.order_by().values_list("agency_id", "status", "secrecy",
                                                                               "completed_late")
                                              .annotate(n=Count("pk"))):

@@ -9,7 +9,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +29,8 @@ from qlvb.core.text import fold
 from qlvb.files.views import file_response
 from qlvb.incoming import forms, rules, selectors, services
 from qlvb.incoming.models import Assignment, IncomingDocument
+from qlvb.org.http import PersonRequest
+from qlvb.org.models import Agency, Person
 from qlvb.org.roles import roles_of
 from qlvb.registers.models import Register
 from qlvb.registers.services import default_register, ensure_default_registers
@@ -43,11 +47,11 @@ SORTS = {"new": ("-received_at", "-id"), "old": ("received_at", "id"), "number":
          "deadline": ("deadline", "-received_at")}
 
 
-def _effective(request: HttpRequest) -> Any:
+def _effective(request: PersonRequest) -> Person:
     return effective_person(request, SCOPE)
 
 
-def _agency(request: HttpRequest) -> Any:
+def _agency(request: PersonRequest) -> Agency:
     agency = request.user.agency
     if agency is None:
         raise Http404()
@@ -57,7 +61,7 @@ def _agency(request: HttpRequest) -> Any:
 # --- Lists ---------------------------------------------------------------------------------
 
 @login_required
-def work_list(request: HttpRequest, name: str = "to_handle") -> HttpResponse:
+def work_list(request: PersonRequest, name: str = "to_handle") -> HttpResponse:
     person = _effective(request)
     if name not in LIST_TITLES:
         raise Http404()
@@ -82,7 +86,7 @@ def work_list(request: HttpRequest, name: str = "to_handle") -> HttpResponse:
     return _list_page(request, name, page, q, doc_type, sort)
 
 
-def _list_page(request: HttpRequest, name: str, page: Any, q: str, doc_type: str, sort: str) -> HttpResponse:
+def _list_page(request: PersonRequest, name: str, page: Any, q: str, doc_type: str, sort: str) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "incoming/list.html", {
@@ -93,7 +97,7 @@ def _list_page(request: HttpRequest, name: str, page: Any, q: str, doc_type: str
 
 @login_required
 @require_POST
-def bulk(request: HttpRequest) -> HttpResponse:
+def bulk(request: PersonRequest) -> HttpResponse:
     """Bulk action on a list: mark the chosen for-information documents as read."""
     person = _effective(request)
     by = actor_from_request(request, SCOPE)
@@ -112,7 +116,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
 # --- Registration --------------------------------------------------------------------------
 
 @login_required
-def register(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def register(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     agency = _agency(request)
     person = _effective(request)
     if not rules.is_clerk(person, agency.pk):
@@ -165,7 +169,7 @@ def _initial_from(document: IncomingDocument) -> dict[str, Any]:
 # --- The document page ---------------------------------------------------------------------
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: PersonRequest, pk: int) -> HttpResponse:
     person = _effective(request)
     document = selectors.get_document(person, pk)
     services.record_opening(by=actor_from_request(request, SCOPE), document=document)
@@ -194,7 +198,7 @@ def _signature_reports(files: list) -> dict[int, list]:
     from qlvb.files.services import read_stored
     from qlvb.signatures.verification import verify_pdf
 
-    reports = {}
+    reports: dict[int, Any] = {}  # verify_pdf's reports, through the cache
     for item in files:
         if item.stored.kind == "pdf":
             key = f"signature-report:{item.stored.sha256}"
@@ -202,13 +206,13 @@ def _signature_reports(files: list) -> dict[int, list]:
     return reports
 
 
-def _replies(person: Any, document: IncomingDocument) -> list:
+def _replies(person: Person, document: IncomingDocument) -> list:
     # The replies are outgoing documents (an app built on this one): asked of the kind registry.
     return list(kinds.visible("outgoing", person).filter(reply_to=document).order_by("created_at"))
 
 
 @login_required
-def file_view(request: HttpRequest, pk: int, file_pk: int, disposition: str) -> HttpResponse:
+def file_view(request: PersonRequest, pk: int, file_pk: int, disposition: str) -> HttpResponseBase:
     person = _effective(request)
     document = selectors.get_document(person, pk)
     item = document.files.select_related("stored").filter(pk=file_pk).first()
@@ -218,7 +222,7 @@ def file_view(request: HttpRequest, pk: int, file_pk: int, disposition: str) -> 
 
 
 @login_required
-def route(request: HttpRequest, pk: int, assignment_pk: int | None = None) -> HttpResponse:
+def route(request: PersonRequest, pk: int, assignment_pk: int | None = None) -> HttpResponse:
     """The routing grid: the leader's routing, or a unit head / handler passing it down."""
     person = _effective(request)
     document = selectors.get_document(person, pk)
@@ -251,7 +255,7 @@ def route(request: HttpRequest, pk: int, assignment_pk: int | None = None) -> Ht
             else:
                 messages.success(request, _("Routed."))
                 return redirect("incoming:detail", document.pk)
-    elif parent is None and document.field_id:
+    elif parent is None and document.field is not None:
         # Propose the units the field's leader supervises as main handler.
         supervised = list(document.field.units.values_list("pk", flat=True)[:1])
         if supervised:
@@ -263,7 +267,7 @@ def route(request: HttpRequest, pk: int, assignment_pk: int | None = None) -> Ht
 
 @login_required
 @require_POST
-def action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
     person = _effective(request)
     document = selectors.get_document(person, pk)
     by: Actor = actor_from_request(request, SCOPE)
@@ -273,6 +277,7 @@ def action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
         if assignment is None:
             raise Http404()
     text = request.POST.get("text", "")
+    form: BaseForm
     try:
         if verb in ("progress", "proposal") and assignment:
             services.record_progress(by=by, assignment=assignment, text=text, kind=verb)
@@ -315,7 +320,7 @@ def action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 
 @login_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: PersonRequest, pk: int) -> HttpResponse:
     """The clerk corrects a registered document's fields."""
     person = _effective(request)
     document = selectors.get_document(person, pk)
@@ -340,7 +345,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Overviews ------------------------------------------------------------------------------
 
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: PersonRequest) -> HttpResponse:
     person = _effective(request)
     roles = roles_of(person)
     agency = _agency(request)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import api_view
@@ -18,14 +19,16 @@ from qlvb.core.actor import actor_from_request
 from qlvb.core.errors import NotAllowed
 from qlvb.org import permissions, selectors, services
 from qlvb.org import serializers as s
+from qlvb.org.http import signed_in
 from qlvb.org.models import Agency, Delegation, Field, Person, Position, SigningAuthority, Unit
 
 
 def _agency_ids(request: Request) -> set[int] | None:
     """None means every agency (installation administrator)."""
-    if permissions.is_installation_admin(request.user):
+    person = signed_in(request.user)
+    if permissions.is_installation_admin(person):
         return None
-    return permissions.member_agency_ids(request.user)
+    return permissions.member_agency_ids(person)
 
 
 def _scoped(queryset: QuerySet, request: Request, field: str = "agency_id") -> QuerySet:
@@ -53,8 +56,9 @@ class AgencyViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Agency]:
         return _scoped(Agency.objects.all(), self.request, "pk").order_by("code")
 
-    def perform_update(self, serializer: s.AgencySerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Agency]) -> None:
         agency = serializer.instance
+        assert agency is not None  # an update has the object it updates
         serializer.instance = _service_call(lambda: services.update_agency(
             by=actor_from_request(self.request), agency=agency, **serializer.validated_data))
 
@@ -67,15 +71,21 @@ class UnitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
     def get_queryset(self) -> QuerySet[Unit]:
         return _scoped(Unit.objects.all(), self.request).order_by("agency", "order", "name")
 
-    def perform_create(self, serializer: s.UnitSerializer) -> None:
-        agency = self.request.user.agency
+    def perform_create(self, serializer: serializers.BaseSerializer[Unit]) -> None:
+        person = signed_in(self.request.user)
+        agency = person.agency
+        if agency is None:  # refused as services.create_unit refuses a unit without an agency
+            if not permissions.can_manage_agency(person, None):
+                raise NotFound()
+            raise serializers.ValidationError({"agency": [_("This field cannot be null.")]})
         data = dict(serializer.validated_data)
         data.pop("is_active", None)
         serializer.instance = _service_call(lambda: services.create_unit(
             by=actor_from_request(self.request), agency=agency, **data))
 
-    def perform_update(self, serializer: s.UnitSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Unit]) -> None:
         unit = serializer.instance
+        assert unit is not None  # an update has the object it updates
         serializer.instance = _service_call(lambda: services.update_unit(
             by=actor_from_request(self.request), unit=unit, **serializer.validated_data))
 
@@ -127,5 +137,6 @@ class DelegationViewSet(viewsets.ReadOnlyModelViewSet):
 @api_view(["GET"])
 def me(request: Request) -> Response:
     """The caller's own record and posts."""
-    person = selectors.get_person(request.user, request.user.pk) if not request.user.is_superuser else request.user
+    user = signed_in(request.user)
+    person = selectors.get_person(user, user.pk) if not user.is_superuser else user
     return Response(s.PersonSerializer(person).data, status=status.HTTP_200_OK)

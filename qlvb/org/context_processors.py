@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
 from qlvb.org import permissions
+from qlvb.org.http import OrgRequest, signed_in
 from qlvb.org.roles import roles_of
 from qlvb.org.selectors import delegations_for_delegate, delegations_to_approve
 
@@ -17,8 +17,8 @@ _SECTIONS = {
 }
 
 
-def _navigation(request: HttpRequest) -> dict[str, Any]:
-    person = request.user
+def _navigation(request: OrgRequest) -> dict[str, Any]:
+    person = signed_in(request.user)  # navigation() asks for the menu only when someone is signed in
     effective = getattr(request, "acting_for", None) or person
     match = request.resolver_match
     return {
@@ -30,11 +30,11 @@ def _navigation(request: HttpRequest) -> dict[str, Any]:
         "acting_options": delegations_for_delegate(person),
         "to_approve": (to_approve := delegations_to_approve(effective)),
         "pending_approvals": len(to_approve),
-        "section": _SECTIONS.get(match.url_name if match else "", ""),
+        "section": _SECTIONS.get((match.url_name if match else None) or "", ""),
     }
 
 
-def navigation(request: HttpRequest) -> dict[str, Any]:
+def navigation(request: OrgRequest) -> dict[str, Any]:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     # Lazy: pages that never touch the menu (API, downloads) pay no queries for it.

@@ -12,7 +12,7 @@ from django.db import transaction
 from qlvb.core.actor import Actor
 from qlvb.org import services
 from qlvb.org.demo_data import AGENCIES
-from qlvb.org.models import Agency, Person
+from qlvb.org.models import Agency, Person, Unit
 
 LOGINS_FILE = "demo-logins.txt"
 
@@ -23,7 +23,7 @@ def _password() -> str:
     return f"Demo-{body}{secrets.randbelow(10)}!"
 
 
-def _units(agency: Agency, by: Actor, items: list[dict], parent: object, keys: dict) -> None:
+def _units(agency: Agency, by: Actor, items: list[dict], parent: Unit | None, keys: dict[str, Unit]) -> None:
     for order, item in enumerate(items):
         unit = services.create_unit(by=by, agency=agency, name=item["name"], abbreviation=item["abbreviation"],
                                     kind=item["kind"], parent=parent, order=order)
@@ -51,7 +51,7 @@ def load_demo() -> list[tuple[str, str, str, str]] | None:
             email=spec.get("email", ""),
         )
         agencies[agency.code] = agency
-        units: dict[str, object] = {}
+        units: dict[str, Unit] = {}
         _units(agency, by, spec["units"], None, units)
         positions = {
             p["key"]: services.create_position(by=by, agency=agency, name=p["name"], kind=p["kind"], order=i)

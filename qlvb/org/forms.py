@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.doctypes import DOCUMENT_TYPES
-from qlvb.core.forms import VNDateTimeField
+from qlvb.core.forms import VNDateTimeField, model_choice
 from qlvb.org.models import Agency, Delegation, Field, Person, Position, SigningAuthority, Unit
 from qlvb.org.selectors import flatten, unit_tree
 
@@ -22,11 +24,12 @@ class UnitForm(forms.ModelForm):
         model = Unit
         fields = ["name", "abbreviation", "kind", "parent", "order", "is_active"]
 
-    def __init__(self, *args: object, agency: Agency, **kwargs: object) -> None:
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         nodes = flatten(unit_tree(agency))
-        self.fields["parent"].queryset = Unit.objects.filter(agency=agency)
-        self.fields["parent"].choices = [("", "—")] + [
+        parent = model_choice(self, "parent")
+        parent.queryset = Unit.objects.filter(agency=agency)
+        parent.choices = [("", "—")] + [
             (n.unit.pk, "\u00a0\u00a0" * n.depth + n.unit.name) for n in nodes if n.unit.pk != self.instance.pk
         ]
 
@@ -48,10 +51,10 @@ class PostForm(forms.Form):
     position = forms.ModelChoiceField(label=_("Position"), queryset=Position.objects.none())
     is_concurrent = forms.BooleanField(label=_("Concurrent post (kiêm nhiệm)"), required=False)
 
-    def __init__(self, *args: object, agency: Agency, **kwargs: object) -> None:
+    def __init__(self, *args: Any, agency: Agency | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(agency=agency, is_active=True)
-        self.fields["position"].queryset = Position.objects.filter(agency=agency)
+        model_choice(self, "unit").queryset = Unit.objects.filter(agency=agency, is_active=True)
+        model_choice(self, "position").queryset = Position.objects.filter(agency=agency)
 
 
 class FieldForm(forms.Form):
@@ -61,10 +64,10 @@ class FieldForm(forms.Form):
     units = forms.ModelMultipleChoiceField(label=_("Supervised units"), queryset=Unit.objects.none(),
                                            required=False, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: object, agency: Agency, **kwargs: object) -> None:
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = Person.objects.filter(agency=agency, is_active=True)
-        self.fields["units"].queryset = Unit.objects.filter(agency=agency, is_active=True)
+        model_choice(self, "leader").queryset = Person.objects.filter(agency=agency, is_active=True)
+        model_choice(self, "units").queryset = Unit.objects.filter(agency=agency, is_active=True)
 
 
 class SigningForm(forms.Form):
@@ -78,11 +81,11 @@ class SigningForm(forms.Form):
                                                     queryset=Field.objects.none(), required=False,
                                                     widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args: object, agency: Agency, **kwargs: object) -> None:
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(agency=agency, is_active=True)
-        self.fields["unit"].queryset = Unit.objects.filter(agency=agency, is_active=True)
-        self.fields["fields_of_work"].queryset = Field.objects.filter(agency=agency)
+        model_choice(self, "person").queryset = Person.objects.filter(agency=agency, is_active=True)
+        model_choice(self, "unit").queryset = Unit.objects.filter(agency=agency, is_active=True)
+        model_choice(self, "fields_of_work").queryset = Field.objects.filter(agency=agency)
 
 
 class DelegationForm(forms.Form):
@@ -93,10 +96,10 @@ class DelegationForm(forms.Form):
     ends_at = VNDateTimeField(label=_("Until"))
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
-    def __init__(self, *args: object, person: Person, **kwargs: object) -> None:
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["delegate"].queryset = (
-            Person.objects.filter(agency_id=person.agency_id, is_active=True).exclude(pk=person.pk)
+        model_choice(self, "delegate").queryset = (
+            Person.objects.filter(agency=person.agency_id, is_active=True).exclude(pk=person.pk)
         )
 
 

@@ -4,6 +4,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from qlvb.org.http import OrgRequest
+from qlvb.org.models import Person
 from qlvb.org.selectors import delegations_for_delegate
 
 ACTING_SESSION_KEY = "acting_delegation"
@@ -18,11 +20,11 @@ class ActingAsMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: OrgRequest) -> HttpResponse:
         request.acting_for = None
         request.acting_delegation = None
         delegation_id = request.session.get(ACTING_SESSION_KEY) if hasattr(request, "session") else None
-        if delegation_id and request.user.is_authenticated:
+        if delegation_id and isinstance(request.user, Person):  # signed in
             match = [d for d in delegations_for_delegate(request.user) if d.pk == delegation_id]
             if match:
                 request.acting_delegation = match[0]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.core.validators import RegexValidator
@@ -12,6 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.text import fold
+
+if TYPE_CHECKING:  # org.roles imports these models
+    from qlvb.org.roles import Roles
 
 agency_code_validator = RegexValidator(
     r"^[A-Z0-9]{3}(\.[A-Z0-9]{2}){2}\.[A-Z][0-9]{2}([.A-Z0-9]{0,22})$",
@@ -102,10 +106,10 @@ class Position(models.Model):
         return self.name
 
 
-class PersonManager(BaseUserManager):
+class PersonManager(BaseUserManager["Person"]):
     use_in_migrations = True
 
-    def get_by_natural_key(self, username: str) -> Person:
+    def get_by_natural_key(self, username: str | None) -> Person:
         return self.get(username=username)
 
     def create_superuser(self, username: str, password: str | None = None, **extra: object) -> Person:
@@ -143,7 +147,11 @@ class Person(AbstractBaseUser):
 
     USERNAME_FIELD = "username"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    # Caches on the instance, filled by org.roles.roles_of and org.permissions.member_agency_ids.
+    _roles: Roles
+    _member_agency_ids: set[int]
 
     class Meta:
         ordering = ["full_name"]
@@ -307,6 +315,6 @@ class Delegation(models.Model):
     def __str__(self) -> str:
         return f"{self.delegator} → {self.delegate}"
 
-    def is_in_force(self, at: object = None) -> bool:
+    def is_in_force(self, at: datetime | None = None) -> bool:
         at = at or timezone.now()
         return self.status == self.Status.APPROVED and self.starts_at <= at < self.ends_at

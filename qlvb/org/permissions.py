@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def _agency_id(agency: Agency | int | None) -> int | None:
-    return getattr(agency, "pk", agency)
+    return agency if agency is None or isinstance(agency, int) else agency.pk
 
 
 def is_installation_admin(person: Person | None) -> bool:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from qlvb.org.models import Position, Post
+from django.contrib.auth.models import AnonymousUser
+
+from qlvb.org.models import Person, Position, Post
 
 # Who leads a unit: its head and deputies; the agency head leads the leadership unit.
 HEAD_KINDS = frozenset({Position.Kind.UNIT_HEAD, Position.Kind.UNIT_DEPUTY, Position.Kind.AGENCY_HEAD})
@@ -50,8 +52,8 @@ class Roles:
         return "specialist"
 
 
-def roles_of(person: object) -> Roles:
-    if person is None or not getattr(person, "pk", None):
+def roles_of(person: Person | AnonymousUser | None) -> Roles:
+    if person is None or isinstance(person, AnonymousUser) or not person.pk:
         return Roles()
     cached = getattr(person, "_roles", None)
     if cached is not None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from qlvb.org import permissions
+from qlvb.org.http import PersonRequest
 from qlvb.org.models import Agency
 
 
-def own_agency(request: HttpRequest) -> Agency:
+def own_agency(request: PersonRequest) -> Agency:
     """The agency a page works on: the person's own; an installation administrator picks any
     with ?agency=<id> (remembered for the session)."""
     if permissions.is_installation_admin(request.user):
@@ -24,7 +25,7 @@ def own_agency(request: HttpRequest) -> Agency:
     return agency
 
 
-def managed_agency(request: HttpRequest) -> Agency:
+def managed_agency(request: PersonRequest) -> Agency:
     agency = own_agency(request)
     if not permissions.can_manage_agency(request.user, agency):
         raise Http404()

@@ -4,13 +4,14 @@ fields and signing authority, and delegations."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import Model
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,13 +20,16 @@ from qlvb.core.actor import actor_from_request
 from qlvb.core.forms import attach_errors
 from qlvb.core.selectors import timeline
 from qlvb.org import forms, permissions, selectors, services
+from qlvb.org.http import PersonRequest
 from qlvb.org.middleware import ACTING_SESSION_KEY
 from qlvb.org.models import Agency, Field, Position, Post, SigningAuthority, Unit
 from qlvb.org.scope import managed_agency, own_agency
 
+_M = TypeVar("_M", bound=Model)
 
-def _object_in(model: type, agency: Agency, pk: int) -> Any:
-    obj = model.objects.filter(pk=pk, agency=agency).first()
+
+def _object_in(model: type[_M], agency: Agency, pk: int) -> _M:
+    obj = model._default_manager.filter(pk=pk, agency=agency).first()
     if obj is None:
         raise Http404()
     return obj
@@ -43,7 +47,7 @@ def _run(form: Any, action: Callable[[], Any]) -> Any:
 # --- Directory (everyone in the agency) ----------------------------------------------------
 
 @login_required
-def directory(request: HttpRequest) -> HttpResponse:
+def directory(request: PersonRequest) -> HttpResponse:
     agency = own_agency(request)
     return render(request, "org/directory.html", {
         "agency": agency, "tree": selectors.unit_tree(agency, with_people=True),
@@ -55,7 +59,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 # --- Agencies --------------------------------------------------------------------------------
 
 @login_required
-def agencies(request: HttpRequest) -> HttpResponse:
+def agencies(request: PersonRequest) -> HttpResponse:
     if not permissions.is_installation_admin(request.user):
         raise Http404()
     form = forms.AgencyForm(request.POST or None)
@@ -70,7 +74,7 @@ def agencies(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def agency(request: HttpRequest, pk: int) -> HttpResponse:
+def agency(request: PersonRequest, pk: int) -> HttpResponse:
     obj = selectors.get_agency(request.user, pk)
     can_manage = permissions.can_manage_agency(request.user, obj)
     if not can_manage:
@@ -94,7 +98,7 @@ def agency(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def unit_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def unit_save(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     agency = managed_agency(request)
     unit = _object_in(Unit, agency, pk) if pk else None
     form = forms.UnitForm(request.POST or None, instance=unit, agency=agency, prefix="unit")
@@ -116,7 +120,7 @@ def unit_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
-def position_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def position_save(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     agency = managed_agency(request)
     position = _object_in(Position, agency, pk) if pk else None
     form = forms.PositionForm(request.POST or None, instance=position, prefix="position")
@@ -139,7 +143,7 @@ def position_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 # --- People ----------------------------------------------------------------------------------
 
 @login_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: PersonRequest) -> HttpResponse:
     agency = own_agency(request)
     unit = None
     if request.GET.get("unit", "").isdigit():
@@ -158,7 +162,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person(request: HttpRequest, pk: int) -> HttpResponse:
+def person(request: PersonRequest, pk: int) -> HttpResponse:
     obj = selectors.get_person(request.user, pk)
     can_manage = permissions.can_manage_person(request.user, obj)
     context: dict[str, Any] = {"person": obj, "can_manage": can_manage, "agency": obj.agency}
@@ -173,7 +177,7 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def person_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+def person_action(request: PersonRequest, pk: int, action: str) -> HttpResponse:
     obj = selectors.get_person(request.user, pk)
     if not permissions.can_manage_person(request.user, obj):
         raise Http404()
@@ -186,12 +190,13 @@ def person_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             fresh = type(obj).objects.get(pk=obj.pk)
             services.update_person(by=by, person=fresh, **form.cleaned_data)
         elif action == "post":
-            form = forms.PostForm(request.POST, agency=obj.agency, prefix="post")
-            if not form.is_valid():
-                raise ValidationError(form.errors.as_data())
-            services.assign_post(by=by, person=obj, **form.cleaned_data)
+            post_form = forms.PostForm(request.POST, agency=obj.agency, prefix="post")
+            if not post_form.is_valid():
+                raise ValidationError(post_form.errors.as_data())
+            services.assign_post(by=by, person=obj, **post_form.cleaned_data)
         elif action == "end_post":
-            post = Post.objects.filter(pk=request.POST.get("post"), person=obj).first()
+            post_pk = request.POST.get("post")
+            post = Post.objects.filter(pk=post_pk, person=obj).first() if post_pk is not None else None
             if post is None:
                 raise Http404()
             services.end_post(by=by, post=post)
@@ -208,7 +213,7 @@ def person_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 # --- Fields of work and signing authority -------------------------------------------------
 
 @login_required
-def fields(request: HttpRequest) -> HttpResponse:
+def fields(request: PersonRequest) -> HttpResponse:
     agency = managed_agency(request)
     return render(request, "org/fields.html", {
         "agency": agency, "fields": selectors.fields_of(agency),
@@ -217,7 +222,7 @@ def fields(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def field_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def field_save(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     agency = managed_agency(request)
     field = _object_in(Field, agency, pk) if pk else None
     initial = ({"name": field.name, "abbreviation": field.abbreviation, "leader": field.leader,
@@ -237,7 +242,7 @@ def field_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
-def signing_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def signing_save(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     agency = managed_agency(request)
     authority = _object_in(SigningAuthority, agency, pk) if pk else None
     initial = ({"person": authority.person, "capacity": authority.capacity, "scope": authority.scope,
@@ -265,7 +270,7 @@ def signing_save(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 # --- Delegation -----------------------------------------------------------------------------
 
 @login_required
-def delegations(request: HttpRequest) -> HttpResponse:
+def delegations(request: PersonRequest) -> HttpResponse:
     person = request.user
     form = forms.DelegationForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
@@ -285,7 +290,7 @@ def delegations(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def delegation(request: HttpRequest, pk: int) -> HttpResponse:
+def delegation(request: PersonRequest, pk: int) -> HttpResponse:
     obj = selectors.get_delegation(request.user, pk)
     form = forms.DecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -313,7 +318,7 @@ def delegation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def acting(request: HttpRequest) -> HttpResponse:
+def acting(request: PersonRequest) -> HttpResponse:
     """Start or stop acting on a delegator's behalf."""
     choice = request.POST.get("delegation", "")
     if not choice:

@@ -29,6 +29,7 @@ from rest_framework.response import Response
 from qlvb.core.api import caller, invalid, pk_or_404, service_call, validated
 from qlvb.files.models import StoredFile
 from qlvb.files.views import file_response
+from qlvb.org.http import signed_in
 from qlvb.org.models import Person
 from qlvb.outgoing import rules, selectors, services
 from qlvb.outgoing import serializers as s
@@ -47,7 +48,7 @@ DETAIL = {200: s.OutgoingDocumentDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUN
 # --- Helpers ---------------------------------------------------------------------------------
 
 def _document(request: Request, pk: Any) -> OutgoingDocument:
-    return selectors.get_document(request.user, pk_or_404(pk))  # Http404 → 404
+    return selectors.get_document(signed_in(request.user), pk_or_404(pk))  # Http404 → 404
 
 
 def _signers(document: OutgoingDocument) -> list[Person]:
@@ -56,25 +57,26 @@ def _signers(document: OutgoingDocument) -> list[Person]:
 
 
 def _detail(request: Request, document: OutgoingDocument) -> dict[str, Any]:
-    person = request.user
-    document.api_recipients = list(document.recipients.select_related("agency", "unit", "person"))
-    document.api_steps = list(document.steps.select_related("reviewer", "acted_by", "version")
-                              .order_by("round", "order"))
-    document.api_versions = list(document.versions.select_related("author", "stored").order_by("number"))
-    document.api_attachments = list(document.attachments.select_related("stored"))
+    person = signed_in(request.user)
+    shown: Any = document  # given what OutgoingDocumentDetailSerializer reads (its fields' `source`)
+    shown.api_recipients = list(document.recipients.select_related("agency", "unit", "person"))
+    shown.api_steps = list(document.steps.select_related("reviewer", "acted_by", "version")
+                           .order_by("round", "order"))
+    shown.api_versions = list(document.versions.select_related("author", "stored").order_by("number"))
+    shown.api_attachments = list(document.attachments.select_related("stored"))
     step = rules.current_step(document)
     holds = rules.holds_draft(person, document)
     may_edit = services._may_edit(person, document)  # the service's own rule, so the flag never disagrees
     after_approval = document.status in (OutgoingDocument.Status.APPROVED, OutgoingDocument.Status.SIGNED)
     is_clerk = rules.is_clerk(person, document.agency_id)
-    document.api_can_edit = may_edit
-    document.api_can_add_version = (person.pk in (document.drafter_id, document.signer_id) or is_clerk
-                                    if after_approval else may_edit)
-    document.api_can_submit = holds
-    document.api_can_review = step is not None and step.reviewer_id == person.pk
-    document.api_can_sign = document.status == OutgoingDocument.Status.APPROVED and document.signer_id == person.pk
-    document.api_can_issue = document.status == OutgoingDocument.Status.SIGNED and is_clerk
-    document.api_signers = _signers(document) if holds else []
+    shown.api_can_edit = may_edit
+    shown.api_can_add_version = (person.pk in (document.drafter_id, document.signer_id) or is_clerk
+                                 if after_approval else may_edit)
+    shown.api_can_submit = holds
+    shown.api_can_review = step is not None and step.reviewer_id == person.pk
+    shown.api_can_sign = document.status == OutgoingDocument.Status.APPROVED and document.signer_id == person.pk
+    shown.api_can_issue = document.status == OutgoingDocument.Status.SIGNED and is_clerk
+    shown.api_signers = _signers(document) if holds else []
     return s.OutgoingDocumentDetailSerializer(document, context={"request": request}).data
 
 
@@ -85,7 +87,7 @@ def _fresh_detail(request: Request, document: OutgoingDocument, code: int = stat
 
 def _fields_serializer(request: Request, document: OutgoingDocument | None, serializer_class: Any,
                        **kwargs: Any) -> Any:
-    agency = document.agency if document is not None else request.user.agency
+    agency = document.agency if document is not None else signed_in(request.user).agency
     serializer = serializer_class(data=request.data, context={"request": request, "agency": agency,
                                                               "person": request.user}, **kwargs)
     serializer.is_valid(raise_exception=True)
@@ -128,7 +130,7 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
         query = s.OutgoingListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         name = query.validated_data["list"]
-        documents = selectors.work_list(request.user, name)
+        documents = selectors.work_list(signed_in(request.user), name)
         q = (query.validated_data.get("q") or "").strip()
         if q:
             documents = documents.filter(summary__icontains=q)
@@ -148,7 +150,7 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
         """A specialist starts a draft in their agency: its fields, recipients, the draft file (`upload`,
         DOCX or PDF) and `attachments`, as multipart. The drafting unit defaults to the unit of the
         caller's main post."""
-        agency = request.user.agency
+        agency = signed_in(request.user).agency
         if agency is None:
             raise NotFound()
         serializer = _fields_serializer(request, None, s.OutgoingDraftSerializer)
@@ -157,7 +159,7 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
         if data["reply_to"] is not None:
             from qlvb.incoming.selectors import visible_documents as visible_incoming
 
-            reply_to = visible_incoming(request.user).filter(pk=data["reply_to"]).first()
+            reply_to = visible_incoming(signed_in(request.user)).filter(pk=data["reply_to"]).first()
             if reply_to is None:
                 raise invalid("reply_to", _("No such incoming document."))
         upload = data.get("upload")
@@ -236,7 +238,8 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
 
         document = _document(request, pk)
         data = validated(s.OutgoingSignSerializer, request)
-        certificate = Certificate.objects.filter(pk=data["certificate"], person=request.user, is_active=True).first()
+        certificate = Certificate.objects.filter(pk=data["certificate"], person=signed_in(request.user),
+                                                 is_active=True).first()
         if certificate is None:
             raise invalid("certificate", _("Choose one of your certificates."))
         service_call(lambda: services.authorise_signing(by=caller(request), document=document,
@@ -309,4 +312,4 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
 def counts(request: Request) -> Response:
     """How many drafts wait for the caller's review or signature, and (clerks) to be issued — as in the
     navigation."""
-    return Response(s.OutgoingCountsSerializer(selectors.counts(request.user)).data)
+    return Response(s.OutgoingCountsSerializer(selectors.counts(signed_in(request.user))).data)

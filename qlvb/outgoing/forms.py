@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.doctypes import DOCUMENT_TYPES, Priority, Secrecy, Urgency
-from qlvb.core.forms import VNDateField
+from qlvb.core.forms import VNDateField, model_choice
 from qlvb.incoming.forms import MultipleFileField
 from qlvb.org.models import Agency, Field, Person, Unit
 from qlvb.org.roles import roles_of
@@ -39,11 +39,12 @@ class DraftForm(forms.Form):
 
     def __init__(self, *args: Any, person: Person, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["drafting_unit"].queryset = Unit.objects.filter(pk__in=roles_of(person).unit_ids, agency=agency)
-        self.fields["field"].queryset = Field.objects.filter(agency=agency)
-        self.fields["agencies"].queryset = Agency.objects.filter(is_active=True).exclude(pk=agency.pk)
-        self.fields["units"].queryset = Unit.objects.filter(agency=agency, is_active=True)
-        self.fields["people"].queryset = Person.objects.filter(agency=agency, is_active=True)
+        model_choice(self, "drafting_unit").queryset = Unit.objects.filter(pk__in=roles_of(person).unit_ids,
+                                                                           agency=agency)
+        model_choice(self, "field").queryset = Field.objects.filter(agency=agency)
+        model_choice(self, "agencies").queryset = Agency.objects.filter(is_active=True).exclude(pk=agency.pk)
+        model_choice(self, "units").queryset = Unit.objects.filter(agency=agency, is_active=True)
+        model_choice(self, "people").queryset = Person.objects.filter(agency=agency, is_active=True)
 
     def document_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -71,7 +72,7 @@ class SubmitForm(forms.Form):
 
     def __init__(self, *args: Any, signers: list[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["signer"].queryset = Person.objects.filter(pk__in=[p.pk for p in signers])
+        model_choice(self, "signer").queryset = Person.objects.filter(pk__in=[p.pk for p in signers])
 
 
 class ReviewForm(forms.Form):
@@ -86,13 +87,14 @@ class VersionForm(forms.Form):
 
 
 class SignForm(forms.Form):
-    certificate = forms.ModelChoiceField(label=_("Certificate"), queryset=None)
+    # Of signatures' Certificate: outgoing imports the signatures app only where it signs.
+    certificate: forms.ModelChoiceField[Any] = forms.ModelChoiceField(label=_("Certificate"), queryset=None)
     secret = forms.CharField(label=_("Passphrase or PIN"), widget=forms.PasswordInput, strip=False, required=False,
                              help_text=_("Leave empty for a key whose passphrase the system keeps."))
 
     def __init__(self, *args: Any, certificates: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["certificate"].queryset = certificates
+        model_choice(self, "certificate").queryset = certificates
         if certificates.count() == 1:
             self.fields["certificate"].initial = certificates.first().pk
 
@@ -107,7 +109,7 @@ class IssueForm(forms.Form):
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["register"].queryset = Register.objects.filter(agency=agency, is_active=True,
+        model_choice(self, "register").queryset = Register.objects.filter(agency=agency, is_active=True,
                                                                    direction=Register.Direction.OUTGOING)
 
     def spot(self) -> Spot | None:

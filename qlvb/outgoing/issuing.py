@@ -110,13 +110,15 @@ def produce(*, document: OutgoingDocument, authorisation: Any, stamp_at: tuple[i
     from qlvb.signatures import services as signing
 
     started = time.monotonic()
+    signer = document.signer
+    assert signer is not None  # a signed document has its signer
     place = settings_for(document.agency).place
     pdf = _main_pdf(document, authorisation.version, stamp_at, place)
     # The signer's consent (the authorisation) is what applies his signature, in his name.
     pdf = signing.sign_as_signer(
-        pdf, by=Actor(document.signer), certificate=authorisation.certificate,
+        pdf, by=Actor(signer), certificate=authorisation.certificate,
         passphrase_or_pin=open_secret(document.pk, authorisation.secret) or None,
-        position_title=document.signer_title or signer_title(document), full_name=document.signer.full_name,
+        position_title=document.signer_title or signer_title(document), full_name=signer.full_name,
         reason=_("Signed %(reference)s") % {"reference": document.reference})
     certificate = agency_certificate or agency_certificate_for(document)
     secret = agency_secret

@@ -69,7 +69,9 @@ def index_values(document: OutgoingDocument, texts: Callable[[Iterable[int]], di
                     .values_list("stored_id", "name", "text"))
     attachments = list(Attachment.objects.filter(document_id=document.pk).values_list("stored_id", "signed_id",
                                                                                     "name"))
-    read = texts([v[0] for v in versions] + [a[0] for a in attachments] + [document.issued_file_id])
+    issued_file = [document.issued_file_id] if document.issued_file_id is not None else []
+    read = texts([v[0] for v in versions] + [a[0] for a in attachments] + issued_file)
+    issued_text = read.get(document.issued_file_id, "") if document.issued_file_id is not None else ""
     version_texts = [text or read.get(stored, "") for stored, _name, text in versions]
     reference = document.reference if document.number is not None else ""
     issued = timezone.localdate(document.issued_at) if document.issued_at else None
@@ -80,7 +82,7 @@ def index_values(document: OutgoingDocument, texts: Callable[[Iterable[int]], di
         "unit_id": document.drafting_unit_id, "reference": reference[:60], "title": document.summary[:600],
         "body": [document.agency.name, document.signer_title, document.directive, document.kept_by,
                  document.get_doc_type_display(), *[a[2] for a in attachments], *[v[1] for v in versions],
-                 read.get(document.issued_file_id, ""), *version_texts, *[read.get(a[0], "") for a in attachments]],
+                 issued_text, *version_texts, *[read.get(a[0], "") for a in attachments]],
     }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, cast
 
 from django.db.models import Prefetch, QuerySet
 
@@ -47,11 +48,11 @@ def signer_of(document: OutgoingDocument) -> str:
 def recipient_name(recipient: Recipient) -> str:
     if recipient.name:
         return recipient.name
-    if recipient.agency_id:
+    if recipient.agency is not None:
         return recipient.agency.name
-    if recipient.unit_id:
+    if recipient.unit is not None:
         return recipient.unit.name
-    if recipient.person_id:
+    if recipient.person is not None:
         return recipient.person.full_name
     return ""
 
@@ -109,11 +110,12 @@ def register_rows(register: Register, period: Period) -> list[RegisterRow]:
     get it when it is issued); one sent on paper only leaves the date to be written by hand."""
     rows = []
     for d in register_documents(register, period):
-        sent = [r.delivered_at for r in d.all_recipients if r.delivered_at]
+        all_recipients: list[Recipient] = cast(Any, d).all_recipients  # Prefetch(to_attr=…) in register_documents
+        sent = [r.delivered_at for r in all_recipients if r.delivered_at]
         rows.append(RegisterRow(
             reference=d.reference, number=d.number, issued=local_date(d.issued_at),
             type_and_summary=type_and_summary(d), signer=signer_of(d),
-            recipients="; ".join(filter(None, (recipient_name(r) for r in d.all_recipients))),
+            recipients="; ".join(filter(None, (recipient_name(r) for r in all_recipients))),
             kept_by=kept_by_of(d), copies=d.copies, sent=local_date(min(sent)) if sent else None,
             notes=_notes(d), pk=d.pk))
     return rows
@@ -159,6 +161,7 @@ def postal_rows(agency: Agency, period: Period, register: Register | None = None
     rows = []
     for r in postal_recipients(agency, period, register):
         d = r.document
+        assert d.register is not None  # postal_recipients: documents with a register
         notes = [d.get_urgency_display()] if d.urgency else []
         if d.secrecy:
             notes.append(d.get_secrecy_display())

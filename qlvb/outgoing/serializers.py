@@ -10,8 +10,9 @@ schema stays free of enum-name collisions with other apps' ``status``, ``role`` 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -19,6 +20,7 @@ from rest_framework import serializers
 from qlvb.core.api import choice_values, enum_field
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES, DOCUMENT_TYPES, Priority, Secrecy, Urgency
 from qlvb.files.models import StoredFile
+from qlvb.incoming.models import IncomingDocument
 from qlvb.org.models import Agency, Field, Person, Unit
 from qlvb.org.roles import roles_of
 from qlvb.outgoing.models import Attachment, DraftVersion, OutgoingDocument, Recipient, ReviewStep
@@ -174,8 +176,8 @@ class OutgoingDocumentDetailSerializer(OutgoingDocumentListSerializer):
 
     field = OutgoingRefSerializer(read_only=True, allow_null=True)
     issued_by = OutgoingRefSerializer(read_only=True, allow_null=True)
-    reply_to = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True,
-                                                  help_text="The incoming document it answers.")
+    reply_to: serializers.PrimaryKeyRelatedField[IncomingDocument] = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text="The incoming document it answers.")
     recipients = OutgoingRecipientSerializer(source="api_recipients", many=True, read_only=True)
     steps = OutgoingReviewStepSerializer(source="api_steps", many=True, read_only=True,
                                          help_text="The review loop, every round, in order.")
@@ -230,6 +232,15 @@ class OutgoingListQuerySerializer(serializers.Serializer):
     q = serializers.CharField(required=False, allow_blank=True, max_length=200, help_text="Text in the summary.")
 
 
+def _narrow(field: serializers.Field, queryset: QuerySet[Any]) -> None:
+    """Set the queryset of a related field, or of each item of a many-related one."""
+    if isinstance(field, serializers.ManyRelatedField):
+        field = field.child_relation
+    # The DRF stubs type RelatedField.queryset as "QuerySet | Manager", and mypy then applies
+    # Manager.__get__ to every access of it.
+    cast(serializers.RelatedField, field).queryset = queryset  # type: ignore[arg-type]
+
+
 class OutgoingFieldsSerializer(serializers.Serializer):
     """The editable fields of a draft and its recipients (agencies, units, people, paper)."""
 
@@ -261,10 +272,10 @@ class OutgoingFieldsSerializer(serializers.Serializer):
         fields = super().get_fields()
         agency = self.context.get("agency")
         if agency is not None:
-            fields["field"].queryset = Field.objects.filter(agency=agency)
-            fields["agencies"].child_relation.queryset = Agency.objects.filter(is_active=True).exclude(pk=agency.pk)
-            fields["units"].child_relation.queryset = Unit.objects.filter(agency=agency, is_active=True)
-            fields["people"].child_relation.queryset = Person.objects.filter(agency=agency, is_active=True)
+            _narrow(fields["field"], Field.objects.filter(agency=agency))
+            _narrow(fields["agencies"], Agency.objects.filter(is_active=True).exclude(pk=agency.pk))
+            _narrow(fields["units"], Unit.objects.filter(agency=agency, is_active=True))
+            _narrow(fields["people"], Person.objects.filter(agency=agency, is_active=True))
         return fields
 
     def document_fields(self) -> dict[str, Any]:
@@ -319,7 +330,7 @@ class OutgoingDraftSerializer(OutgoingFieldsSerializer):
         agency = self.context.get("agency")
         person = self.context.get("person")
         if agency is not None and person is not None:
-            fields["drafting_unit"].queryset = Unit.objects.filter(pk__in=roles_of(person).unit_ids, agency=agency)
+            _narrow(fields["drafting_unit"], Unit.objects.filter(pk__in=roles_of(person).unit_ids, agency=agency))
         return fields
 
 

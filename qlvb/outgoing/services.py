@@ -80,6 +80,7 @@ def _text_of(stored: Any) -> str:
 
 def _new_version(document: OutgoingDocument, staged: Any, by: Actor, role: str, comment: str) -> DraftVersion:
     number = (document.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    assert by.person is not None  # a version is a person's (its callers refuse anyone else first)
     return DraftVersion.objects.create(document=document, number=number, stored=staged.stored, name=staged.name,
                                        author=by.person, on_behalf_of=by.on_behalf_of, role=role,
                                        comment=comment.strip()[:500], text=_text_of(staged.stored))
@@ -91,7 +92,7 @@ def _validate(document: OutgoingDocument) -> None:
         errors["summary"] = _("Write a specific summary, e.g. 'V/v báo cáo tình hình … năm 2026'.")
     if document.deadline and document.deadline < timezone.localdate():
         errors["deadline"] = _("The deadline cannot be in the past.")
-    if document.field_id and document.field.agency_id != document.agency_id:
+    if document.field is not None and document.field.agency_id != document.agency_id:
         errors["field"] = _("Choose a field of work of your agency.")
     if errors:
         raise ValidationError(errors)
@@ -137,7 +138,8 @@ def _refuse_secret_over_network(document: OutgoingDocument) -> None:
     receives it through the exchange, inside the installation or beyond."""
     if not document.secrecy:
         return
-    agencies = [r.agency.name for r in document.recipients.filter(kind=Recipient.Kind.AGENCY).select_related("agency")]
+    agencies = [r.agency.name for r in document.recipients.filter(kind=Recipient.Kind.AGENCY).select_related("agency")
+                if r.agency is not None]  # always: _set_recipients
     if agencies:
         raise ValidationError({"recipients": _(
             "A secret document is not sent over the network: send it on paper to %(agencies)s (add them as "
@@ -235,9 +237,10 @@ def _may_edit(person: Person | None, document: OutgoingDocument) -> bool:
 def _role_of(person: Person, document: OutgoingDocument) -> str:
     step = rules.current_step(document)
     if step is not None and step.reviewer_id == person.pk:
-        return {ReviewStep.Kind.UNIT_HEAD: DraftVersion.Role.UNIT_HEAD,
-                ReviewStep.Kind.OFFICE: DraftVersion.Role.OFFICE,
-                ReviewStep.Kind.SIGNER: DraftVersion.Role.SIGNER}[step.kind]
+        roles: dict[str, str] = {ReviewStep.Kind.UNIT_HEAD: DraftVersion.Role.UNIT_HEAD,
+                                 ReviewStep.Kind.OFFICE: DraftVersion.Role.OFFICE,
+                                 ReviewStep.Kind.SIGNER: DraftVersion.Role.SIGNER}
+        return roles[step.kind]
     return DraftVersion.Role.DRAFTER
 
 
@@ -249,12 +252,13 @@ def add_version(*, by: Actor, document: OutgoingDocument, upload: Any, comment: 
     with transaction.atomic(), staged_uploads(prepared) as staged:
         document = OutgoingDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
         after_approval = document.status in (OutgoingDocument.Status.APPROVED, OutgoingDocument.Status.SIGNED)
+        role: str
         if after_approval:
             if person is None or not (person.pk in (document.drafter_id, document.signer_id)
                                       or rules.is_clerk(person, document.agency_id)):
                 raise NotAllowed()
             role = DraftVersion.Role.SIGNER if person.pk == document.signer_id else DraftVersion.Role.DRAFTER
-        elif _may_edit(person, document):
+        elif person is not None and _may_edit(person, document):  # (_may_edit is False for no one)
             role = _role_of(person, document)
         else:
             raise NotAllowed()
@@ -299,7 +303,7 @@ def submit(*, by: Actor, document: OutgoingDocument, signer: Person, comment: st
     """The drafter sends the draft up the loop: unit head → (office format check) → signer."""
     document = OutgoingDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
     person = by.effective
-    if not rules.holds_draft(person, document):
+    if person is None or not rules.holds_draft(person, document):  # (holds_draft is False for no one)
         raise NotAllowed()
     if not document.versions.exists():
         raise ValidationError({"upload": _("Upload the draft (DOCX or PDF) before submitting it.")})
@@ -312,7 +316,8 @@ def submit(*, by: Actor, document: OutgoingDocument, signer: Person, comment: st
     if head is not None and head.pk != signer.pk:
         chain.append((ReviewStep.Kind.UNIT_HEAD, head))
     config = settings_for(document.agency)
-    if config.office_check and config.office_checker_id and config.office_checker_id not in (person.pk, signer.pk):
+    if (config.office_check and config.office_checker is not None
+            and config.office_checker_id not in (person.pk, signer.pk)):
         chain.append((ReviewStep.Kind.OFFICE, config.office_checker))
     chain.append((ReviewStep.Kind.SIGNER, signer))
     document.steps.filter(state__in=[ReviewStep.State.WAITING, ReviewStep.State.PENDING]).update(
@@ -422,6 +427,7 @@ def authorise_signing(*, by: Actor, document: OutgoingDocument, certificate: Any
         raise ValidationError(_("Only an approved draft can be signed."))
     check_credentials(by=by, certificate=certificate, secret=secret)
     version = current_version(document)
+    assert version is not None  # approved, so submitted, which needs a version
     SigningAuthorisation.objects.filter(document=document).delete()
     SigningAuthorisation.objects.create(
         document=document, signer=person, certificate=certificate, version=version,
@@ -535,7 +541,9 @@ def _distribute(document: OutgoingDocument, by: Actor) -> None:
     _grant_all(document, [(r.person_id, None) if r.kind == Recipient.Kind.PERSON else (None, r.unit_id)
                           for r in recipients if r.kind in (Recipient.Kind.UNIT, Recipient.Kind.PERSON)], "recipient")
     Delivery.objects.bulk_create([Delivery(document=document, recipient_agency_id=r.agency_id)
-                                  for r in recipients if r.kind == Recipient.Kind.AGENCY], ignore_conflicts=True)
+                                  for r in recipients if r.kind == Recipient.Kind.AGENCY
+                                  and r.agency_id is not None],  # always: _set_recipients
+                                 ignore_conflicts=True)
     document.recipients.exclude(kind=Recipient.Kind.PAPER).update(delivered_at=now)
     # The exchange app takes the pending deliveries when "outgoing.issued" is recorded (R8, R16).
     if document.reply_to_id:

@@ -7,7 +7,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from qlvb.core.forms import attach_errors
 from qlvb.core.paging import CappedPaginator
 from qlvb.core.selectors import timeline
 from qlvb.files.views import file_response
+from qlvb.org.http import PersonRequest
 from qlvb.org.models import Person
 from qlvb.outgoing import forms, rules, selectors, services
 from qlvb.outgoing.models import OutgoingDocument
@@ -37,7 +39,7 @@ def _person(request: HttpRequest) -> Any:
 
 
 @login_required
-def work_list(request: HttpRequest, name: str = "mine") -> HttpResponse:
+def work_list(request: PersonRequest, name: str = "mine") -> HttpResponse:
     if name not in LIST_TITLES:
         raise Http404()
     person = _person(request)
@@ -52,7 +54,7 @@ def work_list(request: HttpRequest, name: str = "mine") -> HttpResponse:
 
 
 @login_required
-def create(request: HttpRequest) -> HttpResponse:
+def create(request: PersonRequest) -> HttpResponse:
     person = _person(request)
     agency = request.user.agency
     if agency is None:
@@ -91,7 +93,7 @@ def _signers(document: OutgoingDocument) -> list[Person]:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: PersonRequest, pk: int) -> HttpResponse:
     person = _person(request)
     document = selectors.get_document(person, pk)
     services.record_opening(by=actor_from_request(request, SCOPE), document=document)
@@ -129,11 +131,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
     person = _person(request)
     document = selectors.get_document(person, pk)
     by = actor_from_request(request, SCOPE)
     post = request.POST
+    form: Form
     try:
         if verb == "submit":
             form = forms.SubmitForm(post, signers=_signers(document), prefix="submit")
@@ -184,7 +187,7 @@ def action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
 
 
 @login_required
-def version_file(request: HttpRequest, pk: int, number: int, disposition: str) -> HttpResponse:
+def version_file(request: PersonRequest, pk: int, number: int, disposition: str) -> HttpResponseBase:
     document = selectors.get_document(_person(request), pk)
     version = document.versions.select_related("stored").filter(number=number).first()
     if version is None:
@@ -193,7 +196,7 @@ def version_file(request: HttpRequest, pk: int, number: int, disposition: str) -
 
 
 @login_required
-def issued_file(request: HttpRequest, pk: int, disposition: str) -> HttpResponse:
+def issued_file(request: PersonRequest, pk: int, disposition: str) -> HttpResponseBase:
     document = selectors.get_document(_person(request), pk)
     if document.issued_file is None:
         raise Http404()
@@ -202,7 +205,7 @@ def issued_file(request: HttpRequest, pk: int, disposition: str) -> HttpResponse
 
 
 @login_required
-def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+def attachment_file(request: PersonRequest, pk: int, attachment_pk: int) -> HttpResponseBase:
     document = selectors.get_document(_person(request), pk)
     attachment = document.attachments.select_related("stored", "signed").filter(pk=attachment_pk).first()
     if attachment is None:
@@ -211,7 +214,7 @@ def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRe
 
 
 @login_required
-def diff(request: HttpRequest, pk: int) -> HttpResponse:
+def diff(request: PersonRequest, pk: int) -> HttpResponse:
     """Compare two versions' text, changes coloured by the role of who made the newer one (R13)."""
     from qlvb.files.textdiff import diff_versions, render_html
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from datetime import date, datetime
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,6 +25,7 @@ from qlvb.core.forms import attach_errors
 from qlvb.core.models import CalendarDay
 from qlvb.core.verbs import VERBS, verb_label
 from qlvb.org import permissions
+from qlvb.org.http import PersonRequest
 from qlvb.org.models import Person
 from qlvb.org.roles import roles_of
 from qlvb.org.selectors import delegations_in_force
@@ -31,7 +34,7 @@ from qlvb.portal.forms import CalendarDayForm
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: PersonRequest) -> HttpResponse:
     person = request.user
     effective = getattr(request, "acting_for", None) or person
     roles = roles_of(effective)
@@ -50,7 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def calendar(request: HttpRequest) -> HttpResponse:
+def calendar(request: PersonRequest) -> HttpResponse:
     person = request.user
     try:
         year = int(request.GET.get("year") or timezone.localdate().year)
@@ -60,7 +63,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     can_edit = permissions.can_manage_agency(person, person.agency_id)
     form = CalendarDayForm(request.POST or None) if can_edit else None
     if request.method == "POST":
-        if not can_edit:
+        if not can_edit or form is None:
             raise Http404()
         if form.is_valid():
             data = form.cleaned_data
@@ -75,7 +78,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect(f"{request.path}?year={data['date'].year}")
     rows = CalendarDay.objects.filter(date__year=year).filter(agency__isnull=True) | CalendarDay.objects.filter(
-        date__year=year, agency_id=person.agency_id)
+        date__year=year, agency=person.agency_id)
     return render(request, "portal/calendar.html", {
         "year": year, "holidays": sorted(workdays.national_holidays(year).items()),
         "rows": rows.select_related("agency").order_by("date"), "form": form, "can_edit": can_edit,
@@ -85,7 +88,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def calendar_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def calendar_remove(request: PersonRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(CalendarDay, pk=pk)
     services.remove_calendar_day(by=actor_from_request(request), row=row)
     return redirect(f"{reverse('portal:calendar')}?year={row.date.year}")
@@ -111,7 +114,7 @@ def _filters(request: HttpRequest) -> selectors.EventFilter:
 
 
 @login_required
-def audit(request: HttpRequest) -> HttpResponse:
+def audit(request: PersonRequest) -> HttpResponse:
     person = request.user
     agency_id = person.agency_id
     if request.GET.get("scope") == "system" and person.is_superuser:
@@ -129,11 +132,11 @@ def audit(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "portal/audit.html", {
         "page": page, "filters": filters, "verbs": sorted(VERBS.items()), "query": query.urlencode(),
-        "people": Person.objects.filter(agency_id=person.agency_id).only("pk", "full_name").order_by("full_name"),
+        "people": Person.objects.filter(agency=person.agency_id).only("pk", "full_name").order_by("full_name"),
     })
 
 
-def _export(events: object, fmt: str) -> HttpResponse:
+def _export(events: Iterable[Any], fmt: str) -> HttpResponse:  # events as describe() gives them
     header = [_("Time"), _("Person"), _("On behalf of"), _("Action"), _("Object"), _("Details"), _("Address"),
               _("Chain"), _("Sequence"), _("Hash")]
 

@@ -14,7 +14,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES
+from qlvb.org.http import signed_in
 from qlvb.org.models import Agency, Person
 from qlvb.org.roles import roles_of
 from qlvb.registers.models import Register
@@ -108,6 +109,14 @@ def long_date(value: date | datetime | None) -> str:
     return f"ngày {value.day:02d} tháng {month} năm {value.year}"
 
 
+@overload
+def local_date(value: datetime) -> date: ...
+
+
+@overload
+def local_date(value: datetime | None) -> date | None: ...
+
+
 def local_date(value: datetime | None) -> date | None:
     return timezone.localtime(value).date() if value else None
 
@@ -158,12 +167,13 @@ def get_register(person: Person | None, direction: str, register_id: Any) -> Reg
 def book_agency(person: Person | None, agency_id: Any = None) -> Agency:
     """The agency whose agency-wide book is printed: the one asked for, else the person's own."""
     allowed = book_agency_ids(person)
+    wanted: int | None
     if agency_id not in (None, ""):
         try:
             wanted = int(str(agency_id))
         except (TypeError, ValueError):
             raise Http404()
-    elif getattr(person, "agency_id", None) in allowed:
+    elif person is not None and person.agency_id in allowed:
         wanted = person.agency_id
     else:
         wanted = min(allowed, default=None)
@@ -185,10 +195,10 @@ def render_pdf(template: str, context: dict[str, Any]) -> bytes:
 def register_pdf(template: str, register: Register, period: Period, rows: Sequence[Any],
                  numbers: Iterable[int | None], printed_by: str = "") -> bytes:
     """A register's book for the period; `numbers` are the rows' numbers, for 'from number … to …'."""
-    numbers = [n for n in numbers if n is not None]
+    known = [n for n in numbers if n is not None]
     return render_pdf(template, {
         "register": register, "agency": register.agency, "period": period, "rows": rows, "printed_by": printed_by,
-        "first_number": min(numbers, default=None), "last_number": max(numbers, default=None),
+        "first_number": min(known, default=None), "last_number": max(known, default=None),
     })
 
 
@@ -211,9 +221,11 @@ def write_xlsx(title: str, heading: str, columns: Sequence[tuple[str, int]], row
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
     workbook = Workbook()
     sheet = workbook.active
+    assert isinstance(sheet, Worksheet)  # a new workbook's one sheet
     sheet.title = title[:31]
     thin = Side(style="thin", color="808080")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -244,9 +256,11 @@ def write_xlsx(title: str, heading: str, columns: Sequence[tuple[str, int]], row
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.oddHeader.center.text = heading.replace("&", "&&")
-    sheet.oddFooter.center.text = "Trang &P / &N"
+    fit, header, footer = sheet.sheet_properties.pageSetUpPr, sheet.oddHeader, sheet.oddFooter
+    assert fit is not None and header is not None and footer is not None  # a new sheet has them all
+    fit.fitToPage = True
+    header.center.text = heading.replace("&", "&&")
+    footer.center.text = "Trang &P / &N"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -257,9 +271,10 @@ def write_xlsx(title: str, heading: str, columns: Sequence[tuple[str, int]], row
 
 def printed_by(request: HttpRequest, person: Person) -> str:
     """The name printed at the foot of the book: the user, and whom they act for if anyone."""
-    if person.pk != request.user.pk:
-        return f"{request.user.full_name} (thay {person.full_name})"
-    return request.user.full_name
+    user = signed_in(request.user)  # the print pages are behind login_required
+    if person.pk != user.pk:
+        return f"{user.full_name} (thay {person.full_name})"
+    return user.full_name
 
 
 def _file(content: bytes, content_type: str, filename: str, *, inline: bool) -> HttpResponse:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from qlvb.core.actor import actor_from_request
 from qlvb.core.forms import attach_errors
 from qlvb.org import permissions
+from qlvb.org.http import PersonRequest
 from qlvb.registers.models import Register, RegisterCounter
 from qlvb.registers.services import create_register, ensure_default_registers
 
@@ -25,7 +28,7 @@ class RegisterForm(forms.Form):
 
 
 @login_required
-def register_list(request: HttpRequest) -> HttpResponse:
+def register_list(request: PersonRequest) -> HttpResponse:
     agency = request.user.agency
     if agency is None or not permissions.can_manage_agency(request.user, agency):
         raise Http404()
@@ -39,7 +42,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("registers:list")
-    registers = list(Register.objects.filter(agency=agency).order_by("direction", "order"))
+    registers: list[Any] = list(Register.objects.filter(agency=agency).order_by("direction", "order"))  # + this_year
     counters = {(c.register_id, c.year): c.last_number for c in RegisterCounter.objects.filter(register__agency=agency)}
     from django.utils import timezone
 

@@ -13,6 +13,7 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from qlvb.org.http import signed_in
 from qlvb.search import selectors
 from qlvb.search.forms import SearchForm
 from qlvb.search.views import MESSAGES
@@ -82,11 +83,12 @@ def _int(value: Any, default: int, low: int, high: int) -> int:
 def search(request: Request) -> Response:
     """Incoming and outgoing documents the caller may open matching the words and the filters, most
     relevant first (or by date), with the matching words highlighted."""
-    form = SearchForm(request.query_params, person=request.user)
+    person = signed_in(request.user)
+    form = SearchForm(request.query_params, person=person)
     if not form.is_valid():
         return Response(form.errors, status=400)
     per_page = _int(request.query_params.get("page_size"), selectors.PER_PAGE, 1, 100)
-    results = selectors.search(request.user, form.cleaned_data.get("q", ""), filters=form.filters(),
+    results = selectors.search(person, form.cleaned_data.get("q", ""), filters=form.filters(),
                                sort=form.cleaned_data.get("sort") or "relevance",
                                page=_int(request.query_params.get("page"), 1, 1, 10_000), per_page=per_page)
     return Response({

@@ -3,23 +3,26 @@ choices is a message beside the field, never an error page."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
+from django.db.models import Field
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.core import kinds
 from qlvb.core.doctypes import DOCUMENT_TYPES, Secrecy, Urgency
-from qlvb.core.forms import VNDateField
+from qlvb.core.forms import VNDateField, model_choice
 from qlvb.org import permissions
 from qlvb.org.models import Unit
 from qlvb.registers.models import Register
 
 
-def _statuses() -> list[tuple[str, str]]:
-    seen: dict[str, str] = {}
+def _statuses() -> list[tuple[str, str | Promise]]:
+    seen: dict[str, Any] = {}  # value → label (flat choices: a status has no groups)
     for kind in kinds.all_kinds():
-        for value, label in kind.model_class._meta.get_field("status").choices or []:
+        status_field = cast(Field, kind.model_class._meta.get_field("status"))  # a column, not a relation
+        for value, label in status_field.choices or []:
             seen.setdefault(value, label)
     return [("", _("Any status")), *seen.items()]
 
@@ -50,12 +53,13 @@ class SearchForm(forms.Form):
     def __init__(self, *args: Any, person: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         agencies = permissions.member_agency_ids(person) if person is not None else set()
-        self.fields["register"].queryset = Register.objects.filter(agency_id__in=agencies).order_by("direction",
-                                                                                                   "name")
-        self.fields["unit"].queryset = Unit.objects.filter(agency_id__in=agencies).order_by("name")
+        model_choice(self, "register").queryset = Register.objects.filter(agency_id__in=agencies).order_by(
+            "direction", "name")
+        model_choice(self, "unit").queryset = Unit.objects.filter(agency_id__in=agencies).order_by("name")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # Form.clean returns the cleaned data
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
             self.add_error("date_to", _("The end of the period is before its start."))
         return data

@@ -5,6 +5,7 @@ rights (never a delegator's), so the results are always what they may open thems
 from __future__ import annotations
 
 import io
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from qlvb.core import kinds
 from qlvb.core.actor import Actor
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES
 from qlvb.core.forms import attach_errors
+from qlvb.org.http import PersonRequest
 from qlvb.search import selectors, services
 from qlvb.search.forms import SaveSearchForm, SearchForm
 from qlvb.search.models import SavedSearch
@@ -40,7 +42,7 @@ def _page_number(request: HttpRequest) -> int:
 
 
 def _params(request: HttpRequest) -> dict[str, str]:
-    return {k: v for k, v in request.GET.items() if k in services.SAVED_PARAMS and v}
+    return {k: v for k, v in request.GET.items() if k in services.SAVED_PARAMS and isinstance(v, str) and v}
 
 
 def saved_url(saved: SavedSearch) -> str:
@@ -49,7 +51,7 @@ def saved_url(saved: SavedSearch) -> str:
 
 
 @login_required
-def search(request: HttpRequest) -> HttpResponse:
+def search(request: PersonRequest) -> HttpResponse:
     person = request.user
     params = _params(request)
     form = SearchForm(request.GET if params else None, person=person)
@@ -57,7 +59,7 @@ def search(request: HttpRequest) -> HttpResponse:
     if params and form.is_valid():
         results = selectors.search(person, form.cleaned_data.get("q", ""), filters=form.filters(),
                                    sort=form.cleaned_data.get("sort") or "relevance", page=_page_number(request))
-    saved = list(selectors.saved_searches(person))
+    saved: list[Any] = list(selectors.saved_searches(person))  # given url, for the template
     for item in saved:
         item.url = saved_url(item)
     return render(request, "search/search.html", {
@@ -68,7 +70,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: PersonRequest) -> HttpResponse:
     """The results (at most EXPORT_LIMIT, the viewer's own scope) as an Excel workbook."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -82,6 +84,7 @@ def export(request: HttpRequest) -> HttpResponse:
                                  form.cleaned_data.get("sort") or "relevance", limit=EXPORT_LIMIT)
     book = Workbook()
     sheet = book.active
+    assert sheet is not None  # a new workbook has one sheet
     sheet.title = _("Search results")[:31]
     headers = [_("No."), _("Incoming or outgoing"), _("Number, notation"), _("Date"), _("Document type"),
                _("Issuing agency"), _("Summary"), _("Status"), _("Link")]
@@ -111,7 +114,7 @@ def _status_label(kind: str, status: str) -> str:
 
 @login_required
 @require_POST
-def save(request: HttpRequest) -> HttpResponse:
+def save(request: PersonRequest) -> HttpResponse:
     form = SaveSearchForm(request.POST)
     params = {k: v for k, v in request.POST.items() if k in services.SAVED_PARAMS and v}
     back = "?" + urlencode(params)
@@ -123,7 +126,7 @@ def save(request: HttpRequest) -> HttpResponse:
     if form.errors:
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))  # ErrorList items read as their messages
     else:
         messages.success(request, _("The search is saved."))
     return redirect(_search_url() + back)
@@ -131,7 +134,7 @@ def save(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def delete(request: HttpRequest, pk: int) -> HttpResponse:
+def delete(request: PersonRequest, pk: int) -> HttpResponse:
     services.delete_saved_search(by=Actor(request.user), saved_id=pk)
     messages.success(request, _("The saved search is deleted."))
     return redirect("search:search")

@@ -166,8 +166,10 @@ class _Stamp(BaseStamp):
         key = (font, size)
         if key not in self._engines:
             name = f"/F{len(self._engines) + 1}"
-            engine = GlyphAccumulatorFactory(font, font_size=size).create_font_engine(self.writer)
-            engine.font_size = size
+            # pyHanko annotates font sizes int; a PDF font size is any number.
+            engine = GlyphAccumulatorFactory(font, font_size=size).create_font_engine(  # type: ignore[arg-type]
+                self._ensure_writer)
+            engine.font_size = size  # type: ignore[assignment]
             self.set_resource(ResourceType.FONT, generic.pdf_name(name), engine.as_resource())
             self._engines[key] = (name, engine)
         name, engine = self._engines[key]
@@ -178,7 +180,7 @@ class _Stamp(BaseStamp):
             *colour, name.encode(), size, left, baseline, shaped.graphics_ops)
 
     def image(self, image: Image.Image, *, name: str, x: float, y: float, width: float, height: float) -> bytes:
-        self.set_resource(ResourceType.XOBJECT, generic.pdf_name(name), pil_image(image, self.writer))
+        self.set_resource(ResourceType.XOBJECT, generic.pdf_name(name), pil_image(image, self._ensure_writer))
         return b"q %.3f 0 0 %.3f %.3f %.3f cm %s Do Q" % (width, height, x, y, name.encode())
 
 
@@ -194,7 +196,7 @@ class Appearance(BaseStampStyle):
 
 
 def _open_image(data: bytes) -> Image.Image:
-    image = Image.open(io.BytesIO(data))
+    image: Image.Image = Image.open(io.BytesIO(data))
     image.load()
     if image.mode not in ("RGBA", "LA"):
         image = image.convert("RGBA")
@@ -215,7 +217,7 @@ class SignerAppearance(Appearance):
         its baseline: one computation for drawing and for saying where the image lands."""
         bold = font_for("".join(self.title_lines) + self.full_name, SERIF_BOLD)
         usable = box_w - 2 * PADDING
-        top = box_h - PADDING
+        top: float = box_h - PADDING
         sizes = []
         for line in self.title_lines:
             size = fit_size(line, bold, TITLE_SIZE, usable)

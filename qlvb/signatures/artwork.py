@@ -38,15 +38,16 @@ def _png(image: Image.Image) -> bytes:
 
 def _bezier(points: list[tuple[float, float]], steps: int = 60) -> list[tuple[float, float]]:
     """Points along a Catmull-Rom spline through ``points``."""
-    result = []
+    result: list[tuple[float, float]] = []
     pts = [points[0], *points, points[-1]]
     for i in range(1, len(pts) - 2):
         p0, p1, p2, p3 = pts[i - 1], pts[i], pts[i + 1], pts[i + 2]
         for s in range(steps):
             t = s / steps
             t2, t3 = t * t, t * t * t
-            result.append(tuple(0.5 * ((2 * p1[k]) + (-p0[k] + p2[k]) * t + (2 * p0[k] - 5 * p1[k] + 4 * p2[k] - p3[k])
-                                       * t2 + (-p0[k] + 3 * p1[k] - 3 * p2[k] + p3[k]) * t3) for k in range(2)))
+            px, py = (0.5 * ((2 * p1[k]) + (-p0[k] + p2[k]) * t + (2 * p0[k] - 5 * p1[k] + 4 * p2[k] - p3[k])
+                             * t2 + (-p0[k] + 3 * p1[k] - 3 * p2[k] + p3[k]) * t3) for k in range(2))
+            result.append((px, py))
     result.append(points[-1])
     return result
 
@@ -80,11 +81,11 @@ def signature_png(full_name: str) -> bytes:
     canvas = Image.new("RGBA", (width + 2 * margin, height + 2 * margin), (0, 0, 0, 0))
     draw = ImageDraw.Draw(canvas)
     shear = 0.28 + rng.random() * 0.1
-    x = 40 * SS + margin
+    x: float = 40 * SS + margin
     baseline = 120 * SS + margin
     for index, char in enumerate(initials + given):
         font = big if index == 0 or index == len(initials) else small
-        left, top, right, bottom = font.getbbox(char, anchor="ls")
+        left, top, right, bottom = (int(v) for v in font.getbbox(char, anchor="ls"))  # whole pixels: no stroke
         pad = int((bottom - top) * 0.6) + 4  # room to turn and slant
         w, h = right - left + 2 * pad, bottom - top + 2 * pad
         ox, oy = pad - left, pad - top  # the glyph's origin on the baseline, inside its box

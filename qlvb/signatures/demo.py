@@ -54,6 +54,7 @@ def _ca_context(fingerprint: str) -> str:
 def demo_ca() -> tuple[DemoCA, bool]:
     """The demo CA (made and registered as a trust anchor the first time); True if new."""
     for anchor in TrustAnchor.objects.filter(is_demo=True, is_active=True, private_key_encrypted__isnull=False):
+        assert anchor.private_key_encrypted is not None  # the filter above
         try:
             pem = crypto.decrypt(anchor.private_key_encrypted, context=_ca_context(anchor.fingerprint))
             key = pki.key_from_pem(pem)

@@ -9,6 +9,8 @@ token or HSM stays there; only where to find it is stored, and the PIN is asked 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -78,9 +80,9 @@ class Certificate(models.Model):
         """The agency whose event chain records this certificate's use."""
         if self.agency_id:
             return self.agency_id
-        return self.person.agency_id if self.person_id else None
+        return self.person.agency_id if self.person is not None else None
 
-    def is_usable(self, at: object = None) -> bool:
+    def is_usable(self, at: datetime | None = None) -> bool:
         at = at or timezone.now()
         return self.is_active and self.revoked_at is None and self.not_before <= at <= self.not_after
 

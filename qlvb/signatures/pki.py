@@ -98,7 +98,7 @@ def _looks_like_pkcs12(data: bytes) -> bool:
         return False
 
 
-def to_pkcs12(key: object, cert: x509.Certificate, chain: list[x509.Certificate], passphrase: str,
+def to_pkcs12(key: PrivateKey, cert: x509.Certificate, chain: list[x509.Certificate], passphrase: str,
               name: str) -> bytes:
     return pkcs12.serialize_key_and_certificates(
         name.encode()[:64], key, cert, chain or None, serialization.BestAvailableEncryption(passphrase.encode()))
@@ -167,10 +167,12 @@ def issue(ca_key: PrivateKey, ca_cert: x509.Certificate, *, common_name: str, or
     return key, cert
 
 
-def key_to_pem(key: object) -> bytes:
+def key_to_pem(key: PrivateKey) -> bytes:
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                              serialization.NoEncryption())
 
 
 def key_from_pem(data: bytes) -> PrivateKey:
-    return serialization.load_pem_private_key(data, password=None)
+    key = serialization.load_pem_private_key(data, password=None)
+    assert isinstance(key, PrivateKey)  # only our own keys (new_key) are stored as PEM
+    return key

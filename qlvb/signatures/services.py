@@ -474,7 +474,8 @@ def _sign(pdf: bytes, *, by: Actor, certificate: Certificate, secret: str | None
     meta = signers.PdfSignatureMetadata(
         field_name=name, reason=reason or None, name=signer_name[:200] or None, md_algorithm="sha256",
         subfilter=fields.SigSeedSubFilter.PADES)
-    spec = fields.SigFieldSpec(sig_field_name=name, on_page=page, box=(x1, y1, x2, y2))
+    # pyHanko annotates the box int; PDF coordinates are any number (they are used as such).
+    spec = fields.SigFieldSpec(sig_field_name=name, on_page=page, box=(x1, y1, x2, y2))  # type: ignore[arg-type]
     with _open_signer(certificate, secret) as signer:
         try:
             output = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec).sign_pdf(writer)
@@ -560,7 +561,7 @@ def sign_as_agency(pdf: bytes, *, by: Actor, certificate: Certificate, passphras
                               code="no_seal_image")
     _check_png(seal_image)
     style = appearance.SealAppearance(image_png=seal_image)
-    agency_name = certificate.agency.name if certificate.agency_id else certificate.subject_cn
+    agency_name = certificate.agency.name if certificate.agency is not None else certificate.subject_cn
     return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, agency_signature=True, box=box,
                  default_box=lambda: seal_box(pdf, signer_field=signer_field, seal_width_mm=width_mm), style=style,
                  reason=reason, field_name=field_name, prefix="Seal", signer_name=agency_name, role="agency")
@@ -582,7 +583,7 @@ def sign_attachment(pdf: bytes, *, by: Actor, certificate: Certificate, passphra
     signed_at = signed_at or timezone.now()
     if timezone.is_naive(signed_at):
         raise ValueError("signed_at must be an aware datetime")
-    agency_name = certificate.agency.name if certificate.agency_id else certificate.subject_cn
+    agency_name = certificate.agency.name if certificate.agency is not None else certificate.subject_cn
     lines = attachment_lines(agency_name=agency_name, number_notation=number_notation, signed_at=signed_at)
     style = appearance.AttachmentAppearance(lines=lines)
     return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, agency_signature=True, box=box,
@@ -775,7 +776,12 @@ def _add_image(*, by: Actor, png: bytes, person: Person | None, agency: Agency |
         SignatureImage.objects.filter(person=person, agency=agency, kind=kind, is_active=True).update(is_active=False)
         image_row = SignatureImage.objects.create(person=person, agency=agency, kind=kind, stored_file=stored,
                                                   width_px=size[0], height_px=size[1], width_mm=width)
-        owner_agency = agency.pk if agency is not None else person.agency_id
+        owner_agency: int | None
+        if agency is not None:
+            owner_agency = agency.pk
+        else:
+            assert person is not None  # _owner: a person's or an agency's
+            owner_agency = person.agency_id
         record(verb="signatures.image_added", actor=by, agency=owner_agency, target=image_row,
                data={"kind": kind, "sha256": stored.sha256})
     return image_row

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,12 +17,14 @@ from django.views.decorators.http import require_POST
 from qlvb.core.actor import actor_from_request
 from qlvb.core.forms import attach_errors
 from qlvb.org import permissions
+from qlvb.org.http import PersonRequest
 from qlvb.signatures import services
 from qlvb.signatures.models import Certificate, SignatureImage
 
 
 class Pkcs12Form(forms.Form):
-    data = forms.FileField(label=gettext_lazy("Key file (.p12, .pfx)"))
+    # The metaclass takes declared fields out of the class, so this does not hide BaseForm.data.
+    data = forms.FileField(label=gettext_lazy("Key file (.p12, .pfx)"))  # type: ignore[assignment]
     passphrase = forms.CharField(label=gettext_lazy("Passphrase"), widget=forms.PasswordInput, strip=False)
     owner = forms.ChoiceField(label=gettext_lazy("Owner"), choices=[("me", gettext_lazy("Me"))])
     store_passphrase = forms.BooleanField(label=gettext_lazy("Keep the passphrase (agency keys used by clerks)"),
@@ -32,14 +36,16 @@ class ImageForm(forms.Form):
     owner = forms.ChoiceField(label=gettext_lazy("Image of"), choices=[("me", gettext_lazy("My signature"))])
 
 
-def _owners(request: HttpRequest, form: forms.Form, agency_label: str) -> None:
+def _owners(request: PersonRequest, form: forms.Form, agency_label: str) -> None:
     agency = request.user.agency
     if agency is not None and permissions.can_manage_agency(request.user, agency):
-        form.fields["owner"].choices = [*form.fields["owner"].choices, ("agency", f"{agency_label}: {agency.name}")]
+        owner = cast(forms.ChoiceField, form.fields["owner"])
+        choices = cast(list[tuple[str, Any]], owner.choices)  # the field keeps them as a list of pairs
+        owner.choices = [*choices, ("agency", f"{agency_label}: {agency.name}")]
 
 
 @login_required
-def certificates(request: HttpRequest) -> HttpResponse:
+def certificates(request: PersonRequest) -> HttpResponse:
     person = request.user
     agency = person.agency
     manages = agency is not None and permissions.can_manage_agency(person, agency)
@@ -82,7 +88,7 @@ def certificates(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def revoke(request: PersonRequest, pk: int) -> HttpResponse:
     certificate = Certificate.objects.filter(pk=pk).first()
     if certificate is None:
         raise Http404()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.forms import BoundField
 
 from qlvb.core.verbs import verb_label
 
@@ -13,7 +14,7 @@ def verb(value: str) -> str:
 
 
 @register.filter
-def control(bound_field: object) -> str:
+def control(bound_field: BoundField) -> str:
     """Render a form field's widget with Bootstrap's classes, marked invalid when it has errors."""
     widget = bound_field.field.widget
     input_type = getattr(widget, "input_type", "")
@@ -27,7 +28,7 @@ def control(bound_field: object) -> str:
         css = "form-control"
     if bound_field.errors:
         css += " is-invalid"
-    attrs = {"class": css.strip()} if css.strip() else {}
+    attrs: dict[str, str | bool] = {"class": css.strip()} if css.strip() else {}
     if bound_field.errors:
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{bound_field.id_for_label}-error"

@@ -52,12 +52,14 @@ def test_a_deleted_row_is_detected(chain):
 
 def test_a_cut_tail_is_detected(chain):
     last = Event.objects.filter(chain=chain).order_by("-seq").first()
+    assert last is not None
     _raw("DELETE FROM core_event WHERE id = %s", [last.pk])
     assert any("chain head" in p for p in events.verify_chain(chain).problems)
 
 
 def test_a_changed_actor_is_detected(chain, org):
     row = Event.objects.filter(chain=chain, verb="test.thing").first()
+    assert row is not None
     _raw("UPDATE core_event SET actor_id = %s WHERE id = %s", [org.head.pk, row.pk])
     assert events.verify_chain(chain).problems
 
@@ -90,6 +92,7 @@ def test_postgresql_refuses_updates_and_deletes(chain):
     from django.db import DatabaseError
 
     row = Event.objects.filter(chain=chain).first()
+    assert row is not None
     with pytest.raises(DatabaseError), transaction.atomic():
         Event.objects.filter(pk=row.pk).update(verb="x")
     with pytest.raises(DatabaseError), transaction.atomic():

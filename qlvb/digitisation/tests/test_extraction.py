@@ -24,10 +24,18 @@ pytestmark = pytest.mark.django_db
 Status = TextExtraction.Status
 
 
+def run(extraction_id: int) -> TextExtraction:
+    """services.run_extraction of an extraction waiting to be read (None only when there is nothing to do)."""
+    result = services.run_extraction(extraction_id)
+    assert result is not None
+    return result
+
+
 @pytest.fixture
 def reindexed(monkeypatch):
     """Record the calls to the search index hook (and still call the real one if installed)."""
     calls: list[int] = []
+    search_services: types.ModuleType | None
     try:
         from qlvb.search import services as search_services
     except ImportError:
@@ -39,7 +47,7 @@ def reindexed(monkeypatch):
         return real(stored_file_id) if real else 0
 
     fake = types.ModuleType("qlvb.search.services")
-    fake.reindex_for_file = hook
+    setattr(fake, "reindex_for_file", hook)
     if search_services is not None:
         monkeypatch.setattr(search_services, "reindex_for_file", hook)
     else:
@@ -62,7 +70,7 @@ def test_a_scanned_decision_is_read_with_its_diacritics_made_searchable_and_foun
     for words in ("Quyết định", "Sơn La", "Ủy ban nhân dân", "Quy chế làm việc", "Điều 1", "/QĐ-UBND"):
         assert words in text, words
     # The searchable PDF is kept beside the original (which is unchanged) and has a text layer.
-    assert extraction.searchable_file_id and extraction.searchable_file_id != item.stored_id
+    assert extraction.searchable_file is not None and extraction.searchable_file_id != item.stored_id
     assert read_stored(item.stored) == scan_pdf
     layer = pdftotext(read_stored(extraction.searchable_file), tmp_path)
     assert "Quyết định" in layer and "Sơn La" in layer
@@ -83,9 +91,9 @@ def test_a_born_digital_pdf_is_read_from_its_text_layer_page_by_page_without_ocr
     pages = [f"Trang {n}: Quyết định ban hành Quy chế làm việc của Sở Nội vụ tỉnh Sơn La." for n in range(1, 31)]
     file = stored(text_pdf(pages))
     extraction = services.request_extraction(file)
-    seen = []
+    seen: list[int] = []
     monkeypatch.setattr(TextExtraction.objects, "filter", TextExtraction.objects.filter)
-    result = services.run_extraction(extraction.pk)
+    result = run(extraction.pk)
     assert result.status == Status.DONE and result.method == "pdf_text"
     assert result.pages_total == result.pages_done == 30 and result.searchable_file is None
     assert result.text.count(engine.PAGE_SEPARATOR) == 29
@@ -103,14 +111,14 @@ def test_a_docx_is_read_directly(stored):
     buffer = io.BytesIO()
     document.save(buffer)
     extraction = services.request_extraction(stored(buffer.getvalue(), "cv.docx"))
-    result = services.run_extraction(extraction.pk)
+    result = run(extraction.pk)
     assert (result.status, result.method) == (Status.DONE, "docx")
     assert "V/v báo cáo tình hình ứng dụng công nghệ thông tin" in result.text
 
 
 def test_a_damaged_pdf_fails_with_a_clear_message_and_can_be_run_again(stored, reindexed):
     file = stored(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nthis is not a pdf at all")
-    result = services.run_extraction(services.request_extraction(file).pk)
+    result = run(services.request_extraction(file).pk)
     assert result.status == Status.FAILED and result.method == "none"
     assert "hỏng" in result.error or "damaged" in result.error
     assert reindexed == []
@@ -125,7 +133,7 @@ def test_a_password_protected_pdf_fails_with_a_clear_message(stored):
     writer.encrypt(user_password="bi-mat", owner_password="chu-so-huu")
     out = io.BytesIO()
     writer.write(out)
-    result = services.run_extraction(services.request_extraction(stored(out.getvalue())).pk)
+    result = run(services.request_extraction(stored(out.getvalue())).pk)
     assert result.status == Status.FAILED
     assert "mật khẩu" in result.error or "password" in result.error
 
@@ -140,7 +148,7 @@ def test_an_image_that_is_not_a_document_fails_with_a_clear_message(stored):
     draw.rectangle((0, 450, 800, 600), fill=(40, 120, 50))
     out = io.BytesIO()
     image.save(out, format="PNG", dpi=(100, 100))
-    result = services.run_extraction(services.request_extraction(stored(out.getvalue(), "anh.png")).pk)
+    result = run(services.request_extraction(stored(out.getvalue(), "anh.png")).pk)
     assert result.status == Status.FAILED
     assert "ảnh" in result.error or "photo" in result.error
 
@@ -169,13 +177,14 @@ def test_a_failed_page_is_retried_then_reported_and_the_rest_is_kept(stored, mon
     monkeypatch.setattr(engine, "ocr_pages", _fake_ocr({2}, calls))
     monkeypatch.setattr(engine, "ocr_available", lambda: True)
     file = stored(blank_scan_pdf(3))
-    result = services.run_extraction(services.request_extraction(file).pk)
+    result = run(services.request_extraction(file).pk)
     assert calls == [[1, 2, 3], [1], [2], [2], [3]]  # the chunk, then page by page, page 2 twice
     assert result.status == Status.PARTIAL and result.failed_pages == [2]
     assert "2" in result.error
     assert "Trang 1 có nội dung" in result.text and "Trang 3 có nội dung" in result.text
     from pypdf import PdfReader
 
+    assert result.searchable_file is not None
     assert len(PdfReader(io.BytesIO(read_stored(result.searchable_file))).pages) == 3  # page 2 kept, not dropped
     assert reindexed == [file.pk]
 
@@ -193,7 +202,7 @@ def test_a_long_scan_is_read_in_chunks_with_progress(stored, monkeypatch):
 
 def test_a_file_with_too_many_pages_is_refused_clearly(stored, settings):
     settings.QLVB_OCR_MAX_PAGES = 5
-    result = services.run_extraction(services.request_extraction(stored(blank_scan_pdf(6))).pk)
+    result = run(services.request_extraction(stored(blank_scan_pdf(6))).pk)
     assert result.status == Status.FAILED and "6" in result.error
 
 

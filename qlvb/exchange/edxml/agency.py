@@ -10,13 +10,20 @@ agency gets ``EdxmlError('no_key')`` and must add a PKCS#12 key with a stored pa
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from cryptography import x509
 from django.utils import timezone
 
 from .dsig import SignerInfo, sign, verify
 from .errors import EdxmlError
 
+if TYPE_CHECKING:  # imported where used: the rest of the edXML library knows no Django model
+    from qlvb.org.models import Agency
+    from qlvb.signatures.models import Certificate
 
-def agency_certificate(agency: object):  # noqa: ANN201 - signatures.models.Certificate
+
+def agency_certificate(agency: Agency) -> Certificate | None:
     """The agency's usable PKCS#12 certificate (the latest valid one), or None."""
     from qlvb.signatures.models import Certificate
 
@@ -27,7 +34,8 @@ def agency_certificate(agency: object):  # noqa: ANN201 - signatures.models.Cert
             .order_by("-not_after", "-pk").first())
 
 
-def agency_key(agency: object, *, passphrase: str | None = None) -> tuple[object, object, list]:
+def agency_key(agency: Agency, *,
+               passphrase: str | None = None) -> tuple[object, x509.Certificate, list[x509.Certificate]]:
     """(private key, certificate, chain) of the agency's key file."""
     from django.core.exceptions import ValidationError
 
@@ -50,13 +58,13 @@ def agency_key(agency: object, *, passphrase: str | None = None) -> tuple[object
     return key, cert, chain
 
 
-def sign_for_agency(xml: bytes, agency: object, *, passphrase: str | None = None) -> bytes:
+def sign_for_agency(xml: bytes, agency: Agency, *, passphrase: str | None = None) -> bytes:
     """The package signed with the agency's certificate (XML-DSig, see ``dsig``)."""
     key, cert, chain = agency_key(agency, passphrase=passphrase)
     return sign(xml, key=key, cert=cert, chain=chain)
 
 
-def trust_roots_for_installation() -> list:
+def trust_roots_for_installation() -> list[x509.Certificate]:
     """The certification authorities this installation trusts (``signatures.TrustAnchor``)."""
     from qlvb.signatures import pki
     from qlvb.signatures.models import TrustAnchor

@@ -239,11 +239,11 @@ def build_document(pkg: DocumentPackage) -> bytes:
     body = _el(envelope, "edXMLBody")
     manifest = _el(body, "edXMLManifest", version="1.0")
     for attachment in pkg.attachments:
-        ref = _el(manifest, "Reference")
-        _el(ref, "ContentId", attachment.content_id)
-        _el(ref, "ContentType", attachment.mime_type)
-        _el(ref, "Description", attachment.description)
-        _el(ref, "AttachmentName", attachment.name)
+        reference = _el(manifest, "Reference")
+        _el(reference, "ContentId", attachment.content_id)
+        _el(reference, "ContentType", attachment.mime_type)
+        _el(reference, "Description", attachment.description)
+        _el(reference, "AttachmentName", attachment.name)
     if pkg.attachments:
         encoded = _el(root, "AttachmentEncoded")
         for attachment in pkg.attachments:

@@ -25,6 +25,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal, overload
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -49,7 +50,7 @@ CANONICALIZATIONS = {
     C14N: (False, False), C14N_COMMENTS: (False, True),
     EXC_C14N: (True, False), EXC_C14N_COMMENTS: (True, True), EXC_C14N_SAMPLES: (True, False),
 }
-DIGESTS = {
+DIGESTS: dict[str, type[hashes.HashAlgorithm]] = {
     DSIG + "sha1": hashes.SHA1,
     "http://www.w3.org/2001/04/xmlenc#sha256": hashes.SHA256,
     "http://www.w3.org/2001/04/xmldsig-more#sha384": hashes.SHA384,
@@ -123,6 +124,8 @@ def _signatures(root: etree._Element) -> list[etree._Element]:
 def _remove(element: etree._Element) -> None:
     """Remove an element but keep the text after it (the enveloped-signature transform)."""
     parent = element.getparent()
+    if parent is None:  # the document is nothing but a signature
+        raise EdxmlError("not_edxml", detail=f"root <{_local(element)}>")
     if element.tail:
         previous = element.getprevious()
         if previous is not None:
@@ -189,7 +192,7 @@ def sign(xml: bytes, *, key: object, cert: x509.Certificate, chain: Iterable[x50
     signature.tail = closing
     digest_value.text = _b64(digest.finalize())
     data = _c14n(signed_info, C14N)
-    if method == RSA_SHA256:
+    if isinstance(key, rsa.RSAPrivateKey):
         raw = key.sign(data, padding.PKCS1v15(), hashes.SHA256())
     else:
         r, s = decode_dss_signature(key.sign(data, ec.ECDSA(hashes.SHA256())))
@@ -291,6 +294,16 @@ def _signer_info(cert: x509.Certificate, method: str, trusted: bool) -> SignerIn
         agency_code=match.group(0) if match else "", algorithm=method, trusted=trusted, certificate=cert)
 
 
+@overload
+def verify(xml: bytes, *, trust_roots: list[x509.Certificate] | None, require: Literal[True] = True,
+           at: dt.datetime | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> SignerInfo: ...
+
+
+@overload
+def verify(xml: bytes, *, trust_roots: list[x509.Certificate] | None, require: bool,
+           at: dt.datetime | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> SignerInfo | None: ...
+
+
 def verify(xml: bytes, *, trust_roots: list[x509.Certificate] | None, require: bool = True,
            at: dt.datetime | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> SignerInfo | None:
     """Check the package's signature; who signed it. Raises EdxmlError ``unsigned`` (no signature
@@ -323,6 +336,8 @@ def _verify(xml: bytes, *, trust_roots: list[x509.Certificate] | None, require: 
         raise EdxmlError("bad_signature", _("The signature is not in the package header."),
                          detail=_local(parent) if parent is not None else "")
     signed_info = _child(signature, "SignedInfo")
+    if signed_info is None:  # never: _signatures keeps only signatures with one
+        raise _bad("no SignedInfo")
     c14n_method = _algorithm(_child(signed_info, "CanonicalizationMethod"), CANONICALIZATIONS, "c14n")
     method = _algorithm(_child(signed_info, "SignatureMethod"), SIGNATURE_METHODS, "SignatureMethod")
     references = _children(signed_info, "Reference")
@@ -336,10 +351,13 @@ def _verify(xml: bytes, *, trust_roots: list[x509.Certificate] | None, require: 
                          detail="transforms " + " ".join(uri[-30:] for uri in transforms))
     reference_c14n = transforms[1] if len(transforms) == 2 else C14N
     digest_method = _algorithm(_child(reference, "DigestMethod"), DIGESTS, "DigestMethod")
+    digest_value, signature_value = _child(reference, "DigestValue"), _child(signature, "SignatureValue")
+    if digest_value is None or signature_value is None:
+        raise _bad("DigestValue or SignatureValue is not base64")
     try:
-        expected_digest = _unb64(_child(reference, "DigestValue").text)
-        value = _unb64(_child(signature, "SignatureValue").text)
-    except (binascii.Error, ValueError, AttributeError):
+        expected_digest = _unb64(digest_value.text)
+        value = _unb64(signature_value.text)
+    except (binascii.Error, ValueError):
         raise _bad("DigestValue or SignatureValue is not base64") from None
     certificates = _certificates(signature)
     signed_info_bytes = _c14n(signed_info, c14n_method)  # before the signature leaves the tree

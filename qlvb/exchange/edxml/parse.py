@@ -96,7 +96,9 @@ def require(element: etree._Element | None, path: str) -> etree._Element:
     for name in path.split("/"):
         current = child(current, name)
         if current is None:
-            raise EdxmlError("missing_field", _("The element %(name)s is missing from the package."), name=path)
+            break
+    if current is None:
+        raise EdxmlError("missing_field", _("The element %(name)s is missing from the package."), name=path)
     return current
 
 
@@ -250,15 +252,15 @@ def _attachments(root: etree._Element, envelope: etree._Element, warnings: _Warn
         if cid in seen:
             raise EdxmlError("invalid", _("Two attachments have the same ContentId “%(cid)s”."), cid=cid[:80])
         seen.add(cid)
-        item = encoded.get(cid)
-        name = text(ref, "AttachmentName") or text(item, "AttachmentName")
-        if item is None:
+        encoded_item = encoded.get(cid)
+        name = text(ref, "AttachmentName") or text(encoded_item, "AttachmentName")
+        if encoded_item is None:
             raise EdxmlError("missing_field", _("The attachment “%(name)s” (%(cid)s) listed in the manifest is not "
                                                 "in the package."), name=name[:200], cid=cid[:80])
         out.append(Attachment(
-            content_id=cid, name=name, mime_type=text(ref, "ContentType") or text(item, "ContentType")
-            or "application/octet-stream", description=text(ref, "Description") or text(item, "Description"),
-            data=_decode(child(item, "ContentTransferEncoded"), name[:200])))
+            content_id=cid, name=name, mime_type=text(ref, "ContentType") or text(encoded_item, "ContentType")
+            or "application/octet-stream", description=text(ref, "Description") or text(encoded_item, "Description"),
+            data=_decode(child(encoded_item, "ContentTransferEncoded"), name[:200])))
     for cid, item in encoded.items():
         if cid not in seen:
             name = text(item, "AttachmentName")
@@ -322,11 +324,11 @@ def _document(root: etree._Element, envelope: etree._Element, header: etree._Ele
     if info_el is not None:
         business_info = BusinessDocumentInfo(
             document_info=text(info_el, "DocumentInfo"), document_receiver=text(info_el, "DocumentReceiver"),
-            receivers=[Receiver(organ_id=text(item, "OrganId"), receiver_type=text(item, "ReceiverType"))
-                       for item in children(child(info_el, "ReceiverList"), "Receiver")])
+            receivers=tuple(Receiver(organ_id=text(item, "OrganId"), receiver_type=text(item, "ReceiverType"))
+                            for item in children(child(info_el, "ReceiverList"), "Receiver")))
     replacements = [
         ReplacementInfo(document_id=text(item, "DocumentId"),
-                        organ_ids=[text(org) for org in children(child(item, "OrganIdList"), "OrganId")])
+                        organ_ids=tuple(text(org) for org in children(child(item, "OrganIdList"), "OrganId")))
         for item in children(child(business, "ReplacementInfoList"), "ReplacementInfo")]
     business_doc_type = codes.BUSINESS_DOC_TYPES[doc_type_code]
     if business_doc_type == codes.BusinessDocType.REPLACEMENT and not replacements:
@@ -336,7 +338,7 @@ def _document(root: etree._Element, envelope: etree._Element, header: etree._Ele
              + _extra(other, "OtherInfo", "OtherInfo") + _extra(trace_list, "TraceHeaderList", "TraceHeaderList")
              + _extra(business, "Bussiness", "Bussiness"))
     return DocumentPackage(
-        document_id=document_id, from_org=from_org, to_orgs=to_orgs, code_number=code_number,
+        document_id=document_id, from_org=from_org, to_orgs=tuple(to_orgs), code_number=code_number,
         code_notation=code_notation, promulgation_place=text(promulgation, "Place"),
         promulgation_date=promulgation_date, document_type=qlvb_type, document_type_name=type_name,
         edxml_type=text(doc_type, "Type"), edxml_type_detail=text(doc_type, "TypeDetail"), subject=subject,
@@ -349,13 +351,13 @@ def _document(root: etree._Element, envelope: etree._Element, header: etree._Ele
         promulgation_amount=_int(text(other, "PromulgationAmount"), "PromulgationAmount", warnings),
         page_amount=_int(text(other, "PageAmount"), "PageAmount", warnings),
         direction=_bool(text(other, "Direction"), "Direction", warnings),
-        appendixes=[text(item) for item in children(child(other, "Appendixes"), "Appendix")],
-        steering_type=steering, to_places=[text(item) for item in children(child(message, "ToPlaces"), "Place")],
-        response_for=response_for, business_doc_type=business_doc_type,
+        appendixes=tuple(text(item) for item in children(child(other, "Appendixes"), "Appendix")),
+        steering_type=steering, to_places=tuple(text(item) for item in children(child(message, "ToPlaces"), "Place")),
+        response_for=tuple(response_for), business_doc_type=business_doc_type,
         business_reason=text(business, "BussinessDocReason"), business_document_id=text(business, "DocumentId"),
-        paper=text(business, "Paper"), business_info=business_info, replacements=replacements,
-        staff=_staff(child(business, "StaffInfo")), traces=traces,
-        attachments=_attachments(root, envelope, warnings), raw_extra=extra, warnings=tuple(warnings))
+        paper=text(business, "Paper"), business_info=business_info, replacements=tuple(replacements),
+        staff=_staff(child(business, "StaffInfo")), traces=tuple(traces),
+        attachments=tuple(_attachments(root, envelope, warnings)), raw_extra=tuple(extra), warnings=tuple(warnings))
 
 
 def _status(header: etree._Element, message: etree._Element, warnings: _Warnings) -> StatusPackage:
@@ -378,7 +380,7 @@ def _status(header: etree._Element, message: etree._Element, warnings: _Warnings
     return StatusPackage(
         from_org=from_org, to_org=to_org, response_for=ref, status_code=status_code, timestamp=timestamp,
         description=text(message, "Description"), staff=_staff(child(message, "StaffInfo")),
-        raw_extra=extra, warnings=tuple(warnings))
+        raw_extra=tuple(extra), warnings=tuple(warnings))
 
 
 def parse(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -399,7 +401,8 @@ def parse(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
                          error=f"{type(error).__name__}: {str(error)[:200]}") from error
 
 
-def _parse(data: bytes, *, max_bytes: int, known_agencies: object) -> DocumentPackage | StatusPackage:
+def _parse(data: bytes, *, max_bytes: int,
+           known_agencies: Container[str] | Callable[[str], bool] | None) -> DocumentPackage | StatusPackage:
     root = read(data, max_bytes=max_bytes)
     if local(root) != "edXML":
         raise EdxmlError("not_edxml", detail=f"root <{local(root)[:50]}>")

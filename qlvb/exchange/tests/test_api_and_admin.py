@@ -30,6 +30,9 @@ def test_reception_api_is_scoped_and_acts_through_the_services(org, other_org, t
     assert client.get(f"{API}reception/", **_auth(other_org.specialist)).json() == []
     assert client.post(f"{API}reception/{item['id']}/reject/", {"reason": ""}, content_type="application/json",
                        **mine).status_code == 400
+    response = client.post(f"{API}reception/{item['id']}/reject/", ["Không đúng thẩm quyền"],
+                           content_type="application/json", **mine)
+    assert response.status_code == 400 and response.json()["errors"]  # a body that is not an object
     other = ReceptionItem.objects.get(receiver=third_org.agency)
     response = client.post(f"{API}reception/{other.pk}/accept/", **_auth(third_org.clerk))
     assert response.status_code == 200

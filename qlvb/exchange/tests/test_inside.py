@@ -29,6 +29,7 @@ def _register(receiver, item):
     draft = services.accept(by=Actor(receiver.clerk), item=item)
     register = Register.objects.filter(agency=receiver.agency, direction=Register.Direction.INCOMING,
                                        category=Register.Category.ORDINARY).first()
+    assert register is not None
     return incoming.register_document(by=Actor(receiver.clerk), agency=receiver.agency, register=register,
                                       fields={}, document=draft)
 
@@ -56,7 +57,7 @@ def test_issue_reaches_both_queues_and_every_status_goes_back(org, other_org, th
     item.refresh_from_db()
     assert item.state == "accepted" and item.incoming_id == draft.pk
     last = DeliveryStatus.objects.filter(outgoing=document, recipient_code=third_org.agency.code).last()
-    assert last.code == "03" and last.arrival_number == "1"
+    assert last is not None and last.code == "03" and last.arrival_number == "1"
 
     # Sở Nội vụ rejects with a reason: 02 with the reason.
     services.reject(by=Actor(other_org.clerk), item=items.get(receiver=other_org.agency),
@@ -80,6 +81,7 @@ def test_paper_documents_send_nothing(org):
 
     register = Register.objects.filter(agency=org.agency, direction=Register.Direction.INCOMING,
                                        category=Register.Category.ORDINARY).first()
+    assert register is not None
     incoming.register_document(by=Actor(org.clerk), agency=org.agency, register=register, fields=fields(),
                                uploads=[pdf_upload()])
     assert not DeliveryStatus.objects.exists()

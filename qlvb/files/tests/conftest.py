@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -50,7 +51,7 @@ def image_bytes(fmt: str = "PNG", *, size: tuple[int, int] = (300, 400), dpi: tu
         ImageDraw.Draw(image).rectangle([10, 10 + index * 5, 100, 60], fill=0 if mode in {"1", "L"} else "black")
         images.append(image)
     out = io.BytesIO()
-    options = {"dpi": dpi} if dpi else {}
+    options: dict[str, Any] = {"dpi": dpi} if dpi else {}
     if frames > 1:
         options.update(save_all=True, append_images=images[1:])
     images[0].save(out, fmt, **options)

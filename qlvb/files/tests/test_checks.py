@@ -10,7 +10,7 @@ from qlvb.files.services import check_upload, clean_name, max_upload_bytes, snif
 from .conftest import docx_bytes, image_bytes, pdf_bytes, upload, zip_bytes
 
 
-def codes(error: ValidationError) -> list[str]:
+def codes(error: ValidationError) -> list[str | None]:
     return [e.code for e in error.error_list]
 
 

@@ -11,10 +11,12 @@ import threading
 import time
 import zipfile
 from datetime import date
+from typing import cast
 
 import docx
 import pytest
 from django.core.exceptions import ValidationError
+from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.oxml.ns import qn
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, RectangleObject, TextStringObject
@@ -131,7 +133,8 @@ def word_boxes(pdf: bytes, page: int) -> dict[str, tuple[float, float, float, fl
     output = subprocess.run(["pdftotext", "-bbox", "-cropbox", "-f", str(page), "-l", str(page), "-", "-"], input=pdf,
                             capture_output=True, check=True).stdout
     root = etree.fromstring(output, etree.XMLParser(recover=True))
-    return {el.text: tuple(float(el.get(k)) for k in ("xMin", "yMin", "xMax", "yMax"))
+    return {el.text or "": (float(el.attrib["xMin"]), float(el.attrib["yMin"]), float(el.attrib["xMax"]),
+                            float(el.attrib["yMax"]))
             for el in root.iter("{*}word")}
 
 
@@ -231,7 +234,7 @@ def test_text_box_fallback_is_read_once():
            '</mc:Fallback></mc:AlternateContent></w:r>')
     from lxml import etree
 
-    paragraph._p.append(etree.fromstring(box))
+    cast(etree._Element, paragraph._p).append(etree.fromstring(box))
     filled = fill_placeholders(save(document), {"so": "07"})
     assert extract_text(filled).splitlines() == ["Ngoài", "Hộp 07"]
     with zipfile.ZipFile(io.BytesIO(filled)) as archive:
@@ -428,16 +431,17 @@ def test_docx_to_pdf_in_parallel():
     for thread in threads:
         thread.join(timeout=120)
     for n in (0, 1):
-        assert isinstance(results[n], bytes), results[n]
-        assert f"Văn bản số 0{n + 1}" in extract_text(results[n])
+        result = results[n]
+        assert isinstance(result, bytes), result
+        assert f"Văn bản số 0{n + 1}" in extract_text(result)
 
 
 def test_external_fetches_are_removed_but_hyperlinks_kept():
     document = docx.Document()
     paragraph = document.add_paragraph("Xem ")
-    document.part.relate_to("http://intranet.example/bao-cao", docx.opc.constants.RELATIONSHIP_TYPE.HYPERLINK,
+    document.part.relate_to("http://intranet.example/bao-cao", RELATIONSHIP_TYPE.HYPERLINK,
                             is_external=True)
-    document.part.relate_to("http://169.254.169.254/latest/meta-data", docx.opc.constants.RELATIONSHIP_TYPE.IMAGE,
+    document.part.relate_to("http://169.254.169.254/latest/meta-data", RELATIONSHIP_TYPE.IMAGE,
                             is_external=True)
     paragraph.add_run("tài liệu")
     data = save(document)
@@ -449,6 +453,25 @@ def test_external_fetches_are_removed_but_hyperlinks_kept():
     assert "intranet.example" in rels
     if soffice_path():
         assert "Xem tài liệu" in extract_text(docx_to_pdf(data))
+
+
+def test_external_fetch_as_the_whole_rels_part_is_removed():
+    """A .rels part whose root is the external relationship itself (no <Relationships> around it)
+    used to fail with AttributeError (the root has no parent to remove it from)."""
+    rel = ('<Relationship xmlns="http://schemas.openxmlformats.org/package/2006/relationships" Id="rId9" '
+           f'Type="{RELATIONSHIP_TYPE.IMAGE}" Target="http://169.254.169.254/latest/meta-data" TargetMode="External"/>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr("word/_rels/document.xml.rels", rel)
+    data = out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        cleaned = _without_external_fetches(archive)
+    with zipfile.ZipFile(io.BytesIO(cleaned)) as archive:
+        rels = archive.read("word/_rels/document.xml.rels").decode()
+        assert archive.read("word/document.xml") == b"<w:document/>"
+    assert "169.254.169.254" not in rels
+    assert "Relationships" in rels
 
 
 def test_no_temp_dirs_left_by_this_process():

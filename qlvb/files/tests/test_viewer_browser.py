@@ -18,7 +18,7 @@ def chromium_page(browser) -> Iterator:
     page.set_default_timeout(15_000)
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.errors = errors
     yield page
     context.close()

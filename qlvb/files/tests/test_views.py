@@ -28,7 +28,7 @@ def test_pdf_inline_with_vietnamese_name(storage_root):
     assert disposition.startswith('inline; filename="Cong van so 12-UBND-VP.pdf"; filename*=UTF-8\'\'')
     assert unquote(disposition.split("UTF-8''")[1]) == "Công văn số 12-UBND-VP.pdf"
     assert "private" in response["Cache-Control"] and response["ETag"] == f'"{stored.sha256}"'
-    assert b"".join(response.streaming_content) == data
+    assert response.getvalue() == data
 
 
 def test_everything_but_pdf_and_images_is_an_attachment(storage_root):

@@ -39,5 +39,5 @@ def test_parallel_registrations_get_distinct_consecutive_numbers(org, registers)
     for thread in threads:
         thread.join()
     assert errors == []
-    numbers = sorted(IncomingDocument.objects.values_list("arrival_number", flat=True))
+    numbers = list(IncomingDocument.objects.order_by("arrival_number").values_list("arrival_number", flat=True))
     assert numbers == list(range(1, clerks * each + 1))

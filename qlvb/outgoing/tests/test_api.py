@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -39,7 +40,7 @@ def _auth(person):
 
 
 def _create(client, auth, **extra):
-    data = {"doc_type": "CV", "summary": SUMMARY}
+    data: dict[str, Any] = {"doc_type": "CV", "summary": SUMMARY}
     data.setdefault("upload", docx_upload())
     data.update(extra)
     return client.post(f"{API}documents/", {k: v for k, v in data.items() if v is not None}, **auth)

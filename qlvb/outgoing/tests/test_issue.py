@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -115,11 +116,11 @@ def test_failed_issue_consumes_no_number(org, approved, monkeypatch, tmp_path):
 
 def test_expired_or_revoked_certificate_is_refused(org, approved):
     certificate = Certificate.objects.get(person=org.deputy, is_active=True)
-    Certificate.objects.filter(pk=certificate.pk).update(not_after=timezone.now() - timezone.timedelta(days=1))
+    Certificate.objects.filter(pk=certificate.pk).update(not_after=timezone.now() - timedelta(days=1))
     certificate.refresh_from_db()
     with pytest.raises(ValidationError):
         services.authorise_signing(by=Actor(org.deputy), document=approved, certificate=certificate, secret="")
-    Certificate.objects.filter(pk=certificate.pk).update(not_after=timezone.now() + timezone.timedelta(days=300),
+    Certificate.objects.filter(pk=certificate.pk).update(not_after=timezone.now() + timedelta(days=300),
                                                          revoked_at=timezone.now())
     certificate.refresh_from_db()
     with pytest.raises(ValidationError):

@@ -14,6 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from pypdf import PdfReader
 
 from qlvb.outgoing import printouts
@@ -37,8 +38,14 @@ def pdf_text(content: bytes) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
+def sheet_of(content: bytes) -> Worksheet:
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert isinstance(sheet, Worksheet)
+    return sheet
+
+
 def rows_of(content: bytes) -> list[tuple]:
-    return list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
+    return list(sheet_of(content).iter_rows(values_only=True))
 
 
 def fmt(day: date) -> str:
@@ -132,7 +139,7 @@ def test_register_xlsx(org, registers, book_docs, period, login):
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX_TYPE
     assert "attachment" in response["Content-Disposition"]
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = sheet_of(response.content)
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == REGISTER_HEADER
     assert sheet["A1"].font.b and sheet.freeze_panes == "A2"
@@ -140,12 +147,12 @@ def test_register_xlsx(org, registers, book_docs, period, login):
     data = rows[1:]
     assert [r[0] for r in data] == ["11/STTTT-CNTT", "12/STTTT-CNTT", "13/STTTT-CNTT"]
     first = data[0]
-    assert first[1].date() == period.start + timedelta(days=5)
+    assert isinstance(first[1], datetime) and first[1].date() == period.start + timedelta(days=5)
     assert first[2] == "Công văn: V/v triển khai mã MAINA trong toàn tỉnh"
     assert first[3] == "Cầm Thị Lan (KT.)"
     assert first[4] == "Văn phòng; Lò Văn Hùng; Báo Sơn La"
     assert first[5] == "VT, CNTT" and first[6] == 4
-    assert first[7].date() == period.start + timedelta(days=5)
+    assert isinstance(first[7], datetime) and first[7].date() == period.start + timedelta(days=5)
     assert first[8] is None and first[9] is None
 
 
@@ -188,7 +195,7 @@ def test_postal_register(org, registers, issued, period, login):
 
     response = client.get(f"{BASE}postal.xlsx?{_query(None, period)}")
     assert response.status_code == 200 and response["Content-Type"] == XLSX_TYPE
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = sheet_of(response.content)
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == POSTAL_HEADER and sheet.freeze_panes == "A2"
     assert sheet["A2"].number_format == "dd/mm/yyyy"

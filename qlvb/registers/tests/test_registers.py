@@ -24,6 +24,7 @@ def test_defaults_and_admin_adds_a_register(org, login):
 def test_numbers_outside_a_transaction_are_refused(org):
     ensure_default_registers(org.agency)
     register = Register.objects.filter(agency=org.agency).first()
+    assert register is not None
     with pytest.raises(RuntimeError):
         next_number(register, 2026)
 
@@ -31,6 +32,7 @@ def test_numbers_outside_a_transaction_are_refused(org):
 def test_rolled_back_number_is_given_again(org):
     ensure_default_registers(org.agency)
     register = Register.objects.filter(agency=org.agency).first()
+    assert register is not None
     with transaction.atomic():
         assert next_number(register, 2026) == 1
     with pytest.raises(ZeroDivisionError), transaction.atomic():

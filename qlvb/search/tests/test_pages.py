@@ -53,6 +53,7 @@ def _cells(content: bytes) -> bytes:
     from openpyxl import load_workbook
 
     sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
     return "|".join(str(c.value) for row in sheet.iter_rows() for c in row).encode()
 
 

@@ -119,7 +119,9 @@ def test_visibility_agrees_with_the_document_selectors(org, other_org, register_
                     .values_list("document_id", flat=True))
         assert found == expected, person
         if selectors._is_narrow(person):
-            own = set(selectors.own_entries(person, {}).values_list("id", flat=True))
+            entries = selectors.own_entries(person, {})
+            assert entries is not None, person
+            own = set(entries.values_list("id", flat=True))
             assert own == set(SearchEntry.objects.filter(selectors.visible_entries_q(person))
                               .values_list("id", flat=True)), person
 

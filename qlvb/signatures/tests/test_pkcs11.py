@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -27,6 +28,13 @@ LIBRARIES = ("/usr/lib/softhsm/libsofthsm2.so", "/usr/lib/x86_64-linux-gnu/softh
 
 def _library() -> str | None:
     return next((path for path in LIBRARIES if Path(path).exists()), None)
+
+
+def _module() -> str:
+    """The library, in the tests below (they run only where it exists)."""
+    path = _library()
+    assert path is not None
+    return path
 
 
 pytestmark = pytest.mark.skipif(
@@ -75,7 +83,7 @@ def _write_certificate(cert, label: str) -> None:
     from cryptography.hazmat.primitives import serialization
     from pkcs11 import Attribute, CertificateType, ObjectClass
 
-    token = pkcs11.lib(_library()).get_token(token_label=TOKEN)
+    token = pkcs11.lib(_module()).get_token(token_label=TOKEN)
     with token.open(rw=True, user_pin=PIN) as session:
         session.create_object({
             Attribute.CLASS: ObjectClass.CERTIFICATE,
@@ -90,7 +98,7 @@ def _write_certificate(cert, label: str) -> None:
 
 def test_sign_with_a_softhsm_token(org, token_key, document_pdf):
     label, cert = token_key
-    certificate = services.add_pkcs11_certificate(by=Actor(org.head), module_path=_library(), token_label=TOKEN,
+    certificate = services.add_pkcs11_certificate(by=Actor(org.head), module_path=_module(), token_label=TOKEN,
                                                   key_label=label, person=org.head, pin=PIN)
     assert certificate.kind == "pkcs11" and certificate.pkcs12_encrypted is None
     assert certificate.fingerprint == pki.cert_info(cert).fingerprint  # read from the token
@@ -106,9 +114,10 @@ def test_sign_with_a_softhsm_token(org, token_key, document_pdf):
 
 def test_token_refusals(org, token_key, document_pdf, settings):
     label, _cert = token_key
-    certificate = services.add_pkcs11_certificate(by=Actor(org.head), module_path=_library(), token_label=TOKEN,
+    certificate = services.add_pkcs11_certificate(by=Actor(org.head), module_path=_module(), token_label=TOKEN,
                                                   key_label=label, person=org.head)
-    kwargs = {"by": Actor(org.head), "certificate": certificate, "position_title": "GIÁM ĐỐC", "full_name": "x"}
+    kwargs: dict[str, Any] = {"by": Actor(org.head), "certificate": certificate, "position_title": "GIÁM ĐỐC",
+                              "full_name": "x"}
     with pytest.raises(ValidationError) as excinfo:
         services.sign_as_signer(document_pdf, passphrase_or_pin="000000", **kwargs)
     assert excinfo.value.error_list[0].code == "wrong_pin"

@@ -45,7 +45,7 @@ def _render(pdf: bytes, page: int, tmp_path, name: str) -> Image.Image:
 
 def _count(image: Image.Image, box: tuple[int, int, int, int], test) -> int:
     region = image.crop(box)
-    return sum(1 for pixel in region.getdata() if test(pixel))
+    return sum(1 for pixel in region.get_flattened_data() if test(pixel))
 
 
 def _blue(p):
@@ -114,8 +114,10 @@ def test_signature_block_layout(org, keys, document_pdf, tmp_path):
     assert _count(image, (slf, stop, srt, sbot), _red) > 1000
     unsealed = services._read_pdf(_signed)
     name, _field, widget = services._signature_fields(unsealed)[0]
-    rect = tuple(float(v) for v in widget["/Rect"])
-    ix, iy, iw, ih = services._image_rect(widget, rect)
+    rx1, ry1, rx2, ry2 = (float(v) for v in widget["/Rect"])
+    image_rect = services._image_rect(widget, (rx1, ry1, rx2, ry2))
+    assert image_rect is not None
+    ix, iy, iw, ih = image_rect
     assert sx2 == pytest.approx(ix + iw / 3, abs=0.05)
     assert sy1 < iy + ih / 2 < sy2
     # Blue ink of the signature still shows to the right of the seal.

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from qlvb.digitisation import services
 from qlvb.digitisation.models import TextExtraction
@@ -27,6 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--now", action="store_true", help="read in this process instead of queueing")
 
     def handle(self, *args, **options):
+        files: list[StoredFile] | QuerySet[StoredFile]
         if options["file"]:
             files = list(StoredFile.objects.filter(pk__in=options["file"]))
             missing = set(options["file"]) - {f.pk for f in files}

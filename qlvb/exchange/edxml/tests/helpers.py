@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from pathlib import Path
 
+from qlvb.exchange.edxml import DocumentPackage, StatusPackage, parse
 from qlvb.exchange.edxml.model import VIETNAM
 
 SAMPLES = Path(__file__).parent / "samples"
@@ -23,5 +25,23 @@ def sample(name: str) -> bytes:
     return (SAMPLES / name).read_bytes()
 
 
-def vn(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=VIETNAM)
+def vn(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, tzinfo=VIETNAM)
+
+
+def parse_document(data: bytes) -> DocumentPackage:
+    pkg = parse(data)
+    assert isinstance(pkg, DocumentPackage)
+    return pkg
+
+
+def parse_status(data: bytes) -> StatusPackage:
+    pkg = parse(data)
+    assert isinstance(pkg, StatusPackage)
+    return pkg
+
+
+def found(pattern: bytes, data: bytes, flags: int = 0) -> re.Match[bytes]:
+    match = re.search(pattern, data, flags)
+    assert match is not None, pattern
+    return match

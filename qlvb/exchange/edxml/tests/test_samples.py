@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -31,7 +32,7 @@ from qlvb.exchange.edxml import (
     parse,
 )
 
-from .helpers import DOCUMENT_SAMPLES, STATUS_SAMPLES, WELL_FORMED, sample, vn
+from .helpers import DOCUMENT_SAMPLES, STATUS_SAMPLES, WELL_FORMED, parse_document, sample, vn
 
 G22 = Organization(code="000.00.00.G22", name="Văn phòng Chính phủ", in_charge="Văn phòng Chính phủ",
                    address="Số 1 Hoàng Hoa Thám, Quận Ba Đình, Hà Nội", email="vpcp@gov.vn", phone="8043100",
@@ -98,7 +99,7 @@ def test_new_document_fields():
 
 
 def test_update_fields():
-    pkg = parse(sample("edoc_update.edxml"))
+    pkg = parse_document(sample("edoc_update.edxml"))
     assert pkg.business_doc_type == BusinessDocType.UPDATE
     assert pkg.business_reason == "Cập nhật văn bản điện tử"
     assert pkg.from_org == G22
@@ -115,7 +116,7 @@ def test_update_fields():
 
 
 def test_replacement_fields():
-    pkg = parse(sample("edoc_replacement.edxml"))
+    pkg = parse_document(sample("edoc_replacement.edxml"))
     assert pkg.business_doc_type == BusinessDocType.REPLACEMENT
     assert pkg.business_reason == "Văn bản thay thế"
     assert pkg.business_document_id == ""
@@ -125,7 +126,7 @@ def test_replacement_fields():
 
 
 def test_revocation_fields():
-    pkg = parse(sample("edoc_revocation.edxml"))
+    pkg = parse_document(sample("edoc_revocation.edxml"))
     assert pkg.business_doc_type == BusinessDocType.REVOCATION
     assert pkg.business_reason == "Thu hồi văn bản điện tử"
     assert pkg.response_for == (DocumentRef(organ_id="000.00.00.H14", code="267/VPCP-TTĐT",
@@ -135,7 +136,7 @@ def test_revocation_fields():
 
 
 def test_three_recipients_and_trace_after_business():
-    pkg = parse(sample("dc0bdef0-c7a3-4aaf-b717-777303442973.edxml"))
+    pkg = parse_document(sample("dc0bdef0-c7a3-4aaf-b717-777303442973.edxml"))
     assert len(pkg.to_orgs) == 3 and pkg.to_orgs[2].code == "000.00.00.G17"
     assert pkg.to_orgs[2].name == "Sở Thông tin truyền thông Hải Phòng"
     assert pkg.promulgation_date == dt.date(2019, 4, 11) and pkg.due_date == dt.date(2019, 4, 11)
@@ -147,7 +148,7 @@ def test_three_recipients_and_trace_after_business():
 
 @pytest.mark.parametrize("name", DOCUMENT_SAMPLES)
 def test_attachment_content(name):
-    [attachment] = parse(sample(name)).attachments
+    [attachment] = parse_document(sample(name)).attachments
     assert hashlib.sha256(attachment.data).hexdigest()[:16] == ATTACHMENT_SHA[name]
 
 
@@ -267,19 +268,19 @@ def qlvb_package(data: bytes) -> DocumentPackage:
         from_org=Organization(code="000.00.15.H51", name="Sở Thông tin và Truyền thông tỉnh Sơn La",
                               address="Tầng 4, tòa nhà 6 tầng, Trung tâm Hành chính tỉnh, TP Sơn La",
                               email="sotttt@sonla.gov.vn", phone="0212 3856 789"),
-        to_orgs=[Organization(code="000.00.03.H51", name="Sở Nội vụ tỉnh Sơn La"),
-                 Organization(code="000.00.00.H41", name="UBND Tỉnh Nghệ An")],
+        to_orgs=(Organization(code="000.00.03.H51", name="Sở Nội vụ tỉnh Sơn La"),
+                 Organization(code="000.00.00.H41", name="UBND Tỉnh Nghệ An")),
         code_number="12", code_notation="QĐ-STTTT", promulgation_place="Sơn La",
         promulgation_date=dt.date(2026, 3, 5), document_type="QĐ",
         subject="Quyết định ban hành Quy chế quản lý, sử dụng chữ ký số trên văn bản điện tử",
         content="Điều 1. Ban hành kèm theo Quyết định này Quy chế… <đặc biệt> & “ngoặc kép”",
         signer=Signer(competence="KT. GIÁM ĐỐC", position="Phó Giám đốc", full_name="Cầm Thị Lan"),
         due_date=dt.date(2026, 3, 20), urgency="thuong_khan", page_amount=2, promulgation_amount=5,
-        to_places=["Như Điều 2", "Lưu: VT, VP"], sent_at=dt.datetime(2026, 3, 5, 9, 30, 15, 123456),
+        to_places=("Như Điều 2", "Lưu: VT, VP"), sent_at=dt.datetime(2026, 3, 5, 9, 30, 15, 123456),
         staff=Staff(department="Văn phòng", name="Đặng Thu Hà", email="vanthu@sonla.gov.vn", mobile="0912345678"),
-        attachments=[Attachment(content_id="cid:quyet-dinh-12", name="12_QĐ-STTTT ký số.pdf",
+        attachments=(Attachment(content_id="cid:quyet-dinh-12", name="12_QĐ-STTTT ký số.pdf",
                                 mime_type="application/pdf", description="Quyết định số 12 (bản ký số)",
-                                data=data)],
+                                data=data),),
     )
 
 
@@ -327,9 +328,9 @@ def test_status_built_by_qlvb():
 @pytest.mark.parametrize("kind", list(BusinessDocType))
 def test_business_doc_types_round_trip(kind):
     pkg = qlvb_package(b"%PDF-1.7 tiny")
-    extra = {"business_doc_type": kind, "business_reason": ""}
-    if kind == BusinessDocType.REPLACEMENT:
-        extra["replacements"] = [ReplacementInfo("000.00.15.H51,2026/03/01,10/QĐ-STTTT", ["000.00.03.H51"])]
+    extra: dict[str, Any] = {"business_doc_type": kind, "business_reason": ""}
+    if kind == BusinessDocType.REPLACEMENT:  # a list, stored as a tuple
+        extra["replacements"] = [ReplacementInfo("000.00.15.H51,2026/03/01,10/QĐ-STTTT", ("000.00.03.H51",))]
     if kind == BusinessDocType.UPDATE:
         extra["business_document_id"] = "000.00.15.H51,2026/03/01,10/QĐ-STTTT"
     pkg = pkg.__class__(**{**pkg.__dict__, **extra, "sent_at": None})
@@ -383,7 +384,7 @@ def test_code_table_is_complete():
 def test_attachment_larger_than_libxml2s_text_limit():
     # libxml2 refuses a text node over 10 MB unless told otherwise: a 12 MB file is 16 MB of base64.
     data = os.urandom(12 * 1024 * 1024)
-    back = parse(build_document(qlvb_package(data)))
+    back = parse_document(build_document(qlvb_package(data)))
     assert back.attachments[0].data == data
 
 

@@ -17,7 +17,7 @@ from qlvb.files.models import StoredFile
 
 
 def _blob_names() -> list[str]:
-    names = []
+    names: list[str] = []
     for first in default_storage.listdir("blobs")[0]:
         for second in default_storage.listdir(f"blobs/{first}")[0]:
             folder = f"blobs/{first}/{second}"

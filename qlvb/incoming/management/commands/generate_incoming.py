@@ -45,11 +45,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dtime
 from itertools import accumulate
-from typing import Any
+from typing import Any, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Model
 from django.utils import timezone
 
 from qlvb.core.events import chain_for, compute_hash
@@ -143,8 +143,9 @@ CONTRIBUTIONS = ["Thống nhất với nội dung dự thảo, không có ý ki�
                  "Đề nghị bổ sung nội dung về kinh phí thực hiện."]
 COMPLETIONS = ["Đã tham mưu văn bản trả lời.", "Đã báo cáo lãnh đạo, lưu hồ sơ.", "Đã cử cán bộ dự họp.",
                "Đã triển khai thực hiện theo chỉ đạo.", "Đã tổng hợp, gửi báo cáo đúng hạn.", "Lưu hồ sơ."]
-UNIT_WEIGHTS = {Unit.Kind.DEPARTMENT: 3.0, Unit.Kind.OFFICE: 2.0, Unit.Kind.INSPECTORATE: 1.0, Unit.Kind.CENTRE: 1.5,
-                Unit.Kind.SECTION: 0.5}
+UNIT_WEIGHTS: dict[str, float] = {
+    Unit.Kind.DEPARTMENT: 3.0, Unit.Kind.OFFICE: 2.0, Unit.Kind.INSPECTORATE: 1.0, Unit.Kind.CENTRE: 1.5,
+    Unit.Kind.SECTION: 0.5}
 
 
 def sample_pdf() -> bytes:
@@ -246,6 +247,19 @@ class EventRow:
 
     __slots__ = ("chain", "seq", "agency_id", "actor_id", "on_behalf_of_id", "verb", "target_type", "target_id",
                  "target_label", "data", "ip", "at", "prev_hash")
+    chain: str
+    seq: int
+    agency_id: int | None
+    actor_id: int | None
+    on_behalf_of_id: int | None
+    verb: str
+    target_type: str
+    target_id: str
+    target_label: str
+    data: dict[str, Any]
+    ip: str | None
+    at: datetime
+    prev_hash: str
 
 
 class Table:
@@ -255,7 +269,7 @@ class Table:
     rows of a full run this writes plain tuples instead. The columns come from the model, so a
     field added later is written with its default."""
 
-    def __init__(self, model: type, names: list[str]) -> None:
+    def __init__(self, model: type[Model], names: list[str]) -> None:
         fields = {f.attname: f for f in model._meta.concrete_fields}
         unknown = [n for n in names if n not in fields]
         if unknown:
@@ -291,11 +305,11 @@ class Table:
             return
         converted = []
         for row in rows:
-            row = list(row)
+            values = list(row)
             for i, convert in self.convert:
-                if row[i] is not None:
-                    row[i] = convert(row[i])
-            converted.append((*row, *self.tail))
+                if values[i] is not None:
+                    values[i] = convert(values[i])
+            converted.append((*values, *self.tail))
         columns = ", ".join(f'"{c}"' for c in self.columns)
         if connection.vendor == "sqlite":
             marks = ", ".join("?" * len(self.columns))
@@ -308,7 +322,7 @@ class Table:
                     copy.write_row(row)
 
 
-def allocate_ids(model: type, n: int) -> list[int]:
+def allocate_ids(model: type[Model], n: int) -> list[int]:
     """n primary keys for rows written with explicit ids (they point at each other)."""
     table = model._meta.db_table
     with connection.cursor() as cursor:
@@ -420,10 +434,11 @@ class Generator:
         self.load_people()
         self.load_issuers()
         registers = Register.objects.filter(agency=agency, direction=Register.Direction.INCOMING, is_active=True)
-        self.ordinary = registers.filter(category=Register.Category.ORDINARY).order_by("order", "pk").first()
-        self.secret = registers.filter(category=Register.Category.SECRET).order_by("order", "pk").first()
-        if self.ordinary is None or self.secret is None:
+        ordinary = registers.filter(category=Register.Category.ORDINARY).order_by("order", "pk").first()
+        secret = registers.filter(category=Register.Category.SECRET).order_by("order", "pk").first()
+        if ordinary is None or secret is None:
             raise CommandError(f"{agency} has no active ordinary and secret incoming registers.")
+        self.ordinary, self.secret = ordinary, secret
         self.stored = store_bytes(sample_pdf(), name="van-ban-den.pdf")
         self.doc_types = Pick([t for t, _ in DOC_TYPES], [w for _, w in DOC_TYPES])
         # Working days from three years ago to the last one before today.
@@ -457,7 +472,7 @@ class Generator:
             raise CommandError(f"{agency} has no agency head.")
         self.head = heads[0]
         self.deputies = kinds.get(Position.Kind.AGENCY_DEPUTY, [])
-        self.leaders = {p.pk: p for p in [self.head, *self.deputies]}
+        self.leaders: dict[int | None, Person] = {p.pk: p for p in [self.head, *self.deputies]}
         clerks = [post for post in posts if post.position.kind == Position.Kind.CLERK]
         if not clerks:
             raise CommandError(f"{agency} has no clerk.")
@@ -754,13 +769,13 @@ class Generator:
             doc["status"] = IncomingDocument.Status.IN_PROGRESS.value
             last = at
         # The coordinating unit sends its contribution (its part is then done).
-        if coord is not None and rng.random() < (0.35 if still_open else 0.45):
+        if coord is not None and coord_info is not None and rng.random() < (0.35 if still_open else 0.45):
             at = self.later(rng, routed, 2, 80)
             self.note(story, coord, rng.choice(coord_info.heads), "contribution", rng.choice(CONTRIBUTIONS), at,
                       "incoming.contributed")
             coord.state, coord.done_at = "done", at
             last = max(last, at)
-        if info is not None and rng.random() < (0.6 if still_open else 0.9):
+        if info is not None and informed is not None and rng.random() < (0.6 if still_open else 0.9):
             at = self.later(rng, routed, 0.2, 50)
             info.state, info.done_at = "done", at
             story.events.append((at, "incoming.read", informed, lambda: {"assignment": info.id}))
@@ -795,7 +810,9 @@ class Generator:
         for t in story.tasks:
             if t.person is not None:
                 people.setdefault(t.person.pk, "assigned")
-            elif secret:
+                continue
+            assert t.unit is not None  # a task goes to a person or to a unit
+            if secret:
                 for person in self.unit_heads[t.unit.pk]:
                     people.setdefault(person.pk, "assigned")
             elif t.unit.pk not in units:
@@ -826,7 +843,7 @@ class Generator:
             event.seq, event.actor_id, event.verb, event.target_id, event.target_label = (
                 seq, actor.pk, verb, target_id, label)
             event.data, event.ip, event.at, event.prev_hash = data(), self.ip(actor), at.astimezone(UTC), prev_hash
-            prev_hash = compute_hash(event)
+            prev_hash = compute_hash(cast(Event, event))  # it reads only what an EventRow has
             rows.append((self.chain, seq, event.agency_id, actor.pk, None, verb, event.target_type, target_id, label,
                          event.data, event.ip, event.at, event.prev_hash, prev_hash))
         self.tables["event"].write(rows)

@@ -19,14 +19,16 @@ import json
 import random
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from qlvb.core.events import chain_for, compute_hash
@@ -177,7 +179,7 @@ DELEGATION_REASONS = [
 ]
 
 
-def weighted(rng: random.Random, items: list[tuple[str, float]]) -> str:
+def weighted(rng: random.Random, items: Sequence[tuple[str, float]]) -> str:
     return rng.choices([name for name, _ in items], weights=[w for _, w in items])[0]
 
 
@@ -209,6 +211,12 @@ class UnitPlan:
     weight: float = 1.0
     obj: Unit | None = None
 
+    @property
+    def created(self) -> Unit:
+        """The unit created for the plan (create_units sets obj)."""
+        assert self.obj is not None
+        return self.obj
+
 
 @dataclass
 class AgencyPlan:
@@ -228,6 +236,12 @@ class AgencyPlan:
     slots: list[tuple[UnitPlan, str]] = field(default_factory=list)  # (unit, position key) of each person
     people: list[Person] = field(default_factory=list)
     obj: Agency | None = None
+
+    @property
+    def created(self) -> Agency:
+        """The agency created for the plan (create_agencies sets obj)."""
+        assert self.obj is not None
+        return self.obj
 
 
 class Command(BaseCommand):
@@ -273,6 +287,9 @@ class Command(BaseCommand):
             f"Province {PROVINCE} generated in {time.monotonic() - started:.1f} s: {summary}."))
 
 
+_M = TypeVar("_M", bound=Model)
+
+
 class Generator:
     def __init__(self, *, rng: random.Random, n_agencies: int, n_people: int, events_per_person: int,
                  password: str, log: Any) -> None:
@@ -315,8 +332,8 @@ class Generator:
         moment = day + timedelta(hours=self.rng.uniform(7.5, 17.0), microseconds=self.rng.randint(0, 999_999))
         return min(max(moment, after), before)
 
-    def bulk(self, model: type, objs: list[Any]) -> list[Any]:
-        return model.objects.bulk_create(objs, batch_size=self.batch)
+    def bulk(self, model: type[_M], objs: list[_M]) -> list[_M]:
+        return model._default_manager.bulk_create(objs, batch_size=self.batch)
 
     # -- the province ---------------------------------------------------------------------------------
 
@@ -416,8 +433,8 @@ class Generator:
                 self.bulk(Agency, objs)
         for plan in plans:
             at = self.start + timedelta(minutes=plan.index)
-            self.event(plan.obj.pk, at, "org.agency_created", actor=self.admin, target=plan.obj,
-                       data={"code": plan.obj.code, "name": plan.obj.name}, ip="10.16.0.2")
+            self.event(plan.created.pk, at, "org.agency_created", actor=self.admin, target=plan.obj,
+                       data={"code": plan.created.code, "name": plan.created.name}, ip="10.16.0.2")
         self.counts["agencies"] = len(plans)
 
     def plan_units(self, plan: AgencyPlan) -> list[UnitPlan]:
@@ -476,9 +493,9 @@ class Generator:
             depth += 1
         for plan in plans:
             for i, unit in enumerate(plan.units):
-                self.event(plan.obj.pk, self.start + timedelta(minutes=plan.index, seconds=10 + i), "org.unit_created",
-                           actor=self.admin, target=unit.obj, ip="10.16.0.2",
-                           data={"name": unit.obj.name, "parent": unit.obj.parent_id})
+                self.event(plan.created.pk, self.start + timedelta(minutes=plan.index, seconds=10 + i),
+                           "org.unit_created", actor=self.admin, target=unit.obj, ip="10.16.0.2",
+                           data={"name": unit.created.name, "parent": unit.created.parent_id})
         self.counts["units"] = total
 
     def create_positions(self, plans: list[AgencyPlan]) -> None:
@@ -510,7 +527,7 @@ class Generator:
         self.bulk(Position, objs)
         for plan in plans:
             for i, position in enumerate(plan.positions.values()):
-                self.event(plan.obj.pk, self.start + timedelta(minutes=plan.index, seconds=40 + i),
+                self.event(plan.created.pk, self.start + timedelta(minutes=plan.index, seconds=40 + i),
                            "org.position_created", actor=self.admin, target=position, ip="10.16.0.2",
                            data={"name": position.name, "kind": position.kind})
         self.counts["positions"] = len(objs)
@@ -549,8 +566,10 @@ class Generator:
         rng = self.rng
         units = plan.units
         leadership, office = units[0], units[1]
-        head_key = {Unit.Kind.OFFICE: "office", Unit.Kind.INSPECTORATE: "inspectorate",
-                    Unit.Kind.DEPARTMENT: "department", Unit.Kind.CENTRE: "centre", Unit.Kind.SECTION: "section"}
+        head_key: dict[str, str] = {
+            Unit.Kind.OFFICE: "office", Unit.Kind.INSPECTORATE: "inspectorate", Unit.Kind.DEPARTMENT: "department",
+            Unit.Kind.CENTRE: "centre", Unit.Kind.SECTION: "section",
+        }
         archive = next((u for u in units if u.name == "Bộ phận Văn thư – Lưu trữ"), office)
         accounts = next((u for u in units if u.name == "Bộ phận Kế toán"), office)
         slots: list[tuple[UnitPlan, str]] = [(leadership, "head")]
@@ -623,7 +642,7 @@ class Generator:
         self.bulk(Post, posts)
         self.counts["people"] = len(people)
         self.counts["posts"] = len(posts)
-        admins = {plan.obj.pk: next(p for p in plan.people if p.is_agency_admin) for plan in plans}
+        admins = {plan.created.pk: next(p for p in plan.people if p.is_agency_admin) for plan in plans}
         self.person_history(plans, admins)
         for post, person in post_events:
             at = person.created_at + timedelta(seconds=5) if not post.is_concurrent else self.work_time(
@@ -640,7 +659,7 @@ class Generator:
         logins_mean = max(1.0, (self.events_per_person - 4) / 1.9)
         changed: list[Person] = []
         for plan in plans:
-            agency_id = plan.obj.pk
+            agency_id = plan.created.pk
             for person, (_unit, key) in zip(plan.people, plan.slots, strict=True):
                 by = admins[agency_id] if admins[agency_id] is not person else self.admin
                 self.event(agency_id, person.created_at, "account.created", actor=by, target=person, ip=self.ip(),
@@ -721,7 +740,7 @@ class Generator:
                 leader = head if name in ("Tổ chức cán bộ", "Thanh tra, khiếu nại, tố cáo") else leaders[
                     i % len(leaders)]
                 obj = Field(agency=plan.obj, name=name, abbreviation=initials(name), leader=leader)
-                fields.append((obj, [u.obj for u in units]))
+                fields.append((obj, [u.created for u in units]))
                 plan_fields.append((obj, leader))
             capacity = "TM" if plan.kind in ("province", "district", "commune") else ""
             authorities.append((SigningAuthority(agency=plan.obj, person=head, capacity=capacity), []))
@@ -739,10 +758,10 @@ class Generator:
             SigningAuthority.fields.through(signingauthority_id=a.pk, field_id=f.pk)
             for a, fs in authorities for f in fs])
         setup = self.start + timedelta(days=16)
-        for f, units in fields:
+        for f, supervised in fields:
             self.event(f.agency_id, setup + timedelta(minutes=rng.uniform(0, 60)), "org.field_created",
                        actor=self.admin, target=f, ip="10.16.0.2",
-                       data={"name": f.name, "leader": f.leader_id, "units": sorted(u.pk for u in units)})
+                       data={"name": f.name, "leader": f.leader_id, "units": sorted(u.pk for u in supervised)})
         for a, fs in authorities:
             self.event(a.agency_id, setup + timedelta(minutes=rng.uniform(60, 120)), "org.signing_authority_saved",
                        actor=self.admin, target=a.person, ip="10.16.0.2",
@@ -778,6 +797,7 @@ class Generator:
                     d.decided_at = d.created_at + timedelta(hours=rng.uniform(1, 20))
                     story.append(("delegation.approved", d.decided_at, d.approver))
                 if status == Delegation.Status.REVOKED:
+                    assert d.decided_at is not None  # a revoked delegation was approved first (above)
                     story.append(("delegation.revoked", d.decided_at + timedelta(hours=2), delegator))
                 elif status == Delegation.Status.APPROVED and ends <= self.now:
                     d.ended_notified = True

@@ -45,13 +45,14 @@ def signer_title(document: OutgoingDocument) -> str:
     return f"{capacity}. {head_title}\n{own_title}"
 
 
-def _main_pdf(document: OutgoingDocument, version: Any, stamp_at: tuple[int, float, float] | None,
+def _main_pdf(document: OutgoingDocument, version: Any, stamp_at: marks.Spot | tuple[int, float, float] | None,
               place: str) -> bytes:
     """The document as it will be signed, carrying its number and date (see outgoing.marks)."""
     from qlvb.files import convert
 
     data = read_stored(version.stored)
     carried = marks_for(document, place)
+    assert document.number is not None  # numbered (or given its provisional number) before this
     if version.stored.kind == "docx":
         docx, missing = marks.docx_with_marks(data, carried, document.number, document.notation,
                                               stamp_later=stamp_at is not None)
@@ -70,10 +71,12 @@ def preview(*, document: OutgoingDocument, authorisation: Any, stamp_at: Any) ->
     from qlvb.outgoing.services import settings_for
     from qlvb.signatures import services as signing
 
+    signer = document.signer
+    assert signer is not None  # a signed document has its signer
     pdf = _main_pdf(document, authorisation.version, stamp_at, settings_for(document.agency).place)
-    pdf = signing.preview_signatures(pdf, signer=document.signer, agency=document.agency,
+    pdf = signing.preview_signatures(pdf, signer=signer, agency=document.agency,
                                      position_title=document.signer_title or signer_title(document),
-                                     full_name=document.signer.full_name)
+                                     full_name=signer.full_name)
     width, height = convert.page_size(pdf, 1)
     return convert.stamp_pdf(pdf, page=1, x=min(20.0, width / 4), y=height - 6, font_size=8, lines=[
         _("PREVIEW, NOT ISSUED — provisional number %(reference)s; the number is given when it is issued.")

@@ -101,8 +101,9 @@ def docx_with_marks(docx: bytes, marks: Marks, number: int, notation: str, *,
         missing.add("date")
     data = filled.data
     if missing:
-        blanks = [convert.BlankField(key, pattern, lambda m, f=f: f(marks, m)) for key, pattern, f in (
-            ("number", NUMBER_BLANK, _number_value), ("date", DATE_BLANK, _date_value)) if key in missing]
+        blanks = [blank for blank in (
+            convert.BlankField("number", NUMBER_BLANK, lambda match: _number_value(marks, match)),
+            convert.BlankField("date", DATE_BLANK, lambda match: _date_value(marks, match))) if blank.key in missing]
         completed = convert.fill_blank_fields(data, blanks)
         data, missing = completed.data, missing - completed.filled
     if missing and not stamp_later:

@@ -253,7 +253,7 @@ def issue_preview(request: HttpRequest, pk: int) -> HttpResponse:
     form = _issue_form(request, document)
     error = None
     if form.is_bound and not form.is_valid():
-        error = " ".join(message for messages_ in form.errors.values() for message in messages_)
+        error = " ".join(str(message) for messages_ in form.errors.values() for message in messages_)
     else:
         try:  # made here, not only by the file's URL, so a refusal is read on the page
             _preview_pdf(request, document, form)

@@ -243,7 +243,7 @@ class SignerAppearance(Appearance):
         box_w, box_h = stamp.box.width, stamp.box.height
         bold, sizes, _top, name_size, name_baseline = self._layout(box_w, box_h)
         ops: list[bytes] = []
-        top = box_h - PADDING
+        top: float = box_h - PADDING
         for line, size in zip(self.title_lines, sizes, strict=True):
             top -= size * 1.15
             ops.append(stamp.text(line, font=bold, size=size, x=box_w / 2, baseline=top + size * 0.22,

@@ -516,7 +516,9 @@ def preview_signatures(pdf: bytes, *, signer: Person, position_title: str, full_
     style = signer_appearance(signer, position_title=position_title, full_name=full_name)
     index, x1, y1, x2, y2 = default_signer_box(pdf)
     writer = _writer(pdf)
-    style.create_stamp(writer, BoxConstraints(width=x2 - x1, height=y2 - y1), {}).apply(index, x1, y1)
+    # pyHanko types the position as int; PDF coordinates are real numbers and floats work.
+    style.create_stamp(writer, BoxConstraints(width=x2 - x1, height=y2 - y1), {}).apply(
+        index, x1, y1)  # type: ignore[arg-type]
     seal = _active_image(agency=agency, kind=SignatureImage.Kind.SEAL)
     if seal is not None:
         inner = style.image_rect(x2 - x1, y2 - y1)
@@ -524,7 +526,8 @@ def preview_signatures(pdf: bytes, *, signer: Person, position_title: str, full_
         page, sx1, sy1, sx2, sy2 = _seal_box_over(_read_pdf(pdf), index, (x1, y1, x2, y2), image_rect,
                                                   float(seal.width_mm) * MM)
         seal_style = appearance.SealAppearance(image_png=_image_bytes(seal))
-        seal_style.create_stamp(writer, BoxConstraints(width=sx2 - sx1, height=sy2 - sy1), {}).apply(page, sx1, sy1)
+        seal_style.create_stamp(writer, BoxConstraints(width=sx2 - sx1, height=sy2 - sy1), {}).apply(
+            page, sx1, sy1)  # type: ignore[arg-type]
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

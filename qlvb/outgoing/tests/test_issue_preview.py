@@ -41,7 +41,9 @@ def _word_tops(pdf: bytes, word: str, tmp_path) -> list[float]:
     path.write_bytes(pdf)
     html = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-bbox", str(path), "-"], capture_output=True,
                           text=True, check=True).stdout
-    height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', html).group(1))
+    page = re.search(r'<page width="[\d.]+" height="([\d.]+)"', html)
+    assert page is not None
+    height = float(page.group(1))
     words = re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>([^<]*)</word>', html)
     return [float(y) / height for y, text in words if text == word]
 

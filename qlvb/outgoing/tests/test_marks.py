@@ -149,6 +149,7 @@ def test_a_word_draft_without_placeholders_is_issued_with_its_number_and_date(or
     doc = _signed(org, other_org, signing, upload)
     services.issue(by=Actor(org.clerk), document=doc)
     doc.refresh_from_db()
+    assert doc.issued_file is not None and doc.issued_at is not None
     text = _pdf_text(read_stored(doc.issued_file))
     assert f"Số: {doc.reference}" in text
     assert convert.vietnamese_date(doc.issued_at.astimezone().date()) in text
@@ -160,6 +161,7 @@ def test_a_pdf_draft_is_stamped_with_both(org, other_org, signing, pki):
     doc = _signed(org, other_org, signing, pdf_upload("du-thao.pdf", pages=1))
     services.issue(by=Actor(org.clerk), document=doc)
     doc.refresh_from_db()
+    assert doc.issued_file is not None and doc.issued_at is not None
     text = _pdf_text(read_stored(doc.issued_file))
     assert doc.reference in text and "ngày" in text and str(doc.issued_at.year) in text
 

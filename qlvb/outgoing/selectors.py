@@ -11,7 +11,7 @@ from qlvb.org.models import Person
 from qlvb.org.roles import roles_of
 from qlvb.outgoing.models import OutgoingDocument, Recipient, ReviewStep
 
-LISTS = ["mine", "to_review", "to_sign", "to_issue", "issued", "received", "overdue_reviews"]
+LISTS = ["mine", "returned", "to_review", "to_sign", "to_issue", "issued", "received", "overdue_reviews"]
 
 
 def visible_documents(person: Person) -> QuerySet[OutgoingDocument]:
@@ -32,6 +32,8 @@ def work_list(person: Person, name: str) -> QuerySet[OutgoingDocument]:
     documents = visible_documents(person)
     roles = roles_of(person)
     pending = ReviewStep.objects.filter(document=OuterRef("pk"), reviewer=person, state=ReviewStep.State.PENDING)
+    if name == "returned":  # my drafts sent back to me
+        return OutgoingDocument.objects.filter(drafter=person, status=OutgoingDocument.Status.RETURNED)
     if name == "mine":  # a drafter always sees their own drafts: no need for the access rows
         unfinished = [s for s in OutgoingDocument.Status.values if s != OutgoingDocument.Status.ISSUED]
         return OutgoingDocument.objects.filter(drafter=person, status__in=unfinished)
@@ -66,11 +68,21 @@ def counts(person: Person) -> dict[str, int]:
     roles = roles_of(person)
     to_sign_approved = Q(signer=person, status=OutgoingDocument.Status.APPROVED)
     to_issue = Q(agency_id__in=roles.clerk_agency_ids, status=OutgoingDocument.Status.SIGNED)
-    docs = OutgoingDocument.objects.filter(to_sign_approved | to_issue).aggregate(
-        approved=Count("pk", filter=to_sign_approved), to_issue=Count("pk", filter=to_issue))
+    returned = Q(drafter=person, status=OutgoingDocument.Status.RETURNED)
+    docs = OutgoingDocument.objects.filter(to_sign_approved | to_issue | returned).aggregate(
+        approved=Count("pk", filter=to_sign_approved), to_issue=Count("pk", filter=to_issue),
+        returned=Count("pk", filter=returned))
     result["to_sign"] += docs["approved"]
     result["to_issue"] = docs["to_issue"]
+    result["returned"] = docs["returned"]
     return result
+
+
+def waiting_for(person: Person, limit: int = 5) -> dict[str, list[OutgoingDocument]]:
+    """The first drafts waiting for the person's signature and for their opinion, oldest first
+    (the home page's "waiting for you"), in two queries."""
+    return {name: list(with_list_data(work_list(person, name)).order_by("updated_at", "id")[:limit])
+            for name in ("to_sign", "to_review")}
 
 
 def with_list_data(documents: QuerySet[OutgoingDocument]) -> QuerySet[OutgoingDocument]:

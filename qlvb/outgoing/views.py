@@ -31,6 +31,7 @@ LIST_TITLES = {
     "mine": _lazy("My drafts"), "to_review": _lazy("Drafts to review"), "to_sign": _lazy("To approve and sign"),
     "to_issue": _lazy("To number and issue"), "issued": _lazy("Issued documents"),
     "received": _lazy("Received inside the agency"), "overdue_reviews": _lazy("Reviews overdue"),
+    "returned": _lazy("My drafts returned to me"),
 }
 
 

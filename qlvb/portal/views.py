@@ -24,11 +24,13 @@ from qlvb.core.errors import NotAllowed
 from qlvb.core.forms import attach_errors
 from qlvb.core.models import CalendarDay
 from qlvb.core.verbs import VERBS, verb_label
+from qlvb.exchange import selectors as exchange_selectors
 from qlvb.org import permissions
 from qlvb.org.http import PersonRequest
 from qlvb.org.models import Person
 from qlvb.org.roles import roles_of
 from qlvb.org.selectors import delegations_in_force
+from qlvb.outgoing import selectors as outgoing_selectors
 from qlvb.portal import selectors as portal_selectors
 from qlvb.portal.forms import CalendarDayForm
 
@@ -48,6 +50,8 @@ def home(request: PersonRequest) -> HttpResponse:
         "in_five": workdays.add_working_days(today, 5, person.agency_id),
         "activity": selectors.recent_activity(person),
         "today": today,
+        "waiting": outgoing_selectors.waiting_for(effective),
+        "reception_waiting": exchange_selectors.waiting_count(effective) if roles.clerk_agency_ids else 0,
     }
     return render(request, "portal/home.html", context)
 

@@ -1,0 +1,60 @@
+"""The home page shows each person's outgoing work beside the incoming: what waits for my
+signature and my opinion, what the clerk must number and issue, my drafts returned to me, the
+electronic documents waiting in the reception queue — and no log-ins in my recent activity."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from qlvb.core.actor import Actor
+from qlvb.outgoing import services
+from qlvb.outgoing.tests.conftest import docx_upload, draft, signing  # noqa: F401  (fixtures)
+
+
+def _count(html: str, name: str) -> int:
+    found = re.search(rf'data-count="{name}">(\d+)<', html)
+    assert found, name
+    return int(found.group(1))
+
+
+def _waiting(html: str, kind: str) -> int:
+    return html.count(f'data-waiting="{kind}"')
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}}}
+
+
+def test_each_person_sees_the_outgoing_work_waiting_for_them(org, draft, login):  # noqa: F811
+    services.submit(by=Actor(org.specialist), document=draft, signer=org.deputy)
+    # The unit head is asked first: the draft waits for her opinion.
+    page = login(org.unit_head).get("/").content.decode()
+    assert _count(page, "to_review") == 1 and _waiting(page, "to_review") == 1 and draft.summary in page
+    services.approve(by=Actor(org.unit_head), document=draft)
+    services.approve(by=Actor(org.clerk), document=draft)  # the office's format check
+    # Now it waits for the deputy's signature: "Chờ bạn phê duyệt" says so (it said nothing before).
+    deputy = login(org.deputy).get("/").content.decode()
+    assert _count(deputy, "to_sign") == 1 and _waiting(deputy, "to_sign") == 1
+    assert "Không có mục nào đang chờ" not in deputy.split('id="waiting-for-me"')[1].split("</ul>")[0]
+    services.return_draft(by=Actor(org.deputy), document=draft, opinion="Sửa lại đoạn 2", to="drafter")
+    drafter = login(org.specialist).get("/").content.decode()
+    assert _count(drafter, "returned") == 1
+    assert _count(login(org.deputy).get("/").content.decode(), "to_sign") == 0
+
+
+def test_the_clerk_sees_what_to_issue_and_the_reception_queue(org, login):
+    page = login(org.clerk).get("/").content.decode()
+    assert _count(page, "to_issue") == 0 and _count(page, "reception") == 0
+    specialist = login(org.specialist).get("/").content.decode()
+    assert 'data-count="to_issue"' not in specialist and 'data-count="reception"' not in specialist
+
+
+def test_recent_activity_is_work_not_log_ins(org, login):
+    login(org.specialist)
+    page = login(org.specialist).get("/").content.decode()
+    activity = page.split('id="act-title"')[1]
+    assert "Đăng nhập" not in activity

@@ -265,6 +265,16 @@ def route(request: PersonRequest, pk: int, assignment_pk: int | None = None) -> 
     })
 
 
+# What the confirmation says after each action (never a bare "Saved.").
+DONE = {
+    "progress": _lazy("Progress reported."), "proposal": _lazy("Proposal sent to the person who assigned the task."),
+    "contribute": _lazy("Your contribution has been sent to the main handler."), "read": _lazy("Marked as read."),
+    "withdraw": _lazy("The task has been withdrawn."), "deadline": _lazy("The deadline has been changed."),
+    "complete": _lazy("Handling completed."), "file": _lazy("Filed into the dossier."),
+    "reopen": _lazy("The document has been reopened."),
+}
+
+
 @login_required
 @require_POST
 def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
@@ -315,7 +325,7 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("Saved."))
+        messages.success(request, str(DONE[verb]))
     return redirect("incoming:detail", document.pk)
 
 
@@ -337,7 +347,7 @@ def edit(request: PersonRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, _("The document's details have been corrected."))
             return redirect("incoming:detail", document.pk)
     return render(request, "incoming/register.html", {"form": form, "editing": document})
 

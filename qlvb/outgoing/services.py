@@ -373,7 +373,10 @@ def approve(*, by: Actor, document: OutgoingDocument, opinion: str = "", disagre
     else:
         document.status = OutgoingDocument.Status.APPROVED
         document.save(update_fields=["status", "updated_at"])
-    events.record(verb="outgoing.approved", actor=by, agency=document.agency_id, target=document,
+    # Each approval is named for what it is: the signer approves the issuing, the office passes the format.
+    verb = {ReviewStep.Kind.SIGNER: "outgoing.approved_for_issue",
+            ReviewStep.Kind.OFFICE: "outgoing.format_checked"}.get(ReviewStep.Kind(step.kind), "outgoing.approved")
+    events.record(verb=verb, actor=by, agency=document.agency_id, target=document,
                   data={"step": step.kind, "opinion": opinion.strip()[:500],
                         "next": following.reviewer_id if following else None})
     return document

@@ -6,6 +6,8 @@ VERBS = {
     "outgoing.version_added": _("New version"),
     "outgoing.submitted": _("Submitted for review"),
     "outgoing.approved": _("Approved and forwarded"),
+    "outgoing.format_checked": _("Format checked and forwarded"),
+    "outgoing.approved_for_issue": _("Approved for issuing"),
     "outgoing.returned": _("Returned with comments"),
     "outgoing.disagreement": _("Disagreement recorded"),
     "outgoing.back_to_signer": _("Changed after approval: back to the signer"),

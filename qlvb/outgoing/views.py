@@ -138,28 +138,36 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
     by = actor_from_request(request, SCOPE)
     post = request.POST
     form: Form
+    done: str
     try:
         if verb == "submit":
             form = forms.SubmitForm(post, signers=_signers(document), prefix="submit")
             if not form.is_valid():
                 raise ValidationError(form.errors.as_data())
-            services.submit(by=by, document=document, **form.cleaned_data)
+            done = _next_reviewer(services.submit(by=by, document=document, **form.cleaned_data),
+                                  _("Submitted; waiting for the opinion of %(name)s."))
         elif verb in ("approve", "return", "return_previous"):
             form = forms.ReviewForm(post)
             form.is_valid()
             data = form.cleaned_data
             if verb == "approve":
-                services.approve(by=by, document=document, opinion=data.get("opinion", ""),
-                                 disagreement=data.get("disagreement", ""))
+                approved = services.approve(by=by, document=document, opinion=data.get("opinion", ""),
+                                            disagreement=data.get("disagreement", ""))
+                done = (_("Approved for issuing; waiting for the signer's digital signature.")
+                        if approved.status == OutgoingDocument.Status.APPROVED
+                        else _next_reviewer(approved, _("Agreed; passed on to %(name)s.")))
             else:
                 services.return_draft(by=by, document=document, opinion=data.get("opinion", ""),
                                       to="previous" if verb == "return_previous" else "drafter")
+                done = (_("Returned to the previous reviewer.") if verb == "return_previous"
+                        else _("Returned to the drafter with your comments."))
         elif verb == "version":
             form = forms.VersionForm(post, request.FILES, prefix="version")
             if not form.is_valid():
                 raise ValidationError(form.errors.as_data())
-            services.add_version(by=by, document=document, upload=form.cleaned_data["upload"],
-                                 comment=form.cleaned_data["comment"])
+            version = services.add_version(by=by, document=document, upload=form.cleaned_data["upload"],
+                                           comment=form.cleaned_data["comment"])
+            done = _("Version %(number)s added.") % {"number": version.number}
         elif verb == "sign":
             from qlvb.signatures.models import Certificate
 
@@ -169,6 +177,7 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
             # Signing is personal: the signer's own act, never on someone's behalf.
             services.authorise_signing(by=Actor(request.user, ip=client_ip(request)), document=document,
                                        certificate=form.cleaned_data["certificate"], secret=form.cleaned_data["secret"])
+            done = _("Signed; the clerk now gives it its number and issues it.")
         elif verb == "issue":
             form = forms.IssueForm(post, agency=document.agency)
             if not form.is_valid():
@@ -183,8 +192,13 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("Saved."))
+        messages.success(request, done)
     return redirect("outgoing:detail", document.pk)
+
+
+def _next_reviewer(document: OutgoingDocument, message: str) -> str:
+    step = rules.current_step(document)
+    return message % {"name": step.reviewer.full_name if step else "—"}
 
 
 @login_required

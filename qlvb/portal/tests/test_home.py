@@ -58,3 +58,11 @@ def test_recent_activity_is_work_not_log_ins(org, login):
     page = login(org.specialist).get("/").content.decode()
     activity = page.split('id="act-title"')[1]
     assert "Đăng nhập" not in activity
+
+
+def test_menus_show_what_the_role_uses(org, login):
+    clerk = login(org.clerk).get("/").content.decode()
+    assert "/api/docs/" not in clerk  # the API documentation is for the IT staff
+    assert "/calendar/" not in clerk  # the holiday calendar is not a work schedule
+    admin = login(org.admin).get("/").content.decode()
+    assert "/api/docs/" in admin and "Ngày nghỉ lễ, ngày làm bù" in admin

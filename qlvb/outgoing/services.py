@@ -554,6 +554,34 @@ def _distribute(document: OutgoingDocument, by: Actor) -> None:
                       data={"outgoing": document.pk, "reference": document.reference})
 
 
+@transaction.atomic
+def cancel(*, by: Actor, document: OutgoingDocument, reason: str) -> OutgoingDocument:
+    """Cancel a draft, or an issued document issued in error (see rules.may_cancel for who). The
+    reviews still waiting end, a signature not yet used is dropped; an issued document keeps its
+    number, which the register book shows as cancelled and is never given again. The reason is
+    recorded."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for cancelling.")})
+    document = OutgoingDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
+    # Cancelling an issued document is an administrator's act on their own account, never a delegate's.
+    person = by.person if document.status == OutgoingDocument.Status.ISSUED else by.effective
+    if not rules.may_cancel(person, document):
+        if document.status == OutgoingDocument.Status.CANCELLED:
+            raise ValidationError(_("The document is already cancelled."))
+        raise NotAllowed()
+    was = document.status
+    document.steps.filter(state__in=[ReviewStep.State.PENDING, ReviewStep.State.WAITING]).update(
+        state=ReviewStep.State.SUPERSEDED)
+    SigningAuthorisation.objects.filter(document=document).delete()
+    document.status = OutgoingDocument.Status.CANCELLED
+    document.save(update_fields=["status", "updated_at"])
+    events.record(verb="outgoing.cancelled", actor=by, agency=document.agency_id, target=document,
+                  data={"reason": reason[:1000], "was": was, "number": document.number,
+                        "reference": document.reference if document.number else ""})
+    return document
+
+
 def mark_delivered(*, delivery: Delivery) -> None:
     """The exchange put the copy into the receiver's reception queue or a peer's outbound queue."""
     delivery.state = Delivery.State.DELIVERED

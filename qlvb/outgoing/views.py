@@ -127,6 +127,8 @@ def detail(request: PersonRequest, pk: int) -> HttpResponse:
         context["sign_form"] = forms.SignForm(certificates=Certificate.objects.filter(person=request.user,
                                                                                       is_active=True))
     context["may_issue"] = document.status == OutgoingDocument.Status.SIGNED and context["is_clerk"]
+    context["may_cancel"] = rules.may_cancel(
+        request.user if document.status == OutgoingDocument.Status.ISSUED else person, document)
     return render(request, "outgoing/detail.html", context)
 
 
@@ -178,6 +180,9 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
             services.authorise_signing(by=Actor(request.user, ip=client_ip(request)), document=document,
                                        certificate=form.cleaned_data["certificate"], secret=form.cleaned_data["secret"])
             done = _("Signed; the clerk now gives it its number and issues it.")
+        elif verb == "cancel":
+            services.cancel(by=by, document=document, reason=post.get("reason", ""))
+            done = _("The document has been cancelled.")
         elif verb == "issue":
             form = forms.IssueForm(post, agency=document.agency)
             if not form.is_valid():

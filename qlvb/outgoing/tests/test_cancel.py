@@ -59,5 +59,6 @@ def test_only_the_administrator_cancels_an_issued_document_and_its_number_is_nev
     services.cancel(by=Actor(org.admin), document=doc, reason="Nhầm sổ, theo chỉ đạo của Trưởng phòng CNTT")
     doc.refresh_from_db()
     assert doc.status == OutgoingDocument.Status.CANCELLED and doc.number == 1
+    assert doc.register is not None and doc.year is not None
     assert peek_number(doc.register, doc.year) == 2
     assert Event.objects.get(verb="outgoing.cancelled", target_id=doc.pk).data["reference"] == doc.reference

@@ -105,7 +105,6 @@ def detail(request: PersonRequest, pk: int) -> HttpResponse:
         "steps": list(document.steps.select_related("reviewer", "acted_by", "version").order_by("round", "order")),
         "recipients": list(document.recipients.select_related("agency", "unit", "person")),
         "attachments": list(document.attachments.select_related("stored", "signed")),
-        "deliveries": list(document.deliveries.select_related("recipient_agency")),
         "events": timeline(document), "current_step": step, "my_step": my_step,
         "holds": rules.holds_draft(person, document),
         "can_version": services._may_edit(person, document) or (

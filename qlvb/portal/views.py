@@ -52,6 +52,7 @@ def home(request: PersonRequest) -> HttpResponse:
         "today": today,
         "waiting": outgoing_selectors.waiting_for(effective),
         "reception_waiting": exchange_selectors.waiting_count(effective) if roles.clerk_agency_ids else 0,
+        "refusals": exchange_selectors.refusals_for(effective),
     }
     return render(request, "portal/home.html", context)
 

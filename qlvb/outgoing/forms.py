@@ -21,7 +21,10 @@ class DraftForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     drafting_unit = forms.ModelChoiceField(label=_("Drafting unit"), queryset=Unit.objects.none())
     field = forms.ModelChoiceField(label=_("Field of work"), queryset=Field.objects.none(), required=False)
-    deadline = VNDateField(label=_("Deadline"), required=False)
+    deadline = VNDateField(label=_("Handling deadline (inside the agency)"), required=False)
+    reply_deadline = VNDateField(label=_("Ask the recipients to reply by"), required=False,
+                                 help_text=_("Sent to the recipients as their reply deadline; leave empty if no reply "
+                                             "is asked."))
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, required=False)
     secrecy = forms.ChoiceField(label=_("Secrecy"), choices=Secrecy.choices, required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
@@ -48,8 +51,8 @@ class DraftForm(forms.Form):
 
     def document_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        fields = {k: data.get(k) for k in ("doc_type", "summary", "field", "deadline", "urgency", "secrecy",
-                                            "priority", "copies")}
+        fields = {k: data.get(k) for k in ("doc_type", "summary", "field", "deadline", "reply_deadline", "urgency",
+                                            "secrecy", "priority", "copies")}
         for name in ("urgency", "secrecy", "priority"):
             fields[name] = fields[name] or ""
         return fields

@@ -43,7 +43,9 @@ class OutgoingDocument(models.Model):
     summary = models.CharField(_("summary"), max_length=500)
     field = models.ForeignKey("org.Field", null=True, blank=True, on_delete=models.SET_NULL,
                               verbose_name=_("field of work"))
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)  # of the handling, inside the agency
+    # Asked of the recipients (edXML DueDate, their "Hạn trả lời"): only when the drafter sets it.
+    reply_deadline = models.DateField(_("reply requested by"), null=True, blank=True)
     urgency = models.CharField(_("urgency"), max_length=12, choices=Urgency.choices, blank=True, default="")
     secrecy = models.CharField(_("secrecy"), max_length=10, choices=Secrecy.choices, blank=True, default="")
     priority = models.CharField(_("priority"), max_length=5, choices=Priority.choices, blank=True, default="")

@@ -42,8 +42,8 @@ from qlvb.outgoing.models import (
 from qlvb.registers.models import Register
 from qlvb.registers.services import check_register, default_register, next_number, peek_number
 
-EDITABLE_FIELDS = ["doc_type", "summary", "field", "deadline", "urgency", "secrecy", "priority", "copies",
-                   "kept_by"]
+EDITABLE_FIELDS = ["doc_type", "summary", "field", "deadline", "reply_deadline", "urgency", "secrecy", "priority",
+                   "copies", "kept_by"]
 DRAFT_KINDS = {"pdf", "docx"}
 AUTHORISATION_HOURS = 72
 

@@ -275,3 +275,19 @@ def test_one_state_per_recipient_and_a_refusal_reaches_the_sender(org, other_org
         home = login(person).get("/").content.decode()
         assert 'data-waiting="refused"' in home and "Không thuộc thẩm quyền" in home
     assert 'data-waiting="refused"' not in login(org.head).get("/").content.decode()
+
+
+def test_only_a_reply_deadline_the_drafter_set_reaches_the_recipients(org, other_org, third_org):
+    """The drafter's handling deadline inside the agency is not the recipients' reply deadline."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    internal = timezone.localdate() + timedelta(days=3)
+    asked = timezone.localdate() + timedelta(days=10)
+    plain = issue_to(org, other_org, deadline=internal)
+    draft = services.accept(by=Actor(other_org.clerk), item=ReceptionItem.objects.get(outgoing=plain))
+    assert draft.reply_deadline is None
+    asking = issue_to(org, third_org, deadline=internal, reply_deadline=asked)
+    draft = services.accept(by=Actor(third_org.clerk), item=ReceptionItem.objects.get(outgoing=asking))
+    assert draft.reply_deadline == asked

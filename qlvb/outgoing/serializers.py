@@ -163,8 +163,8 @@ class OutgoingDocumentListSerializer(serializers.ModelSerializer):
     class Meta:
         model = OutgoingDocument
         fields = ["id", "status", "doc_type", "doc_type_name", "summary", "reference", "number", "notation", "year",
-                  "issued_at", "urgency", "secrecy", "priority", "deadline", "reply_deadline", "drafter", "drafting_unit", "signer",
-                  "register", "is_urgent", "created_at", "updated_at"]
+                  "issued_at", "urgency", "secrecy", "priority", "deadline", "reply_deadline", "drafter",
+                  "drafting_unit", "signer", "register", "is_urgent", "created_at", "updated_at"]
         read_only_fields = fields
 
     def get_doc_type_name(self, obj: OutgoingDocument) -> str:

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
-
 import io
+from typing import Any
 
 import pytest
 from django.utils import timezone

@@ -234,8 +234,9 @@ def attachment_file(request: PersonRequest, pk: int, attachment_pk: int) -> Http
 
 @login_required
 def diff(request: PersonRequest, pk: int) -> HttpResponse:
-    """Compare two versions' text, changes coloured by the role of who made the newer one (R13)."""
-    from qlvb.files.textdiff import diff_versions, render_html
+    """Compare two versions' text, each change coloured by the role of the version that made it,
+    however far apart the two are (R13)."""
+    from qlvb.files.textdiff import attributed_diff, render_attributed_html
 
     document = selectors.get_document(_person(request), pk)
     versions = {v.number: v for v in document.versions.all()}
@@ -244,9 +245,17 @@ def diff(request: PersonRequest, pk: int) -> HttpResponse:
         old = versions[int(request.GET.get("a") or max(new.number - 1, 1))]
     except (KeyError, ValueError):
         raise Http404() from None
-    html = render_html(diff_versions(old.text, new.text), role=new.role)
-    return render(request, "outgoing/diff.html", {"d": document, "old": old, "new": new, "diff_html": html,
-                                                  "versions": sorted(versions.values(), key=lambda v: v.number)})
+    low, high = sorted((old.number, new.number))
+    chain = [versions[n] for n in sorted(versions) if low <= n <= high]
+    if old.number > new.number:
+        chain.reverse()
+    html = render_attributed_html(attributed_diff(
+        [(v.text, f"v{v.number} · {v.get_role_display()}", v.role) for v in chain]))
+    return render(request, "outgoing/diff.html", {
+        "d": document, "old": old, "new": new, "diff_html": html,
+        # One author only between neighbours; further apart, each change says whose it is.
+        "role_label": new.get_role_display() if len(chain) == 2 else "",
+        "versions": sorted(versions.values(), key=lambda v: v.number)})
 
 
 

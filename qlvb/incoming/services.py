@@ -7,6 +7,7 @@ Rows are locked in the one order of docs/architecture.md ("Lock order"): the doc
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from qlvb.core import events
 from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
-from qlvb.core.text import fold
+from qlvb.core.text import clean, fold
 from qlvb.core.workdays import add_working_days
 from qlvb.files.services import prepare_uploads, staged_uploads
 from qlvb.incoming import rules, tally
@@ -56,10 +57,34 @@ def _refuse_cancelled(document: IncomingDocument) -> None:
 
 # --- Registration --------------------------------------------------------------------------
 
+# "243/QĐ-STTTT", "Số: 243/QĐ-STTTT", "243 / QĐ-STTTT": a whole reference typed into the notation.
+_WHOLE_REFERENCE = re.compile(r"^(?:s[oốỐ]\s*:?\s*)?(\d+[a-zA-Z]?)\s*/\s*(\S.*)$", re.IGNORECASE)
+
+
+def normalise_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """What a clerk types, as it is kept: every text NFC with Đ look-alikes folded (core.text.clean);
+    a whole reference typed into the notation split into number and notation; a notation's
+    leading "/" dropped."""
+    cleaned = {name: clean(value) if isinstance(value, str) else value for name, value in fields.items()}
+    notation = cleaned.get("notation") or ""
+    number = cleaned.get("number") or ""
+    whole = _WHOLE_REFERENCE.match(notation)
+    if whole and (not number or number == whole.group(1)):
+        cleaned["number"], notation = whole.group(1), whole.group(2)
+    if "notation" in cleaned:
+        cleaned["notation"] = notation.lstrip("/ ").strip()
+    return cleaned
+
+
 def find_duplicates(*, agency: Agency, national_id: str = "", number: str = "", notation: str = "",
                     issuer_name: str = "", exclude_pk: int | None = None) -> list[IncomingDocument]:
     """Documents that look like this one (Phụ lục VI III.1): same national identifier, or the
-    same number, notation and issuing agency (compared without case, accents or spaces)."""
+    same number, notation and issuing agency (compared without case, accents or spaces, after the
+    clerk's typing is normalised as registration keeps it)."""
+    typed = normalise_fields({"national_id": national_id, "number": number, "notation": notation,
+                              "issuer_name": issuer_name})
+    national_id, number, notation, issuer_name = (typed["national_id"], typed["number"], typed["notation"],
+                                                  typed["issuer_name"])
     found: list[IncomingDocument] = []
     registered = IncomingDocument.objects.filter(agency=agency).exclude(status=IncomingDocument.Status.DRAFT)
     if exclude_pk:
@@ -68,7 +93,7 @@ def find_duplicates(*, agency: Agency, national_id: str = "", number: str = "", 
         found += list(registered.filter(national_id=national_id.strip())[:5])
     if number.strip() and notation.strip() and issuer_name.strip():
         def key(*parts: str) -> str:
-            return "|".join(fold(p).replace(" ", "") for p in parts)
+            return "|".join(fold(clean(p)).replace(" ", "") for p in parts)
 
         wanted = key(notation, issuer_name)
         same_number = registered.filter(number=number.strip()).only("pk", "notation", "issuer_name")[:200]
@@ -119,6 +144,7 @@ def _validate(document: IncomingDocument) -> None:
 
 def _apply_fields(document: IncomingDocument, fields: dict[str, Any]) -> dict[str, list[str]]:
     diff = {}
+    fields = normalise_fields(fields)
     for name in EDITABLE_FIELDS:
         if name in fields:
             value = fields[name]

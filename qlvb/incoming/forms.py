@@ -83,6 +83,10 @@ class RegistrationForm(forms.Form):
     uploads = MultipleFileField(label=_("Scanned document or electronic file (PDF, images, DOCX)"), required=False)
     attachments = MultipleFileField(label=_("Attachments"), required=False)
     confirm_duplicate = forms.BooleanField(label=_("It is not a duplicate: register it anyway"), required=False)
+    kept_files = forms.CharField(required=False, widget=forms.HiddenInput)  # files.kept: chosen before an error
+
+    # Optional to save for later, required to register: marked like the required ones.
+    NEEDED_TO_REGISTER = frozenset({"uploads"})
 
     FIELDSETS = [
         (_("Register"), ["register", "received_at", "source"]),

@@ -26,6 +26,7 @@ from qlvb.core.forms import attach_errors
 from qlvb.core.paging import CappedPaginator
 from qlvb.core.selectors import timeline
 from qlvb.core.text import fold
+from qlvb.files import kept
 from qlvb.files.views import file_response
 from qlvb.incoming import forms, rules, selectors, services
 from qlvb.incoming.models import Assignment, IncomingDocument
@@ -130,7 +131,11 @@ def register(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     initial = _initial_from(draft) if draft else {}
     form = forms.RegistrationForm(request.POST or None, request.FILES or None, agency=agency, initial=initial)
     duplicates = []
+    # Files chosen before the form last came back with an error, unless others are chosen now.
+    kept_before = kept.reopen(request.POST.get("kept_files", ""), request.user.pk) if request.POST else {}
     if request.method == "POST" and form.is_valid():
+        for name in ("uploads", "attachments"):
+            form.cleaned_data[name] = form.cleaned_data[name] or kept_before.get(name, [])
         by = actor_from_request(request, SCOPE)
         fields = form.document_fields()
         duplicates = services.find_duplicates(agency=agency, national_id=fields["national_id"] or "",
@@ -157,7 +162,15 @@ def register(request: PersonRequest, pk: int | None = None) -> HttpResponse:
                 return redirect("incoming:detail", document.pk)
         except ValidationError as error:
             attach_errors(form, error)
-    return render(request, "incoming/register.html", {"form": form, "duplicates": duplicates, "draft": draft})
+    kept_now = None
+    if request.method == "POST":  # the form comes back: keep what was chosen for the next try
+        chosen = {name: request.FILES.getlist(name) or kept_before.get(name, []) for name in ("uploads", "attachments")}
+        kept_now = kept.keep(request.user.pk, chosen)
+        data = request.POST.copy()
+        data["kept_files"] = kept_now.token if kept_now else ""
+        form.data = data
+    return render(request, "incoming/register.html", {"form": form, "duplicates": duplicates, "draft": draft,
+                                                      "kept": kept_now})
 
 
 def _initial_from(document: IncomingDocument) -> dict[str, Any]:

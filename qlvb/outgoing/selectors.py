@@ -78,6 +78,15 @@ def counts(person: Person) -> dict[str, int]:
     return result
 
 
+def late_reviews_for_signer(person: Person, limit: int = 5) -> list[ReviewStep]:
+    """Reviews overdue (003 Đ10.7) on drafts the person is to sign, given by others: the signer
+    sees who holds them up."""
+    return list(ReviewStep.objects.filter(document__signer=person, state=ReviewStep.State.PENDING,
+                                          due_date__lt=timezone.localdate())
+                .exclude(reviewer=person).exclude(document__urgency__gt="")
+                .select_related("document", "reviewer").order_by("due_date", "id")[:limit])
+
+
 def waiting_for(person: Person, limit: int = 5) -> dict[str, list[OutgoingDocument]]:
     """The first drafts waiting for the person's signature and for their opinion, oldest first
     (the home page's "waiting for you"), in two queries."""

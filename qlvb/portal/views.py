@@ -53,6 +53,7 @@ def home(request: PersonRequest) -> HttpResponse:
         "waiting": outgoing_selectors.waiting_for(effective),
         "reception_waiting": exchange_selectors.waiting_count(effective) if roles.clerk_agency_ids else 0,
         "refusals": exchange_selectors.refusals_for(effective),
+        "late_reviews": outgoing_selectors.late_reviews_for_signer(effective),
     }
     return render(request, "portal/home.html", context)
 

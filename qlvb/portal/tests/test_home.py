@@ -66,3 +66,26 @@ def test_menus_show_what_the_role_uses(org, login):
     assert "/calendar/" not in clerk  # the holiday calendar is not a work schedule
     admin = login(org.admin).get("/").content.decode()
     assert "/api/docs/" in admin and "Ngày nghỉ lễ, ngày làm bù" in admin
+
+
+def test_overdue_reviews_are_reminded_each_morning_and_shown(org, draft, login, monkeypatch):  # noqa: F811
+    """remind_overdue_reviews (003 Đ10.7) runs from the job worker; the reviewer sees the review
+    overdue, the signer sees who holds the draft up."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from qlvb.core.models import Event
+    from qlvb.outgoing import tasks
+
+    assert hasattr(tasks.remind_overdue_reviews.task_base, "validate_datetime")  # a periodic job of the worker
+    services.submit(by=Actor(org.specialist), document=draft, signer=org.deputy)
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(days=10))
+    tasks.remind_overdue_reviews.call_local()
+    assert Event.objects.filter(verb="outgoing.review_reminded", target_id=draft.pk).count() == 1
+    assert services.remind_overdue_reviews() == 0  # once a day
+    reviewer = login(org.unit_head).get("/").content.decode()
+    assert _count(reviewer, "late") == 1
+    signer = login(org.deputy).get("/").content.decode()
+    assert _waiting(signer, "late_review") == 1 and org.unit_head.full_name in signer

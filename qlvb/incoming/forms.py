@@ -219,9 +219,10 @@ def parse_routing(post: Any, agency: Agency, *, default_deadline: Any) -> dict[s
             raise ValidationError({"main": _("Unknown recipient.")})
         return Target(person=person, deadline=own)
 
-    main_key = post.get("main", "")
+    mains = [target(k) for k in post.getlist("main")]  # several: each handles its own part (003 Đ9.3)
     return {
-        "main": target(main_key) if main_key else None,
+        "main": mains[0] if mains else None,
+        "mains": mains[1:],
         "coordinators": [target(k) for k in post.getlist("coord")],
         "informed": [target(k) for k in post.getlist("info")],
     }
@@ -233,3 +234,29 @@ class RoutingForm(forms.Form):
     deadline = VNDateField(label=_("Deadline"), required=False)
     deadline_days = forms.IntegerField(label=_("or within (working days)"), min_value=1, max_value=365,
                                        required=False)
+    # The leader's routing may correct what the clerk registered (003 Đ15.3).
+    doc_type = forms.ChoiceField(label=_("Document type"), choices=[("", "—")] + DOCUMENT_TYPES, required=False)
+    field = forms.ModelChoiceField(label=_("Field of work"), queryset=Field.objects.none(), required=False)
+
+    def __init__(self, *args: Any, document: IncomingDocument, top: bool, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).update({"doc_type": document.doc_type, "field": document.field_id})
+        super().__init__(*args, **kwargs)
+        if top:
+            model_choice(self, "field").queryset = Field.objects.filter(agency_id=document.agency_id)
+        else:
+            del self.fields["doc_type"], self.fields["field"]
+
+    def check_work(self, gives_work: bool, *, rows_dated: bool) -> None:
+        """Work is given only with a directive, and by the leader with a deadline, chosen by the
+        person (R10, 003 Đ9): a click on the pre-ticked unit alone routes nothing. `rows_dated`:
+        every chosen row has its own deadline. Passing on within a task may keep that task's."""
+        if not gives_work or not self.is_valid():
+            return
+        if not self.cleaned_data["directive"].strip():
+            self.add_error("directive", _("Write the directive: what is to be done."))
+        top = "doc_type" in self.fields
+        if top and not rows_dated and not self.cleaned_data["deadline"] and not self.cleaned_data["deadline_days"]:
+            self.add_error("deadline", _("Choose the deadline: a date or a number of working days."))
+
+    def corrections(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in ("doc_type", "field") if name in self.fields}

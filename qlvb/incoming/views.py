@@ -197,6 +197,7 @@ def detail(request: PersonRequest, pk: int) -> HttpResponse:
         "can_reopen": rules.may_reopen(person, document),
         "is_clerk": rules.is_clerk(person, document.agency_id),
         "complete_form": forms.CompleteForm(person=person) if main else None,
+        "silent_coordinators": services.coordinators_without_contribution(document) if main else [],
         "file_form": forms.FileIntoForm(person=person, prefix="file"),
         "note_form": forms.NoteForm(), "reason_form": forms.ReasonForm(), "deadline_form": forms.DeadlineForm(),
         "person": person, "today": timezone.localdate(),
@@ -250,11 +251,13 @@ def route(request: PersonRequest, pk: int, assignment_pk: int | None = None) -> 
         if not rules.may_route_top(person, document):
             raise Http404()
         candidates = forms.routing_candidates(document.agency)
-    form = forms.RoutingForm(request.POST or None)
-    chosen: dict[str, Any] = {"main": "", "coord": [], "info": []}
+    form = forms.RoutingForm(request.POST or None, document=document, top=parent is None)
+    chosen: dict[str, Any] = {"main": [], "coord": [], "info": []}
     if request.method == "POST":
-        chosen = {"main": request.POST.get("main", ""), "coord": request.POST.getlist("coord"),
+        chosen = {"main": request.POST.getlist("main"), "coord": request.POST.getlist("coord"),
                   "info": request.POST.getlist("info")}
+        working = chosen["main"] + chosen["coord"]
+        form.check_work(bool(working), rows_dated=all(request.POST.get(f"deadline-{key}") for key in working))
         if form.is_valid():
             try:
                 deadline = services.resolve_deadline(agency_id=document.agency_id,
@@ -262,7 +265,8 @@ def route(request: PersonRequest, pk: int, assignment_pk: int | None = None) -> 
                                                      days=form.cleaned_data["deadline_days"])
                 targets = forms.parse_routing(request.POST, document.agency, default_deadline=deadline)
                 services.route(by=actor_from_request(request, SCOPE), document=document, parent=parent,
-                               directive=form.cleaned_data["directive"], deadline=deadline, **targets)
+                               directive=form.cleaned_data["directive"], deadline=deadline,
+                               corrections=form.corrections() or None, **targets)
             except ValidationError as error:
                 attach_errors(form, error)
             else:
@@ -272,9 +276,12 @@ def route(request: PersonRequest, pk: int, assignment_pk: int | None = None) -> 
         # Propose the units the field's leader supervises as main handler.
         supervised = list(document.field.units.values_list("pk", flat=True)[:1])
         if supervised:
-            chosen["main"] = f"u:{supervised[0]}"
+            chosen["main"] = [f"u:{supervised[0]}"]
+    files = selectors.files_of(document) if parent is None else []
     return render(request, "incoming/route.html", {
         "d": document, "form": form, "parent": parent, "candidates": candidates, "chosen": chosen,
+        "given": selectors.open_tasks_at(document, parent), "scan": next((f for f in files if f.stored.kind == "pdf"),
+                                                                        None),
     })
 
 

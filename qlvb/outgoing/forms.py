@@ -38,6 +38,9 @@ class DraftForm(forms.Form):
                             help_text=_("One per line: name | address"))
     copies = forms.IntegerField(label=_("Copies"), min_value=1, max_value=1000, initial=1)
     upload = MultipleFileField(label=_("Draft (DOCX or PDF)"), required=False)
+    from_template = forms.BooleanField(
+        label=_("No file yet: start from the agency's template (header and footer filled in)"), required=False,
+        initial=True)
     attachments = MultipleFileField(label=_("Attachments to issue with it"), required=False)
 
     def __init__(self, *args: Any, person: Person, agency: Agency, **kwargs: Any) -> None:
@@ -100,6 +103,13 @@ class SignForm(forms.Form):
         model_choice(self, "certificate").queryset = certificates
         if certificates.count() == 1:
             self.fields["certificate"].initial = certificates.first().pk
+
+
+class TemplateForm(forms.Form):
+    doc_type = forms.ChoiceField(label=_("Document type"), required=False, choices=[
+        ("", _("Every type without its own")), *DOCUMENT_TYPES])
+    name = forms.CharField(label=_("Name"), max_length=200)
+    upload = forms.FileField(label=_("Word template (DOCX)"))
 
 
 class IssueForm(forms.Form):

@@ -14,7 +14,9 @@ VERBS = {
     "outgoing.signed": _("Signed by the signer"),
     "outgoing.issued": _("Numbered, signed by the agency and issued"),
     "outgoing.review_reminded": _("Review overdue: reminder"),
-    "outgoing.cancelled": _("Draft cancelled"),
+    "outgoing.cancelled": _("Cancelled"),
+    "outgoing.template_saved": _("Drafting template added"),
+    "outgoing.template_retired": _("Drafting template retired"),
     "outgoing.secret_opened": _("Secret document opened"),
     "incoming.replied": _("Answered by an issued document"),
 }

@@ -22,7 +22,7 @@ from qlvb.core.selectors import timeline
 from qlvb.files.views import file_response
 from qlvb.org.http import PersonRequest
 from qlvb.org.models import Person
-from qlvb.outgoing import forms, rules, selectors, services
+from qlvb.outgoing import drafting, forms, rules, selectors, services
 from qlvb.outgoing.models import OutgoingDocument
 
 SCOPE = "outgoing"  # which delegations let a delegate act here
@@ -74,10 +74,16 @@ def create(request: PersonRequest) -> HttpResponse:
             initial["agencies"] = [reply_to.issuer_agency_id]
     form = forms.DraftForm(request.POST or None, request.FILES or None, person=person, agency=agency, initial=initial)
     if request.method == "POST" and form.is_valid():
+        uploads = form.cleaned_data["upload"]
+        if not uploads and form.cleaned_data["from_template"]:
+            fields = form.document_fields()
+            uploads = [drafting.draft_from_template(
+                agency=agency, drafter=person, doc_type=fields["doc_type"], summary=fields["summary"],
+                copies=fields["copies"], recipients=form.recipients(), unit=form.cleaned_data["drafting_unit"])]
         try:
             document = services.create_draft(
                 by=actor_from_request(request, SCOPE), agency=agency, fields=form.document_fields(),
-                uploads=form.cleaned_data["upload"], attachments=form.cleaned_data["attachments"],
+                uploads=uploads, attachments=form.cleaned_data["attachments"],
                 recipients=form.recipients(), drafting_unit=form.cleaned_data["drafting_unit"], reply_to=reply_to,
                 related_incoming=[reply_to] if reply_to else [])
         except ValidationError as error:
@@ -310,4 +316,66 @@ def issue_preview_file(request: HttpRequest, pk: int) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="preview.pdf"'
     response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Drafting templates (the agency's administrator) ---------------------------------------------
+
+def _managed_agency(request: PersonRequest) -> Any:
+    from qlvb.org.permissions import can_manage_agency
+
+    agency = request.user.agency
+    if agency is None or not can_manage_agency(request.user, agency):
+        raise Http404()
+    return agency
+
+
+@login_required
+def templates(request: PersonRequest) -> HttpResponse:
+    from qlvb.core.doctypes import DOCUMENT_TYPES
+    from qlvb.outgoing.models import DraftTemplate
+
+    agency = _managed_agency(request)
+    form = forms.TemplateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            drafting.save_template(by=Actor(request.user, ip=client_ip(request)), agency=agency,
+                                   doc_type=form.cleaned_data["doc_type"], name=form.cleaned_data["name"],
+                                   upload=form.cleaned_data["upload"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The template is in use for new drafts."))
+            return redirect("outgoing:templates")
+    in_use = list(DraftTemplate.objects.filter(agency=agency).select_related("created_by")
+                  .order_by("-is_active", "doc_type", "-created_at"))
+    return render(request, "outgoing/templates.html", {"form": form, "templates": in_use,
+                                                       "types": DOCUMENT_TYPES})
+
+
+@login_required
+@require_POST
+def retire_template(request: PersonRequest, pk: int) -> HttpResponse:
+    from qlvb.outgoing.models import DraftTemplate
+
+    agency = _managed_agency(request)
+    template = DraftTemplate.objects.filter(pk=pk, agency=agency, is_active=True).first()
+    if template is None:
+        raise Http404()
+    drafting.retire_template(by=Actor(request.user, ip=client_ip(request)), template=template)
+    messages.success(request, _("The template is no longer used."))
+    return redirect("outgoing:templates")
+
+
+@login_required
+def builtin_template(request: PersonRequest, doc_type: str) -> HttpResponse:
+    """The built-in NĐ30 layout for a type, to start an agency's own template from."""
+    from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES
+    from qlvb.files.views import content_disposition
+    from qlvb.outgoing import layout
+
+    if doc_type not in DOCUMENT_TYPE_NAMES:
+        raise Http404()
+    response = HttpResponse(layout.nd30_docx(doc_type), content_type=drafting.DOCX_TYPE)
+    response["Content-Disposition"] = content_disposition(f"mau-{doc_type}.docx", inline=False)
     return response

@@ -41,7 +41,9 @@ def _borderless_table(document, widths: tuple[float, float]):
     table = document.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    for cell, width in zip(table.rows[0].cells, widths, strict=True):
+    # LibreOffice reads the grid's column widths, Word the cells': set both.
+    for column, cell, width in zip(table.columns, table.rows[0].cells, widths, strict=True):
+        column.width = Cm(width)
         cell.width = Cm(width)
         cell.paragraphs[0].paragraph_format.space_after = Pt(0)
     return table
@@ -58,7 +60,7 @@ def nd30_docx(doc_type: str) -> bytes:
     style.font.name, style.font.size = FONT, Pt(14)
     letter = doc_type in NO_ABBREVIATION
 
-    header = _borderless_table(document, (6.5, 10))
+    header = _borderless_table(document, (6.8, 9.7))
     left, right = header.rows[0].cells
     _paragraph(left, "{{co_quan_chu_quan}}", size=12)
     _paragraph(left, "{{co_quan}}", size=12, bold=True, space_after=6)

@@ -157,11 +157,12 @@ def match_agency(header: Iterable[str], agencies: Iterable[Any], notation: str =
     return best if best_score >= 0.99 else None
 
 
-def suggest_incoming_fields(text: str, agencies: Iterable[Any] = ()) -> dict[str, Any]:
+def suggest_incoming_fields(text: str, agencies: Iterable[Any] = (), directory: Iterable[Any] = ()) -> dict[str, Any]:
     """Suggested values for the incoming registration form, by form field name: number,
     notation, document_date (a date), doc_type (a code of core.doctypes), issuer_name,
-    issuer_agency (a directory agency, when ``agencies`` are given and one matches), summary,
-    signer_name. Fields not found are left out."""
+    issuer_agency (an agency of the installation, when ``agencies`` are given and one matches) or
+    else issuer_code (with issuer_name as the national ``directory`` has them), summary, signer_name.
+    Fields not found are left out."""
     lines = _lines(text)
     found: dict[str, Any] = {}
     number_at = date_at = type_at = None
@@ -220,6 +221,10 @@ def suggest_incoming_fields(text: str, agencies: Iterable[Any] = ()) -> dict[str
         agency = match_agency(header, agencies, notation)
         if agency is not None:
             found["issuer_agency"] = agency
+        else:  # an agency outside the installation: its name and code as the national directory has them
+            entry = match_agency(header, directory, notation)
+            if entry is not None:
+                found["issuer_name"], found["issuer_code"] = entry.name, entry.code
     signer = _signer(text)
     if signer:
         found["signer_name"] = signer
@@ -230,7 +235,7 @@ def doubtful(found: dict[str, Any]) -> set[str]:
     """The suggested fields to check before use, never put in the form by "use all": an issuer not
     found in the directory, a notation with a cut-off part, a summary that runs into the body."""
     marked = set()
-    if "issuer_name" in found and "issuer_agency" not in found:
+    if "issuer_name" in found and "issuer_agency" not in found and "issuer_code" not in found:
         marked.add("issuer_name")
     notation = found.get("notation", "")
     if notation and any(len(part) < 2 and not part.isdigit() for part in re.split(r"[-/]", notation)):

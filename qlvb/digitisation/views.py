@@ -134,7 +134,10 @@ def suggest(request: PersonRequest) -> HttpResponse:
     upload.seek(0)
     found_text = engine.quick_text(upload.read(), kind, pages=1)
     agencies = Agency.objects.filter(is_active=True).exclude(pk=agency.pk).only("pk", "name", "abbreviation")
-    found = suggest_incoming_fields(found_text, agencies)
+    from qlvb.org.models import DirectoryAgency
+
+    directory = DirectoryAgency.objects.filter(is_current=True).only("code", "name")
+    found = suggest_incoming_fields(found_text, agencies, directory)
     context["suggestions"] = _as_choices(found, doubtful(found))
     if not context["suggestions"]:
         context["error"] = _("Nothing could be read from the first page; type the fields yourself.")
@@ -146,7 +149,8 @@ def _as_choices(found: dict[str, Any], marked: AbstractSet[str] = frozenset()) -
 
     labels = {"number": _("Number"), "notation": _("Notation"), "document_date": _("Document date"),
               "doc_type": _("Document type"), "issuer_agency": _("Issuing agency (directory)"),
-              "issuer_name": _("Issuing agency"), "summary": _("Summary"), "signer_name": _("Signer")}
+              "issuer_name": _("Issuing agency"), "issuer_code": _("Issuing agency code"), "summary": _("Summary"),
+              "signer_name": _("Signer")}
     out = []
     for field, label in labels.items():
         if field not in found:

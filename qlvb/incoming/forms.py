@@ -58,8 +58,11 @@ class RegistrationForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=IncomingDocument.Source.choices)
     issuer_agency = AgencyChoiceField(label=_("Issuing agency (directory)"), queryset=Agency.objects.none(),
                                       required=False)
-    issuer_name = forms.CharField(label=_("Issuing agency"), max_length=200, required=False,
-                                  help_text=_("Type it when the agency is not in the directory."))
+    issuer_name = forms.CharField(
+        label=_("Issuing agency"), max_length=200, required=False,
+        help_text=_("Type a few words of its name: the national directory of agency codes is searched."),
+        widget=forms.TextInput(attrs={"list": "issuer-directory", "autocomplete": "off",
+                                      "data-directory-search": "/org/directory/search/"}))
     issuer_code = forms.CharField(label=_("Issuing agency code"), max_length=35, required=False)
     number = forms.CharField(label=_("Number"), max_length=11, required=False)
     notation = forms.CharField(label=_("Notation"), max_length=30, required=False,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -87,11 +89,12 @@ def late_reviews_for_signer(person: Person, limit: int = 5) -> list[ReviewStep]:
                 .select_related("document", "reviewer").order_by("due_date", "id")[:limit])
 
 
-def waiting_for(person: Person, limit: int = 5) -> dict[str, list[OutgoingDocument]]:
+def waiting_for(person: Person, limit: int = 5,
+                names: Sequence[str] = ("to_sign", "to_review")) -> dict[str, list[OutgoingDocument]]:
     """The first drafts waiting for the person's signature and for their opinion, oldest first
-    (the home page's "waiting for you"), in two queries."""
+    (the home page's "waiting for you"), a query per list asked for."""
     return {name: list(with_list_data(work_list(person, name)).order_by("updated_at", "id")[:limit])
-            for name in ("to_sign", "to_review")}
+            for name in names}
 
 
 def with_list_data(documents: QuerySet[OutgoingDocument]) -> QuerySet[OutgoingDocument]:

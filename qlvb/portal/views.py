@@ -50,7 +50,11 @@ def home(request: PersonRequest) -> HttpResponse:
         "in_five": workdays.add_working_days(today, 5, person.agency_id),
         "activity": selectors.recent_activity(person),
         "today": today,
-        "waiting": outgoing_selectors.waiting_for(effective),
+        # The menu's counts, read once here (the context processor's lazy copy is then never read),
+        # and the lists behind them only when something waits.
+        "outgoing_counts": (counts := outgoing_selectors.counts(effective)),
+        "waiting": outgoing_selectors.waiting_for(effective, names=[
+            name for name in ("to_sign", "to_review") if counts.get(name)]),
         "reception_waiting": exchange_selectors.waiting_count(effective) if roles.clerk_agency_ids else 0,
         "refusals": exchange_selectors.refusals_for(effective),
         "late_reviews": outgoing_selectors.late_reviews_for_signer(effective),

@@ -119,14 +119,22 @@ class IssueForm(forms.Form):
     page = forms.IntegerField(min_value=1, max_value=500, required=False, widget=forms.HiddenInput)
     fx = forms.FloatField(min_value=0, max_value=1, required=False, widget=forms.HiddenInput)
     fy = forms.FloatField(min_value=0, max_value=1, required=False, widget=forms.HiddenInput)
+    # Where the signer's signature goes (its seal follows it), if not the bottom right of the last page.
+    sig_page = forms.IntegerField(min_value=1, max_value=500, required=False, widget=forms.HiddenInput)
+    sig_fx = forms.FloatField(min_value=0, max_value=1, required=False, widget=forms.HiddenInput)
+    sig_fy = forms.FloatField(min_value=0, max_value=1, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice(self, "register").queryset = Register.objects.filter(agency=agency, is_active=True,
                                                                    direction=Register.Direction.OUTGOING)
 
-    def spot(self) -> Spot | None:
+    def spot(self, prefix: str = "") -> Spot | None:
         data = getattr(self, "cleaned_data", None) or {}
-        if data.get("page") and data.get("fx") is not None and data.get("fy") is not None:
-            return Spot(data["page"], data["fx"], data["fy"], fraction=True)
+        page, fx, fy = (data.get(f"{prefix}{name}") for name in ("page", "fx", "fy"))
+        if page and fx is not None and fy is not None:
+            return Spot(page, fx, fy, fraction=True)
         return None
+
+    def signature_spot(self) -> Spot | None:
+        return self.spot("sig_")

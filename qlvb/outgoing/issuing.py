@@ -64,7 +64,7 @@ def _main_pdf(document: OutgoingDocument, version: Any, stamp_at: marks.Spot | t
     return pdf
 
 
-def preview(*, document: OutgoingDocument, authorisation: Any, stamp_at: Any) -> bytes:
+def preview(*, document: OutgoingDocument, authorisation: Any, stamp_at: Any, signature_at: Any = None) -> bytes:
     """What `produce` would make of the main file, with the signatures drawn instead of applied
     and a line in the top margin that says it is a preview with a provisional number."""
     from qlvb.files import convert
@@ -76,7 +76,8 @@ def preview(*, document: OutgoingDocument, authorisation: Any, stamp_at: Any) ->
     pdf = _main_pdf(document, authorisation.version, stamp_at, settings_for(document.agency).place)
     pdf = signing.preview_signatures(pdf, signer=signer, agency=document.agency,
                                      position_title=document.signer_title or signer_title(document),
-                                     full_name=signer.full_name)
+                                     full_name=signer.full_name,
+                                     box=signature_at.signer_box(pdf) if signature_at is not None else None)
     width, height = convert.page_size(pdf, 1)
     return convert.stamp_pdf(pdf, page=1, x=min(20.0, width / 4), y=height - 6, font_size=8, lines=[
         _("PREVIEW, NOT ISSUED — provisional number %(reference)s; the number is given when it is issued.")
@@ -105,8 +106,8 @@ def agency_certificate_for(document: OutgoingDocument) -> Any:
     return certificate
 
 
-def produce(*, document: OutgoingDocument, authorisation: Any, stamp_at: tuple[int, float, float] | None,
-            clerk: Any, agency_certificate: Any = None, agency_secret: str | None = None) -> Produced:
+def produce(*, document: OutgoingDocument, authorisation: Any, stamp_at: Any, clerk: Any,
+            agency_certificate: Any = None, agency_secret: str | None = None, signature_at: Any = None) -> Produced:
     from qlvb.core.actor import Actor
     from qlvb.files import convert
     from qlvb.outgoing.services import settings_for
@@ -122,6 +123,7 @@ def produce(*, document: OutgoingDocument, authorisation: Any, stamp_at: tuple[i
         pdf, by=Actor(signer), certificate=authorisation.certificate,
         passphrase_or_pin=open_secret(document.pk, authorisation.secret) or None,
         position_title=document.signer_title or signer_title(document), full_name=signer.full_name,
+        box=signature_at.signer_box(pdf) if signature_at is not None else None,
         reason=_("Signed %(reference)s") % {"reference": document.reference})
     certificate = agency_certificate or agency_certificate_for(document)
     secret = agency_secret

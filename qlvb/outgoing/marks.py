@@ -50,6 +50,13 @@ class Spot:
     def of(cls, value: Spot | tuple[int, float, float] | None) -> Spot | None:
         return value if value is None or isinstance(value, Spot) else cls(*value)
 
+    def signer_box(self, pdf: bytes) -> tuple[int, float, float, float, float]:
+        """The signer's box centred where the clerk clicked (signatures' 0-based page)."""
+        from qlvb.signatures.services import signer_box_at
+
+        page, x, y = self.in_points(pdf)
+        return signer_box_at(pdf, page - 1 if page > 0 else page, x, y)
+
     def in_points(self, pdf: bytes) -> tuple[int, float, float]:
         if not self.fraction:
             return self.page, self.x, self.y

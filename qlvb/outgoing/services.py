@@ -473,7 +473,7 @@ def _issuable(by: Actor, document: OutgoingDocument, register: Register | None) 
 
 
 def preview_issue(*, by: Actor, document: OutgoingDocument, register: Register | None = None,
-                  stamp_at: Any = None) -> bytes:
+                  stamp_at: Any = None, signature_at: Any = None) -> bytes:
     """The PDF as issuing would make it now — the number the register would give (provisional),
     today's date, the signer's signature and the agency's seal drawn where they go — marked as a
     preview and signed by no one. Reads only: nothing is numbered, signed or recorded."""
@@ -489,12 +489,13 @@ def preview_issue(*, by: Actor, document: OutgoingDocument, register: Register |
     document.number = peek_number(register, document.year)
     document.notation = notation_for(document)
     document.issued_at = now
-    return issuing.preview(document=document, authorisation=authorisation, stamp_at=stamp_at)
+    return issuing.preview(document=document, authorisation=authorisation, stamp_at=stamp_at,
+                           signature_at=signature_at)
 
 
 def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = None,
           stamp_at: Any = None, agency_certificate: Any = None,
-          agency_secret: str | None = None) -> OutgoingDocument:
+          agency_secret: str | None = None, signature_at: Any = None) -> OutgoingDocument:
     """The clerk numbers, dates, has both signatures applied, registers and sends the document (R14),
     all or nothing: a failure anywhere gives the number back and leaves no file behind."""
     from qlvb.outgoing import issuing
@@ -518,7 +519,8 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
         events.lock_chains([document.agency_id], document.recipients.filter(kind=Recipient.Kind.AGENCY)
                            .values_list("agency_id", flat=True))
         produced = issuing.produce(document=document, authorisation=authorisation, stamp_at=stamp_at, clerk=by,
-                                   agency_certificate=agency_certificate, agency_secret=agency_secret)
+                                   agency_certificate=agency_certificate, agency_secret=agency_secret,
+                                   signature_at=signature_at)
         with staged_uploads(produced.main) as main, staged_uploads(produced.attachments) as signed_attachments:
             document.issued_file = main[0].stored
             document.status = OutgoingDocument.Status.ISSUED

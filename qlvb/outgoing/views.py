@@ -193,7 +193,7 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
             if not form.is_valid():
                 raise ValidationError(form.errors.as_data())
             issued = services.issue(by=by, document=document, register=form.cleaned_data["register"],
-                                    stamp_at=form.spot())
+                                    stamp_at=form.spot(), signature_at=form.signature_spot())
             messages.success(request, _("Issued as number %(reference)s.") % {"reference": issued.reference})
             return redirect("outgoing:detail", document.pk)
         else:
@@ -300,7 +300,8 @@ def issue_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def _preview_pdf(request: HttpRequest, document: OutgoingDocument, form: forms.IssueForm) -> bytes:
     register = form.cleaned_data.get("register") if form.is_bound else None
     return services.preview_issue(by=actor_from_request(request, SCOPE), document=document, register=register,
-                                  stamp_at=form.spot() if form.is_bound else None)
+                                  stamp_at=form.spot() if form.is_bound else None,
+                                  signature_at=form.signature_spot() if form.is_bound else None)
 
 
 @login_required

@@ -345,6 +345,18 @@ def _check_box(reader: Any, box: Box) -> Box:
     return index, float(x1), float(y1), float(x2), float(y2)
 
 
+def signer_box_at(pdf: bytes, page: int, x: float, y: float) -> Box:
+    """The signer's box (its usual size) centred on a point of a page (0-based page, points from
+    the lower-left corner), kept inside the page."""
+    reader = _read_pdf(pdf)
+    index = _page_index(reader, page)
+    left, bottom, right, top = _crop_box(reader, index)
+    width, height = SIGNER_BOX
+    x1 = min(max(left, x - width / 2), right - width)
+    y1 = min(max(bottom, y - height / 2), top - height)
+    return index, round(x1, 2), round(y1, 2), round(x1 + width, 2), round(y1 + height, 2)
+
+
 def default_signer_box(pdf: bytes) -> Box:
     """The bottom right of the last page, inside the usual 20 mm margins."""
     reader = _read_pdf(pdf)
@@ -507,14 +519,14 @@ def signer_appearance(person: Person | None, *, position_title: str, full_name: 
 
 
 def preview_signatures(pdf: bytes, *, signer: Person, position_title: str, full_name: str,
-                       agency: Agency) -> bytes:
+                       agency: Agency, box: Box | None = None) -> bytes:
     """The PDF with what signing will add drawn where signing puts it — the signer's signature
     (bottom right of the last page) and the agency's seal over it — as plain page content, with
     no signature at all: the clerk's preview before issuing. Nothing is recorded."""
     from pyhanko.pdf_utils.layout import BoxConstraints
 
     style = signer_appearance(signer, position_title=position_title, full_name=full_name)
-    index, x1, y1, x2, y2 = default_signer_box(pdf)
+    index, x1, y1, x2, y2 = box if box is not None else default_signer_box(pdf)
     writer = _writer(pdf)
     # pyHanko types the position as int; PDF coordinates are real numbers and floats work.
     style.create_stamp(writer, BoxConstraints(width=x2 - x1, height=y2 - y1), {}).apply(

@@ -104,3 +104,24 @@ def test_a_preview_that_cannot_show_the_number_says_so_on_the_page(org, signed, 
     assert page.status_code == 200
     assert "số và ký hiệu 01/STTTT-CNTT" in page.content.decode()
     assert b'id="issue-button" disabled' in page.content
+
+
+def test_the_signature_goes_where_the_clerk_clicked_and_the_seal_follows(org, signed, login):
+    client = login(org.clerk)
+    register = services._default_register(signed).pk
+    page = client.get(f"/outgoing/{signed.pk}/issue/preview/?register={register}&sig_page=1&sig_fx=0.3&sig_fy=0.5")
+    assert page.status_code == 200 and b"preview-error" not in page.content
+    client.post(f"/outgoing/{signed.pk}/issue/", {"register": register, "sig_page": 1, "sig_fx": 0.3,
+                                                  "sig_fy": 0.5})
+    signed.refresh_from_db()
+    assert signed.status == OutgoingDocument.Status.ISSUED and signed.issued_file is not None
+    from qlvb.files.services import read_stored
+
+    reader = PdfReader(io.BytesIO(read_stored(signed.issued_file)))
+    first = reader.pages[0]
+    width, height = float(first.mediabox.width), float(first.mediabox.height)
+    rects = [[float(v) for v in annotation.get_object()["/Rect"]] for annotation in first.get("/Annots", [])
+             if annotation.get_object().get("/FT") == "/Sig"]
+    assert len(rects) == 2  # the signer's and the seal, both on page 1
+    x1, y1, x2, y2 = rects[0]
+    assert abs((x1 + x2) / 2 - 0.3 * width) < 5 and abs((y1 + y2) / 2 - 0.5 * height) < 5

@@ -52,7 +52,9 @@ def timeline(target: Model) -> QuerySet[Event]:
 def recent_activity(person: Person, limit: int = 8) -> list[Event]:
     # Two index range scans merged here: with OR the planners read every event of the person
     # (millions for a busy clerk) to sort them; each side alone stops after `limit` rows.
-    base = Event.objects.select_related("actor", "on_behalf_of").order_by("-at", "-id")
+    # Signing in and out is the audit log's business, not what the person did.
+    base = (Event.objects.select_related("actor", "on_behalf_of").exclude(verb__startswith="auth.")
+            .order_by("-at", "-id"))
     mine = list(base.filter(actor=person)[:limit]) + list(base.filter(on_behalf_of=person)[:limit])
     unique = {event.pk: event for event in mine}
     return sorted(unique.values(), key=lambda e: (e.at, e.pk), reverse=True)[:limit]

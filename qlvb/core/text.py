@@ -9,3 +9,14 @@ def fold(text: str) -> str:
     """Lower-case, strip tone and vowel marks and turn đ into d, so 'ĐÔN ĐỐC' == 'don doc'."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
+# Letters that look like Đ/đ and are typed for it (a Vietnamese keyboard never means them):
+# Latin eth Ð ð (Windows' "Vietnamese" code page and some fonts), African D Ɖ ɖ.
+_LOOK_ALIKES = str.maketrans({"\u00d0": "Đ", "\u0189": "Đ", "\u00f0": "đ", "\u0256": "đ"})
+
+
+def clean(text: str) -> str:
+    """Typed text as it is kept: NFC (macOS and some IMEs type decomposed marks), Đ look-alikes
+    folded into Đ, and no spaces around it."""
+    return unicodedata.normalize("NFC", text).translate(_LOOK_ALIKES).strip()

@@ -25,6 +25,7 @@ _MOTTO = [re.compile(p) for p in (
     r"cong\s*hoa\s*xa\s*hoi\s*chu\s*nghia\s*viet\s*nam",
     r"doc\s*lap\s*[-–—.,]*\s*tu\s*do\s*[-–—.,]*\s*hanh\s*phuc",
 )]
+_MOTTO_START = re.compile(r"\bcong\s*hoa\b|\bdoc\s*lap\s*[-–—]")
 _NUMBER = re.compile(
     r"S[ốốoỐO]\s*(?:hiệu|hieu)?\s*[:.;]?\s*(\d{1,7})?\s*/\s*((?:\d{4}\s*/\s*)?[A-ZĐ][A-Za-zĐđ0-9]*(?:\s*[-–]\s*[A-ZĐ0-9][A-Za-zĐđ0-9]*)*)")
 _DATE = re.compile(r"ng[àaả]y\s+(\d{1,2})\s*(?:th[áa]ng)\s+(\d{1,2})\s*(?:n[ăaâ]m)\s+(\d{4})", re.IGNORECASE)
@@ -63,6 +64,10 @@ def _strip_motto(line: str) -> str:
                 folded = fold(line)
             else:
                 return ""
+    # OCR cuts the motto short ("… CỘNG HÒA XÃ HỘI CHỦ NGHĨA VI"): what follows "Cộng hòa" is not the agency.
+    partial = _MOTTO_START.search(folded)
+    if partial and partial.start() > 0 and len(folded) == len(line):
+        line = line[:partial.start()]
     return re.sub(r"^[\s\-–—]+|[\s\-–—]+$", "", line)
 
 
@@ -152,11 +157,12 @@ def match_agency(header: Iterable[str], agencies: Iterable[Any], notation: str =
     return best if best_score >= 0.99 else None
 
 
-def suggest_incoming_fields(text: str, agencies: Iterable[Any] = ()) -> dict[str, Any]:
+def suggest_incoming_fields(text: str, agencies: Iterable[Any] = (), directory: Iterable[Any] = ()) -> dict[str, Any]:
     """Suggested values for the incoming registration form, by form field name: number,
     notation, document_date (a date), doc_type (a code of core.doctypes), issuer_name,
-    issuer_agency (a directory agency, when ``agencies`` are given and one matches), summary,
-    signer_name. Fields not found are left out."""
+    issuer_agency (an agency of the installation, when ``agencies`` are given and one matches) or
+    else issuer_code (with issuer_name as the national ``directory`` has them), summary, signer_name.
+    Fields not found are left out."""
     lines = _lines(text)
     found: dict[str, Any] = {}
     number_at = date_at = type_at = None
@@ -215,10 +221,29 @@ def suggest_incoming_fields(text: str, agencies: Iterable[Any] = ()) -> dict[str
         agency = match_agency(header, agencies, notation)
         if agency is not None:
             found["issuer_agency"] = agency
+        else:  # an agency outside the installation: its name and code as the national directory has them
+            entry = match_agency(header, directory, notation)
+            if entry is not None:
+                found["issuer_name"], found["issuer_code"] = entry.name, entry.code
     signer = _signer(text)
     if signer:
         found["signer_name"] = signer
     return found
+
+
+def doubtful(found: dict[str, Any]) -> set[str]:
+    """The suggested fields to check before use, never put in the form by "use all": an issuer not
+    found in the directory, a notation with a cut-off part, a summary that runs into the body."""
+    marked = set()
+    if "issuer_name" in found and "issuer_agency" not in found and "issuer_code" not in found:
+        marked.add("issuer_name")
+    notation = found.get("notation", "")
+    if notation and any(len(part) < 2 and not part.isdigit() for part in re.split(r"[-/]", notation)):
+        marked.add("notation")
+    summary = found.get("summary", "")
+    if summary and (len(summary) > 250 or re.search(r"[.:;]\s+[A-ZĐÀ-Ỹ]", summary)):
+        marked.add("summary")
+    return marked
 
 
 def _header(lines: list[str], number_at: int | None, date_at: int | None, type_at: int | None) -> list[str]:
@@ -243,6 +268,8 @@ def _summary(lines: list[str], type_at: int | None, number_at: int | None) -> st
             parts.append(match.group(1))
             for follow in lines[index + 1:index + 4]:
                 if _STOP.match(follow) or _is_upper(follow) or _DATE.search(follow) or _NUMBER.search(follow):
+                    break
+                if parts[-1].rstrip().endswith((".", ":")):  # a sentence ended: the body has begun
                     break
                 parts.append(follow)
             break

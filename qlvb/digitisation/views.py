@@ -8,6 +8,7 @@ that document's files (404 otherwise), so nothing is reachable by a file id alon
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_POST
 from qlvb.core import kinds
 from qlvb.core.actor import actor_from_request, effective_person
 from qlvb.digitisation import engine, selectors, services
-from qlvb.digitisation.suggest import suggest_incoming_fields
+from qlvb.digitisation.suggest import doubtful, suggest_incoming_fields
 from qlvb.files.views import file_response
 from qlvb.org.http import PersonRequest
 from qlvb.org.models import Person
@@ -133,19 +134,23 @@ def suggest(request: PersonRequest) -> HttpResponse:
     upload.seek(0)
     found_text = engine.quick_text(upload.read(), kind, pages=1)
     agencies = Agency.objects.filter(is_active=True).exclude(pk=agency.pk).only("pk", "name", "abbreviation")
-    found = suggest_incoming_fields(found_text, agencies)
-    context["suggestions"] = _as_choices(found)
+    from qlvb.org.models import DirectoryAgency
+
+    directory = DirectoryAgency.objects.filter(is_current=True).only("code", "name")
+    found = suggest_incoming_fields(found_text, agencies, directory)
+    context["suggestions"] = _as_choices(found, doubtful(found))
     if not context["suggestions"]:
         context["error"] = _("Nothing could be read from the first page; type the fields yourself.")
     return render(request, "digitisation/_suggestions.html", context)
 
 
-def _as_choices(found: dict[str, Any]) -> list[dict[str, str]]:
+def _as_choices(found: dict[str, Any], marked: AbstractSet[str] = frozenset()) -> list[dict[str, Any]]:
     from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES
 
     labels = {"number": _("Number"), "notation": _("Notation"), "document_date": _("Document date"),
               "doc_type": _("Document type"), "issuer_agency": _("Issuing agency (directory)"),
-              "issuer_name": _("Issuing agency"), "summary": _("Summary"), "signer_name": _("Signer")}
+              "issuer_name": _("Issuing agency"), "issuer_code": _("Issuing agency code"), "summary": _("Summary"),
+              "signer_name": _("Signer")}
     out = []
     for field, label in labels.items():
         if field not in found:
@@ -159,5 +164,6 @@ def _as_choices(found: dict[str, Any]) -> list[dict[str, str]]:
             stored, shown = str(value.pk), value.name
         else:
             stored = shown = str(value)
-        out.append({"field": field, "label": str(label), "value": stored, "shown": shown})
+        out.append({"field": field, "label": str(label), "value": stored, "shown": shown,
+                    "doubtful": field in marked})
     return out

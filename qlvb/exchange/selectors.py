@@ -3,10 +3,13 @@ agency it arrived for; an outgoing document's statuses by whoever may see the do
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qlvb.exchange.models import DeliveryStatus, ReceptionItem
 from qlvb.org.models import Person
@@ -52,6 +55,36 @@ def get_item(person: Person, pk: int) -> ReceptionItem:
     if item is None:
         raise Http404()
     return item
+
+
+def refusals_for(person: Person, days: int = 30) -> list[DeliveryStatus]:
+    """Receivers' refusals of documents the person drafted or issued, in the last `days`: they
+    must reach the sender's attention, not only the document's status panel."""
+    since = timezone.now() - timedelta(days=days)
+    return list(DeliveryStatus.objects.filter(code="02", at__gte=since)
+                .filter(Q(outgoing__drafter=person) | Q(outgoing__issued_by=person))
+                .select_related("outgoing").order_by("-at")[:10])
+
+
+def recipient_states(document: Any) -> dict[int, dict[str, Any]]:
+    """One state per recipient agency of an issued document, by agency id: the latest status it
+    sent back, else where the delivery stands (never both). `tone` says how to show it."""
+    from qlvb.outgoing.models import Delivery
+
+    states: dict[int, dict[str, Any]] = {}
+    codes: dict[str, int] = {}
+    for delivery in document.deliveries.select_related("recipient_agency"):
+        codes[delivery.recipient_agency.code] = delivery.recipient_agency_id
+        waiting = delivery.state == Delivery.State.DELIVERED
+        states[delivery.recipient_agency_id] = {
+            "label": _("Waiting for reception") if waiting else _("Being sent"), "code": "", "tone": "secondary"}
+    for status in DeliveryStatus.objects.filter(outgoing=document, recipient_code__in=codes).order_by("at", "id"):
+        tone = "danger" if status.code in ("02", "16") else "success" if status.code in ("03", "06", "15") \
+            else "primary"
+        label = _("Arrived, waiting for reception") if status.code == "01" else status.label
+        states[codes[status.recipient_code]] = {"label": label, "code": status.code, "tone": tone,
+                                                "reason": status.description if status.code == "02" else ""}
+    return states
 
 
 def status_panel(document: Any) -> list[dict[str, Any]]:

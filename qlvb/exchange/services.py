@@ -55,7 +55,8 @@ def _outgoing_fields(document: OutgoingDocument) -> dict[str, Any]:
         "signer_position": (document.signer_title or "").split("\n")[-1].title(),
         "pages": document.issued_file.page_count if document.issued_file is not None else None,
         "copies": document.copies,
-        "reply_deadline": document.deadline.isoformat() if document.deadline else "",
+        # The reply deadline the drafter asked for, never the agency's own handling deadline.
+        "reply_deadline": document.reply_deadline.isoformat() if document.reply_deadline else "",
     }
 
 

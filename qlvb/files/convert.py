@@ -43,7 +43,7 @@ import threading
 import time
 import unicodedata
 import zipfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -63,9 +63,9 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 __all__ = [
-    "PLACEHOLDER_RE", "FillResult", "date_line", "docx_to_pdf", "extract_text", "fill_placeholders",
-    "fill_placeholders_report", "find_placeholders", "soffice_path", "stamp_font", "stamp_pdf",
-    "vietnamese_date",
+    "BlankField", "FillResult", "Line", "PLACEHOLDER_RE", "date_line", "docx_to_pdf", "extract_text",
+    "fill_blank_fields", "fill_placeholders", "fill_placeholders_report", "find_placeholders", "page_size",
+    "prepend_paragraphs", "soffice_path", "stamp_font", "stamp_pdf", "vietnamese_date",
 ]
 
 # --- Vietnamese dates ---------------------------------------------------------------------------
@@ -286,13 +286,17 @@ def _split_breaks(element: etree._Element, names: _Names) -> None:
         run.insert(index + offset, item)
 
 
-def _fill_paragraph(paragraph: etree._Element, names: _Names, values: Mapping[str, str],
-                    filled: set[str], missing: set[str]) -> bool:
+def _fill_paragraph(paragraph: etree._Element, names: _Names, pattern: re.Pattern[str],
+                    value_for: Callable[[re.Match[str]], str | None], *, whole: bool = False) -> bool:
+    """Replace each match of ``pattern`` in the paragraph's text by ``value_for(match)`` (None
+    leaves it), across runs; ``whole``: only if the pattern matches the paragraph's whole text."""
     pieces = _segments(paragraph, names)
     text = "".join(piece for _element, piece in pieces)
-    if "{{" not in text:
-        return False
-    matches = list(PLACEHOLDER_RE.finditer(text))
+    if whole:
+        match = pattern.fullmatch(text)
+        matches = [match] if match else []
+    else:
+        matches = list(pattern.finditer(text))
     if not matches:
         return False
     starts: list[int] = []
@@ -305,12 +309,9 @@ def _fill_paragraph(paragraph: etree._Element, names: _Names, values: Mapping[st
     emptied: set[int] = set()
     # From the last match back, so the offsets of earlier matches stay right.
     for match in reversed(matches):
-        key = match.group(1)
-        if key not in values:
-            missing.add(key)
+        value = value_for(match)
+        if value is None:
             continue
-        filled.add(key)
-        value = values[key]
         first = True
         for index, piece in enumerate(texts):
             start = starts[index]
@@ -353,6 +354,22 @@ def fill_placeholders_report(docx: bytes, values: Mapping[str, object]) -> FillR
     clean = {str(key): _clean_value(value) for key, value in values.items()}
     filled: set[str] = set()
     missing: set[str] = set()
+
+    def value_for(match: re.Match[str]) -> str | None:
+        key = match.group(1)
+        if key not in clean:
+            missing.add(key)
+            return None
+        filled.add(key)
+        return clean[key]
+
+    data = _rewrite_paragraphs(docx, lambda paragraph, names: _fill_paragraph(
+        paragraph, names, PLACEHOLDER_RE, value_for))
+    return FillResult(data=data, filled=filled, missing=missing)
+
+
+def _rewrite_paragraphs(docx: bytes, edit: Callable[[etree._Element, _Names], bool]) -> bytes:
+    """The DOCX with ``edit`` applied to every paragraph of every text part (True: it changed)."""
     changed: dict[str, bytes] = {}
     with _open_docx(docx) as archive:
         for name in _text_part_names(archive):
@@ -360,11 +377,38 @@ def fill_placeholders_report(docx: bytes, values: Mapping[str, object]) -> FillR
             names = _Names.for_root(root)
             modified = False
             for paragraph in list(root.iter(names.p)):
-                modified |= _fill_paragraph(paragraph, names, clean, filled, missing)
+                modified |= edit(paragraph, names)
             if modified:
                 changed[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        data = _rewrite_zip(archive, changed) if changed else bytes(docx)
-    return FillResult(data=data, filled=filled, missing=missing)
+        return _rewrite_zip(archive, changed) if changed else bytes(docx)
+
+
+@dataclass(frozen=True)
+class BlankField:
+    """A line of a document that the drafter left blank for the clerk (``Số:    /STTTT-VP``),
+    recognised by a pattern over the paragraph's whole text and replaced by ``value(match)``."""
+    key: str
+    pattern: re.Pattern[str]
+    value: Callable[[re.Match[str]], str]
+
+
+def fill_blank_fields(docx: bytes, fields: list[BlankField]) -> FillResult:
+    """Fill the first paragraph matching each field's pattern (its whole text), in reading order
+    of the main document, then headers and footers; ``filled`` names the keys found."""
+    filled: set[str] = set()
+
+    def edit(paragraph: etree._Element, names: _Names) -> bool:
+        changed = False
+        for blank in fields:
+            if blank.key in filled:
+                continue
+            if _fill_paragraph(paragraph, names, blank.pattern, blank.value, whole=True):
+                filled.add(blank.key)
+                changed = True
+        return changed
+
+    data = _rewrite_paragraphs(docx, edit)
+    return FillResult(data=data, filled=filled, missing={blank.key for blank in fields} - filled)
 
 
 def fill_placeholders(docx: bytes, values: Mapping[str, object]) -> bytes:
@@ -378,6 +422,46 @@ def fill_placeholders(docx: bytes, values: Mapping[str, object]) -> bytes:
     if result.missing:
         logger.info("Placeholders left without a value: %s", ", ".join(sorted(result.missing)))
     return result.data
+
+
+@dataclass(frozen=True)
+class Line:
+    """A paragraph to add: its text, alignment ("left", "center", "right") and style."""
+    text: str
+    align: str = "left"
+    italic: bool = False
+    bold: bool = False
+
+
+def prepend_paragraphs(docx: bytes, lines: list[Line]) -> bytes:
+    """The DOCX with ``lines`` added as paragraphs at the top of the main document's body (before
+    its first paragraph or table), in the document's default font and size."""
+    with _open_docx(docx) as archive:
+        main = _text_part_names(archive, main_only=True)
+        if not main:
+            raise _not_docx()
+        root = _read_xml(archive, main[0])
+        names = _Names.for_root(root)
+        ns = names.p[: -len("p")]
+        body = root.find(ns + "body")
+        if body is None:
+            raise _not_docx()
+        for index, line in enumerate(lines):
+            paragraph = etree.Element(names.p)
+            properties = etree.SubElement(paragraph, ns + "pPr")
+            etree.SubElement(properties, ns + "jc").set(ns + "val", {"left": "start", "right": "end"}.get(
+                line.align, line.align) if names.p.startswith("{" + W_STRICT_NS) else line.align)
+            run = etree.SubElement(paragraph, names.r)
+            if line.italic or line.bold:
+                run_properties = etree.SubElement(run, names.rpr)
+                if line.bold:
+                    etree.SubElement(run_properties, ns + "b")
+                if line.italic:
+                    etree.SubElement(run_properties, ns + "i")
+            _set_text(etree.SubElement(run, names.t), _clean_value(line.text).replace("\n", " "))
+            body.insert(index, paragraph)
+        changed = {main[0]: etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)}
+        return _rewrite_zip(archive, changed)
 
 
 def _rewrite_zip(archive: zipfile.ZipFile, changed: Mapping[str, bytes]) -> bytes:
@@ -633,6 +717,20 @@ def _display_matrix(rotation: int, width: float, height: float, left: float,
         matrix = (1, 0, 0, 1, 0, 0)
     a, b, c, d, e, f = matrix
     return (a, b, c, d, e + left, f + bottom)
+
+
+def page_size(pdf: bytes, page: int) -> tuple[float, float]:
+    """Width and height in points of one page as it is shown (crop box, after any rotation): the
+    frame of ``stamp_pdf``'s x and y. ``page`` is 1-based or negative from the end."""
+    reader = _open_pdf(pdf)
+    count = len(reader.pages)
+    index = page - 1 if page > 0 else count + page
+    if page == 0 or not 0 <= index < count:
+        raise ValidationError(_("The PDF has no page %(page)s (it has %(count)s)."), code="no_such_page",
+                              params={"page": page, "count": count})
+    target = reader.pages[index]
+    width, height = abs(float(target.cropbox.width)), abs(float(target.cropbox.height))
+    return (height, width) if int(target.rotation or 0) % 180 == 90 else (width, height)
 
 
 def stamp_pdf(pdf: bytes, *, page: int, x: float, y: float, lines: list[str], font_size: float = 13) -> bytes:

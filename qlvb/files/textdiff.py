@@ -26,7 +26,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-__all__ = ["ROLE_STYLES", "DiffOp", "diff_context", "diff_versions", "has_changes", "render_html", "role_style"]
+__all__ = ["ROLE_STYLES", "DiffOp", "Attributed", "attributed_diff", "diff_context", "diff_versions", "has_changes",
+           "render_attributed_html", "render_html", "role_style"]
 
 Kind = Literal["equal", "insert", "delete"]
 EQUAL: Kind = "equal"
@@ -136,6 +137,66 @@ def diff_versions(old: str, new: str) -> list[DiffOp]:
     return _tidy(_absorb_spaces(_tidy(ops)))
 
 
+@dataclass(frozen=True)
+class Attributed:
+    """A piece of the difference between two versions, with who made it: the ``label`` and
+    ``role`` of the version that inserted or deleted it (empty for unchanged text)."""
+    kind: Kind
+    text: str
+    label: str = ""
+    role: str = ""
+
+
+def attributed_diff(versions: list[tuple[str, str, str]]) -> list[Attributed]:
+    """The changes from the first of ``versions`` (text, label, role — oldest first) to the last,
+    each credited to the version that made it, however many versions lie between: every step is
+    compared with the one before, and each character keeps where it came from. Text inserted and
+    removed again between the two ends does not show; both ends are NFC-normalised."""
+    if not versions:
+        return []
+    base = _normalise(versions[0][0])
+    # Each character of the current text: its index in the base text, or the version that wrote it.
+    current: list[tuple[str, int | tuple[str, str]]] = [(char, index) for index, char in enumerate(base)]
+    deleted: dict[int, tuple[str, str]] = {}
+    previous = base
+    for text, label, role in versions[1:]:
+        text = _normalise(text)
+        following: list[tuple[str, int | tuple[str, str]]] = []
+        position = 0
+        for op in diff_versions(previous, text):
+            if op.kind == INSERT:
+                following.extend((char, (label, role)) for char in op.text)
+                continue
+            piece = current[position:position + len(op.text)]
+            position += len(op.text)
+            if op.kind == EQUAL:
+                following.extend(piece)
+            else:
+                deleted.update({origin: (label, role) for _char, origin in piece if isinstance(origin, int)})
+        current, previous = following, text
+    pieces: list[Attributed] = []
+
+    def add(kind: Kind, char: str, label: str = "", role: str = "") -> None:
+        if pieces and (pieces[-1].kind, pieces[-1].label, pieces[-1].role) == (kind, label, role):
+            last = pieces[-1]
+            pieces[-1] = Attributed(kind, last.text + char, label, role)
+        else:
+            pieces.append(Attributed(kind, char, label, role))
+
+    next_base = 0
+    for char, origin in current:
+        if isinstance(origin, int):
+            for index in range(next_base, origin):  # base text deleted before this surviving character
+                add(DELETE, base[index], *deleted.get(index, ("", "")))
+            add(EQUAL, char)
+            next_base = origin + 1
+        else:
+            add(INSERT, char, *origin)
+    for index in range(next_base, len(base)):
+        add(DELETE, base[index], *deleted.get(index, ("", "")))
+    return pieces
+
+
 def has_changes(ops: list[DiffOp]) -> bool:
     return any(op.kind != EQUAL for op in ops)
 
@@ -152,6 +213,7 @@ def diff_context(old: str, new: str, *, role: str, old_label: str, new_label: st
 # class per role for finer styling. Roles not listed are shown neutral.
 ROLE_STYLES: dict[str, str] = {
     "unit_head": "text-primary bg-primary-subtle",
+    "office": "text-warning-emphasis bg-warning-subtle",
     "signer": "text-danger bg-danger-subtle",
     "leader": "text-danger bg-danger-subtle",
     "drafter": "text-success bg-success-subtle",
@@ -168,6 +230,7 @@ def role_style(role: str) -> str:
 def _role_title(role: str) -> str:
     titles = {
         "unit_head": _("Changed by the unit head"),
+        "office": _("Changed by the office (format check)"),
         "signer": _("Changed by the signer"),
         "leader": _("Changed by the leader"),
         "drafter": _("Changed by the drafter"),
@@ -182,26 +245,29 @@ def _text_html(text: str, *, visible_breaks: bool) -> str:
     return escaped.replace("\t", "&emsp;").replace("\n", "<br>\n")
 
 
+def _change_html(kind: Kind, text: str, role: str, title: str) -> str:
+    role_class = "diff-role-" + (_ROLE_NAME.sub("", (role or "").lower().replace(" ", "_")) or "other")
+    tag, label = ("ins", _("inserted:")) if kind == INSERT else ("del", _("deleted:"))
+    decoration = "text-decoration-underline" if kind == INSERT else "text-decoration-line-through"
+    return (f'<{tag} class="diff-{kind} {role_class} {role_style(role)} {decoration}" title="{escape(title)}">'
+            f'<span class="visually-hidden">[{escape(label)} </span>{_text_html(text, visible_breaks=True)}'
+            f'<span class="visually-hidden"> {escape(_("end of change"))}]</span></{tag}>')
+
+
 def render_html(ops: list[DiffOp], *, role: str) -> SafeString:
     """The differences as HTML: insertions in ``<ins>``, deletions in ``<del>``, coloured by the
-    reviewer ``role`` who made them ("unit_head" blue, "signer"/"leader" red, "drafter" green,
-    others neutral) and marked for screen readers. Every piece of text is escaped."""
-    role_class = "diff-role-" + (_ROLE_NAME.sub("", (role or "").lower().replace(" ", "_")) or "other")
-    style = role_style(role)
-    title = str(escape(_role_title(role)))
-    inserted = str(escape(_("inserted:")))
-    deleted = str(escape(_("deleted:")))
-    end = str(escape(_("end of change")))
-    parts: list[str] = []
-    for op in ops:
-        if op.kind == EQUAL:
-            parts.append(_text_html(op.text, visible_breaks=False))
-            continue
-        tag, label = ("ins", inserted) if op.kind == INSERT else ("del", deleted)
-        decoration = "text-decoration-underline" if op.kind == INSERT else "text-decoration-line-through"
-        parts.append(
-            f'<{tag} class="diff-{op.kind} {role_class} {style} {decoration}" title="{title}">'
-            f'<span class="visually-hidden">[{label} </span>{_text_html(op.text, visible_breaks=True)}'
-            f'<span class="visually-hidden"> {end}]</span></{tag}>'
-        )
+    reviewer ``role`` who made them ("unit_head" blue, "office" amber, "signer"/"leader" red,
+    "drafter" green, others neutral) and marked for screen readers. Every piece of text is escaped."""
+    title = _role_title(role)
+    parts = [_text_html(op.text, visible_breaks=False) if op.kind == EQUAL
+             else _change_html(op.kind, op.text, role, title) for op in ops]
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped
+
+
+def render_attributed_html(pieces: list[Attributed]) -> SafeString:
+    """Like ``render_html``, each change coloured by the role of the version that made it and
+    titled with that version's label."""
+    parts = [_text_html(piece.text, visible_breaks=False) if piece.kind == EQUAL else _change_html(
+        piece.kind, piece.text, piece.role, f"{_role_title(piece.role)} ({piece.label})" if piece.label
+        else _role_title(piece.role)) for piece in pieces]
     return mark_safe("".join(parts))  # noqa: S308 - every piece of text above is escaped

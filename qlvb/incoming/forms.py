@@ -58,8 +58,11 @@ class RegistrationForm(forms.Form):
     source = forms.ChoiceField(label=_("Source"), choices=IncomingDocument.Source.choices)
     issuer_agency = AgencyChoiceField(label=_("Issuing agency (directory)"), queryset=Agency.objects.none(),
                                       required=False)
-    issuer_name = forms.CharField(label=_("Issuing agency"), max_length=200, required=False,
-                                  help_text=_("Type it when the agency is not in the directory."))
+    issuer_name = forms.CharField(
+        label=_("Issuing agency"), max_length=200, required=False,
+        help_text=_("Type a few words of its name: the national directory of agency codes is searched."),
+        widget=forms.TextInput(attrs={"list": "issuer-directory", "autocomplete": "off",
+                                      "data-directory-search": "/org/directory/search/"}))
     issuer_code = forms.CharField(label=_("Issuing agency code"), max_length=35, required=False)
     number = forms.CharField(label=_("Number"), max_length=11, required=False)
     notation = forms.CharField(label=_("Notation"), max_length=30, required=False,
@@ -83,6 +86,10 @@ class RegistrationForm(forms.Form):
     uploads = MultipleFileField(label=_("Scanned document or electronic file (PDF, images, DOCX)"), required=False)
     attachments = MultipleFileField(label=_("Attachments"), required=False)
     confirm_duplicate = forms.BooleanField(label=_("It is not a duplicate: register it anyway"), required=False)
+    kept_files = forms.CharField(required=False, widget=forms.HiddenInput)  # files.kept: chosen before an error
+
+    # Optional to save for later, required to register: marked like the required ones.
+    NEEDED_TO_REGISTER = frozenset({"uploads"})
 
     FIELDSETS = [
         (_("Register"), ["register", "received_at", "source"]),
@@ -215,9 +222,10 @@ def parse_routing(post: Any, agency: Agency, *, default_deadline: Any) -> dict[s
             raise ValidationError({"main": _("Unknown recipient.")})
         return Target(person=person, deadline=own)
 
-    main_key = post.get("main", "")
+    mains = [target(k) for k in post.getlist("main")]  # several: each handles its own part (003 Đ9.3)
     return {
-        "main": target(main_key) if main_key else None,
+        "main": mains[0] if mains else None,
+        "mains": mains[1:],
         "coordinators": [target(k) for k in post.getlist("coord")],
         "informed": [target(k) for k in post.getlist("info")],
     }
@@ -229,3 +237,29 @@ class RoutingForm(forms.Form):
     deadline = VNDateField(label=_("Deadline"), required=False)
     deadline_days = forms.IntegerField(label=_("or within (working days)"), min_value=1, max_value=365,
                                        required=False)
+    # The leader's routing may correct what the clerk registered (003 Đ15.3).
+    doc_type = forms.ChoiceField(label=_("Document type"), choices=[("", "—")] + DOCUMENT_TYPES, required=False)
+    field = forms.ModelChoiceField(label=_("Field of work"), queryset=Field.objects.none(), required=False)
+
+    def __init__(self, *args: Any, document: IncomingDocument, top: bool, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).update({"doc_type": document.doc_type, "field": document.field_id})
+        super().__init__(*args, **kwargs)
+        if top:
+            model_choice(self, "field").queryset = Field.objects.filter(agency_id=document.agency_id)
+        else:
+            del self.fields["doc_type"], self.fields["field"]
+
+    def check_work(self, gives_work: bool, *, rows_dated: bool) -> None:
+        """Work is given only with a directive, and by the leader with a deadline, chosen by the
+        person (R10, 003 Đ9): a click on the pre-ticked unit alone routes nothing. `rows_dated`:
+        every chosen row has its own deadline. Passing on within a task may keep that task's."""
+        if not gives_work or not self.is_valid():
+            return
+        if not self.cleaned_data["directive"].strip():
+            self.add_error("directive", _("Write the directive: what is to be done."))
+        top = "doc_type" in self.fields
+        if top and not rows_dated and not self.cleaned_data["deadline"] and not self.cleaned_data["deadline_days"]:
+            self.add_error("deadline", _("Choose the deadline: a date or a number of working days."))
+
+    def corrections(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in ("doc_type", "field") if name in self.fields}

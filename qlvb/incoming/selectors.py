@@ -223,6 +223,12 @@ def files_of(document: IncomingDocument) -> list[IncomingFile]:
     return list(document.files.select_related("stored").order_by("order", "id"))
 
 
+def open_tasks_at(document: IncomingDocument, parent: Assignment | None) -> list[Assignment]:
+    """The open tasks already given at one level of the routing (to add to it, not redo it)."""
+    return list(document.assignments.filter(parent=parent, state__in=Assignment.OPEN_STATES)
+                .select_related("assignee_unit", "assignee_person").order_by("role", "created_at", "id"))
+
+
 def general_notes(document: IncomingDocument) -> list[HandlingNote]:
     return list(document.notes_set.filter(assignment__isnull=True).select_related("author", "on_behalf_of"))
 

@@ -7,6 +7,7 @@ Rows are locked in the one order of docs/architecture.md ("Lock order"): the doc
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from qlvb.core import events
 from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
-from qlvb.core.text import fold
+from qlvb.core.text import clean, fold
 from qlvb.core.workdays import add_working_days
 from qlvb.files.services import prepare_uploads, staged_uploads
 from qlvb.incoming import rules, tally
@@ -56,10 +57,34 @@ def _refuse_cancelled(document: IncomingDocument) -> None:
 
 # --- Registration --------------------------------------------------------------------------
 
+# "243/QĐ-STTTT", "Số: 243/QĐ-STTTT", "243 / QĐ-STTTT": a whole reference typed into the notation.
+_WHOLE_REFERENCE = re.compile(r"^(?:s[oốỐ]\s*:?\s*)?(\d+[a-zA-Z]?)\s*/\s*(\S.*)$", re.IGNORECASE)
+
+
+def normalise_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """What a clerk types, as it is kept: every text NFC with Đ look-alikes folded (core.text.clean);
+    a whole reference typed into the notation split into number and notation; a notation's
+    leading "/" dropped."""
+    cleaned = {name: clean(value) if isinstance(value, str) else value for name, value in fields.items()}
+    notation = cleaned.get("notation") or ""
+    number = cleaned.get("number") or ""
+    whole = _WHOLE_REFERENCE.match(notation)
+    if whole and (not number or number == whole.group(1)):
+        cleaned["number"], notation = whole.group(1), whole.group(2)
+    if "notation" in cleaned:
+        cleaned["notation"] = notation.lstrip("/ ").strip()
+    return cleaned
+
+
 def find_duplicates(*, agency: Agency, national_id: str = "", number: str = "", notation: str = "",
                     issuer_name: str = "", exclude_pk: int | None = None) -> list[IncomingDocument]:
     """Documents that look like this one (Phụ lục VI III.1): same national identifier, or the
-    same number, notation and issuing agency (compared without case, accents or spaces)."""
+    same number, notation and issuing agency (compared without case, accents or spaces, after the
+    clerk's typing is normalised as registration keeps it)."""
+    typed = normalise_fields({"national_id": national_id, "number": number, "notation": notation,
+                              "issuer_name": issuer_name})
+    national_id, number, notation, issuer_name = (typed["national_id"], typed["number"], typed["notation"],
+                                                  typed["issuer_name"])
     found: list[IncomingDocument] = []
     registered = IncomingDocument.objects.filter(agency=agency).exclude(status=IncomingDocument.Status.DRAFT)
     if exclude_pk:
@@ -68,7 +93,7 @@ def find_duplicates(*, agency: Agency, national_id: str = "", number: str = "", 
         found += list(registered.filter(national_id=national_id.strip())[:5])
     if number.strip() and notation.strip() and issuer_name.strip():
         def key(*parts: str) -> str:
-            return "|".join(fold(p).replace(" ", "") for p in parts)
+            return "|".join(fold(clean(p)).replace(" ", "") for p in parts)
 
         wanted = key(notation, issuer_name)
         same_number = registered.filter(number=number.strip()).only("pk", "notation", "issuer_name")[:200]
@@ -119,6 +144,7 @@ def _validate(document: IncomingDocument) -> None:
 
 def _apply_fields(document: IncomingDocument, fields: dict[str, Any]) -> dict[str, list[str]]:
     diff = {}
+    fields = normalise_fields(fields)
     for name in EDITABLE_FIELDS:
         if name in fields:
             value = fields[name]
@@ -410,13 +436,24 @@ def resolve_deadline(*, agency_id: int, deadline: date | None, days: int | None)
     return None
 
 
+# What the leader may correct while routing (003 Đ15.3); the deadline is the routing's own.
+ROUTING_CORRECTIONS = ("doc_type", "field")
+
+
 def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordinators: Sequence[Target] = (),
           informed: Sequence[Target] = (), directive: str = "", deadline: date | None = None,
-          parent: Assignment | None = None) -> list[Assignment]:
-    """Route a document (R9): one main handler, coordinators and for-information recipients, each
-    a unit or a person, with a directive and deadlines. parent=None is the leader's routing;
-    otherwise the holder of `parent` passes it further down."""
+          parent: Assignment | None = None, mains: Sequence[Target] = (),
+          corrections: dict[str, Any] | None = None) -> list[Assignment]:
+    """Route a document (R9): main handlers, coordinators and for-information recipients, each a
+    unit or a person, with a directive and deadlines. parent=None is the leader's routing;
+    otherwise the holder of `parent` passes it further down.
+
+    Several main handlers at one level each handle their own part, which the directive names
+    (003 Đ9.3, "xử lý đồng thời cho nhiều phòng"); they may be given at once (`mains`) or added to
+    an existing routing, as coordinators and recipients for information may, without withdrawing
+    anything. The leader may correct the type and field while routing (`corrections`, 003 Đ15.3)."""
     person = by.effective
+    main_targets = ([main] if main else []) + list(mains)
     with transaction.atomic():
         document = _lock(document.pk)
         before = tally.key(document)
@@ -431,14 +468,15 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
         elif not rules.may_route_top(person, document):
             raise NotAllowed()
         _refuse_cancelled(document)
-        _check_targets(document, main, coordinators, informed, deadline, parent)
+        earlier_mains = _check_targets(document, main_targets, coordinators, informed, deadline, parent, directive)
         if parent is not None:
             assert person is not None  # holds() refused no one above
-            _check_within(person, parent, [t for t in [main, *coordinators, *informed] if t])
+            _check_within(person, parent, [*main_targets, *coordinators, *informed])
+        corrected = _correct(document, corrections or {}) if parent is None else {}
         work_before = tally.open_work([parent.pk] if parent else [])
         created = []
         today = timezone.localdate()
-        for role, targets in ((Assignment.Role.MAIN, [main] if main else []),
+        for role, targets in ((Assignment.Role.MAIN, main_targets),
                               (Assignment.Role.COORDINATE, coordinators), (Assignment.Role.INFO, informed)):
             for target in targets:
                 own_deadline = None if role == Assignment.Role.INFO else (target.deadline or deadline)
@@ -455,8 +493,10 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
         _grant(document, grants=[(a.assignee_person, a.assignee_unit, DocumentAccess.Reason.ASSIGNED) for a in created])
         now = timezone.now()
         if parent is None:
-            if main:
-                document.deadline = created[0].deadline
+            if main_targets:  # the document is done when every part is: the latest of its mains' deadlines
+                deadlines = earlier_mains + [a.deadline for a in created if a.role == Assignment.Role.MAIN]
+                known = [d for d in deadlines if d is not None]
+                document.deadline = max(known) if len(known) == len(deadlines) else None
             if document.status == IncomingDocument.Status.REGISTERED:
                 document.status = IncomingDocument.Status.ROUTED
             document.routed_at = document.routed_at or now
@@ -475,32 +515,51 @@ def route(*, by: Actor, document: IncomingDocument, main: Target | None, coordin
             "assignments": [{"id": a.pk, "role": a.role, "to": str(a.assignee), "deadline": a.deadline}
                             for a in created],
             "late": document.routing_due_at is not None and parent is None and now > document.routing_due_at,
+            **({"corrected": corrected} if corrected else {}),
         })
     return created
 
 
-def _check_targets(document: IncomingDocument, main: Target | None, coordinators: Sequence[Target],
-                   informed: Sequence[Target], deadline: date | None, parent: Assignment | None) -> None:
+def _correct(document: IncomingDocument, corrections: dict[str, Any]) -> dict[str, list[str]]:
+    """The leader's corrections of type and field, applied and returned as [before, after]."""
+    unknown = set(corrections) - set(ROUTING_CORRECTIONS)
+    if unknown:
+        raise ValueError(f"Not correctable while routing: {sorted(unknown)}")
+    if corrections.get("field") is not None and corrections["field"].agency_id != document.agency_id:
+        raise ValidationError({"field": _("Choose a field of work of your agency.")})
+    return _apply_fields(document, {k: v for k, v in corrections.items() if k != "doc_type" or v})
+
+
+def _check_targets(document: IncomingDocument, mains: Sequence[Target], coordinators: Sequence[Target],
+                   informed: Sequence[Target], deadline: date | None, parent: Assignment | None,
+                   directive: str) -> list[date | None]:
+    """Refuse a routing that cannot be; the deadlines of the main handlers already at this level."""
     errors: dict[str, str] = {}
-    everyone = ([main] if main else []) + list(coordinators) + list(informed)
+    everyone = list(mains) + list(coordinators) + list(informed)
     if not everyone:
         raise ValidationError({"main": _("Choose at least one recipient.")})
-    if main is None and coordinators:
+    here = list(Assignment.objects.filter(document=document, parent=parent, state__in=Assignment.OPEN_STATES)
+                .values_list("role", "assignee_unit_id", "assignee_person_id", "deadline"))
+    already = [due for role, _unit, _person, due in here if role == Assignment.Role.MAIN]
+    if not mains and coordinators and not already:
         errors["main"] = _("Choose the main handler.")
+    if mains and (already or len(mains) > 1) and not directive.strip():
+        errors["directive"] = _("With several main handlers at one level, say in the directive which part each "
+                                "one takes.")
     keys = [t.key for t in everyone]
     if len(keys) != len(set(keys)):
         errors["coordinators"] = _("Each unit or person can have only one role in a routing.")
+    given = {(role, f"u{unit}" if unit else f"p{person}") for role, unit, person, _due in here}
+    wanted = ({(Assignment.Role.MAIN, t.key) for t in mains} | {(Assignment.Role.INFO, t.key) for t in informed}
+              | {(Assignment.Role.COORDINATE, t.key) for t in coordinators})
+    if given & wanted:
+        errors["coordinators"] = _("Someone you chose already has that task at this level of the routing.")
     for target in everyone:
         if target.unit is not None and target.unit.agency_id != document.agency_id:
             raise NotAllowed()
         if target.person is not None and (
                 document.agency_id not in permissions.member_agency_ids(target.person) or not target.person.is_active):
             raise NotAllowed()
-    if main is not None:
-        open_mains = Assignment.objects.filter(document=document, parent=parent, role=Assignment.Role.MAIN,
-                                               state__in=Assignment.OPEN_STATES)
-        if open_mains.exists():
-            errors["main"] = _("There is already a main handler at this level; withdraw that routing first.")
     limit = parent.deadline if parent else None
     for target in everyone:
         own = target.deadline or deadline
@@ -511,6 +570,7 @@ def _check_targets(document: IncomingDocument, main: Target | None, coordinators
                 "date": limit.strftime("%d/%m/%Y")}
     if errors:
         raise ValidationError(errors)
+    return already
 
 
 def _check_within(person: Person, parent: Assignment, targets: Sequence[Target]) -> None:
@@ -719,13 +779,25 @@ def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequ
         text = note.strip() or _("Completed.")
         HandlingNote.objects.create(document=document, assignment=mine, author=_author(by),
                                     on_behalf_of=by.on_behalf_of, kind=HandlingNote.Kind.COMPLETION, text=text)
-        closed = []
-        for assignment in document.assignments.filter(state__in=Assignment.OPEN_STATES).exclude(
-                role=Assignment.Role.INFO):
-            closed.append(assignment.pk)
+        everyone = list(document.assignments.select_related("assignee_unit", "assignee_person"))
+        part = _own_part(mine, everyone)
+        scope = _subtree(part, everyone) if part is not None else everyone
+        open_tasks = [a for a in scope if a.state in Assignment.OPEN_STATES and a.role != Assignment.Role.INFO]
+        closed = [a.pk for a in open_tasks]
+        # Coordinators who never sent their contribution are closed too, but said so, not silently.
+        silent = [{"id": a.pk, "to": str(a.assignee)} for a in open_tasks if a.role == Assignment.Role.COORDINATE]
         now = timezone.now()
         tally.work_moved(tally.open_work(closed), Counter())
         Assignment.objects.filter(pk__in=closed).update(state=Assignment.State.DONE, done_at=now)
+        if part is not None:  # another main handler's part is still open: only this part is done
+            for dossier in sorted(dossiers, key=lambda d: d.pk):
+                file_document(by=by, dossier=dossier, document=document, label=str(document),
+                              document_date=document.document_date, secret=document.is_secret)
+            document.save(update_fields=["updated_at"])
+            events.record(verb="incoming.part_completed", actor=by, agency=document.agency_id, target=document,
+                          data={"assignment": part.pk, "note": text[:500], "closed": closed,
+                                "without_contribution": silent, "dossiers": [d.pk for d in dossiers]})
+            return document
         document.status = IncomingDocument.Status.COMPLETED
         document.completed_at, document.completed_by, document.completion_note = now, by.effective, text[:500]
         document.completed_late = bool(document.deadline and timezone.localdate() > document.deadline)
@@ -736,9 +808,40 @@ def complete(*, by: Actor, document: IncomingDocument, note: str, dossiers: Sequ
                           document_date=document.document_date, secret=document.is_secret)
         events.record(verb="incoming.completed", actor=by, agency=document.agency_id, target=document, data={
             "note": text[:500], "closed": closed, "dossiers": [d.pk for d in dossiers],
-            "late": document.completed_late,
+            "late": document.completed_late, "without_contribution": silent,
         })
     return document
+
+
+def _own_part(mine: Assignment, everyone: list[Assignment]) -> Assignment | None:
+    """When other main handlers still work on their parts at some level above or at this task, the
+    task whose subtree is this handler's part; None when finishing it finishes the document."""
+    by_id = {a.pk: a for a in everyone}
+    node: Assignment | None = by_id.get(mine.pk, mine)
+    while node is not None:
+        if any(a.parent_id == node.parent_id and a.pk != node.pk and a.role == Assignment.Role.MAIN
+               and a.state in Assignment.OPEN_STATES for a in everyone):
+            return node
+        node = by_id.get(node.parent_id) if node.parent_id else None
+    return None
+
+
+def _subtree(root: Assignment, everyone: list[Assignment]) -> list[Assignment]:
+    children: dict[int | None, list[Assignment]] = {}
+    for a in everyone:
+        children.setdefault(a.parent_id, []).append(a)
+    found, stack = [], [root]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(children.get(node.pk, []))
+    return found
+
+
+def coordinators_without_contribution(document: IncomingDocument) -> list[Assignment]:
+    """Coordinators whose task is still open: finishing now would close them without their part."""
+    return list(document.assignments.filter(role=Assignment.Role.COORDINATE, state__in=Assignment.OPEN_STATES)
+                .select_related("assignee_unit", "assignee_person"))
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ VERBS = {
     "incoming.contributed": _("Contribution sent"),
     "incoming.read": _("Read"),
     "incoming.completed": _("Completed"),
+    "incoming.part_completed": _("Completed their part"),
     "incoming.reopened": _("Reopened"),
     "register.created": _("Register created"),
     "dossier.created": _("Dossier created"),

@@ -26,6 +26,7 @@ from qlvb.core.forms import attach_errors
 from qlvb.core.paging import CappedPaginator
 from qlvb.core.selectors import timeline
 from qlvb.core.text import fold
+from qlvb.files import kept
 from qlvb.files.views import file_response
 from qlvb.incoming import forms, rules, selectors, services
 from qlvb.incoming.models import Assignment, IncomingDocument
@@ -130,7 +131,11 @@ def register(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     initial = _initial_from(draft) if draft else {}
     form = forms.RegistrationForm(request.POST or None, request.FILES or None, agency=agency, initial=initial)
     duplicates = []
+    # Files chosen before the form last came back with an error, unless others are chosen now.
+    kept_before = kept.reopen(request.POST.get("kept_files", ""), request.user.pk) if request.POST else {}
     if request.method == "POST" and form.is_valid():
+        for name in ("uploads", "attachments"):
+            form.cleaned_data[name] = form.cleaned_data[name] or kept_before.get(name, [])
         by = actor_from_request(request, SCOPE)
         fields = form.document_fields()
         duplicates = services.find_duplicates(agency=agency, national_id=fields["national_id"] or "",
@@ -157,7 +162,15 @@ def register(request: PersonRequest, pk: int | None = None) -> HttpResponse:
                 return redirect("incoming:detail", document.pk)
         except ValidationError as error:
             attach_errors(form, error)
-    return render(request, "incoming/register.html", {"form": form, "duplicates": duplicates, "draft": draft})
+    kept_now = None
+    if request.method == "POST":  # the form comes back: keep what was chosen for the next try
+        chosen = {name: request.FILES.getlist(name) or kept_before.get(name, []) for name in ("uploads", "attachments")}
+        kept_now = kept.keep(request.user.pk, chosen)
+        data = request.POST.copy()
+        data["kept_files"] = kept_now.token if kept_now else ""
+        form.data = data
+    return render(request, "incoming/register.html", {"form": form, "duplicates": duplicates, "draft": draft,
+                                                      "kept": kept_now})
 
 
 def _initial_from(document: IncomingDocument) -> dict[str, Any]:
@@ -184,6 +197,7 @@ def detail(request: PersonRequest, pk: int) -> HttpResponse:
         "can_reopen": rules.may_reopen(person, document),
         "is_clerk": rules.is_clerk(person, document.agency_id),
         "complete_form": forms.CompleteForm(person=person) if main else None,
+        "silent_coordinators": services.coordinators_without_contribution(document) if main else [],
         "file_form": forms.FileIntoForm(person=person, prefix="file"),
         "note_form": forms.NoteForm(), "reason_form": forms.ReasonForm(), "deadline_form": forms.DeadlineForm(),
         "person": person, "today": timezone.localdate(),
@@ -237,11 +251,13 @@ def route(request: PersonRequest, pk: int, assignment_pk: int | None = None) -> 
         if not rules.may_route_top(person, document):
             raise Http404()
         candidates = forms.routing_candidates(document.agency)
-    form = forms.RoutingForm(request.POST or None)
-    chosen: dict[str, Any] = {"main": "", "coord": [], "info": []}
+    form = forms.RoutingForm(request.POST or None, document=document, top=parent is None)
+    chosen: dict[str, Any] = {"main": [], "coord": [], "info": []}
     if request.method == "POST":
-        chosen = {"main": request.POST.get("main", ""), "coord": request.POST.getlist("coord"),
+        chosen = {"main": request.POST.getlist("main"), "coord": request.POST.getlist("coord"),
                   "info": request.POST.getlist("info")}
+        working = chosen["main"] + chosen["coord"]
+        form.check_work(bool(working), rows_dated=all(request.POST.get(f"deadline-{key}") for key in working))
         if form.is_valid():
             try:
                 deadline = services.resolve_deadline(agency_id=document.agency_id,
@@ -249,7 +265,8 @@ def route(request: PersonRequest, pk: int, assignment_pk: int | None = None) -> 
                                                      days=form.cleaned_data["deadline_days"])
                 targets = forms.parse_routing(request.POST, document.agency, default_deadline=deadline)
                 services.route(by=actor_from_request(request, SCOPE), document=document, parent=parent,
-                               directive=form.cleaned_data["directive"], deadline=deadline, **targets)
+                               directive=form.cleaned_data["directive"], deadline=deadline,
+                               corrections=form.corrections() or None, **targets)
             except ValidationError as error:
                 attach_errors(form, error)
             else:
@@ -259,10 +276,23 @@ def route(request: PersonRequest, pk: int, assignment_pk: int | None = None) -> 
         # Propose the units the field's leader supervises as main handler.
         supervised = list(document.field.units.values_list("pk", flat=True)[:1])
         if supervised:
-            chosen["main"] = f"u:{supervised[0]}"
+            chosen["main"] = [f"u:{supervised[0]}"]
+    files = selectors.files_of(document) if parent is None else []
     return render(request, "incoming/route.html", {
         "d": document, "form": form, "parent": parent, "candidates": candidates, "chosen": chosen,
+        "given": selectors.open_tasks_at(document, parent), "scan": next((f for f in files if f.stored.kind == "pdf"),
+                                                                        None),
     })
+
+
+# What the confirmation says after each action (never a bare "Saved.").
+DONE = {
+    "progress": _lazy("Progress reported."), "proposal": _lazy("Proposal sent to the person who assigned the task."),
+    "contribute": _lazy("Your contribution has been sent to the main handler."), "read": _lazy("Marked as read."),
+    "withdraw": _lazy("The task has been withdrawn."), "deadline": _lazy("The deadline has been changed."),
+    "complete": _lazy("Handling completed."), "file": _lazy("Filed into the dossier."),
+    "reopen": _lazy("The document has been reopened."),
+}
 
 
 @login_required
@@ -315,7 +345,7 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("Saved."))
+        messages.success(request, str(DONE[verb]))
     return redirect("incoming:detail", document.pk)
 
 
@@ -337,7 +367,7 @@ def edit(request: PersonRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, _("The document's details have been corrected."))
             return redirect("incoming:detail", document.pk)
     return render(request, "incoming/register.html", {"form": form, "editing": document})
 

@@ -37,6 +37,9 @@ def load_demo() -> list[tuple[str, str, str, str]] | None:
     or None when it is already there (running again changes nothing)."""
     if Agency.objects.filter(code=AGENCIES[0]["code"]).exists():
         return None
+    from qlvb.org.directory import load_bundled
+
+    load_bundled()  # the directory of agency codes the repository vouches for (org/directory.py)
     admin_password = _password()
     admin = Person.objects.create_superuser("admin", admin_password, full_name="Quản trị hệ thống",
                                             must_change_password=False)

@@ -51,6 +51,31 @@ class Agency(models.Model):
         return self.name
 
 
+class DirectoryAgency(models.Model):
+    """The national directory of agency codes (mã định danh, QCVN 102:2016 and Quyết định
+    20/2020/QĐ-TTg): every agency that may send a document, inside the installation or not. Loaded
+    and refreshed from the published list (`manage.py load_agency_directory`); registration finds
+    issuers in it, and suggestions read from a scan are matched against it."""
+
+    code = models.CharField(_("agency code"), max_length=35, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_folded = models.CharField(max_length=200, editable=False, db_index=True)
+    parent_code = models.CharField(_("parent agency code"), max_length=35, blank=True)
+    is_current = models.BooleanField(_("in the current list"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("directory agency")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.name_folded = fold(self.name)
+        super().save(*args, **kwargs)
+
+
 class Unit(models.Model):
     class Kind(models.TextChoices):
         LEADERSHIP = "leadership", _("Leadership")

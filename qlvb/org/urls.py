@@ -6,6 +6,7 @@ app_name = "org"
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("agencies/", views.agencies, name="agencies"),
+    path("directory/search/", views.directory_search, name="directory_search"),
     path("agencies/<int:pk>/", views.agency, name="agency"),
     path("units/new/", views.unit_save, name="unit_create"),
     path("units/<int:pk>/", views.unit_save, name="unit_edit"),

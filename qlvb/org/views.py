@@ -334,3 +334,14 @@ def acting(request: PersonRequest) -> HttpResponse:
     events.record(verb="delegation.acting_started", agency=match[0].agency_id, target=match[0],
                   actor=Actor(request.user, on_behalf_of=match[0].delegator, ip=client_ip(request)))
     return redirect("home")
+
+
+@login_required
+def directory_search(request: PersonRequest) -> HttpResponse:
+    """Agencies of the national directory matching what is typed (registration's issuer field)."""
+    from django.http import JsonResponse
+
+    from qlvb.org.directory import search
+
+    found = search(request.GET.get("q", "")[:100])
+    return JsonResponse({"agencies": [{"code": a.code, "name": a.name} for a in found]})

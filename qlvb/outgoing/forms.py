@@ -10,6 +10,7 @@ from qlvb.core.forms import VNDateField, model_choice
 from qlvb.incoming.forms import MultipleFileField
 from qlvb.org.models import Agency, Field, Person, Unit
 from qlvb.org.roles import roles_of
+from qlvb.outgoing.marks import Spot
 from qlvb.outgoing.models import Recipient
 from qlvb.outgoing.services import RecipientSpec
 from qlvb.registers.models import Register
@@ -20,7 +21,10 @@ class DraftForm(forms.Form):
     summary = forms.CharField(label=_("Summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
     drafting_unit = forms.ModelChoiceField(label=_("Drafting unit"), queryset=Unit.objects.none())
     field = forms.ModelChoiceField(label=_("Field of work"), queryset=Field.objects.none(), required=False)
-    deadline = VNDateField(label=_("Deadline"), required=False)
+    deadline = VNDateField(label=_("Handling deadline (inside the agency)"), required=False)
+    reply_deadline = VNDateField(label=_("Ask the recipients to reply by"), required=False,
+                                 help_text=_("Sent to the recipients as their reply deadline; leave empty if no reply "
+                                             "is asked."))
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, required=False)
     secrecy = forms.ChoiceField(label=_("Secrecy"), choices=Secrecy.choices, required=False)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices, required=False)
@@ -34,6 +38,9 @@ class DraftForm(forms.Form):
                             help_text=_("One per line: name | address"))
     copies = forms.IntegerField(label=_("Copies"), min_value=1, max_value=1000, initial=1)
     upload = MultipleFileField(label=_("Draft (DOCX or PDF)"), required=False)
+    from_template = forms.BooleanField(
+        label=_("No file yet: start from the agency's template (header and footer filled in)"), required=False,
+        initial=True)
     attachments = MultipleFileField(label=_("Attachments to issue with it"), required=False)
 
     def __init__(self, *args: Any, person: Person, agency: Agency, **kwargs: Any) -> None:
@@ -47,8 +54,8 @@ class DraftForm(forms.Form):
 
     def document_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        fields = {k: data.get(k) for k in ("doc_type", "summary", "field", "deadline", "urgency", "secrecy",
-                                            "priority", "copies")}
+        fields = {k: data.get(k) for k in ("doc_type", "summary", "field", "deadline", "reply_deadline", "urgency",
+                                            "secrecy", "priority", "copies")}
         for name in ("urgency", "secrecy", "priority"):
             fields[name] = fields[name] or ""
         return fields
@@ -98,16 +105,36 @@ class SignForm(forms.Form):
             self.fields["certificate"].initial = certificates.first().pk
 
 
+class TemplateForm(forms.Form):
+    doc_type = forms.ChoiceField(label=_("Document type"), required=False, choices=[
+        ("", _("Every type without its own")), *DOCUMENT_TYPES])
+    name = forms.CharField(label=_("Name"), max_length=200)
+    upload = forms.FileField(label=_("Word template (DOCX)"))
+
+
 class IssueForm(forms.Form):
+    """The register, and where to write the number and date when the draft has no place for them:
+    chosen by a click on the preview (page, and the fractions of its width and height)."""
     register = forms.ModelChoiceField(label=_("Outgoing register"), queryset=Register.objects.none())
-    page = forms.IntegerField(label=_("Stamp the number on page"), initial=1, min_value=-50, max_value=500,
-                              required=False)
-    x = forms.FloatField(label=_("at x (points from the left)"), initial=75, min_value=0, max_value=2000,
-                         required=False)
-    y = forms.FloatField(label=_("and y (points from the bottom)"), initial=745, min_value=0, max_value=3000,
-                         required=False)
+    page = forms.IntegerField(min_value=1, max_value=500, required=False, widget=forms.HiddenInput)
+    fx = forms.FloatField(min_value=0, max_value=1, required=False, widget=forms.HiddenInput)
+    fy = forms.FloatField(min_value=0, max_value=1, required=False, widget=forms.HiddenInput)
+    # Where the signer's signature goes (its seal follows it), if not the bottom right of the last page.
+    sig_page = forms.IntegerField(min_value=1, max_value=500, required=False, widget=forms.HiddenInput)
+    sig_fx = forms.FloatField(min_value=0, max_value=1, required=False, widget=forms.HiddenInput)
+    sig_fy = forms.FloatField(min_value=0, max_value=1, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice(self, "register").queryset = Register.objects.filter(agency=agency, is_active=True,
                                                                    direction=Register.Direction.OUTGOING)
+
+    def spot(self, prefix: str = "") -> Spot | None:
+        data = getattr(self, "cleaned_data", None) or {}
+        page, fx, fy = (data.get(f"{prefix}{name}") for name in ("page", "fx", "fy"))
+        if page and fx is not None and fy is not None:
+            return Spot(page, fx, fy, fraction=True)
+        return None
+
+    def signature_spot(self) -> Spot | None:
+        return self.spot("sig_")

@@ -14,11 +14,8 @@ from django.utils.translation import gettext as _
 
 from qlvb.files.services import read_stored
 from qlvb.org.models import Position, Post
+from qlvb.outgoing import marks
 from qlvb.outgoing.models import OutgoingDocument
-
-# Placeholders a DOCX template may hold (see docs/outgoing.md).
-PLACEHOLDERS = ("so", "ky_hieu", "so_ky_hieu", "ngay_thang", "nam")
-DEFAULT_STAMP = (1, 75.0, 745.0)  # page 1, under the agency name, for a PDF draft without a place chosen
 
 
 @dataclass
@@ -28,17 +25,8 @@ class Produced:
     seconds: float = 0.0
 
 
-def placeholder_values(document: OutgoingDocument, place: str) -> dict[str, str]:
-    from qlvb.files.convert import date_line
-
-    day = timezone.localtime(document.issued_at).date()
-    return {
-        "so": f"{document.number:02d}",
-        "ky_hieu": document.notation,
-        "so_ky_hieu": document.reference,
-        "ngay_thang": date_line(day, place),
-        "nam": str(day.year),
-    }
+def marks_for(document: OutgoingDocument, place: str) -> marks.Marks:
+    return marks.Marks(reference=document.reference, day=timezone.localtime(document.issued_at).date(), place=place)
 
 
 def signer_title(document: OutgoingDocument) -> str:
@@ -57,17 +45,43 @@ def signer_title(document: OutgoingDocument) -> str:
     return f"{capacity}. {head_title}\n{own_title}"
 
 
-def _main_pdf(document: OutgoingDocument, version: Any, stamp_at: tuple[int, float, float] | None,
+def _main_pdf(document: OutgoingDocument, version: Any, stamp_at: marks.Spot | tuple[int, float, float] | None,
               place: str) -> bytes:
+    """The document as it will be signed, carrying its number and date (see outgoing.marks)."""
     from qlvb.files import convert
 
     data = read_stored(version.stored)
-    values = placeholder_values(document, place)
+    carried = marks_for(document, place)
+    assert document.number is not None  # numbered (or given its provisional number) before this
     if version.stored.kind == "docx":
-        return convert.docx_to_pdf(convert.fill_placeholders(data, values))
-    page, x, y = stamp_at or DEFAULT_STAMP
-    return convert.stamp_pdf(data, page=page, x=x, y=y,
-                             lines=[f"Số: {values['so_ky_hieu']}", values["ngay_thang"]])
+        docx, missing = marks.docx_with_marks(data, carried, document.number, document.notation,
+                                              stamp_later=stamp_at is not None)
+        pdf = convert.docx_to_pdf(docx)
+    else:
+        pdf, missing = data, {"number", "date"}
+    pdf = marks.stamp(pdf, carried, missing, stamp_at)
+    marks.check(pdf, carried)
+    return pdf
+
+
+def preview(*, document: OutgoingDocument, authorisation: Any, stamp_at: Any, signature_at: Any = None) -> bytes:
+    """What `produce` would make of the main file, with the signatures drawn instead of applied
+    and a line in the top margin that says it is a preview with a provisional number."""
+    from qlvb.files import convert
+    from qlvb.outgoing.services import settings_for
+    from qlvb.signatures import services as signing
+
+    signer = document.signer
+    assert signer is not None  # a signed document has its signer
+    pdf = _main_pdf(document, authorisation.version, stamp_at, settings_for(document.agency).place)
+    pdf = signing.preview_signatures(pdf, signer=signer, agency=document.agency,
+                                     position_title=document.signer_title or signer_title(document),
+                                     full_name=signer.full_name,
+                                     box=signature_at.signer_box(pdf) if signature_at is not None else None)
+    width, height = convert.page_size(pdf, 1)
+    return convert.stamp_pdf(pdf, page=1, x=min(20.0, width / 4), y=height - 6, font_size=8, lines=[
+        _("PREVIEW, NOT ISSUED — provisional number %(reference)s; the number is given when it is issued.")
+        % {"reference": document.reference}])
 
 
 def seal_secret(document_id: int, secret: str) -> bytes:
@@ -92,8 +106,8 @@ def agency_certificate_for(document: OutgoingDocument) -> Any:
     return certificate
 
 
-def produce(*, document: OutgoingDocument, authorisation: Any, stamp_at: tuple[int, float, float] | None,
-            clerk: Any, agency_certificate: Any = None, agency_secret: str | None = None) -> Produced:
+def produce(*, document: OutgoingDocument, authorisation: Any, stamp_at: Any, clerk: Any,
+            agency_certificate: Any = None, agency_secret: str | None = None, signature_at: Any = None) -> Produced:
     from qlvb.core.actor import Actor
     from qlvb.files import convert
     from qlvb.outgoing.services import settings_for
@@ -109,6 +123,7 @@ def produce(*, document: OutgoingDocument, authorisation: Any, stamp_at: tuple[i
         pdf, by=Actor(signer), certificate=authorisation.certificate,
         passphrase_or_pin=open_secret(document.pk, authorisation.secret) or None,
         position_title=document.signer_title or signer_title(document), full_name=signer.full_name,
+        box=signature_at.signer_box(pdf) if signature_at is not None else None,
         reason=_("Signed %(reference)s") % {"reference": document.reference})
     certificate = agency_certificate or agency_certificate_for(document)
     secret = agency_secret

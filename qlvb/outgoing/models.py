@@ -23,6 +23,26 @@ class OutgoingSettings(models.Model):
     review_days = models.PositiveIntegerField(_("working days for each review"), default=3)
 
 
+class DraftTemplate(models.Model):
+    """An agency's Word template for drafts of one document type (or of every type, doc_type ""),
+    in the NĐ30 layout, with placeholders (outgoing/layout.py lists them). Managed by the agency's
+    administrator; without one, drafts start from the built-in layout."""
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="draft_templates")
+    doc_type = models.CharField(_("document type"), max_length=5, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    stored = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    is_active = models.BooleanField(_("in use"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["agency", "doc_type", "is_active"], name="drafttemplate_lookup")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class OutgoingDocument(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Being drafted")
@@ -43,7 +63,9 @@ class OutgoingDocument(models.Model):
     summary = models.CharField(_("summary"), max_length=500)
     field = models.ForeignKey("org.Field", null=True, blank=True, on_delete=models.SET_NULL,
                               verbose_name=_("field of work"))
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)  # of the handling, inside the agency
+    # Asked of the recipients (edXML DueDate, their "Hạn trả lời"): only when the drafter sets it.
+    reply_deadline = models.DateField(_("reply requested by"), null=True, blank=True)
     urgency = models.CharField(_("urgency"), max_length=12, choices=Urgency.choices, blank=True, default="")
     secrecy = models.CharField(_("secrecy"), max_length=10, choices=Secrecy.choices, blank=True, default="")
     priority = models.CharField(_("priority"), max_length=5, choices=Priority.choices, blank=True, default="")

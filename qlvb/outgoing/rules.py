@@ -23,6 +23,21 @@ def holds_draft(person: Person | None, document: OutgoingDocument) -> bool:
         OutgoingDocument.Status.DRAFT, OutgoingDocument.Status.RETURNED)
 
 
+def may_cancel(person: Person | None, document: OutgoingDocument) -> bool:
+    """Before issuing: the drafter, or a leader of the agency. Once issued, only the agency's
+    administrator, on the instruction the regulation requires (003 Đ14.5: the clerk reports an
+    error to the IT unit's leader, who has the system administrator correct it)."""
+    from qlvb.org.permissions import can_manage_agency
+    from qlvb.org.roles import roles_of
+    from qlvb.outgoing.models import OutgoingDocument
+
+    if person is None or document.status == OutgoingDocument.Status.CANCELLED:
+        return False
+    if document.status == OutgoingDocument.Status.ISSUED:
+        return can_manage_agency(person, document.agency_id)
+    return document.drafter_id == person.pk or document.agency_id in roles_of(person).leader_agency_ids
+
+
 def current_step(document: OutgoingDocument) -> ReviewStep | None:
     from qlvb.outgoing.models import ReviewStep
 

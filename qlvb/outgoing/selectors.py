@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -11,7 +13,7 @@ from qlvb.org.models import Person
 from qlvb.org.roles import roles_of
 from qlvb.outgoing.models import OutgoingDocument, Recipient, ReviewStep
 
-LISTS = ["mine", "to_review", "to_sign", "to_issue", "issued", "received", "overdue_reviews"]
+LISTS = ["mine", "returned", "to_review", "to_sign", "to_issue", "issued", "received", "overdue_reviews"]
 
 
 def visible_documents(person: Person) -> QuerySet[OutgoingDocument]:
@@ -32,6 +34,8 @@ def work_list(person: Person, name: str) -> QuerySet[OutgoingDocument]:
     documents = visible_documents(person)
     roles = roles_of(person)
     pending = ReviewStep.objects.filter(document=OuterRef("pk"), reviewer=person, state=ReviewStep.State.PENDING)
+    if name == "returned":  # my drafts sent back to me
+        return OutgoingDocument.objects.filter(drafter=person, status=OutgoingDocument.Status.RETURNED)
     if name == "mine":  # a drafter always sees their own drafts: no need for the access rows
         unfinished = [s for s in OutgoingDocument.Status.values if s != OutgoingDocument.Status.ISSUED]
         return OutgoingDocument.objects.filter(drafter=person, status__in=unfinished)
@@ -66,11 +70,31 @@ def counts(person: Person) -> dict[str, int]:
     roles = roles_of(person)
     to_sign_approved = Q(signer=person, status=OutgoingDocument.Status.APPROVED)
     to_issue = Q(agency_id__in=roles.clerk_agency_ids, status=OutgoingDocument.Status.SIGNED)
-    docs = OutgoingDocument.objects.filter(to_sign_approved | to_issue).aggregate(
-        approved=Count("pk", filter=to_sign_approved), to_issue=Count("pk", filter=to_issue))
+    returned = Q(drafter=person, status=OutgoingDocument.Status.RETURNED)
+    docs = OutgoingDocument.objects.filter(to_sign_approved | to_issue | returned).aggregate(
+        approved=Count("pk", filter=to_sign_approved), to_issue=Count("pk", filter=to_issue),
+        returned=Count("pk", filter=returned))
     result["to_sign"] += docs["approved"]
     result["to_issue"] = docs["to_issue"]
+    result["returned"] = docs["returned"]
     return result
+
+
+def late_reviews_for_signer(person: Person, limit: int = 5) -> list[ReviewStep]:
+    """Reviews overdue (003 Đ10.7) on drafts the person is to sign, given by others: the signer
+    sees who holds them up."""
+    return list(ReviewStep.objects.filter(document__signer=person, state=ReviewStep.State.PENDING,
+                                          due_date__lt=timezone.localdate())
+                .exclude(reviewer=person).exclude(document__urgency__gt="")
+                .select_related("document", "reviewer").order_by("due_date", "id")[:limit])
+
+
+def waiting_for(person: Person, limit: int = 5,
+                names: Sequence[str] = ("to_sign", "to_review")) -> dict[str, list[OutgoingDocument]]:
+    """The first drafts waiting for the person's signature and for their opinion, oldest first
+    (the home page's "waiting for you"), a query per list asked for."""
+    return {name: list(with_list_data(work_list(person, name)).order_by("updated_at", "id")[:limit])
+            for name in names}
 
 
 def with_list_data(documents: QuerySet[OutgoingDocument]) -> QuerySet[OutgoingDocument]:

@@ -163,8 +163,8 @@ class OutgoingDocumentListSerializer(serializers.ModelSerializer):
     class Meta:
         model = OutgoingDocument
         fields = ["id", "status", "doc_type", "doc_type_name", "summary", "reference", "number", "notation", "year",
-                  "issued_at", "urgency", "secrecy", "priority", "deadline", "drafter", "drafting_unit", "signer",
-                  "register", "is_urgent", "created_at", "updated_at"]
+                  "issued_at", "urgency", "secrecy", "priority", "deadline", "reply_deadline", "drafter",
+                  "drafting_unit", "signer", "register", "is_urgent", "created_at", "updated_at"]
         read_only_fields = fields
 
     def get_doc_type_name(self, obj: OutgoingDocument) -> str:
@@ -248,7 +248,10 @@ class OutgoingFieldsSerializer(serializers.Serializer):
     summary = serializers.CharField(max_length=500, help_text="Trích yếu, e.g. `V/v báo cáo tình hình … năm 2026`.")
     field = serializers.PrimaryKeyRelatedField(queryset=Field.objects.none(), required=False, allow_null=True,
                                                help_text="Field of work of the caller's agency.")
-    deadline = serializers.DateField(required=False, allow_null=True)
+    deadline = serializers.DateField(required=False, allow_null=True,
+                                     help_text="Handling deadline inside the agency; never sent to the recipients.")
+    reply_deadline = serializers.DateField(required=False, allow_null=True,
+                                           help_text="Reply asked of the recipients by this date (sent with it).")
     urgency = UrgencyField(required=False, allow_blank=True)
     secrecy = SecrecyField(required=False, allow_blank=True)
     priority = PriorityField(required=False, allow_blank=True)
@@ -264,8 +267,8 @@ class OutgoingFieldsSerializer(serializers.Serializer):
     paper = serializers.ListField(child=serializers.CharField(max_length=610), required=False,
                                   help_text="Paper recipients, each `name | address` (the address is optional).")
 
-    DOCUMENT_FIELDS = ["doc_type", "summary", "field", "deadline", "urgency", "secrecy", "priority", "copies",
-                       "kept_by"]
+    DOCUMENT_FIELDS = ["doc_type", "summary", "field", "deadline", "reply_deadline", "urgency", "secrecy", "priority",
+                       "copies", "kept_by"]
     RECIPIENT_FIELDS = ["agencies", "units", "people", "paper"]
 
     def get_fields(self) -> dict[str, serializers.Field]:

@@ -40,10 +40,10 @@ from qlvb.outgoing.models import (
     SigningAuthorisation,
 )
 from qlvb.registers.models import Register
-from qlvb.registers.services import check_register, default_register, next_number
+from qlvb.registers.services import check_register, default_register, next_number, peek_number
 
-EDITABLE_FIELDS = ["doc_type", "summary", "field", "deadline", "urgency", "secrecy", "priority", "copies",
-                   "kept_by"]
+EDITABLE_FIELDS = ["doc_type", "summary", "field", "deadline", "reply_deadline", "urgency", "secrecy", "priority",
+                   "copies", "kept_by"]
 DRAFT_KINDS = {"pdf", "docx"}
 AUTHORISATION_HOURS = 72
 
@@ -373,7 +373,10 @@ def approve(*, by: Actor, document: OutgoingDocument, opinion: str = "", disagre
     else:
         document.status = OutgoingDocument.Status.APPROVED
         document.save(update_fields=["status", "updated_at"])
-    events.record(verb="outgoing.approved", actor=by, agency=document.agency_id, target=document,
+    # Each approval is named for what it is: the signer approves the issuing, the office passes the format.
+    verb = {ReviewStep.Kind.SIGNER: "outgoing.approved_for_issue",
+            ReviewStep.Kind.OFFICE: "outgoing.format_checked"}.get(ReviewStep.Kind(step.kind), "outgoing.approved")
+    events.record(verb=verb, actor=by, agency=document.agency_id, target=document,
                   data={"step": step.kind, "opinion": opinion.strip()[:500],
                         "next": following.reviewer_id if following else None})
     return document
@@ -453,9 +456,46 @@ def _default_register(document: OutgoingDocument) -> Register:
                             secret=bool(document.secrecy))
 
 
+def _issuable(by: Actor, document: OutgoingDocument, register: Register | None) -> tuple[Any, Register]:
+    """Refuse what cannot be issued (before anything is numbered): the signer's authorisation and
+    the register the number will come from."""
+    if document.status != OutgoingDocument.Status.SIGNED:
+        raise ValidationError(_("Only a document signed by its signer can be issued."))
+    authorisation = getattr(document, "authorisation", None)
+    if authorisation is None or authorisation.expires_at < timezone.now():
+        raise ValidationError(_("The signer's signature has expired; ask the signer to sign again."))
+    register = register or _default_register(document)
+    check_register(register, agency=document.agency, direction=Register.Direction.OUTGOING)
+    if document.secrecy and not register.is_secret:
+        raise ValidationError({"register": _("A secret document must be numbered in the secret register.")})
+    _refuse_secret_over_network(document)
+    return authorisation, register
+
+
+def preview_issue(*, by: Actor, document: OutgoingDocument, register: Register | None = None,
+                  stamp_at: Any = None, signature_at: Any = None) -> bytes:
+    """The PDF as issuing would make it now — the number the register would give (provisional),
+    today's date, the signer's signature and the agency's seal drawn where they go — marked as a
+    preview and signed by no one. Reads only: nothing is numbered, signed or recorded."""
+    from qlvb.outgoing import issuing
+
+    if not rules.is_clerk(by.effective, document.agency_id):
+        raise NotAllowed()
+    document = (OutgoingDocument.objects.select_related("agency", "drafting_unit", "signer", "authorisation__version")
+                .get(pk=document.pk))
+    authorisation, register = _issuable(by, document, register)
+    now = timezone.now()
+    document.register, document.year = register, timezone.localtime(now).year
+    document.number = peek_number(register, document.year)
+    document.notation = notation_for(document)
+    document.issued_at = now
+    return issuing.preview(document=document, authorisation=authorisation, stamp_at=stamp_at,
+                           signature_at=signature_at)
+
+
 def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = None,
-          stamp_at: tuple[int, float, float] | None = None, agency_certificate: Any = None,
-          agency_secret: str | None = None) -> OutgoingDocument:
+          stamp_at: Any = None, agency_certificate: Any = None,
+          agency_secret: str | None = None, signature_at: Any = None) -> OutgoingDocument:
     """The clerk numbers, dates, has both signatures applied, registers and sends the document (R14),
     all or nothing: a failure anywhere gives the number back and leaves no file behind."""
     from qlvb.outgoing import issuing
@@ -467,16 +507,7 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
         # of=self: lock the document only, not the agency and unit rows the join reads.
         document = (OutgoingDocument.objects.select_for_update(no_key=True, of=("self",))
                     .select_related("agency", "drafting_unit").get(pk=document.pk))
-        if document.status != OutgoingDocument.Status.SIGNED:
-            raise ValidationError(_("Only a document signed by its signer can be issued."))
-        authorisation = getattr(document, "authorisation", None)
-        if authorisation is None or authorisation.expires_at < timezone.now():
-            raise ValidationError(_("The signer's signature has expired; ask the signer to sign again."))
-        register = register or _default_register(document)
-        check_register(register, agency=document.agency, direction=Register.Direction.OUTGOING)
-        if document.secrecy and not register.is_secret:
-            raise ValidationError({"register": _("A secret document must be numbered in the secret register.")})
-        _refuse_secret_over_network(document)
+        authorisation, register = _issuable(by, document, register)
         now = timezone.now()
         document.register = register
         document.year = timezone.localtime(now).year
@@ -488,7 +519,8 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
         events.lock_chains([document.agency_id], document.recipients.filter(kind=Recipient.Kind.AGENCY)
                            .values_list("agency_id", flat=True))
         produced = issuing.produce(document=document, authorisation=authorisation, stamp_at=stamp_at, clerk=by,
-                                   agency_certificate=agency_certificate, agency_secret=agency_secret)
+                                   agency_certificate=agency_certificate, agency_secret=agency_secret,
+                                   signature_at=signature_at)
         with staged_uploads(produced.main) as main, staged_uploads(produced.attachments) as signed_attachments:
             document.issued_file = main[0].stored
             document.status = OutgoingDocument.Status.ISSUED
@@ -522,6 +554,34 @@ def _distribute(document: OutgoingDocument, by: Actor) -> None:
     if document.reply_to_id:
         events.record(verb="incoming.replied", actor=by, agency=document.agency_id, target=document.reply_to,
                       data={"outgoing": document.pk, "reference": document.reference})
+
+
+@transaction.atomic
+def cancel(*, by: Actor, document: OutgoingDocument, reason: str) -> OutgoingDocument:
+    """Cancel a draft, or an issued document issued in error (see rules.may_cancel for who). The
+    reviews still waiting end, a signature not yet used is dropped; an issued document keeps its
+    number, which the register book shows as cancelled and is never given again. The reason is
+    recorded."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for cancelling.")})
+    document = OutgoingDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
+    # Cancelling an issued document is an administrator's act on their own account, never a delegate's.
+    person = by.person if document.status == OutgoingDocument.Status.ISSUED else by.effective
+    if not rules.may_cancel(person, document):
+        if document.status == OutgoingDocument.Status.CANCELLED:
+            raise ValidationError(_("The document is already cancelled."))
+        raise NotAllowed()
+    was = document.status
+    document.steps.filter(state__in=[ReviewStep.State.PENDING, ReviewStep.State.WAITING]).update(
+        state=ReviewStep.State.SUPERSEDED)
+    SigningAuthorisation.objects.filter(document=document).delete()
+    document.status = OutgoingDocument.Status.CANCELLED
+    document.save(update_fields=["status", "updated_at"])
+    events.record(verb="outgoing.cancelled", actor=by, agency=document.agency_id, target=document,
+                  data={"reason": reason[:1000], "was": was, "number": document.number,
+                        "reference": document.reference if document.number else ""})
+    return document
 
 
 def mark_delivered(*, delivery: Delivery) -> None:

@@ -22,7 +22,7 @@ from qlvb.core.selectors import timeline
 from qlvb.files.views import file_response
 from qlvb.org.http import PersonRequest
 from qlvb.org.models import Person
-from qlvb.outgoing import forms, rules, selectors, services
+from qlvb.outgoing import drafting, forms, rules, selectors, services
 from qlvb.outgoing.models import OutgoingDocument
 
 SCOPE = "outgoing"  # which delegations let a delegate act here
@@ -31,6 +31,7 @@ LIST_TITLES = {
     "mine": _lazy("My drafts"), "to_review": _lazy("Drafts to review"), "to_sign": _lazy("To approve and sign"),
     "to_issue": _lazy("To number and issue"), "issued": _lazy("Issued documents"),
     "received": _lazy("Received inside the agency"), "overdue_reviews": _lazy("Reviews overdue"),
+    "returned": _lazy("My drafts returned to me"),
 }
 
 
@@ -73,10 +74,16 @@ def create(request: PersonRequest) -> HttpResponse:
             initial["agencies"] = [reply_to.issuer_agency_id]
     form = forms.DraftForm(request.POST or None, request.FILES or None, person=person, agency=agency, initial=initial)
     if request.method == "POST" and form.is_valid():
+        uploads = form.cleaned_data["upload"]
+        if not uploads and form.cleaned_data["from_template"]:
+            fields = form.document_fields()
+            uploads = [drafting.draft_from_template(
+                agency=agency, drafter=person, doc_type=fields["doc_type"], summary=fields["summary"],
+                copies=fields["copies"], recipients=form.recipients(), unit=form.cleaned_data["drafting_unit"])]
         try:
             document = services.create_draft(
                 by=actor_from_request(request, SCOPE), agency=agency, fields=form.document_fields(),
-                uploads=form.cleaned_data["upload"], attachments=form.cleaned_data["attachments"],
+                uploads=uploads, attachments=form.cleaned_data["attachments"],
                 recipients=form.recipients(), drafting_unit=form.cleaned_data["drafting_unit"], reply_to=reply_to,
                 related_incoming=[reply_to] if reply_to else [])
         except ValidationError as error:
@@ -104,7 +111,6 @@ def detail(request: PersonRequest, pk: int) -> HttpResponse:
         "steps": list(document.steps.select_related("reviewer", "acted_by", "version").order_by("round", "order")),
         "recipients": list(document.recipients.select_related("agency", "unit", "person")),
         "attachments": list(document.attachments.select_related("stored", "signed")),
-        "deliveries": list(document.deliveries.select_related("recipient_agency")),
         "events": timeline(document), "current_step": step, "my_step": my_step,
         "holds": rules.holds_draft(person, document),
         "can_version": services._may_edit(person, document) or (
@@ -125,9 +131,9 @@ def detail(request: PersonRequest, pk: int) -> HttpResponse:
 
         context["sign_form"] = forms.SignForm(certificates=Certificate.objects.filter(person=request.user,
                                                                                       is_active=True))
-    if document.status == OutgoingDocument.Status.SIGNED and context["is_clerk"]:
-        context["issue_form"] = forms.IssueForm(agency=document.agency, initial={
-            "register": services._default_register(document)})
+    context["may_issue"] = document.status == OutgoingDocument.Status.SIGNED and context["is_clerk"]
+    context["may_cancel"] = rules.may_cancel(
+        request.user if document.status == OutgoingDocument.Status.ISSUED else person, document)
     return render(request, "outgoing/detail.html", context)
 
 
@@ -139,28 +145,36 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
     by = actor_from_request(request, SCOPE)
     post = request.POST
     form: Form
+    done: str
     try:
         if verb == "submit":
             form = forms.SubmitForm(post, signers=_signers(document), prefix="submit")
             if not form.is_valid():
                 raise ValidationError(form.errors.as_data())
-            services.submit(by=by, document=document, **form.cleaned_data)
+            done = _next_reviewer(services.submit(by=by, document=document, **form.cleaned_data),
+                                  _("Submitted; waiting for the opinion of %(name)s."))
         elif verb in ("approve", "return", "return_previous"):
             form = forms.ReviewForm(post)
             form.is_valid()
             data = form.cleaned_data
             if verb == "approve":
-                services.approve(by=by, document=document, opinion=data.get("opinion", ""),
-                                 disagreement=data.get("disagreement", ""))
+                approved = services.approve(by=by, document=document, opinion=data.get("opinion", ""),
+                                            disagreement=data.get("disagreement", ""))
+                done = (_("Approved for issuing; waiting for the signer's digital signature.")
+                        if approved.status == OutgoingDocument.Status.APPROVED
+                        else _next_reviewer(approved, _("Agreed; passed on to %(name)s.")))
             else:
                 services.return_draft(by=by, document=document, opinion=data.get("opinion", ""),
                                       to="previous" if verb == "return_previous" else "drafter")
+                done = (_("Returned to the previous reviewer.") if verb == "return_previous"
+                        else _("Returned to the drafter with your comments."))
         elif verb == "version":
             form = forms.VersionForm(post, request.FILES, prefix="version")
             if not form.is_valid():
                 raise ValidationError(form.errors.as_data())
-            services.add_version(by=by, document=document, upload=form.cleaned_data["upload"],
-                                 comment=form.cleaned_data["comment"])
+            version = services.add_version(by=by, document=document, upload=form.cleaned_data["upload"],
+                                           comment=form.cleaned_data["comment"])
+            done = _("Version %(number)s added.") % {"number": version.number}
         elif verb == "sign":
             from qlvb.signatures.models import Certificate
 
@@ -170,22 +184,31 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
             # Signing is personal: the signer's own act, never on someone's behalf.
             services.authorise_signing(by=Actor(request.user, ip=client_ip(request)), document=document,
                                        certificate=form.cleaned_data["certificate"], secret=form.cleaned_data["secret"])
+            done = _("Signed; the clerk now gives it its number and issues it.")
+        elif verb == "cancel":
+            services.cancel(by=by, document=document, reason=post.get("reason", ""))
+            done = _("The document has been cancelled.")
         elif verb == "issue":
             form = forms.IssueForm(post, agency=document.agency)
             if not form.is_valid():
                 raise ValidationError(form.errors.as_data())
-            data = form.cleaned_data
-            stamp = (data["page"], data["x"], data["y"]) if data.get("page") and data.get("x") is not None \
-                and data.get("y") is not None else None
-            services.issue(by=by, document=document, register=data["register"], stamp_at=stamp)
+            issued = services.issue(by=by, document=document, register=form.cleaned_data["register"],
+                                    stamp_at=form.spot(), signature_at=form.signature_spot())
+            messages.success(request, _("Issued as number %(reference)s.") % {"reference": issued.reference})
+            return redirect("outgoing:detail", document.pk)
         else:
             raise Http404()
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _("Saved."))
+        messages.success(request, done)
     return redirect("outgoing:detail", document.pk)
+
+
+def _next_reviewer(document: OutgoingDocument, message: str) -> str:
+    step = rules.current_step(document)
+    return message % {"name": step.reviewer.full_name if step else "—"}
 
 
 @login_required
@@ -217,8 +240,9 @@ def attachment_file(request: PersonRequest, pk: int, attachment_pk: int) -> Http
 
 @login_required
 def diff(request: PersonRequest, pk: int) -> HttpResponse:
-    """Compare two versions' text, changes coloured by the role of who made the newer one (R13)."""
-    from qlvb.files.textdiff import diff_versions, render_html
+    """Compare two versions' text, each change coloured by the role of the version that made it,
+    however far apart the two are (R13)."""
+    from qlvb.files.textdiff import attributed_diff, render_attributed_html
 
     document = selectors.get_document(_person(request), pk)
     versions = {v.number: v for v in document.versions.all()}
@@ -227,7 +251,132 @@ def diff(request: PersonRequest, pk: int) -> HttpResponse:
         old = versions[int(request.GET.get("a") or max(new.number - 1, 1))]
     except (KeyError, ValueError):
         raise Http404() from None
-    html = render_html(diff_versions(old.text, new.text), role=new.role)
-    return render(request, "outgoing/diff.html", {"d": document, "old": old, "new": new, "diff_html": html,
-                                                  "versions": sorted(versions.values(), key=lambda v: v.number)})
+    low, high = sorted((old.number, new.number))
+    chain = [versions[n] for n in sorted(versions) if low <= n <= high]
+    if old.number > new.number:
+        chain.reverse()
+    html = render_attributed_html(attributed_diff(
+        [(v.text, f"v{v.number} · {v.get_role_display()}", v.role) for v in chain]))
+    return render(request, "outgoing/diff.html", {
+        "d": document, "old": old, "new": new, "diff_html": html,
+        # One author only between neighbours; further apart, each change says whose it is.
+        "role_label": new.get_role_display() if len(chain) == 2 else "",
+        "versions": sorted(versions.values(), key=lambda v: v.number)})
 
+
+
+def _issue_form(request: HttpRequest, document: OutgoingDocument) -> forms.IssueForm:
+    data = request.GET if "register" in request.GET else None
+    form = forms.IssueForm(data, agency=document.agency, initial={"register": services._default_register(document)})
+    form.is_valid() if data is not None else None
+    return form
+
+
+def _issuable(request: HttpRequest, pk: int) -> OutgoingDocument:
+    document = selectors.get_document(_person(request), pk)
+    if document.status != OutgoingDocument.Status.SIGNED or not rules.is_clerk(_person(request), document.agency_id):
+        raise Http404()
+    return document
+
+
+@login_required
+def issue_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The clerk's last look before the irreversible step: the PDF as it will go out (number,
+    date, signature and seal placed), a click on it to move the number and date, then Issue."""
+    document = _issuable(request, pk)
+    form = _issue_form(request, document)
+    error = None
+    if form.is_bound and not form.is_valid():
+        error = " ".join(str(message) for messages_ in form.errors.values() for message in messages_)
+    else:
+        try:  # made here, not only by the file's URL, so a refusal is read on the page
+            _preview_pdf(request, document, form)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+    query = request.GET.urlencode()
+    return render(request, "outgoing/issue.html", {"d": document, "form": form, "error": error, "query": query})
+
+
+def _preview_pdf(request: HttpRequest, document: OutgoingDocument, form: forms.IssueForm) -> bytes:
+    register = form.cleaned_data.get("register") if form.is_bound else None
+    return services.preview_issue(by=actor_from_request(request, SCOPE), document=document, register=register,
+                                  stamp_at=form.spot() if form.is_bound else None,
+                                  signature_at=form.signature_spot() if form.is_bound else None)
+
+
+@login_required
+def issue_preview_file(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _issuable(request, pk)
+    form = _issue_form(request, document)
+    if form.is_bound and not form.is_valid():
+        raise Http404()
+    try:
+        pdf = _preview_pdf(request, document, form)
+    except ValidationError as refused:
+        return HttpResponse(" ".join(refused.messages), status=422, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="preview.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Drafting templates (the agency's administrator) ---------------------------------------------
+
+def _managed_agency(request: PersonRequest) -> Any:
+    from qlvb.org.permissions import can_manage_agency
+
+    agency = request.user.agency
+    if agency is None or not can_manage_agency(request.user, agency):
+        raise Http404()
+    return agency
+
+
+@login_required
+def templates(request: PersonRequest) -> HttpResponse:
+    from qlvb.core.doctypes import DOCUMENT_TYPES
+    from qlvb.outgoing.models import DraftTemplate
+
+    agency = _managed_agency(request)
+    form = forms.TemplateForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            drafting.save_template(by=Actor(request.user, ip=client_ip(request)), agency=agency,
+                                   doc_type=form.cleaned_data["doc_type"], name=form.cleaned_data["name"],
+                                   upload=form.cleaned_data["upload"])
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The template is in use for new drafts."))
+            return redirect("outgoing:templates")
+    in_use = list(DraftTemplate.objects.filter(agency=agency).select_related("created_by")
+                  .order_by("-is_active", "doc_type", "-created_at"))
+    return render(request, "outgoing/templates.html", {"form": form, "templates": in_use,
+                                                       "types": DOCUMENT_TYPES})
+
+
+@login_required
+@require_POST
+def retire_template(request: PersonRequest, pk: int) -> HttpResponse:
+    from qlvb.outgoing.models import DraftTemplate
+
+    agency = _managed_agency(request)
+    template = DraftTemplate.objects.filter(pk=pk, agency=agency, is_active=True).first()
+    if template is None:
+        raise Http404()
+    drafting.retire_template(by=Actor(request.user, ip=client_ip(request)), template=template)
+    messages.success(request, _("The template is no longer used."))
+    return redirect("outgoing:templates")
+
+
+@login_required
+def builtin_template(request: PersonRequest, doc_type: str) -> HttpResponse:
+    """The built-in NĐ30 layout for a type, to start an agency's own template from."""
+    from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES
+    from qlvb.files.views import content_disposition
+    from qlvb.outgoing import layout
+
+    if doc_type not in DOCUMENT_TYPE_NAMES:
+        raise Http404()
+    response = HttpResponse(layout.nd30_docx(doc_type), content_type=drafting.DOCX_TYPE)
+    response["Content-Disposition"] = content_disposition(f"mau-{doc_type}.docx", inline=False)
+    return response

@@ -24,11 +24,13 @@ from qlvb.core.errors import NotAllowed
 from qlvb.core.forms import attach_errors
 from qlvb.core.models import CalendarDay
 from qlvb.core.verbs import VERBS, verb_label
+from qlvb.exchange import selectors as exchange_selectors
 from qlvb.org import permissions
 from qlvb.org.http import PersonRequest
 from qlvb.org.models import Person
 from qlvb.org.roles import roles_of
 from qlvb.org.selectors import delegations_in_force
+from qlvb.outgoing import selectors as outgoing_selectors
 from qlvb.portal import selectors as portal_selectors
 from qlvb.portal.forms import CalendarDayForm
 
@@ -48,6 +50,14 @@ def home(request: PersonRequest) -> HttpResponse:
         "in_five": workdays.add_working_days(today, 5, person.agency_id),
         "activity": selectors.recent_activity(person),
         "today": today,
+        # The menu's counts, read once here (the context processor's lazy copy is then never read),
+        # and the lists behind them only when something waits.
+        "outgoing_counts": (counts := outgoing_selectors.counts(effective)),
+        "waiting": outgoing_selectors.waiting_for(effective, names=[
+            name for name in ("to_sign", "to_review") if counts.get(name)]),
+        "reception_waiting": exchange_selectors.waiting_count(effective) if roles.clerk_agency_ids else 0,
+        "refusals": exchange_selectors.refusals_for(effective),
+        "late_reviews": outgoing_selectors.late_reviews_for_signer(effective),
     }
     return render(request, "portal/home.html", context)
 

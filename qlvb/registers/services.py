@@ -76,6 +76,13 @@ def next_number(register: Register, year: int) -> int:
     return counter.last_number
 
 
+def peek_number(register: Register, year: int) -> int:
+    """The number the register would give now, taking nothing (a preview's provisional number:
+    another clerk may take it first, so it is shown as provisional)."""
+    last = RegisterCounter.objects.filter(register=register, year=year).values_list("last_number", flat=True).first()
+    return (last or 0) + 1
+
+
 def check_register(register: Register, *, agency: Agency, direction: str) -> None:
     if register.agency_id != agency.pk or register.direction != direction:
         raise NotAllowed()

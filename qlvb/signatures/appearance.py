@@ -212,29 +212,48 @@ class SignerAppearance(Appearance):
     image_png: bytes | None = field(default=None, repr=False)
     image_width_mm: float = 50.0
 
-    def paint(self, stamp: _Stamp) -> list[bytes]:
-        box_w, box_h = stamp.box.width, stamp.box.height
+    def _layout(self, box_w: float, box_h: float) -> tuple[str, list[float], float, float, float]:
+        """The bold font, each title line's size, the top of the image area, the name's size and
+        its baseline: one computation for drawing and for saying where the image lands."""
         bold = font_for("".join(self.title_lines) + self.full_name, SERIF_BOLD)
-        ops: list[bytes] = []
         usable = box_w - 2 * PADDING
-
         top: float = box_h - PADDING
+        sizes = []
         for line in self.title_lines:
             size = fit_size(line, bold, TITLE_SIZE, usable)
+            sizes.append(size)
+            top -= size * 1.15
+        name_size = fit_size(self.full_name, bold, NAME_SIZE, usable)
+        return bold, sizes, top, name_size, PADDING + name_size * 0.25
+
+    def _image_box(self, image: Image.Image, box_w: float, box_h: float) -> tuple[float, float, float, float]:
+        _bold, _sizes, top, name_size, name_baseline = self._layout(box_w, box_h)
+        area_bottom = name_baseline + name_size * 0.95
+        return fit_image(image.width, image.height, left=PADDING, bottom=area_bottom, width=box_w - 2 * PADDING,
+                         height=top - 1 - area_bottom, max_width=self.image_width_mm * MM)
+
+    def image_rect(self, box_w: float, box_h: float) -> tuple[float, float, float, float] | None:
+        """Where the handwritten signature lands inside a box of that size (x, y, width, height)."""
+        if not self.image_png:
+            return None
+        x, y, w, h = self._image_box(_open_image(self.image_png), box_w, box_h)
+        return (x, y, w, h) if w > 0 and h > 0 else None
+
+    def paint(self, stamp: _Stamp) -> list[bytes]:
+        box_w, box_h = stamp.box.width, stamp.box.height
+        bold, sizes, _top, name_size, name_baseline = self._layout(box_w, box_h)
+        ops: list[bytes] = []
+        top: float = box_h - PADDING
+        for line, size in zip(self.title_lines, sizes, strict=True):
             top -= size * 1.15
             ops.append(stamp.text(line, font=bold, size=size, x=box_w / 2, baseline=top + size * 0.22,
                                   align="center"))
-        name_size = fit_size(self.full_name, bold, NAME_SIZE, usable)
-        name_baseline = PADDING + name_size * 0.25
         ops.append(stamp.text(self.full_name, font=bold, size=name_size, x=box_w / 2, baseline=name_baseline,
                               align="center"))
 
         if self.image_png:
-            area_bottom = name_baseline + name_size * 0.95
-            area_top = top - 1
             image = _open_image(self.image_png)
-            x, y, w, h = fit_image(image.width, image.height, left=PADDING, bottom=area_bottom,
-                                   width=usable, height=area_top - area_bottom, max_width=self.image_width_mm * MM)
+            x, y, w, h = self._image_box(image, box_w, box_h)
             if w > 0 and h > 0:
                 ops.append(stamp.image(image, name=SIGNATURE_IMAGE_NAME, x=x, y=y, width=w, height=h))
         return ops

@@ -345,6 +345,18 @@ def _check_box(reader: Any, box: Box) -> Box:
     return index, float(x1), float(y1), float(x2), float(y2)
 
 
+def signer_box_at(pdf: bytes, page: int, x: float, y: float) -> Box:
+    """The signer's box (its usual size) centred on a point of a page (0-based page, points from
+    the lower-left corner), kept inside the page."""
+    reader = _read_pdf(pdf)
+    index = _page_index(reader, page)
+    left, bottom, right, top = _crop_box(reader, index)
+    width, height = SIGNER_BOX
+    x1 = min(max(left, x - width / 2), right - width)
+    y1 = min(max(bottom, y - height / 2), top - height)
+    return index, round(x1, 2), round(y1, 2), round(x1 + width, 2), round(y1 + height, 2)
+
+
 def default_signer_box(pdf: bytes) -> Box:
     """The bottom right of the last page, inside the usual 20 mm margins."""
     reader = _read_pdf(pdf)
@@ -381,14 +393,21 @@ def seal_box(pdf: bytes, *, signer_field: str | None = None, seal_width_mm: floa
     with_image = [(n, w, r, _image_rect(w, r)) for n, w, r in candidates]
     chosen = [c for c in with_image if c[3] is not None] or with_image
     _name, widget, (x1, y1, x2, y2), image_rect = chosen[-1]
+    page = _page_of(reader, widget)
+    index = page if page is not None else len(reader.pages) - 1
+    return _seal_box_over(reader, index, (x1, y1, x2, y2), image_rect, seal_width_mm * MM)
+
+
+def _seal_box_over(reader: Any, index: int, signer_rect: tuple[float, float, float, float],
+                   image_rect: tuple[float, float, float, float] | None, size: float) -> Box:
+    """The seal's box over the signer's handwritten signature (``image_rect``, or the middle of the
+    signer's box when there is no image), kept on the page."""
+    x1, y1, x2, y2 = signer_rect
     if image_rect is None:  # no image: the middle of the box stands for it
         image_rect = (x1 + (x2 - x1) * 0.15, y1 + (y2 - y1) * 0.25, (x2 - x1) * 0.7, (y2 - y1) * 0.5)
     ix, iy, iw, ih = image_rect
-    size = seal_width_mm * MM
     right = ix + iw / 3
     centre_y = iy + ih / 2
-    page = _page_of(reader, widget)
-    index = page if page is not None else len(reader.pages) - 1
     left_edge, bottom_edge, _r, top_edge = _crop_box(reader, index)
     sx1 = max(left_edge, right - size)
     sy1 = min(max(bottom_edge, centre_y - size / 2), top_edge - size)
@@ -483,15 +502,11 @@ def _sign(pdf: bytes, *, by: Actor, certificate: Certificate, secret: str | None
     return signed
 
 
-def sign_as_signer(pdf: bytes, *, by: Actor, certificate: Certificate, passphrase_or_pin: str | None = None,
-                   box: Box | None = None, position_title: str, full_name: str, image: bytes | None = None,
-                   reason: str = "", field_name: str | None = None) -> bytes:
-    """The signer's visible signature: ``position_title`` above (one line per ``\\n``, e.g.
-    "KT. GIÁM ĐỐC\\nPHÓ GIÁM ĐỐC"), the blue handwritten ``image`` centred (the holder's active
-    signature image when None), ``full_name`` below, in ``box`` (default: bottom right of the
-    last page). A PKCS#12 key whose passphrase is stored needs no ``passphrase_or_pin``."""
-    if image is None and certificate.person_id:
-        stored = _active_image(person=certificate.person, kind=SignatureImage.Kind.SIGNATURE)
+def signer_appearance(person: Person | None, *, position_title: str, full_name: str,
+                      image: bytes | None = None) -> appearance.SignerAppearance:
+    """How the signer's signature looks: ``image`` or the person's active signature image."""
+    if image is None and person is not None:
+        stored = _active_image(person=person, kind=SignatureImage.Kind.SIGNATURE)
         image = _image_bytes(stored)
         width_mm = float(stored.width_mm) if stored else float(DEFAULT_SIGNATURE_MM)
     else:
@@ -499,8 +514,46 @@ def sign_as_signer(pdf: bytes, *, by: Actor, certificate: Certificate, passphras
     if image:
         _check_png(image)
     title_lines = tuple(line.strip() for line in position_title.splitlines() if line.strip())
-    style = appearance.SignerAppearance(title_lines=title_lines, full_name=full_name.strip(), image_png=image or None,
-                                        image_width_mm=width_mm)
+    return appearance.SignerAppearance(title_lines=title_lines, full_name=full_name.strip(), image_png=image or None,
+                                       image_width_mm=width_mm)
+
+
+def preview_signatures(pdf: bytes, *, signer: Person, position_title: str, full_name: str,
+                       agency: Agency, box: Box | None = None) -> bytes:
+    """The PDF with what signing will add drawn where signing puts it — the signer's signature
+    (bottom right of the last page) and the agency's seal over it — as plain page content, with
+    no signature at all: the clerk's preview before issuing. Nothing is recorded."""
+    from pyhanko.pdf_utils.layout import BoxConstraints
+
+    style = signer_appearance(signer, position_title=position_title, full_name=full_name)
+    index, x1, y1, x2, y2 = box if box is not None else default_signer_box(pdf)
+    writer = _writer(pdf)
+    # pyHanko types the position as int; PDF coordinates are real numbers and floats work.
+    style.create_stamp(writer, BoxConstraints(width=x2 - x1, height=y2 - y1), {}).apply(
+        index, x1, y1)  # type: ignore[arg-type]
+    seal = _active_image(agency=agency, kind=SignatureImage.Kind.SEAL)
+    if seal is not None:
+        inner = style.image_rect(x2 - x1, y2 - y1)
+        image_rect = (x1 + inner[0], y1 + inner[1], inner[2], inner[3]) if inner else None
+        page, sx1, sy1, sx2, sy2 = _seal_box_over(_read_pdf(pdf), index, (x1, y1, x2, y2), image_rect,
+                                                  float(seal.width_mm) * MM)
+        seal_style = appearance.SealAppearance(image_png=_image_bytes(seal))
+        seal_style.create_stamp(writer, BoxConstraints(width=sx2 - sx1, height=sy2 - sy1), {}).apply(
+            page, sx1, sy1)  # type: ignore[arg-type]
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def sign_as_signer(pdf: bytes, *, by: Actor, certificate: Certificate, passphrase_or_pin: str | None = None,
+                   box: Box | None = None, position_title: str, full_name: str, image: bytes | None = None,
+                   reason: str = "", field_name: str | None = None) -> bytes:
+    """The signer's visible signature: ``position_title`` above (one line per ``\\n``, e.g.
+    "KT. GIÁM ĐỐC\\nPHÓ GIÁM ĐỐC"), the blue handwritten ``image`` centred (the holder's active
+    signature image when None), ``full_name`` below, in ``box`` (default: bottom right of the
+    last page). A PKCS#12 key whose passphrase is stored needs no ``passphrase_or_pin``."""
+    style = signer_appearance(certificate.person if certificate.person_id else None, position_title=position_title,
+                              full_name=full_name, image=image)
     return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, agency_signature=False, box=box,
                  default_box=lambda: default_signer_box(pdf), style=style, reason=reason, field_name=field_name,
                  prefix="Signature", signer_name=full_name.strip() or certificate.subject_cn, role="signer")

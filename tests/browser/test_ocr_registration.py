@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from conftest import Org
+from conftest import Org, build_org
 from qlvb.digitisation import engine, services
 from qlvb.digitisation.models import TextExtraction
 from qlvb.digitisation.scans import png_bytes, render_page, wrap_lines
@@ -40,8 +40,10 @@ def _media(settings, tmp_path):
 
 
 @pytest.mark.slow
-def test_clerk_registers_a_scan_with_the_suggested_fields(page: Page, org: Org, tmp_path, shot):
+def test_clerk_registers_a_scan_with_the_suggested_fields(page: Page, org: Org, root, tmp_path, shot):
     ensure_default_registers(org.agency)
+    # The issuer is in the installation's directory: its suggestion is sure, "use all" takes it.
+    province = build_org(root, "000.00.00.H51", "UBND", "Ủy ban nhân dân tỉnh Sơn La").agency
     scan = tmp_path / "quyet-dinh-57.png"
     scan.write_bytes(png_bytes(render_page(wrap_lines(LETTER, 78), dpi=200, skew=1.0, noise=0.002), 200))
 
@@ -62,6 +64,7 @@ def test_clerk_registers_a_scan_with_the_suggested_fields(page: Page, org: Org, 
     assert page.input_value("#id_doc_type") == "QĐ"
     assert page.input_value("#id_summary").startswith("Ban hành Quy chế làm việc")
     assert page.input_value("#id_issuer_name") == "Ủy ban nhân dân tỉnh Sơn La"
+    assert page.input_value("#id_issuer_agency") == str(province.pk)
     assert page.input_value("#id_number")  # OCR may misread a digit: the clerk checks it
 
     with page.expect_navigation():

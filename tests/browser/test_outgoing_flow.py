@@ -181,6 +181,13 @@ def _open_from_list(page: Page, list_name: str, document: OutgoingDocument) -> N
     assert path_of(page) == f"/outgoing/{document.pk}/"
 
 
+def _home(page: Page, name: str) -> int:
+    """The count on the person's home page (their outgoing work beside the incoming)."""
+    page.goto("/")
+    found = page.locator(f"#outgoing-counts [data-count='{name}']")
+    return int(found.inner_text()) if found.count() else -1
+
+
 def _status(page: Page) -> str | None:
     return page.get_attribute("[data-status]", "data-status")
 
@@ -270,6 +277,9 @@ def test_reply_to_the_province_is_drafted_reviewed_signed_and_issued(org, other_
     # --- The head of Phòng CNTT comments and sends it back. ---------------------------------------
     sign_in(unit_head, org.unit_head)
     assert _badge(unit_head, "to_review") == "1"
+    assert _home(unit_head, "to_review") == 1 and _home(unit_head, "to_sign") == 0
+    assert document.summary in unit_head.inner_text("#waiting-for-me")
+    shot(unit_head, "03b-home-unit-head")
     _open_from_list(unit_head, "to_review", document)
     assert unit_head.locator("#id_opinion").is_visible()
     unit_head.fill("#id_opinion", RETURN_OPINION)
@@ -282,6 +292,8 @@ def test_reply_to_the_province_is_drafted_reviewed_signed_and_issued(org, other_
     assert _badge(unit_head, "to_review") == ""
 
     # --- The specialist uploads a new version, looks at the changes and submits again. ------------
+    assert _home(specialist, "returned") == 1  # the draft returned to her is on her home page
+    shot(specialist, "04b-home-drafter")
     specialist.goto(f"/outgoing/{document.pk}/")
     assert _status(specialist) == "returned"
     assert RETURN_OPINION in specialist.inner_text("#review-steps")
@@ -336,6 +348,9 @@ def test_reply_to_the_province_is_drafted_reviewed_signed_and_issued(org, other_
     deputy = session.new_page()
     sign_in(deputy, org.deputy)
     assert _badge(deputy, "to_sign") == "1"
+    # "Chờ bạn phê duyệt" lists the draft waiting for her signature (it said nothing before).
+    assert _home(deputy, "to_sign") == 1 and document.summary in deputy.inner_text("#waiting-for-me")
+    shot(deputy, "09b-home-signer")
     _open_from_list(deputy, "to_sign", document)
     assert DISAGREEMENT in deputy.inner_text("#disagreements")
     assert org.unit_head.full_name in deputy.inner_text("#disagreements")
@@ -366,15 +381,30 @@ def test_reply_to_the_province_is_drafted_reviewed_signed_and_issued(org, other_
     # --- The clerk numbers it, signs as the agency and issues it. -------------------------------------
     clerk.reload()
     assert _badge(clerk, "to_issue") == "1"
+    assert _home(clerk, "to_issue") == 1 and _home(clerk, "reception") == 0
+    shot(clerk, "11b-home-clerk")
     _open_from_list(clerk, "to_issue", document)
-    issue = f"form[action='/outgoing/{document.pk}/issue/']"
-    default_register = clerk.input_value(f"{issue} #id_register")
+    # First the preview: the document as it will go out, with the number it would get now.
+    _submit(clerk, "#issue-preview-link", timeout=ISSUE_TIMEOUT_MS)
+    _no_errors(clerk)
+    default_register = clerk.input_value("#issue-options #id_register")
     assert default_register == str(Register.objects.get(agency=org.agency, direction=Register.Direction.OUTGOING,
                                                          category=Register.Category.ORDINARY).pk)
-    shot(clerk, "12-issue-form")
-    _submit(clerk, f"{issue} button", timeout=ISSUE_TIMEOUT_MS)
+    clerk.locator("#preview [data-pdf-pages] canvas").first.wait_for()
+    shot(clerk, "12-issue-preview")
+    # The clerk moves the number and date by clicking on the page: the preview is made again there.
+    first_page = clerk.locator("#preview .pdf-viewer-page[data-page='1']")
+    box = first_page.bounding_box()
+    with clerk.expect_navigation(timeout=ISSUE_TIMEOUT_MS):
+        first_page.click(position={"x": box["width"] * 0.1, "y": box["height"] * 0.12})
     _no_errors(clerk)
-    _success(clerk)
+    assert clerk.input_value("#issue-form input[name='page']") == "1"
+    assert 0.08 < float(clerk.input_value("#issue-form input[name='fy']")) < 0.16
+    clerk.locator("#preview [data-pdf-pages] canvas").first.wait_for()
+    assert document.__class__.objects.get(pk=document.pk).number is None  # looking numbers nothing
+    _submit(clerk, "#issue-button", timeout=ISSUE_TIMEOUT_MS)
+    _no_errors(clerk)
+    assert ISSUED_REFERENCE in _success(clerk)
     assert _status(clerk) == "issued"
     assert clerk.inner_text("#issued-number").strip() == ISSUED_REFERENCE
     clerk.locator("[data-pdf-pages] canvas").first.wait_for()

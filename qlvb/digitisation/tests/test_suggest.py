@@ -105,3 +105,39 @@ def test_sentence_case_of_agency_names():
     assert sentence_case("ỦY BAN NHÂN DÂN TỈNH SƠN LA") == "Ủy ban nhân dân tỉnh Sơn La"
     assert sentence_case("SỞ THÔNG TIN VÀ TRUYỀN THÔNG") == "Sở Thông tin và Truyền thông"
     assert sentence_case("UBND THÀNH PHỐ HÀ NỘI") == "UBND thành phố Hà Nội"
+
+
+def test_doubtful_values_are_marked_not_silently_used():
+    """The cases found: an issuer with the motto cut into it, a cut-off notation, a body that does
+    not exist in the directory, a summary running on through the body's sentences."""
+    from qlvb.digitisation.suggest import doubtful
+
+    text = """BỘ THÔNG TIN VÀ TRUYỀN THÔNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VI
+
+Số: 15/BTTTT-C Hà Nội, ngày 10 tháng 3 năm 2026
+
+V/v hướng dẫn triển khai chữ ký số. Bộ Thông tin và Truyền thông đề nghị các cơ quan.
+Các đơn vị triển khai trước ngày 30/6.
+"""
+    found = suggest_incoming_fields(text, DIRECTORY)
+    assert found["issuer_name"] == "Bộ Thông tin và Truyền thông"  # no motto in it
+    assert found["notation"] == "BTTTT-C"
+    assert "Các đơn vị" not in found["summary"]  # it stops where the body's sentence ended
+    assert doubtful(found) == {"issuer_name", "notation", "summary"}
+    letter = suggest_incoming_fields("VĂN PHÒNG TỈNH SƠN LA\nSố: 3/VP-TH\nSơn La, ngày 2 tháng 3 năm 2026\n"
+                                     "V/v lịch họp tuần\n", DIRECTORY)
+    assert "issuer_name" in doubtful(letter)  # no such body in the directory
+    sure = suggest_incoming_fields(seed("004"), DIRECTORY)
+    assert doubtful(sure) == set()
+
+
+def test_use_all_leaves_the_doubtful_ones_out(org, login, settings):
+    """The suggestion box marks the doubtful values; "use all" takes only the sure ones."""
+    from pathlib import Path
+
+    from qlvb.digitisation.views import _as_choices
+
+    choices = _as_choices({"number": "15", "notation": "BTTTT-C"}, {"notation"})
+    assert [c["doubtful"] for c in choices] == [False, True]
+    script = Path("qlvb/digitisation/static/digitisation/suggest.js").read_text()
+    assert ".ocr-suggestion:not([data-doubtful])" in script

@@ -20,6 +20,14 @@ def reception_waiting(context: dict[str, Any]) -> int:
     return waiting_count(effective_person(request, "incoming"))
 
 
+@register.simple_tag
+def exchange_recipient_states(document: Any) -> dict[int, dict[str, Any]]:
+    """For the sender's recipients list: one state per recipient agency (see selectors)."""
+    from qlvb.exchange.selectors import recipient_states
+
+    return recipient_states(document) if document.number else {}
+
+
 @register.inclusion_tag("exchange/_status_panel.html", takes_context=True)
 def exchange_status_panel(context: dict[str, Any], document: Any) -> dict[str, Any]:
     """Per recipient agency, the latest status and its history; for the issuer clerk, the

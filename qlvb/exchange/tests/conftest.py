@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -39,7 +40,7 @@ _counter = {"n": 0}
 
 
 def issue_to(org, *receivers, summary: str = "V/v triển khai chữ ký số trong các cơ quan nhà nước tỉnh",
-             urgency: str = "", issued_pdf: bytes | None = None) -> OutgoingDocument:
+             urgency: str = "", issued_pdf: bytes | None = None, **fields: Any) -> OutgoingDocument:
     """An issued outgoing document of `org` to other agencies, distributed as issuing does
     (outgoing.services._distribute, then "outgoing.issued", to which the exchange subscribes)
     without the slow signing."""
@@ -54,7 +55,7 @@ def issue_to(org, *receivers, summary: str = "V/v triển khai chữ ký số tr
         doc_type="CV", summary=summary, signer=org.head, signer_title="GIÁM ĐỐC", year=now.year,
         number=_counter["n"], notation=f"{org.agency.abbreviation}-CNTT", issued_at=now, issued_by=org.clerk,
         issued_file=store_bytes(issued_pdf or pdf_bytes(f"{org.agency.code}-{_counter['n']}"), name="issued.pdf"),
-        urgency=urgency)
+        urgency=urgency, **fields)
     for receiver in receivers:
         Recipient.objects.create(document=document, kind=Recipient.Kind.AGENCY, agency=receiver.agency,
                                  name=receiver.agency.name)

@@ -252,3 +252,42 @@ def test_queue_page_queries_do_not_grow_with_rows(org, other_org, login):
     with CaptureQueriesContext(connection) as many:
         assert client.get("/exchange/").status_code == 200
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_one_state_per_recipient_and_a_refusal_reaches_the_sender(org, other_org, third_org, login):
+    """On the sender's page each recipient agency shows one state (never "waiting for reception"
+    beside "accepted" or "refused"), and a refusal is on the drafter's and the clerk's home page."""
+    import re
+
+    document = issue_to(org, third_org, other_org)
+    html = login(org.clerk).get(f"/outgoing/{document.pk}/").content.decode()
+    recipients = html.split('id="recipients"')[1].split("</dd>")[0]
+    assert recipients.count("chờ tiếp nhận") == 2
+    services.reject(by=Actor(other_org.clerk), item=ReceptionItem.objects.get(receiver=other_org.agency),
+                    reason="Không thuộc thẩm quyền")
+    _register(third_org, ReceptionItem.objects.get(receiver=third_org.agency))
+    html = login(org.clerk).get(f"/outgoing/{document.pk}/").content.decode()
+    recipients = html.split('id="recipients"')[1].split("</dd>")[0]
+    assert "chờ tiếp nhận" not in recipients.lower()
+    assert sorted(re.findall(r'data-state="(\w+)"', recipients)) == ["02", "03"]
+    assert "Không thuộc thẩm quyền" in recipients
+    for person in (org.clerk, org.specialist):  # who issued it, who drafted it
+        home = login(person).get("/").content.decode()
+        assert 'data-waiting="refused"' in home and "Không thuộc thẩm quyền" in home
+    assert 'data-waiting="refused"' not in login(org.head).get("/").content.decode()
+
+
+def test_only_a_reply_deadline_the_drafter_set_reaches_the_recipients(org, other_org, third_org):
+    """The drafter's handling deadline inside the agency is not the recipients' reply deadline."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    internal = timezone.localdate() + timedelta(days=3)
+    asked = timezone.localdate() + timedelta(days=10)
+    plain = issue_to(org, other_org, deadline=internal)
+    draft = services.accept(by=Actor(other_org.clerk), item=ReceptionItem.objects.get(outgoing=plain))
+    assert draft.reply_deadline is None
+    asking = issue_to(org, third_org, deadline=internal, reply_deadline=asked)
+    draft = services.accept(by=Actor(third_org.clerk), item=ReceptionItem.objects.get(outgoing=asking))
+    assert draft.reply_deadline == asked

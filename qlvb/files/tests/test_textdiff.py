@@ -127,3 +127,33 @@ def test_template_escapes_an_unsafe_string():
     html = render_to_string("files/_diff.html", {"diff_html": "<script>x</script>", "old_label": "1",
                                                   "new_label": "2"})
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_changes_far_apart_are_credited_to_the_version_that_made_them():
+    """v1 → v4 shows the unit head's edit as the unit head's, the office's as the office's and the
+    signer's as the signer's — not everything as the newest version's."""
+    from qlvb.files.textdiff import EQUAL, attributed_diff, render_attributed_html
+
+    v1 = "Sở báo cáo kết quả năm 2025 như sau.\nKính gửi UBND tỉnh."
+    v2 = "Sở báo cáo kết quả thực hiện năm 2025 như sau.\nKính gửi UBND tỉnh."  # unit head adds
+    v3 = "Sở báo cáo kết quả thực hiện năm 2025 như sau:\nKính gửi UBND tỉnh."  # office: the colon
+    v4 = "Sở báo cáo kết quả thực hiện năm 2025 như sau:\nKính gửi Ủy ban nhân dân tỉnh."  # signer
+    pieces = attributed_diff([(v1, "v1", "drafter"), (v2, "v2", "unit_head"), (v3, "v3", "office"),
+                              (v4, "v4", "signer")])
+    changes = {(p.kind, p.text.strip(), p.role) for p in pieces if p.kind != EQUAL}
+    assert ("insert", "thực hiện", "unit_head") in changes
+    assert ("delete", ".", "office") in changes and ("insert", ":", "office") in changes
+    assert ("delete", "UBND", "signer") in changes and ("insert", "Ủy ban nhân dân", "signer") in changes
+    # Joining the unchanged and deleted pieces gives v1; the unchanged and inserted ones give v4.
+    assert "".join(p.text for p in pieces if p.kind != "insert") == v1
+    assert "".join(p.text for p in pieces if p.kind != "delete") == v4
+    html = render_attributed_html(pieces)
+    assert "diff-role-office" in html and "diff-role-unit_head" in html and "diff-role-signer" in html
+
+
+def test_text_added_and_removed_between_the_ends_does_not_show():
+    from qlvb.files.textdiff import attributed_diff
+
+    pieces = attributed_diff([("Một hai.", "v1", "drafter"), ("Một hai ba.", "v2", "unit_head"),
+                              ("Một hai.", "v3", "signer")])
+    assert [p.kind for p in pieces] == ["equal"]

@@ -11,6 +11,7 @@ document.addEventListener("click", (event) => {
   const one = event.target.closest(".ocr-suggestion");
   if (one) { apply(one); return; }
   if (event.target.closest(".ocr-suggestion-all")) {
-    document.querySelectorAll(".ocr-suggestion").forEach(apply);
+    // Doubtful values (not in the directory, cut off, running into the body) only by a click of their own.
+    document.querySelectorAll(".ocr-suggestion:not([data-doubtful])").forEach(apply);
   }
 });

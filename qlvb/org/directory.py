@@ -1,0 +1,94 @@
+"""The national directory of agency codes (models.DirectoryAgency): loading the published list,
+finding an issuer by name or code.
+
+The list is published by the national document-exchange axis (Văn phòng Chính phủ) as agency code,
+name and parent code; `manage.py load_agency_directory FILE.csv` loads it and, run again with a
+newer file, updates the names, adds the new codes and marks the ones no longer listed (kept: old
+documents name them). The repository bundles only what it can vouch for (the installation's
+demo province and the agencies of the edXML samples): load the published file in production.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from qlvb.core.text import clean, fold
+from qlvb.org.models import DirectoryAgency, agency_code_validator
+
+BUNDLED = Path(__file__).resolve().parent / "data" / "agency_directory.csv"
+
+
+@dataclass(frozen=True)
+class Loaded:
+    added: int
+    updated: int
+    retired: int
+
+
+def read_csv(text: str) -> list[dict[str, str]]:
+    """Rows of a published list: a header with `code` and `name` (and optionally `parent_code`),
+    comma- or semicolon-separated. A bad code refuses the whole file, with its line."""
+    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text.strip() else "code,name", delimiters=",;")
+    rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    if rows and not {"code", "name"} <= set(rows[0]):
+        raise ValidationError(_("The file needs the columns code and name."))
+    cleaned = []
+    for line, row in enumerate(rows, start=2):
+        code, name = clean(row.get("code") or ""), clean(row.get("name") or "")
+        if not code or not name:
+            continue
+        try:
+            agency_code_validator(code)
+        except ValidationError:
+            raise ValidationError(_("Line %(line)s: %(code)s is not an agency code.") % {"line": line, "code": code})
+        cleaned.append({"code": code, "name": name[:200], "parent_code": clean(row.get("parent_code") or "")[:35]})
+    return cleaned
+
+
+@transaction.atomic
+def load(rows: Iterable[dict[str, str]], *, complete: bool = True) -> Loaded:
+    """Upsert the rows; with `complete` (a whole published list) codes not in it are retired."""
+    rows = list(rows)
+    existing = {entry.code: entry for entry in DirectoryAgency.objects.all()}
+    added = updated = 0
+    for row in rows:
+        entry = existing.get(row["code"])
+        if entry is None:
+            DirectoryAgency.objects.create(**row)
+            added += 1
+        elif (entry.name, entry.parent_code, entry.is_current) != (row["name"], row["parent_code"], True):
+            entry.name, entry.parent_code, entry.is_current = row["name"], row["parent_code"], True
+            entry.save()
+            updated += 1
+    retired = 0
+    if complete:
+        listed = {row["code"] for row in rows}
+        retired = DirectoryAgency.objects.filter(is_current=True).exclude(code__in=listed).update(is_current=False)
+    return Loaded(added=added, updated=updated, retired=retired)
+
+
+def load_bundled() -> Loaded:
+    """What the repository bundles, added to whatever list is loaded (never retiring anything)."""
+    return load(read_csv(BUNDLED.read_text(encoding="utf-8")), complete=False)
+
+
+def search(query: str, limit: int = 20) -> list[DirectoryAgency]:
+    """Current agencies whose code starts with, or whose name contains, the words typed (accents
+    and case ignored)."""
+    query = clean(query)
+    if len(query) < 2:
+        return []
+    entries = DirectoryAgency.objects.filter(is_current=True)
+    if query[:1].isdigit():
+        return list(entries.filter(code__startswith=query).order_by("code")[:limit])
+    for word in fold(query).split()[:6]:
+        entries = entries.filter(name_folded__contains=word)
+    return list(entries.order_by("name")[:limit])

@@ -40,7 +40,8 @@ def test_what_the_policy_blocks_is_refused_and_reported(org: Org, session) -> No
         }""")
     assert page.evaluate("() => window.injected") is None
     with page.expect_console_message(lambda message: message.text.startswith("CSP violation")):
-        page.evaluate("() => document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=\"window.injected=1\">')")
+        page.evaluate(
+            "() => document.body.insertAdjacentHTML('beforeend', '<img src=x onerror=\"window.injected=1\">')")
     assert page.evaluate("() => window.injected") is None
     assert any("script-src" in problem for problem in session.problems), session.problems
     session.problems.clear()  # the violations were the point of this test

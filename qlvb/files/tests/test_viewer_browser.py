@@ -57,7 +57,8 @@ def test_viewer_draws_pages_lazily_and_zooms(transactional_db, storage_root, liv
     # Zoom in, then back to the width.
     page.locator("[data-pdf-action=zoom-in]").click()
     assert page.locator("[data-pdf-zoom-label]").inner_text() == "110%"
-    page.wait_for_function(f"() => document.querySelector('[data-page=\"1\"]').getBoundingClientRect().width > {page_width}")
+    page.wait_for_function(
+        f"() => document.querySelector('[data-page=\"1\"]').getBoundingClientRect().width > {page_width}")
     page.locator("[data-pdf-action=fit]").click()
     assert page.locator("[data-pdf-zoom-label]").inner_text() == "100%"
     # Scroll to the end: the last page gets drawn and the counter follows.

@@ -32,7 +32,8 @@ HTTPS_SETTINGS = ["SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_PROXY_S
 def _environment(tmp_path: Path, **extra: str) -> dict[str, str]:
     """This process's environment without what makes the settings think they run under pytest or
     point them at another database, with a var directory of its own."""
-    drop = {"TESTING", "PYTEST_XDIST_WORKER", "PYTEST_CURRENT_TEST", "DATABASE_URL", "REDIS_URL", "DEBUG",
+    drop = {"TESTING", "PYTEST_XDIST_WORKER", "PYTEST_CURRENT_TEST", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL",
+            "REDIS_URL", "DEBUG",
             "SECRET_KEY", "ALLOWED_HOSTS", *(name for name in os.environ if name.startswith(("SECURE_", "S3_")))}
     environment = {name: value for name, value in os.environ.items() if name not in drop}
     environment.update(QLVB_VAR_DIR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="qlvb.settings", **extra)

@@ -81,6 +81,24 @@ def _uses_db(item: pytest.Item) -> bool:
     return bool(item.get_closest_marker("django_db") or fixtures & {"db", "transactional_db", "live_server"})
 
 
+# Browser tests run under the Content Security Policy the settings send (never bypass_csp). A page
+# reports what the policy blocked with a securitypolicyviolation event; this script, added to every
+# page before its own scripts, turns each into a console error starting "CSP violation", which
+# watch_csp() collects as a problem of the test. (Playwright's add_init_script is not itself
+# subject to the policy; page.wait_for_function needs a function, "() => …", not an expression,
+# since evaluating an expression string is the eval the policy forbids.)
+CSP_WATCH = """document.addEventListener("securitypolicyviolation", (e) => console.error(
+  `CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline code"} in ${e.sourceFile}:${e.lineNumber}`
+), true);"""
+
+
+def watch_csp(page, problems: list[str]) -> None:  # noqa: ANN001
+    """Report every Content Security Policy violation on `page` into `problems`."""
+    page.add_init_script(CSP_WATCH)
+    page.on("console", lambda message: problems.append(message.text)
+            if message.text.startswith("CSP violation") or "Content Security Policy" in message.text else None)
+
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",

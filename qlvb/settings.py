@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "csp",
     "huey.contrib.djhuey",
     "qlvb.core",
     "qlvb.org",
@@ -90,6 +91,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "qlvb.core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "qlvb.core.middleware.RequestContextMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -215,10 +218,60 @@ QLVB_PKCS11_MODULES = env_list(
 QLVB_MAX_FAILED_LOGINS = int(os.environ.get("QLVB_MAX_FAILED_LOGINS", "5"))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- HTTPS and browser security headers -------------------------------------------------
+# SECURE_COOKIES=1 says the site is served over HTTPS: secure cookies, HSTS and the redirect of
+# plain HTTP follow (each may still be set on its own). BEHIND_PROXY=1 trusts the proxy's
+# X-Forwarded-Proto: set it only when a proxy that overwrites that header terminates TLS.
+# A local `make run` sets neither and stays on plain HTTP.
+HTTPS = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
-X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+# One year (what browsers' preload lists ask); start lower (SECURE_HSTS_SECONDS=3600) while
+# trying HTTPS out, since browsers remember the header for that long.
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if HTTPS else 0)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+# Only a consent: nothing is preloaded unless the domain's owner submits it to the list.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No page of QLVB is meant to be shown inside a frame, ours or another site's.
+X_FRAME_OPTIONS = "DENY"
+
+# Content Security Policy (django-csp). Scripts and style sheets come from our own static files
+# only: no inline <script>, no event-handler attributes, no eval (htmx runs with allowEval off,
+# pdf.js with isEvalSupported off), no inline <style> elements. The one relaxation is style=""
+# attributes (style-src-attr): templates set computed widths and indents with them and the
+# scripts position markers through element.style; an attribute can neither run script nor, with
+# img-src/font-src 'self', load anything from elsewhere, and Django escapes what it puts there.
+# Pages that need more say so with csp_update/csp_replace (the API documentation, qlvb/urls.py).
+CONTENT_SECURITY_POLICY: dict[str, Any] = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-elem": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        # data: for Bootstrap's SVG icons in its CSS (select arrows, toggler), blob: for drawn pages.
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features no page uses, refused to every origin (qlvb.core.middleware).
+PERMISSIONS_POLICY = {
+    "accelerometer": [], "camera": [], "geolocation": [], "gyroscope": [], "magnetometer": [],
+    "microphone": [], "payment": [], "usb": [], "serial": [], "hid": [], "bluetooth": [],
+    "midi": [], "display-capture": [], "screen-wake-lock": [], "xr-spatial-tracking": [],
+    "fullscreen": ["self"],
+}
 
 # --- Language and time --------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -20,6 +20,8 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 from playwright.sync_api import Browser, BrowserContext, Page  # noqa: E402
 
+from conftest import watch_csp  # noqa: E402
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIMEOUT_MS = 10_000
 PHONE = {"width": 390, "height": 844}
@@ -52,6 +54,7 @@ class Session:
         page = context.new_page()
         page.on("pageerror", lambda error: self.problems.append(f"JavaScript error: {error}"))
         page.on("response", self._check_response)
+        watch_csp(page, self.problems)
         self.contexts.append(context)
         self.pages.append(page)
         return page

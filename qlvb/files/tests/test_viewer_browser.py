@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from conftest import CSP_WATCH
 from qlvb.files.services import store_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.urls("qlvb.files.tests.viewer_urls")]
@@ -19,13 +20,14 @@ def chromium_page(browser) -> Iterator:
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.add_init_script(CSP_WATCH)  # a violation of the Content Security Policy is a console error
     page.errors = errors
     yield page
     context.close()
 
 
 def _drawn(page, number: int) -> None:
-    page.wait_for_function(f"(c => c && c.width > 0)(document.querySelector('[data-page=\"{number}\"] canvas'))")
+    page.wait_for_function(f"() => (c => c && c.width > 0)(document.querySelector('[data-page=\"{number}\"] canvas'))")
 
 
 def _pdf(pages: int) -> bytes:
@@ -55,7 +57,8 @@ def test_viewer_draws_pages_lazily_and_zooms(transactional_db, storage_root, liv
     # Zoom in, then back to the width.
     page.locator("[data-pdf-action=zoom-in]").click()
     assert page.locator("[data-pdf-zoom-label]").inner_text() == "110%"
-    page.wait_for_function(f"document.querySelector('[data-page=\"1\"]').getBoundingClientRect().width > {page_width}")
+    page.wait_for_function(
+        f"() => document.querySelector('[data-page=\"1\"]').getBoundingClientRect().width > {page_width}")
     page.locator("[data-pdf-action=fit]").click()
     assert page.locator("[data-pdf-zoom-label]").inner_text() == "100%"
     # Scroll to the end: the last page gets drawn and the counter follows.
@@ -71,5 +74,5 @@ def test_viewer_draws_pages_lazily_and_zooms(transactional_db, storage_root, liv
 def test_viewer_says_so_when_the_file_cannot_be_shown(transactional_db, storage_root, live_server, chromium_page):
     page = chromium_page
     page.goto(f"{live_server.url}/viewer/999/")  # the file route answers 404
-    page.wait_for_function("document.querySelector('[data-pdf-status]').classList.contains('text-danger')")
+    page.wait_for_function("() => document.querySelector('[data-pdf-status]').classList.contains('text-danger')")
     assert page.locator("[data-pdf-status]").is_visible()

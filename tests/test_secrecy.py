@@ -172,7 +172,8 @@ def test_pages_files_and_api_answers_of_secret_documents_are_not_stored(org, sec
             f"/incoming/{received.pk}/files/{incoming_file.pk}/download/", f"/incoming/print/{received.pk}/slip.pdf",
             f"/outgoing/{sent.pk}/", *attachment_urls,
             f"/api/v1/incoming/documents/{received.pk}/", f"/api/v1/outgoing/documents/{sent.pk}/",
-            f"/api/v1/outgoing/documents/{sent.pk}/issued-file/", "/api/v1/outgoing/documents/?list=issued"]
+            f"/api/v1/outgoing/documents/{sent.pk}/issued-file/", "/api/v1/outgoing/documents/?list=issued",
+            "/api/v1/incoming/documents/?list=all", "/incoming/list/all/", "/outgoing/list/issued/"]
     for url in urls:
         assert _no_store(clerk.get(url)), url
 
@@ -186,6 +187,7 @@ def test_pages_of_ordinary_documents_may_still_be_cached_by_the_browser(org, log
     clerk = login(org.clerk)
     stored = received.files.get()
     for url in (f"/incoming/{received.pk}/", f"/incoming/{received.pk}/files/{stored.pk}/view/",
-                f"/api/v1/incoming/documents/{received.pk}/"):
+                f"/api/v1/incoming/documents/{received.pk}/", "/incoming/list/all/",
+                "/api/v1/incoming/documents/?list=all"):
         response = clerk.get(url)
         assert response.status_code == 200 and "no-store" not in response.get("Cache-Control", ""), url

@@ -91,10 +91,10 @@ def work_list(request: PersonRequest, name: str = "to_handle") -> HttpResponse:
 def _list_page(request: PersonRequest, name: str, page: Any, q: str, doc_type: str, sort: str) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "incoming/list.html", {
+    return no_store(render(request, "incoming/list.html", {
         "name": name, "title": LIST_TITLES[name], "page": page, "q": q, "doc_type": doc_type, "sort": sort,
         "types": DOCUMENT_TYPES, "query": params.urlencode(), "lists": LIST_TITLES,
-    })
+    }), any(document.secrecy for document in page))  # a list naming a secret document is not kept either
 
 
 @login_required

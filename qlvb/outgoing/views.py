@@ -51,8 +51,9 @@ def work_list(request: PersonRequest, name: str = "mine") -> HttpResponse:
     if q:
         documents = documents.filter(summary__icontains=q)
     page = CappedPaginator(documents, 25).get_page(request.GET.get("page"))
-    return render(request, "outgoing/list.html", {"name": name, "title": LIST_TITLES[name], "page": page, "q": q,
-                                                  "query": f"q={q}" if q else ""})
+    return no_store(render(request, "outgoing/list.html", {"name": name, "title": LIST_TITLES[name], "page": page,
+                                                           "q": q, "query": f"q={q}" if q else ""}),
+                    any(document.secrecy for document in page))  # a list naming a secret document is not kept
 
 
 @login_required

@@ -100,6 +100,24 @@ def test_the_audit_log_tells_an_administrator_only_that_something_happened_on_a_
     assert "Ký văn bản" not in csv_text and "Phát hành văn bản" not in csv_text
 
 
+def test_signatures_recorded_before_they_named_their_document_are_hidden_too(org, secret, login):
+    """Signature events of an upgraded installation carry the document's reference in their reason
+    only; the log finds the document by it."""
+    from qlvb.core import events
+
+    received, sent = secret
+    certificate = Certificate.objects.get(person=org.deputy, is_active=True)
+    events.record(verb="signatures.signed", actor=Actor(org.clerk), agency=org.agency, target=certificate,
+                  data={"role": "signer", "reason": f"Ký văn bản {sent.reference}", "bytes": 1})
+    admin = login(org.admin)
+    for fmt, text in _audit_texts(admin).items():
+        assert not _leaks(text, received, sent) and "Ký văn bản" not in text, fmt
+    org.clerk.is_agency_admin = True
+    org.clerk.save(update_fields=["is_agency_admin"])
+    assert f"Ký văn bản {sent.reference}" in login(org.clerk).get("/audit/", {"format": "csv"}).content.decode(
+        "utf-8-sig")
+
+
 @pytest.mark.parametrize("words", ["Sốp Cộp", "phòng thủ", "khẩn cấp", "KH-BCH", "STTTT-CNTT", "Dự thảo"])
 def test_searching_the_audit_log_by_object_finds_nothing_of_a_secret_document(org, secret, login, words):
     received, sent = secret

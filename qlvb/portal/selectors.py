@@ -3,12 +3,15 @@ its events."""
 
 from __future__ import annotations
 
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from functools import reduce
 from typing import Any
 
-from django.db.models import CharField, QuerySet
+from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qlvb.core import kinds
@@ -52,8 +55,40 @@ def _target_of(event: Event) -> tuple[kinds.DocumentKind, int] | None:
 def _documents_of(event: Event) -> list[tuple[kinds.DocumentKind, int]]:
     """The documents an event is about: its target, and the one its data names (a document filed
     into a dossier, a signature applied to a document)."""
-    found = [_target_of(event), _document_ref((event.data or {}).get("document"))]
+    data = event.data or {}
+    found = [_target_of(event), _document_ref(data.get("document") or getattr(event, "legacy_document", None))]
     return [ref for ref in found if ref is not None]
+
+
+def _legacy_reference(event: Event) -> tuple[int, int, str, int] | None:
+    """A signature applied when issuing, recorded before signatures named their document: its reason
+    ends with the document's reference ("Ký văn bản 01/STTTT-CNTT") — (agency, number, notation, year)."""
+    data = event.data or {}
+    if event.verb != "signatures.signed" or data.get("document") or not event.agency_id:
+        return None
+    reference = str(data.get("reason") or "").rsplit(" ", 1)[-1]
+    number, _sep, notation = reference.partition("/")
+    if not number.isdigit() or not notation:
+        return None
+    return event.agency_id, int(number), notation, timezone.localtime(event.at).year
+
+
+def _name_legacy_signatures(events: list[Event]) -> None:
+    """Give each legacy signature event (_legacy_reference) the outgoing document it signed, as
+    `legacy_document`, in one query per batch."""
+    wanted = {event.pk: ref for event in events if (ref := _legacy_reference(event)) is not None}
+    if not wanted:
+        return
+    kind = kinds.get("outgoing")
+    condition = reduce(operator.or_, (Q(agency_id=a, number=n, notation=x, year=y)
+                                      for a, n, x, y in set(wanted.values())))
+    found = {(a, n, x, y): pk for pk, a, n, x, y in kind.model_class._default_manager.filter(condition)
+             .values_list("pk", "agency_id", "number", "notation", "year")}
+    for event in events:
+        ref = wanted.get(event.pk)
+        pk = found.get(ref) if ref is not None else None
+        if pk is not None:
+            event.legacy_document = f"{kind.target_type}:{pk}"  # type: ignore[attr-defined]
 
 
 def describe(person: Any, events: Iterable[Event]) -> Iterator[Event]:
@@ -72,6 +107,8 @@ def describe(person: Any, events: Iterable[Event]) -> Iterator[Event]:
 
 
 def _describe_batch(person: Any, events: list[Event]) -> list[Event]:
+    if any(kind.name == "outgoing" for kind in kinds.all_kinds()):
+        _name_legacy_signatures(events)
     wanted: dict[str, set[int]] = defaultdict(set)
     for event in events:
         for kind, document_id in _documents_of(event):

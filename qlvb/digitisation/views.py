@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from qlvb.core import kinds
 from qlvb.core.actor import actor_from_request, effective_person
+from qlvb.core.http import no_store
 from qlvb.digitisation import engine, selectors, services
 from qlvb.digitisation.suggest import doubtful, suggest_incoming_fields
 from qlvb.files.views import file_response
@@ -57,12 +58,12 @@ def status(request: PersonRequest, app: str, doc: int, stored: int) -> HttpRespo
 @login_required
 def searchable(request: PersonRequest, app: str, doc: int, stored: int) -> HttpResponseBase:
     person = _person(request, app)
-    _document, name, extraction = selectors.get_extraction(person, app, doc, stored)
+    document, name, extraction = selectors.get_extraction(person, app, doc, stored)
     if extraction is None or extraction.searchable_file is None:
         raise Http404()
     stem = name.rsplit(".", 1)[0] if "." in name else name
     return file_response(request, extraction.searchable_file, filename=f"{stem} (tìm kiếm được).pdf",
-                         inline=request.GET.get("download") != "1")
+                         inline=request.GET.get("download") != "1", secret=bool(document.secrecy))
 
 
 @login_required
@@ -70,9 +71,9 @@ def text(request: PersonRequest, app: str, doc: int, stored: int) -> HttpRespons
     person = _person(request, app)
     document, name, extraction = selectors.get_extraction(person, app, doc, stored)
     body = selectors.text_of([stored]).get(stored, "")
-    return render(request, "digitisation/text.html", {
+    return no_store(render(request, "digitisation/text.html", {
         "document": document, "name": name, "x": extraction, "pages": body.split(engine.PAGE_SEPARATOR),
-        "back": f"/{app}/{doc}/"})
+        "back": f"/{app}/{doc}/"}), bool(document.secrecy))
 
 
 @login_required

@@ -11,6 +11,7 @@ from django.http import FileResponse, HttpRequest, HttpResponseNotModified
 from django.http.response import HttpResponseBase
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from qlvb.core.http import no_store
 from qlvb.files.models import StoredFile
 from qlvb.files.services import clean_name, open_stored
 
@@ -37,13 +38,15 @@ def content_disposition(filename: str, *, inline: bool) -> str:
     return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def file_response(request: HttpRequest, stored: StoredFile, *, filename: str, inline: bool) -> HttpResponseBase:
+def file_response(request: HttpRequest, stored: StoredFile, *, filename: str, inline: bool,
+                  secret: bool = False) -> HttpResponseBase:
     """Send a stored file. Call it only after the domain app's permission check.
 
     ``inline`` is honoured only for PDFs and images browsers show by themselves (PNG, JPEG,
     GIF); everything else is sent as an attachment. The ETag is the content's hash, so a page
     shown again costs a 304. The response may be kept by the browser only (``private``) and is
-    revalidated every time, so access withdrawn takes effect at once.
+    revalidated every time, so access withdrawn takes effect at once. A file of a secret
+    document (``secret``) is kept by no cache at all (``no-store``, R7).
     """
     etag = f'"{stored.sha256}"'
     inline = inline and stored.kind in {StoredFile.Kind.PDF, StoredFile.Kind.IMAGE} and (
@@ -60,4 +63,4 @@ def file_response(request: HttpRequest, stored: StoredFile, *, filename: str, in
     response["X-Content-Type-Options"] = "nosniff"
     patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ["Cookie"])
-    return response
+    return no_store(response, secret)

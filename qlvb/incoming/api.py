@@ -27,6 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from qlvb.core.api import caller, invalid, pk_or_404, service_call, validated
+from qlvb.core.http import mark_secret, no_store, secret_marked
 from qlvb.core.text import fold
 from qlvb.dossiers.selectors import fileable_dossiers
 from qlvb.incoming import rules, selectors, services
@@ -46,7 +47,9 @@ BAD_INPUT = OpenApiResponse(description="Invalid input: `{field: [messages]}`; `
 # --- Helpers ---------------------------------------------------------------------------------
 
 def _document(request: Request, pk: Any) -> IncomingDocument:
-    return selectors.get_document(signed_in(request.user), pk_or_404(pk))  # Http404 → 404
+    document = selectors.get_document(signed_in(request.user), pk_or_404(pk))  # Http404 → 404
+    mark_secret(request, bool(document.secrecy))  # the answer is sent with no-store (R7)
+    return document
 
 
 def _assignment_of(document: IncomingDocument, pk: int, field: str = "assignment") -> Assignment:
@@ -152,6 +155,11 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
     filter_backends: list[Any] = []
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        """Every answer showing a secret document (its page, its files, a list holding one) is
+        kept by no cache (R7)."""
+        return no_store(super().finalize_response(request, response, *args, **kwargs), secret_marked(request))
+
     def list(self, request: Request) -> Response:
         """The documents of one of the caller's work lists (`list`, default `all`: every document the
         caller may see), newest first, with the caller's own open routing of each. Paginated with
@@ -161,6 +169,7 @@ class IncomingDocumentViewSet(viewsets.GenericViewSet):
         person = signed_in(request.user)
         documents = _filtered(selectors.work_list(person, query.validated_data["list"]), query.validated_data)
         page = self.paginate_queryset(selectors.with_list_data(documents, person))
+        mark_secret(request, any(d.secrecy for d in page or []))
         data = s.IncomingDocumentListSerializer(page, many=True, context={"request": request}).data
         return self.get_paginated_response(data)
 

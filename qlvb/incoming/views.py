@@ -23,6 +23,7 @@ from qlvb.core import kinds
 from qlvb.core.actor import Actor, actor_from_request, effective_person
 from qlvb.core.doctypes import DOCUMENT_TYPES, Urgency
 from qlvb.core.forms import attach_errors
+from qlvb.core.http import no_store
 from qlvb.core.paging import CappedPaginator
 from qlvb.core.selectors import timeline
 from qlvb.core.text import fold
@@ -90,10 +91,10 @@ def work_list(request: PersonRequest, name: str = "to_handle") -> HttpResponse:
 def _list_page(request: PersonRequest, name: str, page: Any, q: str, doc_type: str, sort: str) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "incoming/list.html", {
+    return no_store(render(request, "incoming/list.html", {
         "name": name, "title": LIST_TITLES[name], "page": page, "q": q, "doc_type": doc_type, "sort": sort,
         "types": DOCUMENT_TYPES, "query": params.urlencode(), "lists": LIST_TITLES,
-    })
+    }), any(document.secrecy for document in page))  # a list naming a secret document is not kept either
 
 
 @login_required
@@ -188,7 +189,7 @@ def detail(request: PersonRequest, pk: int) -> HttpResponse:
     services.record_opening(by=actor_from_request(request, SCOPE), document=document)
     mine = selectors.my_open_assignments(person, document)
     main = services.main_handler_assignment(person, document)
-    return render(request, "incoming/detail.html", {
+    return no_store(render(request, "incoming/detail.html", {
         "d": document, "files": (files := selectors.files_of(document)), "signatures": _signature_reports(files),
         "tree": selectors.routing_tree(document, person),
         "general_notes": selectors.general_notes(document), "events": timeline(document),
@@ -202,7 +203,7 @@ def detail(request: PersonRequest, pk: int) -> HttpResponse:
         "note_form": forms.NoteForm(), "reason_form": forms.ReasonForm(), "deadline_form": forms.DeadlineForm(),
         "person": person, "today": timezone.localdate(),
         "replies": _replies(person, document),
-    })
+    }), bool(document.secrecy))
 
 
 def _signature_reports(files: list) -> dict[int, list]:
@@ -232,7 +233,8 @@ def file_view(request: PersonRequest, pk: int, file_pk: int, disposition: str) -
     item = document.files.select_related("stored").filter(pk=file_pk).first()
     if item is None:
         raise Http404()
-    return file_response(request, item.stored, filename=item.name, inline=disposition == "view")
+    return file_response(request, item.stored, filename=item.name, inline=disposition == "view",
+                         secret=bool(document.secrecy))
 
 
 @login_required
@@ -278,11 +280,11 @@ def route(request: PersonRequest, pk: int, assignment_pk: int | None = None) -> 
         if supervised:
             chosen["main"] = [f"u:{supervised[0]}"]
     files = selectors.files_of(document) if parent is None else []
-    return render(request, "incoming/route.html", {
+    return no_store(render(request, "incoming/route.html", {
         "d": document, "form": form, "parent": parent, "candidates": candidates, "chosen": chosen,
         "given": selectors.open_tasks_at(document, parent), "scan": next((f for f in files if f.stored.kind == "pdf"),
                                                                         None),
-    })
+    }), bool(document.secrecy))
 
 
 # What the confirmation says after each action (never a bare "Saved.").
@@ -369,7 +371,8 @@ def edit(request: PersonRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The document's details have been corrected."))
             return redirect("incoming:detail", document.pk)
-    return render(request, "incoming/register.html", {"form": form, "editing": document})
+    return no_store(render(request, "incoming/register.html", {"form": form, "editing": document}),
+                    bool(document.secrecy))
 
 
 # --- Overviews ------------------------------------------------------------------------------

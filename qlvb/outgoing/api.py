@@ -27,6 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from qlvb.core.api import caller, invalid, pk_or_404, service_call, validated
+from qlvb.core.http import mark_secret, no_store, secret_marked
 from qlvb.files.models import StoredFile
 from qlvb.files.views import file_response
 from qlvb.org.http import signed_in
@@ -48,7 +49,9 @@ DETAIL = {200: s.OutgoingDocumentDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUN
 # --- Helpers ---------------------------------------------------------------------------------
 
 def _document(request: Request, pk: Any) -> OutgoingDocument:
-    return selectors.get_document(signed_in(request.user), pk_or_404(pk))  # Http404 → 404
+    document = selectors.get_document(signed_in(request.user), pk_or_404(pk))  # Http404 → 404
+    mark_secret(request, bool(document.secrecy))  # the answer is sent with no-store (R7)
+    return document
 
 
 def _signers(document: OutgoingDocument) -> list[Person]:
@@ -123,6 +126,11 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
     filter_backends: list[Any] = []
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        """Every answer showing a secret document (its page, its files, a list holding one) is
+        kept by no cache (R7)."""
+        return no_store(super().finalize_response(request, response, *args, **kwargs), secret_marked(request))
+
     def list(self, request: Request) -> Response:
         """The documents of one of the caller's work lists (`list`, default `mine`), newest first (the
         issued ones by issue date, the others by their last change). Paginated with `limit` and
@@ -136,6 +144,7 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
             documents = documents.filter(summary__icontains=q)
         ordering = ("-issued_at", "-id") if name in ("issued", "received") else ("-updated_at", "-id")
         page = self.paginate_queryset(selectors.with_list_data(documents).order_by(*ordering))
+        mark_secret(request, any(d.secrecy for d in page or []))
         data = s.OutgoingDocumentListSerializer(page, many=True, context={"request": request}).data
         return self.get_paginated_response(data)
 

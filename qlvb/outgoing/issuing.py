@@ -114,6 +114,7 @@ def produce(*, document: OutgoingDocument, authorisation: Any, stamp_at: Any, cl
     from qlvb.signatures import services as signing
 
     started = time.monotonic()
+    about = f"{document._meta.label_lower}:{document.pk}"  # the audit log hides a secret one's signatures
     signer = document.signer
     assert signer is not None  # a signed document has its signer
     place = settings_for(document.agency).place
@@ -124,11 +125,11 @@ def produce(*, document: OutgoingDocument, authorisation: Any, stamp_at: Any, cl
         passphrase_or_pin=open_secret(document.pk, authorisation.secret) or None,
         position_title=document.signer_title or signer_title(document), full_name=signer.full_name,
         box=signature_at.signer_box(pdf) if signature_at is not None else None,
-        reason=_("Signed %(reference)s") % {"reference": document.reference})
+        reason=_("Signed %(reference)s") % {"reference": document.reference}, about=about)
     certificate = agency_certificate or agency_certificate_for(document)
     secret = agency_secret
     pdf = signing.sign_as_agency(pdf, by=clerk, certificate=certificate, passphrase_or_pin=secret,
-                                 reason=_("Issued %(reference)s") % {"reference": document.reference})
+                                 reason=_("Issued %(reference)s") % {"reference": document.reference}, about=about)
     name = f"{document.reference.replace('/', '-')}.pdf"
     attachments = []
     for index, attachment in enumerate(document.attachments.order_by("order", "id"), start=1):
@@ -139,6 +140,7 @@ def produce(*, document: OutgoingDocument, authorisation: Any, stamp_at: Any, cl
             raise ValidationError({"attachments": _("The attachment %(name)s is not a PDF or a DOCX.") % {
                 "name": attachment.name}})
         signed = signing.sign_attachment(data, by=clerk, certificate=certificate, passphrase_or_pin=secret,
-                                         number_notation=document.reference, signed_at=document.issued_at)
+                                         number_notation=document.reference, signed_at=document.issued_at,
+                                         about=about)
         attachments.append(ContentFile(signed, name=f"{document.reference.replace('/', '-')}-PL{index:02d}.pdf"))
     return Produced(main=[ContentFile(pdf, name=name)], attachments=attachments, seconds=time.monotonic() - started)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from qlvb.core.actor import Actor, actor_from_request, client_ip, effective_person
 from qlvb.core.forms import attach_errors
+from qlvb.core.http import no_store
 from qlvb.core.paging import CappedPaginator
 from qlvb.core.selectors import timeline
 from qlvb.files.views import file_response
@@ -50,8 +51,9 @@ def work_list(request: PersonRequest, name: str = "mine") -> HttpResponse:
     if q:
         documents = documents.filter(summary__icontains=q)
     page = CappedPaginator(documents, 25).get_page(request.GET.get("page"))
-    return render(request, "outgoing/list.html", {"name": name, "title": LIST_TITLES[name], "page": page, "q": q,
-                                                  "query": f"q={q}" if q else ""})
+    return no_store(render(request, "outgoing/list.html", {"name": name, "title": LIST_TITLES[name], "page": page,
+                                                           "q": q, "query": f"q={q}" if q else ""}),
+                    any(document.secrecy for document in page))  # a list naming a secret document is not kept
 
 
 @login_required
@@ -134,7 +136,7 @@ def detail(request: PersonRequest, pk: int) -> HttpResponse:
     context["may_issue"] = document.status == OutgoingDocument.Status.SIGNED and context["is_clerk"]
     context["may_cancel"] = rules.may_cancel(
         request.user if document.status == OutgoingDocument.Status.ISSUED else person, document)
-    return render(request, "outgoing/detail.html", context)
+    return no_store(render(request, "outgoing/detail.html", context), bool(document.secrecy))
 
 
 @login_required
@@ -217,7 +219,8 @@ def version_file(request: PersonRequest, pk: int, number: int, disposition: str)
     version = document.versions.select_related("stored").filter(number=number).first()
     if version is None:
         raise Http404()
-    return file_response(request, version.stored, filename=version.name, inline=disposition == "view")
+    return file_response(request, version.stored, filename=version.name, inline=disposition == "view",
+                         secret=bool(document.secrecy))
 
 
 @login_required
@@ -226,7 +229,7 @@ def issued_file(request: PersonRequest, pk: int, disposition: str) -> HttpRespon
     if document.issued_file is None:
         raise Http404()
     return file_response(request, document.issued_file, filename=f"{document.reference.replace('/', '-')}.pdf",
-                         inline=disposition == "view")
+                         inline=disposition == "view", secret=bool(document.secrecy))
 
 
 @login_required
@@ -235,7 +238,8 @@ def attachment_file(request: PersonRequest, pk: int, attachment_pk: int) -> Http
     attachment = document.attachments.select_related("stored", "signed").filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404()
-    return file_response(request, attachment.signed or attachment.stored, filename=attachment.name, inline=False)
+    return file_response(request, attachment.signed or attachment.stored, filename=attachment.name, inline=False,
+                         secret=bool(document.secrecy))
 
 
 @login_required
@@ -257,11 +261,11 @@ def diff(request: PersonRequest, pk: int) -> HttpResponse:
         chain.reverse()
     html = render_attributed_html(attributed_diff(
         [(v.text, f"v{v.number} · {v.get_role_display()}", v.role) for v in chain]))
-    return render(request, "outgoing/diff.html", {
+    return no_store(render(request, "outgoing/diff.html", {
         "d": document, "old": old, "new": new, "diff_html": html,
         # One author only between neighbours; further apart, each change says whose it is.
         "role_label": new.get_role_display() if len(chain) == 2 else "",
-        "versions": sorted(versions.values(), key=lambda v: v.number)})
+        "versions": sorted(versions.values(), key=lambda v: v.number)}), bool(document.secrecy))
 
 
 
@@ -294,7 +298,8 @@ def issue_preview(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as refused:
             error = " ".join(refused.messages)
     query = request.GET.urlencode()
-    return render(request, "outgoing/issue.html", {"d": document, "form": form, "error": error, "query": query})
+    return no_store(render(request, "outgoing/issue.html", {"d": document, "form": form, "error": error,
+                                                             "query": query}), bool(document.secrecy))
 
 
 def _preview_pdf(request: HttpRequest, document: OutgoingDocument, form: forms.IssueForm) -> bytes:

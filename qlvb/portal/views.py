@@ -132,7 +132,7 @@ def audit(request: PersonRequest) -> HttpResponse:
     elif not permissions.can_view_audit_log(person, agency_id):
         raise Http404()
     filters = _filters(request)
-    events = selectors.audit_log(agency_id=agency_id, filters=filters)
+    events = portal_selectors.audit_log(person, agency_id=agency_id, filters=filters)
     fmt = request.GET.get("format")
     if fmt in {"csv", "xlsx"}:
         return _export(portal_selectors.describe(person, events[:100_000].iterator(chunk_size=2000)), fmt)

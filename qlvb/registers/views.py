@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,7 +16,8 @@ from qlvb.core.actor import actor_from_request
 from qlvb.core.forms import attach_errors
 from qlvb.org import permissions
 from qlvb.org.http import PersonRequest
-from qlvb.registers.models import Register, RegisterCounter
+from qlvb.registers import selectors
+from qlvb.registers.models import Register
 from qlvb.registers.services import create_register, ensure_default_registers
 
 
@@ -42,11 +42,6 @@ def register_list(request: PersonRequest) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("registers:list")
-    registers: list[Any] = list(Register.objects.filter(agency=agency).order_by("direction", "order"))  # + this_year
-    counters = {(c.register_id, c.year): c.last_number for c in RegisterCounter.objects.filter(register__agency=agency)}
-    from django.utils import timezone
-
     year = timezone.localdate().year
-    for register in registers:
-        register.this_year = counters.get((register.pk, year), 0)
+    registers = selectors.registers_with_counts(request.user, agency, year)
     return render(request, "registers/list.html", {"registers": registers, "form": form, "year": year})

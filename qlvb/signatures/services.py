@@ -471,8 +471,10 @@ def _check_png(data: bytes) -> None:
 
 def _sign(pdf: bytes, *, by: Actor, certificate: Certificate, secret: str | None, agency_signature: bool,
           box: Box | None, default_box: Any, style: appearance.Appearance, reason: str, field_name: str | None,
-          prefix: str, signer_name: str, role: str) -> bytes:
-    """The common path: check who and what, then sign as an incremental update and record it."""
+          prefix: str, signer_name: str, role: str, about: str = "") -> bytes:
+    """The common path: check who and what, then sign as an incremental update and record it.
+    ``about`` names the document signed ("outgoing.outgoingdocument:12"): the audit log then shows
+    nothing of the signature to those who may not see that document (R7)."""
     from pyhanko.sign import fields, signers
     from pyhanko.sign.general import SigningError
 
@@ -498,7 +500,8 @@ def _sign(pdf: bytes, *, by: Actor, certificate: Certificate, secret: str | None
     signed = output.getvalue()
     record(verb="signatures.signed", actor=by, agency=certificate.owner_agency_id, target=certificate,
            data={"role": role, "field": name, "page": page + 1, "reason": reason,
-                 "fingerprint": certificate.fingerprint, "bytes": len(signed)})
+                 "fingerprint": certificate.fingerprint, "bytes": len(signed),
+                 **({"document": about} if about else {})})
     return signed
 
 
@@ -547,7 +550,7 @@ def preview_signatures(pdf: bytes, *, signer: Person, position_title: str, full_
 
 def sign_as_signer(pdf: bytes, *, by: Actor, certificate: Certificate, passphrase_or_pin: str | None = None,
                    box: Box | None = None, position_title: str, full_name: str, image: bytes | None = None,
-                   reason: str = "", field_name: str | None = None) -> bytes:
+                   reason: str = "", field_name: str | None = None, about: str = "") -> bytes:
     """The signer's visible signature: ``position_title`` above (one line per ``\\n``, e.g.
     "KT. GIÁM ĐỐC\\nPHÓ GIÁM ĐỐC"), the blue handwritten ``image`` centred (the holder's active
     signature image when None), ``full_name`` below, in ``box`` (default: bottom right of the
@@ -556,12 +559,13 @@ def sign_as_signer(pdf: bytes, *, by: Actor, certificate: Certificate, passphras
                               full_name=full_name, image=image)
     return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, agency_signature=False, box=box,
                  default_box=lambda: default_signer_box(pdf), style=style, reason=reason, field_name=field_name,
-                 prefix="Signature", signer_name=full_name.strip() or certificate.subject_cn, role="signer")
+                 prefix="Signature", signer_name=full_name.strip() or certificate.subject_cn, role="signer",
+                 about=about)
 
 
 def sign_as_agency(pdf: bytes, *, by: Actor, certificate: Certificate, passphrase_or_pin: str | None = None,
                    box: Box | None = None, seal_image: bytes | None = None, signer_field: str | None = None,
-                   reason: str = "", field_name: str | None = None) -> bytes:
+                   reason: str = "", field_name: str | None = None, about: str = "") -> bytes:
     """The agency's signature: the red seal at its real size over about the left third of the
     signer's handwritten signature (``box`` computed by ``seal_box`` unless given). The seal is
     the agency's active seal image when ``seal_image`` is None."""
@@ -579,7 +583,8 @@ def sign_as_agency(pdf: bytes, *, by: Actor, certificate: Certificate, passphras
     agency_name = certificate.agency.name if certificate.agency is not None else certificate.subject_cn
     return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, agency_signature=True, box=box,
                  default_box=lambda: seal_box(pdf, signer_field=signer_field, seal_width_mm=width_mm), style=style,
-                 reason=reason, field_name=field_name, prefix="Seal", signer_name=agency_name, role="agency")
+                 reason=reason, field_name=field_name, prefix="Seal", signer_name=agency_name, role="agency",
+                 about=about)
 
 
 def attachment_lines(*, agency_name: str, number_notation: str, signed_at: dt.datetime) -> tuple[str, ...]:
@@ -591,7 +596,7 @@ def attachment_lines(*, agency_name: str, number_notation: str, signed_at: dt.da
 
 def sign_attachment(pdf: bytes, *, by: Actor, certificate: Certificate, passphrase_or_pin: str | None = None,
                     number_notation: str, signed_at: dt.datetime | None = None, reason: str = "",
-                    field_name: str | None = None, box: Box | None = None) -> bytes:
+                    field_name: str | None = None, box: Box | None = None, about: str = "") -> bytes:
     """The agency's signature on a separately attached file: no image, at the top right of the
     first page, the agency's name, ``number_notation`` (e.g. "12/QĐ-STTTT") and the signing time,
     10 pt black serif."""
@@ -603,7 +608,7 @@ def sign_attachment(pdf: bytes, *, by: Actor, certificate: Certificate, passphra
     style = appearance.AttachmentAppearance(lines=lines)
     return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, agency_signature=True, box=box,
                  default_box=lambda: attachment_box(pdf, lines), style=style, reason=reason, field_name=field_name,
-                 prefix="Attachment", signer_name=agency_name, role="attachment")
+                 prefix="Attachment", signer_name=agency_name, role="attachment", about=about)
 
 
 # --- Certificates -----------------------------------------------------------------------------

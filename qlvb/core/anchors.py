@@ -140,15 +140,16 @@ def write_checkpoint() -> int:
         known, prev = _state(directory)
         heads = {chain: (seq, head_hash) for chain, seq, head_hash
                  in ChainHead.objects.filter(last_seq__gt=0).values_list("chain", "last_seq", "last_hash")}
-        moved = {chain: list(head) for chain, head in sorted(heads.items()) if known.get(chain) != head}
+        moved = {chain: head for chain, head in sorted(heads.items()) if known.get(chain) != head}
         if not moved:
             return 0
-        line: dict[str, Any] = {"at": timezone.now().isoformat(timespec="seconds"), "heads": moved, "prev": prev}
+        line: dict[str, Any] = {"at": timezone.now().isoformat(timespec="seconds"),
+                                "heads": {chain: list(head) for chain, head in moved.items()}, "prev": prev}
         line["mac"] = sign(_canonical(line))
         handle.write(json.dumps(line, sort_keys=True, separators=(",", ":")) + "\n")
         handle.flush()
         os.fsync(handle.fileno())
-        known.update({chain: (int(head[0]), str(head[1])) for chain, head in moved.items()})
+        known.update(moved)
         state_heads = {chain: list(head) for chain, head in sorted(known.items())}
         heads_text = json.dumps(state_heads, sort_keys=True, separators=(",", ":"))
         partial = directory / f".{STATE_NAME}.{os.getpid()}"

@@ -60,7 +60,9 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 QLVB_EVENT_KEY = os.environ.get("QLVB_EVENT_KEY") or _local_secret_key("event_key")
 QLVB_EVENT_KEY_FALLBACKS = env_list("QLVB_EVENT_KEY_FALLBACKS")  # former keys, still accepted by the verifier
 # Where the signed checkpoints of the chains' heads are appended (outside the database).
-QLVB_CHECKPOINT_DIR = Path(os.environ.get("QLVB_CHECKPOINT_DIR", VAR_DIR / "checkpoints"))
+# Tests get a folder of their own: the checkpoints of a `make run` beside them name other chains.
+QLVB_CHECKPOINT_DIR = Path(os.environ.get("QLVB_CHECKPOINT_DIR")
+                           or VAR_DIR / (f"checkpoints-test-{os.getpid()}" if TESTING else "checkpoints"))
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -210,7 +210,10 @@ def verify_chain(chain: str, checkpoints: list[anchors.Checkpoint] | None = None
     points: dict[int, list[anchors.Checkpoint]] = {}
     for point in checkpoints or []:
         points.setdefault(point.seq, []).append(point)
+    # Events were signed before the first checkpoint of the chain was written (both came in the
+    # same version): an unsigned event after it had its signature removed.
     signed_seen = False
+    signed_from = min(points) if points else None
     forged: list[int] = []
     for event in Event.objects.filter(chain=chain).order_by("seq").iterator(chunk_size=2000):
         report.events += 1
@@ -224,7 +227,7 @@ def verify_chain(chain: str, checkpoints: list[anchors.Checkpoint] | None = None
             signed_seen = True
             if not anchors.signed_by_us(event.hash, event.mac):
                 forged.append(event.seq)
-        elif signed_seen:
+        elif signed_seen or (signed_from is not None and event.seq > signed_from):
             forged.append(event.seq)
         else:
             report.unsigned += 1  # recorded before events were signed

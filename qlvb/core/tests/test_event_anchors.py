@@ -104,6 +104,15 @@ def test_a_removed_signature_is_a_rewrite(chain):
     assert events.verify_chain(chain).rewrites
 
 
+def test_signatures_removed_from_a_whole_chain_are_a_rewrite_once_it_was_checkpointed(chain, org):
+    anchors.write_checkpoint()
+    events.record(verb="test.thing", agency=org.agency)
+    _raw("UPDATE core_event SET mac = '' WHERE chain = %s", [chain])
+    assert events.verify_chain(chain).rewrites == []  # without anchors: "recorded before signing"
+    report = events.verify_chain(chain, anchors.read_checkpoints().by_chain[chain])
+    assert report.rewrites and f"from seq {_last(chain)} " in report.rewrites[0]
+
+
 def test_an_end_cut_off_behind_a_checkpoint_is_reported_as_a_rewrite(chain):
     n = _last(chain)
     assert anchors.write_checkpoint() == 1

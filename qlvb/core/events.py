@@ -238,7 +238,9 @@ def verify_chain(chain: str, checkpoints: list[anchors.Checkpoint] | None = None
     if forged:
         report.rewrites.append(
             f"{len(forged)} event(s) from seq {forged[0]} not signed with the event key: changed and re-hashed "
-            "by someone without the key (rewritten)")
+            "by someone without the key (rewritten)"
+            + (" — or this machine does not have the installation's QLVB_EVENT_KEY"
+               if len(forged) == report.events - report.unsigned else ""))
     head = ChainHead.objects.filter(chain=chain).first()
     if head and (head.last_seq != expected_seq - 1 or head.last_hash != prev_hash):
         report.problems.append(f"chain head says seq {head.last_seq}, rows end at {expected_seq - 1}")

@@ -34,14 +34,14 @@ def env_list(name: str, default: str = "") -> list[str]:
 TESTING = env_bool("TESTING") or "pytest" in Path(sys.argv[0]).name or bool(os.environ.get("PYTEST_XDIST_WORKER"))
 
 
-def _local_secret_key() -> str:
+def _local_secret_key(name: str = "secret_key") -> str:
     # A key generated once per installation and kept beside the data, so sessions survive
     # restarts without anyone ever committing or sharing a key.
     # Written whole under a name of its own, then linked in place: processes starting at once
     # (test workers, server workers) never read a half-written key and all end up with one key.
-    path = VAR_DIR / "secret_key"
+    path = VAR_DIR / name
     if not path.exists():
-        partial = path.with_name(f".secret_key.{os.getpid()}")
+        partial = path.with_name(f".{name}.{os.getpid()}")
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as file:
             file.write(secrets.token_urlsafe(64))
@@ -55,6 +55,14 @@ def _local_secret_key() -> str:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
+# The key that signs every event and the checkpoints of the event chains (core.anchors). The
+# database never holds it: whoever can write the database cannot forge an event's signature.
+QLVB_EVENT_KEY = os.environ.get("QLVB_EVENT_KEY") or _local_secret_key("event_key")
+QLVB_EVENT_KEY_FALLBACKS = env_list("QLVB_EVENT_KEY_FALLBACKS")  # former keys, still accepted by the verifier
+# Where the signed checkpoints of the chains' heads are appended (outside the database).
+# Tests get a folder of their own: the checkpoints of a `make run` beside them name other chains.
+QLVB_CHECKPOINT_DIR = Path(os.environ.get("QLVB_CHECKPOINT_DIR")
+                           or VAR_DIR / (f"checkpoints-test-{os.getpid()}" if TESTING else "checkpoints"))
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")

@@ -27,6 +27,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
+from qlvb.core import anchors
 from qlvb.core.actor import Actor, request_ip
 from qlvb.core.models import ChainHead, Event
 
@@ -176,6 +177,7 @@ def record(
             prev_hash=head.last_hash,
         )
         event.hash = compute_hash(event)
+        event.mac = anchors.sign(event.hash)  # the key is not in the database (core.anchors)
         event.save(force_insert=True)
         head.last_seq, head.last_hash = event.seq, event.hash
         head.save(update_fields=["last_seq", "last_hash"])
@@ -186,16 +188,33 @@ def record(
 
 @dataclass
 class ChainReport:
+    """`problems`: breaks of the chain itself (an edited row, deleted rows, a head ahead of the
+    rows). `rewrites`: what only the anchors outside the database show (a row changed and its
+    hashes recomputed, an end cut off with its head, a signature removed)."""
+
     chain: str
     events: int = 0
+    unsigned: int = 0
     problems: list[str] = field(default_factory=list)
+    rewrites: list[str] = field(default_factory=list)
 
 
-def verify_chain(chain: str) -> ChainReport:
+def verify_chain(chain: str, checkpoints: list[anchors.Checkpoint] | None = None) -> ChainReport:
     """Walk one chain from its first event and report every break: an edited row (hash
-    mismatch), a deleted row (gap in seq or broken link) or a cut tail (head ahead of rows)."""
+    mismatch), a deleted row (gap in seq or broken link) or a cut tail (head ahead of rows); and
+    every rewrite: a row whose signature does not match its hash (re-hashed after an edit, or
+    inserted without the key), a signature removed, a row or an end that differs from the
+    checkpoints written outside the database."""
     report = ChainReport(chain=chain)
     expected_seq, prev_hash = 1, ""
+    points: dict[int, list[anchors.Checkpoint]] = {}
+    for point in checkpoints or []:
+        points.setdefault(point.seq, []).append(point)
+    # Events were signed before the first checkpoint of the chain was written (both came in the
+    # same version): an unsigned event after it had its signature removed.
+    signed_seen = False
+    signed_from = min(points) if points else None
+    forged: list[int] = []
     for event in Event.objects.filter(chain=chain).order_by("seq").iterator(chunk_size=2000):
         report.events += 1
         if event.seq != expected_seq:
@@ -204,14 +223,72 @@ def verify_chain(chain: str) -> ChainReport:
             report.problems.append(f"seq {event.seq}: link to previous event broken")
         if compute_hash(event) != event.hash:
             report.problems.append(f"seq {event.seq}: content does not match its hash (edited row)")
+        if event.mac:
+            signed_seen = True
+            if not anchors.signed_by_us(event.hash, event.mac):
+                forged.append(event.seq)
+        elif signed_seen or (signed_from is not None and event.seq > signed_from):
+            forged.append(event.seq)
+        else:
+            report.unsigned += 1  # recorded before events were signed
+        for point in points.pop(event.seq, []):
+            if point.hash != event.hash:
+                report.rewrites.append(f"seq {event.seq} differs from the checkpoint of {point.at} (rewritten)")
         expected_seq, prev_hash = event.seq + 1, event.hash
+    if forged:
+        report.rewrites.append(
+            f"{len(forged)} event(s) from seq {forged[0]} not signed with the event key: changed and re-hashed "
+            "by someone without the key (rewritten)"
+            + (" — or this machine does not have the installation's QLVB_EVENT_KEY"
+               if len(forged) == report.events - report.unsigned else ""))
     head = ChainHead.objects.filter(chain=chain).first()
     if head and (head.last_seq != expected_seq - 1 or head.last_hash != prev_hash):
         report.problems.append(f"chain head says seq {head.last_seq}, rows end at {expected_seq - 1}")
+    beyond = [point for seq, found in points.items() if seq >= expected_seq for point in found]
+    if beyond:
+        last = max(beyond, key=lambda point: point.seq)
+        report.rewrites.append(f"the checkpoint of {last.at} saw seq {last.seq}, rows end at {expected_seq - 1} "
+                               "(the end of the chain was cut off)")
     return report
 
 
-def verify_all() -> list[ChainReport]:
+@dataclass
+class Verification:
+    chains: list[ChainReport]
+    checkpoint_lines: int
+    problems: list[str]  # about the installation: the checkpoint file, the trigger
+
+
+def trigger_state() -> str | None:
+    """On PostgreSQL, what is wrong with the trigger that keeps core_event append-only (None: it
+    is there and enabled, or the database is not PostgreSQL)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tgenabled FROM pg_trigger WHERE tgname = 'event_append_only' "
+                       "AND tgrelid = 'core_event'::regclass")
+        row = cursor.fetchone()
+    if row is None:
+        return "the trigger that keeps core_event append-only is missing: rows can be changed (rewritten)"
+    if row[0] == "D":
+        return "the trigger that keeps core_event append-only is disabled: rows can be changed (rewritten)"
+    return None
+
+
+def verify() -> Verification:
+    """Every chain against its rows, signatures and checkpoints, and the installation's anchors."""
+    read = anchors.read_checkpoints()
     chains = set(ChainHead.objects.values_list("chain", flat=True))
     chains |= set(Event.objects.values_list("chain", flat=True).distinct())
-    return [verify_chain(chain) for chain in sorted(chains)]
+    chains |= set(read.by_chain)
+    problems = list(read.problems)
+    if state := trigger_state():
+        problems.append(state)
+    return Verification(chains=[verify_chain(chain, read.by_chain.get(chain)) for chain in sorted(chains)],
+                        checkpoint_lines=read.lines, problems=problems)
+
+
+def verify_all() -> list[ChainReport]:
+    return verify().chains

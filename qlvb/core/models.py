@@ -40,6 +40,10 @@ class Event(models.Model):
     at = models.DateTimeField()
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # HMAC-SHA256 of `hash` with settings.QLVB_EVENT_KEY, which the database does not hold: a row
+    # edited and its hashes recomputed no longer matches (core.events.sign). Empty on events
+    # recorded before signing existed.
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="event_chain_seq_unique")]

@@ -16,3 +16,12 @@ def refresh_planner_statistics() -> None:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA optimize")
             cursor.execute("ANALYZE")
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def checkpoint_event_chains() -> None:
+    """The heads of the event chains, signed, into the append-only file outside the database
+    (core.anchors): an end cut off a chain behind a checkpoint is seen by `verify_events`."""
+    from qlvb.core.anchors import write_checkpoint
+
+    write_checkpoint()

@@ -193,12 +193,21 @@ def queue_new_files(stored_file_ids: list[int]) -> None:
             request_extraction(stored_file)
 
 
-def requeue_stale(*, older_than: timedelta = STALE_AFTER) -> int:
+def requeue_stale(*, older_than: timedelta = STALE_AFTER, limit: int = 500) -> int:
     """Queue again the extractions whose job died (running without progress) or was lost
-    (waiting for too long). Returns how many."""
-    limit = timezone.now() - older_than
-    ids = list(TextExtraction.objects.filter(status__in=[Status.RUNNING, Status.PENDING], updated_at__lt=limit)
-               .values_list("pk", flat=True)[:500])
-    for pk in ids:
+    (waiting for too long: the process died between the commit that made the row and the enqueue
+    after it, or the queue was down). The periodic task ``requeue_stale_extractions`` runs this
+    every ten minutes. Oldest first, so a lost row is not starved by a long queue; a waiting row
+    queued again counts as touched, so a long queue is not queued again every ten minutes (a
+    running row keeps its time: its job must still see it as stale). Returns how many."""
+    limit_at = timezone.now() - older_than
+    rows = list(TextExtraction.objects.filter(status__in=[Status.RUNNING, Status.PENDING], updated_at__lt=limit_at)
+                .order_by("updated_at", "pk").values_list("pk", "status")[:limit])
+    waiting = [pk for pk, status in rows if status == Status.PENDING]
+    if waiting:
+        TextExtraction.objects.filter(pk__in=waiting, status=Status.PENDING).update(updated_at=timezone.now())
+    for pk, _status in rows:
         _enqueue(pk)
-    return len(ids)
+    if rows:
+        logger.warning("Queued %s text extraction(s) again (lost or killed jobs)", len(rows))
+    return len(rows)

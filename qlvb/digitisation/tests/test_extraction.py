@@ -284,3 +284,35 @@ def test_text_of_gives_only_texts_that_were_read(stored):
     texts = selectors.text_of([a.pk, b.pk, 999999])
     assert list(texts) == [a.pk] and "Nghị quyết" in texts[a.pk]
     assert selectors.text_of([]) == {}
+
+
+def test_an_extraction_lost_by_a_crash_between_commit_and_enqueue_is_queued_again(
+        org, register_incoming, immediate_jobs, django_capture_on_commit_callbacks):
+    """kill -9 after the registration committed and before its job was enqueued: the row waits in
+    the database and no job exists. The periodic task finds it once it has waited too long."""
+    from qlvb.digitisation.tasks import requeue_stale_extractions
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:  # the process dies at commit
+        document = register_incoming([upload(text_pdf(["Giấy mời họp giao ban quý I năm 2026"]))])
+    assert len(callbacks) == 1
+    extraction = TextExtraction.objects.get(stored_file=document.files.get().stored)
+    assert extraction.status == Status.PENDING
+    requeue_stale_extractions.call_local()
+    extraction.refresh_from_db()
+    assert extraction.status == Status.PENDING  # not yet: its job may still be in the queue
+    TextExtraction.objects.filter(pk=extraction.pk).update(updated_at=timezone.now() - timedelta(minutes=20))
+    requeue_stale_extractions.call_local()  # the periodic task, as the worker runs it every ten minutes
+    extraction.refresh_from_db()
+    assert extraction.status == Status.DONE and "giao ban" in extraction.text
+
+
+def test_requeue_takes_the_longest_waiting_first_and_does_not_queue_a_long_queue_again(stored, monkeypatch):
+    queued: list[int] = []
+    monkeypatch.setattr(services, "_enqueue", queued.append)
+    files = [stored(text_pdf([f"Công văn số {i}"])) for i in range(3)]
+    rows = [services.request_extraction(file, enqueue=False) for file in files]
+    for age, row in zip([10, 20, 30], rows, strict=True):  # the last made has waited longest
+        TextExtraction.objects.filter(pk=row.pk).update(updated_at=timezone.now() - timedelta(hours=age))
+    assert services.requeue_stale(limit=2) == 2 and queued == [rows[2].pk, rows[1].pk]
+    assert services.requeue_stale() == 1 and queued[2:] == [rows[0].pk]  # the others were just queued
+    assert services.requeue_stale() == 0

@@ -214,3 +214,31 @@ def test_sweep_blobs_finds_only_old_unreferenced_blobs(storage_root):
     assert orphan.exists() and "Found 1" in out.getvalue()
     call_command("sweep_blobs", "--delete", stdout=io.StringIO())
     assert not orphan.exists() and fresh.exists() and (storage_root / kept.storage_name).exists()
+
+
+def test_the_worker_removes_orphan_blobs_every_night(storage_root):
+    """A crash during registration leaves blobs no row points to, possibly of a secret document:
+    the periodic task removes them once a day old, and never a referenced or fresh one."""
+    import os
+    import time
+    from datetime import datetime
+
+    from huey.api import PeriodicTask
+
+    from qlvb.files.tasks import sweep_orphan_blobs
+
+    kept = store_bytes(pdf_bytes(1, marker="kept"), name="a.pdf")
+    orphan = storage_root / "blobs" / "ab" / "cd" / ("abcd" + "0" * 60)
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"secret content left by a crash")
+    fresh = storage_root / "blobs" / "ef" / "01" / ("ef01" + "1" * 60)
+    fresh.parent.mkdir(parents=True)
+    fresh.write_bytes(b"still in flight")
+    old = time.time() - 2 * 86400
+    for path in (orphan, storage_root / kept.storage_name):
+        os.utime(path, (old, old))
+    sweep_orphan_blobs.call_local()
+    assert not orphan.exists() and fresh.exists() and (storage_root / kept.storage_name).exists()
+    # Scheduled, not only callable: the worker runs it at 03:20 every night.
+    assert issubclass(sweep_orphan_blobs.task_class, PeriodicTask)
+    assert sweep_orphan_blobs.task_class().validate_datetime(datetime(2026, 12, 6, 3, 20))

@@ -212,7 +212,15 @@ QLVB_KEY_ENCRYPTION_KEY_FALLBACKS = env_list("QLVB_KEY_ENCRYPTION_KEY_FALLBACKS"
 # Native PKCS#11 modules the server may load (tokens, HSMs).
 QLVB_PKCS11_MODULES = env_list(
     "QLVB_PKCS11_MODULES", "/usr/lib/softhsm/libsofthsm2.so,/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
+# Sign-in throttling (accounts.services): failures are counted per username AND source address;
+# from the second on, each makes the next attempt from that pair wait twice as long (1, 2, 4 s), the
+# QLVB_MAX_FAILED_LOGINS-th blocks the pair for QLVB_LOGIN_LOCK_MINUTES (doubling on each new
+# block, at most a day). An address failing QLVB_LOGIN_ADDRESS_CAP times within
+# QLVB_LOGIN_ADDRESS_WINDOW_MINUTES, whatever the usernames, is answered 429 for that long.
 QLVB_MAX_FAILED_LOGINS = int(os.environ.get("QLVB_MAX_FAILED_LOGINS", "5"))
+QLVB_LOGIN_LOCK_MINUTES = int(os.environ.get("QLVB_LOGIN_LOCK_MINUTES", "15"))
+QLVB_LOGIN_ADDRESS_CAP = int(os.environ.get("QLVB_LOGIN_ADDRESS_CAP", "30"))
+QLVB_LOGIN_ADDRESS_WINDOW_MINUTES = int(os.environ.get("QLVB_LOGIN_ADDRESS_WINDOW_MINUTES", "15"))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

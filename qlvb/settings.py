@@ -226,6 +226,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+# How many proxies of ours append to X-Forwarded-For before Django: the client's address (what sign-in
+# throttling and the event log key on) is the entry that many from the right; 0 trusts REMOTE_ADDR.
+QLVB_PROXY_HOPS = int(os.environ.get("QLVB_PROXY_HOPS", "1" if env_bool("BEHIND_PROXY") else "0"))
 X_FRAME_OPTIONS = "SAMEORIGIN"
 
 # --- Language and time --------------------------------------------------------------------

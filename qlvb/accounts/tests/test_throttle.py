@@ -242,13 +242,13 @@ def test_tokens_respect_the_forced_password_change(org):
 
 def test_behind_the_proxy_the_forwarded_address_is_throttled_not_the_proxy(org, settings, clock):
     settings.QLVB_PROXY_HOPS = 1
-    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    proxy = "127.0.0.1"
     # The stranger forges an address on the left; the proxy appends his real one on the right.
-    stranger = Client(**proxy, HTTP_X_FORWARDED_FOR=f"10.1.1.5, {STRANGER}")
+    stranger = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"10.1.1.5, {STRANGER}")
     for _ in range(6):
         stranger.post("/accounts/login/", {"username": org.head.username, "password": "x"})
         clock.advance(seconds=9)
     assert SignInThrottle.objects.get(username=org.head.username).ip == STRANGER
     assert stranger.post("/accounts/login/", {"username": org.head.username, "password": PASSWORD}).status_code == 429
-    owner = Client(**proxy, HTTP_X_FORWARDED_FOR=OWNER)
+    owner = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=OWNER)
     assert owner.post("/accounts/login/", {"username": org.head.username, "password": PASSWORD}).status_code == 302

@@ -81,6 +81,7 @@ def reset_password(*, by: Actor, person: Person) -> str:
     ended and every API token revoked."""
     if not permissions.can_manage_person(by.person, person):
         raise NotAllowed()
+    clear_throttle(username=person.username)  # before the person's row, as check_credentials locks them
     password = generate_initial_password()
     person.set_password(password)
     person.must_change_password = True
@@ -89,7 +90,6 @@ def reset_password(*, by: Actor, person: Person) -> str:
     person.locked_reason = ""
     person.save()
     ended, revoked = _end_sessions(person), _revoke_tokens(person)
-    clear_throttle(username=person.username)
     events.record(verb="account.password_reset", actor=by, agency=person.agency_id, target=person,
                   data={"sessions": ended, "tokens": revoked})
     return password
@@ -136,13 +136,13 @@ def lock_account(*, by: Actor, person: Person, reason: str) -> None:
 def unlock_account(*, by: Actor, person: Person) -> None:
     if not permissions.can_manage_person(by.person, person):
         raise NotAllowed()
+    clear_throttle(username=person.username)  # before the person's row, as check_credentials locks them
     person.locked_at = None
     person.locked_reason = ""
     person.failed_logins = 0
     person.save(update_fields=["locked_at", "locked_reason", "failed_logins"])
     # Whoever held the account may still hold a session or a token: recovery ends them all.
     ended, revoked = _end_sessions(person), _revoke_tokens(person)
-    clear_throttle(username=person.username)
     events.record(verb="account.unlocked", actor=by, agency=person.agency_id, target=person,
                   data={"sessions": ended, "tokens": revoked})
 
@@ -215,35 +215,42 @@ def _check_throttle(username: str, ip: str | None) -> SignInThrottle:
 
 
 def _count_failure(pair: SignInThrottle, *, ip: str | None, person: Person | None) -> None:
-    """One more failure for the pair and its address; block them (and tell) when they reach the limit."""
+    """One more failure for the pair and its address; block them (and tell) when they reach the limit.
+
+    Locks: the pair (already held), then the address, then the event chains — never a chain
+    before the address, or two failures from one address could wait on each other."""
     now = timezone.now()
-    actor = Actor(person=None, ip=ip)
-    agency = person.agency_id if person else None
-    if pair.last_failure_at and now - pair.last_failure_at > _FORGET_AFTER:
-        pair.failures, pair.blocks = 0, 0
-    if pair.blocked_until and pair.blocked_until <= now:  # an expired block: count afresh
-        pair.failures, pair.blocked_until = 0, None
-    pair.failures += 1
-    pair.last_failure_at = now
-    if pair.failures >= settings.QLVB_MAX_FAILED_LOGINS:
-        block = min(timedelta(minutes=settings.QLVB_LOGIN_LOCK_MINUTES) * 2 ** pair.blocks, _MAX_BLOCK)
-        pair.blocked_until, pair.failures, pair.blocks = now + block, 0, pair.blocks + 1
-        events.record(verb="auth.login_throttled", actor=actor, agency=agency, target=person,
-                      data={"username": pair.username, "scope": "account", "ip": pair.ip,
-                            "until": pair.blocked_until.isoformat(), "minutes": int(block.total_seconds() // 60)})
-    pair.save()
     window = timedelta(minutes=settings.QLVB_LOGIN_ADDRESS_WINDOW_MINUTES)
     address = SignInThrottle.objects.select_for_update().get(pk=_row("", ip).pk)
     if now - address.window_start >= window:
         address.window_start, address.failures = now, 0
     address.failures += 1
     address.last_failure_at = now
-    if address.failures == settings.QLVB_LOGIN_ADDRESS_CAP:
+    address_blocked = address.failures == settings.QLVB_LOGIN_ADDRESS_CAP
+    if address_blocked:
         address.blocked_until = now + window
+    address.save()
+    if pair.last_failure_at and now - pair.last_failure_at > _FORGET_AFTER:
+        pair.failures, pair.blocks = 0, 0
+    if pair.blocked_until and pair.blocked_until <= now:  # an expired block: count afresh
+        pair.failures, pair.blocked_until = 0, None
+    pair.failures += 1
+    pair.last_failure_at = now
+    block = None
+    if pair.failures >= settings.QLVB_MAX_FAILED_LOGINS:
+        block = min(timedelta(minutes=settings.QLVB_LOGIN_LOCK_MINUTES) * 2 ** pair.blocks, _MAX_BLOCK)
+        pair.blocked_until, pair.failures, pair.blocks = now + block, 0, pair.blocks + 1
+    pair.save()
+    actor = Actor(person=None, ip=ip)
+    if block is not None and pair.blocked_until is not None:
+        events.record(verb="auth.login_throttled", actor=actor, agency=person.agency_id if person else None,
+                      target=person, data={"username": pair.username, "scope": "account", "ip": pair.ip,
+                                           "until": pair.blocked_until.isoformat(),
+                                           "minutes": int(block.total_seconds() // 60)})
+    if address_blocked and address.blocked_until is not None:
         events.record(verb="auth.login_throttled", actor=actor, agency=None,
                       data={"scope": "address", "ip": address.ip, "until": address.blocked_until.isoformat(),
                             "failures": address.failures})
-    address.save()
 
 
 def _run_hasher(password: str) -> None:
@@ -279,9 +286,9 @@ def check_credentials(*, username: str, password: str, ip: str | None) -> tuple[
                 assert person is not None
                 person.failed_logins += 1
                 person.save(update_fields=["failed_logins"])
+            _count_failure(pair, ip=ip, person=person)
             events.record(verb="auth.login_failed", actor=actor, agency=person.agency_id if person else None,
                           target=person, data={"username": username[:150], "reason": reason})
-            _count_failure(pair, ip=ip, person=person)
             return LoginResult.BAD, None
         assert person is not None
     if has_totp(person):
@@ -303,8 +310,9 @@ def has_totp(person: Person) -> bool:
 
 @transaction.atomic
 def record_login(*, person: Person, session_key: str, ip: str | None, user_agent: str) -> LoginSession:
-    Person.objects.filter(pk=person.pk).update(failed_logins=0, last_login=timezone.now())
+    # The throttle rows before the person's: the order check_credentials locks them in.
     clear_throttle(username=person.username, ip=ip or "")
+    Person.objects.filter(pk=person.pk).update(failed_logins=0, last_login=timezone.now())
     session = LoginSession.objects.create(
         session_key=session_key, person=person, ip=ip, user_agent=user_agent[:300]
     )
@@ -388,9 +396,9 @@ def verify_totp(*, person: Person, code: str, ip: str | None) -> bool:
         device = TotpDevice.objects.select_for_update().filter(person=person, confirmed=True).first()
         ok = device is not None and _accept_code(device, code)
         if not ok:
+            _count_failure(pair, ip=ip, person=person)
             events.record(verb="auth.login_failed", actor=Actor(None, ip=ip), agency=person.agency_id,
                           target=person, data={"username": person.username, "reason": "totp"})
-            _count_failure(pair, ip=ip, person=person)
     return ok
 
 

@@ -252,3 +252,20 @@ def test_behind_the_proxy_the_forwarded_address_is_throttled_not_the_proxy(org, 
     assert stranger.post("/accounts/login/", {"username": org.head.username, "password": PASSWORD}).status_code == 429
     owner = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=OWNER)
     assert owner.post("/accounts/login/", {"username": org.head.username, "password": PASSWORD}).status_code == 302
+
+
+def test_the_code_page_answers_429_and_sends_back_to_the_password(org, clock):
+    device = services.start_totp(person=org.specialist)
+    device.confirmed = True
+    device.save()
+    stranger = Client(REMOTE_ADDR=STRANGER)  # he has the password, not the phone
+    assert stranger.post("/accounts/login/", {"username": org.specialist.username,
+                                              "password": PASSWORD})["Location"] == "/accounts/login/code/"
+    codes = []
+    for _ in range(7):
+        codes.append(stranger.post("/accounts/login/code/", {"code": "000000"}).status_code)
+        clock.advance(seconds=9)
+    assert codes[:5] == [200] * 5 and codes[5] == 429, codes
+    assert stranger.get("/accounts/login/code/")["Location"] == "/accounts/login/"
+    assert stranger.post("/accounts/login/", {"username": org.specialist.username,
+                                              "password": PASSWORD}).status_code == 429

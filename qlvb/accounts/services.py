@@ -230,7 +230,8 @@ def _count_failure(pair: SignInThrottle, *, ip: str | None, person: Person | Non
     if address_blocked:
         address.blocked_until = now + window
     address.save()
-    if pair.last_failure_at and now - pair.last_failure_at > _FORGET_AFTER:
+    quiet_since = max(filter(None, [pair.last_failure_at, pair.blocked_until]), default=None)
+    if quiet_since and now - quiet_since > _FORGET_AFTER:  # quiet for a day after its last failure or block
         pair.failures, pair.blocks = 0, 0
     if pair.blocked_until and pair.blocked_until <= now:  # an expired block: count afresh
         pair.failures, pair.blocked_until = 0, None
@@ -238,7 +239,7 @@ def _count_failure(pair: SignInThrottle, *, ip: str | None, person: Person | Non
     pair.last_failure_at = now
     block = None
     if pair.failures >= settings.QLVB_MAX_FAILED_LOGINS:
-        block = min(timedelta(minutes=settings.QLVB_LOGIN_LOCK_MINUTES) * 2 ** pair.blocks, _MAX_BLOCK)
+        block = min(timedelta(minutes=settings.QLVB_LOGIN_LOCK_MINUTES) * 2 ** min(pair.blocks, 16), _MAX_BLOCK)
         pair.blocked_until, pair.failures, pair.blocks = now + block, 0, pair.blocks + 1
     pair.save()
     actor = Actor(person=None, ip=ip)

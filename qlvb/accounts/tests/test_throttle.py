@@ -84,6 +84,12 @@ def test_blocks_grow_for_a_stranger_who_keeps_on(org, clock):
     with pytest.raises(services.SignInThrottled) as wait:
         _fail(name, STRANGER)
     assert 28 * 60 < wait.value.retry_after <= 30 * 60  # the second block is twice as long
+    for _ in range(10):  # one who resumes as each block ends is blocked for a day at most
+        clock.advance(minutes=24 * 60)
+        _hammer(name, STRANGER, clock, 5)
+    with pytest.raises(services.SignInThrottled) as wait:
+        _fail(name, STRANGER)
+    assert 23 * 3600 < wait.value.retry_after <= 24 * 3600
     clock.advance(days=3)  # a stranger quiet for long starts again from the short block
     _hammer(name, STRANGER, clock, 5)
     with pytest.raises(services.SignInThrottled) as wait:

@@ -175,6 +175,8 @@ def test_the_owner_signs_in_from_her_address_while_a_stranger_hammers_it(org, cl
     # She is told, and so is her administrator.
     home = owner.get("/", follow=True)
     assert "lần đăng nhập không thành công" in home.content.decode()
+    security = owner.get("/accounts/security/").content.decode()
+    assert STRANGER in security and "bị tạm chặn" in security
     page = Client(REMOTE_ADDR=OWNER)
     page.force_login(org.admin, backend="qlvb.accounts.backends.PersonBackend")
     services.record_login(person=org.admin, session_key=page.session.session_key or "", ip=OWNER, user_agent="")

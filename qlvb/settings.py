@@ -223,7 +223,15 @@ QLVB_KEY_ENCRYPTION_KEY_FALLBACKS = env_list("QLVB_KEY_ENCRYPTION_KEY_FALLBACKS"
 # Native PKCS#11 modules the server may load (tokens, HSMs).
 QLVB_PKCS11_MODULES = env_list(
     "QLVB_PKCS11_MODULES", "/usr/lib/softhsm/libsofthsm2.so,/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
+# Sign-in throttling (accounts.services): failures are counted per username AND source address;
+# from the second on, each makes the next attempt from that pair wait twice as long (1, 2, 4 s), the
+# QLVB_MAX_FAILED_LOGINS-th blocks the pair for QLVB_LOGIN_LOCK_MINUTES (doubling on each new
+# block, at most a day). An address failing QLVB_LOGIN_ADDRESS_CAP times within
+# QLVB_LOGIN_ADDRESS_WINDOW_MINUTES, whatever the usernames, is answered 429 for that long.
 QLVB_MAX_FAILED_LOGINS = int(os.environ.get("QLVB_MAX_FAILED_LOGINS", "5"))
+QLVB_LOGIN_LOCK_MINUTES = int(os.environ.get("QLVB_LOGIN_LOCK_MINUTES", "15"))
+QLVB_LOGIN_ADDRESS_CAP = int(os.environ.get("QLVB_LOGIN_ADDRESS_CAP", "30"))
+QLVB_LOGIN_ADDRESS_WINDOW_MINUTES = int(os.environ.get("QLVB_LOGIN_ADDRESS_WINDOW_MINUTES", "15"))
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 3600)))
 SESSION_COOKIE_HTTPONLY = True
 
@@ -280,6 +288,9 @@ PERMISSIONS_POLICY = {
     "midi": [], "display-capture": [], "screen-wake-lock": [], "xr-spatial-tracking": [],
     "fullscreen": ["self"],
 }
+# How many proxies of ours append to X-Forwarded-For before Django: the client's address (what sign-in
+# throttling and the event log key on) is the entry that many from the right; 0 trusts REMOTE_ADDR.
+QLVB_PROXY_HOPS = int(os.environ.get("QLVB_PROXY_HOPS", "1" if env_bool("BEHIND_PROXY") else "0"))
 
 # --- Language and time --------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

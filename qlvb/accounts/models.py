@@ -56,3 +56,19 @@ class ApiToken(models.Model):
     def is_usable(self) -> bool:
         now = timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class SignInThrottle(models.Model):
+    """Failed sign-ins from one source address: for one username (the account, known or not) when
+    `username` is set, across every username when it is empty. Expires by itself."""
+
+    ip = models.CharField(max_length=45)
+    username = models.CharField(max_length=150, blank=True)
+    failures = models.PositiveIntegerField(default=0)
+    blocks = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField(default=timezone.now)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["username", "ip"], name="signinthrottle_username_ip")]

@@ -6,12 +6,14 @@ Every change and every login, logout and failed login is recorded in the event l
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import string
 from datetime import datetime, timedelta
 
 import pyotp
 from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -19,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qlvb.accounts.models import ApiToken, LoginSession, TotpDevice
+from qlvb.accounts.models import ApiToken, LoginSession, SignInThrottle, TotpDevice
 from qlvb.core import events
 from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
@@ -75,9 +77,11 @@ def create_account(
 
 @transaction.atomic
 def reset_password(*, by: Actor, person: Person) -> str:
-    """An administrator recovers an account: new one-time password, all sessions ended, unlocked."""
+    """An administrator recovers an account: new one-time password, unlocked, every session
+    ended and every API token revoked."""
     if not permissions.can_manage_person(by.person, person):
         raise NotAllowed()
+    clear_throttle(username=person.username)  # before the person's row, as check_credentials locks them
     password = generate_initial_password()
     person.set_password(password)
     person.must_change_password = True
@@ -85,8 +89,9 @@ def reset_password(*, by: Actor, person: Person) -> str:
     person.locked_at = None
     person.locked_reason = ""
     person.save()
-    _end_sessions(person)
-    events.record(verb="account.password_reset", actor=by, agency=person.agency_id, target=person)
+    ended, revoked = _end_sessions(person), _revoke_tokens(person)
+    events.record(verb="account.password_reset", actor=by, agency=person.agency_id, target=person,
+                  data={"sessions": ended, "tokens": revoked})
     return password
 
 
@@ -131,11 +136,15 @@ def lock_account(*, by: Actor, person: Person, reason: str) -> None:
 def unlock_account(*, by: Actor, person: Person) -> None:
     if not permissions.can_manage_person(by.person, person):
         raise NotAllowed()
+    clear_throttle(username=person.username)  # before the person's row, as check_credentials locks them
     person.locked_at = None
     person.locked_reason = ""
     person.failed_logins = 0
     person.save(update_fields=["locked_at", "locked_reason", "failed_logins"])
-    events.record(verb="account.unlocked", actor=by, agency=person.agency_id, target=person)
+    # Whoever held the account may still hold a session or a token: recovery ends them all.
+    ended, revoked = _end_sessions(person), _revoke_tokens(person)
+    events.record(verb="account.unlocked", actor=by, agency=person.agency_id, target=person,
+                  data={"sessions": ended, "tokens": revoked})
 
 
 @transaction.atomic
@@ -156,45 +165,144 @@ class LoginResult:
     OK = "ok"
     NEEDS_TOTP = "totp"
     BAD = "bad"
-    LOCKED = "locked"
+
+
+class SignInThrottled(Exception):
+    """Too many failed sign-ins from this address (for this username, or for any): try again later."""
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = max(1, math.ceil(retry_after))
+        super().__init__(self.retry_after)
+
+
+_MAX_BLOCK = timedelta(days=1)
+_FORGET_AFTER = timedelta(days=1)  # a pair quiet this long starts again from a short block
+_dummy_hash: str | None = None
+
+
+def _normalise(username: str) -> str:
+    return username.strip().lower()[:150]
+
+
+def _row(username: str, ip: str | None) -> SignInThrottle:
+    row, _created = SignInThrottle.objects.get_or_create(username=username, ip=ip or "")
+    return row
+
+
+def _wait(row: SignInThrottle | None, now: datetime) -> float:
+    """Seconds before this pair (or address) may try again: its block, or its growing delay."""
+    if row is None:
+        return 0.0
+    waits = [0.0]
+    if row.blocked_until and row.blocked_until > now:
+        waits.append((row.blocked_until - now).total_seconds())
+    if row.username and row.failures >= 2 and row.last_failure_at:
+        # The first retry is free (a typo); then 1, 2, 4, 8 s… before the block.
+        ready = row.last_failure_at + timedelta(seconds=2 ** (row.failures - 2))
+        waits.append((ready - now).total_seconds())
+    return max(waits)
+
+
+def _check_throttle(username: str, ip: str | None) -> SignInThrottle:
+    """Refuse at once when the pair or the address must wait; return the pair's row, locked."""
+    now = timezone.now()
+    address = SignInThrottle.objects.filter(username="", ip=ip or "").first()
+    pair = SignInThrottle.objects.select_for_update().get(pk=_row(username, ip).pk)
+    wait = max(_wait(address, now), _wait(pair, now))
+    if wait > 0:
+        raise SignInThrottled(wait)
+    return pair
+
+
+def _count_failure(pair: SignInThrottle, *, ip: str | None, person: Person | None) -> None:
+    """One more failure for the pair and its address; block them (and tell) when they reach the limit.
+
+    Locks: the pair (already held), then the address, then the event chains — never a chain
+    before the address, or two failures from one address could wait on each other."""
+    now = timezone.now()
+    window = timedelta(minutes=settings.QLVB_LOGIN_ADDRESS_WINDOW_MINUTES)
+    address = SignInThrottle.objects.select_for_update().get(pk=_row("", ip).pk)
+    if now - address.window_start >= window:
+        address.window_start, address.failures = now, 0
+    address.failures += 1
+    address.last_failure_at = now
+    address_blocked = address.failures == settings.QLVB_LOGIN_ADDRESS_CAP
+    if address_blocked:
+        address.blocked_until = now + window
+    address.save()
+    quiet_since = max(filter(None, [pair.last_failure_at, pair.blocked_until]), default=None)
+    if quiet_since and now - quiet_since > _FORGET_AFTER:  # quiet for a day after its last failure or block
+        pair.failures, pair.blocks = 0, 0
+    if pair.blocked_until and pair.blocked_until <= now:  # an expired block: count afresh
+        pair.failures, pair.blocked_until = 0, None
+    pair.failures += 1
+    pair.last_failure_at = now
+    block = None
+    if pair.failures >= settings.QLVB_MAX_FAILED_LOGINS:
+        block = min(timedelta(minutes=settings.QLVB_LOGIN_LOCK_MINUTES) * 2 ** min(pair.blocks, 16), _MAX_BLOCK)
+        pair.blocked_until, pair.failures, pair.blocks = now + block, 0, pair.blocks + 1
+    pair.save()
+    actor = Actor(person=None, ip=ip)
+    if block is not None and pair.blocked_until is not None:
+        events.record(verb="auth.login_throttled", actor=actor, agency=person.agency_id if person else None,
+                      target=person, data={"username": pair.username, "scope": "account", "ip": pair.ip,
+                                           "until": pair.blocked_until.isoformat(),
+                                           "minutes": int(block.total_seconds() // 60)})
+    if address_blocked and address.blocked_until is not None:
+        events.record(verb="auth.login_throttled", actor=actor, agency=None,
+                      data={"scope": "address", "ip": address.ip, "until": address.blocked_until.isoformat(),
+                            "failures": address.failures})
+
+
+def _run_hasher(password: str) -> None:
+    """Spend the time a real password check takes, so an unknown username answers no faster."""
+    global _dummy_hash
+    if _dummy_hash is None:
+        _dummy_hash = make_password(secrets.token_urlsafe(16))
+    check_password(password, _dummy_hash)
 
 
 def check_credentials(*, username: str, password: str, ip: str | None) -> tuple[str, Person | None]:
-    """Check a username and password, counting failures and locking after too many.
+    """Check a username and password under the throttle (raises SignInThrottled).
 
-    Unknown usernames and wrong passwords give the same answer so accounts cannot be probed.
+    Unknown usernames, inactive or locked accounts and wrong passwords give the same answer in the
+    same time, and are throttled alike, so accounts cannot be probed. A failure never locks the
+    account itself: it blocks this username from this address only, for a while.
     """
     actor = Actor(person=None, ip=ip)
+    name = _normalise(username)
     with transaction.atomic():
+        pair = _check_throttle(name, ip)
         # NO KEY: a write of this person's (an event naming them) must not wait for a sign-in attempt.
-        person = Person.objects.select_for_update(no_key=True).filter(username=username.strip().lower()).first()
-        if person is None or not person.is_active:
+        person = Person.objects.select_for_update(no_key=True).filter(username=name).first()
+        if person is None:
+            _run_hasher(password)
+            reason = "unknown"
+        else:
+            good = person.check_password(password)
+            reason = ("inactive" if not person.is_active else "locked" if person.is_locked
+                      else "" if good else "password")
+        if reason:
+            if reason == "password":
+                assert person is not None
+                person.failed_logins += 1
+                person.save(update_fields=["failed_logins"])
+            _count_failure(pair, ip=ip, person=person)
             events.record(verb="auth.login_failed", actor=actor, agency=person.agency_id if person else None,
-                          data={"username": username[:150], "reason": "unknown" if person is None else "inactive"})
+                          target=person, data={"username": username[:150], "reason": reason})
             return LoginResult.BAD, None
-        if person.is_locked:
-            events.record(verb="auth.login_failed", actor=actor, agency=person.agency_id, target=person,
-                          data={"username": person.username, "reason": "locked"})
-            return LoginResult.LOCKED, person
-        if not person.check_password(password):
-            person.failed_logins += 1
-            fields = ["failed_logins"]
-            if person.failed_logins >= settings.QLVB_MAX_FAILED_LOGINS:
-                person.locked_at = timezone.now()
-                person.locked_reason = _("Too many failed logins")
-                fields += ["locked_at", "locked_reason"]
-            person.save(update_fields=fields)
-            events.record(verb="auth.login_failed", actor=actor, agency=person.agency_id, target=person,
-                          data={"username": person.username, "reason": "password",
-                                "failures": person.failed_logins})
-            if person.is_locked:
-                events.record(verb="account.locked", actor=actor, agency=person.agency_id, target=person,
-                              data={"reason": "failed_logins"})
-                return LoginResult.LOCKED, person
-            return LoginResult.BAD, person
+        assert person is not None
     if has_totp(person):
         return LoginResult.NEEDS_TOTP, person
     return LoginResult.OK, person
+
+
+def clear_throttle(*, username: str, ip: str | None = None) -> None:
+    """Forget the failures of this username (from this address, or from all)."""
+    rows = SignInThrottle.objects.filter(username=_normalise(username))
+    if ip is not None:
+        rows = rows.filter(ip=ip)
+    rows.delete()
 
 
 def has_totp(person: Person) -> bool:
@@ -203,6 +311,8 @@ def has_totp(person: Person) -> bool:
 
 @transaction.atomic
 def record_login(*, person: Person, session_key: str, ip: str | None, user_agent: str) -> LoginSession:
+    # The throttle rows before the person's: the order check_credentials locks them in.
+    clear_throttle(username=person.username, ip=ip or "")
     Person.objects.filter(pk=person.pk).update(failed_logins=0, last_login=timezone.now())
     session = LoginSession.objects.create(
         session_key=session_key, person=person, ip=ip, user_agent=user_agent[:300]
@@ -279,13 +389,17 @@ def confirm_totp(*, person: Person, code: str) -> None:
     events.record(verb="account.totp_enabled", actor=Actor(person), agency=person.agency_id, target=person)
 
 
-@transaction.atomic
 def verify_totp(*, person: Person, code: str, ip: str | None) -> bool:
-    device = TotpDevice.objects.select_for_update().filter(person=person, confirmed=True).first()
-    ok = device is not None and _accept_code(device, code)
-    if not ok:
-        events.record(verb="auth.login_failed", actor=Actor(None, ip=ip), agency=person.agency_id,
-                      target=person, data={"username": person.username, "reason": "totp"})
+    """The second step, throttled with the password: a wrong code counts as a failed sign-in of
+    this username from this address (raises SignInThrottled when it must wait)."""
+    with transaction.atomic():
+        pair = _check_throttle(person.username, ip)
+        device = TotpDevice.objects.select_for_update().filter(person=person, confirmed=True).first()
+        ok = device is not None and _accept_code(device, code)
+        if not ok:
+            _count_failure(pair, ip=ip, person=person)
+            events.record(verb="auth.login_failed", actor=Actor(None, ip=ip), agency=person.agency_id,
+                          target=person, data={"username": person.username, "reason": "totp"})
     return ok
 
 
@@ -298,6 +412,10 @@ def disable_totp(*, by: Actor, person: Person) -> None:
 
 
 # --- API tokens ----------------------------------------------------------------------------
+
+def _revoke_tokens(person: Person) -> int:
+    return ApiToken.objects.filter(person=person, revoked_at=None).update(revoked_at=timezone.now())
+
 
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
@@ -335,7 +453,8 @@ def authenticate_token(key: str) -> Person | None:
     if token is None or not token.is_usable or not secrets.compare_digest(token.key_hash, hash_key(key)):
         return None
     person = token.person
-    if not person.is_active or person.is_locked:
+    # A person held on the password page is held off the API too (the password may be known to others).
+    if not person.is_active or person.is_locked or person.must_change_password:
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+from typing import Any
 
 import qrcode
 import qrcode.image.svg
@@ -18,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from qlvb.accounts import services
@@ -43,14 +46,34 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def _finish_login(request: HttpRequest, person: Person) -> HttpResponse:
+    failed = person.failed_logins  # since the last sign-in: the owner is told
     login(request, person, backend="qlvb.accounts.backends.PersonBackend")
     session_key = request.session.session_key
     assert session_key is not None  # login() saved the session under a new key
     services.record_login(person=person, session_key=session_key, ip=client_ip(request),
                           user_agent=request.META.get("HTTP_USER_AGENT", ""))
+    if failed:
+        messages.warning(request, ngettext(
+            "%(count)d failed sign-in on your account since you last signed in. If it was not you, "
+            "see Account and security and tell your agency's administrator.",
+            "%(count)d failed sign-ins on your account since you last signed in. If it was not you, "
+            "see Account and security and tell your agency's administrator.", failed) % {"count": failed})
     if person.must_change_password:
         return redirect("accounts:password_change")
     return redirect(_next_url(request))
+
+
+def _throttled(request: HttpRequest, template: str, form: Any, error: services.SignInThrottled) -> HttpResponse:
+    """429 with the wait in words; the same for every username, known or not."""
+    minutes = math.ceil(error.retry_after / 60)
+    wait = (ngettext("%(count)d second", "%(count)d seconds", error.retry_after) % {"count": error.retry_after}
+            if error.retry_after < 60 else
+            ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes})
+    form.add_error(None, _("Too many failed sign-ins from your address. Please try again in %(wait)s.")
+                   % {"wait": wait})
+    response = render(request, template, {"form": form, "next": request.GET.get("next", "")}, status=429)
+    response["Retry-After"] = str(error.retry_after)
+    return response
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -58,9 +81,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
         return redirect("home")
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result, person = services.check_credentials(
-            username=form.cleaned_data["username"], password=form.cleaned_data["password"], ip=client_ip(request)
-        )
+        try:
+            result, person = services.check_credentials(
+                username=form.cleaned_data["username"], password=form.cleaned_data["password"],
+                ip=client_ip(request))
+        except services.SignInThrottled as error:
+            return _throttled(request, "accounts/login.html", form, error)
         if result == services.LoginResult.OK:
             assert person is not None  # check_credentials names whom it lets in
             return _finish_login(request, person)
@@ -69,10 +95,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
             request.session[PENDING_2FA] = {"id": person.pk, "at": timezone.now().timestamp(),
                                             "next": _next_url(request)}
             return redirect("accounts:login_totp")
-        if result == services.LoginResult.LOCKED:
-            form.add_error(None, _("This account is locked. Please contact your agency's administrator."))
-        else:
-            form.add_error(None, _("The username or password is not correct."))
+        # One answer for an unknown username, a wrong password, a locked or inactive account.
+        form.add_error(None, _("The username or password is not correct, or the account cannot sign in. "
+                               "If this goes on, contact your agency's administrator."))
     return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
 
 
@@ -87,7 +112,12 @@ def login_totp_view(request: HttpRequest) -> HttpResponse:
         if person.is_locked:
             request.session.pop(PENDING_2FA, None)
             return redirect("accounts:login")
-        if services.verify_totp(person=person, code=form.cleaned_data["code"], ip=client_ip(request)):
+        try:
+            accepted = services.verify_totp(person=person, code=form.cleaned_data["code"], ip=client_ip(request))
+        except services.SignInThrottled as error:
+            request.session.pop(PENDING_2FA, None)  # start again from the password, once the wait is over
+            return _throttled(request, "accounts/login_totp.html", form, error)
+        if accepted:
             request.session.pop(PENDING_2FA, None)
             response = _finish_login(request, person)
             return response if person.must_change_password else redirect(pending.get("next") or "/")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextvars
+import ipaddress
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,4 +61,15 @@ def actor_from_request(request: Any, scope: str | None = None) -> Actor:
 
 
 def client_ip(request: Any) -> str | None:
+    """The client's address. Behind our own proxies (QLVB_PROXY_HOPS), the entry they appended to
+    X-Forwarded-For; the entries left of it are the client's own say and are not trusted."""
+    from django.conf import settings
+
+    hops = getattr(settings, "QLVB_PROXY_HOPS", 0)
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if hops > 0 and len(forwarded) >= hops:
+        try:
+            return str(ipaddress.ip_address(forwarded[-hops]))
+        except ValueError:
+            pass
     return request.META.get("REMOTE_ADDR") or None

@@ -12,6 +12,7 @@ VERBS: dict[str, str | Promise] = {
     "auth.logout": _("Signed out"),
     "auth.login_failed": _("Failed sign-in"),
     "auth.sessions_ended": _("Ended other sessions"),
+    "auth.login_throttled": _("Sign-ins blocked for a while"),
     "account.created": _("Account created"),
     "account.password_changed": _("Password changed"),
     "account.password_reset": _("Password reset by administrator"),

@@ -21,6 +21,7 @@ from rest_framework import serializers
 from qlvb.core import kinds
 from qlvb.core.api import choice_values, enum_field
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES, DOCUMENT_TYPES, Priority, Secrecy, Urgency
+from qlvb.files.api import UploadField
 from qlvb.files.models import StoredFile
 from qlvb.incoming.models import Assignment, HandlingNote, IncomingDocument, IncomingFile
 from qlvb.incoming.selectors import LISTS
@@ -340,10 +341,10 @@ class IncomingRegistrationSerializer(serializers.Serializer):
     presented_to = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.none(), required=False, allow_null=True, default=None,
         help_text="Leader to present it to; empty: the leader in charge of its field, else the head.")
-    files = serializers.ListField(child=serializers.FileField(), required=False, default=list,
+    files = serializers.ListField(child=UploadField(), required=False, default=list,
                                   help_text="The scanned document or its electronic file (PDF, images, DOCX); "
                                             "images are combined into one PDF. Required unless `save_as_draft`.")
-    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    attachments = serializers.ListField(child=UploadField(), required=False, default=list)
     save_as_draft = serializers.BooleanField(required=False, default=False,
                                              help_text="Keep it waiting for registration, without a number.")
     confirm_duplicate = serializers.BooleanField(
@@ -390,6 +391,11 @@ class IncomingTargetSerializer(serializers.Serializer):
                                       help_text="An active person of the document's agency.")
     deadline = serializers.DateField(required=False, allow_null=True,
                                      help_text="This recipient's own deadline (YYYY-MM-DD); default the routing's.")
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if bool(data.get("unit")) == bool(data.get("person")):
+            raise serializers.ValidationError(_("Choose one recipient: a unit or a person."))
+        return data
 
 
 class IncomingRouteSerializer(serializers.Serializer):

@@ -19,6 +19,7 @@ from rest_framework import serializers
 
 from qlvb.core.api import choice_values, enum_field
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES, DOCUMENT_TYPES, Priority, Secrecy, Urgency
+from qlvb.files.api import UploadField
 from qlvb.files.models import StoredFile
 from qlvb.incoming.models import IncomingDocument
 from qlvb.org.models import Agency, Field, Person, Unit
@@ -318,9 +319,9 @@ class OutgoingDraftSerializer(OutgoingFieldsSerializer):
     drafting_unit = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.none(), required=False, allow_null=True,
         help_text="One of the caller's units; empty: the unit of their main post.")
-    upload = serializers.FileField(required=False, allow_null=True,
+    upload = UploadField(required=False, allow_null=True,
                                    help_text="The draft (DOCX, or PDF). Required before submitting.")
-    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list,
+    attachments = serializers.ListField(child=UploadField(), required=False, default=list,
                                         help_text="Files issued with it (PDF or DOCX); signed by the agency at "
                                                   "issuing.")
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
@@ -338,7 +339,7 @@ class OutgoingDraftSerializer(OutgoingFieldsSerializer):
 
 
 class OutgoingVersionInputSerializer(serializers.Serializer):
-    upload = serializers.FileField(help_text="The new version (DOCX or PDF).")
+    upload = UploadField(help_text="The new version (DOCX or PDF).")
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
                                     help_text="What changed.")
 

@@ -19,7 +19,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from qlvb.core import kinds
-from qlvb.core.api import choice_values, enum_field
+from qlvb.core.api import ObjectId, choice_values, enum_field
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES, DOCUMENT_TYPES, Priority, Secrecy, Urgency
 from qlvb.files.api import UploadField
 from qlvb.files.models import StoredFile
@@ -386,8 +386,8 @@ class IncomingRegistrationSerializer(serializers.Serializer):
 class IncomingTargetSerializer(serializers.Serializer):
     """A recipient: `{"unit": id}` or `{"person": id}`, with an optional own deadline."""
 
-    unit = serializers.IntegerField(required=False, allow_null=True, help_text="A unit of the document's agency.")
-    person = serializers.IntegerField(required=False, allow_null=True,
+    unit = ObjectId(required=False, allow_null=True, help_text="A unit of the document's agency.")
+    person = ObjectId(required=False, allow_null=True,
                                       help_text="An active person of the document's agency.")
     deadline = serializers.DateField(required=False, allow_null=True,
                                      help_text="This recipient's own deadline (YYYY-MM-DD); default the routing's.")
@@ -412,7 +412,7 @@ class IncomingRouteSerializer(serializers.Serializer):
                                      help_text="Handling deadline (YYYY-MM-DD).")
     deadline_days = serializers.IntegerField(min_value=1, max_value=365, required=False, allow_null=True,
                                              default=None, help_text="Or a deadline in working days from today.")
-    parent_assignment = serializers.IntegerField(
+    parent_assignment = ObjectId(
         required=False, allow_null=True, default=None,
         help_text="Pass down a routing the caller holds (e.g. a unit head to a specialist); empty: the leader's "
                   "routing.")
@@ -424,7 +424,7 @@ class IncomingRouteSerializer(serializers.Serializer):
 
 
 class IncomingNoteInputSerializer(serializers.Serializer):
-    assignment = serializers.IntegerField(help_text="Id of the caller's routing of this document.")
+    assignment = ObjectId(help_text="Id of the caller's routing of this document.")
     text = serializers.CharField(max_length=5000, allow_blank=True)
 
 
@@ -433,13 +433,13 @@ class IncomingProgressSerializer(IncomingNoteInputSerializer):
 
 
 class IncomingAssignmentRefSerializer(serializers.Serializer):
-    assignment = serializers.IntegerField(help_text="Id of the caller's routing of this document.")
+    assignment = ObjectId(help_text="Id of the caller's routing of this document.")
 
 
 class IncomingCompleteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
                                  help_text="The result of the handling.")
-    dossiers = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+    dossiers = serializers.ListField(child=ObjectId(), required=False, default=list,
                                      help_text="Ids of open dossiers of the caller (or their units) to file it into.")
 
 

@@ -381,3 +381,18 @@ def test_api_errors_are_in_vietnamese(org, registers, client):
     assert response.status_code == 401 and response.json()["detail"].startswith("Chưa cung cấp thông tin xác thực")
     response = client.delete(f"{API}counts/", **clerk)
     assert response.status_code == 405 and response.json()["detail"] == "Không chấp nhận phương thức “DELETE”."
+
+
+def test_ids_past_the_databases_integers_are_refused_not_a_server_error(org, registers, client):
+    """`"dossiers": [2**63]` reached SQLite as an OverflowError (500, found by schemathesis); a path
+    id written in other digits ("²") reached int() as a ValueError."""
+    head, clerk = _auth(org.head), _auth(org.clerk)
+    doc_id = _register(client, clerk).json()["id"]
+    huge = 2**63
+    for url, body, field in [("complete/", {"dossiers": [huge]}, "dossiers"),
+                             ("route/", {"main": {"unit": huge}}, "main"),
+                             ("progress/", {"assignment": huge, "text": "x", "kind": "progress"}, "assignment")]:
+        response = _post(client, head, f"documents/{doc_id}/{url}", body)
+        assert response.status_code == 400 and field in response.json(), (url, response.content)
+    for pk in [str(huge), "²", "१२"]:
+        assert client.get(f"{API}documents/{pk}/", **head).status_code == 404

@@ -13,7 +13,9 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -54,11 +56,24 @@ def province(org, other_org, settings, tmp_path):
     return org
 
 
+@pytest.fixture
+def wsgi_app():
+    """The application as a server runs it, but keeping the test's database connection open between
+    requests (PostgreSQL: the test's transaction), as Django's test client does."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.slow
-def test_the_api_answers_as_its_schema_says(province, capsys):
+def test_the_api_answers_as_its_schema_says(province, wsgi_app, capsys):
     _token, key = create_api_token(person=province.clerk, name="schemathesis")
     auth = {"Authorization": f"Bearer {key}"}
-    app = get_wsgi_application()
+    app = wsgi_app
     schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", app, headers=auth)
     operations = [result.ok() for result in schema.get_all_operations()]
     cases: Counter[str] = Counter()

@@ -1,17 +1,16 @@
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
+from qlvb.core.api_docs import RedocView, SchemaView, SwaggerView
 from qlvb.portal.views import home
 
 # The API documentation pages are drf-spectacular's, not ours: Swagger UI (its script served apart,
 # the split view) writes its own <style> elements, ReDoc also runs an inline script and a blob:
 # worker. They show the schema, nothing a user typed; the relaxation is for them alone.
-swagger_docs = csp_update({"style-src-elem": ["'unsafe-inline'"]})(
-    SpectacularSwaggerSplitView.as_view(url_name="api-schema"))
+swagger_docs = csp_update({"style-src-elem": ["'unsafe-inline'"]})(SwaggerView.as_view(url_name="api-schema"))
 redoc_docs = csp_update({"script-src": ["'unsafe-inline'"], "style-src-elem": ["'unsafe-inline'"],
-                         "worker-src": ["blob:"]})(SpectacularRedocView.as_view(url_name="api-schema"))
+                         "worker-src": ["blob:"]})(RedocView.as_view(url_name="api-schema"))
 
 urlpatterns = [
     path("", home, name="home"),
@@ -30,7 +29,7 @@ urlpatterns = [
     path("", include("qlvb.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("qlvb.api_urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SchemaView.as_view(), name="api-schema"),
     path("api/docs/", swagger_docs, name="api-docs"),
     path("api/redoc/", redoc_docs, name="api-redoc"),
     path("django-admin/", admin.site.urls),

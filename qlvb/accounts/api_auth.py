@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -18,10 +19,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         if not header or header[0] not in (self.keyword, "Token"):
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Invalid token header.")
+            raise exceptions.AuthenticationFailed(_("Invalid token header."))
         person = authenticate_token(header[1])
         if person is None:
-            raise exceptions.AuthenticationFailed("Invalid or expired token.")
+            raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
         return person, None
 
     def authenticate_header(self, request: Any) -> str:

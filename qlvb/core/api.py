@@ -51,10 +51,23 @@ def invalid(field: str, message: str) -> serializers.ValidationError:
     return serializers.ValidationError({field: [message]})
 
 
+MAX_ID = 2**63 - 1  # the databases' largest integer key; a larger number fails in SQL (OverflowError), not 404
+
+
+class ObjectId(serializers.IntegerField):
+    """The id of an object, in a request body: a positive integer within the databases' keys."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
 def pk_or_404(value: Any) -> int:
-    if not str(value).isdigit():
+    text = str(value)
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:  # "²" is a digit to isdigit(), not to int()
         raise NotFound()
-    return int(value)
+    return int(text)
 
 
 def enum_field(component: str, values: list[str], description: str) -> Callable[..., serializers.ChoiceField]:

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from qlvb.core import kinds
 from qlvb.core.actor import Actor, client_ip
+from qlvb.core.api import ObjectId
 from qlvb.digitisation import selectors, services
 from qlvb.digitisation.models import TextExtraction
 from qlvb.digitisation.views import may_rerun
@@ -34,7 +35,7 @@ APP = OpenApiParameter("app", OpenApiTypes.STR, OpenApiParameter.PATH,
 
 
 class FileExtractionSerializer(serializers.Serializer):
-    stored_file = serializers.IntegerField(help_text="Id of the stored file (as in the document's files).")
+    stored_file = ObjectId(help_text="Id of the stored file (as in the document's files).")
     name = serializers.CharField()
     status = serializers.ChoiceField(choices=[*TextExtraction.Status.choices, ("none", "not requested")])
     method = serializers.ChoiceField(choices=TextExtraction.Method.choices, allow_null=True)

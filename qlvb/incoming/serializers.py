@@ -19,8 +19,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from qlvb.core import kinds
-from qlvb.core.api import choice_values, enum_field
+from qlvb.core.api import ObjectId, choice_values, enum_field
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES, DOCUMENT_TYPES, Priority, Secrecy, Urgency
+from qlvb.files.api import UploadField
 from qlvb.files.models import StoredFile
 from qlvb.incoming.models import Assignment, HandlingNote, IncomingDocument, IncomingFile
 from qlvb.incoming.selectors import LISTS
@@ -340,10 +341,10 @@ class IncomingRegistrationSerializer(serializers.Serializer):
     presented_to = serializers.PrimaryKeyRelatedField(
         queryset=Person.objects.none(), required=False, allow_null=True, default=None,
         help_text="Leader to present it to; empty: the leader in charge of its field, else the head.")
-    files = serializers.ListField(child=serializers.FileField(), required=False, default=list,
+    files = serializers.ListField(child=UploadField(), required=False, default=list,
                                   help_text="The scanned document or its electronic file (PDF, images, DOCX); "
                                             "images are combined into one PDF. Required unless `save_as_draft`.")
-    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list)
+    attachments = serializers.ListField(child=UploadField(), required=False, default=list)
     save_as_draft = serializers.BooleanField(required=False, default=False,
                                              help_text="Keep it waiting for registration, without a number.")
     confirm_duplicate = serializers.BooleanField(
@@ -385,11 +386,16 @@ class IncomingRegistrationSerializer(serializers.Serializer):
 class IncomingTargetSerializer(serializers.Serializer):
     """A recipient: `{"unit": id}` or `{"person": id}`, with an optional own deadline."""
 
-    unit = serializers.IntegerField(required=False, allow_null=True, help_text="A unit of the document's agency.")
-    person = serializers.IntegerField(required=False, allow_null=True,
+    unit = ObjectId(required=False, allow_null=True, help_text="A unit of the document's agency.")
+    person = ObjectId(required=False, allow_null=True,
                                       help_text="An active person of the document's agency.")
     deadline = serializers.DateField(required=False, allow_null=True,
                                      help_text="This recipient's own deadline (YYYY-MM-DD); default the routing's.")
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if bool(data.get("unit")) == bool(data.get("person")):
+            raise serializers.ValidationError(_("Choose one recipient: a unit or a person."))
+        return data
 
 
 class IncomingRouteSerializer(serializers.Serializer):
@@ -406,7 +412,7 @@ class IncomingRouteSerializer(serializers.Serializer):
                                      help_text="Handling deadline (YYYY-MM-DD).")
     deadline_days = serializers.IntegerField(min_value=1, max_value=365, required=False, allow_null=True,
                                              default=None, help_text="Or a deadline in working days from today.")
-    parent_assignment = serializers.IntegerField(
+    parent_assignment = ObjectId(
         required=False, allow_null=True, default=None,
         help_text="Pass down a routing the caller holds (e.g. a unit head to a specialist); empty: the leader's "
                   "routing.")
@@ -418,7 +424,7 @@ class IncomingRouteSerializer(serializers.Serializer):
 
 
 class IncomingNoteInputSerializer(serializers.Serializer):
-    assignment = serializers.IntegerField(help_text="Id of the caller's routing of this document.")
+    assignment = ObjectId(help_text="Id of the caller's routing of this document.")
     text = serializers.CharField(max_length=5000, allow_blank=True)
 
 
@@ -427,13 +433,13 @@ class IncomingProgressSerializer(IncomingNoteInputSerializer):
 
 
 class IncomingAssignmentRefSerializer(serializers.Serializer):
-    assignment = serializers.IntegerField(help_text="Id of the caller's routing of this document.")
+    assignment = ObjectId(help_text="Id of the caller's routing of this document.")
 
 
 class IncomingCompleteSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
                                  help_text="The result of the handling.")
-    dossiers = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+    dossiers = serializers.ListField(child=ObjectId(), required=False, default=list,
                                      help_text="Ids of open dossiers of the caller (or their units) to file it into.")
 
 

@@ -17,8 +17,9 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from qlvb.core.api import choice_values, enum_field
+from qlvb.core.api import ObjectId, choice_values, enum_field
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES, DOCUMENT_TYPES, Priority, Secrecy, Urgency
+from qlvb.files.api import UploadField
 from qlvb.files.models import StoredFile
 from qlvb.incoming.models import IncomingDocument
 from qlvb.org.models import Agency, Field, Person, Unit
@@ -318,14 +319,14 @@ class OutgoingDraftSerializer(OutgoingFieldsSerializer):
     drafting_unit = serializers.PrimaryKeyRelatedField(
         queryset=Unit.objects.none(), required=False, allow_null=True,
         help_text="One of the caller's units; empty: the unit of their main post.")
-    upload = serializers.FileField(required=False, allow_null=True,
+    upload = UploadField(required=False, allow_null=True,
                                    help_text="The draft (DOCX, or PDF). Required before submitting.")
-    attachments = serializers.ListField(child=serializers.FileField(), required=False, default=list,
+    attachments = serializers.ListField(child=UploadField(), required=False, default=list,
                                         help_text="Files issued with it (PDF or DOCX); signed by the agency at "
                                                   "issuing.")
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
                                     help_text="Note on the first version.")
-    reply_to = serializers.IntegerField(required=False, allow_null=True, default=None,
+    reply_to = ObjectId(required=False, allow_null=True, default=None,
                                         help_text="Id of an incoming document the caller may see that it answers.")
 
     def get_fields(self) -> dict[str, serializers.Field]:
@@ -338,7 +339,7 @@ class OutgoingDraftSerializer(OutgoingFieldsSerializer):
 
 
 class OutgoingVersionInputSerializer(serializers.Serializer):
-    upload = serializers.FileField(help_text="The new version (DOCX or PDF).")
+    upload = UploadField(help_text="The new version (DOCX or PDF).")
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
                                     help_text="What changed.")
 
@@ -362,14 +363,14 @@ class OutgoingReturnSerializer(serializers.Serializer):
 
 
 class OutgoingSignSerializer(serializers.Serializer):
-    certificate = serializers.IntegerField(help_text="Id of one of the caller's active certificates.")
+    certificate = ObjectId(help_text="Id of one of the caller's active certificates.")
     secret = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False,
                                    style={"input_type": "password"},
                                    help_text="Passphrase or PIN; empty for a key whose passphrase the system keeps.")
 
 
 class OutgoingIssueSerializer(serializers.Serializer):
-    register = serializers.IntegerField(required=False, allow_null=True, default=None,
+    register = ObjectId(required=False, allow_null=True, default=None,
                                         help_text="Outgoing register of the agency; empty: the ordinary one, or the "
                                                   "secret one for a secret document.")
 

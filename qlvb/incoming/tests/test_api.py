@@ -341,3 +341,58 @@ def test_list_query_count_does_not_grow(org, register_doc, client):
     many = queries(org.head, "all"), queries(org.unit_head, "to_handle")
     assert [count for _, count in few] == [3, 3] and [count for _, count in many] == [12, 12]
     assert [n for n, _ in few] == [n for n, _ in many]
+
+
+def test_a_recipient_must_name_a_unit_or_a_person(org, registers, client):
+    """`{"main": {}}` or `"coordinators": [{}]` used to reach `data["person"]` (KeyError, 500)."""
+    head = _auth(org.head)
+    doc_id = _register(client, _auth(org.clerk)).json()["id"]
+    message = "Chọn một nơi nhận: một đơn vị hoặc một người."
+    for body, where in [({"main": {}}, lambda e: e["main"]["non_field_errors"]),
+                        ({"main": {"deadline": future().isoformat()}}, lambda e: e["main"]["non_field_errors"]),
+                        ({"main": {"unit": org.unit.pk}, "coordinators": [{}]},
+                         lambda e: e["coordinators"]["0"]["non_field_errors"]),
+                        ({"main": {"unit": org.unit.pk, "person": org.specialist.pk}},
+                         lambda e: e["main"]["non_field_errors"]),
+                        ({"informed": [{"unit": None, "person": None}]},
+                         lambda e: e["informed"]["0"]["non_field_errors"])]:
+        response = _post(client, head, f"documents/{doc_id}/route/", body)
+        assert response.status_code == 400, (body, response.content)
+        assert where(response.json()) == [message], response.json()
+    assert not Assignment.objects.filter(document_id=doc_id).exists()
+
+
+def test_an_empty_upload_is_refused_naming_the_file(org, registers, client):
+    response = _register(client, _auth(org.clerk), files=[pdf_upload(), SimpleUploadedFile("Công văn trống.pdf", b"")])
+    assert response.status_code == 400, response.content
+    assert response.json()["files"] == {"1": ["Tệp “Công văn trống.pdf” không có nội dung (0 byte)."]}, response.json()
+
+
+def test_api_errors_are_in_vietnamese(org, registers, client):
+    clerk = _auth(org.clerk)
+    response = _register(client, clerk, register=999999)
+    assert response.status_code == 400
+    assert response.json()["register"] == ["Mã “999999” không hợp lệ: không có đối tượng này."]
+    response = client.get(f"{API}documents/", HTTP_AUTHORIZATION="Bearer qlvb_nothing_here")
+    assert response.status_code == 401 and response.json()["detail"] == "Mã truy cập không hợp lệ hoặc đã hết hạn."
+    response = client.get(f"{API}documents/", HTTP_AUTHORIZATION="Bearer a b")
+    assert response.status_code == 401 and response.json()["detail"] == "Tiêu đề mã truy cập không hợp lệ."
+    response = client.get(f"{API}documents/")
+    assert response.status_code == 401 and response.json()["detail"].startswith("Chưa cung cấp thông tin xác thực")
+    response = client.delete(f"{API}counts/", **clerk)
+    assert response.status_code == 405 and response.json()["detail"] == "Không chấp nhận phương thức “DELETE”."
+
+
+def test_ids_past_the_databases_integers_are_refused_not_a_server_error(org, registers, client):
+    """`"dossiers": [2**63]` reached SQLite as an OverflowError (500, found by schemathesis); a path
+    id written in other digits ("²") reached int() as a ValueError."""
+    head, clerk = _auth(org.head), _auth(org.clerk)
+    doc_id = _register(client, clerk).json()["id"]
+    huge = 2**63
+    for url, body, field in [("complete/", {"dossiers": [huge]}, "dossiers"),
+                             ("route/", {"main": {"unit": huge}}, "main"),
+                             ("progress/", {"assignment": huge, "text": "x", "kind": "progress"}, "assignment")]:
+        response = _post(client, head, f"documents/{doc_id}/{url}", body)
+        assert response.status_code == 400 and field in response.json(), (url, response.content)
+    for pk in [str(huge), "²", "१२"]:
+        assert client.get(f"{API}documents/{pk}/", **head).status_code == 404

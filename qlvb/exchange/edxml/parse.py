@@ -383,6 +383,33 @@ def _status(header: etree._Element, message: etree._Element, warnings: _Warnings
         raw_extra=tuple(extra), warnings=tuple(warnings))
 
 
+# Every element the reader maps: it must be in the QCVN namespace (elements are found by local
+# name, so one in another namespace would otherwise be read as if it were the standard's).
+MAPPED = ({"edXML", "edXMLEnvelope", "edXMLBody", "edXMLManifest", "Reference", "AttachmentEncoded", "Attachment",
+           "ContentTransferEncoded", "ContentId", "ContentType", "Description", "AttachmentName", "OrganId",
+           "OrganName", "OrganizationInCharge", "OrganAdd", "Email", "Telephone", "Fax", "Website", "CodeNumber",
+           "CodeNotation", "Place", "PromulgationDate", "Type", "TypeDetail", "TypeName", "Competence", "Position",
+           "FullName", "Timestamp", "TraceHeader", "Department", "Staff", "Mobile", "Appendix", "ReplacementInfo",
+           "OrganIdList", "DocumentInfo", "DocumentReceiver", "ReceiverList", "Receiver", "ReceiverType"}
+          | set(KNOWN) | {name for names in KNOWN.values() for name in names}) - {"Signature"}
+
+
+def check_namespace(root: etree._Element) -> None:
+    """Refuse a package in another namespace than QCVN 102:2016's (``not_edxml``): the root, and
+    every element the reader maps (a Signature's content is the XML-DSig namespace's)."""
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        name = local(element)
+        if not name or name == "Signature":
+            continue
+        namespace = etree.QName(element).namespace
+        if namespace != NAMESPACE and (element is root or name in MAPPED):
+            raise EdxmlError("not_edxml", _("The package's namespace is “%(value)s”, not the QCVN 102:2016 one."),
+                             value=(namespace or "")[:200], detail=f"<{name[:50]}>")
+        stack.extend(element)
+
+
 def parse(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
           known_agencies: Container[str] | Callable[[str], bool] | None = None) -> DocumentPackage | StatusPackage:
     """A document or status package from edXML bytes; :class:`EdxmlError` for anything wrong.
@@ -406,10 +433,8 @@ def _parse(data: bytes, *, max_bytes: int,
     root = read(data, max_bytes=max_bytes)
     if local(root) != "edXML":
         raise EdxmlError("not_edxml", detail=f"root <{local(root)[:50]}>")
+    check_namespace(root)
     warnings = _Warnings()
-    namespace = etree.QName(root).namespace
-    if namespace != NAMESPACE:
-        warnings.add(_("The package's namespace is “%(value)s”, not the QCVN 102:2016 one."), value=namespace or "")
     envelope = require(root, "edXMLEnvelope")
     header = require(envelope, "edXMLHeader")
     message = require(header, "MessageHeader")

@@ -202,3 +202,27 @@ def test_a_package_larger_than_the_form_limit_is_received(national, client):
     response = post(client, data[:start] + big + data[end:])
     assert response.status_code == 201, response.content[:300]
     assert ReceptionItem.objects.get().files.get().stored.size == 12 * 1024 * 1024
+
+
+QCVN = b"http://www.mic.gov.vn/TBT/QCVN_102_2016"
+
+
+@pytest.mark.parametrize("foreign", [
+    lambda data: data.replace(QCVN, b"http://example.com/not-qcvn"),  # the whole package
+    lambda data: data.replace(b'<edXML:edXMLEnvelope xmlns:edXML="' + QCVN,  # the envelope only
+                              b'<edXML:edXMLEnvelope xmlns:edXML="http://example.com/not-qcvn', 1),
+], ids=["root", "envelope"])
+def test_a_package_in_a_foreign_namespace_is_refused_before_it_takes_the_document_identity(national, client,
+                                                                                           foreign):
+    genuine = sample("edoc_new.edxml")
+    forged = foreign(genuine)
+    assert forged != genuine
+    response = post(client, forged)
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "not_edxml" and "QCVN 102:2016" in response.json()["reason"]
+    refused = ReceptionItem.objects.get()
+    assert refused.state == "invalid" and not refused.document_id.startswith("000.00.00.G22")
+    assert refused.package is None and not refused.files.exists() and not StoredFile.objects.exists()
+    response = post(client, genuine)
+    assert response.status_code == 201 and response.json()["duplicate"] is False, response.content
+    assert ReceptionItem.objects.get(state="waiting").document_id.startswith("000.00.00.G22,")

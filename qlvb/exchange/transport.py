@@ -99,8 +99,44 @@ def _check_signature(data: bytes, package: edxml.DocumentPackage | edxml.StatusP
 # --- Building ------------------------------------------------------------------------------
 
 def _organization(agency: Agency) -> edxml.Organization:
-    return edxml.Organization(code=agency.code, name=agency.name, in_charge=agency.name, address=agency.address,
+    in_charge = agency.parent.name if agency.parent_id and agency.parent is not None else agency.name
+    return edxml.Organization(code=agency.code, name=agency.name, in_charge=in_charge, address=agency.address,
                               email=agency.email, phone=agency.phone, website=agency.website)
+
+
+def _signer(document: OutgoingDocument) -> edxml.Signer:
+    """SignerInfo as the signature block prints it (NĐ30 Phụ lục VI): the first line is the
+    signing authority ("KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN", or the signer's own title when he
+    signs in his own name), the last one his position."""
+    from qlvb.outgoing.issuing import signer_title
+
+    if document.signer is None:
+        return edxml.Signer()
+    lines = [line.strip() for line in (document.signer_title or signer_title(document)).splitlines() if line.strip()]
+    return edxml.Signer(competence=lines[0] if lines else "", position=lines[-1].title() if lines else "",
+                        full_name=document.signer.full_name)
+
+
+def _staff(document: OutgoingDocument) -> edxml.Staff:
+    """The clerk who issued it, with her unit, e-mail and phone."""
+    from qlvb.org.models import Post
+
+    person = document.issued_by
+    if person is None:
+        return edxml.Staff()
+    post = (Post.objects.filter(person=person, agency=document.agency, end_date__isnull=True)
+            .select_related("unit").order_by("is_concurrent", "id").first())
+    return edxml.Staff(department=post.unit.name if post is not None else "", name=person.full_name,
+                       email=person.email, mobile=person.phone)
+
+
+def _to_places(document: OutgoingDocument, receivers: dict[str, Agency], receiver_codes: list[str]) -> tuple[str, ...]:
+    """Nơi nhận as the document prints it: every recipient, not only this package's."""
+    names = [r.name or (r.agency.name if r.agency is not None else "") or (r.unit.name if r.unit is not None else "")
+             or (r.person.full_name if r.person is not None else "")
+             for r in document.recipients.select_related("agency", "unit", "person").order_by("id")]
+    return tuple(dict.fromkeys(n for n in names if n)) or tuple(
+        receivers[c].name if c in receivers else c for c in receiver_codes)
 
 
 def document_package(document: OutgoingDocument, receiver_codes: list[str], *,
@@ -109,6 +145,7 @@ def document_package(document: OutgoingDocument, receiver_codes: list[str], *,
     """The edXML package of an issued document (or of its recall/update/replacement; an update
     carries the new files only)."""
     from qlvb.exchange.services import outgoing_document_id
+    from qlvb.outgoing.services import settings_for
 
     receivers = {a.code: a for a in Agency.objects.filter(code__in=receiver_codes)}
     attachments = []
@@ -121,9 +158,11 @@ def document_package(document: OutgoingDocument, receiver_codes: list[str], *,
         attachments.append(edxml.Attachment(content_id="cid:1", name=f"{document.reference.replace('/', '-')}.pdf",
                                             mime_type="application/pdf", description=document.summary[:200],
                                             data=read_stored(document.issued_file)))
+    appendixes = []  # OtherInfo/Appendixes: the documents sent with it, by name
     for index, attachment in enumerate(document.attachments.order_by("order", "id") if files is None and
                                        kind != ReceptionItem.Kind.RECALL else [], start=2):
         stored = attachment.signed or attachment.stored
+        appendixes.append(attachment.name)
         attachments.append(edxml.Attachment(content_id=f"cid:{index}", name=attachment.name,
                                             mime_type=stored.content_type, data=read_stored(stored)))
     issued = timezone.localtime(document.issued_at) if document.issued_at else timezone.localtime()
@@ -139,16 +178,14 @@ def document_package(document: OutgoingDocument, receiver_codes: list[str], *,
         to_orgs=tuple(_organization(receivers[c]) if c in receivers else edxml.Organization(code=c)
                       for c in receiver_codes),
         code_number=f"{document.number:02d}" if document.number is not None else "",
-        code_notation=document.notation, promulgation_place="", promulgation_date=issued.date(),
-        document_type=document.doc_type, subject=document.summary,
-        signer=edxml.Signer(position=(document.signer_title or "").split("\n")[-1].title(),
-                            full_name=document.signer.full_name if document.signer is not None else ""),
-        due_date=document.reply_deadline, urgency=document.urgency,
-        promulgation_amount=document.copies or None,
+        code_notation=document.notation, promulgation_place=settings_for(document.agency).place,
+        promulgation_date=issued.date(), document_type=document.doc_type, subject=document.summary,
+        content=document.summary, signer=_signer(document), due_date=document.reply_deadline,
+        urgency=document.urgency, promulgation_amount=document.copies or None,
         page_amount=document.issued_file.page_count if document.issued_file is not None else None,
-        to_places=tuple(receivers[c].name if c in receivers else c for c in receiver_codes),
-        business_doc_type=business, business_reason=reason,
-        staff=edxml.Staff(name=document.issued_by.full_name if document.issued_by is not None else ""),
+        appendixes=tuple(appendixes),
+        to_places=_to_places(document, receivers, receiver_codes),
+        business_doc_type=business, business_reason=reason, staff=_staff(document),
         traces=(edxml.Trace(organ_id=document.agency.code, timestamp=timezone.now()),),
         attachments=tuple(attachments), **extra)
 

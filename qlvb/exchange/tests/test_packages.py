@@ -15,6 +15,7 @@ from qlvb.exchange.models import DeliveryStatus, OutboundMessage, Peer, Receptio
 from qlvb.exchange.peers import hash_token
 from qlvb.exchange.tests.conftest import issue_to
 from qlvb.files.models import StoredFile
+from qlvb.files.services import store_bytes
 from qlvb.incoming.models import IncomingDocument
 from qlvb.org.models import Agency
 from qlvb.outgoing.models import OutgoingDocument
@@ -226,3 +227,64 @@ def test_a_package_in_a_foreign_namespace_is_refused_before_it_takes_the_documen
     response = post(client, genuine)
     assert response.status_code == 201 and response.json()["duplicate"] is False, response.content
     assert ReceptionItem.objects.get(state="waiting").document_id.startswith("000.00.00.G22,")
+
+
+def _leaves(element, path=""):
+    """(path of local names, text) of every leaf under an element."""
+    from lxml import etree
+
+    name = etree.QName(element).localname
+    here = f"{path}/{name}" if path else name
+    kids = [k for k in element if isinstance(k.tag, str)]
+    if not kids:
+        yield here, (element.text or "").strip()
+    for kid in kids:
+        yield from _leaves(kid, here)
+
+
+# What QLVB does not know of a document (NĐ30 Phụ lục VI fields it does not record); everything
+# else the national sample fills, an exported package fills too.
+NOT_RECORDED = {"SphereOfPromulgation", "TyperNotation", "Direction", "Fax", "ResponseFor"}
+
+
+def test_an_exported_package_fills_every_field_the_document_has(org, other_org, third_org):
+    from lxml import etree
+
+    from qlvb.exchange.edxml import parse
+    from qlvb.exchange.edxml.build import build_document
+    from qlvb.outgoing.models import Attachment
+    from qlvb.outgoing.services import settings_for
+
+    place = settings_for(org.agency)
+    place.place = "Thành phố Sơn La"
+    place.save()
+    for agency in (org.agency, other_org.agency):
+        agency.email, agency.phone, agency.address = "vp@sonla.gov.vn", "0212 385 2215", "Tô Hiệu, Sơn La"
+        agency.website = "https://sonla.gov.vn"
+        agency.save()
+    org.clerk.email, org.clerk.phone = "vanthu@sonla.gov.vn", "0912 345 678"
+    org.clerk.save()
+    document = issue_to(org, other_org, third_org, reply_deadline=timezone.localdate(), copies=3)
+    document.signing_capacity, document.signer_title = "KT", "KT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC"
+    document.save()
+    Attachment.objects.create(document=document, stored=store_bytes(b"%PDF-1.4 phu luc", name="a.pdf"),
+                              name="Phụ lục I.pdf")
+    package = parse(build_document(transport.document_package(document, [other_org.agency.code])))
+    assert package.signer.competence == "KT. GIÁM ĐỐC" and package.signer.position == "Phó Giám Đốc"
+    assert package.signer.full_name == org.head.full_name
+    assert package.promulgation_place == "Thành phố Sơn La" and package.content == document.summary
+    assert package.to_places == (other_org.agency.name, third_org.agency.name)  # every recipient, as printed
+    assert package.appendixes == ("Phụ lục I.pdf",) and package.promulgation_amount == 3
+    assert package.staff.name == org.clerk.full_name and package.staff.email == "vanthu@sonla.gov.vn"
+    assert package.staff.mobile == "0912 345 678" and package.staff.department
+
+    def filled(data):
+        root = etree.fromstring(data)
+        return {path for path, value in _leaves(root) if value and "/Signature" not in path
+                and "AttachmentEncoded" not in path}
+
+    ours = filled(build_document(transport.document_package(document, [other_org.agency.code])))
+    theirs = filled(sample("edoc_new.edxml"))
+    missing = {path for path in theirs - ours if not NOT_RECORDED & set(path.split("/"))
+               and not path.endswith("Bussiness/DocumentId")}  # the document an update changes
+    assert not missing, sorted(missing)

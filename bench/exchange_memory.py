@@ -3,13 +3,12 @@
     python bench/exchange_memory.py [--mb 50] [--attachments 1]
 
 The parent builds an unsigned package of about N MB (one or more random PDF-like attachments,
-base64) into a temporary file, then runs one child process per measurement: the child sets up
-a fresh SQLite database (receiving agency, a peer that does not require signatures, so the
-signature check still reads the package), warms up with a small package, records its peak RSS
-(``/proc/self/clear_refs`` reset, then ``VmRSS`` of
-``/proc/self/status``), then POSTs the big package through Django's
-WSGI handler with the file as ``wsgi.input`` (as gunicorn streams a request body) and records
-the peak (``VmHWM``, the same figure as ``ru_maxrss`` but from the reset). Printed: ``bench exchange.receive_peak_mb.<what> <value>``.
+base64) into a temporary file, then runs a child process: it sets up a fresh SQLite database
+(the receiving agency, a peer that does not require signatures, so the signature check still
+reads the package), warms up with a small package, resets its peak RSS (``/proc/self/clear_refs``)
+and reads ``VmRSS``, then POSTs the big package through Django's WSGI handler with the file as
+``wsgi.input`` (as gunicorn streams a request body) and reads the peak ``VmHWM`` (the figure
+``ru_maxrss`` gives, counted from the reset). Prints ``bench exchange.receive_*`` lines.
 """
 
 from __future__ import annotations
@@ -114,7 +113,8 @@ def main() -> None:
         print(f"bench exchange.receive_rss_before_mb {result['base']:.0f}")
         print(f"bench exchange.receive_rss_peak_mb {result['peak']:.0f}")
         print(f"bench exchange.receive_peak_increase_mb {result['peak'] - result['base']:.0f}")
-        print(f"bench exchange.receive_peak_per_largest_attachment {(result['peak'] - result['base']) * mb / largest:.2f}")
+        ratio = (result["peak"] - result["base"]) * mb / largest
+        print(f"bench exchange.receive_peak_per_largest_attachment {ratio:.2f}")
 
 
 if __name__ == "__main__":

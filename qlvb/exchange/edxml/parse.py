@@ -221,7 +221,7 @@ def _spooled(element: etree._Element | None, name: str, parts: Split | None) -> 
     if parts is None or not raw.startswith(parts.prefix):
         return ""
     part = parts.parts.get(raw)
-    if part is None or len(element) or (element is not None and element.tail and parts.prefix in element.tail):
+    if part is None or element is None or len(element) or parts.prefix in (element.tail or ""):
         raise EdxmlError("bad_base64", _("The attachment “%(name)s” is not valid base64."), name=name)
     if part.error == "empty":
         raise EdxmlError("bad_base64", _("The attachment “%(name)s” has no content."), name=name)

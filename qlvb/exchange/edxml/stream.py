@@ -165,7 +165,7 @@ def split(source: IO[bytes], *, directory: str | None = None) -> Split:
                     offset += match.end()
                     buffer = buffer[match.end():]
                     token = f"{prefix}{len(result.parts):06d}"
-                    handle = tempfile.NamedTemporaryFile(dir=directory, prefix="qlvb-edxml-", delete=False)  # noqa: SIM115 - closed at its end tag or on failure
+                    handle: IO[bytes] = tempfile.NamedTemporaryFile(dir=directory, prefix="qlvb-edxml-", delete=False)  # noqa: SIM115 - closed at its end tag or on failure
                     part = Part(token=token, start=offset, end=offset, path=handle.name)
                     result.parts[token] = part
                     inside = (part, _Decoder(handle), handle)

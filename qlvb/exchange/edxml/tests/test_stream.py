@@ -11,10 +11,10 @@ import re
 import pytest
 from django.utils import translation
 
-from qlvb.exchange.edxml import EdxmlError, build_document, dsig, parse
+from qlvb.exchange.edxml import DocumentPackage, EdxmlError, build_document, dsig, parse
 from qlvb.exchange.edxml import stream as edxml_stream
 
-from .helpers import sample
+from .helpers import parse_document, sample
 from .test_dsig import ca, ec_signer  # noqa: F401 - fixtures
 from .test_samples import qlvb_package
 
@@ -71,7 +71,9 @@ def test_a_signed_package_verifies_from_a_file_and_a_changed_byte_does_not(tmp_p
                     dsig.verify(parts.skeleton, trust_roots=[ca[1]], parts=parts)
                 continue
             assert dsig.verify(parts.skeleton, trust_roots=[ca[1]], parts=parts).trusted
-            (attachment,) = parse(parts.skeleton, parts=parts).attachments
+            package = parse(parts.skeleton, parts=parts)
+            assert isinstance(package, DocumentPackage)
+            (attachment,) = package.attachments
             with attachment.open() as handle:
                 assert handle.read() == content
     flipped = signed[:start + 100] + (b"A" if signed[start + 100:start + 101] != b"A" else b"B") + signed[start + 101:]
@@ -93,7 +95,7 @@ def test_bad_attachments_are_refused_with_the_files_name(tmp_path, content, mess
         parse(parts.skeleton, parts=parts)
     assert caught.value.code == "bad_base64"
     if "<" not in content.decode() and "&" not in content.decode():
-        assert parse(data).attachments[0].name in caught.value.reason
+        assert parse_document(data).attachments[0].name in caught.value.reason
         with translation.override("en"):
             assert message in caught.value.reason
 

@@ -140,17 +140,17 @@ def test_mutated_packages_read_the_same_whole_and_from_a_file(tmp_path):
     start = base.index(b">", base.index(b"<edXML:ContentTransferEncoded")) + 1
     end = base.index(b"</", start)
     for _ in range(300):
-        data = bytearray(base)
+        mutable = bytearray(base)
         for _ in range(rng.randint(1, 3)):
-            at = rng.randrange(start - 40, end + 40) if rng.random() < 0.5 else rng.randrange(len(data))
+            at = rng.randrange(start - 40, end + 40) if rng.random() < 0.5 else rng.randrange(len(mutable))
             action = rng.random()
             if action < 0.4:
-                data[at] = rng.choice(b"<>&=/ \r\nA+;#x")
+                mutable[at] = rng.choice(b"<>&=/ \r\nA+;#x")
             elif action < 0.7:
-                data[at:at] = rng.choice([b"<!-- c -->", b"&#65;", b"=", b"\r\n", b"<![CDATA[QUFB]]>", b"</x>"])
+                mutable[at:at] = rng.choice([b"<!-- c -->", b"&#65;", b"=", b"\r\n", b"<![CDATA[QUFB]]>", b"</x>"])
             else:
-                del data[at:at + rng.randint(1, 20)]
-        data = bytes(data)
+                del mutable[at:at + rng.randint(1, 20)]
+        data = bytes(mutable)
         whole = _outcome(lambda data=data: parse(data))
         try:
             with streamed(data, tmp_path) as parts:

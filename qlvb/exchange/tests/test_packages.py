@@ -368,3 +368,13 @@ def test_a_large_package_is_received_in_less_memory_than_twice_its_largest_attac
     assert found is not None, out
     ratio = float(found.group(1))
     assert ratio < 2, out
+
+
+def test_the_default_limit_takes_a_document_with_a_file_at_the_upload_limit(settings, monkeypatch):
+    monkeypatch.delenv("QLVB_EXCHANGE_MAX_BYTES", raising=False)
+    settings.QLVB_EXCHANGE_MAX_BYTES = None
+    largest_file = settings.QLVB_MAX_UPLOAD_BYTES
+    assert transport.max_package_bytes() >= -(-largest_file // 3) * 4 + 4 * 1024 * 1024
+    assert transport.max_package_bytes() < 100 * 1024 * 1024  # the edXML library's own ceiling
+    settings.QLVB_EXCHANGE_MAX_BYTES = 1234
+    assert transport.max_package_bytes() == 1234

@@ -4,9 +4,11 @@ and the senders' statuses for programs (same services and selectors as the pages
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -25,6 +27,8 @@ from qlvb.exchange import selectors, services, transport
 from qlvb.exchange.models import ReceptionItem
 from qlvb.exchange.peers import peer_for_token
 from qlvb.org.http import signed_in
+
+CHUNK = 1024 * 1024
 
 
 class RawParser(BaseParser):
@@ -82,13 +86,18 @@ class PackageEndpoint(APIView):
         length = int(request.META.get("CONTENT_LENGTH") or 0)
         if length > limit:
             return Response({"reason": _("The package is too large.")}, status=413)
-        # Read the stream ourselves: request.body would stop at DATA_UPLOAD_MAX_MEMORY_SIZE (10 MB),
-        # and a document with its attachments may be larger (the limit is QLVB_EXCHANGE_MAX_BYTES).
-        data = request._request.read(limit + 1)
-        if len(data) > limit:
-            return Response({"reason": _("The package is too large.")}, status=413)
-        result = transport.receive(data, source=ReceptionItem.Source.PEER, peer=peer,
-                                   require_signature=peer.require_signature)
+        # Read the stream ourselves, into a temporary file in 1 MB chunks: request.body would stop at
+        # DATA_UPLOAD_MAX_MEMORY_SIZE (10 MB) and hold the package in memory; the package is read
+        # from the file (transport.receive), so memory does not grow with its size.
+        with tempfile.TemporaryFile(dir=getattr(settings, "FILE_UPLOAD_TEMP_DIR", None)) as spool:
+            total = 0
+            while chunk := request._request.read(min(CHUNK, limit + 1 - total)):
+                spool.write(chunk)
+                total += len(chunk)
+                if total > limit:
+                    return Response({"reason": _("The package is too large.")}, status=413)
+            result = transport.receive(spool, source=ReceptionItem.Source.PEER, peer=peer,
+                                       require_signature=peer.require_signature)
         if not result.ok:
             return Response({"reason": result.reason, "code": result.code}, status=status.HTTP_400_BAD_REQUEST)
         delay = os.environ.get("QLVB_EXCHANGE_FAULT_DELAY")  # fault injection for the kill test only

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import logging
 import os
 import re
@@ -19,7 +20,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -32,8 +33,10 @@ from qlvb.exchange.edxml import parse as parse_package
 from qlvb.exchange.edxml.build import build_document, build_status
 from qlvb.exchange.edxml.codes import BusinessDocType
 from qlvb.exchange.edxml.errors import EdxmlError
+from qlvb.exchange.edxml.stream import Split
+from qlvb.exchange.edxml.stream import split as split_package
 from qlvb.exchange.models import OutboundMessage, Peer, ReceptionFile, ReceptionItem
-from qlvb.files.services import read_stored, store_bytes
+from qlvb.files.services import delete_blobs, read_stored, store_bytes, store_file
 from qlvb.org.models import Agency
 from qlvb.outgoing.models import OutgoingDocument
 
@@ -50,9 +53,15 @@ ARRIVAL = re.compile(r"(?:số đến|arrival number)\D{0,5}(\d{1,9})", re.IGNOR
 
 
 def max_package_bytes() -> int:
-    """QLVB_EXCHANGE_MAX_BYTES (setting or environment variable), 60 MB by default."""
+    """QLVB_EXCHANGE_MAX_BYTES (setting or environment variable). By default what the largest
+    document QLVB itself takes needs: a file at the upload limit (QLVB_MAX_UPLOAD_BYTES, 50 MB) in
+    base64 (4/3, 66.7 MB) plus 8 MB for the header and smaller files, 74.7 MB. The package is
+    read from a file (see receive), so the limit does not set the memory a package takes."""
     value = getattr(settings, "QLVB_EXCHANGE_MAX_BYTES", None) or os.environ.get("QLVB_EXCHANGE_MAX_BYTES")
-    return int(value or 60 * 1024 * 1024)
+    if value:
+        return int(value)
+    upload = int(getattr(settings, "QLVB_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
+    return upload * 4 // 3 + 8 * 1024 * 1024
 
 
 # --- Signing -------------------------------------------------------------------------------
@@ -64,7 +73,7 @@ def _sign(xml: bytes, agency: Agency) -> bytes:
 
 
 def _check_signature(data: bytes, package: edxml.DocumentPackage | edxml.StatusPackage, *,
-                     require: bool) -> tuple[bool, str]:
+                     require: bool, parts: Split | None = None) -> tuple[bool, str]:
     """(valid, what the clerk is told). Required: a missing, broken or untrusted signature
     refuses the package (EdxmlError). Not required (a source the administrator set to take
     packages whose signature cannot be checked, e.g. another vendor's samples): the result is
@@ -74,13 +83,13 @@ def _check_signature(data: bytes, package: edxml.DocumentPackage | edxml.StatusP
 
     roots = trust_roots_for_installation()
     try:
-        signer = dsig.verify(data, trust_roots=roots, require=require)
+        signer = dsig.verify(data, trust_roots=roots, require=require, parts=parts)
     except EdxmlError as error:
         if require:
             raise
         if error.code != "untrusted":
             return False, _("Signature NOT valid: %(reason)s") % {"reason": error.reason}
-        signer = dsig.verify(data, trust_roots=None, require=False)
+        signer = dsig.verify(data, trust_roots=None, require=False, parts=parts)
     if signer is None:
         return False, _("The package is not signed.")
     if signer.agency_code and signer.agency_code != package.from_org.code:
@@ -99,8 +108,44 @@ def _check_signature(data: bytes, package: edxml.DocumentPackage | edxml.StatusP
 # --- Building ------------------------------------------------------------------------------
 
 def _organization(agency: Agency) -> edxml.Organization:
-    return edxml.Organization(code=agency.code, name=agency.name, in_charge=agency.name, address=agency.address,
+    in_charge = agency.parent.name if agency.parent_id and agency.parent is not None else agency.name
+    return edxml.Organization(code=agency.code, name=agency.name, in_charge=in_charge, address=agency.address,
                               email=agency.email, phone=agency.phone, website=agency.website)
+
+
+def _signer(document: OutgoingDocument) -> edxml.Signer:
+    """SignerInfo as the signature block prints it (NĐ30 Phụ lục VI): the first line is the
+    signing authority ("KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN", or the signer's own title when he
+    signs in his own name), the last one his position."""
+    from qlvb.outgoing.issuing import signer_title
+
+    if document.signer is None:
+        return edxml.Signer()
+    lines = [line.strip() for line in (document.signer_title or signer_title(document)).splitlines() if line.strip()]
+    return edxml.Signer(competence=lines[0] if lines else "", position=lines[-1].title() if lines else "",
+                        full_name=document.signer.full_name)
+
+
+def _staff(document: OutgoingDocument) -> edxml.Staff:
+    """The clerk who issued it, with her unit, e-mail and phone."""
+    from qlvb.org.models import Post
+
+    person = document.issued_by
+    if person is None:
+        return edxml.Staff()
+    post = (Post.objects.filter(person=person, agency=document.agency, end_date__isnull=True)
+            .select_related("unit").order_by("is_concurrent", "id").first())
+    return edxml.Staff(department=post.unit.name if post is not None else "", name=person.full_name,
+                       email=person.email, mobile=person.phone)
+
+
+def _to_places(document: OutgoingDocument, receivers: dict[str, Agency], receiver_codes: list[str]) -> tuple[str, ...]:
+    """Nơi nhận as the document prints it: every recipient, not only this package's."""
+    names = [r.name or (r.agency.name if r.agency is not None else "") or (r.unit.name if r.unit is not None else "")
+             or (r.person.full_name if r.person is not None else "")
+             for r in document.recipients.select_related("agency", "unit", "person").order_by("id")]
+    return tuple(dict.fromkeys(n for n in names if n)) or tuple(
+        receivers[c].name if c in receivers else c for c in receiver_codes)
 
 
 def document_package(document: OutgoingDocument, receiver_codes: list[str], *,
@@ -109,6 +154,7 @@ def document_package(document: OutgoingDocument, receiver_codes: list[str], *,
     """The edXML package of an issued document (or of its recall/update/replacement; an update
     carries the new files only)."""
     from qlvb.exchange.services import outgoing_document_id
+    from qlvb.outgoing.services import settings_for
 
     receivers = {a.code: a for a in Agency.objects.filter(code__in=receiver_codes)}
     attachments = []
@@ -121,9 +167,11 @@ def document_package(document: OutgoingDocument, receiver_codes: list[str], *,
         attachments.append(edxml.Attachment(content_id="cid:1", name=f"{document.reference.replace('/', '-')}.pdf",
                                             mime_type="application/pdf", description=document.summary[:200],
                                             data=read_stored(document.issued_file)))
+    appendixes = []  # OtherInfo/Appendixes: the documents sent with it, by name
     for index, attachment in enumerate(document.attachments.order_by("order", "id") if files is None and
                                        kind != ReceptionItem.Kind.RECALL else [], start=2):
         stored = attachment.signed or attachment.stored
+        appendixes.append(attachment.name)
         attachments.append(edxml.Attachment(content_id=f"cid:{index}", name=attachment.name,
                                             mime_type=stored.content_type, data=read_stored(stored)))
     issued = timezone.localtime(document.issued_at) if document.issued_at else timezone.localtime()
@@ -139,16 +187,14 @@ def document_package(document: OutgoingDocument, receiver_codes: list[str], *,
         to_orgs=tuple(_organization(receivers[c]) if c in receivers else edxml.Organization(code=c)
                       for c in receiver_codes),
         code_number=f"{document.number:02d}" if document.number is not None else "",
-        code_notation=document.notation, promulgation_place="", promulgation_date=issued.date(),
-        document_type=document.doc_type, subject=document.summary,
-        signer=edxml.Signer(position=(document.signer_title or "").split("\n")[-1].title(),
-                            full_name=document.signer.full_name if document.signer is not None else ""),
-        due_date=document.reply_deadline, urgency=document.urgency,
-        promulgation_amount=document.copies or None,
+        code_notation=document.notation, promulgation_place=settings_for(document.agency).place,
+        promulgation_date=issued.date(), document_type=document.doc_type, subject=document.summary,
+        content=document.summary, signer=_signer(document), due_date=document.reply_deadline,
+        urgency=document.urgency, promulgation_amount=document.copies or None,
         page_amount=document.issued_file.page_count if document.issued_file is not None else None,
-        to_places=tuple(receivers[c].name if c in receivers else c for c in receiver_codes),
-        business_doc_type=business, business_reason=reason,
-        staff=edxml.Staff(name=document.issued_by.full_name if document.issued_by is not None else ""),
+        appendixes=tuple(appendixes),
+        to_places=_to_places(document, receivers, receiver_codes),
+        business_doc_type=business, business_reason=reason, staff=_staff(document),
         traces=(edxml.Trace(organ_id=document.agency.code, timestamp=timezone.now()),),
         attachments=tuple(attachments), **extra)
 
@@ -280,11 +326,21 @@ class Received:
     duplicate: bool = False
 
 
-def _refuse(*, reason: str, code: str, source: str, data: bytes, peer: Peer | None = None, mailbox: Any = None,
+def _sha256(stream: IO[bytes]) -> tuple[str, int]:
+    stream.seek(0)
+    hasher, size = hashlib.sha256(), 0
+    for chunk in iter(lambda: stream.read(1024 * 1024), b""):
+        hasher.update(chunk)
+        size += len(chunk)
+    return hasher.hexdigest(), size
+
+
+def _refuse(*, reason: str, code: str, source: str, data: IO[bytes], peer: Peer | None = None, mailbox: Any = None,
             sender_code: str = "", receiver: Agency | None = None) -> Received:
     """Record why a package was refused (shown to the administrator and, when the receiving
-    agency is known, in its queue) and keep nothing of the package."""
-    digest = hashlib.sha256(data).hexdigest()
+    agency is known, in its queue) and keep nothing of the package: no file, only this audit
+    record (an `invalid` item named by the package's SHA-256, never by its DocumentId)."""
+    digest, size = _sha256(data)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -297,7 +353,7 @@ def _refuse(*, reason: str, code: str, source: str, data: bytes, peer: Peer | No
         if item is not None:
             events.record(verb="exchange.invalid", agency=receiver, target=item,
                           data={"code": code, "reason": reason[:300], "peer": peer.pk if peer else None,
-                                "sha256": digest, "size": len(data)})
+                                "sha256": digest, "size": size})
     return Received(ok=False, reason=reason, code=code)
 
 
@@ -320,43 +376,87 @@ def _fields_of(package: edxml.DocumentPackage) -> dict[str, Any]:
     }
 
 
-def receive(data: bytes, *, source: str, peer: Peer | None = None, mailbox: Any = None,
+def receive(data: bytes | IO[bytes], *, source: str, peer: Peer | None = None, mailbox: Any = None,
             require_signature: bool = True, default_receiver: Agency | None = None) -> Received:
-    """Take one edXML package: verify, parse, and store it for every local agency it is for, in one
-    transaction; or refuse it with a reason. Never raises for bad input."""
-    if len(data) > max_package_bytes():
-        return _refuse(reason=str(EdxmlError("too_large").reason), code="too_large", source=source, data=data[:1024],
-                       peer=peer, mailbox=mailbox)
+    """Take one edXML package (bytes, or a seekable binary file: the endpoint spools the request
+    body to one): verify, parse, and store it for every local agency it is for, in one
+    transaction; or refuse it with a reason. Never raises for bad input.
+
+    The package is read by ``edxml.stream.split``: its attachments are decoded into temporary
+    files and stored from there, so a package takes about a megabyte of memory plus its header,
+    whatever its size. A refused package, or one every receiver already has (a duplicate),
+    leaves nothing but its audit record: nothing is stored before that is known."""
+    stream: IO[bytes] = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
+    size = stream.seek(0, os.SEEK_END)
+    if size > max_package_bytes():
+        return _refuse(reason=str(EdxmlError("too_large").reason), code="too_large", source=source,
+                       data=io.BytesIO(_head(stream)), peer=peer, mailbox=mailbox)
     try:
-        package = parse_package(data, max_bytes=max_package_bytes())
-        signature_ok, signature = _check_signature(data, package, require=require_signature)
+        parts = split_package(stream, directory=getattr(settings, "FILE_UPLOAD_TEMP_DIR", None))
     except EdxmlError as error:
-        return _refuse(reason=error.reason, code=error.code, source=source, data=data, peer=peer, mailbox=mailbox)
+        return _refuse(reason=error.reason, code=error.code, source=source, data=stream, peer=peer, mailbox=mailbox)
+    with parts:
+        return _receive_split(parts, stream=stream, source=source, peer=peer, mailbox=mailbox,
+                              require_signature=require_signature, default_receiver=default_receiver)
+
+
+def _head(stream: IO[bytes]) -> bytes:
+    stream.seek(0)
+    return stream.read(1024)
+
+
+def _receive_split(parts: Split, *, stream: IO[bytes], source: str, peer: Peer | None, mailbox: Any,
+                   require_signature: bool, default_receiver: Agency | None) -> Received:
+    try:
+        package = parse_package(parts.skeleton, max_bytes=max_package_bytes(), parts=parts)
+        signature_ok, signature = _check_signature(parts.skeleton, package, require=require_signature, parts=parts)
+    except EdxmlError as error:
+        return _refuse(reason=error.reason, code=error.code, source=source, data=stream, peer=peer, mailbox=mailbox)
     sender = package.from_org.code
     if peer is not None and sender not in peer.codes:
         return _refuse(reason=_("The sending agency %(code)s is not served by this peer.") % {"code": sender},
-                       code="unknown_agency", source=source, data=data, peer=peer, mailbox=mailbox, sender_code=sender)
+                       code="unknown_agency", source=source, data=stream, peer=peer, mailbox=mailbox,
+                       sender_code=sender)
     if isinstance(package, edxml.StatusPackage):
-        return _receive_status(package, data=data, source=source, peer=peer, mailbox=mailbox)
+        return _receive_status(package, data=stream, source=source, peer=peer, mailbox=mailbox)
     receivers = _local_agencies([o.code for o in package.to_orgs])
     if not receivers and default_receiver is not None:  # mailed to the agency's official mailbox
         receivers = [default_receiver]
     if not receivers:
         return _refuse(reason=_("No agency of this installation has the receiving code (%(codes)s).") % {
             "codes": ", ".join(o.code for o in package.to_orgs)[:300]}, code="unknown_agency", source=source,
-            data=data, peer=peer, mailbox=mailbox, sender_code=sender)
+            data=stream, peer=peer, mailbox=mailbox, sender_code=sender)
     kind = KINDS[package.business_doc_type]
-    items, duplicate = [], True
+    have = {item.receiver_id: item for item in ReceptionItem.objects.filter(
+        receiver__in=receivers, sender_code=sender, document_id=package.document_id, kind=kind)}
+    if all(receiver.pk in have for receiver in receivers):  # a duplicate: keep nothing of it
+        return Received(ok=True, items=[have[receiver.pk] for receiver in receivers], duplicate=True)
+    items, created_any, written = [], False, []
     with transaction.atomic():
-        stored_package = store_bytes(data, name="package.edxml")
-        stored_files = [(a, store_bytes(a.data, name=a.name)) for a in package.attachments if a.data]
-        for receiver in receivers:
-            item, created = _store_item(package, receiver=receiver, kind=kind, source=source, peer=peer,
-                                        mailbox=mailbox, stored_package=stored_package, files=stored_files,
-                                        signature=signature, signature_ok=signature_ok)
-            items.append(item)
-            duplicate = duplicate and not created
-    return Received(ok=True, items=items, duplicate=duplicate)
+        try:
+            stored_package, wrote = store_file(stream, name="package.edxml")
+            written += [stored_package.storage_name] if wrote else []
+            stored_files = []
+            for attachment in package.attachments:
+                if not attachment.size:
+                    continue
+                with attachment.open() as handle:
+                    stored, wrote = store_file(handle, name=attachment.name)
+                written += [stored.storage_name] if wrote else []
+                stored_files.append((attachment, stored))
+            for receiver in receivers:
+                item, created = _store_item(package, receiver=receiver, kind=kind, source=source, peer=peer,
+                                            mailbox=mailbox, stored_package=stored_package, files=stored_files,
+                                            signature=signature, signature_ok=signature_ok)
+                items.append(item)
+                created_any = created_any or created
+            if not created_any:  # another worker took the same package meanwhile: ours is a duplicate
+                delete_blobs(written)  # while our rows still hold the content's unique key
+                transaction.set_rollback(True)
+        except BaseException:
+            delete_blobs(written)
+            raise
+    return Received(ok=True, items=items, duplicate=not created_any)
 
 
 def _store_item(package: edxml.DocumentPackage, *, receiver: Agency, kind: str, source: str, peer: Peer | None,
@@ -398,7 +498,7 @@ def _store_item(package: edxml.DocumentPackage, *, receiver: Agency, kind: str, 
     return item, True
 
 
-def _receive_status(package: edxml.StatusPackage, *, data: bytes, source: str, peer: Peer | None,
+def _receive_status(package: edxml.StatusPackage, *, data: IO[bytes], source: str, peer: Peer | None,
                     mailbox: Any) -> Received:
     from qlvb.exchange.services import record_status
 

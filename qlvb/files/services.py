@@ -368,6 +368,72 @@ def store_bytes(data: bytes, *, name: str) -> StoredFile:
     return _store(data, name=clean_name(name))[0]
 
 
+def _ensure_blob_from(name: str, source: IO[bytes], size: int) -> bool:
+    """``_ensure_blob`` for content in a file: copied into the storage in chunks."""
+    if default_storage.exists(name):
+        try:
+            existing = default_storage.size(name)
+        except Exception:
+            existing = None
+        if existing == size:
+            return False
+        logger.warning("Blob %s has %s bytes instead of %s; writing it again", name, existing, size)
+        default_storage.delete(name)
+    source.seek(0)
+    saved = default_storage.save(name, File(source, name=os.path.basename(name)))
+    if saved != name:
+        default_storage.delete(saved)
+        return False
+    return True
+
+
+def store_file(source: IO[bytes], *, name: str) -> tuple[StoredFile, bool]:
+    """``store_bytes`` for content too large to hold in memory (a seekable binary file): hashed
+    and copied into the storage in 1 MB chunks. Returns the row and whether this call wrote a
+    blob no committed row owned: if the caller's transaction is rolled back, it deletes those
+    with ``delete_blobs`` (inside the transaction, as ``staged_uploads`` does)."""
+    source.seek(0)
+    hasher, size = hashlib.sha256(), 0
+    for chunk in iter(lambda: source.read(1024 * 1024), b""):
+        hasher.update(chunk)
+        size += len(chunk)
+    if not size:
+        raise ValueError("Cannot store an empty file.")
+    digest, name = hasher.hexdigest(), clean_name(name)
+    existing = _find(digest)
+    if existing is not None:
+        _ensure_blob_from(existing.storage_name, source, size)
+        return existing, False
+    storage_name = blob_name(digest)
+    wrote = _ensure_blob_from(storage_name, source, size)
+    source.seek(0)
+    kind, detected = detect(source.read(HEAD_BYTES), source=source)
+    page_count = None
+    if kind == PDF:
+        try:
+            source.seek(0)
+            page_count = len(PdfReader(source, strict=False).pages)
+        except Exception:  # encrypted or damaged: stored as received, page count unknown
+            page_count = None
+    try:
+        with transaction.atomic():
+            stored = StoredFile.objects.create(
+                sha256=digest, size=size, kind=kind, content_type=_content_type_for(kind, detected, name),
+                page_count=page_count, storage_name=storage_name)
+    except IntegrityError:
+        stored = StoredFile.objects.get(sha256=digest)
+        _ensure_blob_from(stored.storage_name, source, size)
+        return stored, False
+    if _ensure_blob_from(storage_name, source, size):
+        wrote = True
+    return stored, wrote
+
+
+def delete_blobs(names: Iterable[str]) -> None:
+    """Delete blobs a failed or abandoned transaction wrote (see ``store_file``)."""
+    _delete_blobs(names)
+
+
 def open_stored(stored: StoredFile) -> File:
     """The blob as an open Django ``File`` (binary); close it when done."""
     return default_storage.open(stored.storage_name, "rb")

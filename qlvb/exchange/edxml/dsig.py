@@ -37,6 +37,7 @@ from lxml import etree
 
 from .errors import EdxmlError
 from .i18n import gettext_lazy as _
+from .stream import Split
 from .xmlsafe import DEFAULT_MAX_BYTES, read
 
 DSIG = "http://www.w3.org/2000/09/xmldsig#"
@@ -296,31 +297,54 @@ def _signer_info(cert: x509.Certificate, method: str, trusted: bool) -> SignerIn
 
 @overload
 def verify(xml: bytes, *, trust_roots: list[x509.Certificate] | None, require: Literal[True] = True,
-           at: dt.datetime | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> SignerInfo: ...
+           at: dt.datetime | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+           parts: Split | None = None) -> SignerInfo: ...
 
 
 @overload
 def verify(xml: bytes, *, trust_roots: list[x509.Certificate] | None, require: bool,
-           at: dt.datetime | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> SignerInfo | None: ...
+           at: dt.datetime | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+           parts: Split | None = None) -> SignerInfo | None: ...
 
 
 def verify(xml: bytes, *, trust_roots: list[x509.Certificate] | None, require: bool = True,
-           at: dt.datetime | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> SignerInfo | None:
+           at: dt.datetime | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+           parts: Split | None = None) -> SignerInfo | None:
     """Check the package's signature; who signed it. Raises EdxmlError ``unsigned`` (no signature
     and ``require``), ``bad_signature`` (altered, or a signature not of the accepted shape),
     ``untrusted`` (``trust_roots`` given and the certificate does not chain to one of them, or
     is not valid ``at``, default now). With ``trust_roots=None`` the chain is not checked and
-    ``SignerInfo.trusted`` is False. Returns None when unsigned and not ``require``."""
+    ``SignerInfo.trusted`` is False. Returns None when unsigned and not ``require``.
+
+    ``parts``: ``xml`` is the skeleton of a package read by ``stream.split``; the digest covers
+    the attachments' text read back from the package file, never held in memory whole."""
     try:
-        return _verify(xml, trust_roots=trust_roots, require=require, at=at, max_bytes=max_bytes)
+        return _verify(xml, trust_roots=trust_roots, require=require, at=at, max_bytes=max_bytes, parts=parts)
     except EdxmlError:
         raise
     except Exception as error:  # never a crash for the caller
         raise _bad(f"{type(error).__name__}: {str(error)[:150]}") from error
 
 
+def _digest(digest: hashes.Hash, canonical: bytes, parts: Split | None) -> None:
+    """Feed the canonical package; with ``parts``, each placeholder stands for an attachment's
+    base64 text, read back from the package file (base64 needs no escaping in canonical XML)."""
+    if parts is None or not parts.parts:
+        digest.update(canonical)
+        return
+    if any(part.error for part in parts.parts.values()):
+        raise EdxmlError("bad_base64")
+    position = 0
+    for match in re.finditer(re.escape(parts.prefix.encode("ascii")) + rb"\d{6}", canonical):
+        digest.update(canonical[position:match.start()])
+        for chunk in parts.raw_content(match.group().decode("ascii")):
+            digest.update(chunk)
+        position = match.end()
+    digest.update(canonical[position:])
+
+
 def _verify(xml: bytes, *, trust_roots: list[x509.Certificate] | None, require: bool, at: dt.datetime | None,
-            max_bytes: int) -> SignerInfo | None:
+            max_bytes: int, parts: Split | None = None) -> SignerInfo | None:
     root = read(xml, max_bytes=max_bytes, remove_comments=False)
     signatures = _signatures(root)
     if not signatures:
@@ -364,7 +388,7 @@ def _verify(xml: bytes, *, trust_roots: list[x509.Certificate] | None, require: 
 
     _remove(signature)
     digest = hashes.Hash(DIGESTS[digest_method]())
-    digest.update(_c14n(root.getroottree(), reference_c14n))
+    _digest(digest, _c14n(root.getroottree(), reference_c14n), parts)
     if digest.finalize() != expected_digest:
         raise EdxmlError("bad_signature", _("The package was altered after it was signed."))
     leaf = certificates[0]

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import io
+import os
 from dataclasses import dataclass, field, fields
+from typing import IO
 from zoneinfo import ZoneInfo
 
 from . import codes
@@ -99,10 +102,18 @@ class Attachment(_Normalised):
     mime_type: str = "application/octet-stream"  # ContentType
     description: str = ""  # Description
     data: bytes = b""  # ContentTransferEncoded, decoded
+    # Or, for a package read from a file (stream.split), the decoded content's temporary file.
+    path: str = field(default="", compare=False)
 
     @property
     def size(self) -> int:
+        if self.path and not self.data:
+            return os.path.getsize(self.path)
         return len(self.data)
+
+    def open(self) -> IO[bytes]:
+        """The content as a binary file (close it when done)."""
+        return open(self.path, "rb") if self.path and not self.data else io.BytesIO(self.data)  # noqa: SIM115
 
     def __post_init__(self) -> None:
         _tuples(self)

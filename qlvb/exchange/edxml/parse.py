@@ -37,6 +37,7 @@ from .model import (
     StatusPackage,
     Trace,
 )
+from .stream import Split
 from .xmlsafe import DEFAULT_MAX_BYTES, read
 
 NAMESPACE = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
@@ -214,6 +215,24 @@ def _extra(parent: etree._Element | None, known_as: str, stored_as: str) -> list
     return out
 
 
+def _spooled(element: etree._Element | None, name: str, parts: Split | None) -> str:
+    """The decoded file of an attachment ``stream.split`` set aside, or "" (then it is inline)."""
+    raw = (element.text or "") if element is not None else ""
+    if parts is None or not raw.startswith(parts.prefix):
+        return ""
+    part = parts.parts.get(raw)
+    if part is None or element is None or len(element) or parts.prefix in (element.tail or ""):
+        raise EdxmlError("bad_base64", _("The attachment “%(name)s” is not valid base64."), name=name)
+    if part.error == "empty":
+        raise EdxmlError("bad_base64", _("The attachment “%(name)s” has no content."), name=name)
+    if part.error == "truncated":
+        raise EdxmlError("bad_base64", _("The attachment “%(name)s” is truncated: its base64 length is not a "
+                                         "multiple of 4."), name=name)
+    if part.error:
+        raise EdxmlError("bad_base64", _("The attachment “%(name)s” is not valid base64."), name=name)
+    return part.path
+
+
 def _decode(element: etree._Element | None, name: str) -> bytes:
     raw = (element.text or "") if element is not None else ""
     try:
@@ -231,7 +250,15 @@ def _decode(element: etree._Element | None, name: str) -> bytes:
         raise EdxmlError("bad_base64", _("The attachment “%(name)s” is not valid base64."), name=name) from None
 
 
-def _attachments(root: etree._Element, envelope: etree._Element, warnings: _Warnings) -> list[Attachment]:
+def _attachment(parts: Split | None, *, content_id: str, name: str, mime_type: str, description: str,
+                encoded: etree._Element | None) -> Attachment:
+    path = _spooled(encoded, name[:200], parts)
+    return Attachment(content_id=content_id, name=name, mime_type=mime_type, description=description,
+                      data=b"" if path else _decode(encoded, name[:200]), path=path)
+
+
+def _attachments(root: etree._Element, envelope: etree._Element, warnings: _Warnings,
+                 parts: Split | None = None) -> list[Attachment]:
     manifest = child(child(envelope, "edXMLBody"), "edXMLManifest")
     encoded: dict[str, etree._Element] = {}
     for item in children(child(root, "AttachmentEncoded"), "Attachment"):
@@ -257,22 +284,22 @@ def _attachments(root: etree._Element, envelope: etree._Element, warnings: _Warn
         if encoded_item is None:
             raise EdxmlError("missing_field", _("The attachment “%(name)s” (%(cid)s) listed in the manifest is not "
                                                 "in the package."), name=name[:200], cid=cid[:80])
-        out.append(Attachment(
-            content_id=cid, name=name, mime_type=text(ref, "ContentType") or text(encoded_item, "ContentType")
+        out.append(_attachment(
+            parts, content_id=cid, name=name, mime_type=text(ref, "ContentType") or text(encoded_item, "ContentType")
             or "application/octet-stream", description=text(ref, "Description") or text(encoded_item, "Description"),
-            data=_decode(child(encoded_item, "ContentTransferEncoded"), name[:200])))
+            encoded=child(encoded_item, "ContentTransferEncoded")))
     for cid, item in encoded.items():
         if cid not in seen:
             name = text(item, "AttachmentName")
             warnings.add(_("The attachment “%(name)s” is not listed in the manifest."), name=name[:200])
-            out.append(Attachment(
-                content_id=cid, name=name, mime_type=text(item, "ContentType") or "application/octet-stream",
-                description=text(item, "Description"), data=_decode(child(item, "ContentTransferEncoded"), name)))
+            out.append(_attachment(
+                parts, content_id=cid, name=name, mime_type=text(item, "ContentType") or "application/octet-stream",
+                description=text(item, "Description"), encoded=child(item, "ContentTransferEncoded")))
     return out
 
 
 def _document(root: etree._Element, envelope: etree._Element, header: etree._Element,
-              message: etree._Element, warnings: _Warnings) -> DocumentPackage:
+              message: etree._Element, warnings: _Warnings, parts: Split | None = None) -> DocumentPackage:
     from_org = _organization(require(message, "From"), "From/OrganId", warnings)
     to_orgs = [_organization(item, "To/OrganId", warnings) for item in children(message, "To")]
     if not to_orgs:
@@ -357,7 +384,8 @@ def _document(root: etree._Element, envelope: etree._Element, header: etree._Ele
         business_reason=text(business, "BussinessDocReason"), business_document_id=text(business, "DocumentId"),
         paper=text(business, "Paper"), business_info=business_info, replacements=tuple(replacements),
         staff=_staff(child(business, "StaffInfo")), traces=tuple(traces),
-        attachments=tuple(_attachments(root, envelope, warnings)), raw_extra=tuple(extra), warnings=tuple(warnings))
+        attachments=tuple(_attachments(root, envelope, warnings, parts)), raw_extra=tuple(extra),
+        warnings=tuple(warnings))
 
 
 def _status(header: etree._Element, message: etree._Element, warnings: _Warnings) -> StatusPackage:
@@ -383,15 +411,46 @@ def _status(header: etree._Element, message: etree._Element, warnings: _Warnings
         raw_extra=tuple(extra), warnings=tuple(warnings))
 
 
+# Every element the reader maps: it must be in the QCVN namespace (elements are found by local
+# name, so one in another namespace would otherwise be read as if it were the standard's).
+MAPPED = ({"edXML", "edXMLEnvelope", "edXMLBody", "edXMLManifest", "Reference", "AttachmentEncoded", "Attachment",
+           "ContentTransferEncoded", "ContentId", "ContentType", "Description", "AttachmentName", "OrganId",
+           "OrganName", "OrganizationInCharge", "OrganAdd", "Email", "Telephone", "Fax", "Website", "CodeNumber",
+           "CodeNotation", "Place", "PromulgationDate", "Type", "TypeDetail", "TypeName", "Competence", "Position",
+           "FullName", "Timestamp", "TraceHeader", "Department", "Staff", "Mobile", "Appendix", "ReplacementInfo",
+           "OrganIdList", "DocumentInfo", "DocumentReceiver", "ReceiverList", "Receiver", "ReceiverType"}
+          | set(KNOWN) | {name for names in KNOWN.values() for name in names}) - {"Signature"}
+
+
+def check_namespace(root: etree._Element) -> None:
+    """Refuse a package in another namespace than QCVN 102:2016's (``not_edxml``): the root, and
+    every element the reader maps (a Signature's content is the XML-DSig namespace's)."""
+    stack = [root]
+    while stack:
+        element = stack.pop()
+        name = local(element)
+        if not name or name == "Signature":
+            continue
+        namespace = etree.QName(element).namespace
+        if namespace != NAMESPACE and (element is root or name in MAPPED):
+            raise EdxmlError("not_edxml", _("The package's namespace is “%(value)s”, not the QCVN 102:2016 one."),
+                             value=(namespace or "")[:200], detail=f"<{name[:50]}>")
+        stack.extend(element)
+
+
 def parse(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
-          known_agencies: Container[str] | Callable[[str], bool] | None = None) -> DocumentPackage | StatusPackage:
+          known_agencies: Container[str] | Callable[[str], bool] | None = None,
+          parts: Split | None = None) -> DocumentPackage | StatusPackage:
     """A document or status package from edXML bytes; :class:`EdxmlError` for anything wrong.
 
     ``known_agencies``: when given (a set of agency codes or a predicate), a package from an
     agency not in it is refused with code ``unknown_agency``. The signature is not checked
-    here: call :func:`qlvb.exchange.edxml.dsig.verify` on the same bytes (or use ``load``)."""
+    here: call :func:`qlvb.exchange.edxml.dsig.verify` on the same bytes (or use ``load``).
+
+    ``parts``: ``data`` is the skeleton of a package read by :func:`stream.split`; its attachments
+    are the decoded files (``Attachment.path``), not bytes in memory."""
     try:
-        return _parse(data, max_bytes=max_bytes, known_agencies=known_agencies)
+        return _parse(data, max_bytes=max_bytes, known_agencies=known_agencies, parts=parts)
     except EdxmlError:
         raise
     except RecursionError:
@@ -401,22 +460,24 @@ def parse(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES,
                          error=f"{type(error).__name__}: {str(error)[:200]}") from error
 
 
-def _parse(data: bytes, *, max_bytes: int,
-           known_agencies: Container[str] | Callable[[str], bool] | None) -> DocumentPackage | StatusPackage:
+def _parse(data: bytes, *, max_bytes: int, known_agencies: Container[str] | Callable[[str], bool] | None,
+           parts: Split | None = None) -> DocumentPackage | StatusPackage:
     root = read(data, max_bytes=max_bytes)
     if local(root) != "edXML":
         raise EdxmlError("not_edxml", detail=f"root <{local(root)[:50]}>")
+    check_namespace(root)
     warnings = _Warnings()
-    namespace = etree.QName(root).namespace
-    if namespace != NAMESPACE:
-        warnings.add(_("The package's namespace is “%(value)s”, not the QCVN 102:2016 one."), value=namespace or "")
     envelope = require(root, "edXMLEnvelope")
     header = require(envelope, "edXMLHeader")
     message = require(header, "MessageHeader")
     if child(message, "StatusCode") is not None:
         package: DocumentPackage | StatusPackage = _status(header, message, warnings)
     else:
-        package = _document(root, envelope, header, message, warnings)
+        package = _document(root, envelope, header, message, warnings, parts)
+    if parts is not None and parts.parts:
+        used = {a.path for a in package.attachments} if isinstance(package, DocumentPackage) else set()
+        if used != {part.path for part in parts.parts.values()}:  # markup for an attachment elsewhere
+            raise EdxmlError("bad_base64", detail="ContentTransferEncoded outside an attachment")
     if known_agencies is not None:
         code = package.from_org.code
         known = known_agencies(code) if callable(known_agencies) else code in known_agencies

@@ -20,3 +20,16 @@ def clean(text: str) -> str:
     """Typed text as it is kept: NFC (macOS and some IMEs type decomposed marks), Đ look-alikes
     folded into Đ, and no spaces around it."""
     return unicodedata.normalize("NFC", text).translate(_LOOK_ALIKES).strip()
+
+
+MAX_ID = 2**63 - 1  # the databases' bigint
+
+
+def as_id(value: object) -> int | None:
+    """A number typed or sent in a request (an id, a year, a count) as an int, or None: ASCII digits
+    only ("²" and "١" are digits to str.isdigit(), not to int()) and within the databases' range."""
+    text = str(value if value is not None else "").strip()
+    if not text or not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from qlvb.core.actor import actor_from_request, effective_person
 from qlvb.core.forms import attach_errors
+from qlvb.core.text import as_id
 from qlvb.dossiers import selectors, services
 from qlvb.dossiers.forms import DossierForm
 from qlvb.dossiers.models import Dossier
@@ -44,7 +45,7 @@ def dossier_list(request: PersonRequest) -> HttpResponse:
     year = request.GET.get("year", "")
     status = request.GET.get("status", "")
     return render(request, "dossiers/list.html", {
-        "dossiers": selectors.dossiers_for(person, year=int(year) if year.isdigit() else None,
+        "dossiers": selectors.dossiers_for(person, year=as_id(year),
                                            status=status if status in Dossier.Status.values else None),
         "form": form, "year": year, "status": status, "statuses": Dossier.Status.choices,
     })

@@ -23,6 +23,7 @@ from qlvb.core import events
 from qlvb.core.actor import Actor
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES
 from qlvb.core.errors import NotAllowed
+from qlvb.core.text import as_id
 from qlvb.exchange.models import STATUS_CODES, DeliveryStatus, Peer, ReceptionFile, ReceptionItem
 from qlvb.incoming import rules as incoming_rules
 from qlvb.incoming import services as incoming
@@ -257,8 +258,8 @@ def _draft_fields(item: ReceptionItem) -> dict[str, Any]:
         "document_date": _parse_date(f.get("document_date")) or timezone.localdate(), "doc_type": doc_type,
         "summary": (item.summary or f.get("summary") or "")[:500], "urgency": f.get("urgency") or "",
         "secrecy": f.get("secrecy") or "", "priority": f.get("priority") or "",
-        "pages": int(pages) if str(pages or "").isdigit() else None,
-        "copies": int(copies) if str(copies or "").isdigit() else None,
+        "pages": as_id(pages),
+        "copies": as_id(copies),
         "signer_name": str(f.get("signer_name") or "")[:100],
         "signer_position": str(f.get("signer_position") or "")[:100],
         "reply_deadline": _parse_date(f.get("reply_deadline")),

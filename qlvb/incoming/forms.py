@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.doctypes import DOCUMENT_TYPES, Priority, Secrecy, Urgency
 from qlvb.core.forms import VNDateField, VNDateTimeField, model_choice
+from qlvb.core.text import as_id
 from qlvb.dossiers.models import Dossier
 from qlvb.dossiers.selectors import fileable_dossiers
 from qlvb.incoming.models import IncomingDocument
@@ -207,7 +208,7 @@ def parse_routing(post: Any, agency: Agency, *, default_deadline: Any) -> dict[s
     """Read the routing grid: main=u12|p34, coord=…, info=…, deadline-u12=dd/mm/yyyy."""
     def target(key: str) -> Target:
         kind, _sep, raw = key.partition(":")
-        if not raw.isdigit():
+        if as_id(raw) is None:
             raise ValidationError({"main": _("Unknown recipient.")})
         own = None
         if post.get(f"deadline-{key}"):

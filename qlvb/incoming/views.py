@@ -26,7 +26,7 @@ from qlvb.core.forms import attach_errors
 from qlvb.core.http import no_store
 from qlvb.core.paging import CappedPaginator
 from qlvb.core.selectors import timeline
-from qlvb.core.text import fold
+from qlvb.core.text import as_id, fold
 from qlvb.files import kept
 from qlvb.files.views import file_response
 from qlvb.incoming import forms, rules, selectors, services
@@ -104,7 +104,7 @@ def bulk(request: PersonRequest) -> HttpResponse:
     person = _effective(request)
     by = actor_from_request(request, SCOPE)
     done = 0
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()][:200]
+    ids = [i for i in map(as_id, request.POST.getlist("ids")) if i is not None][:200]
     for assignment in Assignment.objects.filter(document_id__in=ids, role=Assignment.Role.INFO,
                                                 state=Assignment.State.PENDING):
         if rules.holds(person, assignment):
@@ -304,7 +304,7 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
     document = selectors.get_document(person, pk)
     by: Actor = actor_from_request(request, SCOPE)
     assignment = None
-    if request.POST.get("assignment", "").isdigit():
+    if as_id(request.POST.get("assignment")) is not None:
         assignment = document.assignments.filter(pk=int(request.POST["assignment"])).first()
         if assignment is None:
             raise Http404()

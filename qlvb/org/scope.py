@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
+from qlvb.core.text import as_id
 from qlvb.org import permissions
 from qlvb.org.http import PersonRequest
 from qlvb.org.models import Agency
@@ -14,8 +15,9 @@ def own_agency(request: PersonRequest) -> Agency:
     with ?agency=<id> (remembered for the session)."""
     if permissions.is_installation_admin(request.user):
         chosen = request.GET.get("agency") or request.session.get("admin_agency")
-        if chosen and str(chosen).isdigit():
-            agency = Agency.objects.filter(pk=int(chosen)).first()
+        chosen_id = as_id(chosen)
+        if chosen_id is not None:
+            agency = Agency.objects.filter(pk=chosen_id).first()
             if agency:
                 request.session["admin_agency"] = agency.pk
                 return agency

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from qlvb.core.actor import actor_from_request
 from qlvb.core.forms import attach_errors
 from qlvb.core.selectors import timeline
+from qlvb.core.text import as_id
 from qlvb.org import forms, permissions, selectors, services
 from qlvb.org.http import PersonRequest
 from qlvb.org.middleware import ACTING_SESSION_KEY
@@ -146,7 +147,7 @@ def position_save(request: PersonRequest, pk: int | None = None) -> HttpResponse
 def people(request: PersonRequest) -> HttpResponse:
     agency = own_agency(request)
     unit = None
-    if request.GET.get("unit", "").isdigit():
+    if as_id(request.GET.get("unit")) is not None:
         unit = Unit.objects.filter(pk=int(request.GET["unit"]), agency=agency).first()
     can_manage = permissions.can_manage_agency(request.user, agency)
     query = request.GET.get("q", "")[:100]

@@ -20,6 +20,7 @@ from qlvb.core.forms import attach_errors
 from qlvb.core.http import no_store
 from qlvb.core.paging import CappedPaginator
 from qlvb.core.selectors import timeline
+from qlvb.core.text import as_id
 from qlvb.files.views import file_response
 from qlvb.org.http import PersonRequest
 from qlvb.org.models import Person
@@ -63,7 +64,7 @@ def create(request: PersonRequest) -> HttpResponse:
     if agency is None:
         raise Http404()
     reply_to = None
-    if request.GET.get("reply_to", "").isdigit():
+    if as_id(request.GET.get("reply_to")) is not None:
         from qlvb.incoming.selectors import get_document as get_incoming
 
         reply_to = get_incoming(person, int(request.GET["reply_to"]))

@@ -23,6 +23,7 @@ from qlvb.core.actor import actor_from_request
 from qlvb.core.errors import NotAllowed
 from qlvb.core.forms import attach_errors
 from qlvb.core.models import CalendarDay
+from qlvb.core.text import as_id
 from qlvb.core.verbs import VERBS, verb_label
 from qlvb.exchange import selectors as exchange_selectors
 from qlvb.org import permissions
@@ -116,7 +117,7 @@ def _filters(request: HttpRequest) -> selectors.EventFilter:
     actor = request.GET.get("actor")
     return selectors.EventFilter(
         verb=request.GET.get("verb", "")[:64],
-        actor_id=int(actor) if actor and actor.isdigit() else None,
+        actor_id=as_id(actor),
         target=request.GET.get("target", "")[:100],
         since=parse(request.GET.get("since")),
         until=parse(request.GET.get("until")),

@@ -93,10 +93,12 @@ CSP_WATCH = """document.addEventListener("securitypolicyviolation", (e) => conso
 
 
 def watch_csp(page, problems: list[str]) -> None:  # noqa: ANN001
-    """Report every Content Security Policy violation on `page` into `problems`."""
+    """Report every Content Security Policy violation on `page` into `problems`, and every
+    complaint of the browser about our Permissions-Policy header (a feature it does not know)."""
     page.add_init_script(CSP_WATCH)
     page.on("console", lambda message: problems.append(message.text)
-            if message.text.startswith("CSP violation") or "Content Security Policy" in message.text else None)
+            if message.text.startswith("CSP violation") or "Content Security Policy" in message.text
+            or "Permissions-Policy" in message.text else None)
 
 
 CHROMIUM = "/usr/bin/chromium"

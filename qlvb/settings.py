@@ -284,7 +284,7 @@ CONTENT_SECURITY_POLICY: dict[str, Any] = {
 # Browser features no page uses, refused to every origin (qlvb.core.middleware).
 PERMISSIONS_POLICY = {
     "accelerometer": [], "camera": [], "geolocation": [], "gyroscope": [], "magnetometer": [],
-    "microphone": [], "payment": [], "usb": [], "serial": [], "hid": [], "bluetooth": [],
+    "microphone": [], "payment": [], "usb": [], "serial": [], "hid": [],
     "midi": [], "display-capture": [], "screen-wake-lock": [], "xr-spatial-tracking": [],
     "fullscreen": ["self"],
 }

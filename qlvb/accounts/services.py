@@ -297,6 +297,18 @@ def check_credentials(*, username: str, password: str, ip: str | None) -> tuple[
     return LoginResult.OK, person
 
 
+def forget_quiet_throttles(now: datetime | None = None) -> int:
+    """Delete the throttle rows of pairs and addresses quiet for a day (no failure, no block still
+    running): past that they count afresh anyway (_count_failure), and a stranger trying many
+    usernames must not grow the table for ever. The job worker runs it each night."""
+    now = now or timezone.now()
+    quiet = now - _FORGET_AFTER
+    stale = (SignInThrottle.objects.filter(last_failure_at__lt=quiet) | SignInThrottle.objects.filter(
+        last_failure_at__isnull=True, window_start__lt=quiet)).exclude(blocked_until__gt=quiet)
+    deleted, _per_model = stale.delete()
+    return deleted
+
+
 def clear_throttle(*, username: str, ip: str | None = None) -> None:
     """Forget the failures of this username (from this address, or from all)."""
     rows = SignInThrottle.objects.filter(username=_normalise(username))

@@ -278,3 +278,25 @@ def test_the_code_page_answers_429_and_sends_back_to_the_password(org, clock):
     assert stranger.get("/accounts/login/code/")["Location"] == "/accounts/login/"
     assert stranger.post("/accounts/login/", {"username": org.specialist.username,
                                               "password": PASSWORD}).status_code == 429
+
+
+def test_quiet_throttle_rows_are_forgotten_each_night(db):
+    """A stranger trying many usernames leaves a row per pair; a day of quiet deletes them, but
+    never a block still running."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from qlvb.accounts import services, tasks
+    from qlvb.accounts.models import SignInThrottle
+
+    now = timezone.now()
+    SignInThrottle.objects.create(username="nobody1", ip="203.0.113.9", failures=1,
+                                  last_failure_at=now - timedelta(days=2))
+    SignInThrottle.objects.create(username="nobody2", ip="203.0.113.9", failures=1,
+                                  last_failure_at=now - timedelta(hours=2))
+    SignInThrottle.objects.create(username="blocked", ip="203.0.113.9", blocks=5, last_failure_at=now - timedelta(
+        days=2), blocked_until=now + timedelta(hours=3))
+    assert services.forget_quiet_throttles(now) == 1
+    assert set(SignInThrottle.objects.values_list("username", flat=True)) == {"nobody2", "blocked"}
+    assert hasattr(tasks.forget_quiet_throttles.task_base, "validate_datetime")  # run by the job worker

@@ -25,7 +25,7 @@ MAX_AGE = timedelta(days=1)
 
 @dataclass(frozen=True)
 class Kept:
-    """Files kept for one form, by field name: (name, content type) and the token that finds them."""
+    """Files kept for one form: their names by field, and the token that finds them."""
     token: str
     files: dict[str, list[str]]
 
@@ -46,17 +46,6 @@ def keep(person_id: int, uploads: dict[str, list[Any]]) -> Kept | None:
             names.setdefault(field, []).append(upload.name)
     token = signing.dumps({"folder": folder, "person": person_id, "files": names}, salt=SALT)
     return Kept(token=token, files=names)
-
-
-def read(token: str, person_id: int) -> Kept | None:
-    """What a token keeps, if it is the person's own and not expired."""
-    try:
-        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-    except signing.BadSignature:
-        return None
-    if data.get("person") != person_id:
-        return None
-    return Kept(token=token, files=data["files"])
 
 
 def reopen(token: str, person_id: int) -> dict[str, list[SimpleUploadedFile]]:

@@ -39,8 +39,8 @@ def template_for(agency: Agency, doc_type: str) -> DraftTemplate | None:
 
 def initials(full_name: str) -> str:
     """'Nguyễn Văn Toàn' → 'NVT' (NĐ30: the typist's initials)."""
-    letters = [unicodedata.normalize("NFD", word)[0].upper() for word in full_name.split() if word]
-    return "".join("Đ" if letter == "Đ" else letter for letter in letters)
+    # NFD takes the marks off a vowel (Ấ → A); Đ has none and stays Đ.
+    return "".join(unicodedata.normalize("NFD", word)[0].upper() for word in full_name.split())
 
 
 def values(*, agency: Agency, drafter: Person, doc_type: str, summary: str, copies: int | None,

@@ -303,11 +303,26 @@ def issue_preview(request: HttpRequest, pk: int) -> HttpResponse:
                                                              "query": query}), bool(document.secrecy))
 
 
+# The preview page makes the PDF (to show a refusal on the page) and the viewer then asks for it:
+# kept for a minute so it is made once (a conversion and two signature drawings, seconds). Never a
+# secret document's: its content stays out of the shared cache.
+PREVIEW_SECONDS = 60
+
+
 def _preview_pdf(request: HttpRequest, document: OutgoingDocument, form: forms.IssueForm) -> bytes:
+    from django.core.cache import cache
+
+    key = (f"outgoing:issue-preview:{request.user.pk}:{document.pk}:{document.updated_at.timestamp()}:"
+           f"{request.GET.urlencode()}")
+    if not document.secrecy and (pdf := cache.get(key)) is not None:
+        return pdf
     register = form.cleaned_data.get("register") if form.is_bound else None
-    return services.preview_issue(by=actor_from_request(request, SCOPE), document=document, register=register,
-                                  stamp_at=form.spot() if form.is_bound else None,
-                                  signature_at=form.signature_spot() if form.is_bound else None)
+    pdf = services.preview_issue(by=actor_from_request(request, SCOPE), document=document, register=register,
+                                 stamp_at=form.spot() if form.is_bound else None,
+                                 signature_at=form.signature_spot() if form.is_bound else None)
+    if not document.secrecy:
+        cache.set(key, pdf, PREVIEW_SECONDS)
+    return pdf
 
 
 @login_required

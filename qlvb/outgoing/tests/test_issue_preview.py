@@ -125,3 +125,18 @@ def test_the_signature_goes_where_the_clerk_clicked_and_the_seal_follows(org, si
     assert len(rects) == 2  # the signer's and the seal, both on page 1
     x1, y1, x2, y2 = rects[0]
     assert abs((x1 + x2) / 2 - 0.3 * width) < 5 and abs((y1 + y2) / 2 - 0.5 * height) < 5
+
+
+def test_the_preview_is_made_once_for_the_page_and_its_viewer(org, signed, login, monkeypatch):
+    client = login(org.clerk)
+    made = []
+    real = services.preview_issue
+
+    def counting(**kwargs):
+        made.append(1)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "preview_issue", counting)
+    assert client.get(f"/outgoing/{signed.pk}/issue/preview/").status_code == 200
+    assert client.get(f"/outgoing/{signed.pk}/issue/preview/file/")["Content-Type"] == "application/pdf"
+    assert len(made) == 1

@@ -13,7 +13,7 @@ from qlvb.incoming import services as incoming
 from qlvb.incoming.tests.conftest import _media, fields, pdf_upload  # noqa: F401 - _media: files in tmp_path
 from qlvb.outgoing import services as outgoing
 from qlvb.outgoing.services import RecipientSpec
-from qlvb.outgoing.tests.conftest import docx_upload, signing  # noqa: F401 - signing: a fixture
+from qlvb.outgoing.tests.conftest import docx_upload, signing, submit_approve_and_sign  # noqa: F401 - signing: a fixture
 from qlvb.registers.models import Register
 from qlvb.registers.services import ensure_default_registers
 from qlvb.signatures.demo import create_demo_pki_for
@@ -46,12 +46,7 @@ def secret(org, signing):  # noqa: F811 - the fixture imported above
         by=Actor(org.specialist), agency=org.agency, uploads=[docx_upload("Nội dung mật")],
         fields={"doc_type": "CV", "summary": OUT_SUMMARY, "field": signing, "secrecy": "mat"},
         recipients=[RecipientSpec(kind="paper", name="Bộ Chỉ huy quân sự tỉnh", address="Sơn La")])
-    outgoing.submit(by=Actor(org.specialist), document=draft, signer=org.deputy)
-    for person in (org.unit_head, org.clerk, org.deputy):
-        outgoing.approve(by=Actor(person), document=draft)
-    certificate = Certificate.objects.get(person=org.deputy, is_active=True)
-    outgoing.authorise_signing(by=Actor(org.deputy), document=draft, certificate=certificate, secret="")
-    draft.refresh_from_db()
+    draft = submit_approve_and_sign(org, draft)
     sent = outgoing.issue(by=Actor(org.clerk), document=draft)
     sent.refresh_from_db()
     received.refresh_from_db()

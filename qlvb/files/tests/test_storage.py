@@ -193,52 +193,48 @@ def test_blob_deleted_by_a_failed_concurrent_upload_is_written_again(storage_roo
     assert len(blobs(storage_root)) == 1  # the one we wrote after all was ours to delete
 
 
-def test_sweep_blobs_finds_only_old_unreferenced_blobs(storage_root):
+def _kept_orphan_and_fresh(storage_root, orphan_content: bytes):  # noqa: ANN001, ANN202
+    """A referenced blob and an orphan, both two days old, and an orphan just written (a
+    transaction still in flight): what a sweep must tell apart."""
     import os
     import time
-
-    from django.core.management import call_command
-
-    kept = store_bytes(pdf_bytes(1, marker="kept"), name="a.pdf")
-    orphan = storage_root / "blobs" / "ab" / "cd" / ("ab" + "cd" + "0" * 60)
-    orphan.parent.mkdir(parents=True)
-    orphan.write_bytes(b"left behind")
-    fresh = storage_root / "blobs" / "ef" / "01" / ("ef01" + "1" * 60)
-    fresh.parent.mkdir(parents=True)
-    fresh.write_bytes(b"still in flight")
-    old = time.time() - 2 * 86400
-    os.utime(orphan, (old, old))
-    os.utime(storage_root / kept.storage_name, (old, old))
-    out = io.StringIO()
-    call_command("sweep_blobs", stdout=out)
-    assert orphan.exists() and "Found 1" in out.getvalue()
-    call_command("sweep_blobs", "--delete", stdout=io.StringIO())
-    assert not orphan.exists() and fresh.exists() and (storage_root / kept.storage_name).exists()
-
-
-def test_the_worker_removes_orphan_blobs_every_night(storage_root):
-    """A crash during registration leaves blobs no row points to, possibly of a secret document:
-    the periodic task removes them once a day old, and never a referenced or fresh one."""
-    import os
-    import time
-    from datetime import datetime
-
-    from huey.api import PeriodicTask
-
-    from qlvb.files.tasks import sweep_orphan_blobs
 
     kept = store_bytes(pdf_bytes(1, marker="kept"), name="a.pdf")
     orphan = storage_root / "blobs" / "ab" / "cd" / ("abcd" + "0" * 60)
     orphan.parent.mkdir(parents=True)
-    orphan.write_bytes(b"secret content left by a crash")
+    orphan.write_bytes(orphan_content)
     fresh = storage_root / "blobs" / "ef" / "01" / ("ef01" + "1" * 60)
     fresh.parent.mkdir(parents=True)
     fresh.write_bytes(b"still in flight")
     old = time.time() - 2 * 86400
     for path in (orphan, storage_root / kept.storage_name):
         os.utime(path, (old, old))
+    return storage_root / kept.storage_name, orphan, fresh
+
+
+def test_sweep_blobs_finds_only_old_unreferenced_blobs(storage_root):
+    from django.core.management import call_command
+
+    kept, orphan, fresh = _kept_orphan_and_fresh(storage_root, b"left behind")
+    out = io.StringIO()
+    call_command("sweep_blobs", stdout=out)
+    assert orphan.exists() and "Found 1" in out.getvalue()
+    call_command("sweep_blobs", "--delete", stdout=io.StringIO())
+    assert not orphan.exists() and fresh.exists() and kept.exists()
+
+
+def test_the_worker_removes_orphan_blobs_every_night(storage_root):
+    """A crash during registration leaves blobs no row points to, possibly of a secret document:
+    the periodic task removes them once a day old, and never a referenced or fresh one."""
+    from datetime import datetime
+
+    from huey.api import PeriodicTask
+
+    from qlvb.files.tasks import sweep_orphan_blobs
+
+    kept, orphan, fresh = _kept_orphan_and_fresh(storage_root, b"secret content left by a crash")
     sweep_orphan_blobs.call_local()
-    assert not orphan.exists() and fresh.exists() and (storage_root / kept.storage_name).exists()
+    assert not orphan.exists() and fresh.exists() and kept.exists()
     # Scheduled, not only callable: the worker runs it at 03:20 every night.
     assert issubclass(sweep_orphan_blobs.task_class, PeriodicTask)
     assert sweep_orphan_blobs.task_class().validate_datetime(datetime(2026, 12, 6, 3, 20))

@@ -52,3 +52,17 @@ def draft(org, signing):
         by=Actor(org.specialist), agency=org.agency,
         fields={"doc_type": "CV", "summary": "V/v báo cáo tình hình ứng dụng CNTT năm 2026", "field": signing},
         uploads=[docx_upload()])
+
+
+def submit_approve_and_sign(org, document):  # noqa: ANN001, ANN201
+    """The review loop walked through (unit head, office, the deputy as signer) and the deputy's
+    signature given with his certificate: the document waits for the clerk to issue it."""
+    from qlvb.signatures.models import Certificate
+
+    services.submit(by=Actor(org.specialist), document=document, signer=org.deputy)
+    for person in (org.unit_head, org.clerk, org.deputy):
+        services.approve(by=Actor(person), document=document)
+    certificate = Certificate.objects.get(person=org.deputy, is_active=True)
+    services.authorise_signing(by=Actor(org.deputy), document=document, certificate=certificate, secret="")
+    document.refresh_from_db()
+    return document

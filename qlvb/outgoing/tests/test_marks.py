@@ -19,9 +19,9 @@ from qlvb.files.services import read_stored
 from qlvb.outgoing import marks, services
 from qlvb.outgoing.models import OutgoingDocument
 from qlvb.outgoing.services import RecipientSpec
+from qlvb.outgoing.tests.conftest import submit_approve_and_sign
 from qlvb.registers.models import RegisterCounter
 from qlvb.signatures.demo import create_demo_pki_for
-from qlvb.signatures.models import Certificate
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MARKS = marks.Marks(reference="07/STTTT-CNTT", day=date(2026, 2, 3), place="Sơn La")
@@ -132,13 +132,7 @@ def _signed(org, other_org, signing, upload) -> OutgoingDocument:
         by=Actor(org.specialist), agency=org.agency, uploads=[upload],
         fields={"doc_type": "CV", "summary": "V/v báo cáo tình hình ứng dụng CNTT năm 2026", "field": signing},
         recipients=[RecipientSpec(kind="agency", agency=other_org.agency, name=other_org.agency.name)])
-    services.submit(by=Actor(org.specialist), document=doc, signer=org.deputy)
-    for person in (org.unit_head, org.clerk, org.deputy):
-        services.approve(by=Actor(person), document=doc)
-    certificate = Certificate.objects.get(person=org.deputy, is_active=True)
-    services.authorise_signing(by=Actor(org.deputy), document=doc, certificate=certificate, secret="")
-    doc.refresh_from_db()
-    return doc
+    return submit_approve_and_sign(org, doc)
 
 
 def test_a_word_draft_without_placeholders_is_issued_with_its_number_and_date(org, other_org, signing, pki):

@@ -18,6 +18,7 @@ from qlvb.files.services import read_stored
 from qlvb.outgoing import drafting, layout, services
 from qlvb.outgoing.models import DraftTemplate
 from qlvb.outgoing.services import RecipientSpec
+from qlvb.outgoing.tests.conftest import submit_approve_and_sign
 from qlvb.outgoing.tests.test_marks import DOCX_TYPE, _docx
 
 
@@ -81,7 +82,6 @@ def test_a_draft_started_from_the_template_is_issued_with_its_number_date_and_he
 
     from qlvb.outgoing.models import OutgoingDocument
     from qlvb.signatures.demo import create_demo_pki_for
-    from qlvb.signatures.models import Certificate
 
     create_demo_pki_for(org.agency)
     client = login(org.specialist)
@@ -91,11 +91,7 @@ def test_a_draft_started_from_the_template_is_issued_with_its_number_date_and_he
     assert response.status_code == 302
     doc = OutgoingDocument.objects.get(summary="V/v báo cáo tình hình ứng dụng CNTT năm 2026")
     assert doc.versions.count() == 1
-    services.submit(by=Actor(org.specialist), document=doc, signer=org.deputy)
-    for person in (org.unit_head, org.clerk, org.deputy):
-        services.approve(by=Actor(person), document=doc)
-    services.authorise_signing(by=Actor(org.deputy), document=doc,
-                               certificate=Certificate.objects.get(person=org.deputy, is_active=True), secret="")
+    submit_approve_and_sign(org, doc)
     services.issue(by=Actor(org.clerk), document=doc)
     doc.refresh_from_db()
     assert doc.issued_file is not None

@@ -1,0 +1,1 @@
+"""Real servers started by the tests themselves (nothing may assume they already run)."""

@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, storages
 from django.db import DatabaseError, connection
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -39,8 +40,8 @@ def database() -> Probe:
             cursor.fetchone()
     except DatabaseError as error:
         return Probe(ok=False, detail=_("No answer: %(error)s") % {"error": error})
-    return Probe(ok=True, detail=_("%(vendor)s answered in %(ms).1f ms") % {
-        "vendor": connection.display_name, "ms": (time.monotonic() - started) * 1000})
+    return Probe(ok=True, detail=_("%(vendor)s answered in %(ms)s ms") % {
+        "vendor": connection.display_name, "ms": number_format((time.monotonic() - started) * 1000, 1)})
 
 
 @health.register("cache", label=gettext_lazy("Cache"))
@@ -73,14 +74,18 @@ def worker() -> Probe:
 @health.register("storage", label=gettext_lazy("File storage"))
 def storage() -> Probe:
     store = storages["default"]
-    payload = uuid.uuid4().bytes
-    name = store.save(f"{PROBE_FOLDER}/{uuid.uuid4().hex}.bin", ContentFile(payload))
-    try:
-        with store.open(name, "rb") as file:
-            read = file.read()
-    finally:
-        store.delete(name)
     backend = type(store).__name__
+    payload = uuid.uuid4().bytes
+    try:
+        name = store.save(f"{PROBE_FOLDER}/{uuid.uuid4().hex}.bin", ContentFile(payload))
+        try:
+            with store.open(name, "rb") as file:
+                read = file.read()
+        finally:
+            store.delete(name)
+    except Exception as error:  # noqa: BLE001 - whatever the backend raises (OSError, botocore's), the check says it
+        return Probe(ok=False, detail=_("%(backend)s could not write, read back or delete a test file: %(error)s") % {
+            "backend": backend, "error": f"{type(error).__name__}: {error}"})
     if read != payload:
         return Probe(ok=False, detail=_("%(backend)s returned other bytes than were written") % {"backend": backend})
     return Probe(ok=True, detail=_("%(backend)s: written, read back and deleted") % {"backend": backend})
@@ -123,6 +128,6 @@ def job_queue() -> Probe:
 def _size(count: float) -> str:
     for unit in ("B", "KB", "MB", "GB"):
         if count < 1024:
-            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+            return f"{number_format(count, 0 if unit == 'B' else 1)} {unit}"
         count /= 1024
-    return f"{count:.1f} TB"
+    return f"{number_format(count, 1)} TB"

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from prometheus_client import CONTENT_TYPE_LATEST
+from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4
 
 from qlvb.core import health
 from qlvb.ops import access, selectors
@@ -47,7 +47,8 @@ def metrics(request: HttpRequest) -> HttpResponse:
             return response
         return HttpResponse("Set QLVB_METRICS_TOKEN to read the metrics from elsewhere\n", status=403,
                             content_type="text/plain")
-    return HttpResponse(exposition(selectors.results()), content_type=CONTENT_TYPE_LATEST)
+    # Text format 0.0.4, which every Prometheus reads (Debian 12's is 2.42); our names need nothing newer.
+    return HttpResponse(exposition(selectors.results()), content_type=CONTENT_TYPE_PLAIN_0_0_4)
 
 
 @login_required

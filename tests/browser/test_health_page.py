@@ -24,7 +24,8 @@ def test_the_administrator_reads_every_check_and_sees_a_broken_storage(root, org
     assert page.locator("h1").inner_text() == "Tình trạng hệ thống"
     assert page.locator("#health-summary").get_attribute("data-status") == "ok"
     rows = page.locator("#checks tbody tr")
-    states = {rows.nth(i).get_attribute("data-check"): rows.nth(i).get_attribute("data-state") for i in range(rows.count())}
+    states = {rows.nth(i).get_attribute("data-check"): rows.nth(i).get_attribute("data-state")
+              for i in range(rows.count())}
     assert states == {"database": "ok", "cache": "ok", "worker": "ok", "storage": "ok", "disk": "ok", "jobs": "ok",
                       "exchange_outbox": "ok", "ocr_queue": "ok"}
     database = page.locator("tr[data-check='database']")

@@ -9,6 +9,7 @@ node or not yet fatal, so they are warnings for the administrator and the metric
 
 from __future__ import annotations
 
+import copy
 import shutil
 import time
 import uuid
@@ -17,7 +18,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.cache import caches
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -71,9 +72,32 @@ def worker() -> Probe:
                  detail=_("Alive %(seconds)d s ago on %(host)s") % {"seconds": age, "host": last.host})
 
 
+# An S3 store that hangs must not hold /health/ (and a gunicorn worker) for botocore's default
+# minute-long timeouts and retries: the probe asks with its own short ones, in seconds.
+S3_PROBE_TIMEOUT = 5.0
+_probe_stores: dict[int, tuple[Storage, Storage]] = {}
+
+
+def _probe_store(store: Storage) -> Storage:
+    try:
+        from botocore.config import Config
+        from storages.backends.s3 import S3Storage
+    except ImportError:  # pragma: no cover - django-storages[s3] is in the lock file
+        return store
+    if not isinstance(store, S3Storage):
+        return store
+    kept = _probe_stores.get(id(store))
+    if kept is None or kept[0] is not store:
+        probe = copy.copy(store)  # S3Storage's own __getstate__: the copy makes its own connections
+        probe.client_config = store.client_config.merge(Config(
+            connect_timeout=S3_PROBE_TIMEOUT, read_timeout=S3_PROBE_TIMEOUT, retries={"max_attempts": 1}))
+        kept = _probe_stores[id(store)] = (store, probe)
+    return kept[1]
+
+
 @health.register("storage", label=gettext_lazy("File storage"))
 def storage() -> Probe:
-    store = storages["default"]
+    store = _probe_store(storages["default"])
     backend = type(store).__name__
     payload = uuid.uuid4().bytes
     try:

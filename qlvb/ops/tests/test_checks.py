@@ -139,3 +139,13 @@ def test_a_check_that_raises_is_a_failed_check():
         assert not probe.ok and "RuntimeError: boom" in str(probe.detail)
     finally:
         health._checks.pop("broken-for-the-test")
+
+
+def test_the_worker_beats_every_minute_of_the_day():
+    from datetime import datetime
+
+    from huey.contrib.djhuey import HUEY
+
+    for hour, minute in [(0, 0), (3, 17), (10, 59), (23, 31)]:
+        due = HUEY.read_periodic(datetime(2026, 12, 7, hour, minute))
+        assert heartbeat.task_class in [type(task) for task in due], (hour, minute)

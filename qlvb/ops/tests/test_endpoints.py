@@ -164,3 +164,10 @@ def test_the_page_shows_a_failure_in_vietnamese(login, root, working, settings, 
 def test_the_menu_links_the_page_for_superusers_only(login, org, root):
     assert 'href="/ops/health/"' in login(root).get("/").content.decode()
     assert 'href="/ops/health/"' not in login(org.admin).get("/").content.decode()
+
+
+def test_load_balancers_probe_over_plain_http_where_the_site_redirects_to_https(working, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    client = Client()
+    assert client.get("/health/").status_code == 200
+    assert client.get("/ops/health/").status_code == 301

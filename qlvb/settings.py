@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "csp",
     "huey.contrib.djhuey",
     "qlvb.core",
+    # Loaded early only so that its generic health checks come first on the health page.
+    "qlvb.ops",
     "qlvb.org",
     "qlvb.accounts",
     "qlvb.files",
@@ -291,6 +293,21 @@ PERMISSIONS_POLICY = {
 # How many proxies of ours append to X-Forwarded-For before Django: the client's address (what sign-in
 # throttling and the event log key on) is the entry that many from the right; 0 trusts REMOTE_ADDR.
 QLVB_PROXY_HOPS = int(os.environ.get("QLVB_PROXY_HOPS", "1" if env_bool("BEHIND_PROXY") else "0"))
+
+# --- Health and metrics (qlvb.ops; README "Health and metrics") --------------------------
+# The monitoring token: /metrics and the details of /health/ ask for it as a Bearer token. Unset,
+# /metrics answers only callers on this machine that do not come through a proxy.
+QLVB_METRICS_TOKEN = os.environ.get("QLVB_METRICS_TOKEN", "")
+# The job worker beats every minute; silent for longer than this, the `worker` check fails.
+QLVB_WORKER_STALE_SECONDS = int(os.environ.get("QLVB_WORKER_STALE_SECONDS", "180"))
+QLVB_MIN_FREE_DISK_MB = int(os.environ.get("QLVB_MIN_FREE_DISK_MB", "2048"))
+QLVB_JOB_QUEUE_WARN = int(os.environ.get("QLVB_JOB_QUEUE_WARN", "1000"))
+# A package still unsent after this long (its peer down, the worker stopped) turns the check to a warning.
+QLVB_OUTBOX_LATE_MINUTES = int(os.environ.get("QLVB_OUTBOX_LATE_MINUTES", "60"))
+# /health/ and /metrics reuse a process's last results for this long (each round writes to the storage).
+QLVB_HEALTH_CACHE_SECONDS = float(os.environ.get("QLVB_HEALTH_CACHE_SECONDS", "5"))
+# Load balancers probe over plain HTTP even where the site redirects to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 
 # --- Language and time --------------------------------------------------------------------
 LANGUAGE_CODE = "vi"

@@ -27,6 +27,7 @@ urlpatterns = [
     path("signatures/", include("qlvb.signatures.urls")),
     path("search/", include("qlvb.search.urls")),
     path("", include("qlvb.portal.urls")),
+    path("", include("qlvb.ops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("qlvb.api_urls")),
     path("api/schema/", SchemaView.as_view(), name="api-schema"),

@@ -22,3 +22,7 @@ class DigitisationConfig(AppConfig):
 
         kinds.register_file_detail(kinds.FileDetail(
             name="text_extraction", value=extraction_summary, schema=ExtractionSummarySerializer(allow_null=True)))
+        from qlvb.core import health
+        from qlvb.digitisation.health import ocr_queue
+
+        health.register("ocr_queue", label=_("Text reading (OCR) queue"))(ocr_queue)

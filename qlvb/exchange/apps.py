@@ -20,6 +20,10 @@ class ExchangeConfig(AppConfig):
         subscribe("outgoing.issued")(services.on_issued)
         subscribe("incoming.registered")(services.on_incoming_registered)
         subscribe(*services.PROGRESS_CODES)(services.on_incoming_progressed)
+        from qlvb.core import health
+        from qlvb.exchange.health import outbox
+
+        health.register("exchange_outbox", label=_("Exchange: outbound queue"))(outbox)
 
     def load_demo(self) -> str:
         """Called by `manage.py load_demo`: a package from another vendor's system waiting in

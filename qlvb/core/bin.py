@@ -1,0 +1,324 @@
+"""The bin: nothing an administrator deletes is gone at once (R30: data loss by an administrator's
+error is prevented, not only punished).
+
+Each app that owns something an administrator may delete (people and units, registers, dossiers,
+draft templates) registers a BinKind in its AppConfig.ready(). Then, for one object:
+
+- `references()` says what uses it, by the database's own foreign keys (every row pointing at it,
+  events included, except the kind's own `parts`, which go and come back with it). Something used
+  by documents, events or other rows is never deleted, only retired by the app's own service
+  (`retire`: a person's account deactivated, a unit or register closed, a dossier closed);
+- `move_to_bin()` hides it (`deleted_at` set, and `is_active` cleared where the model has one, so
+  every list, choice and sign-in that already ignores retired rows ignores it too) and writes a
+  BinEntry with what restoring must put back;
+- `restore()` puts it back exactly as it was: its parts never left;
+- `purge()` deletes it for good, the installation administrator's act or the nightly job's once it
+  has waited `QLVB_BIN_DAYS` — and only if nothing has come to use it meanwhile.
+
+Every move, restore and purge is an event of the object's agency (bin.moved, bin.restored,
+bin.purged); a retire is the event of the app's service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import QuerySet
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qlvb.core import events, policy
+from qlvb.core.actor import Actor
+from qlvb.core.errors import NotAllowed
+from qlvb.core.models import BinEntry
+
+# Counting stops here: "10.000+ events" says enough, and a count of millions would take seconds.
+COUNT_CAP = 10_000
+
+
+def _hide(obj: Any) -> dict[str, Any]:
+    """The default move: `deleted_at` set, `is_active` cleared (kept in the entry's state)."""
+    state: dict[str, Any] = {}
+    update = ["deleted_at"]
+    if hasattr(obj, "is_active"):
+        state["is_active"] = obj.is_active
+        obj.is_active = False
+        update.append("is_active")
+    obj.deleted_at = timezone.now()
+    obj.save(update_fields=update)
+    return state
+
+
+def _unhide(obj: Any, state: dict[str, Any]) -> None:
+    update = ["deleted_at"]
+    obj.deleted_at = None
+    if "is_active" in state:
+        obj.is_active = state["is_active"]
+        update.append("is_active")
+    obj.save(update_fields=update)
+
+
+@dataclass(frozen=True)
+class BinKind:
+    model: str  # "org.Unit"
+    label: Any  # translated name of one ("Unit")
+    # The owning app's service that retires the object instead (deactivate, close); it checks its
+    # own permission and records its own event.
+    retire: Callable[[Actor, Any], Any]
+    retire_label: Any  # the action ("Deactivate the account")
+    is_retired: Callable[[Any], bool] = lambda obj: not getattr(obj, "is_active", True)
+    # Reverse relations that belong to the object, as "app.model.field" of the pointing field
+    # ("org.post.person"): not references; purged with it.
+    parts: frozenset[str] = frozenset()
+    agency_of: Callable[[Any], int | None] = lambda obj: obj.agency_id
+    # Who may delete, restore or retire it; default: whoever manages its agency.
+    may_manage: Callable[[Any, Any], bool] | None = None
+    url: Callable[[Any], str] | None = None  # the object's page (after a restore)
+    # The moves themselves, for a kind that needs more than the default's deleted_at/is_active.
+    hide: Callable[[Any], dict[str, Any]] = _hide
+    unhide: Callable[[Any, dict[str, Any]], None] = _unhide
+    hint: Any = field(default="")  # why it is in use, said beside the references ("move its people first")
+
+    @property
+    def name(self) -> str:
+        return self.model.lower()  # "org.unit": also the events' target_type
+
+    @property
+    def model_class(self) -> type[models.Model]:
+        return apps.get_model(self.model)
+
+
+_kinds: dict[str, BinKind] = {}
+
+
+def register(kind: BinKind) -> BinKind:
+    _kinds[kind.name] = kind
+    return kind
+
+
+def get(name: str) -> BinKind:
+    """The kind of this name ("org.unit"); KeyError for an unknown one (callers answer 404)."""
+    return _kinds[name]
+
+
+def all_kinds() -> list[BinKind]:
+    return list(_kinds.values())
+
+
+def kind_of(obj: Any) -> BinKind:
+    return _kinds[obj._meta.label_lower]
+
+
+def days() -> int:
+    return int(getattr(settings, "QLVB_BIN_DAYS", 30))
+
+
+def restorable_until(binned_at: datetime | None = None) -> date:
+    """The last day an entry binned at that moment (now by default) can still be restored."""
+    return timezone.localdate((binned_at or timezone.now()) + timedelta(days=days()))
+
+
+def is_binned(obj: Any) -> bool:
+    return getattr(obj, "deleted_at", None) is not None
+
+
+# --- What uses an object ----------------------------------------------------------------------
+
+# Names for rows whose model has no translated plural of its own.
+_NAMES: dict[str, Any] = {
+    "core.event": gettext_lazy("events in the log"),
+    "incoming.assignment": gettext_lazy("assignments of incoming documents"),
+    "outgoing.reviewstep": gettext_lazy("review steps of outgoing documents"),
+    "dossiers.dossieritem": gettext_lazy("filed documents"),
+    "registers.registercounter": gettext_lazy("yearly counters"),
+    "core.binentry": gettext_lazy("items moved to the bin"),
+}
+
+
+@dataclass(frozen=True)
+class Reference:
+    label: str
+    count: int  # COUNT_CAP or more: "at least"
+
+    def __str__(self) -> str:
+        shown = formats.number_format(min(self.count, COUNT_CAP), force_grouping=True)
+        return f"{shown}{'+' if self.count >= COUNT_CAP else ''} {self.label}"
+
+
+def _reverse_relations(model: type[models.Model]) -> Iterator[Any]:
+    for relation in model._meta.get_fields(include_hidden=True):
+        if (relation.auto_created and not relation.concrete and relation.is_relation
+                and not relation.related_model._meta.auto_created):  # an m2m's own table
+            yield relation
+
+
+def _key(relation: Any) -> str:
+    return f"{relation.related_model._meta.label_lower}.{relation.field.name}"
+
+
+def _pointing(relation: Any, obj: Any) -> QuerySet[Any]:
+    return relation.related_model._base_manager.filter(**{relation.field.name: obj})
+
+
+def references(obj: Any, kind: BinKind | None = None) -> list[Reference]:
+    """Every kind of row that points at the object (its own parts aside), with how many: one
+    indexed count per foreign key, stopped at COUNT_CAP."""
+    kind = kind or kind_of(obj)
+    found: dict[str, int] = {}
+    for relation in _reverse_relations(type(obj)):
+        if _key(relation) in kind.parts:
+            continue
+        count = _pointing(relation, obj).values("pk")[:COUNT_CAP].count()
+        if count:
+            related = relation.related_model._meta
+            label = str(_NAMES.get(related.label_lower, related.verbose_name_plural))
+            found[label] = min(COUNT_CAP, found.get(label, 0) + count)
+    return [Reference(label, count) for label, count in found.items()]
+
+
+def describe(found: list[Reference]) -> str:
+    return ", ".join(str(reference) for reference in found)
+
+
+# --- Who may ----------------------------------------------------------------------------------
+
+def may_manage(person: Any, obj: Any, kind: BinKind | None = None) -> bool:
+    kind = kind or kind_of(obj)
+    if kind.may_manage is not None:
+        return bool(kind.may_manage(person, obj))
+    agency_id = kind.agency_of(obj)
+    if agency_id is None:
+        return policy.is_installation_admin(person)
+    return policy.can_manage_agency(person, agency_id)
+
+
+def may_purge(person: Any) -> bool:
+    """Deleting for good before the period ends is the installation administrator's alone."""
+    return policy.is_installation_admin(person)
+
+
+def entries_for(person: Any) -> QuerySet[BinEntry]:
+    """The bin as this person sees it: everything for the installation's administrator, their own
+    agency's entries for an agency administrator, nothing for anyone else."""
+    entries = BinEntry.objects.select_related("binned_by").order_by("-binned_at", "-id")
+    if policy.is_installation_admin(person):
+        return entries
+    agency_id = getattr(person, "agency_id", None)
+    if agency_id is None or not policy.can_manage_agency(person, agency_id):
+        return entries.none()
+    return entries.filter(agency_id=agency_id)
+
+
+def binned_object(entry: BinEntry) -> Any:
+    return get(entry.kind).model_class._base_manager.filter(pk=entry.object_id).first()
+
+
+# --- The moves --------------------------------------------------------------------------------
+
+def _locked(obj: Any) -> Any:
+    fresh = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).first()
+    if fresh is None:
+        raise ValidationError(_("It no longer exists."))
+    return fresh
+
+
+@transaction.atomic
+def move_to_bin(*, by: Actor, obj: Any) -> BinEntry:
+    """Hide the object and keep it restorable; refused (ValidationError, nothing changed) when
+    anything uses it: then it can only be retired."""
+    kind = kind_of(obj)
+    if not may_manage(by.person, obj, kind):
+        raise NotAllowed()
+    obj = _locked(obj)
+    if is_binned(obj):
+        raise ValidationError(_("It is already in the bin."))
+    found = references(obj, kind)
+    if found:
+        raise ValidationError(_("%(name)s is used by %(references)s: it can only be retired, not deleted.")
+                              % {"name": obj, "references": describe(found)})
+    label = str(obj)[:300]
+    state = kind.hide(obj)
+    entry = BinEntry.objects.create(kind=kind.name, object_id=obj.pk, agency_id=kind.agency_of(obj),
+                                    label=label, binned_at=obj.deleted_at or timezone.now(),
+                                    binned_by=by.person, state=state)
+    events.record(verb="bin.moved", actor=by, agency=entry.agency_id, target=obj,
+                  data={"kind": kind.name, "restorable_until": restorable_until(entry.binned_at)})
+    return entry
+
+
+@transaction.atomic
+def restore(*, by: Actor, entry: BinEntry) -> Any:
+    """Put the object back as it was before the move (its parts never left)."""
+    kind = get(entry.kind)
+    obj = binned_object(entry)
+    if obj is None or not may_manage(by.person, obj, kind):
+        raise NotAllowed()
+    obj = _locked(obj)
+    kind.unhide(obj, entry.state)
+    events.record(verb="bin.restored", actor=by, agency=entry.agency_id, target=obj,
+                  data={"kind": kind.name, "binned_at": entry.binned_at})
+    BinEntry.objects.filter(pk=entry.pk).delete()
+    return obj
+
+
+def _delete(obj: Any, kind: BinKind) -> None:
+    # Parts that protect themselves (a register's counters) go first; the rest cascade.
+    for relation in _reverse_relations(type(obj)):
+        if _key(relation) in kind.parts and relation.on_delete is models.PROTECT:
+            _pointing(relation, obj).delete()
+    obj.delete()
+
+
+@transaction.atomic
+def purge(*, by: Actor | None, entry: BinEntry) -> None:
+    """Delete the binned object for good. `by` None: the nightly job, past the period. Refused
+    when something has come to use it since (it stays in the bin, restorable)."""
+    kind = get(entry.kind)
+    if by is not None and not may_purge(by.person):
+        raise NotAllowed()
+    obj = binned_object(entry)
+    if obj is None:  # gone another way: the entry is all that is left
+        BinEntry.objects.filter(pk=entry.pk).delete()
+        return
+    obj = _locked(obj)
+    found = references(obj, kind)
+    if found:
+        raise ValidationError(_("%(name)s is now used by %(references)s: it cannot be deleted for good.")
+                              % {"name": obj, "references": describe(found)})
+    events.record(verb="bin.purged", actor=by or Actor.system(), agency=entry.agency_id, target=obj,
+                  data={"kind": kind.name, "binned_at": entry.binned_at,
+                        "binned_by": entry.binned_by_id, "nightly": by is None})
+    BinEntry.objects.filter(pk=entry.pk).delete()
+    _delete(obj, kind)
+
+
+def purge_expired(now: datetime | None = None) -> int:
+    """The nightly purge: everything binned more than QLVB_BIN_DAYS ago and still unused. One
+    transaction each, so one refusal does not keep the others."""
+    cutoff = (now or timezone.now()) - timedelta(days=days())
+    purged = 0
+    for entry in BinEntry.objects.filter(binned_at__lt=cutoff).order_by("binned_at", "pk"):
+        try:
+            purge(by=None, entry=entry)
+        except ValidationError:
+            continue  # used by something now: kept, and restorable
+        purged += 1
+    return purged
+
+
+def retire(*, by: Actor, obj: Any) -> None:
+    """Retire instead of deleting, through the owning app's service."""
+    kind = kind_of(obj)
+    if is_binned(obj) or not may_manage(by.person, obj, kind):
+        raise NotAllowed()
+    if kind.is_retired(obj):
+        raise ValidationError(_("It is already retired."))
+    kind.retire(by, obj)

@@ -155,8 +155,9 @@ class Reference:
 
 def _reverse_relations(model: type[models.Model]) -> Iterator[Any]:
     for relation in model._meta.get_fields(include_hidden=True):
-        if (relation.auto_created and not relation.concrete and relation.is_relation
-                and not relation.related_model._meta.auto_created):  # an m2m's own table
+        related: Any = relation.related_model
+        if (relation.auto_created and not relation.concrete and related is not None
+                and not related._meta.auto_created):  # an m2m's own table
             yield relation
 
 

@@ -61,7 +61,8 @@ def people_list(*, viewer: Person, agency: Agency, query: str = "", unit: Unit |
 
 def get_person(viewer: Person, pk: int) -> Person:
     person = (
-        Person.objects.filter(pk=pk, is_superuser=False, deleted_at__isnull=True).select_related("agency").prefetch_related(_open_posts())
+        Person.objects.filter(pk=pk, is_superuser=False, deleted_at__isnull=True).select_related("agency")
+        .prefetch_related(_open_posts())
         .first()
     )
     if person is None or not permissions.can_view_agency(viewer, person.agency_id):

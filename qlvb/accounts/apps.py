@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AccountsConfig(AppConfig):
@@ -18,7 +19,7 @@ class AccountsConfig(AppConfig):
         from qlvb.org import permissions
 
         bin.register(bin.BinKind(
-            model="org.Person", label=_("Person"),
+            model="org.Person", label=pgettext_lazy("bin", "Person"),
             retire=lambda by, person: services.set_active(by=by, person=person, active=False),
             retire_label=_("Deactivate the account"),
             parts=frozenset({"org.post.person", "org.signingauthority.person", "accounts.loginsession.person",

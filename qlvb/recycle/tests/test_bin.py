@@ -261,3 +261,14 @@ def test_the_bin_of_an_agency_administrator_is_their_agencys(org, other_org, roo
     assert not bin.entries_for(org.head).exists()
     with pytest.raises(NotAllowed):
         bin.restore(by=Actor(org.admin), entry=other)
+
+
+def test_the_worker_runs_the_purge_each_night(org, empty_unit, settings):
+    from qlvb.core.tasks import purge_bin
+
+    settings.QLVB_BIN_DAYS = 7
+    entry = bin.move_to_bin(by=Actor(org.admin), obj=empty_unit)
+    assert purge_bin.call_local() == 0
+    BinEntry.objects.filter(pk=entry.pk).update(binned_at=timezone.now() - timedelta(days=8))  # a week later
+    assert purge_bin.call_local() == 1
+    assert not Unit.objects.filter(pk=empty_unit.pk).exists()

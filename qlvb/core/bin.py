@@ -21,9 +21,11 @@ bin.purged); a retire is the event of the app's service.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import reduce
 from typing import Any
 
 from django.apps import apps
@@ -85,7 +87,6 @@ class BinKind:
     # The moves themselves, for a kind that needs more than the default's deleted_at/is_active.
     hide: Callable[[Any], dict[str, Any]] = _hide
     unhide: Callable[[Any, dict[str, Any]], None] = _unhide
-    hint: Any = field(default="")  # why it is in use, said beside the references ("move its people first")
 
     @property
     def name(self) -> str:
@@ -132,14 +133,30 @@ def is_binned(obj: Any) -> bool:
 
 # --- What uses an object ----------------------------------------------------------------------
 
-# Names for rows whose model has no translated plural of its own.
+# Names for rows whose model has no translated plural of its own (others: their verbose_name_plural).
 _NAMES: dict[str, Any] = {
     "core.event": gettext_lazy("events in the log"),
+    "core.binentry": gettext_lazy("items moved to the bin"),
     "incoming.assignment": gettext_lazy("assignments of incoming documents"),
+    "incoming.documentaccess": gettext_lazy("incoming documents they may read"),
+    "incoming.unittally": gettext_lazy("counts of incoming documents"),
+    "incoming.incomingfile": gettext_lazy("files of incoming documents"),
+    "incoming.handlingnote": gettext_lazy("handling notes"),
+    "outgoing.recipient": gettext_lazy("recipients of outgoing documents"),
+    "outgoing.outgoingaccess": gettext_lazy("outgoing documents they may read"),
+    "outgoing.outgoingsettings": gettext_lazy("review settings (format checker)"),
+    "outgoing.drafttemplate": gettext_lazy("drafting templates"),
+    "outgoing.draftversion": gettext_lazy("draft versions"),
     "outgoing.reviewstep": gettext_lazy("review steps of outgoing documents"),
+    "outgoing.signingauthorisation": gettext_lazy("signing authorisations"),
+    "exchange.receptionitem": gettext_lazy("documents received from other agencies"),
+    "dossiers.dossierplan": gettext_lazy("dossier plans"),
     "dossiers.dossieritem": gettext_lazy("filed documents"),
     "registers.registercounter": gettext_lazy("yearly counters"),
-    "core.binentry": gettext_lazy("items moved to the bin"),
+    "accounts.loginsession": gettext_lazy("sign-in sessions"),
+    "accounts.totpdevice": gettext_lazy("two-step sign-in devices"),
+    "accounts.apitoken": gettext_lazy("API tokens"),
+    "search.savedsearch": gettext_lazy("saved searches"),
 }
 
 
@@ -171,18 +188,21 @@ def _pointing(relation: Any, obj: Any) -> QuerySet[Any]:
 
 def references(obj: Any, kind: BinKind | None = None) -> list[Reference]:
     """Every kind of row that points at the object (its own parts aside), with how many: one
-    indexed count per foreign key, stopped at COUNT_CAP."""
+    count per model pointing at it (a document it drafted and signed counts once), stopped at
+    COUNT_CAP."""
     kind = kind or kind_of(obj)
-    found: dict[str, int] = {}
+    by_model: dict[type[models.Model], list[str]] = {}
     for relation in _reverse_relations(type(obj)):
-        if _key(relation) in kind.parts:
-            continue
-        count = _pointing(relation, obj).values("pk")[:COUNT_CAP].count()
+        if _key(relation) not in kind.parts:
+            by_model.setdefault(relation.related_model, []).append(relation.field.name)
+    found = []
+    for model, names in by_model.items():
+        condition = reduce(operator.or_, (models.Q(**{name: obj}) for name in names))
+        count = model._base_manager.filter(condition).values("pk")[:COUNT_CAP].count()
         if count:
-            related = relation.related_model._meta
-            label = str(_NAMES.get(related.label_lower, related.verbose_name_plural))
-            found[label] = min(COUNT_CAP, found.get(label, 0) + count)
-    return [Reference(label, count) for label, count in found.items()]
+            label = _NAMES.get(model._meta.label_lower, model._meta.verbose_name_plural)
+            found.append(Reference(str(label), count))
+    return found
 
 
 def describe(found: list[Reference]) -> str:

@@ -52,9 +52,10 @@ def _signs_in(person: Person) -> bool:
     return response.status_code == 302
 
 
-def _register_incoming(org, register: Register):  # noqa: ANN001, ANN202
+def _register_incoming(org, register: Register, number: str = "15"):  # noqa: ANN001, ANN202
     return incoming_services.register_document(by=Actor(org.clerk), agency=org.agency, register=register,
-                                               fields=fields(), uploads=[pdf_upload()], presented_to=org.head)
+                                               fields=fields(number=number), uploads=[pdf_upload(salt=number)],
+                                               presented_to=org.head)
 
 
 # --- People -----------------------------------------------------------------------------------
@@ -168,10 +169,14 @@ def test_a_binned_register_is_not_offered_for_registration_or_issuing(org):
 def test_a_register_with_documents_is_only_closed(org):
     register_services.ensure_default_registers(org.agency)
     register = Register.objects.get(agency=org.agency, direction="in", category="ordinary")
-    _register_incoming(org, register)
+    _register_incoming(org, register, "15")
+    _register_incoming(org, register, "16")
     with pytest.raises(ValidationError) as refused:
         bin.move_to_bin(by=Actor(org.admin), obj=register)
-    assert "1 " in str(refused.value)
+    assert "được dùng bởi 2 văn bản đến" in str(refused.value)
+    # The clerk who registered them and the leader they went to: one count per document.
+    assert "2 văn bản đến" in bin.describe(bin.references(org.clerk))
+    assert "2 văn bản đến" in bin.describe(bin.references(org.head))
     bin.retire(by=Actor(org.admin), obj=register)
     assert not Register.objects.get(pk=register.pk).is_active
     assert _events("register.retired", register)

@@ -46,7 +46,7 @@ from qlvb.core.models import BinEntry
 COUNT_CAP = 10_000
 
 
-def _hide(obj: Any) -> dict[str, Any]:
+def hide(obj: Any) -> dict[str, Any]:
     """The default move: `deleted_at` set, `is_active` cleared (kept in the entry's state)."""
     state: dict[str, Any] = {}
     update = ["deleted_at"]
@@ -59,7 +59,7 @@ def _hide(obj: Any) -> dict[str, Any]:
     return state
 
 
-def _unhide(obj: Any, state: dict[str, Any]) -> None:
+def unhide(obj: Any, state: dict[str, Any]) -> None:
     update = ["deleted_at"]
     obj.deleted_at = None
     if "is_active" in state:
@@ -85,8 +85,8 @@ class BinKind:
     may_manage: Callable[[Any, Any], bool] | None = None
     url: Callable[[Any], str] | None = None  # the object's page (after a restore)
     # The moves themselves, for a kind that needs more than the default's deleted_at/is_active.
-    hide: Callable[[Any], dict[str, Any]] = _hide
-    unhide: Callable[[Any, dict[str, Any]], None] = _unhide
+    hide: Callable[[Any], dict[str, Any]] = hide
+    unhide: Callable[[Any, dict[str, Any]], None] = unhide
 
     @property
     def name(self) -> str:

@@ -28,6 +28,7 @@ class OutgoingConfig(AppConfig):
             model="outgoing.DraftTemplate", label=_("Drafting template"),
             retire=lambda by, template: drafting.retire_template(by=by, template=template),
             retire_label=_("Stop using"),
+            unhide=drafting.unbin_template,
             url=lambda template: reverse("outgoing:templates"),
         ))
 

@@ -217,6 +217,16 @@ def test_a_binned_template_is_not_offered_for_drafts(org):
     assert drafting.template_for(org.agency, "QĐ") == template
 
 
+def test_a_template_restored_after_another_took_its_type_comes_back_retired(org):
+    old = drafting.save_template(by=Actor(org.admin), agency=org.agency, doc_type="QĐ", name="Mẫu cũ",
+                                 upload=docx_template())
+    entry = bin.move_to_bin(by=Actor(org.admin), obj=old)
+    new = drafting.save_template(by=Actor(org.admin), agency=org.agency, doc_type="QĐ", name="Mẫu mới",
+                                 upload=docx_template())
+    assert not bin.restore(by=Actor(org.admin), entry=entry).is_active
+    assert drafting.template_for(org.agency, "QĐ") == new
+
+
 # --- Purge ------------------------------------------------------------------------------------
 
 def test_the_nightly_purge_deletes_what_waited_its_period_and_no_sooner(org, newcomer, empty_unit, settings):

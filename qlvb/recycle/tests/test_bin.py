@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.test import Client
 from django.utils import timezone
 
@@ -23,7 +24,7 @@ from qlvb.dossiers import selectors as dossier_selectors
 from qlvb.dossiers import services as dossier_services
 from qlvb.dossiers.models import Dossier
 from qlvb.incoming import services as incoming_services
-from qlvb.incoming.forms import RegistrationForm, routing_candidates
+from qlvb.incoming.forms import RegistrationForm, parse_routing, routing_candidates
 from qlvb.incoming.tests.conftest import fields, pdf_upload
 from qlvb.org import selectors as org_selectors
 from qlvb.org import services as org_services
@@ -130,8 +131,11 @@ def test_a_binned_unit_is_not_offered_for_routing_or_posts_and_comes_back(org, e
     assert empty_unit.pk not in _offered(PostForm(agency=org.agency), "unit")
     assert empty_unit.pk not in _offered(UnitForm(agency=org.agency), "parent")
     assert empty_unit.pk not in {n.unit.pk for n in org_selectors.flatten(org_selectors.unit_tree(org.agency))}
+    with pytest.raises(ValidationError):  # nor taken when its id is sent anyway
+        parse_routing(QueryDict(f"main=u:{empty_unit.pk}"), org.agency, default_deadline=None)
     restored = bin.restore(by=Actor(org.admin), entry=entry)
     assert restored.is_active
+    assert parse_routing(QueryDict(f"main=u:{empty_unit.pk}"), org.agency, default_deadline=None)
     assert empty_unit.pk in {u.pk for u in routing_candidates(org.agency)["units"]}
 
 

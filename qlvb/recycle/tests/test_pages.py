@@ -98,3 +98,22 @@ def test_a_binned_person_cannot_be_reactivated_or_edited_behind_the_bins_back(or
         assert admin.post(f"/org/people/{newcomer.pk}/{action}/").status_code == 404
     assert admin.post(f"/org/people/{newcomer.pk}/edit/", {"edit-full_name": "Khác"}).status_code == 404
     assert admin.get(f"/org/units/{org.unit.pk}/").status_code == 200
+
+
+def test_the_bin_page_costs_the_same_for_one_entry_or_many(org, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin = login(org.admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert admin.get("/bin/").status_code == 200
+        return len(seen)
+
+    by = Actor(org.admin)
+    bin.move_to_bin(by=by, obj=Unit.objects.create(agency=org.agency, name="Tổ 0", abbreviation="T0"))
+    one = queries()
+    for n in range(1, 6):
+        bin.move_to_bin(by=by, obj=Unit.objects.create(agency=org.agency, name=f"Tổ {n}", abbreviation=f"T{n}"))
+    assert queries() == one

@@ -198,7 +198,8 @@ def references(obj: Any, kind: BinKind | None = None) -> list[Reference]:
     found = []
     for model, names in by_model.items():
         condition = reduce(operator.or_, (models.Q(**{name: obj}) for name in names))
-        count = model._base_manager.filter(condition).values("pk")[:COUNT_CAP].count()
+        # No ordering: a model's default order would sort every match before the cap.
+        count = model._base_manager.filter(condition).order_by().values("pk")[:COUNT_CAP].count()
         if count:
             label = _NAMES.get(model._meta.label_lower, model._meta.verbose_name_plural)
             found.append(Reference(str(label), count))

@@ -239,8 +239,15 @@ def entries_for(person: Any) -> QuerySet[BinEntry]:
     return entries.filter(agency_id=agency_id)
 
 
+def _kind_of_entry(entry: BinEntry) -> BinKind:
+    try:
+        return get(entry.kind)
+    except KeyError:  # binned by an app no longer installed: left as it is
+        raise NotAllowed() from None
+
+
 def binned_object(entry: BinEntry) -> Any:
-    return get(entry.kind).model_class._base_manager.filter(pk=entry.object_id).first()
+    return _kind_of_entry(entry).model_class._base_manager.filter(pk=entry.object_id).first()
 
 
 # --- The moves --------------------------------------------------------------------------------
@@ -279,7 +286,7 @@ def move_to_bin(*, by: Actor, obj: Any) -> BinEntry:
 @transaction.atomic
 def restore(*, by: Actor, entry: BinEntry) -> Any:
     """Put the object back as it was before the move (its parts never left)."""
-    kind = get(entry.kind)
+    kind = _kind_of_entry(entry)
     obj = binned_object(entry)
     if obj is None or not may_manage(by.person, obj, kind):
         raise NotAllowed()
@@ -303,7 +310,7 @@ def _delete(obj: Any, kind: BinKind) -> None:
 def purge(*, by: Actor | None, entry: BinEntry) -> None:
     """Delete the binned object for good. `by` None: the nightly job, past the period. Refused
     when something has come to use it since (it stays in the bin, restorable)."""
-    kind = get(entry.kind)
+    kind = _kind_of_entry(entry)
     if by is not None and not may_purge(by.person):
         raise NotAllowed()
     obj = binned_object(entry)
@@ -330,8 +337,8 @@ def purge_expired(now: datetime | None = None) -> int:
     for entry in BinEntry.objects.filter(binned_at__lt=cutoff).order_by("binned_at", "pk"):
         try:
             purge(by=None, entry=entry)
-        except ValidationError:
-            continue  # used by something now: kept, and restorable
+        except (ValidationError, NotAllowed):
+            continue  # used by something now (kept, restorable), or of an app no longer installed
         purged += 1
     return purged
 

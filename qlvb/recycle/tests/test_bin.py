@@ -291,3 +291,11 @@ def test_the_worker_runs_the_purge_each_night(org, empty_unit, settings):
     BinEntry.objects.filter(pk=entry.pk).update(binned_at=timezone.now() - timedelta(days=8))  # a week later
     assert purge_bin.call_local() == 1
     assert not Unit.objects.filter(pk=empty_unit.pk).exists()
+
+
+def test_an_entry_of_an_app_no_longer_installed_is_left_alone(org, root):
+    entry = BinEntry.objects.create(kind="tasks.task", object_id=1, agency=org.agency, label="Nhiệm vụ",
+                                    binned_at=timezone.now() - timedelta(days=365))
+    with pytest.raises(NotAllowed):
+        bin.restore(by=Actor(root), entry=entry)
+    assert bin.purge_expired() == 0 and BinEntry.objects.filter(pk=entry.pk).exists()

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "qlvb.digitisation",
     "qlvb.search",
     "qlvb.portal",
+    "qlvb.recycle",
 ]
 
 MIDDLEWARE = [
@@ -177,6 +178,9 @@ else:
 # --- Files --------------------------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "files"))
 MEDIA_URL = "/media/"
+# What an administrator deletes waits this many days in the bin, restorable, before the nightly
+# job deletes it for good (core.bin).
+QLVB_BIN_DAYS = int(os.environ.get("QLVB_BIN_DAYS", "30"))
 QLVB_MAX_UPLOAD_BYTES = int(os.environ.get("QLVB_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 STATIC_URL = "/static/"

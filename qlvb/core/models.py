@@ -88,3 +88,27 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.kind}"
+
+
+class BinEntry(models.Model):
+    """Something an administrator deleted (core.bin): hidden from every list while it waits here,
+    restorable as it was until the nightly purge removes it for good."""
+
+    kind = models.CharField(max_length=40)  # the registered bin kind, e.g. "org.unit"
+    object_id = models.PositiveBigIntegerField()
+    agency = models.ForeignKey("org.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    label = models.CharField(max_length=300)
+    binned_at = models.DateTimeField()
+    binned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    # What the move changed that restoring puts back (e.g. {"is_active": true}).
+    state = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id"], name="binentry_kind_object")]
+        indexes = [models.Index(fields=["agency", "-binned_at"], name="binentry_agency_at"),
+                   models.Index(fields=["binned_at"], name="binentry_at")]
+        ordering = ["-binned_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.label

@@ -25,3 +25,12 @@ def checkpoint_event_chains() -> None:
     from qlvb.core.anchors import write_checkpoint
 
     write_checkpoint()
+
+
+@db_periodic_task(crontab(hour="3", minute="10"))
+def purge_bin() -> int:
+    """What has waited QLVB_BIN_DAYS in the bin and is still unused is deleted for good, each
+    with its event (core.bin)."""
+    from qlvb.core.bin import purge_expired
+
+    return purge_expired()

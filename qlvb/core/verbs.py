@@ -45,6 +45,9 @@ VERBS: dict[str, str | Promise] = {
     "delegation.acting_started": _("Started acting on behalf"),
     "calendar.day_saved": _("Calendar day saved"),
     "calendar.day_removed": _("Calendar day removed"),
+    "bin.moved": _("Moved to the bin"),
+    "bin.restored": _("Restored from the bin"),
+    "bin.purged": _("Deleted for good from the bin"),
 }
 
 

@@ -6,3 +6,18 @@ class DossiersConfig(AppConfig):
     name = "qlvb.dossiers"
     label = "dossiers"
     verbose_name = _("Dossiers")
+
+    def ready(self) -> None:
+        # A dossier holding documents is closed, never deleted; an empty one goes to the bin.
+        from django.urls import reverse
+
+        from qlvb.core import bin
+        from qlvb.dossiers import services
+
+        bin.register(bin.BinKind(
+            model="dossiers.Dossier", label=_("Dossier"),
+            retire=lambda by, dossier: services.retire_dossier(by=by, dossier=dossier),
+            retire_label=_("Close the dossier"),
+            is_retired=lambda dossier: dossier.status == "closed",
+            url=lambda dossier: reverse("dossiers:detail", args=[dossier.pk]),
+        ))

@@ -61,6 +61,8 @@ class Dossier(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     notes = models.CharField(_("notes"), max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set while it waits in the bin (core.bin): hidden from every list and choice.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-year", "code"]

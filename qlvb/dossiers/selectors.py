@@ -39,7 +39,8 @@ def can_edit(person: Person, dossier: Dossier) -> bool:
 
 def dossiers_for(person: Person, *, year: int | None = None, status: str | None = None) -> QuerySet[Dossier]:
     roles = roles_of(person)
-    qs = Dossier.objects.filter(agency_id__in=permissions.member_agency_ids(person)).filter(
+    qs = Dossier.objects.filter(agency_id__in=permissions.member_agency_ids(person),
+                                deleted_at__isnull=True).filter(
         Q(owner=person) | Q(unit_id__in=roles.unit_ids) | Q(agency_id__in=roles.leader_agency_ids)
     )
     if year:
@@ -52,19 +53,20 @@ def dossiers_for(person: Person, *, year: int | None = None, status: str | None 
 def fileable_dossiers(person: Person) -> QuerySet[Dossier]:
     """Open dossiers the person may file into (theirs and their units')."""
     roles = roles_of(person)
-    return (Dossier.objects.filter(status=Dossier.Status.OPEN,
+    return (Dossier.objects.filter(status=Dossier.Status.OPEN, deleted_at__isnull=True,
                                    agency_id__in=permissions.member_agency_ids(person))
             .filter(Q(owner=person) | Q(kind=Dossier.Kind.UNIT, unit_id__in=roles.unit_ids))
             .order_by("-year", "code"))
 
 
 def plan(agency: Agency, year: int) -> QuerySet[Dossier]:
-    return (Dossier.objects.filter(agency=agency, year=year).select_related("owner", "unit")
+    return (Dossier.objects.filter(agency=agency, year=year, deleted_at__isnull=True).select_related("owner", "unit")
             .annotate(document_count=Count("items")).order_by("code"))
 
 
 def get_dossier(person: Person, pk: int) -> Dossier:
-    dossier = Dossier.objects.filter(pk=pk).select_related("owner", "unit", "agency", "plan").first()
+    dossier = (Dossier.objects.filter(pk=pk, deleted_at__isnull=True)
+               .select_related("owner", "unit", "agency", "plan").first())
     if dossier is None or not can_view(person, dossier):
         raise Http404()
     return dossier

@@ -122,3 +122,19 @@ def file_document(*, by: Actor, dossier: Dossier, document: Any, label: str, doc
     events.record(verb="dossier.document_filed", actor=by, agency=dossier.agency_id, target=dossier,
                   data={"document": f"{content_type.app_label}.{content_type.model}:{document.pk}"})
     return item
+
+
+@transaction.atomic
+def retire_dossier(*, by: Actor, dossier: Dossier) -> Dossier:
+    """The agency administrator closes an open dossier that holds documents (what the bin offers
+    instead of deleting it: its documents stay filed)."""
+    if not permissions.can_manage_agency(by.person, dossier.agency_id):
+        raise NotAllowed()
+    dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if dossier.status == Dossier.Status.CLOSED:
+        raise ValidationError(_("Only an open dossier can be closed."))
+    dossier.status, dossier.closed_at = Dossier.Status.CLOSED, timezone.now()
+    dossier.save(update_fields=["status", "closed_at"])
+    events.record(verb="dossier.closed", actor=by, agency=dossier.agency_id, target=dossier,
+                  data={"documents": dossier.items.count(), "retired": True})
+    return dossier

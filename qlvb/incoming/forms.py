@@ -214,7 +214,7 @@ def parse_routing(post: Any, agency: Agency, *, default_deadline: Any) -> dict[s
         if post.get(f"deadline-{key}"):
             own = VNDateField(required=False).clean(post.get(f"deadline-{key}"))
         if kind == "u":
-            unit = Unit.objects.filter(pk=int(raw), agency=agency).first()
+            unit = Unit.objects.filter(pk=int(raw), agency=agency, is_active=True).first()
             if unit is None:
                 raise ValidationError({"main": _("Unknown recipient.")})
             return Target(unit=unit, deadline=own)

@@ -69,7 +69,7 @@ class UnitViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Rea
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Unit]:
-        return _scoped(Unit.objects.all(), self.request).order_by("agency", "order", "name")
+        return _scoped(Unit.objects.filter(deleted_at__isnull=True), self.request).order_by("agency", "order", "name")
 
     def perform_create(self, serializer: serializers.BaseSerializer[Unit]) -> None:
         person = signed_in(self.request.user)
@@ -105,7 +105,7 @@ class PersonViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Person]:
         from qlvb.org.selectors import _open_posts
 
-        people = _scoped(Person.objects.filter(is_superuser=False), self.request)
+        people = _scoped(Person.objects.filter(is_superuser=False, deleted_at__isnull=True), self.request)
         return people.order_by("full_name", "pk").prefetch_related(_open_posts())
 
 

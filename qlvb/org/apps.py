@@ -14,3 +14,19 @@ class OrgConfig(AppConfig):
 
         policy.register(policy.Policy(is_installation_admin=permissions.is_installation_admin,
                                       can_manage_agency=permissions.can_manage_agency))
+        self._register_bin()
+
+    def _register_bin(self) -> None:
+        # A unit with people, sub-units or documents is deactivated, never deleted; an unused one
+        # goes to the bin. (People are accounts' kind: it deactivates them.)
+        from django.urls import reverse
+
+        from qlvb.core import bin
+        from qlvb.org import services
+
+        bin.register(bin.BinKind(
+            model="org.Unit", label=_("Unit"),
+            retire=lambda by, unit: services.update_unit(by=by, unit=unit, is_active=False),
+            retire_label=_("Deactivate the unit"),
+            url=lambda unit: reverse("org:unit_edit", args=[unit.pk]),
+        ))

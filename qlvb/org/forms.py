@@ -28,7 +28,7 @@ class UnitForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         nodes = flatten(unit_tree(agency))
         parent = model_choice(self, "parent")
-        parent.queryset = Unit.objects.filter(agency=agency)
+        parent.queryset = Unit.objects.filter(agency=agency, deleted_at__isnull=True)
         parent.choices = [("", "—")] + [
             (n.unit.pk, "\u00a0\u00a0" * n.depth + n.unit.name) for n in nodes if n.unit.pk != self.instance.pk
         ]

@@ -94,6 +94,8 @@ class Unit(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
     order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # Set while it waits in the bin (core.bin): hidden from every list and choice.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["agency", "order", "name"]
@@ -167,6 +169,8 @@ class Person(AbstractBaseUser):
     locked_reason = models.CharField(max_length=200, blank=True)
     password_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Set while it waits in the bin (core.bin): hidden from every list and choice.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = PersonManager()
 

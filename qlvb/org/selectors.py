@@ -43,7 +43,7 @@ def people_list(*, viewer: Person, agency: Agency, query: str = "", unit: Unit |
     # Subqueries on the posts' index rather than a join + DISTINCT, which would scan every person
     # of the installation (measured in bench/: the smallest agency cost as much as the largest).
     holders = Post.objects.filter(agency=agency, end_date__isnull=True).values("person_id")
-    people = Person.objects.filter(Q(agency=agency) | Q(pk__in=holders))
+    people = Person.objects.filter(Q(agency=agency) | Q(pk__in=holders), deleted_at__isnull=True)
     if unit is not None:
         people = people.filter(pk__in=Post.objects.filter(unit=unit, end_date__isnull=True).values("person_id"))
     if not include_inactive:
@@ -61,7 +61,8 @@ def people_list(*, viewer: Person, agency: Agency, query: str = "", unit: Unit |
 
 def get_person(viewer: Person, pk: int) -> Person:
     person = (
-        Person.objects.filter(pk=pk, is_superuser=False).select_related("agency").prefetch_related(_open_posts())
+        Person.objects.filter(pk=pk, is_superuser=False, deleted_at__isnull=True).select_related("agency")
+        .prefetch_related(_open_posts())
         .first()
     )
     if person is None or not permissions.can_view_agency(viewer, person.agency_id):
@@ -79,7 +80,7 @@ class UnitNode:
 
 def unit_tree(agency: Agency, *, with_people: bool = False) -> list[UnitNode]:
     """The agency's units as a tree, built from one query (two with people)."""
-    units = list(Unit.objects.filter(agency=agency).order_by("order", "name"))
+    units = list(Unit.objects.filter(agency=agency, deleted_at__isnull=True).order_by("order", "name"))
     nodes = {unit.pk: UnitNode(unit=unit, depth=0) for unit in units}
     roots: list[UnitNode] = []
     for unit in units:

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -29,8 +29,9 @@ from qlvb.org.scope import managed_agency, own_agency
 _M = TypeVar("_M", bound=Model)
 
 
-def _object_in(model: type[_M], agency: Agency, pk: int) -> _M:
-    obj = model._default_manager.filter(pk=pk, agency=agency).first()
+def _object_in(model: type[_M] | QuerySet[_M], agency: Agency, pk: int) -> _M:
+    rows = model if isinstance(model, QuerySet) else model._default_manager.all()
+    obj = rows.filter(pk=pk, agency=agency).first()
     if obj is None:
         raise Http404()
     return obj
@@ -101,7 +102,7 @@ def agency(request: PersonRequest, pk: int) -> HttpResponse:
 @login_required
 def unit_save(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     agency = managed_agency(request)
-    unit = _object_in(Unit, agency, pk) if pk else None
+    unit = _object_in(Unit.objects.filter(deleted_at__isnull=True), agency, pk) if pk else None
     form = forms.UnitForm(request.POST or None, instance=unit, agency=agency, prefix="unit")
     if request.method == "POST" and form.is_valid():
         by = actor_from_request(request)
@@ -148,7 +149,7 @@ def people(request: PersonRequest) -> HttpResponse:
     agency = own_agency(request)
     unit = None
     if as_id(request.GET.get("unit")) is not None:
-        unit = Unit.objects.filter(pk=int(request.GET["unit"]), agency=agency).first()
+        unit = Unit.objects.filter(pk=int(request.GET["unit"]), agency=agency, deleted_at__isnull=True).first()
     can_manage = permissions.can_manage_agency(request.user, agency)
     query = request.GET.get("q", "")[:100]
     rows = selectors.people_list(viewer=request.user, agency=agency, query=query, unit=unit,

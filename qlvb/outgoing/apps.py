@@ -15,6 +15,22 @@ class OutgoingConfig(AppConfig):
 
         register_verbs(VERBS)
         kinds.register(KIND)
+        self._register_bin()
+
+    def _register_bin(self) -> None:
+        # No document points at a template (drafts copy it): any template can go to the bin.
+        from django.urls import reverse
+
+        from qlvb.core import bin
+        from qlvb.outgoing import drafting
+
+        bin.register(bin.BinKind(
+            model="outgoing.DraftTemplate", label=_("Drafting template"),
+            retire=lambda by, template: drafting.retire_template(by=by, template=template),
+            retire_label=_("Stop using"),
+            unhide=drafting.unbin_template,
+            url=lambda template: reverse("outgoing:templates"),
+        ))
 
     def load_demo(self) -> str:
         """The office's format check in each demo agency is done by its chief of office."""

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from qlvb.core import events
+from qlvb.core import bin, events
 from qlvb.core.actor import Actor
 from qlvb.core.doctypes import DOCUMENT_TYPE_NAMES, NO_ABBREVIATION
 from qlvb.core.errors import NotAllowed
@@ -111,3 +111,11 @@ def retire_template(*, by: Actor, template: DraftTemplate) -> None:
     template.save(update_fields=["is_active"])
     events.record(verb="outgoing.template_retired", actor=by, agency=template.agency_id, target=template,
                   data={"doc_type": template.doc_type, "name": template.name})
+
+
+def unbin_template(template: DraftTemplate, state: dict[str, Any]) -> None:
+    """Restore a template from the bin: in use again, unless another has taken its type meanwhile
+    (one template in use per type; the newer stays, the restored one comes back retired)."""
+    taken = (DraftTemplate.objects.filter(agency_id=template.agency_id, doc_type=template.doc_type, is_active=True)
+             .exclude(pk=template.pk).exists())
+    bin.unhide(template, {**state, "is_active": False} if taken else state)

@@ -35,6 +35,8 @@ class DraftTemplate(models.Model):
     is_active = models.BooleanField(_("in use"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    # Set while it waits in the bin (core.bin): hidden from every list and choice.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         indexes = [models.Index(fields=["agency", "doc_type", "is_active"], name="drafttemplate_lookup")]

@@ -369,7 +369,7 @@ def templates(request: PersonRequest) -> HttpResponse:
         else:
             messages.success(request, _("The template is in use for new drafts."))
             return redirect("outgoing:templates")
-    in_use = list(DraftTemplate.objects.filter(agency=agency).select_related("created_by")
+    in_use = list(DraftTemplate.objects.filter(agency=agency, deleted_at__isnull=True).select_related("created_by")
                   .order_by("-is_active", "doc_type", "-created_at"))
     return render(request, "outgoing/templates.html", {"form": form, "templates": in_use,
                                                        "types": DOCUMENT_TYPES})

@@ -143,7 +143,8 @@ def audit(request: PersonRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "portal/audit.html", {
         "page": page, "filters": filters, "verbs": sorted(VERBS.items()), "query": query.urlencode(),
-        "people": Person.objects.filter(agency=person.agency_id).only("pk", "full_name").order_by("full_name"),
+        "people": Person.objects.filter(agency=person.agency_id, deleted_at__isnull=True)
+                                .only("pk", "full_name").order_by("full_name"),
     })
 
 

@@ -24,6 +24,8 @@ class Register(models.Model):
     name = models.CharField(_("name"), max_length=200)
     is_active = models.BooleanField(_("active"), default=True)
     order = models.PositiveIntegerField(default=0)
+    # Set while it waits in the bin (core.bin): hidden from every list and choice.
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["agency", "direction", "order", "name"]

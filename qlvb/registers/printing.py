@@ -146,7 +146,8 @@ def book_agency_ids(person: Person | None) -> frozenset[int]:
 def printable_registers(person: Person | None, direction: str) -> QuerySet[Register]:
     """The registers of the direction the person may print: the secret one only for its clerks."""
     roles = roles_of(person)
-    return (Register.objects.filter(agency_id__in=book_agency_ids(person), direction=direction)
+    return (Register.objects.filter(agency_id__in=book_agency_ids(person), direction=direction,
+                                    deleted_at__isnull=True)
             .filter(~Q(category=Register.Category.SECRET) | Q(agency_id__in=roles.clerk_agency_ids))
             .select_related("agency", "agency__parent").order_by("agency__name", "order", "name"))
 

@@ -19,7 +19,7 @@ def may_count(person: Any, register: Register) -> bool:
 def registers_with_counts(person: Any, agency: Agency, year: int) -> list[Register]:
     """The agency's registers, each with `this_year`: its last number of the year, or None where the
     person may not know it (may_count)."""
-    registers = list(Register.objects.filter(agency=agency).order_by("direction", "order"))
+    registers = list(Register.objects.filter(agency=agency, deleted_at__isnull=True).order_by("direction", "order"))
     counters = dict(RegisterCounter.objects.filter(register__agency=agency, year=year)
                     .values_list("register_id", "last_number"))
     for register in registers:

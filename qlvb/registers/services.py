@@ -88,3 +88,19 @@ def check_register(register: Register, *, agency: Agency, direction: str) -> Non
         raise NotAllowed()
     if not register.is_active:
         raise ValidationError({"register": _("This register is closed.")})
+
+
+@transaction.atomic
+def retire_register(*, by: Actor, register: Register) -> Register:
+    """Close a register for good while its documents keep their numbers: it is no longer offered
+    for registering or issuing (what the bin offers for a register that holds documents)."""
+    if not permissions.can_manage_agency(by.person, register.agency_id):
+        raise NotAllowed()
+    register = Register.objects.select_for_update().get(pk=register.pk)
+    if not register.is_active:
+        raise ValidationError(_("This register is closed."))
+    register.is_active = False
+    register.save(update_fields=["is_active"])
+    events.record(verb="register.retired", actor=by, agency=register.agency_id, target=register,
+                  data={"name": register.name})
+    return register

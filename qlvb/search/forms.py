@@ -53,9 +53,10 @@ class SearchForm(forms.Form):
     def __init__(self, *args: Any, person: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         agencies = permissions.member_agency_ids(person) if person is not None else set()
-        model_choice(self, "register").queryset = Register.objects.filter(agency_id__in=agencies).order_by(
-            "direction", "name")
-        model_choice(self, "unit").queryset = Unit.objects.filter(agency_id__in=agencies).order_by("name")
+        model_choice(self, "register").queryset = Register.objects.filter(
+            agency_id__in=agencies, deleted_at__isnull=True).order_by("direction", "name")
+        model_choice(self, "unit").queryset = Unit.objects.filter(
+            agency_id__in=agencies, deleted_at__isnull=True).order_by("name")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

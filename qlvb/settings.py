@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "qlvb.digitisation",
     "qlvb.search",
     "qlvb.portal",
+    "qlvb.administration",
 ]
 
 MIDDLEWARE = [

@@ -88,3 +88,15 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.kind}"
+
+
+class Parameter(models.Model):
+    """An installation parameter the administrator changed at run time (core.parameters declares
+    which exist, their type and bounds; without a row the value comes from the settings)."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    value = models.BigIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -37,6 +37,9 @@ VERBS: dict[str, str | Promise] = {
     "org.field_updated": _("Field of work updated"),
     "org.signing_authority_saved": _("Signing authority saved"),
     "org.signing_authority_removed": _("Signing authority removed"),
+    "org.directory_entry_added": _("Agency added to the directory"),
+    "org.directory_entry_changed": _("Directory entry changed"),
+    "org.directory_loaded": _("Directory of agencies loaded from a file"),
     "delegation.requested": _("Delegation requested"),
     "delegation.approved": _("Delegation approved and announced"),
     "delegation.rejected": _("Delegation rejected"),
@@ -45,6 +48,7 @@ VERBS: dict[str, str | Promise] = {
     "delegation.acting_started": _("Started acting on behalf"),
     "calendar.day_saved": _("Calendar day saved"),
     "calendar.day_removed": _("Calendar day removed"),
+    "parameter.changed": _("System parameter changed"),
 }
 
 

@@ -14,6 +14,7 @@ _SECTIONS = {
     "person_create": "people", "delegations": "delegations", "delegation": "delegations",
     "calendar": "calendar", "audit": "audit", "agency": "agency", "agency_edit": "agency",
     "fields": "fields", "field_edit": "fields", "signing_edit": "fields", "agencies": "agencies",
+    "hub": "administration", "parameters": "administration", "flow_home": "administration", "flow": "administration",
 }
 
 

@@ -44,4 +44,5 @@ def register_list(request: PersonRequest) -> HttpResponse:
             return redirect("registers:list")
     year = timezone.localdate().year
     registers = selectors.registers_with_counts(request.user, agency, year)
-    return render(request, "registers/list.html", {"registers": registers, "form": form, "year": year})
+    return render(request, "registers/list.html", {"registers": registers, "form": form, "year": year,
+                                                   "agency": agency, "units": selectors.notation_units(agency)})

@@ -23,4 +23,7 @@ class AccountsConfig(AppConfig):
             Spec("login.address_window_minutes", _("Window for counting an address's failures"),
                  _("Also how long the address is refused."), "QLVB_LOGIN_ADDRESS_WINDOW_MINUTES", 1, 1440,
                  _("minutes")),
+            Spec("session.minutes", _("Length of a signed-in session"),
+                 _("After it the person signs in again; applies from their next sign-in."), "SESSION_COOKIE_AGE",
+                 15, 24 * 60, _("minutes"), divisor=60),
         )

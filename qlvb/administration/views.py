@@ -104,7 +104,7 @@ def parameters_page(request: PersonRequest) -> HttpResponse:
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, _("The parameters are saved; they apply now on every server."))
             return redirect("administration:parameters")
     return render(request, "administration/parameters.html", {
         "form": form, "rows": [(spec, current[spec.name], spec.name in changed) for spec in parameters.specs()]})

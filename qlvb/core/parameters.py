@@ -33,10 +33,11 @@ class Spec:
     minimum: int
     maximum: int
     unit: str | Promise = ""
+    divisor: int = 1  # the setting counts in smaller units (seconds for a parameter in minutes)
 
     @property
     def default(self) -> int:
-        return int(getattr(settings, self.setting))
+        return int(getattr(settings, self.setting)) // self.divisor
 
 
 _SPECS: dict[str, Spec] = {}

@@ -86,7 +86,7 @@ def agency_directory_entry(request: PersonRequest, pk: int | None = None) -> Htt
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, _("%(code)s is saved in the directory.") % {"code": saved.code})
             return redirect(f"{reverse('org:agency_directory')}?{urlencode({'q': saved.code})}")
     return render(request, "org/agency_directory_entry.html", {"form": form, "entry": entry})
 

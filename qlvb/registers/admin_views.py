@@ -44,11 +44,11 @@ def edit(request: PersonRequest, pk: int) -> HttpResponse:
         "name": register.name, "category": register.category, "order": register.order})
     if request.method == "POST" and form.is_valid():
         try:
-            update_register(by=actor_from_request(request), register=register, **form.cleaned_data)
+            saved = update_register(by=actor_from_request(request), register=register, **form.cleaned_data)
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("Saved."))
+            messages.success(request, _("The register “%(name)s” is saved.") % {"name": saved.name})
             return redirect("registers:list")
     return render(request, "registers/edit.html", {"register": register, "form": form})
 

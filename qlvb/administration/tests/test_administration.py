@@ -139,3 +139,10 @@ def test_sign_in_throttle_follows_the_parameter_changed_on_the_page(org, root, l
         SignInThrottle.objects.update(last_failure_at=None)  # no waiting for the delay between tries
     throttled = Event.objects.get(verb="auth.login_throttled", target_id=str(org.clerk.pk))
     assert throttled.data["scope"] == "account"
+
+
+def test_session_length_follows_the_parameter_from_the_next_sign_in(org, root, login):
+    assert login(org.clerk).session.get_expiry_age() == 8 * 3600  # SESSION_COOKIE_AGE
+    parameters.change(by=Actor(root), name="session.minutes", new=60)
+    assert login(org.clerk).session.get_expiry_age() == 3600
+    assert Event.objects.get(verb="parameter.changed").data["changes"] == {"session.minutes": [480, 60]}

@@ -197,7 +197,7 @@ def peers(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             saved = peer_services.save_peer(by=actor_from_request(request), peer=peer, **form.cleaned_data)
-            messages.success(request, _("Saved."))
+            messages.success(request, _("The peer %(name)s is saved.") % {"name": saved.name})
             return redirect("exchange:peer", saved.pk)
         except ValidationError as error:
             for field, errors in error.message_dict.items():

@@ -30,7 +30,7 @@ def _submit(page: Page, form: str) -> None:
         page.click(f"{form} button.btn-primary")
 
 
-def test_hub_is_in_the_menu_of_administrators_and_opens_their_pages(org, session, shot):
+def test_hub_is_in_the_menu_of_administrators_and_opens_their_pages(org, root, session, shot):
     page = session.new_page()
     sign_in(page, org.admin)
     link = page.locator("#sidebar a[href='/administration/']")
@@ -49,6 +49,13 @@ def test_hub_is_in_the_menu_of_administrators_and_opens_their_pages(org, session
     phone.goto("/administration/")
     assert _overflow(phone) <= 0
     shot(phone, "hub-phone")
+
+    installation = session.new_page()
+    sign_in(installation, root)
+    installation.goto("/administration/")
+    keys = installation.locator("[data-admin-page]").evaluate_all("els => els.map(e => e.dataset.adminPage)")
+    assert {"parameters", "directory", "peers", "agencies", "flow", "calendar"} <= set(keys)
+    shot(installation, "hub-installation")
 
     other = session.new_page()
     sign_in(other, org.specialist)

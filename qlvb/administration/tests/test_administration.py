@@ -146,3 +146,12 @@ def test_session_length_follows_the_parameter_from_the_next_sign_in(org, root, l
     parameters.change(by=Actor(root), name="session.minutes", new=60)
     assert login(org.clerk).session.get_expiry_age() == 3600
     assert Event.objects.get(verb="parameter.changed").data["changes"] == {"session.minutes": [480, 60]}
+
+
+def test_the_audit_log_shows_what_changed_from_what_to_what(org, login):
+    client = login(org.admin)
+    client.post(f"/administration/flow/{org.agency.pk}/", {
+        "review_days": "6", "office_check": "", "office_checker": "", "place": "Sơn La"})
+    page = client.get("/audit/?verb=outgoing.settings_changed").content.decode()
+    assert "<code>review_days</code>: 3 → 6" in page
+    assert "<code>office_check</code>: True → False" in page

@@ -110,3 +110,14 @@ def test_list_shows_how_notations_are_made_from_the_agencys_abbreviations(org, l
     page = login(org.admin).get("/registers/").content.decode()
     assert "15/QĐ-STTTT" in page and "05/STTTT-CNTT" in page
     assert f"/org/units/{org.unit.pk}/" in page
+
+
+def test_the_installation_administrator_chooses_the_agency(org, other_org, root, login):
+    client = login(root)
+    page = client.get(f"/registers/?agency={other_org.agency.pk}").content.decode()
+    assert "15/QĐ-SNV" in page
+    register = Register.objects.get(agency=other_org.agency, name="Sổ văn bản đi")
+    assert client.post(f"/registers/{register.pk}/edit/", {"name": "Sổ đi", "category": "ordinary",
+                                                           "order": "1"}).status_code == 302
+    assert login(org.admin).get(f"/registers/?agency={other_org.agency.pk}").content.decode().count("15/QĐ-STTTT")
+    assert f"/registers/?agency={other_org.agency.pk}" in client.get("/administration/flow/").content.decode()

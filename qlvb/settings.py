@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "qlvb.search",
     "qlvb.portal",
     "qlvb.recycle",
+    "qlvb.administration",
 ]
 
 MIDDLEWARE = [

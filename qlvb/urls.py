@@ -27,6 +27,7 @@ urlpatterns = [
     path("signatures/", include("qlvb.signatures.urls")),
     path("search/", include("qlvb.search.urls")),
     path("bin/", include("qlvb.recycle.urls")),
+    path("administration/", include("qlvb.administration.urls")),
     path("", include("qlvb.portal.urls")),
     path("", include("qlvb.ops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

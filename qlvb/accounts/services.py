@@ -12,7 +12,6 @@ import string
 from datetime import datetime, timedelta
 
 import pyotp
-from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
@@ -22,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qlvb.accounts.models import ApiToken, LoginSession, SignInThrottle, TotpDevice
-from qlvb.core import events
+from qlvb.core import events, parameters
 from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
 from qlvb.org import permissions
@@ -220,13 +219,14 @@ def _count_failure(pair: SignInThrottle, *, ip: str | None, person: Person | Non
     Locks: the pair (already held), then the address, then the event chains — never a chain
     before the address, or two failures from one address could wait on each other."""
     now = timezone.now()
-    window = timedelta(minutes=settings.QLVB_LOGIN_ADDRESS_WINDOW_MINUTES)
+    limits = parameters.values()  # the administrator may change them while the system runs
+    window = timedelta(minutes=limits["login.address_window_minutes"])
     address = SignInThrottle.objects.select_for_update().get(pk=_row("", ip).pk)
     if now - address.window_start >= window:
         address.window_start, address.failures = now, 0
     address.failures += 1
     address.last_failure_at = now
-    address_blocked = address.failures == settings.QLVB_LOGIN_ADDRESS_CAP
+    address_blocked = address.failures == limits["login.address_cap"]
     if address_blocked:
         address.blocked_until = now + window
     address.save()
@@ -238,8 +238,8 @@ def _count_failure(pair: SignInThrottle, *, ip: str | None, person: Person | Non
     pair.failures += 1
     pair.last_failure_at = now
     block = None
-    if pair.failures >= settings.QLVB_MAX_FAILED_LOGINS:
-        block = min(timedelta(minutes=settings.QLVB_LOGIN_LOCK_MINUTES) * 2 ** min(pair.blocks, 16), _MAX_BLOCK)
+    if pair.failures >= limits["login.max_failed"]:
+        block = min(timedelta(minutes=limits["login.lock_minutes"]) * 2 ** min(pair.blocks, 16), _MAX_BLOCK)
         pair.blocked_until, pair.failures, pair.blocks = now + block, 0, pair.blocks + 1
     pair.save()
     actor = Actor(person=None, ip=ip)

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from qlvb.accounts import services
 from qlvb.accounts.forms import ApiTokenForm, LoginForm, PasswordChangeForm, PersonCreateForm, TotpForm
 from qlvb.accounts.models import ApiToken, LoginSession, TotpDevice
+from qlvb.core import parameters
 from qlvb.core.actor import actor_from_request, client_ip
 from qlvb.core.forms import attach_errors
 from qlvb.org import permissions
@@ -48,6 +49,7 @@ def _next_url(request: HttpRequest) -> str:
 def _finish_login(request: HttpRequest, person: Person) -> HttpResponse:
     failed = person.failed_logins  # since the last sign-in: the owner is told
     login(request, person, backend="qlvb.accounts.backends.PersonBackend")
+    request.session.set_expiry(parameters.value("session.minutes") * 60)  # the administrator's, or the setting
     session_key = request.session.session_key
     assert session_key is not None  # login() saved the session under a new key
     services.record_login(person=person, session_key=session_key, ip=client_ip(request),

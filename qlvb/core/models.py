@@ -112,3 +112,15 @@ class BinEntry(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class Parameter(models.Model):
+    """An installation parameter the administrator changed at run time (core.parameters declares
+    which exist, their type and bounds; without a row the value comes from the settings)."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    value = models.BigIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -37,6 +37,9 @@ VERBS: dict[str, str | Promise] = {
     "org.field_updated": _("Field of work updated"),
     "org.signing_authority_saved": _("Signing authority saved"),
     "org.signing_authority_removed": _("Signing authority removed"),
+    "org.directory_entry_added": _("Agency added to the directory"),
+    "org.directory_entry_changed": _("Directory entry changed"),
+    "org.directory_loaded": _("Directory of agencies loaded from a file"),
     "delegation.requested": _("Delegation requested"),
     "delegation.approved": _("Delegation approved and announced"),
     "delegation.rejected": _("Delegation rejected"),
@@ -48,6 +51,7 @@ VERBS: dict[str, str | Promise] = {
     "bin.moved": _("Moved to the bin"),
     "bin.restored": _("Restored from the bin"),
     "bin.purged": _("Deleted for good from the bin"),
+    "parameter.changed": _("System parameter changed"),
 }
 
 

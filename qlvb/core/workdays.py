@@ -93,3 +93,31 @@ def working_days_between(start: date, end: date, agency: Model | int | None = No
         day += timedelta(days=1)
         count += _is_working(day, overrides)
     return count
+
+
+def year_days(year: int, agency: Model | int | None = None) -> dict[date, tuple[bool, str]]:
+    """Every day of the year → (working day?, why: "holiday", "make_up", "off", "work", "weekend" or
+    ""), by the same rules the deadlines use: what the calendar page shows is what counts."""
+    agency_id = _agency_id(agency)
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    overrides = _overrides(agency_id, start, end)
+    days_off, make_up = _national(year)
+    result: dict[date, tuple[bool, str]] = {}
+    day = start
+    while day <= end:
+        kind = overrides.get(day)
+        if kind == CalendarDay.Kind.DAY_OFF:
+            why = "off"
+        elif kind == CalendarDay.Kind.WORKING_DAY:
+            why = "work"
+        elif day in make_up:
+            why = "make_up"
+        elif day in days_off:
+            why = "holiday"
+        elif day.weekday() >= 5:
+            why = "weekend"
+        else:
+            why = ""
+        result[day] = (_is_working(day, overrides), why)
+        day += timedelta(days=1)
+    return result

@@ -12,4 +12,5 @@ urlpatterns = [
     path("mailbox/", views.mailbox, name="mailbox"),
     path("peers/", views.peers, name="peers"),
     path("peers/<int:pk>/", views.peers, name="peer"),
+    path("peers/<int:pk>/active/", views.peer_active, name="peer_active"),
 ]

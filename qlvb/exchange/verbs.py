@@ -15,6 +15,8 @@ VERBS = {
     "exchange.change_refused": _("Recall or update refused"),
     "exchange.cancelled": _("Cancelled: recalled by the sender"),
     "exchange.peer_saved": _("Exchange peer saved"),
+    "exchange.peer_disabled": _("Exchange with a peer stopped"),
+    "exchange.peer_enabled": _("Exchange with a peer resumed"),
     "exchange.mailbox_saved": _("Official mailbox saved"),
 }
 

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -175,6 +175,9 @@ class PeerForm(forms.Form):
     outbound_token = forms.CharField(label=gettext_lazy("Token we use to send to the peer"), required=False,
                                      widget=forms.PasswordInput(render_value=False))
     is_active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
+    require_signature = forms.BooleanField(
+        label=gettext_lazy("Refuse packages without a valid signature from a trusted authority"), required=False,
+        initial=True)
 
 
 @login_required
@@ -188,12 +191,13 @@ def peers(request: PersonRequest, pk: int | None = None) -> HttpResponse:
     if pk and peer is None:
         raise Http404()
     initial = {"name": peer.name, "base_url": peer.base_url, "agency_codes": peer.agency_codes,
-               "is_active": peer.is_active} if peer else {"is_active": True}
+               "is_active": peer.is_active, "require_signature": peer.require_signature} if peer else {
+        "is_active": True, "require_signature": True}
     form = PeerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             saved = peer_services.save_peer(by=actor_from_request(request), peer=peer, **form.cleaned_data)
-            messages.success(request, _("Saved."))
+            messages.success(request, _("The peer %(name)s is saved.") % {"name": saved.name})
             return redirect("exchange:peer", saved.pk)
         except ValidationError as error:
             for field, errors in error.message_dict.items():
@@ -204,6 +208,22 @@ def peers(request: PersonRequest, pk: int | None = None) -> HttpResponse:
         "invalid": list(ReceptionItem.objects.filter(state=ReceptionItem.State.INVALID)
                         .select_related("receiver", "peer").order_by("-received_at")[:50]),
     })
+
+
+@login_required
+@require_POST
+def peer_active(request: PersonRequest, pk: int) -> HttpResponse:
+    from qlvb.exchange import peers as peer_services
+
+    if not request.user.is_superuser:
+        raise Http404()
+    peer = get_object_or_404(Peer, pk=pk)
+    active = request.POST.get("active") == "1"
+    peer_services.set_peer_active(by=actor_from_request(request), peer=peer, active=active)
+    messages.success(request, _("Exchange with %(name)s resumed.") % {"name": peer.name} if active else
+                     _("Exchange with %(name)s stopped: its packages are refused and nothing is sent to it.")
+                     % {"name": peer.name})
+    return redirect("exchange:peers")
 
 
 class MailboxForm(forms.Form):

@@ -15,6 +15,7 @@ _SECTIONS = {
     "calendar": "calendar", "audit": "audit", "agency": "agency", "agency_edit": "agency",
     "fields": "fields", "field_edit": "fields", "signing_edit": "fields", "agencies": "agencies",
     "health_page": "health",
+    "hub": "administration", "parameters": "administration", "flow_home": "administration", "flow": "administration",
 }
 
 

@@ -20,7 +20,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from qlvb.core import events
+from qlvb.core.actor import Actor
+from qlvb.core.errors import NotAllowed
 from qlvb.core.text import clean, fold
+from qlvb.org import permissions
 from qlvb.org.models import DirectoryAgency, agency_code_validator
 
 BUNDLED = Path(__file__).resolve().parent / "data" / "agency_directory.csv"
@@ -36,8 +40,11 @@ class Loaded:
 def read_csv(text: str) -> list[dict[str, str]]:
     """Rows of a published list: a header with `code` and `name` (and optionally `parent_code`),
     comma- or semicolon-separated. A bad code refuses the whole file, with its line."""
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text.strip() else "code,name", delimiters=",;")
-    rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    try:
+        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text.strip() else "code,name", delimiters=",;")
+        rows = list(csv.DictReader(io.StringIO(text), dialect=dialect))
+    except csv.Error:  # no comma or semicolon in the header: not the published list
+        raise ValidationError(_("The file needs the columns code and name.")) from None
     if rows and not {"code", "name"} <= set(rows[0]):
         raise ValidationError(_("The file needs the columns code and name."))
     cleaned = []
@@ -92,3 +99,62 @@ def search(query: str, limit: int = 20) -> list[DirectoryAgency]:
     for word in fold(query).split()[:6]:
         entries = entries.filter(name_folded__contains=word)
     return list(entries.order_by("name")[:limit])
+
+
+# --- Administration (the installation's administrator, from the directory page) ---------------
+
+def _require_installation_admin(by: Actor) -> None:
+    if not permissions.is_installation_admin(by.person):
+        raise NotAllowed()
+
+
+@transaction.atomic
+def save_entry(*, by: Actor, entry: DirectoryAgency | None, code: str, name: str, parent_code: str = "",
+               is_current: bool = True) -> DirectoryAgency:
+    """Add an entry, or correct one (a name, its parent, whether it is still listed); recorded
+    with what changed, from what to what."""
+    _require_installation_admin(by)
+    code, name, parent_code = clean(code), clean(name), clean(parent_code)
+    errors: dict[str, str] = {}
+    for field, value in (("code", code), ("parent_code", parent_code)):
+        if value:
+            try:
+                agency_code_validator(value)
+            except ValidationError:
+                errors[field] = _("%(code)s is not an agency code.") % {"code": value}
+    if not code:
+        errors["code"] = _("Give the agency code.")
+    if not name:
+        errors["name"] = _("Give the agency's name.")
+    others = DirectoryAgency.objects.filter(code=code)
+    if code and (others.exclude(pk=entry.pk) if entry is not None else others).exists():
+        errors["code"] = _("This code is already in the directory.")
+    if errors:
+        raise ValidationError(errors)
+    wanted = {"code": code, "name": name[:200], "parent_code": parent_code[:35], "is_current": is_current}
+    if entry is None:
+        entry = DirectoryAgency.objects.create(**wanted)
+        events.record(verb="org.directory_entry_added", actor=by, target=entry, data=wanted)
+        return entry
+    diff = {k: [getattr(entry, k), v] for k, v in wanted.items() if getattr(entry, k) != v}
+    if diff:
+        for k, v in wanted.items():
+            setattr(entry, k, v)
+        entry.save()
+        events.record(verb="org.directory_entry_changed", actor=by, target=entry, data={"changes": diff})
+    return entry
+
+
+@transaction.atomic
+def import_file(*, by: Actor, text: str, complete: bool, filename: str = "") -> Loaded:
+    """The published list uploaded through the page: read and loaded like the command does
+    (`manage.py load_agency_directory`); a bad line refuses the whole file and changes nothing."""
+    _require_installation_admin(by)
+    rows = read_csv(text.lstrip("\ufeff"))
+    if not rows:
+        raise ValidationError(_("The file holds no agency."))
+    loaded = load(rows, complete=complete)
+    events.record(verb="org.directory_loaded", actor=by, data={
+        "file": filename[:200], "rows": len(rows), "complete": complete,
+        "added": loaded.added, "updated": loaded.updated, "retired": loaded.retired})
+    return loaded

@@ -1,12 +1,16 @@
 from django.urls import path
 
-from qlvb.org import views
+from qlvb.org import directory_views, views
 
 app_name = "org"
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("agencies/", views.agencies, name="agencies"),
     path("directory/search/", views.directory_search, name="directory_search"),
+    path("agency-directory/", directory_views.agency_directory, name="agency_directory"),
+    path("agency-directory/new/", directory_views.agency_directory_entry, name="agency_directory_add"),
+    path("agency-directory/<int:pk>/", directory_views.agency_directory_entry, name="agency_directory_entry"),
+    path("agency-directory/import/", directory_views.agency_directory_import, name="agency_directory_import"),
     path("agencies/<int:pk>/", views.agency, name="agency"),
     path("units/new/", views.unit_save, name="unit_create"),
     path("units/<int:pk>/", views.unit_save, name="unit_edit"),

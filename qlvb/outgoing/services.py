@@ -53,6 +53,41 @@ def settings_for(agency: Agency) -> OutgoingSettings:
     return found
 
 
+@transaction.atomic
+def update_settings(*, by: Actor, agency: Agency, review_days: int, office_check: bool,
+                    office_checker: Person | None, place: str) -> OutgoingSettings:
+    """The agency's review flow, changed by its administrator (or the installation's): the event
+    keeps every value changed, from what to what. Drafts already in review keep their steps; the
+    next submission follows the new flow."""
+    if not permissions.can_manage_agency(by.person, agency):
+        raise NotAllowed()
+    config = OutgoingSettings.objects.select_for_update().get(pk=settings_for(agency).pk)
+    place = " ".join(place.split())
+    errors: dict[str, str] = {}
+    if not 1 <= review_days <= 30:
+        errors["review_days"] = _("Give between 1 and 30 working days.")
+    if not place:
+        errors["place"] = _("Give the place name written before the date, e.g. Sơn La.")
+    elif len(place) > 100:
+        errors["place"] = _("The place name is at most 100 characters.")
+    if office_checker is not None and not (office_checker.is_active and office_checker.agency_id == agency.pk):
+        errors["office_checker"] = _("The format checker must be an active person of this agency.")
+    if office_check and office_checker is None:
+        errors["office_checker"] = _("Choose who checks the format, or turn the format check off.")
+    if errors:
+        raise ValidationError(errors)
+    wanted = {"review_days": review_days, "office_check": office_check, "office_checker_id":
+              office_checker.pk if office_checker else None, "place": place}
+    diff = {name: [getattr(config, name), value] for name, value in wanted.items() if getattr(config, name) != value}
+    if diff:
+        for name, value in wanted.items():
+            setattr(config, name, value)
+        config.save()
+        events.record(verb="outgoing.settings_changed", actor=by, agency=agency, target=agency,
+                      data={"changes": diff})
+    return config
+
+
 def _grant(document: OutgoingDocument, person: Person | None = None, unit: Unit | None = None,
            reason: str = "") -> None:
     _grant_all(document, [(person, unit)], reason)

@@ -17,6 +17,7 @@ VERBS = {
     "outgoing.cancelled": _("Cancelled"),
     "outgoing.template_saved": _("Drafting template added"),
     "outgoing.template_retired": _("Drafting template retired"),
+    "outgoing.settings_changed": _("Review flow settings changed"),
     "outgoing.secret_opened": _("Secret document opened"),
     "incoming.replied": _("Answered by an issued document"),
 }

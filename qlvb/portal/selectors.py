@@ -1,11 +1,14 @@
 """Reads of the portal: the audit log as its reader may see it, and how it names the objects of
-its events."""
+its events; the year's working-day calendar as a grid."""
 
 from __future__ import annotations
 
+import calendar as pycalendar
 import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
 from functools import reduce
 from typing import Any
 
@@ -14,7 +17,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qlvb.core import kinds
+from qlvb.core import kinds, workdays
 from qlvb.core import selectors as core_selectors
 from qlvb.core.models import Event
 
@@ -136,3 +139,31 @@ def _describe_batch(person: Any, events: list[Event]) -> list[Event]:
                 "kind": kind.label, "id": document_id}
             event.shown_data = {}  # type: ignore[attr-defined]
     return events
+
+
+@dataclass(frozen=True)
+class GridDay:
+    day: date
+    in_month: bool
+    working: bool
+    why: str  # workdays.year_days: "holiday", "make_up", "off", "work", "weekend" or ""
+    name: str
+
+
+def year_grid(year: int, agency_id: int | None, rows: Iterable[Any]) -> list[tuple[int, list[list[GridDay]]]]:
+    """The year as twelve month grids (weeks from Monday), each day marked as the deadlines count
+    it, named by its holiday or by the administrator's reason."""
+    kinds = workdays.year_days(year, agency_id)
+    names: dict[date, str] = dict(workdays.national_holidays(year))
+    for row in rows:  # the installation's rows first, the agency's win (as in workdays)
+        if row.agency_id is None:
+            names[row.date] = row.name
+    for row in rows:
+        if row.agency_id is not None:
+            names[row.date] = row.name
+    grid = []
+    for month in range(1, 13):
+        weeks = [[GridDay(d, d.month == month, *kinds.get(d, (d.weekday() < 5, "")), names.get(d, ""))
+                  for d in week] for week in pycalendar.Calendar().monthdatescalendar(year, month)]
+        grid.append((month, weeks))
+    return grid

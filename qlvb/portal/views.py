@@ -72,7 +72,8 @@ def calendar(request: PersonRequest) -> HttpResponse:
         year = timezone.localdate().year
     year = min(max(year, 2000), 2100)
     can_edit = permissions.can_manage_agency(person, person.agency_id)
-    form = CalendarDayForm(request.POST or None) if can_edit else None
+    picked = request.GET.get("date", "")[:10]
+    form = CalendarDayForm(request.POST or None, initial={"date": picked} if picked else None) if can_edit else None
     if request.method == "POST":
         if not can_edit or form is None:
             raise Http404()
@@ -92,8 +93,9 @@ def calendar(request: PersonRequest) -> HttpResponse:
         date__year=year, agency=person.agency_id)
     return render(request, "portal/calendar.html", {
         "year": year, "holidays": sorted(workdays.national_holidays(year).items()),
-        "rows": rows.select_related("agency").order_by("date"), "form": form, "can_edit": can_edit,
-        "today": timezone.localdate(),
+        "rows": (days := list(rows.select_related("agency").order_by("date"))), "form": form, "can_edit": can_edit,
+        "today": timezone.localdate(), "months": portal_selectors.year_grid(year, person.agency_id, days),
+        "weekdays": [_("Mo"), _("Tu"), _("We"), _("Th"), _("Fr"), _("Sa"), _("Su")],
     })
 
 

@@ -8,11 +8,15 @@ class RegistersConfig(AppConfig):
     verbose_name = _("Registers")
 
     def ready(self) -> None:
+        from qlvb.core.verbs import register_verbs
+        from qlvb.registers.verbs import VERBS
+
+        register_verbs(VERBS)
+
         # A register holding documents is closed, never deleted; an unused one goes to the bin.
         from django.urls import reverse
 
         from qlvb.core import bin
-        from qlvb.core.verbs import register_verbs
         from qlvb.registers import services
 
         register_verbs({"register.retired": _("Register closed")})

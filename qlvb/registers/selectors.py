@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from qlvb.org.models import Agency
+from qlvb.org.models import Agency, Unit
 from qlvb.org.roles import roles_of
 from qlvb.registers.models import Register, RegisterCounter
 
@@ -26,3 +26,9 @@ def registers_with_counts(person: Any, agency: Agency, year: int) -> list[Regist
         shown = counters.get(register.pk, 0) if may_count(person, register) else None
         register.this_year = shown  # type: ignore[attr-defined]
     return registers
+
+
+def notation_units(agency: Agency) -> list[Unit]:
+    """The agency's open units, whose abbreviations end a Công văn's notation (`<agency>-<unit>`)."""
+    return list(Unit.objects.filter(agency=agency, is_active=True).order_by("order", "name")
+                .only("pk", "name", "abbreviation"))

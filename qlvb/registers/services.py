@@ -93,14 +93,84 @@ def check_register(register: Register, *, agency: Agency, direction: str) -> Non
 @transaction.atomic
 def retire_register(*, by: Actor, register: Register) -> Register:
     """Close a register for good while its documents keep their numbers: it is no longer offered
-    for registering or issuing (what the bin offers for a register that holds documents)."""
+    for registering or issuing (what the bin offers for a register that holds documents). Under the
+    same rule as the register page: the agency keeps one open ordinary and one open secret register
+    each way."""
     if not permissions.can_manage_agency(by.person, register.agency_id):
         raise NotAllowed()
-    register = Register.objects.select_for_update().get(pk=register.pk)
-    if not register.is_active:
+    if not Register.objects.filter(pk=register.pk, is_active=True).exists():
         raise ValidationError(_("This register is closed."))
-    register.is_active = False
+    return set_register_active(by=by, register=register, active=False)
+
+
+# The categories an agency must always keep one open register of, in each direction: documents
+# are numbered in them by default (default_register), secret ones apart (NĐ30 Đ15).
+_KEPT_OPEN = {Register.Category.ORDINARY, Register.Category.SECRET}
+
+
+def _has_numbered(register: Register) -> bool:
+    return RegisterCounter.objects.filter(register=register, last_number__gt=0).exists()
+
+
+@transaction.atomic
+def update_register(*, by: Actor, register: Register, name: str, category: str, order: int) -> Register:
+    """Rename, reorder or (before it gave any number) recategorise a register; recorded with what
+    changed, from what to what. A register that numbered documents keeps its category: its
+    documents were numbered in that series (secret ones apart)."""
+    register = Register.objects.select_for_update().get(pk=register.pk)
+    if not permissions.can_manage_agency(by.person, register.agency_id):
+        raise NotAllowed()
+    name = " ".join(name.split())
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Give the register a name.")
+    elif Register.objects.filter(agency=register.agency_id, direction=register.direction,
+                                 name__iexact=name).exclude(pk=register.pk).exists():
+        errors["name"] = _("Another register of this direction already has this name.")
+    if category not in Register.Category.values:
+        errors["category"] = _("Choose a category.")
+    elif category != register.category and _has_numbered(register):
+        errors["category"] = _("This register has numbered documents: its category cannot change. Retire it "
+                               "and create a new one.")
+    elif category != register.category and register.category in _KEPT_OPEN and register.is_active \
+            and not _other_open(register):
+        errors["category"] = _("This is the agency's only open register of its kind: create another one first.")
+    if not 0 <= order <= 1000:
+        errors["order"] = _("Give a position from 0 to 1000.")
+    if errors:
+        raise ValidationError(errors)
+    wanted = {"name": name, "category": category, "order": order}
+    diff = {k: [getattr(register, k), v] for k, v in wanted.items() if getattr(register, k) != v}
+    if diff:
+        for k, v in wanted.items():
+            setattr(register, k, v)
+        register.save()
+        events.record(verb="register.updated", actor=by, agency=register.agency_id, target=register,
+                      data={"changes": diff})
+    return register
+
+
+def _other_open(register: Register) -> bool:
+    return Register.objects.filter(agency=register.agency_id, direction=register.direction,
+                                   category=register.category, is_active=True).exclude(pk=register.pk).exists()
+
+
+@transaction.atomic
+def set_register_active(*, by: Actor, register: Register, active: bool) -> Register:
+    """Retire a register (no new number is taken from it; its documents and books stay) or open it
+    again. The agency keeps at least one open ordinary and one open secret register each way."""
+    register = Register.objects.select_for_update().get(pk=register.pk)
+    if not permissions.can_manage_agency(by.person, register.agency_id):
+        raise NotAllowed()
+    if register.is_active == active:
+        return register
+    if not active and register.category in _KEPT_OPEN and not _other_open(register):
+        raise ValidationError(_("This is the agency's only open register of its kind (%(kind)s, %(direction)s): "
+                                "create another one before retiring it.")
+                              % {"kind": register.get_category_display(),
+                                 "direction": register.get_direction_display()})
+    register.is_active = active
     register.save(update_fields=["is_active"])
-    events.record(verb="register.retired", actor=by, agency=register.agency_id, target=register,
-                  data={"name": register.name})
+    events.record(verb="register.reopened" if active else "register.retired", actor=by,
+                  agency=register.agency_id, target=register, data={"changes": {"is_active": [not active, active]}})
     return register

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from qlvb.core.actor import actor_from_request
 from qlvb.core.forms import attach_errors
-from qlvb.org import permissions
 from qlvb.org.http import PersonRequest
+from qlvb.org.scope import managed_agency
 from qlvb.registers import selectors
 from qlvb.registers.models import Register
 from qlvb.registers.services import create_register, ensure_default_registers
@@ -29,9 +29,7 @@ class RegisterForm(forms.Form):
 
 @login_required
 def register_list(request: PersonRequest) -> HttpResponse:
-    agency = request.user.agency
-    if agency is None or not permissions.can_manage_agency(request.user, agency):
-        raise Http404()
+    agency = managed_agency(request)  # the installation's administrator chooses it (?agency=)
     ensure_default_registers(agency)
     form = RegisterForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -44,4 +42,5 @@ def register_list(request: PersonRequest) -> HttpResponse:
             return redirect("registers:list")
     year = timezone.localdate().year
     registers = selectors.registers_with_counts(request.user, agency, year)
-    return render(request, "registers/list.html", {"registers": registers, "form": form, "year": year})
+    return render(request, "registers/list.html", {"registers": registers, "form": form, "year": year,
+                                                   "agency": agency, "units": selectors.notation_units(agency)})

@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 
 import requests
-import urllib3
 
 from tests.servers.nginx import Proxy, nginx
 from tests.servers.postgres import PostgresServer, postgres
@@ -107,6 +106,12 @@ class Node:
         _stop(self.worker, signal.SIGTERM)
         self.worker = None
 
+    def freeze_web(self) -> None:
+        """SIGSTOP: the node still accepts connections (the kernel queues them) but answers none, so
+        the requests the proxy sends it from now on are in flight when it is killed."""
+        assert self.web is not None
+        os.killpg(self.web.pid, signal.SIGSTOP)
+
     def kill_web(self) -> None:
         """SIGKILL to gunicorn's master and workers at once: a machine that dies."""
         _stop(self.web, signal.SIGKILL)
@@ -141,6 +146,9 @@ class Cluster:
     nodes: list[Node]
     proxy: Proxy
     database_url: str
+
+    def browser(self) -> Browser:
+        return Browser(self.proxy.certificate)
 
     def sql(self, query: str, *params: Any) -> list[tuple[Any, ...]]:
         import psycopg
@@ -187,7 +195,6 @@ def cluster(folder: Path, *, nodes: int = 2) -> Iterator[Cluster]:
 
 # --- A browser, for the proxy (HTTPS) or one node directly (as the proxy would call it) ------------
 
-urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)  # our own self-signed certificate
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -195,7 +202,8 @@ class Browser:
     """Cookies kept by hand: the session cookie is Secure, and a node is called directly over plain
     HTTP (with the headers nginx adds), where a cookie jar would withhold it."""
 
-    def __init__(self) -> None:
+    def __init__(self, certificate: Path | None = None) -> None:
+        self.verify = str(certificate) if certificate else True
         self.cookies: dict[str, str] = {}
         self.http = requests.Session()
         self.http.trust_env = False  # never through a proxy from the environment
@@ -207,7 +215,7 @@ class Browser:
             headers.update({"X-Forwarded-Proto": "https", "X-Forwarded-For": "127.0.0.1"})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        response = self.http.request(method, base + path, headers=headers, verify=False, allow_redirects=False,
+        response = self.http.request(method, base + path, headers=headers, verify=self.verify, allow_redirects=False,
                                      timeout=kwargs.pop("timeout", 60), **kwargs)
         for value in response.raw.headers.getlist("Set-Cookie"):
             for name, morsel in SimpleCookie(value).items():

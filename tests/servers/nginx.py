@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import getpass
+import ipaddress
 import os
 import shutil
 import signal
@@ -36,7 +37,9 @@ def self_signed(folder: Path, name: str = "localhost") -> tuple[Path, Path]:
     certificate = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
                    .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
                    .not_valid_after(now + datetime.timedelta(days=2))
-                   .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+                   .add_extension(x509.SubjectAlternativeName([x509.DNSName(name),
+                                                               x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                                  critical=False)
                    .sign(key, hashes.SHA256()))
     cert_path, key_path = folder / "site.pem", folder / "site.key"
     cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
@@ -51,6 +54,7 @@ class Proxy:
     http_port: int
     prefix: Path
     config: Path
+    certificate: Path  # self-signed: what a client verifies the proxy with
 
     @property
     def url(self) -> str:
@@ -84,7 +88,7 @@ def nginx(folder: Path, *, nodes: list[str], fail_timeout: int = 10, timeout: fl
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"nginx did not start: {(folder / 'error.log').read_text()[-2000:]}")
             time.sleep(0.1)
-        yield Proxy(port=port, http_port=http_port, prefix=folder, config=config)
+        yield Proxy(port=port, http_port=http_port, prefix=folder, config=config, certificate=certificate)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGQUIT)

@@ -178,10 +178,14 @@ def cluster(folder: Path, *, nodes: int = 2) -> Iterator[Cluster]:
                   "SECURE_COOKIES": "1", "BEHIND_PROXY": "1", "QLVB_PROXY_HOPS": "1", "DEBUG": "0",
                   "LOG_LEVEL": "WARNING", "PYTHONDONTWRITEBYTECODE": "1"}
         members = []
-        for name in ("a", "b", "c", "d")[:nodes]:
+        for index, name in enumerate(("a", "b", "c", "d")[:nodes]):
             node_folder = folder / f"node-{name}"
             node_folder.mkdir(parents=True)
-            members.append(Node(name=name, folder=node_folder, env={**shared, "QLVB_VAR_DIR": str(node_folder)}))
+            # Both ways of holding connections are run: psycopg's pool on node A, persistent
+            # connections on the others; periodic jobs are scheduled by node A's worker only.
+            own = {"DB_POOL": "1"} if index == 0 else {"QLVB_PERIODIC_JOBS": "0"}
+            members.append(Node(name=name, folder=node_folder,
+                                env={**shared, **own, "QLVB_VAR_DIR": str(node_folder)}))
         manage(members[0].env, "shell", "-c", textwrap.dedent(SETUP))  # migrate once, then the province
         for node in members:
             stack.callback(node.stop)

@@ -6,9 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from django.conf import settings
-
-TEMPLATE = Path(settings.BASE_DIR) / "docs" / "deploy" / "nginx.conf"
+TEMPLATE = Path(__file__).resolve().parents[2] / "docs" / "deploy" / "nginx.conf"
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
 
 

@@ -103,7 +103,7 @@ class Node:
         self.worker = self._spawn([sys.executable, "manage.py", "run_huey", "--workers", "2"], "worker.log")
 
     def stop_worker(self) -> None:
-        _stop(self.worker, signal.SIGTERM)
+        _stop(self.worker, signal.SIGKILL)
         self.worker = None
 
     def freeze_web(self) -> None:
@@ -118,8 +118,9 @@ class Node:
         self.web = None
 
     def stop(self) -> None:
-        _stop(self.web, signal.SIGTERM)
-        _stop(self.worker, signal.SIGTERM)
+        # Nothing to keep at the end of a test: no graceful shutdown to wait for.
+        _stop(self.web, signal.SIGKILL)
+        _stop(self.worker, signal.SIGKILL)
 
     def log(self, name: str) -> str:
         path = self.folder / name

@@ -1,6 +1,6 @@
 """`make bench`, connection pooling: what psycopg's pool (DB_POOL=1) changes against PostgreSQL.
 
-    .venv/bin/python bench/pool_bench.py [--requests 400] [--clients 8]
+    .venv/bin/python bench/pool_bench.py [--requests 400] [--clients 8] [--modes fresh,kept,pool]
 
 A PostgreSQL cluster of its own (tests/servers/postgres.py) with a minimal province; one gunicorn
 node (2 processes × 4 threads, as a node under load) serves a signed-in clerk's incoming list to
@@ -88,7 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--scale", default="small", help="accepted for `make bench`; the province is minimal")
+    parser.add_argument("--modes", default=",".join(MODES), help="which ways, in this order (fresh,kept,pool)")
     options = parser.parse_args()
     print(f"# pool bench: load {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     with postgres() as pg, tempfile.TemporaryDirectory(prefix="qlvb-pool-") as folder:
@@ -103,7 +103,8 @@ def main() -> None:
         env = {**_clean_environ(), "DATABASE_URL": url, "QLVB_VAR_DIR": folder, "DEBUG": "0",
                "SECRET_KEY": "pool-bench-" + "k" * 50, "QLVB_LOGIN_ADDRESS_CAP": "1000"}
         manage(env, "shell", "-c", textwrap.dedent(SETUP))
-        for mode, extra in MODES.items():
+        for mode in options.modes.split(","):
+            extra = MODES[mode]
             node = Node(name=mode, folder=Path(folder), env={**env, **extra})
             node.web = node._spawn([sys.executable, "-m", "gunicorn", "qlvb.wsgi:application", "--bind", node.address,
                                     "--workers", "2", "--threads", "4", "--preload"], f"web-{mode}.log")

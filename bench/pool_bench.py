@@ -107,7 +107,8 @@ def main() -> None:
             extra = MODES[mode]
             node = Node(name=mode, folder=Path(folder), env={**env, **extra})
             node.web = node._spawn([sys.executable, "-m", "gunicorn", "qlvb.wsgi:application", "--bind", node.address,
-                                    "--workers", "2", "--threads", "4", "--preload"], f"web-{mode}.log")
+                                    "--workers", "2", "--threads", "4", "--preload",
+                                    "--control-socket", f"{folder}/gunicorn-{mode}.ctl"], f"web-{mode}.log")
             try:
                 node.wait_web()
                 rate, p95, peak = measure(node, pg_sql, options.requests, options.clients)

@@ -82,10 +82,11 @@ class Node:
             out.close()
 
     def start_web(self) -> None:
-        # As `make serve` runs it: the application loaded once, then the workers forked.
+        # As `make serve` runs it: the application loaded once, then the workers forked. Each node's
+        # control socket in its own folder (gunicorn's default, ~/.gunicorn, would be one for all).
         self.web = self._spawn([sys.executable, "-m", "gunicorn", "qlvb.wsgi:application", "--bind", self.address,
-                                "--workers", "2", "--preload", "--timeout", "60", "--graceful-timeout", "5"],
-                               "web.log")
+                                "--workers", "2", "--preload", "--timeout", "60", "--graceful-timeout", "5",
+                                "--control-socket", str(self.folder / "gunicorn.ctl")], "web.log")
 
     def wait_web(self, timeout: float = 90) -> None:
         assert self.web is not None

@@ -158,7 +158,10 @@ elif env_bool("DB_POOL"):
     # opened ahead, checked before use and shared by a process's threads, at most DB_POOL_MAX_SIZE
     # each; with many nodes, nodes × processes × DB_POOL_MAX_SIZE must stay under PostgreSQL's
     # max_connections. The pool keeps the connections, so CONN_MAX_AGE must be 0 (Django refuses both).
+    # A connection is checked as it leaves the pool (one empty round trip), so one cut by a database
+    # restart or failover is replaced instead of failing a request.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "1")),
         "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "4")),

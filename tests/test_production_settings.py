@@ -17,6 +17,7 @@ SHOW = """
 import json, qlvb.settings as s
 db = s.DATABASES["default"]
 print(json.dumps({"pool": db.get("OPTIONS", {}).get("pool"), "max_age": db["CONN_MAX_AGE"],
+                  "checks": db.get("CONN_HEALTH_CHECKS"),
                   "sessions": getattr(s, "SESSION_ENGINE", None), "consumer": s.HUEY.get("consumer")}))
 """
 
@@ -33,6 +34,7 @@ def test_db_pool_gives_each_process_a_bounded_pool_instead_of_kept_connections(t
     assert settings_with(tmp_path, DATABASE_URL=url)["pool"] is None
     pooled = settings_with(tmp_path, DATABASE_URL=url, DB_POOL="1", DB_POOL_MAX_SIZE="6")
     assert pooled["pool"] == {"min_size": 1, "max_size": 6, "timeout": 10.0} and pooled["max_age"] == 0
+    assert pooled["checks"] is True
     # SQLite has no pool to give.
     assert settings_with(tmp_path, DB_POOL="1")["pool"] is None
 

@@ -123,9 +123,10 @@ class Node:
         _stop(self.web, signal.SIGKILL)
         _stop(self.worker, signal.SIGKILL)
 
-    def log(self, name: str) -> str:
+    def log(self, name: str, *, tail: int | None = 4000) -> str:
         path = self.folder / name
-        return path.read_text(errors="replace")[-4000:] if path.exists() else ""
+        text = path.read_text(errors="replace") if path.exists() else ""
+        return text[-tail:] if tail else text
 
 
 def _stop(process: subprocess.Popen[bytes] | None, sig: signal.Signals) -> None:

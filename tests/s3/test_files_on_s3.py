@@ -4,6 +4,7 @@ content is stored once under its digest, and the nightly clean-ups find what the
 from __future__ import annotations
 
 import hashlib
+import os
 from datetime import timedelta
 
 import pytest
@@ -93,3 +94,18 @@ def test_kept_uploads_live_in_the_bucket_and_are_cleared_after_a_day(org, s3):
     assert kept.clear_expired() == 0
     assert kept.clear_expired(now=timezone.now() + timedelta(days=2)) == 1
     assert keys(s3) == []
+
+
+def test_a_large_file_is_copied_to_the_bucket_in_chunks_and_read_back_whole(db, s3, tmp_path):
+    """store_file (edXML packages, big scans) streams from disk: past S3's 5 MB part size the
+    upload goes in several parts."""
+    from qlvb.files.services import store_file
+
+    data = os.urandom(12 * 1024 * 1024)
+    path = tmp_path / "big.bin"
+    path.write_bytes(data)
+    with path.open("rb") as source:
+        stored, wrote = store_file(source, name="goi-tin.zip")
+    assert wrote and stored.size == len(data) and stored.sha256 == hashlib.sha256(data).hexdigest()
+    assert s3.client().head_object(Bucket=s3.bucket, Key=stored.storage_name)["ContentLength"] == len(data)
+    assert hashlib.sha256(read_stored(stored)).hexdigest() == stored.sha256

@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE ?= full
-APT_PACKAGES := chromium fonts-noto-core gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils libreoffice-writer-nogui softhsm2 fonts-liberation tesseract-ocr tesseract-ocr-vie ghostscript qpdf unpaper
+APT_PACKAGES := chromium fonts-noto-core gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils libreoffice-writer-nogui softhsm2 fonts-liberation tesseract-ocr tesseract-ocr-vie ghostscript qpdf unpaper nginx-light postgresql redis-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run serve test test-fast apifuzz bench lint layers typecheck format messages makemessages system-deps venv lock migrate demo clean
@@ -48,13 +48,20 @@ run: demo
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Production: gunicorn plus the job worker; configure with DATABASE_URL, REDIS_URL, S3_*, SECRET_KEY…
+# Production node: gunicorn (WEB_WORKERS processes) plus the job worker, behind nginx
+# (docs/deploy/nginx.conf, `manage.py nginx_conf`). Configure with DATABASE_URL, REDIS_URL, S3_*,
+# SECRET_KEY, QLVB_EVENT_KEY, QLVB_KEY_ENCRYPTION_KEY… (README, "Production"). With several nodes:
+# MIGRATE=0 on all but the one that migrates, QLVB_PERIODIC_JOBS=0 on all but one.
+# --preload: the application is imported once and the workers forked from it (faster start, shared memory).
+MIGRATE ?= 1
+WEB_WORKERS ?= 3
 serve: messages
-	$(PY) manage.py migrate -v0
+	@if [ "$(MIGRATE)" = 1 ]; then $(PY) manage.py migrate -v0; fi
 	$(PY) manage.py collectstatic --noinput -v0
 	@$(PY) manage.py run_huey --workers 2 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
-	$(VENV)/bin/gunicorn qlvb.wsgi --bind $(HOST):$(PORT) --workers $${WEB_WORKERS:-3} --access-logfile -
+	$(VENV)/bin/gunicorn qlvb.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --preload --timeout 120 \
+	  --graceful-timeout 30 --access-logfile -
 
 # Tests run in parallel, one pytest-xdist worker per core, each with its own test database;
 # tests marked xdist_group("x") share a worker (loadgroup). TEST_WORKERS=0 runs them in this one
@@ -82,6 +89,7 @@ bench: messages
 	$(PY) bench/exchange_bench.py --scale $(SCALE)
 	$(PY) bench/ocr_bench.py --scale $(SCALE)
 	$(PY) bench/search_bench.py --scale $(SCALE)
+	$(PY) bench/pool_bench.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

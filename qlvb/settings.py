@@ -157,13 +157,35 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
                          "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-32000;"),
     }
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("SQLITE_TEST_NAME") or None
+elif env_bool("DB_POOL"):
+    # psycopg's pool in each server process (bench/pool_bench.py measures what it changes): connections
+    # opened ahead, checked before use and shared by a process's threads, at most DB_POOL_MAX_SIZE
+    # each; with many nodes, nodes × processes × DB_POOL_MAX_SIZE must stay under PostgreSQL's
+    # max_connections. The pool keeps the connections, so CONN_MAX_AGE must be 0 (Django refuses both).
+    # A connection is checked as it leaves the pool (one empty round trip), so one cut by a database
+    # restart or failover is replaced instead of failing a request.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DB_POOL_MIN_SIZE", "1")),
+        "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "4")),
+        "timeout": float(os.environ.get("DB_POOL_TIMEOUT", "10")),
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, jobs --------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "qlvb", "url": REDIS_URL, "immediate": False}
+    # Every node's worker takes jobs from the one queue. Periodic jobs (nightly sweeps, morning
+    # reminders…) are enqueued by the worker that schedules them: QLVB_PERIODIC_JOBS=0 on every node
+    # but one, or each would run them once more.
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "qlvb", "url": REDIS_URL, "immediate": False,
+            "consumer": {"periodic": env_bool("QLVB_PERIODIC_JOBS", True)}}
+    # Sessions read from Redis (no query per request) and written through to the database, so a
+    # Redis restart or eviction signs nobody out; a session ended elsewhere (accounts) is removed
+    # from both. The pure cache engine would lose every session with Redis' memory.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     HUEY = {

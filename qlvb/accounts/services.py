@@ -10,6 +10,7 @@ import math
 import secrets
 import string
 from datetime import datetime, timedelta
+from importlib import import_module
 
 import pyotp
 from django.contrib.auth.hashers import check_password, make_password
@@ -349,7 +350,12 @@ def _end_sessions(person: Person, keep: str | None = None) -> int:
     if keep:
         live = live.exclude(session_key=keep)
     keys = list(live.values_list("session_key", flat=True))
-    Session.objects.filter(session_key__in=keys).delete()
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+        Session.objects.filter(session_key__in=keys).delete()
+    else:  # kept in the cache too (cached_db with Redis): removed from where the engine keeps it
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        for key in keys:
+            store(key).delete(key)
     live.update(ended_at=timezone.now())
     return len(keys)
 

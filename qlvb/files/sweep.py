@@ -23,8 +23,14 @@ KEEP_FOR = timedelta(hours=24)
 
 
 def _blob_names() -> list[str]:
+    # No exists("blobs") first: on S3 a "folder" is only a prefix, never an object, so it would
+    # always say no and the sweep would never run there. A missing local folder raises instead.
+    try:
+        firsts = default_storage.listdir("blobs")[0]
+    except FileNotFoundError:
+        return []
     names: list[str] = []
-    for first in default_storage.listdir("blobs")[0]:
+    for first in firsts:
         for second in default_storage.listdir(f"blobs/{first}")[0]:
             folder = f"blobs/{first}/{second}"
             names.extend(f"{folder}/{name}" for name in default_storage.listdir(folder)[1])
@@ -32,8 +38,6 @@ def _blob_names() -> list[str]:
 
 
 def orphan_blobs(*, older_than: timedelta = KEEP_FOR) -> list[str]:
-    if not default_storage.exists("blobs"):
-        return []
     cutoff = timezone.now() - older_than
     names = _blob_names()
     known: set[str] = set()

@@ -174,3 +174,22 @@ def test_api_tokens(org, client):
     services.revoke_api_token(person=org.specialist, token=token)
     assert client.get("/api/v1/me/", **auth).status_code == 401
     assert not Person.objects.filter(api_tokens__key_hash=key).exists()  # only the hash is stored
+
+
+def test_sessions_ended_are_gone_from_the_cache_too_with_cached_db_sessions(org, settings):
+    """Production with Redis keeps sessions in the cache as well as the database (settings): a
+    session ended is removed from both, not only answered by the guard."""
+    from django.contrib.sessions.backends.cached_db import SessionStore
+    from django.core.cache import cache
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    first, second = Client(), Client()
+    for c in (first, second):
+        c.post("/accounts/login/", {"username": org.specialist.username, "password": PASSWORD})
+    assert second.get("/").status_code == 200
+    key = second.cookies["sessionid"].value
+    assert cache.get(SessionStore(key).cache_key) is not None
+    first.post("/accounts/security/sessions/end/")
+    assert cache.get(SessionStore(key).cache_key) is None and not SessionStore().exists(key)
+    assert second.get("/")["Location"].startswith("/accounts/login/")
+    assert first.get("/").status_code == 200

@@ -103,6 +103,7 @@ class OutgoingDocument(models.Model):
         indexes = [
             models.Index(fields=["agency", "status", "-created_at"], name="outgoing_agency_status"),
             models.Index(fields=["drafter", "status"], name="outgoing_drafter"),
+            models.Index(fields=["signer", "status"], name="outgoing_signer"),
             models.Index(fields=["agency", "-issued_at"], name="outgoing_issued"),
         ]
         verbose_name = _("outgoing document")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import heapq
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, overload
 
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -16,11 +17,10 @@ class CappedPaginator(Paginator):
     does. Beyond the cap the page says "1000+" and the filters narrow it down."""
 
     cap = 1000
-    # A queryset (the rows are counted in SQL) or a NewestFirst.
-    object_list: QuerySet[Any] | NewestFirst
 
     @cached_property
     def count(self) -> int:
+        # A queryset is counted in SQL; a NewestFirst (or a list) by its rows up to the cap.
         head = self.object_list[: self.cap + 1]
         counted = head.count() if isinstance(head, QuerySet) else len(head)
         self.capped = counted > self.cap
@@ -29,7 +29,7 @@ class CappedPaginator(Paginator):
     capped = False
 
 
-class NewestFirst:
+class NewestFirst(Sequence[tuple[Any, Any]]):
     """One list read from several branches (querysets of (id, time) pairs ordered by both, newest
     first), each from its own index, merged and without repeats: the paginator asks for rows
     [a:b], each branch reads at most b rows. An OR of the branches in one query reads every row
@@ -47,7 +47,15 @@ class NewestFirst:
             self._read = read, rows = stop, [list(branch[:stop]) for branch in self.branches]
         return [branch[:stop] for branch in rows]
 
-    def __getitem__(self, rows: slice) -> list[tuple[Any, Any]]:
+    @overload
+    def __getitem__(self, rows: int) -> tuple[Any, Any]: ...
+
+    @overload
+    def __getitem__(self, rows: slice) -> list[tuple[Any, Any]]: ...
+
+    def __getitem__(self, rows: int | slice) -> tuple[Any, Any] | list[tuple[Any, Any]]:
+        if isinstance(rows, int):
+            return self[rows:rows + 1][0]
         stop = rows.stop if rows.stop is not None else CappedPaginator.cap + 1
         merged = heapq.merge(*self._heads(stop), key=lambda row: (row[1], row[0]), reverse=True)
         seen: set[Any] = set()
@@ -57,6 +65,10 @@ class NewestFirst:
                 seen.add(row[0])
                 unique.append(row)
         return unique[rows]
+
+    def __len__(self) -> int:
+        """How many rows, counted up to the paginator's cap and one (past it: cap + 1)."""
+        return len(self[: CappedPaginator.cap + 1])
 
 
 class ApiPagination(LimitOffsetPagination):

@@ -135,6 +135,7 @@ def test_the_issued_page_lists_them_with_a_flat_count_of_queries(org, many_issue
 
 def test_the_count_stops_at_the_cap(org, many_issued, monkeypatch):
     monkeypatch.setattr(CappedPaginator, "cap", 5)
-    page = CappedPaginator(selectors.issued_newest(org.deputy), 2).get_page(2)
-    assert page.paginator.count == 5 and page.paginator.capped
+    paginator = CappedPaginator(selectors.issued_newest(org.deputy), 2)
+    page = paginator.get_page(2)
+    assert paginator.count == 5 and paginator.capped
     assert [pk for pk, _at in page.object_list] == expected(org.deputy)[2:4]

@@ -105,6 +105,9 @@ class OutgoingDocument(models.Model):
             models.Index(fields=["drafter", "status"], name="outgoing_drafter"),
             models.Index(fields=["signer", "status"], name="outgoing_signer"),
             models.Index(fields=["agency", "-issued_at"], name="outgoing_issued"),
+            # The issued list's grants (a leader's, a clerk's): a range of it in order, no sort; the
+            # index above starts, on PostgreSQL, with the drafts' empty issue dates.
+            models.Index(fields=["agency", "status", "-issued_at", "-id"], name="outgoing_issued_list"),
         ]
         verbose_name = _("outgoing document")
         verbose_name_plural = _("outgoing documents")

@@ -1,6 +1,6 @@
 """Outgoing benchmark, run by bench/outgoing_bench.py in a process with DATABASE_URL set.
 
-    python bench/outgoing_measure.py --documents N [--requests 100] [--clerks 8]
+    python bench/outgoing_measure.py --documents N [--requests 100] [--clerks 8] [--parts pages,issue,parallel]
 
 Generates once (kept between runs) one agency with N outgoing documents in bulk, then prints
 `bench outgoing.<what>.<db>.<statistic> <value> <unit>` lines: the draft list and the document
@@ -136,7 +136,8 @@ def generate(documents: int, ctx: dict) -> None:
             if not all(d.pk for d in created):  # SQLite before 3.35 returns no ids
                 created = list(OutgoingDocument.objects.filter(agency=agency).order_by("-pk")[:len(rows)])
             OutgoingAccess.objects.bulk_create(
-                [OutgoingAccess(document=d, person_id=d.drafter_id, reason="drafter") for d in created],
+                [OutgoingAccess(document=d, person_id=d.drafter_id, reason="drafter", issued_at=d.issued_at)
+                 for d in created],
                 batch_size=5000)
             DraftVersion.objects.bulk_create(
                 [DraftVersion(document=d, number=1, stored=stored, name="du-thao.pdf", author_id=d.drafter_id,
@@ -188,6 +189,13 @@ def pages(ctx: dict, requests: int) -> None:
     client = client_for(drafter)
     report("draft_list", *time_page(client, "/outgoing/list/mine/", requests))
     report("issued_list", *time_page(client, "/outgoing/list/issued/", requests))
+    # The same list through a leader's grant (every non-secret issued document of the agency) and
+    # the clerk's (secret ones too), and the drafter's last page: the query count stays flat.
+    report("issued_list_leader", *time_page(client_for(people["sobench.gd"]), "/outgoing/list/issued/", requests))
+    report("issued_list_clerk", *time_page(client_for(people["sobench.vt"]), "/outgoing/list/issued/", requests))
+    _times, last_queries = time_page(client, "/outgoing/list/issued/?page=40", 3)
+    _times, first_queries = time_page(client, "/outgoing/list/issued/", 3)
+    print(f"bench outgoing.issued_list.{DB}.query_growth {last_queries - first_queries} count", flush=True)
     doc = OutgoingDocument.objects.filter(drafter=drafter, status="issued").order_by("-pk").first()
     report("document", *time_page(client, f"/outgoing/{doc.pk}/", requests))
     light = people["sobench.cv39"]
@@ -270,12 +278,17 @@ def main() -> None:
     parser.add_argument("--documents", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--clerks", type=int, default=8)
+    parser.add_argument("--parts", default="pages,issue,parallel",
+                        help="what to measure after generating: pages, issue (one clerk), parallel (PostgreSQL)")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     ctx = setup_agency()
     generate(args.documents, ctx)
-    pages(ctx, args.requests)
-    sign_and_issue(ctx)
-    if DB == "postgresql":
+    if "pages" in parts:
+        pages(ctx, args.requests)
+    if "issue" in parts:
+        sign_and_issue(ctx)
+    if DB == "postgresql" and "parallel" in parts:
         parallel_issue(ctx, args.clerks)
 
 

@@ -10,6 +10,12 @@ its AppConfig.ready() (`subscribe`); record() hands them every event whose verb 
   package waiting for the outbound queue);
 - after commit (`after_commit=True`) for what leaves the database and may run later: enqueuing
   jobs, mail, push. A failing after-commit subscriber is logged and never undoes the change.
+In-transaction subscribers that only read the event's verb, target and data and record no event
+(the search entry, the text-extraction rows) say `before_chain=True`: they run before the event
+takes its place in the chain, so the agency's chain head — locked from there to the commit, for
+every write of the agency — is not held while they work. A write that takes a shared counter for
+the event (a register's number) passes `prepare` to record(): it runs after those subscribers and
+just before the chain head is locked, so the counter too is held only for the end.
 So the app that changes a document never imports the apps that react to it.
 """
 
@@ -44,6 +50,7 @@ class Subscription:
     verbs: tuple[str, ...]
     handler: Handler
     after_commit: bool
+    before_chain: bool = False
 
     def wants(self, verb: str) -> bool:
         return not self.verbs or any(verb == v or (v.endswith(".") and verb.startswith(v)) for v in self.verbs)
@@ -56,12 +63,14 @@ class Subscription:
 _subscriptions: list[Subscription] = []
 
 
-def subscribe(*verbs: str, after_commit: bool = False) -> Callable[[Handler], Handler]:
+def subscribe(*verbs: str, after_commit: bool = False, before_chain: bool = False) -> Callable[[Handler], Handler]:
     """Register a subscriber (call from AppConfig.ready()): `@subscribe("incoming.registered")`.
-    A handler receives the saved Event; `event.target_object` is the object passed to record()."""
+    A handler receives the saved Event; `event.target_object` is the object passed to record().
+    `before_chain`: it receives the event before it is saved (no seq, hash or time yet, and
+    without what record()'s `prepare` adds to its data) and must record no event."""
 
     def decorator(handler: Handler) -> Handler:
-        subscription = Subscription(tuple(verbs), handler, after_commit)
+        subscription = Subscription(tuple(verbs), handler, after_commit, before_chain and not after_commit)
         if not any(s.handler is handler and s.verbs == subscription.verbs for s in _subscriptions):
             _subscriptions.append(subscription)
         return handler
@@ -81,9 +90,9 @@ def _run_later(subscription: Subscription, event: Event) -> None:
         logger.exception("Subscriber %s failed on event %s (%s)", subscription.name, event.pk, event.verb)
 
 
-def _dispatch(event: Event) -> None:
+def _dispatch(event: Event, *, before_chain: bool = False) -> None:
     for subscription in _subscriptions:
-        if not subscription.wants(event.verb):
+        if not subscription.wants(event.verb) or subscription.before_chain != before_chain:
             continue
         if subscription.after_commit:
             transaction.on_commit(lambda s=subscription: _run_later(s, event))  # type: ignore[misc]
@@ -150,38 +159,42 @@ def record(
     agency: Any = None,
     target: Any = None,
     data: dict[str, Any] | None = None,
+    prepare: Callable[[], dict[str, Any] | None] | None = None,
 ) -> Event:
-    """Append one event to the agency's chain (or the installation's when agency is None)."""
+    """Append one event to the agency's chain (or the installation's when agency is None).
+    `prepare` (see the module's docstring) runs last before the chain head is locked; what it
+    returns is added to the event's data."""
     actor = actor or Actor.system()
     agency_id = getattr(agency, "pk", agency)
     chain = chain_for(agency_id)
     # No savepoint: an event that cannot be written fails the whole change anyway.
     with transaction.atomic(savepoint=False):
-        head = ChainHead.objects.select_for_update().filter(chain=chain).first()
-        if head is None:  # the agency's first event
-            ChainHead.objects.get_or_create(chain=chain)
-            head = ChainHead.objects.select_for_update().get(chain=chain)
         event = Event(
             chain=chain,
-            seq=head.last_seq + 1,
             agency_id=agency_id,
             actor=actor.person,
             on_behalf_of=actor.on_behalf_of,
             verb=verb,
             target_type=target._meta.label_lower if target is not None else "",
             target_id=str(target.pk) if target is not None else "",
-            target_label=str(target)[:300] if target is not None else "",
             data=_normalise(data),
             ip=actor.ip or request_ip.get(),
-            at=timezone.now(),
-            prev_hash=head.last_hash,
         )
+        event.target_object = target  # type: ignore[attr-defined]
+        _dispatch(event, before_chain=True)
+        if prepare is not None:
+            event.data = _normalise({**event.data, **(prepare() or {})})
+        head = ChainHead.objects.select_for_update().filter(chain=chain).first()
+        if head is None:  # the agency's first event
+            ChainHead.objects.get_or_create(chain=chain)
+            head = ChainHead.objects.select_for_update().get(chain=chain)
+        event.seq, event.prev_hash, event.at = head.last_seq + 1, head.last_hash, timezone.now()
+        event.target_label = str(target)[:300] if target is not None else ""
         event.hash = compute_hash(event)
         event.mac = anchors.sign(event.hash)  # the key is not in the database (core.anchors)
         event.save(force_insert=True)
         head.last_seq, head.last_hash = event.seq, event.hash
         head.save(update_fields=["last_seq", "last_hash"])
-        event.target_object = target  # type: ignore[attr-defined]
         _dispatch(event)
     return event
 

@@ -16,7 +16,8 @@ class DigitisationConfig(AppConfig):
         from qlvb.core.events import subscribe
         from qlvb.digitisation.services import on_files_stored
 
-        subscribe()(on_files_stored)
+        # Before the chain: queuing the files' reading records nothing (core.events).
+        subscribe(before_chain=True)(on_files_stored)
         from qlvb.core import kinds
         from qlvb.digitisation.serializers import ExtractionSummarySerializer, extraction_summary
 

@@ -278,22 +278,35 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
         presented = _check_presentee(agency, presented_to or _default_presentee(agency, document.field_id))
         now = timezone.now()
         document.register = register
-        document.arrival_year = timezone.localtime(document.received_at).year
-        document.arrival_number = next_number(register, document.arrival_year)
+        year = document.arrival_year = timezone.localtime(document.received_at).year
         document.status = IncomingDocument.Status.REGISTERED
         document.presented_to, document.presented_at = presented, now
         document.routing_due_at = routing_due(now, agency.pk, urgent=bool(document.urgency))
         existed = document.pk is not None
-        document.save()
-        tally.moved(before, tally.key(document, untasked=True))
+        document.save()  # without its number yet: every write of its own first
         stored_files = _attach(document, by, _staged_files(staged, staged_att), existed=existed)
         _grant(document, grants=[(by.person, None, DocumentAccess.Reason.REGISTERED),
                                  (presented, None, DocumentAccess.Reason.PRESENTED)])
+
+        def take_number() -> dict[str, Any]:
+            """The shared rows, last: the register's counter (next_number), the tallies, then the
+            chain head (events.record) are held from here to the commit only, after the event's
+            subscribers that index and queue (before_chain) — clerks registering at once queue
+            for this much, not for the whole registration. The registration's time is taken
+            under the counter: numbers follow it."""
+            document.arrival_number = next_number(register, year)
+            registered = timezone.now()
+            if document.urgency or timezone.localdate(registered) != timezone.localdate(now):
+                document.routing_due_at = routing_due(registered, agency.pk, urgent=bool(document.urgency))
+            document.presented_at = registered
+            document.save(update_fields=["arrival_number", "presented_at", "routing_due_at", "updated_at"])
+            tally.moved(before, tally.key(document, untasked=True))
+            return {"arrival_number": document.arrival_number}
+
         events.record(verb="incoming.registered", actor=by, agency=agency, target=document, data={
-            "register": register.pk, "arrival_number": document.arrival_number, "year": document.arrival_year,
-            "presented_to": presented.pk, "secret": document.is_secret, "urgency": document.urgency,
-            "stored_files": stored_files,
-        })
+            "register": register.pk, "year": year, "presented_to": presented.pk, "secret": document.is_secret,
+            "urgency": document.urgency, "stored_files": stored_files,
+        }, prepare=take_number)
     return document
 
 

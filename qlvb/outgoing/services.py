@@ -96,9 +96,11 @@ def _grant(document: OutgoingDocument, person: Person | None = None, unit: Unit 
 def _grant_all(document: OutgoingDocument, grants: Sequence[tuple[Person | int | None, Unit | int | None]],
                reason: str) -> None:
     """Access rows (people or units, or their ids) in one insert; a row already there is kept as it
-    is (with its first reason)."""
+    is (with its first reason). A row given after issuing carries the issue time (OutgoingAccess)."""
+    issued_at = document.issued_at if document.status == OutgoingDocument.Status.ISSUED else None
     rows = [OutgoingAccess(document=document, person_id=getattr(person, "pk", person),
-                           unit_id=None if person is not None else getattr(unit, "pk", unit), reason=reason)
+                           unit_id=None if person is not None else getattr(unit, "pk", unit), reason=reason,
+                           issued_at=issued_at)
             for person, unit in grants if person is not None or unit is not None]
     if rows:
         OutgoingAccess.objects.bulk_create(rows, ignore_conflicts=True)
@@ -566,6 +568,8 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
                 attachment.save(update_fields=["signed"])
             authorisation.delete()
             _distribute(document, by)
+            # The rows given before (drafter, reviewers) join the issued lists too (OutgoingAccess).
+            OutgoingAccess.objects.filter(document=document).update(issued_at=document.issued_at)
             events.record(verb="outgoing.issued", actor=by, agency=document.agency_id, target=document, data={
                 "register": register.pk, "number": document.number, "notation": document.notation,
                 "year": document.year, "seconds": round(produced.seconds, 2),
@@ -613,6 +617,8 @@ def cancel(*, by: Actor, document: OutgoingDocument, reason: str) -> OutgoingDoc
     SigningAuthorisation.objects.filter(document=document).delete()
     document.status = OutgoingDocument.Status.CANCELLED
     document.save(update_fields=["status", "updated_at"])
+    if was == OutgoingDocument.Status.ISSUED:  # out of the issued lists (OutgoingAccess.issued_at)
+        OutgoingAccess.objects.filter(document=document).update(issued_at=None)
     events.record(verb="outgoing.cancelled", actor=by, agency=document.agency_id, target=document,
                   data={"reason": reason[:1000], "was": was, "number": document.number,
                         "reference": document.reference if document.number else ""})

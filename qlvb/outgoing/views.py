@@ -46,12 +46,16 @@ def work_list(request: PersonRequest, name: str = "mine") -> HttpResponse:
     if name not in LIST_TITLES:
         raise Http404()
     person = _person(request)
-    ordering = ("-issued_at", "-id") if name in ("issued", "received") else ("-updated_at", "-id")
-    documents = selectors.with_list_data(selectors.work_list(person, name)).order_by(*ordering)
     q = request.GET.get("q", "").strip()[:200]
-    if q:
-        documents = documents.filter(summary__icontains=q)
-    page = CappedPaginator(documents, 25).get_page(request.GET.get("page"))
+    if name == "issued":  # a page of each branch of the rule, not every document the person may see
+        page = CappedPaginator(selectors.issued_newest(person, q), 25).get_page(request.GET.get("page"))
+        page.object_list = selectors.documents_in_order([pk for pk, _issued_at in page.object_list])
+    else:
+        ordering = ("-issued_at", "-id") if name == "received" else ("-updated_at", "-id")
+        documents = selectors.with_list_data(selectors.work_list(person, name)).order_by(*ordering)
+        if q:
+            documents = documents.filter(summary__icontains=q)
+        page = CappedPaginator(documents, 25).get_page(request.GET.get("page"))
     return no_store(render(request, "outgoing/list.html", {"name": name, "title": LIST_TITLES[name], "page": page,
                                                            "q": q, "query": f"q={q}" if q else ""}),
                     any(document.secrecy for document in page))  # a list naming a secret document is not kept

@@ -60,7 +60,14 @@ def create_register(*, by: Actor, agency: Agency, direction: str, category: str,
 def next_number(register: Register, year: int) -> int:
     """Take the next number of the register for the year. Must run inside the transaction that
     saves the numbered document: the counter row stays locked until it commits, so parallel
-    clerks queue, and a rollback gives the number back — no gap, no duplicate."""
+    clerks queue, and a rollback gives the number back — no gap, no duplicate.
+
+    Take it as late as the transaction allows: after every write of the document's own rows
+    (saved without its number, then updated) and the event's indexing subscribers — in the
+    `prepare` of events.record, as registration does — before only the tallies and the event's
+    place in the chain, so that the counter is held for the last few statements and the commit,
+    not for the whole registration. Take the registration's time after it too, so that numbers
+    follow the time."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number() must run inside transaction.atomic()")
     counter = RegisterCounter.objects.select_for_update().filter(register=register, year=year).first()

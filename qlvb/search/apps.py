@@ -11,5 +11,6 @@ class SearchConfig(AppConfig):
         from qlvb.core.events import subscribe
         from qlvb.search.services import on_document_event, on_text_extracted
 
-        subscribe()(on_document_event)
+        # Before the chain: indexing reads the document, records nothing (core.events).
+        subscribe(before_chain=True)(on_document_event)
         subscribe("digitisation.text_read")(on_text_extracted)

@@ -22,8 +22,10 @@ from .conftest import fields, future, pdf_upload
 # the FTS5 table on SQLite. At the start of issue 11 they were 56, 48, 34 and 38 (SQLite): the
 # bookkeeping moved to the event subscribers, access rows and tasks are written in one insert each,
 # the event and the index entry take no savepoint, the extraction rows one insert for all files.
+# Registration has one more (issue 14): the document is saved before its number and updated with it
+# at the end, so that the register's counter is held for the end of the transaction only.
 BUDGETS: dict[str, dict[str, int]] = {
-    "register_document": {"": 34, "postgresql": 33},
+    "register_document": {"": 35, "postgresql": 34},
     "route": {"": 27, "postgresql": 26},
     "record_progress": {"": 27, "postgresql": 26},
     "complete": {"": 31, "postgresql": 30},

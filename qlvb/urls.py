@@ -26,6 +26,7 @@ urlpatterns = [
     path("registers/", include("qlvb.registers.urls")),
     path("signatures/", include("qlvb.signatures.urls")),
     path("search/", include("qlvb.search.urls")),
+    path("backups/", include("qlvb.backups.urls")),
     path("", include("qlvb.portal.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("qlvb.api_urls")),

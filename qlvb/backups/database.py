@@ -195,17 +195,16 @@ def restore(folder: Path, vendor: str, file: str, alias: str = "default") -> Non
 
 
 def restore_sqlite(source: Path, target: Path) -> None:
+    """The backup's file is a whole, closed SQLite database (rollback journal, no -wal beside it):
+    copied beside the target and renamed over it. (The backup API into the target, which a first
+    connection has put in WAL mode, writes every page twice and was ten times slower.)"""
     target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(f".{target.name}.restoring")
+    shutil.copyfile(source, partial)
     for suffix in ("-wal", "-shm"):
         with contextlib.suppress(FileNotFoundError):
             Path(f"{target}{suffix}").unlink()
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst, pages=-1)
-    finally:
-        src.close()
-        dst.close()
+    os.replace(partial, target)
 
 
 def restore_postgresql(source: Path, db: dict[str, Any], name: str | None = None) -> None:

@@ -53,6 +53,10 @@ LOCK_NAME = ".backup.lock"
 class BackupError(Exception):
     """What went wrong, said for the administrator; nothing was changed unless it says so."""
 
+    def __init__(self, message: str, code: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+
 
 def root() -> Path:
     return Path(settings.QLVB_BACKUP_DIR)
@@ -68,7 +72,7 @@ def _version() -> str:
 
 def check_passphrase(passphrase: str) -> None:
     if len(passphrase or "") < keys.MIN_PASSPHRASE:
-        raise BackupError(_("The backup passphrase must have at least %(n)s characters.") % {"n": keys.MIN_PASSPHRASE})
+        raise BackupError(_("The backup passphrase must have at least %(n)s characters.") % {"n": keys.MIN_PASSPHRASE}, code="short_passphrase")
 
 
 def _quiet(_message: str) -> None:
@@ -94,7 +98,7 @@ def _lock(where: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise BackupError(_("Another backup is being taken into %(folder)s; try again when it has finished.")
-                              % {"folder": where}) from None
+                              % {"folder": where}, code="busy") from None
         yield
 
 
@@ -186,20 +190,24 @@ def open_backup(folder: Path, passphrase: str) -> Opened:
     try:
         data = manifest.read(folder)
     except manifest.IncompleteBackup as error:
-        raise BackupError(_("Not a complete backup: %(reason)s") % {"reason": error}) from None
+        raise BackupError(_("Not a complete backup: %(reason)s") % {"reason": error}, code="incomplete") from None
     storage = data["storage"]
     try:
         if blobs.digest_of(folder / storage["list"])[0] != storage["list_sha256"]:
-            raise BackupError(_("The list of files of the backup %(folder)s was changed or damaged.") % {"folder": folder})
+            raise BackupError(_("The list of files of the backup %(folder)s was changed or damaged.") % {"folder": folder},
+                              code="damaged")
         entries = blobs.read_list(folder)
     except FileNotFoundError:
-        raise BackupError(_("The backup %(folder)s has lost its list of files.") % {"folder": folder}) from None
+        raise BackupError(_("The backup %(folder)s has lost its list of files.") % {"folder": folder},
+                          code="incomplete") from None
     try:
         found = keys.read(folder, passphrase)
     except FileNotFoundError:
-        raise BackupError(_("The backup %(folder)s has lost its key file (keys.enc).") % {"folder": folder}) from None
+        raise BackupError(_("The backup %(folder)s has lost its key file (keys.enc).") % {"folder": folder},
+                          code="incomplete") from None
     except keys.WrongPassphrase:
-        raise BackupError(_("Wrong passphrase: it does not open the keys of this backup. Nothing was changed.")) from None
+        raise BackupError(_("Wrong passphrase: it does not open the keys of this backup. Nothing was changed."),
+                          code="wrong_passphrase") from None
     return Opened(folder=folder, manifest=data, entries=entries, keys=found)
 
 
@@ -224,18 +232,19 @@ def restore(folder: Path, *, passphrase: str, say: Say = _quiet) -> Restored:
     if connection.vendor != vendor:
         raise BackupError(_("The backup holds a %(backup)s database and this installation uses %(here)s: restore it "
                             "into an installation on %(backup)s. Nothing was changed.")
-                          % {"backup": vendor, "here": connection.vendor})
+                          % {"backup": vendor, "here": connection.vendor}, code="vendor")
     if blobs.digest_of(opened.folder / data["database"]["file"])[0] != data["database"]["sha256"]:
         raise BackupError(_("The database file of the backup is damaged (its digest does not match). "
-                            "Nothing was changed."))
+                            "Nothing was changed."), code="damaged")
     present = database.rows_present()
     if present:
         raise BackupError(_("This installation already holds data (%(tables)s): a backup is restored only into an "
                             "empty installation (a new database and storage). Nothing was changed.")
-                          % {"tables": ", ".join(present[:8]) + ("…" if len(present) > 8 else "")})
+                          % {"tables": ", ".join(present[:8]) + ("…" if len(present) > 8 else "")}, code="not_empty")
     if checkpoints.present():
         raise BackupError(_("This installation already has event checkpoints in %(folder)s: restore into a new "
-                            "installation. Nothing was changed.") % {"folder": settings.QLVB_CHECKPOINT_DIR})
+                            "installation. Nothing was changed.") % {"folder": settings.QLVB_CHECKPOINT_DIR},
+                          code="not_empty")
     database.restore(opened.folder, vendor, data["database"]["file"])
     say(f"database restored ({vendor})")
     problems = blobs.restore(default_storage, opened.folder, opened.entries)
@@ -301,7 +310,7 @@ def _scratch_database(opened: Opened, scratch: Path) -> Iterator[tuple[str, dict
         yield f"sqlite:///{path}", database.counts_of_sqlite(path)
         return
     if connection.vendor != "postgresql":
-        raise BackupError(_("A PostgreSQL backup is verified on an installation that uses PostgreSQL."))
+        raise BackupError(_("A PostgreSQL backup is verified on an installation that uses PostgreSQL."), code="vendor")
     with database.scratch_postgresql() as (db, name):
         database.restore_postgresql(source, db, name)
         yield database.url_of_postgresql(db, name), database.counts_of_postgresql(db, name)
@@ -392,7 +401,7 @@ def run(backup: Backup, *, passphrase: str | None = None) -> Backup:
     try:
         if not passphrase:
             raise BackupError(_("QLVB_BACKUP_PASSPHRASE is not set: the job worker cannot encrypt the keys, so no "
-                                "backup is taken. Set it in the worker's environment (and keep it elsewhere too)."))
+                                "backup is taken. Set it in the worker's environment (and keep it elsewhere too)."), code="no_passphrase")
         taken = take(kind=backup.kind, passphrase=passphrase)
         backup.folder, backup.size_bytes, backup.seconds = str(taken.folder), taken.size, taken.seconds
         backup.status, backup.finished_at = Backup.Status.TAKEN, timezone.now()
@@ -400,7 +409,8 @@ def run(backup: Backup, *, passphrase: str | None = None) -> Backup:
         verification = verify(taken.folder, passphrase=passphrase)
         backup.verify_seconds = verification.seconds
         if not verification.ok:
-            raise BackupError(_("Verification failed: %(problems)s") % {"problems": "; ".join(verification.problems[:10])})
+            raise BackupError(_("Verification failed: %(problems)s") % {"problems": "; ".join(verification.problems[:10])},
+                              code="verification")
         backup.status, backup.verified_at = Backup.Status.VERIFIED, timezone.now()
         backup.save(update_fields=["status", "verified_at", "verify_seconds"])
         events.record(verb="backup.verified", target=backup, data={"kind": backup.kind, "size": backup.size_bytes})

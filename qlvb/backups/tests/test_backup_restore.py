@@ -79,8 +79,9 @@ def test_a_backup_without_its_manifest_is_refused(installation, fresh):
     half = taken.folder.with_name(taken.folder.name + "-half")
     shutil.copytree(taken.folder, half)
     (half / MANIFEST).unlink()
-    with pytest.raises(services.BackupError, match="Not a complete backup"):
+    with pytest.raises(services.BackupError) as refused:
         services.verify(half, passphrase=PASSPHRASE)
+    assert refused.value.code == "incomplete"
     restore = fresh.manage("restore", str(half), "--noinput", extra={"QLVB_BACKUP_PASSPHRASE": PASSPHRASE})
     assert restore.returncode != 0 and "manifest.json" in restore.stderr
     assert not (fresh.var_dir / "files").exists()
@@ -93,19 +94,24 @@ def test_wrong_passphrase_is_said_plainly_and_changes_nothing(installation, fres
     restore = fresh.manage("restore", str(taken.folder), "--noinput",
                            extra={"QLVB_BACKUP_PASSPHRASE": "một-mật-khẩu-khác-hẳn"})
     assert restore.returncode != 0
-    assert "Wrong passphrase" in restore.stderr and "Nothing was changed" in restore.stderr
+    assert "Sai mật khẩu" in restore.stderr and "Không có gì bị thay đổi" in restore.stderr
     assert not (fresh.var_dir / "files").exists()
-    with pytest.raises(services.BackupError, match="Wrong passphrase"):
+    with pytest.raises(services.BackupError) as refused:
         services.verify(taken.folder, passphrase="một-mật-khẩu-khác-hẳn")
-    with pytest.raises(services.BackupError, match="at least"):
+    assert refused.value.code == "wrong_passphrase"
+    with pytest.raises(services.BackupError) as refused:
         services.take(installation.backups, passphrase="ngắn")
+    assert refused.value.code == "short_passphrase"
 
 
 def test_restore_into_an_installation_with_data_is_refused_and_changes_nothing(installation):
     taken = services.take(installation.backups, passphrase=PASSPHRASE)
     StoredFile.objects.order_by("-pk").first().delete()  # the installation now differs from the backup
     tables, files = table_digests(), sorted(default_storage.listdir("blobs")[0])
-    with pytest.raises(CommandError, match="already holds data"):
+    with pytest.raises(services.BackupError) as refused:
+        services.restore(taken.folder, passphrase=PASSPHRASE)
+    assert refused.value.code == "not_empty"
+    with pytest.raises(CommandError, match="đã có dữ liệu"):
         call_command("restore", str(taken.folder), "--noinput")
     assert table_digests() == tables
     assert sorted(default_storage.listdir("blobs")[0]) == files

@@ -118,10 +118,11 @@ def pg_environment(db: dict[str, Any], name: str | None = None) -> dict[str, str
 
 def _psycopg(db: dict[str, Any], name: str | None = None, **kwargs: Any) -> Any:
     import psycopg
+    from psycopg.conninfo import make_conninfo
 
-    params = {"dbname": name or db.get("NAME"), "host": db.get("HOST") or None, "port": db.get("PORT") or None,
-              "user": db.get("USER") or None, "password": db.get("PASSWORD") or None}
-    return psycopg.connect(**{key: value for key, value in params.items() if value}, **kwargs)
+    params = {"dbname": name or db.get("NAME"), "host": db.get("HOST"), "port": db.get("PORT"),
+              "user": db.get("USER"), "password": db.get("PASSWORD")}
+    return psycopg.connect(make_conninfo(**{key: str(value) for key, value in params.items() if value}), **kwargs)
 
 
 def _tool(name: str) -> str:

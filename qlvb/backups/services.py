@@ -72,7 +72,8 @@ def _version() -> str:
 
 def check_passphrase(passphrase: str) -> None:
     if len(passphrase or "") < keys.MIN_PASSPHRASE:
-        raise BackupError(_("The backup passphrase must have at least %(n)s characters.") % {"n": keys.MIN_PASSPHRASE}, code="short_passphrase")
+        raise BackupError(_("The backup passphrase must have at least %(n)s characters.") % {"n": keys.MIN_PASSPHRASE},
+                          code="short_passphrase")
 
 
 def _quiet(_message: str) -> None:
@@ -131,7 +132,8 @@ def take(where: Path | None = None, *, kind: str = Backup.Kind.MANUAL, passphras
     where = Path(where or root())
     where.mkdir(parents=True, exist_ok=True)
     with _lock(where):
-        previous = (complete_backups(where) or [None])[-1]
+        finished = complete_backups(where)
+        previous = finished[-1] if finished else None
         folder = _new_folder(where, kind)
         started = time.monotonic()
         found = keys.collect()
@@ -194,7 +196,8 @@ def open_backup(folder: Path, passphrase: str) -> Opened:
     storage = data["storage"]
     try:
         if blobs.digest_of(folder / storage["list"])[0] != storage["list_sha256"]:
-            raise BackupError(_("The list of files of the backup %(folder)s was changed or damaged.") % {"folder": folder},
+            raise BackupError(_("The list of files of the backup %(folder)s was changed or damaged.")
+                              % {"folder": folder},
                               code="damaged")
         entries = blobs.read_list(folder)
     except FileNotFoundError:
@@ -342,7 +345,8 @@ def verify(folder: Path, *, passphrase: str, say: Say = _quiet) -> Verification:
             storage = FileSystemStorage(location=str(scratch / "var" / "files"))
             result.problems.extend(blobs.restore(storage, opened.folder, opened.entries))
             if len(opened.entries) != data["storage"]["files"]:
-                result.problems.append(f"{len(opened.entries)} files listed, {data['storage']['files']} in the manifest")
+                result.problems.append(
+                    f"{len(opened.entries)} files listed, {data['storage']['files']} in the manifest")
             result.files = len(opened.entries)
             say(f"files: {result.files} checked")
             checkpoints.restore(opened.folder, scratch / "var" / "checkpoints")
@@ -401,7 +405,8 @@ def run(backup: Backup, *, passphrase: str | None = None) -> Backup:
     try:
         if not passphrase:
             raise BackupError(_("QLVB_BACKUP_PASSPHRASE is not set: the job worker cannot encrypt the keys, so no "
-                                "backup is taken. Set it in the worker's environment (and keep it elsewhere too)."), code="no_passphrase")
+                                "backup is taken. Set it in the worker's environment (and keep it elsewhere too)."),
+                              code="no_passphrase")
         taken = take(kind=backup.kind, passphrase=passphrase)
         backup.folder, backup.size_bytes, backup.seconds = str(taken.folder), taken.size, taken.seconds
         backup.status, backup.finished_at = Backup.Status.TAKEN, timezone.now()
@@ -409,7 +414,8 @@ def run(backup: Backup, *, passphrase: str | None = None) -> Backup:
         verification = verify(taken.folder, passphrase=passphrase)
         backup.verify_seconds = verification.seconds
         if not verification.ok:
-            raise BackupError(_("Verification failed: %(problems)s") % {"problems": "; ".join(verification.problems[:10])},
+            raise BackupError(_("Verification failed: %(problems)s")
+                              % {"problems": "; ".join(verification.problems[:10])},
                               code="verification")
         backup.status, backup.verified_at = Backup.Status.VERIFIED, timezone.now()
         backup.save(update_fields=["status", "verified_at", "verify_seconds"])
@@ -432,8 +438,9 @@ def run_scheduled(today: Any = None) -> Backup:
 
 
 def keep_for(kind: str) -> int:
-    return {Backup.Kind.DAILY: settings.QLVB_BACKUP_DAILY_KEEP,
-            Backup.Kind.WEEKLY: settings.QLVB_BACKUP_WEEKLY_KEEP}.get(kind, 0)
+    keep: dict[str, int] = {Backup.Kind.DAILY: settings.QLVB_BACKUP_DAILY_KEEP,
+                            Backup.Kind.WEEKLY: settings.QLVB_BACKUP_WEEKLY_KEEP}
+    return keep.get(kind, 0)
 
 
 def prune(kind: str) -> list[Backup]:

@@ -54,8 +54,8 @@ def fill(org, tmp_path: Path) -> Installation:
     store_bytes(make_pdf(DOCUMENT_HTML), name="quyet-dinh.pdf")
     store_bytes(os.urandom(300_000), name="phu-luc.bin")
     anchors.write_checkpoint()
-    from qlvb.org import services as org_services
     from qlvb.core.actor import Actor
+    from qlvb.org import services as org_services
     from qlvb.org.models import Person
 
     # Events after the last checkpoint too: the restored log must still verify against it.

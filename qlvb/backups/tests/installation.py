@@ -50,7 +50,8 @@ def report(pdf_path: str, certificate_pk: int) -> None:
 
     tables, files, verification = table_digests(), file_digests(), verify()
     # Signing records an event: after the rows were read.
-    certificate = Certificate.objects.get(pk=certificate_pk)
+    certificate = Certificate.objects.select_related("person").get(pk=certificate_pk)
+    assert certificate.person is not None
     with open(pdf_path, "rb") as handle:
         pdf = handle.read()
     signed = services.sign_as_signer(pdf, by=Actor(certificate.person), certificate=certificate,

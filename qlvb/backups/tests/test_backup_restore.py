@@ -67,7 +67,7 @@ def test_verify_backup_restores_into_scratch_and_finds_damage(installation):
     assert json.loads((taken.folder / "verification.json").read_text())["ok"] is True
 
     # A file of the backup changed on its disk: the verification says which.
-    entry = StoredFile.objects.order_by("pk").first()
+    entry = StoredFile.objects.order_by("pk")[0]
     damaged = taken.folder / "files" / entry.storage_name
     damaged.write_bytes(b"x" + damaged.read_bytes()[1:])
     result = services.verify(taken.folder, passphrase=PASSPHRASE)
@@ -106,7 +106,7 @@ def test_wrong_passphrase_is_said_plainly_and_changes_nothing(installation, fres
 
 def test_restore_into_an_installation_with_data_is_refused_and_changes_nothing(installation):
     taken = services.take(installation.backups, passphrase=PASSPHRASE)
-    StoredFile.objects.order_by("-pk").first().delete()  # the installation now differs from the backup
+    StoredFile.objects.order_by("-pk")[0].delete()  # the installation now differs from the backup
     tables, files = table_digests(), sorted(default_storage.listdir("blobs")[0])
     with pytest.raises(services.BackupError) as refused:
         services.restore(taken.folder, passphrase=PASSPHRASE)

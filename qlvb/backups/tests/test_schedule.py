@@ -75,6 +75,7 @@ def test_a_failed_backup_is_mailed_to_the_installation_administrators(installati
 def test_a_verified_backup_older_than_a_day_is_late(installation, settings):
     backup = services.run_scheduled(dt.date(2026, 12, 7))
     assert last_backup().ok is True
+    assert backup.verified_at is not None
     Backup.objects.filter(pk=backup.pk).update(verified_at=backup.verified_at - dt.timedelta(hours=30))
     probe = last_backup()
     assert probe.ok is False and probe.critical is False and probe.value and probe.value > 26 * 3600
@@ -112,3 +113,10 @@ def test_only_installation_administrators_may_request(installation, org):
 
     with pytest.raises(NotAllowed):
         services.request(by=Actor(org.admin))
+
+
+def test_the_nightly_backup_runs_at_the_local_time_set():
+    # QLVB_BACKUP_AT=01:30 in Asia/Ho_Chi_Minh; the worker's clock is UTC.
+    assert tasks.worker_clock("01:30") == (18, 30)
+    assert tasks.nightly_backup.task_class().validate_datetime(dt.datetime(2026, 12, 6, 18, 30))
+    assert not tasks.nightly_backup.task_class().validate_datetime(dt.datetime(2026, 12, 6, 1, 30))

@@ -23,6 +23,8 @@ class Command(BaseCommand):
         opened = 0
         for fingerprint, pkcs12, passphrase in Certificate.objects.exclude(pkcs12_encrypted=None).values_list(
                 "fingerprint", "pkcs12_encrypted", "passphrase_encrypted"):
+            if pkcs12 is None:
+                continue
             try:
                 crypto.decrypt(pkcs12, context=f"pkcs12:{fingerprint}")
                 if passphrase is not None:

@@ -21,8 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         secret = passphrase(confirm=False, interactive=options["interactive"])
         if options["interactive"]:
-            answer = input(f"Restore {options['dir']} into this installation ({settings.DATABASES['default']['NAME']})? "
-                           "Type yes: ")
+            target = settings.DATABASES["default"]["NAME"]
+            answer = input(f"Restore {options['dir']} into this installation ({target})? Type yes: ")
             if answer.strip().lower() != "yes":
                 raise CommandError("Nothing restored.")
         try:

@@ -14,6 +14,7 @@ which kind, holding:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import fcntl
 import json
 import logging
@@ -129,7 +130,7 @@ class Taken:
 def take(where: Path | None = None, *, kind: str = Backup.Kind.MANUAL, passphrase: str, say: Say = _quiet) -> Taken:
     """Take a backup into a new folder inside ``where`` while people keep working."""
     check_passphrase(passphrase)
-    where = Path(where or root())
+    where = Path(where or root()).resolve()
     where.mkdir(parents=True, exist_ok=True)
     with _lock(where):
         finished = complete_backups(where)
@@ -376,10 +377,24 @@ def _check_restored(url: str, var_dir: Path, opened: Opened, result: Verificatio
 
 # --- Schedule, retention, the page's button ----------------------------------------------------
 
+# A backup left queued or running this long was interrupted (the worker stopped, or the row came
+# back with a restored database): it no longer blocks the button.
+STALE_AFTER = dt.timedelta(hours=12)
+
+
+def clear_stale() -> int:
+    cutoff = timezone.now() - STALE_AFTER
+    return Backup.objects.filter(status__in=[Backup.Status.QUEUED, Backup.Status.RUNNING],
+                                 requested_at__lt=cutoff).update(
+        status=Backup.Status.FAILED, finished_at=timezone.now(),
+        error=_("Interrupted: the job worker stopped before the backup finished."))
+
+
 def request(*, by: Actor) -> Backup:
     """The installation administrator asks for a backup now; the job worker takes it."""
     if not permissions.is_installation_admin(by.person):
         raise NotAllowed()
+    clear_stale()
     if Backup.objects.filter(status__in=[Backup.Status.QUEUED, Backup.Status.RUNNING]).exists():
         raise ValidationError(_("A backup is already queued or running; wait for it to finish."), code="busy")
     with transaction.atomic():
@@ -433,6 +448,7 @@ def run(backup: Backup, *, passphrase: str | None = None) -> Backup:
 
 def run_scheduled(today: Any = None) -> Backup:
     today = today or timezone.localdate()
+    clear_stale()
     kind = Backup.Kind.WEEKLY if today.weekday() == settings.QLVB_BACKUP_WEEKLY_DAY else Backup.Kind.DAILY
     return run(Backup.objects.create(kind=kind))
 

@@ -120,3 +120,16 @@ def test_the_nightly_backup_runs_at_the_local_time_set():
     assert tasks.worker_clock("01:30") == (18, 30)
     assert tasks.nightly_backup.task_class().validate_datetime(dt.datetime(2026, 12, 6, 18, 30))
     assert not tasks.nightly_backup.task_class().validate_datetime(dt.datetime(2026, 12, 6, 1, 30))
+
+
+def test_a_backup_the_worker_never_finished_does_not_block_the_button(installation, root):
+    from django.utils import timezone
+
+    stuck = Backup.objects.create(kind=Backup.Kind.MANUAL, status=Backup.Status.RUNNING)
+    with pytest.raises(Exception, match="đang chờ hoặc đang chạy"):
+        services.request(by=Actor(root))
+    Backup.objects.filter(pk=stuck.pk).update(requested_at=timezone.now() - dt.timedelta(hours=13))
+    queued = services.request(by=Actor(root))
+    stuck.refresh_from_db()
+    assert stuck.status == Backup.Status.FAILED and "gián đoạn" in stuck.error
+    assert queued.status == Backup.Status.QUEUED

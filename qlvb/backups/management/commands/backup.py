@@ -23,7 +23,7 @@ class Command(BaseCommand):
         try:
             taken = services.take(Path(options["dir"]) if options["dir"] else None, passphrase=secret,
                                   say=self.stdout.write)
-        except services.BackupError as error:
+        except Exception as error:
             backup.status, backup.error = Backup.Status.FAILED, str(error)
             backup.save(update_fields=["status", "error"])
             raise CommandError(str(error)) from None

@@ -22,7 +22,7 @@ class Command(BaseCommand):
             result = services.verify(Path(options["dir"]), passphrase=secret, say=self.stdout.write)
         except services.BackupError as error:
             raise CommandError(str(error)) from None
-        row = Backup.objects.filter(folder=str(Path(options["dir"]))).first()
+        row = Backup.objects.filter(folder=str(Path(options["dir"]).resolve())).first()
         if row is not None:
             from django.utils import timezone
 

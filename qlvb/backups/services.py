@@ -423,9 +423,10 @@ def run(backup: Backup, *, passphrase: str | None = None) -> Backup:
                                 "backup is taken. Set it in the worker's environment (and keep it elsewhere too)."),
                               code="no_passphrase")
         taken = take(kind=backup.kind, passphrase=passphrase)
+        # Still "running" while it is verified: the page keeps following it.
         backup.folder, backup.size_bytes, backup.seconds = str(taken.folder), taken.size, taken.seconds
-        backup.status, backup.finished_at = Backup.Status.TAKEN, timezone.now()
-        backup.save(update_fields=["folder", "size_bytes", "seconds", "status", "finished_at"])
+        backup.finished_at = timezone.now()
+        backup.save(update_fields=["folder", "size_bytes", "seconds", "finished_at"])
         verification = verify(taken.folder, passphrase=passphrase)
         backup.verify_seconds = verification.seconds
         if not verification.ok:

@@ -44,8 +44,9 @@ def test_the_administrator_takes_a_backup_from_the_page(org, root, backup_settin
     shot(page, "queued")
 
     tasks.run_requested_backup.call_local(backup.pk)  # what the job worker does
-    page.reload()
+    # The page follows the backup by itself.
     row = page.locator(f"tr[data-backup='{backup.pk}'][data-status='verified']")
+    row.wait_for(timeout=15_000)
     assert "đã kiểm tra" in row.inner_text() and "Quản trị hệ thống" in row.inner_text()
     assert page.locator("button:has-text('Sao lưu ngay')").is_enabled()
     shot(page, "verified")

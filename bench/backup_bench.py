@@ -6,7 +6,9 @@ Backs up the database `make bench` generated (read only: nothing is written into
 files, restores it into a scratch target (a new SQLite file / a new PostgreSQL database, dropped
 afterwards) and prints `bench backup.<db>.seconds`, `bench backup.<db>.size_mb`,
 `bench restore.<db>.seconds` (and `bench verify.<db>.seconds`). The backups are deleted at the end.
-Not part of `make bench`: at 1,000,000 documents it takes many minutes (README, "Backups").
+Not part of `make bench`: at 1,000,000 incoming documents on PostgreSQL backup and restore take
+about 11 minutes (with --verify about 7 more); the outgoing ones, about 1.5 minutes on PostgreSQL
+and 40 seconds on SQLite (README, "Backups").
 """
 
 from __future__ import annotations

@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "qlvb.portal",
     "qlvb.recycle",
     "qlvb.administration",
+    "qlvb.backups",
 ]
 
 MIDDLEWARE = [
@@ -230,6 +231,19 @@ if os.environ.get("S3_BUCKET"):
 if TESTING:
     STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 WHITENOISE_USE_FINDERS = True
+
+# --- Backups (qlvb.backups) ---------------------------------------------------------------
+# Each backup is a folder inside QLVB_BACKUP_DIR: the database, the stored files, the checkpoints
+# of the event log and the keys (encrypted with QLVB_BACKUP_PASSPHRASE, which the administrator
+# keeps elsewhere: without it the keys, and so the stored signing keys, cannot be read back).
+QLVB_BACKUP_DIR = Path(os.environ.get("QLVB_BACKUP_DIR") or VAR_DIR / "backups")
+QLVB_BACKUP_PASSPHRASE = os.environ.get("QLVB_BACKUP_PASSPHRASE", "")
+# The job worker takes one backup a night at this time; on QLVB_BACKUP_WEEKLY_DAY (0 = Monday,
+# 6 = Sunday) it is the weekly one. The newest verified backups of each kind are kept.
+QLVB_BACKUP_AT = os.environ.get("QLVB_BACKUP_AT", "01:30")
+QLVB_BACKUP_WEEKLY_DAY = int(os.environ.get("QLVB_BACKUP_WEEKLY_DAY", "6"))
+QLVB_BACKUP_DAILY_KEEP = int(os.environ.get("QLVB_BACKUP_DAILY_KEEP", "7"))
+QLVB_BACKUP_WEEKLY_KEEP = int(os.environ.get("QLVB_BACKUP_WEEKLY_KEEP", "4"))
 
 # --- Auth ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "org.Person"

@@ -28,6 +28,7 @@ urlpatterns = [
     path("search/", include("qlvb.search.urls")),
     path("bin/", include("qlvb.recycle.urls")),
     path("administration/", include("qlvb.administration.urls")),
+    path("backups/", include("qlvb.backups.urls")),
     path("", include("qlvb.portal.urls")),
     path("", include("qlvb.ops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

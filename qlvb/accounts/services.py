@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from importlib import import_module
 
 import pyotp
+from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session

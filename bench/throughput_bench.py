@@ -1,0 +1,182 @@
+"""`make bench`, pages under load: each page's requests per second beside a bare Django view's, in
+the same run, on the same gunicorn with the same workers; then the 8 a.m. burst.
+
+    .venv/bin/python bench/throughput_bench.py [--db sqlite,postgresql] [--seconds 10] [--workers 2]
+
+On the demo province (manage.py load_demo) in a database of the bench's own (bench/data/, and
+PostgreSQL on 127.0.0.1:5432 when it answers), with the production settings (DEBUG off) plus one
+address, /bench/bare/ (bench/bench_settings.py): a view answering two bytes through QLVB's whole
+middleware stack, without a session — the ceiling the pages are held against.
+
+Throughput: wrk (Debian's) with one thread and --connections keep-alive connections, one signed-in
+session per page, --seconds per run; the bare view is measured before and after the pages and the
+ratio is against the mean of the two. Printed: `bench throughput.<page>.<db>.rps`,
+`bench throughput.bare.<db>.rps`, `bench throughput.<page>.<db>.ratio`, and the CPU wrk itself
+used during the bare run (it shares the cores with the server).
+
+Burst (bench/burst.py): 2,000 loads of the inbox by the demo's people and 100 sign-ins of distinct
+accounts, at random moments within 60 s, against gunicorn with --burst-workers workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import run  # bench/run.py: PostgreSQL set-up, load average
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = BASE_DIR / "bench" / "data"
+PAGES = ("inbox", "home", "document", "outgoing")
+
+
+def note(text: str) -> None:
+    print(f"# {text}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def bench_env(label: str, database_url: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database_url, "QLVB_VAR_DIR": str(DATA_DIR / f"throughput-var-{label}"),
+            "ALLOWED_HOSTS": "testserver,127.0.0.1,localhost", "DEBUG": "0", "TESTING": "0",
+            "PYTHONUNBUFFERED": "1", "DJANGO_SETTINGS_MODULE": "bench_settings",
+            "PYTHONPATH": str(BASE_DIR / "bench")}
+
+
+class Server:
+    """gunicorn with QLVB's configuration (gunicorn.conf.py) on a free loopback port."""
+
+    def __init__(self, env: dict[str, str], workers: int) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        config = BASE_DIR / "gunicorn.conf.py"
+        command = [str(BASE_DIR / ".venv" / "bin" / "gunicorn"), "qlvb.wsgi:application",
+                   "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), "--log-level", "warning"]
+        if config.exists():
+            command += ["--config", str(config)]
+        self.process = subprocess.Popen(command, env=env, cwd=BASE_DIR, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise SystemExit("gunicorn did not start")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+
+def wrk(url: str, seconds: float, connections: int, session: str | None) -> tuple[float, int, float]:
+    """(requests/s, non-2xx answers, CPU seconds wrk used)."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", url]
+    if session:
+        command[1:1] = ["-H", f"Cookie: sessionid={session}"]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    failed = (int(bad.group(1)) if bad else 0) + (sum(int(g) for g in errors.groups()) if errors else 0)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return rps, failed, cpu
+
+
+def throughput(label: str, env: dict[str, str], setup: dict, args: argparse.Namespace) -> None:
+    server = Server(env, args.workers)
+    try:
+        for name in ("bare", *PAGES):  # warm every worker's caches and templates
+            url = server.base + ("/bench/bare/" if name == "bare" else setup["pages"][name]["url"])
+            wrk(url, 2, args.connections, None if name == "bare" else setup["pages"][name]["session"])
+        bare: list[float] = []
+        results: dict[str, float] = {}
+        rps, failed, cpu = wrk(server.base + "/bench/bare/", args.seconds, args.connections, None)
+        bare.append(rps)
+        note(f"{label}: bare view {rps:.0f}/s, {failed} failed; wrk itself used {cpu / args.seconds * 100:.0f} % "
+             f"of a core meanwhile")
+        for name in PAGES:
+            page = setup["pages"][name]
+            rps, failed, _cpu = wrk(server.base + page["url"], args.seconds, args.connections, page["session"])
+            note(f"{label}: {name} {page['url']} as {page['who']}: {rps:.1f}/s, {failed} failed")
+            if failed:
+                raise SystemExit(f"{label}: {name}: {failed} requests failed")
+            results[name] = rps
+        rps, failed, _cpu = wrk(server.base + "/bench/bare/", args.seconds, args.connections, None)
+        bare.append(rps)
+        ceiling = sum(bare) / len(bare)
+        note(f"{label}: bare view again {rps:.0f}/s; load average {run.load()}")
+        print(f"bench throughput.bare.{label}.rps {ceiling:.0f} req/s", flush=True)
+        for name, value in results.items():
+            print(f"bench throughput.{name}.{label}.rps {value:.1f} req/s", flush=True)
+            print(f"bench throughput.{name}.{label}.ratio {value / ceiling * 100:.1f} %", flush=True)
+    finally:
+        server.stop()
+
+
+def burst(label: str, env: dict[str, str], setup: dict, args: argparse.Namespace) -> None:
+    server = Server(env, args.burst_workers)
+    try:
+        plan = {"base": server.base, "inbox_url": setup["pages"]["inbox"]["url"],
+                "inbox_sessions": setup["inbox_sessions"], "logins": setup["logins"],
+                "password": setup["password"], "inbox_loads": args.burst_loads, "seconds": args.burst_seconds}
+        out = subprocess.run([sys.executable, str(BASE_DIR / "bench" / "burst.py")], input=json.dumps(plan),
+                             capture_output=True, text=True, check=True).stdout
+        result = json.loads(out)
+        note(f"{label}: burst with {args.burst_workers} workers: {result['note']}; load average {run.load()}")
+        print(f"bench burst.inbox.{label}.p95 {result['inbox_p95']:.0f} ms", flush=True)
+        print(f"bench burst.login.{label}.p95 {result['login_p95']:.0f} ms", flush=True)
+        print(f"bench burst.errors.{label} {result['errors']} count", flush=True)
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", default="sqlite,postgresql")
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--burst-workers", type=int, default=3)
+    parser.add_argument("--burst-loads", type=int, default=2000)
+    parser.add_argument("--burst-seconds", type=float, default=60)
+    parser.add_argument("--skip", default="", help="comma-separated: throughput, burst")
+    args = parser.parse_args()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    note(f"pages under load, demo province; {os.cpu_count()} CPUs, load average {run.load()}")
+    for label in [d.strip() for d in args.db.split(",") if d.strip()]:
+        url = (f"sqlite:///{DATA_DIR / 'throughput.sqlite3'}" if label == "sqlite"
+               else run.postgres_url("demo", "qlvb_bench_throughput"))
+        if url is None:
+            continue
+        env = bench_env(label, url)
+        prepared = subprocess.run([sys.executable, str(BASE_DIR / "bench" / "throughput_prepare.py")], env=env,
+                                  cwd=BASE_DIR, capture_output=True, text=True)
+        if prepared.returncode != 0:
+            raise SystemExit(f"{label}: preparing failed:\n{prepared.stderr}")
+        setup = json.loads(prepared.stdout)
+        if "throughput" not in args.skip:
+            throughput(label, env, setup, args)
+        if "burst" not in args.skip:
+            burst(label, env, setup, args)
+
+
+if __name__ == "__main__":
+    main()

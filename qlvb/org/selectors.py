@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from qlvb.core import personcache
 from qlvb.core.text import fold
 from qlvb.org import permissions
 from qlvb.org.models import Agency, Delegation, Field, Person, Position, Post, SigningAuthority, Unit
@@ -137,9 +138,16 @@ def delegations_in_force(agency_id: int, at: datetime | None = None) -> QuerySet
 
 
 def delegations_for_delegate(person: Person, at: datetime | None = None) -> list[Delegation]:
-    at = at or timezone.now()
-    return list(Delegation.objects.filter(delegate=person, status=Delegation.Status.APPROVED,
-                                          starts_at__lte=at, ends_at__gt=at).select_related("delegator"))
+    if at is not None:
+        return list(Delegation.objects.filter(delegate=person, status=Delegation.Status.APPROVED,
+                                              starts_at__lte=at, ends_at__gt=at).select_related("delegator"))
+    # Every page asks (the menu, acting for someone): the approved ones not yet ended are kept until
+    # the next event (an approval or a revocation is one), the clock decides which are in force now.
+    now = timezone.now()
+    approved = personcache.cached("delegations", person.pk, lambda: list(
+        Delegation.objects.filter(delegate=person, status=Delegation.Status.APPROVED, ends_at__gt=now)
+        .select_related("delegator").order_by("starts_at", "pk")))
+    return [d for d in approved if d.starts_at <= now < d.ends_at]
 
 
 def delegations_involving(person: Person) -> QuerySet[Delegation]:
@@ -152,10 +160,10 @@ def delegations_to_approve(person: Person) -> list[Delegation]:
 
     if not roles_of(person).is_agency_leader:
         return []
-    return list(Delegation.objects.filter(status=Delegation.Status.PENDING,
-                                          agency_id__in=permissions.member_agency_ids(person))
-                .exclude(delegate=person).exclude(delegator=person)
-                .select_related("delegator", "delegate").order_by("starts_at"))
+    return personcache.cached("delegations-to-approve", person.pk, lambda: list(
+        Delegation.objects.filter(status=Delegation.Status.PENDING, agency_id__in=permissions.member_agency_ids(person))
+        .exclude(delegate=person).exclude(delegator=person)
+        .select_related("delegator", "delegate").order_by("starts_at")))
 
 
 def get_delegation(viewer: Person, pk: int) -> Delegation:

@@ -1,0 +1,59 @@
+"""What pages show on every request is kept between requests (core.personcache), never past an
+event: the stamp moves inside the transaction that records one, and again once it is committed
+(for the other workers, which read the shared stamp)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from unittest import mock
+
+from django.utils import timezone
+
+from qlvb.core import events, personcache
+from qlvb.core.actor import Actor
+from qlvb.org import services
+from qlvb.org.models import Person
+from qlvb.org.roles import roles_of
+from qlvb.org.selectors import delegations_for_delegate
+
+
+def test_an_event_moves_the_stamp_at_once_and_after_commit(db, django_capture_on_commit_callbacks):
+    before = personcache.stamp()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        events.record(verb="core.test", data={})
+        inside = personcache.stamp()
+    assert inside != before
+    assert callbacks and personcache.stamp() != inside
+
+
+def test_a_value_is_computed_again_after_an_event_only(db):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert personcache.cached("test", 1, compute) == 1
+    assert personcache.cached("test", 1, compute) == 1  # kept
+    assert personcache.cached("test", 2, compute) == 2  # another person: never someone else's
+    events.record(verb="core.test", data={})
+    assert personcache.cached("test", 1, compute) == 3
+
+
+def test_a_new_post_changes_roles_on_the_next_request(org):
+    person = org.specialist
+    assert not roles_of(person).headed_unit_ids
+    services.assign_post(by=Actor(org.admin), person=person, unit=org.office, position=org.positions["tp"],
+                         is_concurrent=True)
+    again = Person.objects.get(pk=person.pk)  # the next request loads the person afresh
+    assert roles_of(again).headed_unit_ids == {org.office.pk}
+
+
+def test_a_delegation_stops_being_offered_when_it_ends_without_any_event(org):
+    start = timezone.now() - timedelta(minutes=1)
+    delegation = services.request_delegation(by=Actor(org.head), delegate=org.deputy, starts_at=start,
+                                             ends_at=start + timedelta(hours=1), reason="Đi công tác")
+    assert [d.pk for d in delegations_for_delegate(org.deputy)] == [delegation.pk]
+    later = timezone.now() + timedelta(hours=2)
+    with mock.patch("qlvb.org.selectors.timezone.now", return_value=later):
+        assert delegations_for_delegate(org.deputy) == []

@@ -59,15 +59,15 @@ def bench_env(label: str, database_url: str) -> dict[str, str]:
 class Server:
     """gunicorn with QLVB's configuration (gunicorn.conf.py) on a free loopback port."""
 
-    def __init__(self, env: dict[str, str], workers: int) -> None:
+    def __init__(self, env: dict[str, str], workers: int, code: Path = BASE_DIR) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        config = BASE_DIR / "gunicorn.conf.py"
+        config = code / "gunicorn.conf.py"
         command = [str(BASE_DIR / ".venv" / "bin" / "gunicorn"), "qlvb.wsgi:application",
                    "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), "--log-level", "warning"]
         if config.exists():
             command += ["--config", str(config)]
-        self.process = subprocess.Popen(command, env=env, cwd=BASE_DIR, start_new_session=True)
+        self.process = subprocess.Popen(command, env=env, cwd=code, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -101,7 +101,7 @@ def wrk(url: str, seconds: float, connections: int, session: str | None) -> tupl
 
 
 def throughput(label: str, env: dict[str, str], setup: dict, args: argparse.Namespace) -> None:
-    server = Server(env, args.workers)
+    server = Server(env, args.workers, args.code)
     try:
         for name in ("bare", *PAGES):  # warm every worker's caches and templates
             url = server.base + ("/bench/bare/" if name == "bare" else setup["pages"][name]["url"])
@@ -132,7 +132,7 @@ def throughput(label: str, env: dict[str, str], setup: dict, args: argparse.Name
 
 
 def burst(label: str, env: dict[str, str], setup: dict, args: argparse.Namespace) -> None:
-    server = Server(env, args.burst_workers)
+    server = Server(env, args.burst_workers, args.code)
     try:
         plan = {"base": server.base, "inbox_url": setup["pages"]["inbox"]["url"],
                 "inbox_sessions": setup["inbox_sessions"], "logins": setup["logins"],
@@ -158,6 +158,8 @@ def main() -> None:
     parser.add_argument("--burst-loads", type=int, default=2000)
     parser.add_argument("--burst-seconds", type=float, default=60)
     parser.add_argument("--skip", default="", help="comma-separated: throughput, burst")
+    parser.add_argument("--code", type=Path, default=BASE_DIR,
+                        help="serve another checkout's code (same database): before/after figures")
     args = parser.parse_args()
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     note(f"pages under load, demo province; {os.cpu_count()} CPUs, load average {run.load()}")

@@ -11,5 +11,5 @@ class CoreConfig(AppConfig):
         from qlvb.core import personcache
         from qlvb.core.events import subscribe
 
-        subscribe()(personcache.bump)
-        subscribe(after_commit=True)(personcache.bump_after_commit)
+        subscribe()(personcache.on_event)
+        subscribe(after_commit=True)(personcache.on_event_committed)

@@ -1,8 +1,9 @@
 """What a person's pages show on every request (navigation counts, roles), kept between requests
 until anything changes.
 
-Every event moves one stamp (`bump`, subscribed to all events in CoreConfig.ready: at once, for
-readers in the same transaction, and again after commit, for every other worker). A value is
+Every event but signing in and out moves one stamp (`on_event`, subscribed to all events in
+CoreConfig.ready: at once, for readers in the same transaction, and again after commit, for every
+other worker). A value is
 cached under the stamp it was computed with, so a worker never serves a value older than the
 last event: the stamp is shared by every worker and node (Redis when configured, else a file in
 VAR_DIR), while the values themselves may sit in a worker's own memory. Every state change is an
@@ -16,10 +17,13 @@ import os
 import secrets
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+
+if TYPE_CHECKING:
+    from qlvb.core.models import Event
 
 T = TypeVar("T")
 _KEY = "qlvb:person-stamp"
@@ -50,7 +54,23 @@ def stamp() -> str:
         return _path().read_text()
 
 
-def bump(*_args: Any) -> None:
+# Signing in and out changes nothing a page keeps here (the session checks are made on every
+# request): at 8 a.m. a hundred sign-ins a minute would otherwise empty every person's values.
+QUIET_PREFIX = "auth."
+
+
+def on_event(event: Event) -> None:
+    if not event.verb.startswith(QUIET_PREFIX):
+        bump()
+
+
+def on_event_committed(event: Event) -> None:
+    # Readers in other workers may have cached the values of before the commit under the stamp
+    # moved inside the transaction: move it again once the change is visible to them.
+    on_event(event)
+
+
+def bump() -> None:
     value = secrets.token_hex(8)
     if _shared_cache():
         cache.set(_KEY, value, None)
@@ -71,9 +91,3 @@ def cached(name: str, owner_id: int, compute: Callable[[], T], *key: object) -> 
         value = compute()
         cache.set(cache_key, value, TIMEOUT)
     return value  # type: ignore[no-any-return]
-
-
-def bump_after_commit(*_args: Any) -> None:
-    # Readers in other workers may have cached the values of before the commit under the stamp
-    # moved inside the transaction: move it again once the change is visible to them.
-    bump()

@@ -57,3 +57,12 @@ def test_a_delegation_stops_being_offered_when_it_ends_without_any_event(org):
     later = timezone.now() + timedelta(hours=2)
     with mock.patch("qlvb.org.selectors.timezone.now", return_value=later):
         assert delegations_for_delegate(org.deputy) == []
+
+
+def test_signing_in_keeps_the_values_and_any_other_event_moves_them(org, login):
+    before = personcache.stamp()
+    login(org.specialist)  # records auth.login
+    assert personcache.stamp() == before
+    services.assign_post(by=Actor(org.admin), person=org.clerk, unit=org.unit, position=org.positions["cv"],
+                         is_concurrent=True)
+    assert personcache.stamp() != before

@@ -8,11 +8,12 @@ PostgreSQL on 127.0.0.1:5432 when it answers), with the production settings (DEB
 address, /bench/bare/ (bench/bench_settings.py): a view answering two bytes through QLVB's whole
 middleware stack, without a session — the ceiling the pages are held against.
 
-Throughput: wrk (Debian's) with one thread and --connections keep-alive connections, one signed-in
-session per page, --seconds per run; the bare view is measured before and after the pages and the
-ratio is against the mean of the two. Printed: `bench throughput.<page>.<db>.rps`,
-`bench throughput.bare.<db>.rps`, `bench throughput.<page>.<db>.ratio`, and the CPU wrk itself
-used during the bare run (it shares the cores with the server).
+Throughput: wrk (Debian's) with one thread and --connections connections, one signed-in session
+per page, --seconds per run, --rounds rounds of bare view then every page, the bare view once more
+at the end; the best run of each counts (on a shared machine others' load only slows a run).
+Printed: `bench throughput.<page>.<db>.rps` and `.ratio` (to `throughput.bare.<db>.rps`), and
+from the workers' own CPU time (/proc) per request, `.cpu` and `.cpu_ratio`: the same ratio with
+the machine's other load taken out. The notes say how much CPU wrk itself used.
 
 Burst (bench/burst.py): 2,000 loads of the inbox by the demo's people and 100 sign-ins of distinct
 accounts, at random moments within 60 s, against gunicorn with --burst-workers workers.
@@ -30,6 +31,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 import run  # bench/run.py: PostgreSQL set-up, load average
@@ -68,13 +70,17 @@ class Server:
         if config.exists():
             command += ["--config", str(config)]
         self.process = subprocess.Popen(command, env=env, cwd=code, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
+        # Ready when every worker has loaded the application: a few answers in a row, each
+        # connection is handed to whichever worker is free.
+        deadline, answered = time.monotonic() + 120, 0
+        while time.monotonic() < deadline and answered < 2 * workers:
             try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
+                with urllib.request.urlopen(f"{self.base}/bench/bare/", timeout=30) as response:
+                    answered += response.status == 200
             except OSError:
-                time.sleep(0.2)
+                time.sleep(0.3)
+        if answered >= 2 * workers:
+            return
         self.stop()
         raise SystemExit("gunicorn did not start")
 
@@ -84,9 +90,22 @@ class Server:
             self.process.wait(timeout=30)
 
 
-def wrk(url: str, seconds: float, connections: int, session: str | None) -> tuple[float, int, float]:
-    """(requests/s, non-2xx answers, CPU seconds wrk used)."""
-    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", url]
+def worker_cpu(server: Server) -> float:
+    """CPU seconds the server's workers have used so far (from /proc)."""
+    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text().split()
+    total = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def wrk(url: str, seconds: float, connections: int, session: str | None) -> tuple[float, int, float, int]:
+    """(requests/s, non-2xx answers, CPU seconds wrk used, requests)."""
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{round(seconds)}s", "--timeout", "10s", url]
     if session:
         command[1:1] = ["-H", f"Cookie: sessionid={session}"]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -97,36 +116,54 @@ def wrk(url: str, seconds: float, connections: int, session: str | None) -> tupl
     errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     failed = (int(bad.group(1)) if bad else 0) + (sum(int(g) for g in errors.groups()) if errors else 0)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return rps, failed, cpu
+    requests = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    if not requests:
+        note(f"wrk answered nothing: {out}")
+    return rps, failed, cpu, requests
 
 
 def throughput(label: str, env: dict[str, str], setup: dict, args: argparse.Namespace) -> None:
     server = Server(env, args.workers, args.code)
+
+    def measure(name: str) -> tuple[float, float]:
+        """(requests/s, server CPU ms a request) of one run."""
+        url = server.base + ("/bench/bare/" if name == "bare" else setup["pages"][name]["url"])
+        session = None if name == "bare" else setup["pages"][name]["session"]
+        cpu = worker_cpu(server)
+        rps, failed, client_cpu, requests = wrk(url, args.seconds, args.connections, session)
+        cpu_ms = (worker_cpu(server) - cpu) * 1000 / max(requests, 1)
+        who = "" if name == "bare" else f" as {setup['pages'][name]['who']}"
+        note(f"{label}: {name} {url.removeprefix(server.base)}{who}: {rps:.1f}/s, {cpu_ms:.1f} ms of server CPU "
+             f"a request, {failed} failed; wrk used {client_cpu / args.seconds * 100:.0f} % of a core")
+        if failed:
+            raise SystemExit(f"{label}: {name}: {failed} requests failed")
+        return rps, cpu_ms
+
     try:
         for name in ("bare", *PAGES):  # warm every worker's caches and templates
-            url = server.base + ("/bench/bare/" if name == "bare" else setup["pages"][name]["url"])
-            wrk(url, 2, args.connections, None if name == "bare" else setup["pages"][name]["session"])
-        bare: list[float] = []
-        results: dict[str, float] = {}
-        rps, failed, cpu = wrk(server.base + "/bench/bare/", args.seconds, args.connections, None)
-        bare.append(rps)
-        note(f"{label}: bare view {rps:.0f}/s, {failed} failed; wrk itself used {cpu / args.seconds * 100:.0f} % "
-             f"of a core meanwhile")
+            wrk(server.base + ("/bench/bare/" if name == "bare" else setup["pages"][name]["url"]), 3,
+                args.connections, None if name == "bare" else setup["pages"][name]["session"])
+        runs = {name: [] for name in ("bare", *PAGES)}  # type: dict[str, list[tuple[float, float]]]
+        for _round in range(args.rounds):  # bare first and last: the ceiling brackets the pages
+            runs["bare"].append(measure("bare"))
+            for name in PAGES:
+                runs[name].append(measure(name))
+        runs["bare"].append(measure("bare"))
+        note(f"{label}: load average {run.load()}")
+
+        def best(name: str) -> tuple[float, float]:
+            # The best run of each: on a shared machine the others' load only ever slows a run down.
+            return max(r for r, _ in runs[name]), min(c for _, c in runs[name])
+
+        bare_rps, bare_cpu = best("bare")
+        print(f"bench throughput.bare.{label}.rps {bare_rps:.0f} req/s", flush=True)
+        print(f"bench throughput.bare.{label}.cpu {bare_cpu:.2f} ms", flush=True)
         for name in PAGES:
-            page = setup["pages"][name]
-            rps, failed, _cpu = wrk(server.base + page["url"], args.seconds, args.connections, page["session"])
-            note(f"{label}: {name} {page['url']} as {page['who']}: {rps:.1f}/s, {failed} failed")
-            if failed:
-                raise SystemExit(f"{label}: {name}: {failed} requests failed")
-            results[name] = rps
-        rps, failed, _cpu = wrk(server.base + "/bench/bare/", args.seconds, args.connections, None)
-        bare.append(rps)
-        ceiling = sum(bare) / len(bare)
-        note(f"{label}: bare view again {rps:.0f}/s; load average {run.load()}")
-        print(f"bench throughput.bare.{label}.rps {ceiling:.0f} req/s", flush=True)
-        for name, value in results.items():
-            print(f"bench throughput.{name}.{label}.rps {value:.1f} req/s", flush=True)
-            print(f"bench throughput.{name}.{label}.ratio {value / ceiling * 100:.1f} %", flush=True)
+            rps, cpu = best(name)
+            print(f"bench throughput.{name}.{label}.rps {rps:.1f} req/s", flush=True)
+            print(f"bench throughput.{name}.{label}.ratio {rps / bare_rps * 100:.1f} %", flush=True)
+            print(f"bench throughput.{name}.{label}.cpu {cpu:.1f} ms", flush=True)
+            print(f"bench throughput.{name}.{label}.cpu_ratio {bare_cpu / cpu * 100:.1f} %", flush=True)
     finally:
         server.stop()
 
@@ -153,6 +190,7 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite,postgresql")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each page (the best counts)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--burst-workers", type=int, default=3)
     parser.add_argument("--burst-loads", type=int, default=2000)

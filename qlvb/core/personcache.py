@@ -90,4 +90,4 @@ def cached(name: str, owner_id: int, compute: Callable[[], T], *key: object) -> 
     if value is None:
         value = compute()
         cache.set(cache_key, value, TIMEOUT)
-    return value  # type: ignore[no-any-return]
+    return value

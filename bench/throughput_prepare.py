@@ -26,12 +26,11 @@ def main() -> None:
     django.setup()
     from django.contrib.auth.hashers import make_password
     from django.core.management import call_command
-    from django.db.models import Count, Q
     from django.test import Client
 
     from qlvb.accounts.services import record_login
     from qlvb.core.actor import Actor
-    from qlvb.incoming.models import Assignment
+    from qlvb.incoming.selectors import counts, newest_task_documents
     from qlvb.org import services
     from qlvb.org.models import Person, Position, Unit
 
@@ -46,17 +45,16 @@ def main() -> None:
         record_login(person=person, session_key=key, ip="127.0.0.1", user_agent="bench")
         return key
 
-    people = list(Person.objects.filter(is_active=True, agency__isnull=False).order_by("username"))
-    open_tasks = Count("incoming_assignments", filter=Q(incoming_assignments__state__in=Assignment.OPEN_STATES))
-    busiest = (Person.objects.filter(agency__isnull=False).annotate(n=open_tasks).order_by("-n", "username").first())
-    assert busiest is not None
-    task = (Assignment.objects.filter(assignee_person=busiest, state__in=Assignment.OPEN_STATES)
-            .order_by("document_id").first())
+    people = list(Person.objects.filter(is_active=True, agency__isnull=False).exclude(username__startswith="bench.")
+                  .order_by("username"))  # the demo's people
+    # The inbox of whoever has the most documents to handle, and the newest of them.
+    busiest = max(people, key=lambda p: (counts(p)["to_handle"], p.username))
+    newest = [pk for pk, _arrival in newest_task_documents(busiest, "to_handle")[:1]]
     head = Person.objects.get(username="stttt.giamdoc")
     pages = {
         "inbox": (busiest, "/incoming/list/to_handle/"),
         "home": (head, "/"),
-        "document": (busiest, f"/incoming/{task.document_id}/" if task else "/incoming/"),
+        "document": (busiest, f"/incoming/{newest[0]}/" if newest else "/incoming/"),
         "outgoing": (head, "/outgoing/"),
     }
 

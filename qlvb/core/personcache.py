@@ -1,7 +1,7 @@
 """What a person's pages show on every request (navigation counts, roles), kept between requests
 until anything changes.
 
-Every event but signing in and out moves one stamp (`on_event`, subscribed to all events in
+Every event but signing in and out and the log of secret documents' openings moves one stamp (`on_event`, subscribed to all events in
 CoreConfig.ready: at once, for readers in the same transaction, and again after commit, for every
 other worker). A value is
 cached under the stamp it was computed with, so a worker never serves a value older than the
@@ -54,13 +54,15 @@ def stamp() -> str:
         return _path().read_text()
 
 
-# Signing in and out changes nothing a page keeps here (the session checks are made on every
-# request): at 8 a.m. a hundred sign-ins a minute would otherwise empty every person's values.
-QUIET_PREFIX = "auth."
+# Signing in and out, and the log of each opening of a secret document, change nothing a page
+# keeps here (the session checks are made on every request): at 8 a.m. a hundred sign-ins a
+# minute, and every look at a secret document, would otherwise empty every person's values.
+QUIET_PREFIXES = ("auth.",)
+QUIET_SUFFIXES = (".secret_opened",)
 
 
 def on_event(event: Event) -> None:
-    if not event.verb.startswith(QUIET_PREFIX):
+    if not event.verb.startswith(QUIET_PREFIXES) and not event.verb.endswith(QUIET_SUFFIXES):
         bump()
 
 

@@ -60,7 +60,7 @@ def home(request: PersonRequest) -> HttpResponse:
         "announcements": delegations_in_force(person.agency_id) if person.agency_id else [],
         "today_is_working": workdays.is_working_day(today, person.agency_id),
         "in_five": workdays.add_working_days(today, 5, person.agency_id),
-        "activity": kept("home-activity", person, lambda: selectors.recent_activity(person)),
+        "activity": selectors.recent_activity(person),  # shows openings of secret documents: not kept
         "today": today,
         "outgoing_counts": counts,
         "waiting": kept("home-waiting", effective, lambda: outgoing_selectors.waiting_for(effective, names=[

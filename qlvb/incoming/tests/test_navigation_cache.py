@@ -58,3 +58,12 @@ def test_a_second_load_of_the_inbox_asks_the_database_less(org, register_doc, lo
     # Kept: the menu's counts, roles, calendar and delegations. Left: the session, the person, the
     # sign-in record, the list's count, its rows and what they show (15 queries before, 7 now).
     assert counts[1] <= 7 and counts[1] < counts[0], counts
+
+
+def test_opening_a_secret_document_keeps_what_pages_keep(org, register_doc):
+    from qlvb.core import personcache
+
+    document = register_doc(secrecy="mat")
+    before = personcache.stamp()
+    services.record_opening(by=Actor(org.head), document=document)  # logged (R7), changes nothing shown
+    assert personcache.stamp() == before

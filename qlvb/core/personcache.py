@@ -1,9 +1,9 @@
 """What a person's pages show on every request (navigation counts, roles), kept between requests
 until anything changes.
 
-Every event but signing in and out and the log of secret documents' openings moves one stamp (`on_event`, subscribed to all events in
-CoreConfig.ready: at once, for readers in the same transaction, and again after commit, for every
-other worker). A value is
+Every event but signing in and out and the log of secret documents' openings moves one stamp
+(`on_event`, subscribed to all events in CoreConfig.ready: at once, for readers in the same
+transaction, and again after commit, for every other worker). A value is
 cached under the stamp it was computed with, so a worker never serves a value older than the
 last event: the stamp is shared by every worker and node (Redis when configured, else a file in
 VAR_DIR), while the values themselves may sit in a worker's own memory. Every state change is an

@@ -67,3 +67,15 @@ def test_opening_a_secret_document_keeps_what_pages_keep(org, register_doc):
     before = personcache.stamp()
     services.record_opening(by=Actor(org.head), document=document)  # logged (R7), changes nothing shown
     assert personcache.stamp() == before
+
+
+def test_a_second_load_of_the_home_page_asks_the_database_less(org, register_doc, login):
+    register_doc()  # waits for the head's routing
+    client = login(org.head)
+    counts = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/").status_code == 200
+        counts.append(len(ctx.captured_queries))
+    # Left: the session, the person, the sign-in record, the delegations announced, the recent activity.
+    assert counts[1] <= 7 and counts[1] < counts[0], counts

@@ -161,7 +161,10 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     HUEY = {"huey_class": "huey.RedisHuey", "name": "qlvb", "url": REDIS_URL, "immediate": False}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for what pages keep for each person between requests (core.personcache): at the
+    # default 300 entries, an agency's morning would keep evicting them.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": 20000}}}
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "qlvb",

@@ -138,16 +138,10 @@ def delegations_in_force(agency_id: int, at: datetime | None = None) -> QuerySet
 
 
 def delegations_for_delegate(person: Person, at: datetime | None = None) -> list[Delegation]:
-    if at is not None:
-        return list(Delegation.objects.filter(delegate=person, status=Delegation.Status.APPROVED,
-                                              starts_at__lte=at, ends_at__gt=at).select_related("delegator"))
-    # Every page asks (the menu, acting for someone): the approved ones not yet ended are kept until
-    # the next event (an approval or a revocation is one), the clock decides which are in force now.
-    now = timezone.now()
-    approved = personcache.cached("delegations", person.pk, lambda: list(
-        Delegation.objects.filter(delegate=person, status=Delegation.Status.APPROVED, ends_at__gt=now)
-        .select_related("delegator").order_by("starts_at", "pk")))
-    return [d for d in approved if d.starts_at <= now < d.ends_at]
+    """In force now, read afresh on every request (not kept: acting for someone is decided by it)."""
+    at = at or timezone.now()
+    return list(Delegation.objects.filter(delegate=person, status=Delegation.Status.APPROVED,
+                                          starts_at__lte=at, ends_at__gt=at).select_related("delegator"))
 
 
 def delegations_involving(person: Person) -> QuerySet[Delegation]:

@@ -4,17 +4,11 @@ event: the stamp moves inside the transaction that records one, and again once i
 
 from __future__ import annotations
 
-from datetime import timedelta
-from unittest import mock
-
-from django.utils import timezone
-
 from qlvb.core import events, personcache
 from qlvb.core.actor import Actor
 from qlvb.org import services
 from qlvb.org.models import Person
 from qlvb.org.roles import roles_of
-from qlvb.org.selectors import delegations_for_delegate
 
 
 def test_an_event_moves_the_stamp_at_once_and_after_commit(db, django_capture_on_commit_callbacks):
@@ -47,16 +41,6 @@ def test_a_new_post_changes_roles_on_the_next_request(org):
                          is_concurrent=True)
     again = Person.objects.get(pk=person.pk)  # the next request loads the person afresh
     assert roles_of(again).headed_unit_ids == {org.office.pk}
-
-
-def test_a_delegation_stops_being_offered_when_it_ends_without_any_event(org):
-    start = timezone.now() - timedelta(minutes=1)
-    delegation = services.request_delegation(by=Actor(org.head), delegate=org.deputy, starts_at=start,
-                                             ends_at=start + timedelta(hours=1), reason="Đi công tác")
-    assert [d.pk for d in delegations_for_delegate(org.deputy)] == [delegation.pk]
-    later = timezone.now() + timedelta(hours=2)
-    with mock.patch("qlvb.org.selectors.timezone.now", return_value=later):
-        assert delegations_for_delegate(org.deputy) == []
 
 
 def test_signing_in_keeps_the_values_and_any_other_event_moves_them(org, login):

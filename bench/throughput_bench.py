@@ -174,10 +174,16 @@ def burst(label: str, env: dict[str, str], setup: dict, args: argparse.Namespace
         plan = {"base": server.base, "inbox_url": setup["pages"]["inbox"]["url"],
                 "inbox_sessions": setup["inbox_sessions"], "logins": setup["logins"],
                 "password": setup["password"], "inbox_loads": args.burst_loads, "seconds": args.burst_seconds}
+        cpu = worker_cpu(server)
         out = subprocess.run([sys.executable, str(BASE_DIR / "bench" / "burst.py")], input=json.dumps(plan),
                              capture_output=True, text=True, check=True).stdout
+        cpu = worker_cpu(server) - cpu
         result = json.loads(out)
         note(f"{label}: burst with {args.burst_workers} workers: {result['note']}; load average {run.load()}")
+        # What the burst asks of the node whatever else the machine runs: its workers' CPU time.
+        print(f"bench burst.server_cpu.{label} {cpu:.1f} s", flush=True)
+        note(f"{label}: the burst took {cpu:.1f} s of the workers' CPU: {cpu / args.burst_seconds:.2f} of the "
+             f"node's 2 cores over {args.burst_seconds:.0f} s")
         print(f"bench burst.inbox.{label}.p95 {result['inbox_p95']:.0f} ms", flush=True)
         print(f"bench burst.login.{label}.p95 {result['login_p95']:.0f} ms", flush=True)
         print(f"bench burst.errors.{label} {result['errors']} count", flush=True)

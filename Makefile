@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE ?= full
-APT_PACKAGES := chromium fonts-noto-core gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils libreoffice-writer-nogui softhsm2 fonts-liberation tesseract-ocr tesseract-ocr-vie ghostscript qpdf unpaper nginx-light postgresql redis-server postgresql-client
+APT_PACKAGES := chromium fonts-noto-core gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils libreoffice-writer-nogui softhsm2 fonts-liberation tesseract-ocr tesseract-ocr-vie ghostscript qpdf unpaper nginx-light postgresql redis-server postgresql-client wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run serve test test-fast apifuzz bench lint layers typecheck format messages makemessages system-deps venv lock migrate demo clean
@@ -90,6 +90,7 @@ bench: messages
 	$(PY) bench/ocr_bench.py --scale $(SCALE)
 	$(PY) bench/search_bench.py --scale $(SCALE)
 	$(PY) bench/pool_bench.py
+	$(PY) bench/throughput_bench.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -182,3 +182,12 @@ def write_budget(budgets: dict[str, dict[str, int]], name: str) -> int:
 
     figures = budgets[name]
     return figures.get(connection.vendor, figures[""])
+
+
+@pytest.fixture(autouse=True)
+def _fresh_person_cache():
+    """Each test has a database of its own (and SQLite gives ids again after a rollback): nothing a
+    former test left in core.personcache may answer."""
+    from qlvb.core import personcache
+
+    personcache.bump()

@@ -176,6 +176,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, jobs --------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     # Every node's worker takes jobs from the one queue. Periodic jobs (nightly sweeps, morning
@@ -188,7 +189,10 @@ if REDIS_URL:
     # from both. The pure cache engine would lose every session with Redis' memory.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Room for what pages keep for each person between requests (core.personcache): at the
+    # default 300 entries, an agency's morning would keep evicting them.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                          "OPTIONS": {"MAX_ENTRIES": 20000}}}
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "qlvb",

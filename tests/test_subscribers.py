@@ -13,7 +13,8 @@ EXPECTED = {
         ("qlvb.exchange.services.on_incoming_progressed", False),
     ("digitisation.text_read",): ("qlvb.search.services.on_text_extracted", False),
 }
-EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False)}
+EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False),
+               ("qlvb.core.personcache.on_event", False), ("qlvb.core.personcache.on_event_committed", True)}
 
 
 def test_the_subscriptions_are_the_documented_ones():

@@ -11,8 +11,8 @@ class BackupsConfig(AppConfig):
         from django.urls import reverse
 
         from qlvb.backups import checks  # noqa: F401  (registers the health check)
-        from qlvb.core.admin_pages import AdminPage, register
         from qlvb.backups.verbs import VERBS
+        from qlvb.core.admin_pages import AdminPage, register
         from qlvb.core.verbs import register_verbs
 
         register_verbs(VERBS)

@@ -12,6 +12,7 @@ from functools import lru_cache
 import holidays
 from django.db.models import Model, Q
 
+from qlvb.core import personcache
 from qlvb.core.models import CalendarDay
 
 
@@ -29,7 +30,12 @@ def national_holidays(year: int) -> dict[date, str]:
 
 
 def _overrides(agency_id: int | None, start: date, end: date) -> dict[date, str]:
-    """Day → 'off' or 'work' for the period; an agency's rows win over the installation's."""
+    """Day → 'off' or 'work' for the period; an agency's rows win over the installation's.
+    Every page with a deadline asks; kept until the next event (saving a day is one)."""
+    return personcache.cached("calendar", agency_id or 0, lambda: _read_overrides(agency_id, start, end), start, end)
+
+
+def _read_overrides(agency_id: int | None, start: date, end: date) -> dict[date, str]:
     rows = CalendarDay.objects.filter(date__range=(start, end)).filter(
         Q(agency__isnull=True) | Q(agency_id=agency_id) if agency_id else Q(agency__isnull=True)
     )

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
 
+from qlvb.core import personcache
 from qlvb.org import permissions
 from qlvb.org.http import OrgRequest, signed_in
 from qlvb.org.roles import roles_of
@@ -36,8 +39,21 @@ def _navigation(request: OrgRequest) -> dict[str, Any]:
     }
 
 
+def _sidebar_key(request: OrgRequest) -> str:
+    """What the side menu (core/_nav.html, cached whole in base.html) depends on: who, for whom,
+    which section is open, the language, the date (lateness), and the stamp of the last event
+    (core.personcache) for everything else it shows (roles, counts, approvals)."""
+    person = signed_in(request.user)
+    effective = getattr(request, "acting_for", None) or person
+    match = request.resolver_match
+    section = _SECTIONS.get((match.url_name if match else None) or "", "")
+    return (f"{person.pk}.{effective.pk}.{section}.{get_language()}.{timezone.localdate().isoformat()}."
+            f"{personcache.stamp()}")
+
+
 def navigation(request: OrgRequest) -> dict[str, Any]:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     # Lazy: pages that never touch the menu (API, downloads) pay no queries for it.
-    return {"nav": SimpleLazyObject(lambda: _navigation(request))}
+    return {"nav": SimpleLazyObject(lambda: _navigation(request)),
+            "sidebar_key": SimpleLazyObject(lambda: _sidebar_key(request))}

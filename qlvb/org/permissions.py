@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from qlvb.core import personcache
+
 if TYPE_CHECKING:
     from qlvb.org.models import Agency, Person
 
@@ -47,7 +49,8 @@ def member_agency_ids(person: Person) -> set[int]:
         from qlvb.org.models import Post
 
         cached = {person.agency_id} if person.agency_id else set()
-        cached |= set(Post.objects.filter(person=person, end_date__isnull=True).values_list("agency_id", flat=True))
+        cached |= personcache.cached("post-agencies", person.pk, lambda: set(
+            Post.objects.filter(person=person, end_date__isnull=True).values_list("agency_id", flat=True)))
         person._member_agency_ids = cached
     return cached
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
 
+from qlvb.core import personcache
 from qlvb.org.models import Person, Position, Post
 
 # Who leads a unit: its head and deputies; the agency head leads the leadership unit.
@@ -58,10 +59,10 @@ def roles_of(person: Person | AnonymousUser | None) -> Roles:
     cached = getattr(person, "_roles", None)
     if cached is not None:
         return cached
-    rows = list(
+    # Asked by every page and permission check; kept until the next event (a post is an event).
+    rows = personcache.cached("posts", person.pk, lambda: list(
         Post.objects.filter(person=person, end_date__isnull=True).values_list("position__kind", "unit_id",
-                                                                              "agency_id")
-    )
+                                                                              "agency_id")))
     head_kinds = HEAD_KINDS
     leader_kinds = {Position.Kind.AGENCY_HEAD, Position.Kind.AGENCY_DEPUTY}
     roles = Roles(

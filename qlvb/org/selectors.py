@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from qlvb.core import personcache
 from qlvb.core.text import fold
 from qlvb.org import permissions
 from qlvb.org.models import Agency, Delegation, Field, Person, Position, Post, SigningAuthority, Unit
@@ -138,6 +139,7 @@ def delegations_in_force(agency_id: int, at: datetime | None = None) -> QuerySet
 
 
 def delegations_for_delegate(person: Person, at: datetime | None = None) -> list[Delegation]:
+    """In force now, read afresh on every request (not kept: acting for someone is decided by it)."""
     at = at or timezone.now()
     return list(Delegation.objects.filter(delegate=person, status=Delegation.Status.APPROVED,
                                           starts_at__lte=at, ends_at__gt=at).select_related("delegator"))
@@ -153,10 +155,10 @@ def delegations_to_approve(person: Person) -> list[Delegation]:
 
     if not roles_of(person).is_agency_leader:
         return []
-    return list(Delegation.objects.filter(status=Delegation.Status.PENDING,
-                                          agency_id__in=permissions.member_agency_ids(person))
-                .exclude(delegate=person).exclude(delegator=person)
-                .select_related("delegator", "delegate").order_by("starts_at"))
+    return personcache.cached("delegations-to-approve", person.pk, lambda: list(
+        Delegation.objects.filter(status=Delegation.Status.PENDING, agency_id__in=permissions.member_agency_ids(person))
+        .exclude(delegate=person).exclude(delegator=person)
+        .select_related("delegator", "delegate").order_by("starts_at")))
 
 
 def get_delegation(viewer: Person, pk: int) -> Delegation:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qlvb.core import selectors, services, workdays
+from qlvb.core import personcache, selectors, services, workdays
 from qlvb.core.actor import actor_from_request
 from qlvb.core.errors import NotAllowed
 from qlvb.core.forms import attach_errors
@@ -35,6 +35,8 @@ from qlvb.outgoing import selectors as outgoing_selectors
 from qlvb.portal import selectors as portal_selectors
 from qlvb.portal.forms import CalendarDayForm
 
+T = TypeVar("T")
+
 
 @login_required
 def home(request: PersonRequest) -> HttpResponse:
@@ -42,23 +44,32 @@ def home(request: PersonRequest) -> HttpResponse:
     effective = getattr(request, "acting_for", None) or person
     roles = roles_of(effective)
     today = timezone.localdate()
+
+    def kept(name: str, owner: Person, compute: Callable[[], T]) -> T:
+        # Until the next event, and for the day (lateness): core.personcache.
+        return personcache.cached(name, owner.pk, compute, today)
+
+    # The menu's counts, read once here under the menu's own key (the context processor's lazy copy
+    # is then never read), and the lists behind them only when something waits.
+    counts = kept("outgoing-counts", effective, lambda: outgoing_selectors.counts(effective))
     context = {
         "role": roles.primary,
         "effective": effective,
-        "posts": effective.posts.filter(end_date__isnull=True).select_related("unit", "position", "agency"),
+        "posts": kept("home-posts", effective, lambda: list(effective.posts.filter(end_date__isnull=True)
+                                                              .select_related("unit", "position", "agency"))),
         "announcements": delegations_in_force(person.agency_id) if person.agency_id else [],
         "today_is_working": workdays.is_working_day(today, person.agency_id),
         "in_five": workdays.add_working_days(today, 5, person.agency_id),
-        "activity": selectors.recent_activity(person),
+        "activity": selectors.recent_activity(person),  # shows openings of secret documents: not kept
         "today": today,
-        # The menu's counts, read once here (the context processor's lazy copy is then never read),
-        # and the lists behind them only when something waits.
-        "outgoing_counts": (counts := outgoing_selectors.counts(effective)),
-        "waiting": outgoing_selectors.waiting_for(effective, names=[
-            name for name in ("to_sign", "to_review") if counts.get(name)]),
-        "reception_waiting": exchange_selectors.waiting_count(effective) if roles.clerk_agency_ids else 0,
-        "refusals": exchange_selectors.refusals_for(effective),
-        "late_reviews": outgoing_selectors.late_reviews_for_signer(effective),
+        "outgoing_counts": counts,
+        "waiting": kept("home-waiting", effective, lambda: outgoing_selectors.waiting_for(effective, names=[
+            name for name in ("to_sign", "to_review") if counts.get(name)])),
+        "reception_waiting": (kept("home-reception", effective, lambda: exchange_selectors.waiting_count(effective))
+                              if roles.clerk_agency_ids else 0),
+        "refusals": kept("home-refusals", effective, lambda: exchange_selectors.refusals_for(effective)),
+        "late_reviews": kept("home-late-reviews", effective,
+                             lambda: outgoing_selectors.late_reviews_for_signer(effective)),
     }
     return render(request, "portal/home.html", context)
 

@@ -1,0 +1,95 @@
+"""What a person's pages show on every request (navigation counts, roles), kept between requests
+until anything changes.
+
+Every event but signing in and out and the log of secret documents' openings moves one stamp
+(`on_event`, subscribed to all events in CoreConfig.ready: at once, for readers in the same
+transaction, and again after commit, for every other worker). A value is
+cached under the stamp it was computed with, so a worker never serves a value older than the
+last event: the stamp is shared by every worker and node (Redis when configured, else a file in
+VAR_DIR), while the values themselves may sit in a worker's own memory. Every state change is an
+event (docs/architecture.md), so nothing a person is shown stays stale after one; values that
+depend on the date carry it in their key.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+
+if TYPE_CHECKING:
+    from qlvb.core.models import Event
+
+T = TypeVar("T")
+_KEY = "qlvb:person-stamp"
+# A bound on what a change made outside the services (the Django admin, a shell) can leave stale.
+TIMEOUT = 300
+
+
+def _shared_cache() -> bool:
+    return "redis" in settings.CACHES["default"]["BACKEND"].lower()
+
+
+def _path() -> Path:
+    return Path(settings.VAR_DIR) / "person-stamp"
+
+
+def stamp() -> str:
+    if _shared_cache():
+        value = cache.get(_KEY)
+        if value is None:
+            value = secrets.token_hex(8)
+            if not cache.add(_KEY, value, None):
+                value = cache.get(_KEY) or value
+        return str(value)
+    try:
+        return _path().read_text()
+    except FileNotFoundError:
+        bump()
+        return _path().read_text()
+
+
+# Signing in and out, and the log of each opening of a secret document, change nothing a page
+# keeps here (the session checks are made on every request): at 8 a.m. a hundred sign-ins a
+# minute, and every look at a secret document, would otherwise empty every person's values.
+QUIET_PREFIXES = ("auth.",)
+QUIET_SUFFIXES = (".secret_opened",)
+
+
+def on_event(event: Event) -> None:
+    if not event.verb.startswith(QUIET_PREFIXES) and not event.verb.endswith(QUIET_SUFFIXES):
+        bump()
+
+
+def on_event_committed(event: Event) -> None:
+    # Readers in other workers may have cached the values of before the commit under the stamp
+    # moved inside the transaction: move it again once the change is visible to them.
+    on_event(event)
+
+
+def bump() -> None:
+    value = secrets.token_hex(8)
+    if _shared_cache():
+        cache.set(_KEY, value, None)
+        return
+    # Written whole under a name of its own, then renamed over: a reader sees the old or the new.
+    path = _path()
+    partial = path.with_name(f".person-stamp.{os.getpid()}.{value}")
+    partial.write_text(value)
+    os.replace(partial, path)
+
+
+def cached(name: str, owner_id: int, compute: Callable[[], T], *key: object) -> T:
+    """compute(), or what it gave since the last event for this name, owner (a person, or an
+    agency for what is the same for all its people) and key."""
+    cache_key = f"qlvb:person:{name}:{owner_id}:{stamp()}:{':'.join(map(str, key))}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, TIMEOUT)
+    return value

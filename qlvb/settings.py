@@ -203,6 +203,12 @@ else:
         "immediate": env_bool("HUEY_IMMEDIATE", False),
     }
 
+# Where what pages keep per person learns that something changed, without Redis (core.personcache).
+# Each pytest-xdist worker has its own: another worker's events would empty this one's kept values
+# in the middle of a test that counts queries.
+QLVB_PERSON_STAMP_FILE = VAR_DIR / (f"person-stamp-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}" if TESTING
+                                    else "person-stamp")
+
 # --- Files --------------------------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "files"))
 MEDIA_URL = "/media/"

@@ -36,7 +36,7 @@ def _shared_cache() -> bool:
 
 
 def _path() -> Path:
-    return Path(settings.VAR_DIR) / "person-stamp"
+    return Path(settings.QLVB_PERSON_STAMP_FILE)
 
 
 def stamp() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qlvb.ops.tasks import heartbeat
+from qlvb.ops.tests.test_endpoints import verified_backup
 
 from .helpers import path_of, sign_in
 
@@ -14,6 +15,7 @@ pytestmark = pytest.mark.browser
 def test_the_administrator_reads_every_check_and_sees_a_broken_storage(root, org, session, shot, settings, tmp_path):
     settings.QLVB_MIN_FREE_DISK_MB = 0
     heartbeat.call_local()
+    verified_backup()
     page = session.new_page()
     sign_in(page, root)
     link = page.locator("#sidebar a[href='/ops/health/']")
@@ -27,7 +29,7 @@ def test_the_administrator_reads_every_check_and_sees_a_broken_storage(root, org
     states = {rows.nth(i).get_attribute("data-check"): rows.nth(i).get_attribute("data-state")
               for i in range(rows.count())}
     assert states == {"database": "ok", "cache": "ok", "worker": "ok", "storage": "ok", "disk": "ok", "jobs": "ok",
-                      "exchange_outbox": "ok", "ocr_queue": "ok"}
+                      "exchange_outbox": "ok", "ocr_queue": "ok", "backup": "ok"}
     database = page.locator("tr[data-check='database']")
     assert "Cơ sở dữ liệu" in database.inner_text() and "trả lời trong" in database.inner_text()
     assert "Bình thường" in database.inner_text() and " ms" in database.locator("td").last.inner_text()

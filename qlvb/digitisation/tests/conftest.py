@@ -123,3 +123,9 @@ def pdftotext(data: bytes, tmp_path: Path) -> str:
     path.write_bytes(data)
     return subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True,
                           text=True).stdout
+
+
+def jobs_queued(callbacks: list) -> list:
+    """The after-commit callbacks that queue a job, without the deliveries of events to their
+    after-commit subscribers (core.events._dispatch), which every event has its own of."""
+    return [c for c in callbacks if not c.__qualname__.startswith("_dispatch")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import OperationalError, connections
 from django.test import Client
+from django.utils import timezone
 from prometheus_client.parser import text_string_to_metric_families
 
 from qlvb.ops.tasks import heartbeat
@@ -17,6 +18,15 @@ TOKEN = "jeton-de-surveillance-0123456789"
 def working(settings):
     settings.QLVB_MIN_FREE_DISK_MB = 0
     heartbeat.call_local()
+    verified_backup()
+
+
+def verified_backup() -> None:
+    # A working installation has a verified backup of last night (else the backup check warns).
+    from qlvb.backups.models import Backup
+
+    now = timezone.now()
+    Backup.objects.create(kind=Backup.Kind.DAILY, status=Backup.Status.VERIFIED, finished_at=now, verified_at=now)
 
 
 @pytest.fixture

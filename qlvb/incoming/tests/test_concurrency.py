@@ -18,6 +18,15 @@ pytestmark = pytest.mark.skipif(connection.vendor != "postgresql",
                                 reason="SQLite's in-memory test database serialises writers anyway")
 
 
+def run_at_once(work, clerks: int) -> None:
+    """work(0), …, work(clerks - 1), each in a thread of its own, all at once; back when all are done."""
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(clerks)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_parallel_registrations_get_distinct_consecutive_numbers(org, registers):
     errors: list[BaseException] = []
@@ -35,11 +44,7 @@ def test_parallel_registrations_get_distinct_consecutive_numbers(org, registers)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(clerks)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once(work, clerks)
     assert errors == []
     numbers = list(IncomingDocument.objects.order_by("arrival_number").values_list("arrival_number", flat=True))
     assert numbers == list(range(1, clerks * each + 1))
@@ -90,11 +95,7 @@ def test_numbers_are_gapless_in_order_of_registration_and_never_twice_when_some_
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(clerks)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_at_once(work, clerks)
     assert unexpected == []
     assert "RuntimeError" in failed and "ValidationError" in failed
     documents = list(IncomingDocument.objects.filter(register=registers["ordinary"]).order_by("arrival_number"))

@@ -13,7 +13,10 @@ per page, --seconds per run, --rounds rounds of bare view then every page, the b
 at the end; the best run of each counts (on a shared machine others' load only slows a run).
 Printed: `bench throughput.<page>.<db>.rps` and `.ratio` (to `throughput.bare.<db>.rps`), and
 from the workers' own CPU time (/proc) per request, `.cpu` and `.cpu_ratio`: the same ratio with
-the machine's other load taken out. The notes say how much CPU wrk itself used.
+the machine's other load taken out. The notes say how much CPU wrk itself used. The pages are
+those a person loads again and again, kept for them between events (core.keptpages); then
+`throughput.<page>_fresh.<db>.*` gives the same pages made afresh for every request (a second
+gunicorn with QLVB_KEEP_PAGES=0), as they are right after an event.
 
 Burst (bench/burst.py): 2,000 loads of the inbox by the demo's people and 100 sign-ins of distinct
 accounts, at random moments within 60 s, against gunicorn with --burst-workers workers.
@@ -123,9 +126,7 @@ def wrk(url: str, seconds: float, connections: int, session: str | None) -> tupl
 
 
 def throughput(label: str, env: dict[str, str], setup: dict, args: argparse.Namespace) -> None:
-    server = Server(env, args.workers, args.code)
-
-    def measure(name: str) -> tuple[float, float]:
+    def measure(server: Server, name: str) -> tuple[float, float]:
         """(requests/s, server CPU ms a request) of one run."""
         url = server.base + ("/bench/bare/" if name == "bare" else setup["pages"][name]["url"])
         session = None if name == "bare" else setup["pages"][name]["session"]
@@ -139,33 +140,49 @@ def throughput(label: str, env: dict[str, str], setup: dict, args: argparse.Name
             raise SystemExit(f"{label}: {name}: {failed} requests failed")
         return rps, cpu_ms
 
-    try:
-        for name in ("bare", *PAGES):  # warm every worker's caches and templates
+    def warm(server: Server, names: tuple[str, ...]) -> None:
+        for name in names:  # every worker's caches and templates
             wrk(server.base + ("/bench/bare/" if name == "bare" else setup["pages"][name]["url"]), 3,
                 args.connections, None if name == "bare" else setup["pages"][name]["session"])
-        runs = {name: [] for name in ("bare", *PAGES)}  # type: dict[str, list[tuple[float, float]]]
+
+    runs = {name: [] for name in ("bare", *PAGES)}  # type: dict[str, list[tuple[float, float]]]
+    server = Server(env, args.workers, args.code)
+    try:
+        warm(server, ("bare", *PAGES))
         for _round in range(args.rounds):  # bare first and last: the ceiling brackets the pages
-            runs["bare"].append(measure("bare"))
+            runs["bare"].append(measure(server, "bare"))
             for name in PAGES:
-                runs[name].append(measure(name))
-        runs["bare"].append(measure("bare"))
-        note(f"{label}: load average {run.load()}")
-
-        def best(name: str) -> tuple[float, float]:
-            # The best run of each: on a shared machine the others' load only ever slows a run down.
-            return max(r for r, _ in runs[name]), min(c for _, c in runs[name])
-
-        bare_rps, bare_cpu = best("bare")
-        print(f"bench throughput.bare.{label}.rps {bare_rps:.0f} req/s", flush=True)
-        print(f"bench throughput.bare.{label}.cpu {bare_cpu:.2f} ms", flush=True)
-        for name in PAGES:
-            rps, cpu = best(name)
-            print(f"bench throughput.{name}.{label}.rps {rps:.1f} req/s", flush=True)
-            print(f"bench throughput.{name}.{label}.ratio {rps / bare_rps * 100:.1f} %", flush=True)
-            print(f"bench throughput.{name}.{label}.cpu {cpu:.1f} ms", flush=True)
-            print(f"bench throughput.{name}.{label}.cpu_ratio {bare_cpu / cpu * 100:.1f} %", flush=True)
+                runs[name].append(measure(server, name))
+        runs["bare"].append(measure(server, "bare"))
     finally:
         server.stop()
+    # The same pages made afresh for every request (core.keptpages off): what each costs right after
+    # an event, when nothing kept is valid any more.
+    fresh = {name: [] for name in PAGES}  # type: dict[str, list[tuple[float, float]]]
+    server = Server({**env, "QLVB_KEEP_PAGES": "0"}, args.workers, args.code)
+    try:
+        warm(server, PAGES)
+        for _round in range(args.rounds):
+            for name in PAGES:
+                fresh[name].append(measure(server, name))
+    finally:
+        server.stop()
+    note(f"{label}: load average {run.load()}")
+
+    def best(results: list[tuple[float, float]]) -> tuple[float, float]:
+        # The best run of each: on a shared machine the others' load only ever slows a run down.
+        return max(r for r, _ in results), min(c for _, c in results)
+
+    bare_rps, bare_cpu = best(runs["bare"])
+    print(f"bench throughput.bare.{label}.rps {bare_rps:.0f} req/s", flush=True)
+    print(f"bench throughput.bare.{label}.cpu {bare_cpu:.2f} ms", flush=True)
+    for name in PAGES:
+        for suffix, results in (("", runs[name]), ("_fresh", fresh[name])):
+            rps, cpu = best(results)
+            print(f"bench throughput.{name}{suffix}.{label}.rps {rps:.1f} req/s", flush=True)
+            print(f"bench throughput.{name}{suffix}.{label}.ratio {rps / bare_rps * 100:.1f} %", flush=True)
+            print(f"bench throughput.{name}{suffix}.{label}.cpu {cpu:.1f} ms", flush=True)
+            print(f"bench throughput.{name}{suffix}.{label}.cpu_ratio {bare_cpu / cpu * 100:.1f} %", flush=True)
 
 
 def burst(label: str, env: dict[str, str], setup: dict, args: argparse.Namespace) -> None:

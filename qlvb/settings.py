@@ -137,6 +137,7 @@ TEMPLATES = [
                 "qlvb.org.context_processors.navigation",
                 "qlvb.incoming.context_processors.incoming_counts",
                 "qlvb.outgoing.context_processors.outgoing_counts",
+                "qlvb.core.keptpages.csrf_context",  # last: it replaces Django's csrf_token while a page is kept
             ],
         },
     },
@@ -208,6 +209,8 @@ else:
 # in the middle of a test that counts queries.
 QLVB_PERSON_STAMP_FILE = VAR_DIR / (f"person-stamp-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}" if TESTING
                                     else "person-stamp")
+# The most read pages kept whole for their person until the next event (core.keptpages).
+QLVB_KEEP_PAGES = env_bool("QLVB_KEEP_PAGES", True)
 
 # --- Files --------------------------------------------------------------------------------
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "files"))
@@ -261,7 +264,8 @@ AUTHENTICATION_BACKENDS = ["qlvb.accounts.backends.PersonBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+# The first stores new passwords; the others read what earlier versions stored (accounts.hashers).
+PASSWORD_HASHERS = ["qlvb.accounts.hashers.Argon2idHasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 AUTH_PASSWORD_VALIDATORS = [

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pytest
 from openpyxl import load_workbook
 
-from qlvb.core import kinds
+from qlvb.core import kinds, personcache
 from qlvb.core.actor import Actor
 from qlvb.core.kinds import Rule
 from qlvb.incoming import services as incoming
@@ -50,6 +50,9 @@ def deny_all(monkeypatch):
         for kind in kinds.all_kinds():
             monkeypatch.setitem(kinds._kinds, kind.name,
                                 dataclasses.replace(kind, rule=lambda person: Rule(agencies=frozenset())))
+        # A rule changes only with a new release, which starts the workers afresh; here it changes
+        # between two requests, so what pages kept under the old rule is let go (core.keptpages).
+        personcache.bump()
 
     return apply
 

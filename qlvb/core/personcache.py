@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -61,9 +62,20 @@ QUIET_PREFIXES = ("auth.",)
 QUIET_SUFFIXES = (".secret_opened",)
 
 
+# How many quiet events this thread has recorded: a page that recorded one (an opening of a secret
+# document) must be made afresh each time, never kept (core.keptpages).
+_quiet = threading.local()
+
+
+def quiet_events() -> int:
+    return getattr(_quiet, "count", 0)
+
+
 def on_event(event: Event) -> None:
     if not event.verb.startswith(QUIET_PREFIXES) and not event.verb.endswith(QUIET_SUFFIXES):
         bump()
+    else:
+        _quiet.count = quiet_events() + 1
 
 
 def on_event_committed(event: Event) -> None:

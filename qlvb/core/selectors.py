@@ -49,6 +49,14 @@ def timeline(target: Model) -> QuerySet[Event]:
             .select_related("actor", "on_behalf_of").order_by("at", "id"))
 
 
+def last_own_event(person: Person) -> tuple[int | None, int | None]:
+    """The newest event the person made, for themselves and for someone else: what recent_activity
+    shows moves with them, the openings of secret documents included (core.personcache leaves those
+    quiet)."""
+    newest = Event.objects.order_by("-at").values_list("pk", flat=True)
+    return newest.filter(actor=person).first(), newest.filter(on_behalf_of=person).first()
+
+
 def recent_activity(person: Person, limit: int = 8) -> list[Event]:
     # Two index range scans merged here: with OR the planners read every event of the person
     # (millions for a busy clerk) to sort them; each side alone stops after `limit` rows.

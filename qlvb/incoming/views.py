@@ -24,6 +24,7 @@ from qlvb.core.actor import Actor, actor_from_request, effective_person
 from qlvb.core.doctypes import DOCUMENT_TYPES, Urgency
 from qlvb.core.forms import attach_errors
 from qlvb.core.http import no_store
+from qlvb.core.keptpages import kept_page
 from qlvb.core.paging import CappedPaginator
 from qlvb.core.selectors import timeline
 from qlvb.core.text import as_id, fold
@@ -63,6 +64,7 @@ def _agency(request: PersonRequest) -> Agency:
 # --- Lists ---------------------------------------------------------------------------------
 
 @login_required
+@kept_page()
 def work_list(request: PersonRequest, name: str = "to_handle") -> HttpResponse:
     person = _effective(request)
     if name not in LIST_TITLES:
@@ -183,6 +185,7 @@ def _initial_from(document: IncomingDocument) -> dict[str, Any]:
 # --- The document page ---------------------------------------------------------------------
 
 @login_required
+@kept_page()
 def detail(request: PersonRequest, pk: int) -> HttpResponse:
     person = _effective(request)
     document = selectors.get_document(person, pk)

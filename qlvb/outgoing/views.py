@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from qlvb.core.actor import Actor, actor_from_request, client_ip, effective_person
 from qlvb.core.forms import attach_errors
 from qlvb.core.http import no_store
+from qlvb.core.keptpages import kept_page
 from qlvb.core.paging import CappedPaginator
 from qlvb.core.selectors import timeline
 from qlvb.core.text import as_id
@@ -42,6 +43,7 @@ def _person(request: HttpRequest) -> Any:
 
 
 @login_required
+@kept_page()
 def work_list(request: PersonRequest, name: str = "mine") -> HttpResponse:
     if name not in LIST_TITLES:
         raise Http404()
@@ -107,6 +109,7 @@ def _signers(document: OutgoingDocument) -> list[Person]:
 
 
 @login_required
+@kept_page()
 def detail(request: PersonRequest, pk: int) -> HttpResponse:
     person = _person(request)
     document = selectors.get_document(person, pk)

@@ -22,6 +22,7 @@ from qlvb.core import personcache, selectors, services, workdays
 from qlvb.core.actor import actor_from_request
 from qlvb.core.errors import NotAllowed
 from qlvb.core.forms import attach_errors
+from qlvb.core.keptpages import kept_page
 from qlvb.core.models import CalendarDay
 from qlvb.core.text import as_id
 from qlvb.core.verbs import VERBS, verb_label
@@ -39,6 +40,7 @@ T = TypeVar("T")
 
 
 @login_required
+@kept_page(extra=lambda request: selectors.last_own_event(request.user))
 def home(request: PersonRequest) -> HttpResponse:
     person = request.user
     effective = getattr(request, "acting_for", None) or person

@@ -193,3 +193,23 @@ def test_sessions_ended_are_gone_from_the_cache_too_with_cached_db_sessions(org,
     assert cache.get(SessionStore(key).cache_key) is None and not SessionStore().exists(key)
     assert second.get("/")["Location"].startswith("/accounts/login/")
     assert first.get("/").status_code == 200
+
+
+def test_passwords_are_stored_with_argon2id_and_older_hashes_redone_at_sign_in(org, client, settings):
+    from django.contrib.auth.hashers import make_password
+
+    from qlvb.accounts.hashers import Argon2idHasher
+
+    settings.PASSWORD_HASHERS = ["qlvb.accounts.hashers.Argon2idHasher",
+                                 "django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    person = org.specialist
+    person.password = make_password(PASSWORD, hasher="pbkdf2_sha256")  # stored by an earlier version
+    person.save(update_fields=["password"])
+    response = client.post("/accounts/login/", {"username": person.username, "password": PASSWORD})
+    assert response.status_code == 302 and "login" not in response["Location"]
+    person.refresh_from_db()
+    assert person.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert not Argon2idHasher().must_update(person.password) and person.check_password(PASSWORD)
+    client.logout()
+    response = client.post("/accounts/login/", {"username": person.username, "password": PASSWORD})
+    assert response.status_code == 302 and "login" not in response["Location"]

@@ -19,13 +19,21 @@ _SECTIONS = {
     "fields": "fields", "field_edit": "fields", "signing_edit": "fields", "agencies": "agencies",
     "health_page": "health",
     "hub": "administration", "parameters": "administration", "flow_home": "administration", "flow": "administration",
+    # By namespaced name where the URL name alone says too little.
+    "backups:list": "backups",
 }
+
+
+def _section(request: OrgRequest) -> str:
+    match = request.resolver_match
+    if match is None:
+        return ""
+    return _SECTIONS.get(match.view_name) or _SECTIONS.get(match.url_name or "", "")
 
 
 def _navigation(request: OrgRequest) -> dict[str, Any]:
     person = signed_in(request.user)  # navigation() asks for the menu only when someone is signed in
     effective = getattr(request, "acting_for", None) or person
-    match = request.resolver_match
     return {
         "agency": person.agency,
         "roles": roles_of(effective),
@@ -35,7 +43,7 @@ def _navigation(request: OrgRequest) -> dict[str, Any]:
         "acting_options": delegations_for_delegate(person),
         "to_approve": (to_approve := delegations_to_approve(effective)),
         "pending_approvals": len(to_approve),
-        "section": _SECTIONS.get((match.url_name if match else None) or "", ""),
+        "section": _section(request),
     }
 
 
@@ -45,9 +53,7 @@ def _sidebar_key(request: OrgRequest) -> str:
     (core.personcache) for everything else it shows (roles, counts, approvals)."""
     person = signed_in(request.user)
     effective = getattr(request, "acting_for", None) or person
-    match = request.resolver_match
-    section = _SECTIONS.get((match.url_name if match else None) or "", "")
-    return (f"{person.pk}.{effective.pk}.{section}.{get_language()}.{timezone.localdate().isoformat()}."
+    return (f"{person.pk}.{effective.pk}.{_section(request)}.{get_language()}.{timezone.localdate().isoformat()}."
             f"{personcache.stamp()}")
 
 

@@ -93,6 +93,8 @@ def test_the_page_is_for_installation_administrators_only(installation, org, roo
     response = login(root).get("/backups/")
     assert response.status_code == 200
     assert "Sao lưu" in response.content.decode()
+    # The menu shows where the administrator is.
+    assert 'class="nav-link active" href="/backups/"' in response.content.decode()
 
 
 def test_the_button_queues_one_backup_that_the_worker_takes(installation, root, login):

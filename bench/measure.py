@@ -540,7 +540,9 @@ def clean_bench_register(register: Any) -> int:
 def measure_registration(db: str, agency: Any, *, seconds: float, clerks: int) -> None:
     """Registrations per second with `clerks` clerks at once, all in the same register (they queue on its
     counter row, as they would on the morning's post), and a check that the numbers have no gap or double.
-    Also one clerk alone, for comparison. The benchmark's register and documents are removed afterwards."""
+    Also one clerk alone, and the same clerks each in a register of their own (no shared counter: what
+    the machine allows whatever the counter does). The benchmark's registers and documents are removed
+    afterwards."""
     import multiprocessing
 
     from django.db import connections
@@ -550,10 +552,14 @@ def measure_registration(db: str, agency: Any, *, seconds: float, clerks: int) -
     from qlvb.org.models import Agency, Person, Position
     from qlvb.registers.models import Register, RegisterCounter
 
-    register, _ = Register.objects.get_or_create(
-        agency=agency, direction=Register.Direction.INCOMING, name=BENCH_REGISTER,
-        defaults={"category": Register.Category.OTHER, "order": 99})
-    clean_bench_register(register)  # a run that failed half-way
+    registers = []
+    for i in range(clerks):
+        name = BENCH_REGISTER if i == 0 else f"{BENCH_REGISTER} {i}"
+        register, _ = Register.objects.get_or_create(
+            agency=agency, direction=Register.Direction.INCOMING, name=name,
+            defaults={"category": Register.Category.OTHER, "order": 99})
+        clean_bench_register(register)  # a run that failed half-way
+        registers.append(register)
     people = Person.objects.filter(agency=agency, is_active=True, locked_at=None, posts__end_date=None,
                                    posts__agency=agency, posts__position__kind=Position.Kind.CLERK).distinct()
     clerk_ids = [p.pk for p in people.order_by("pk") if rules.is_clerk(p, agency.pk)]
@@ -564,53 +570,61 @@ def measure_registration(db: str, agency: Any, *, seconds: float, clerks: int) -
         return
     if len(clerk_ids) < clerks:
         note(f"{db}: {agency.code} has {len(clerk_ids)} clerks; some sign in twice for {clerks} at once")
-    Register.objects.filter(pk=register.pk).update(is_active=True)
+    Register.objects.filter(pk__in=[r.pk for r in registers]).update(is_active=True)
     context = multiprocessing.get_context("fork")
+    year = timezone.localdate().year
+
+    def last_numbers() -> dict[int, int]:
+        return dict(RegisterCounter.objects.filter(register__in=registers, year=year)
+                    .values_list("register_id", "last_number"))
+
     try:
-        for n_clerks in (1, clerks):
-            year = timezone.localdate().year
-            counter = RegisterCounter.objects.filter(register=register, year=year).first()
-            before = counter.last_number if counter else 0
+        for n_clerks, label, own in ((1, "1_clerk", False), (clerks, f"{clerks}_clerks", False),
+                                     (clerks, f"{clerks}_clerks_own_registers", True)):
+            used = registers[:n_clerks] if own else registers[:1]
+            before = last_numbers()
             connections.close_all()  # each clerk process opens its own connection
             barrier, queue = context.Barrier(n_clerks), context.Queue()
-            run = f"{time.time():.0f}-{n_clerks}"
+            run = f"{time.time():.0f}-{label}"
             processes = [context.Process(target=clerk_loop, args=(
-                i, clerk_ids[i % len(clerk_ids)], agency.pk, register.pk, head.pk, issuer.pk, seconds, run, barrier,
-                queue)) for i in range(n_clerks)]
+                i, clerk_ids[i % len(clerk_ids)], agency.pk, used[i % len(used)].pk, head.pk, issuer.pk, seconds,
+                run, barrier, queue)) for i in range(n_clerks)]
             for process in processes:
                 process.start()
             results = [queue.get(timeout=seconds + 300) for _ in processes]
             for process in processes:
                 process.join()
-            numbers = [n for r in results for n in r["numbers"]]
             latencies = [ms for r in results for ms in r["latencies"]]
             errors = [e for r in results for e in r["errors"]]
+            taken = sum(len(r["numbers"]) for r in results)
             elapsed = max(r["finished"] for r in results) - min(r["started"] for r in results)
-            after = RegisterCounter.objects.get(register=register, year=year).last_number if numbers else before
-            stored = list(register.incomingdocument_set.filter(arrival_year=year, arrival_number__gt=before)
-                          .values_list("arrival_number", flat=True))
-            expected = set(range(before + 1, after + 1))
-            gaps = len(expected - set(stored)) + len(set(numbers) - set(stored))
-            duplicates = (len(stored) - len(set(stored))) + (len(numbers) - len(set(numbers)))
-            label = f"{n_clerks}_clerks" if n_clerks > 1 else "1_clerk"
-            note(f"{db}: {len(numbers)} registrations by {n_clerks} clerk(s) in {elapsed:.1f} s, numbers "
-                 f"{before + 1}–{after} of {register.name} {year}")
+            after = last_numbers()
+            gaps = duplicates = 0
+            for register in used:  # per register: numbers 1..N of the year, each once
+                numbers = [n for r in results for n in r["numbers"] if r["index"] % len(used) == used.index(register)]
+                first, last = before.get(register.pk, 0), after.get(register.pk, before.get(register.pk, 0))
+                stored = list(register.incomingdocument_set.filter(arrival_year=year, arrival_number__gt=first)
+                              .values_list("arrival_number", flat=True))
+                gaps += len(set(range(first + 1, last + 1)) - set(stored)) + len(set(numbers) - set(stored))
+                duplicates += (len(stored) - len(set(stored))) + (len(numbers) - len(set(numbers)))
+            where = f"{len(used)} registers" if own else f"one register ({registers[0].name} {year})"
+            note(f"{db}: {taken} registrations by {n_clerks} clerk(s) in {elapsed:.1f} s, {where}")
             for error in sorted(set(errors))[:5]:
                 note(f"{db}: registration failed: {error}")
-            emit(f"incoming.register.{db}.{label}", len(numbers) / elapsed if elapsed else 0, "per_s")
+            emit(f"incoming.register.{db}.{label}", taken / elapsed if elapsed else 0, "per_s")
             if latencies:
                 p50, p95 = quantiles(latencies) if len(latencies) > 1 else (latencies[0], latencies[0])
                 emit(f"incoming.register.{db}.{label}.p50", p50, "ms")
                 emit(f"incoming.register.{db}.{label}.p95", p95, "ms")
             if n_clerks > 1:
                 emit(f"incoming.register.{db}.{label}.errors", len(errors), "count")
-                emit(f"incoming.register.{db}.gaps", gaps, "count")
-                emit(f"incoming.register.{db}.duplicates", duplicates, "count")
+                suffix = "_own_registers" if own else ""
+                emit(f"incoming.register.{db}.gaps{suffix}", gaps, "count")
+                emit(f"incoming.register.{db}.duplicates{suffix}", duplicates, "count")
     finally:
-        removed = clean_bench_register(register)
-        Register.objects.filter(pk=register.pk).update(is_active=False)
+        removed = sum(clean_bench_register(register) for register in registers)
+        Register.objects.filter(pk__in=[r.pk for r in registers]).update(is_active=False)
         note(f"{db}: removed the {removed} rows of the registration benchmark (its events stay in the chain)")
-
 
 if __name__ == "__main__":
     main()

@@ -180,6 +180,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Whole pages kept for their person (core.keptpages), a minute at most each.
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages", "TIMEOUT": 60}
     # Every node's worker takes jobs from the one queue. Periodic jobs (nightly sweeps, morning
     # reminders…) are enqueued by the worker that schedules them: QLVB_PERIODIC_JOBS=0 on every node
     # but one, or each would run them once more.
@@ -194,6 +196,10 @@ else:
     # default 300 entries, an agency's morning would keep evicting them.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
                           "OPTIONS": {"MAX_ENTRIES": 20000}}}
+    # Whole pages kept for their person (core.keptpages), apart: a page weighs 10–100 kB, so each
+    # worker keeps at most a few hundred (some 30 MB) whatever else it keeps.
+    CACHES["pages"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages",
+                       "TIMEOUT": 60, "OPTIONS": {"MAX_ENTRIES": 300}}
     HUEY = {
         "huey_class": "huey.SqliteHuey",
         "name": "qlvb",

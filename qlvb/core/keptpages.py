@@ -29,7 +29,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.middleware.csrf import get_token
@@ -106,7 +106,7 @@ def kept_page(extra: Callable[[HttpRequest], object] | None = None) -> Callable[
             # The key, stamp included, is taken before the view runs: an event while it runs leaves
             # the page under a stamp that is already old, so it is never served.
             key = _key(request, str(extra(request)) if extra else "")
-            stored = cache.get(key)
+            stored = caches["pages"].get(key)
             if stored is not None:
                 return _answer(request, *stored)
             quiet_before = personcache.quiet_events()
@@ -120,7 +120,7 @@ def kept_page(extra: Callable[[HttpRequest], object] | None = None) -> Callable[
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()
             if _keepable(response) and personcache.quiet_events() == quiet_before:
-                cache.set(key, (dict(response.headers), response.content), TIMEOUT)
+                caches["pages"].set(key, (dict(response.headers), response.content), TIMEOUT)
             response.content = response.content.replace(_placeholder().encode(), get_token(request).encode())
             return response
 

@@ -52,6 +52,7 @@ def main() -> None:
     parser.add_argument("--register-seconds", type=float, default=10.0,
                         help="length of the registration benchmark (PostgreSQL only; 0 skips it)")
     parser.add_argument("--clerks", type=int, default=8, help="clerks registering at once (default 8)")
+    parser.add_argument("--registration-only", action="store_true", help="only the registration benchmark")
     args = parser.parse_args()
 
     import django
@@ -74,6 +75,9 @@ def main() -> None:
     if not agencies:
         raise SystemExit("No generated province in this database: run manage.py generate_province first.")
     largest, smallest = agencies[0], agencies[-1]
+    if args.registration_only:
+        measure_registration(db, largest, seconds=args.register_seconds, clerks=args.clerks)
+        return
 
     def typical_staff(agency: Agency) -> Person:
         """A specialist holding one ordinary post, signed in before, not acting for anyone."""

@@ -59,6 +59,18 @@ def preprocess() -> list[str]:
     return list(getattr(settings, "QLVB_OCR_PREPROCESS", ["--deskew", "--clean", "--rotate-pages"]))
 
 
+def colour_filter() -> bool:
+    """Whether tesseract is shown the page without its coloured ink (``inkfilter``)."""
+    return bool(getattr(settings, "QLVB_OCR_COLOUR_FILTER", True))
+
+
+def low_confidence() -> float:
+    """Under this mean word confidence a page is marked for the clerk to check and kept out of the
+    search index (``selectors.text_of``). Measured on bench/ocr_mail.py's scans: pages read
+    right score 85-95, a blank or garbage page under 50."""
+    return float(getattr(settings, "QLVB_OCR_LOW_CONFIDENCE", 70))
+
+
 def jobs() -> int:
     return max(1, int(getattr(settings, "QLVB_OCR_JOBS", 1)))
 
@@ -88,6 +100,15 @@ class Result:
     searchable_pdf: bytes | None = None
     seconds: float = 0.0
     ocr_pages: int = 0
+    # Per page: tesseract's mean word confidence (0-100), None for a page read from its text layer
+    # or not read at all.
+    confidences: list[float | None] = field(default_factory=list)
+
+    @property
+    def doubtful_pages(self) -> list[int]:
+        """Pages (from 1) recognised with a confidence under ``low_confidence()``."""
+        limit = low_confidence()
+        return [n for n, c in enumerate(self.confidences, start=1) if c is not None and c < limit]
 
 
 Progress = Callable[[int, int], None]  # (pages done, pages total)
@@ -217,14 +238,16 @@ def _extract_pdf(data: bytes, *, progress: Progress, ocr: bool, from_image: bool
             source = workdir / "source.pdf"
             pdf.save(source)
             recognised: dict[int, tuple[Path, int]] = {}  # page index -> (chunk output, index in it)
+            confidences: list[float | None] = [None] * total
             failed: list[int] = []
             for start in range(0, len(to_read), CHUNK_PAGES):
                 chunk = to_read[start:start + CHUNK_PAGES]
                 results = _ocr_chunk_with_retry(pdf, chunk, workdir)
                 for index in chunk:
                     if index in results:
-                        path, position, text = results[index]
+                        path, position, text, confidence = results[index]
                         recognised[index] = (path, position)
+                        confidences[index] = confidence
                         # A page with a little text (a page number, a scanner's stamp) is skipped
                         # by ocrmypdf (--skip-text): then its own text is all there is.
                         texts[index] = text if _letters(text) >= _letters(texts[index]) else texts[index]
@@ -242,25 +265,29 @@ def _extract_pdf(data: bytes, *, progress: Progress, ocr: bool, from_image: bool
                                         "document, or the scan is blank or too faint. The file is kept as it is."))
             searchable = _assemble(source, recognised, workdir)
         return Result(method="ocr", text=text, pages_total=total, failed_pages=failed, searchable_pdf=searchable,
-                      ocr_pages=len(recognised))
+                      ocr_pages=len(recognised), confidences=confidences)
 
 
-def _ocr_chunk_with_retry(pdf, chunk: list[int], workdir: Path) -> dict[int, tuple[Path, int, str]]:
+Read = tuple[Path, int, str, float | None]  # (chunk output, index in it, text, confidence)
+
+
+def _ocr_chunk_with_retry(pdf, chunk: list[int], workdir: Path) -> dict[int, Read]:
     """OCR ``chunk`` (page indexes) at once; if that fails, each page alone, twice at most."""
     try:
-        path, texts = ocr_pages(pdf, chunk, workdir)
-        return {index: (path, position, texts[position]) for position, index in enumerate(chunk)}
+        path, texts, confidences = ocr_pages(pdf, chunk, workdir)
+        return {index: (path, position, texts[position], confidences[position])
+                for position, index in enumerate(chunk)}
     except PageFailed as error:
         logger.warning("OCR of pages %s failed (%s); trying them one by one", [i + 1 for i in chunk], error)
-    results: dict[int, tuple[Path, int, str]] = {}
+    results: dict[int, Read] = {}
     for index in chunk:
         for attempt in (1, 2):
             try:
-                path, texts = ocr_pages(pdf, [index], workdir)
+                path, texts, confidences = ocr_pages(pdf, [index], workdir)
             except PageFailed as error:
                 logger.warning("OCR of page %s failed (attempt %s): %s", index + 1, attempt, error)
                 continue
-            results[index] = (path, 0, texts[0])
+            results[index] = (path, 0, texts[0], confidences[0])
             break
     return results
 
@@ -268,9 +295,10 @@ def _ocr_chunk_with_retry(pdf, chunk: list[int], workdir: Path) -> dict[int, tup
 _counter = 0
 
 
-def ocr_pages(pdf, indexes: list[int], workdir: Path) -> tuple[Path, list[str]]:
+def ocr_pages(pdf, indexes: list[int], workdir: Path) -> tuple[Path, list[str], list[float | None]]:
     """OCR the pages ``indexes`` of ``pdf`` with ocrmypdf in a child process; return the output
-    PDF (one page per index, in order) and the text of each page. Raises PageFailed."""
+    PDF (one page per index, in order), the text of each page and its confidence (``_confidence``).
+    Raises PageFailed."""
     import pikepdf
 
     global _counter
@@ -282,10 +310,16 @@ def ocr_pages(pdf, indexes: list[int], workdir: Path) -> tuple[Path, list[str]]:
         part.pages.append(pdf.pages[index])
     part.save(source)
     part.close()
+    confidences = stem.with_suffix(".conf")
+    confidences.mkdir()
     command = [sys.executable, "-m", "ocrmypdf", "--quiet", "-l", languages(), *preprocess(),
+               "--plugin", "qlvb.digitisation.ocr_plugin",
                "--skip-text", "--output-type", "pdf", "--invalidate-digital-signatures",
                "--optimize", "0", "--jobs", str(jobs()), "--sidecar", str(sidecar), str(source), str(output)]
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": str(workdir)}
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": str(workdir),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(settings.BASE_DIR), os.environ.get("PYTHONPATH")])),
+           "QLVB_OCR_CONFIDENCE_DIR": str(confidences),
+           "QLVB_OCR_COLOUR_FILTER": "1" if colour_filter() else "0"}
     timeout = 30 + SECONDS_PER_PAGE * len(indexes)
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,  # noqa: S603
                                start_new_session=True)
@@ -303,7 +337,17 @@ def ocr_pages(pdf, indexes: list[int], workdir: Path) -> tuple[Path, list[str]]:
     texts = sidecar.read_text(encoding="utf-8", errors="replace").split("\f") if sidecar.exists() else []
     texts = [_clean_ocr_text(t) for t in texts]
     texts += [""] * (len(indexes) - len(texts))
-    return output, texts[:len(indexes)]
+    return output, texts[:len(indexes)], [_confidence(confidences, n) for n in range(1, len(indexes) + 1)]
+
+
+def _confidence(folder: Path, page: int) -> float | None:
+    """The page's mean word confidence written by the plugin; 0 for a page with no word at all,
+    None when ocrmypdf skipped the page (it had a text layer) or wrote nothing."""
+    path = folder / f"{page}.txt"
+    if not path.exists():
+        return None
+    confidence, words = path.read_text().split()
+    return float(confidence) if int(words) else 0.0
 
 
 def _clean_ocr_text(text: str) -> str:
@@ -345,8 +389,8 @@ def _assemble(source: Path, recognised: dict[int, tuple[Path, int]], workdir: Pa
 
 def quick_text(data: bytes, kind: str, *, pages: int = 1, timeout: int = 60) -> str:
     """The text of the first ``pages`` pages, fast: the text layer if there is one, otherwise
-    tesseract straight on a 200-dpi rendering (no deskew or cleaning; for one page only its top
-    15 cm, about 2 s here on a quiet machine).
+    tesseract straight on a 200-dpi rendering without its coloured ink (no deskew or cleaning;
+    for one page only its top 15 cm, about 2 s here on a quiet machine).
     Returns "" when nothing can be read."""
     if kind == "docx":
         try:
@@ -376,11 +420,14 @@ def quick_text(data: bytes, kind: str, *, pages: int = 1, timeout: int = 60) -> 
             # Only the top of the page (15 cm at 200 dpi) when reading one page: the header, number,
             # date, type and summary are there, and it reads in half the time.
             crop = ["-W", "100000", "-H", str(QUICK_TOP_PIXELS)] if pages == 1 else []
-            subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-f", "1", "-l", str(pages), *crop,  # noqa: S603, S607
+            # In colour, so that the seal and signature can be taken out before reading (inkfilter).
+            subprocess.run(["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", str(pages), *crop,  # noqa: S603, S607
                             str(source), str(Path(folder) / "page")], check=True, timeout=timeout,
                            capture_output=True)
             out = []
             for image in sorted(Path(folder).glob("page*.png")):
+                if colour_filter():
+                    _drop_colour_ink_in_place(image)
                 done = subprocess.run(["tesseract", str(image), "stdout", "-l", languages()],  # noqa: S603, S607
                                       check=True, timeout=timeout, capture_output=True, env=env)
                 out.append(_clean_ocr_text(done.stdout.decode("utf-8", errors="replace")))
@@ -388,3 +435,13 @@ def quick_text(data: bytes, kind: str, *, pages: int = 1, timeout: int = 60) -> 
         except (subprocess.SubprocessError, OSError) as error:
             logger.info("Quick OCR failed: %s", error)
             return "\n".join(texts)
+
+
+def _drop_colour_ink_in_place(path: Path) -> None:
+    from PIL import Image
+
+    from qlvb.digitisation.inkfilter import drop_colour_ink
+
+    with Image.open(path) as image:
+        image.load()
+    drop_colour_ink(image).save(path)

@@ -21,8 +21,8 @@ page), each read by ``engine.extract`` as the job does:
     bench ocr.mail.pages_per_minute <v> pages/min
     bench ocr.mail.cpu_seconds_per_page <v> s      process + children CPU time a page (primary figure)
     bench ocr.mail.confidence.<name> <v>           tesseract's mean word confidence on the page
-    bench ocr.quick_sealed_header <v> %            CER of the quick read (registration form) of the
-                                                    sealed letter's top, against its first lines
+    bench ocr.quick_letter_top <v> %               CER of the quick read (registration form) of the
+                                                    letter's first eight lines (header, number, date)
 The seal rule: the seal's own ring text is not in the ground truth. Words of it read right are
 taken out of the OCR text (each once) before comparing, so a clean reading of the seal costs
 nothing; anything else read from the seal (broken letters, a ring word misread) stays in and
@@ -40,6 +40,7 @@ import re
 import sys
 import time
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -104,12 +105,15 @@ def levenshtein(a: str, b: str) -> int:
         band *= 2
 
 
-def without_seal_words(text: str, seal_text: str) -> str:
-    """``text`` without the words of the seal's ring read right (each taken once)."""
+def without_seal_words(text: str, seal_text: str, truth: str) -> str:
+    """``text`` without the words of the seal's ring read right: each ring word is taken out once,
+    the last time it occurs, when it occurs more often than in the ground truth (the agency's
+    name is often both in the header and on the seal)."""
     words = normalise(text).split(" ")
+    expected = Counter(normalise(truth).split(" "))
     for word in seal_text.split():
-        if len(word) > 1 and word in words:
-            words.remove(word)
+        if len(word) > 1 and words.count(word) > expected[word]:
+            del words[len(words) - 1 - words[::-1].index(word)]
     return " ".join(words)
 
 
@@ -138,7 +142,7 @@ def bench_mail() -> None:
     cpu_started, started = cpu(), time.monotonic()
     for scan in scans:
         result = engine.extract(scan.path.read_bytes(), "pdf")
-        rate = cer(scan.truth, without_seal_words(result.text, scan.seal_text))
+        rate = cer(scan.truth, without_seal_words(result.text, scan.seal_text, scan.truth))
         rates.append(rate)
         print(f"bench ocr.cer.mail.{scan.name} {rate:.2f} %", flush=True)
         print(f"bench ocr.mail.confidence.{scan.name} {result.confidences[0] or 0:.1f}", flush=True)
@@ -148,8 +152,8 @@ def bench_mail() -> None:
     print(f"bench ocr.mail.cpu_seconds_per_page {cpu_seconds / len(scans):.2f} s", flush=True)
     letter = next(s for s in scans if s.name == "letter")
     quick = engine.quick_text(letter.path.read_bytes(), "pdf", pages=1)
-    top = "\n".join(letter.truth.splitlines()[:9])
-    print(f"bench ocr.quick_sealed_header {cer(top, quick[:len(top) + 40]):.2f} %", flush=True)
+    top = "\n".join(letter.truth.splitlines()[:8])
+    print(f"bench ocr.quick_letter_top {cer(top, quick[:len(top)]):.2f} %", flush=True)
 
 
 def make_scans(seeds: list[Path], pages_limit: int | None) -> list[tuple[str, list[list[str]], Path]]:

@@ -53,6 +53,9 @@ class TextSerializer(serializers.Serializer):
     stored_file = serializers.IntegerField()
     status = serializers.CharField()
     text = serializers.CharField(allow_blank=True, help_text="NFC plain text; pages separated by a form feed.")
+    doubtful_pages = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Pages (from 1) OCR read with low confidence: to be checked; left out of the search index.")
 
 
 def _item(app: str, doc: int, stored: int, name: str, x: TextExtraction | None) -> dict[str, Any]:
@@ -97,7 +100,8 @@ def text(request: Request, app: str, doc: int, stored: int) -> Response:
     except Http404 as error:
         raise NotFound() from error
     return Response({"stored_file": stored, "status": x.status if x else "none",
-                     "text": selectors.text_of([stored]).get(stored, "")})
+                     "text": selectors.full_text_of([stored]).get(stored, ""),
+                     "doubtful_pages": x.doubtful_pages if x else []})
 
 
 @extend_schema(operation_id="digitisation_rerun", parameters=[APP], request=None,

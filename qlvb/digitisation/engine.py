@@ -354,7 +354,8 @@ def _clean_ocr_text(text: str) -> str:
     text = nfc(text)
     # ocrmypdf writes this for a page it skipped because it already had text.
     text = re.sub(r"\[OCR skipped on page\(s\) [\d-]+\]", "", text)
-    lines = [line.rstrip() for line in text.splitlines()]
+    # A "|" is a table's ruled line read as a character (Vietnamese text has none).
+    lines = [re.sub(r" {2,}", " ", line.replace("|", " ")).strip() for line in text.splitlines()]
     # Blank lines between every line are tesseract's paragraph breaks; keep one at most.
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 

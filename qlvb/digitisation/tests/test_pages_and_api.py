@@ -26,7 +26,8 @@ def read_document(org, register_incoming, monkeypatch):
             part.pages.append(pdf.pages[index])
         path = workdir / "fake.pdf"
         part.save(path)
-        return path, ["Quyết định ban hành Quy chế làm việc của Ủy ban nhân dân tỉnh Sơn La" for _ in indexes]
+        return path, ["Quyết định ban hành Quy chế làm việc của Ủy ban nhân dân tỉnh Sơn La" for _ in indexes], [
+            92.0 for _ in indexes]
 
     monkeypatch.setattr(engine, "ocr_pages", ocr_pages)
     monkeypatch.setattr(engine, "ocr_available", lambda: True)

@@ -4,13 +4,16 @@ DOCX directly, scanned pages with OCR (ocrmypdf and tesseract with Vietnamese).
 A PDF is read page by page. A page whose text layer holds enough characters is taken as it is;
 the others are recognised in chunks of ``CHUNK_PAGES`` pages, each chunk one ``ocrmypdf`` run in
 a child process (its own memory, a time limit, killed with its whole process group when over
-time), with ``--deskew --clean --rotate-pages`` and tesseract limited to one thread per job
-(``OMP_THREAD_LIMIT=1``: on two cores tesseract's own threads fight each other). When a chunk
+time), with QLVB's ocrmypdf plugin (``ocr_plugin``: tesseract sees the page without its red seal
+and blue signature, and each page's word confidence is reported) and tesseract limited to one
+thread per job (``OMP_THREAD_LIMIT=1``: on two cores tesseract's own threads fight each other).
+A page read with low confidence is tried once more, turned upright and deskewed
+(``RETRY_TURNED``), and kept marked as doubtful if that does not help. When a chunk
 fails, its pages are tried again one by one; a page that still fails is reported (its number in
 ``failed_pages``) and the original page is kept in the searchable PDF, never dropped.
 
 The searchable PDF is the original with every recognised page replaced by ocrmypdf's page (the
-same image, deskewed, under an invisible text layer), assembled with pikepdf from the chunk
+same image, untouched, under an invisible text layer), assembled with pikepdf from the chunk
 files on disk, so memory stays bounded by a chunk, not the document.
 """
 
@@ -43,6 +46,7 @@ MIN_TEXT_CHARS = 30  # fewer letters or digits than this on a page: treat it as 
 MIN_DOCUMENT_WORDS = 5  # fewer words than this in a whole OCR'd file: not a document
 SECONDS_PER_PAGE = 60
 PAGE_SEPARATOR = "\f"
+RETRY_TURNED = ["--rotate-pages", "--deskew"]
 QUICK_TOP_PIXELS = 1200
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -53,10 +57,14 @@ def languages() -> str:
 
 
 def preprocess() -> list[str]:
-    """ocrmypdf's page preparation. Measured here on 200-dpi pages: deskew, clean and
-    rotate-pages cost about 1.5 CPU-seconds a page each (7.3 s a page with all three, 2.7 s with
-    none); set QLVB_OCR_PREPROCESS = [] for speed on clean, upright scans."""
-    return list(getattr(settings, "QLVB_OCR_PREPROCESS", ["--deskew", "--clean", "--rotate-pages"]))
+    """ocrmypdf's page preparation, none by default. Measured on bench/ocr_mail.py's colour mail
+    (200 dpi, up to 1.3° skew; CER mean with the colour filter): none 0.48 % at 4.45 CPU-s a
+    page; --deskew 0.36 % at 4.55 s, but the searchable PDF then holds a resampled page instead
+    of the scan; --rotate-pages changes nothing on upright pages for 0.4 s more (a page read with
+    low confidence is tried again turned, ``RETRY_TURNED``); --clean (unpaper) makes the page grey
+    before the colour filter sees it, so the seal comes back (2.70 % on the sealed letter) and
+    costs about 2 s more. Set QLVB_OCR_PREPROCESS to choose others."""
+    return list(getattr(settings, "QLVB_OCR_PREPROCESS", []))
 
 
 def colour_filter() -> bool:
@@ -255,6 +263,10 @@ def _extract_pdf(data: bytes, *, progress: Progress, ocr: bool, from_image: bool
                         failed.append(index + 1)
                 done += len(chunk)
                 progress(done, total)
+            for index in sorted(recognised):
+                confidence = confidences[index]
+                if confidence is not None and confidence < low_confidence():
+                    _retry_turned(pdf, index, workdir, texts, confidences, recognised)
             text = PAGE_SEPARATOR.join(texts)
             if not recognised:
                 raise ExtractionError(_("No page of the scan could be read by text recognition. "
@@ -266,6 +278,19 @@ def _extract_pdf(data: bytes, *, progress: Progress, ocr: bool, from_image: bool
             searchable = _assemble(source, recognised, workdir)
         return Result(method="ocr", text=text, pages_total=total, failed_pages=failed, searchable_pdf=searchable,
                       ocr_pages=len(recognised), confidences=confidences)
+
+
+def _retry_turned(pdf, index: int, workdir: Path, texts: list[str], confidences: list[float | None],
+                  recognised: dict[int, tuple[Path, int]]) -> None:
+    """Read page ``index`` again turned upright and deskewed (a page scanned sideways or upside
+    down reads as junk); keep that reading if tesseract is surer of it."""
+    try:
+        path, read, sure = ocr_pages(pdf, [index], workdir, options=RETRY_TURNED)
+    except PageFailed as error:
+        logger.info("OCR of page %s turned failed: %s", index + 1, error)
+        return
+    if sure[0] is not None and sure[0] > (confidences[index] or 0):
+        texts[index], confidences[index], recognised[index] = read[0], sure[0], (path, 0)
 
 
 Read = tuple[Path, int, str, float | None]  # (chunk output, index in it, text, confidence)
@@ -295,10 +320,11 @@ def _ocr_chunk_with_retry(pdf, chunk: list[int], workdir: Path) -> dict[int, Rea
 _counter = 0
 
 
-def ocr_pages(pdf, indexes: list[int], workdir: Path) -> tuple[Path, list[str], list[float | None]]:
+def ocr_pages(pdf, indexes: list[int], workdir: Path,
+              options: list[str] | None = None) -> tuple[Path, list[str], list[float | None]]:
     """OCR the pages ``indexes`` of ``pdf`` with ocrmypdf in a child process; return the output
     PDF (one page per index, in order), the text of each page and its confidence (``_confidence``).
-    Raises PageFailed."""
+    ``options``: ocrmypdf's page preparation, ``preprocess()`` when None. Raises PageFailed."""
     import pikepdf
 
     global _counter
@@ -312,7 +338,8 @@ def ocr_pages(pdf, indexes: list[int], workdir: Path) -> tuple[Path, list[str], 
     part.close()
     confidences = stem.with_suffix(".conf")
     confidences.mkdir()
-    command = [sys.executable, "-m", "ocrmypdf", "--quiet", "-l", languages(), *preprocess(),
+    command = [sys.executable, "-m", "ocrmypdf", "--quiet", "-l", languages(),
+               *(preprocess() if options is None else options),
                "--plugin", "qlvb.digitisation.ocr_plugin",
                "--skip-text", "--output-type", "pdf", "--invalidate-digital-signatures",
                "--optimize", "0", "--jobs", str(jobs()), "--sidecar", str(sidecar), str(source), str(output)]

@@ -1,4 +1,4 @@
-"""The OCR benchmark's set of real-style mail (``bench/ocr_bench.py`` reads it): seven colour
+"""The OCR benchmark's set of real-style mail (``bench/ocr_bench.py`` reads it): eight colour
 scans made with ``qlvb.digitisation.colour_scans`` from the regulations in ../shared/seeds, each
 with its ground truth and the ring text of its seal (if any).
 
@@ -11,6 +11,7 @@ with its ground truth and the ring text of its seal (if any).
     twocol      a bulletin page in two columns
     table       a list as a ruled table (four columns)
     landscape   a landscape page of wide lines with a seal and signature at the bottom
+    sideways    the landscape page fed portrait through a sheet feeder (text turned 90°)
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def letter_lines(seeds: Path, kind: str) -> tuple[list[tuple[str, str]], int]:
 
 
 def build(seeds: Path, folder: Path) -> list[MailScan]:
-    """The seven scans, made once and kept in ``folder`` (PDFs and their ground truths)."""
+    """The eight scans, made once and kept in ``folder`` (PDFs and their ground truths)."""
     from qlvb.digitisation import colour_scans as cs
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -125,6 +126,8 @@ def build(seeds: Path, folder: Path) -> list[MailScan]:
     tops = cs.draw_lines(page, lines, dpi=DPI, top_mm=14, bold=(0, 1))
     page = _sealed(page, lines, tops, signer_at, dpi=DPI, seed=7)
     keep("landscape", lines, SEAL_RING, cs.scanner(page, skew=0.6, noise=0.002, seed=7))
+    # The same page through a sheet feeder, which takes it portrait: the text runs up the page.
+    keep("sideways", lines, SEAL_RING, cs.scanner(page.rotate(90, expand=True), skew=0.4, noise=0.002, seed=8))
     return made
 
 

@@ -80,7 +80,15 @@ def low_confidence() -> float:
 
 
 def jobs() -> int:
-    return max(1, int(getattr(settings, "QLVB_OCR_JOBS", 1)))
+    """ocrmypdf's ``--jobs`` (pages of a chunk read at once): QLVB_OCR_JOBS when set, otherwise
+    the cores left idle by the rest of the machine (at least one): two when a 2-core server is
+    quiet, one while the other job worker or a benchmark keeps a core busy, so parallel pages
+    never fight for the same core."""
+    configured = getattr(settings, "QLVB_OCR_JOBS", None)
+    if configured:
+        return max(1, int(configured))
+    cores = os.cpu_count() or 1
+    return max(1, min(cores, round(cores - os.getloadavg()[0])))
 
 
 def max_pages() -> int:

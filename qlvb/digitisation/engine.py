@@ -57,13 +57,11 @@ def languages() -> str:
 
 
 def preprocess() -> list[str]:
-    """ocrmypdf's page preparation, none by default. Measured on bench/ocr_mail.py's colour mail
-    (200 dpi, up to 1.3° skew; CER mean with the colour filter): none 0.48 % at 4.45 CPU-s a
-    page; --deskew 0.36 % at 4.55 s, but the searchable PDF then holds a resampled page instead
-    of the scan; --rotate-pages changes nothing on upright pages for 0.4 s more (a page read with
-    low confidence is tried again turned, ``RETRY_TURNED``); --clean (unpaper) makes the page grey
-    before the colour filter sees it, so the seal comes back (2.70 % on the sealed letter) and
-    costs about 2 s more. Set QLVB_OCR_PREPROCESS to choose others."""
+    """ocrmypdf's page preparation, none by default. Measured with the colour filter on
+    bench/ocr_mail.py's eight scans (docs/digitisation.md): none 0.42 % CER at 4.0 CPU-s a page;
+    --deskew 0.32 % at 5.8 s, and the searchable PDF then holds a resampled page instead of the
+    scan; --rotate-pages 0.44 % at 4.4 s (a doubtful page is read again turned instead,
+    ``RETRY_TURNED``); all three with --clean 0.31 % at 8.3 s. Set QLVB_OCR_PREPROCESS to choose."""
     return list(getattr(settings, "QLVB_OCR_PREPROCESS", []))
 
 
@@ -74,8 +72,8 @@ def colour_filter() -> bool:
 
 def low_confidence() -> float:
     """Under this mean word confidence a page is marked for the clerk to check and kept out of the
-    search index (``selectors.text_of``). Measured on bench/ocr_mail.py's scans: pages read
-    right score 85-95, a blank or garbage page under 50."""
+    search index (``selectors.text_of``). Measured on bench/ocr_mail.py's scans: every page
+    read right scored 93-96; a blank or scribbled page has no word at all (0)."""
     return float(getattr(settings, "QLVB_OCR_LOW_CONFIDENCE", 70))
 
 
@@ -273,7 +271,8 @@ def _extract_pdf(data: bytes, *, progress: Progress, ocr: bool, from_image: bool
                 progress(done, total)
             for index in sorted(recognised):
                 confidence = confidences[index]
-                if confidence is not None and confidence < low_confidence():
+                # A page with no word at all (the blank back of a sheet) is no better turned.
+                if confidence and confidence < low_confidence():
                     _retry_turned(pdf, index, workdir, texts, confidences, recognised)
             text = PAGE_SEPARATOR.join(texts)
             if not recognised:

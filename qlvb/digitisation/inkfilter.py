@@ -4,9 +4,11 @@ both hide the print under them and come out as junk words.
 
 Per pixel, the brightest channel: red ink is bright in red, blue ink in blue, so both turn
 light, while black print (dark in every channel) stays dark, also where the seal covers it (ink
-over print is dark in every channel). Pixels clearly coloured (brightest minus darkest channel
-above ``CHROMA``) are lightened further, which takes out what is left of dark blue ballpoint.
-Pillow only (this module is loaded inside ocrmypdf's worker processes too)."""
+over print is dark in every channel). Coloured pixels are lightened further by their
+colourfulness (brightest minus darkest channel) times ``CHROMA_GAIN``, which takes out what is
+left of dark blue ballpoint. On the mail bench's four sealed and signed scans (CER of tesseract on the filtered
+page): grey 1.68-3.12 %, red channel 0.24-3.78 %, brightest channel 0.18-3.78 %, this filter
+0.18-0.60 % (docs/digitisation.md). Pillow only: ocrmypdf's worker processes load it too."""
 
 from __future__ import annotations
 

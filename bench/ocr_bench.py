@@ -1,7 +1,7 @@
 """`make bench`, OCR part: the regulations in ../shared/seeds rendered as 200-dpi A4 scans (Noto
 Sans 13 pt, 1° skew alternating, specks, slight blur), read by the product's OCR pipeline
-(``qlvb.digitisation.engine.extract``: ocrmypdf -l vie --deskew --clean --rotate-pages in
-chunks, tesseract one thread per job), then compared with the text that was rendered.
+(``qlvb.digitisation.engine.extract``: ocrmypdf -l vie with QLVB's plugin, in chunks,
+tesseract one thread per job), then compared with the text that was rendered.
 
 Prints
     bench ocr.pages_per_minute <v> pages/min      pages read per minute of wall time (whole pipeline)

@@ -46,7 +46,10 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = BASE_DIR / "bench" / "data" / "ocr"
-SEEDS = Path(os.environ.get("QLVB_SEEDS", BASE_DIR.parent.parent / "shared" / "seeds"))
+# ../shared/seeds beside the checkout (a worktree or the main one), or one level up.
+SEEDS = Path(os.environ.get("QLVB_SEEDS", next(
+    (p for p in (BASE_DIR.parent / "shared" / "seeds", BASE_DIR.parent.parent / "shared" / "seeds") if p.is_dir()),
+    BASE_DIR.parent / "shared" / "seeds")))
 LINES_PER_PAGE = 38
 WRAP = 78
 

@@ -46,7 +46,9 @@ MIN_TEXT_CHARS = 30  # fewer letters or digits than this on a page: treat it as 
 MIN_DOCUMENT_WORDS = 5  # fewer words than this in a whole OCR'd file: not a document
 SECONDS_PER_PAGE = 60
 PAGE_SEPARATOR = "\f"
-RETRY_TURNED = ["--rotate-pages", "--deskew"]
+# A page that read badly is turned whatever orientation detection says, even when it is not
+# sure (a short page gives it little to go on): the turned reading is kept only if it is better.
+RETRY_TURNED = ["--rotate-pages", "--rotate-pages-threshold", "0", "--deskew"]
 QUICK_TOP_PIXELS = 1200
 
 _WORD = re.compile(r"[^\W\d_]{2,}")

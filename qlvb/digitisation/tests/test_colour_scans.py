@@ -104,3 +104,18 @@ def test_a_page_that_cannot_be_read_well_is_marked_and_kept_out_of_search(
     text_page = client.get(reverse("digitisation:text", args=["incoming", document.pk, stored.pk])).content.decode()
     assert text_page.count("Trang 2 đọc chưa chắc chắn — cần kiểm tra") == 1
     assert "Trang 1 đọc chưa chắc chắn" not in text_page
+
+
+def test_a_page_scanned_sideways_is_read_again_turned(monkeypatch):
+    calls: list[list[str] | None] = []
+    real = engine.ocr_pages
+
+    def counted(pdf, indexes, workdir, options=None):
+        calls.append(options)
+        return real(pdf, indexes, workdir, options=options)
+
+    monkeypatch.setattr(engine, "ocr_pages", counted)
+    result = engine.extract(colour_scans.to_pdf([colour_scans.image_bytes(note_image().rotate(90, expand=True), 200)]),
+                            "pdf")
+    assert calls == [None, engine.RETRY_TURNED]
+    assert SEALED in result.text and result.doubtful_pages == []

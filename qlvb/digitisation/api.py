@@ -42,6 +42,8 @@ class FileExtractionSerializer(serializers.Serializer):
     pages_total = serializers.IntegerField()
     pages_done = serializers.IntegerField()
     failed_pages = serializers.ListField(child=serializers.IntegerField(), help_text="1-based page numbers")
+    doubtful_pages = serializers.ListField(child=serializers.IntegerField(),
+                                           help_text="1-based pages OCR read with low confidence, to be checked")
     error = serializers.CharField(allow_blank=True, help_text="For the person, in their language.")
     attempts = serializers.IntegerField()
     updated_at = serializers.DateTimeField(allow_null=True)
@@ -53,6 +55,9 @@ class TextSerializer(serializers.Serializer):
     stored_file = serializers.IntegerField()
     status = serializers.CharField()
     text = serializers.CharField(allow_blank=True, help_text="NFC plain text; pages separated by a form feed.")
+    doubtful_pages = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Pages (from 1) OCR read with low confidence: to be checked; left out of the search index.")
 
 
 def _item(app: str, doc: int, stored: int, name: str, x: TextExtraction | None) -> dict[str, Any]:
@@ -61,6 +66,7 @@ def _item(app: str, doc: int, stored: int, name: str, x: TextExtraction | None) 
         "stored_file": stored, "name": name, "status": x.status if x else "none",
         "method": x.method if x else None, "pages_total": x.pages_total if x else 0,
         "pages_done": x.pages_done if x else 0, "failed_pages": x.failed_pages if x else [],
+        "doubtful_pages": x.doubtful_pages if x else [],
         "error": x.error if x else "", "attempts": x.attempts if x else 0,
         "updated_at": x.updated_at if x else None,
         "searchable_pdf": reverse("digitisation:searchable", args=args) if x and x.searchable_file_id else None,
@@ -97,7 +103,8 @@ def text(request: Request, app: str, doc: int, stored: int) -> Response:
     except Http404 as error:
         raise NotFound() from error
     return Response({"stored_file": stored, "status": x.status if x else "none",
-                     "text": selectors.text_of([stored]).get(stored, "")})
+                     "text": selectors.full_text_of([stored]).get(stored, ""),
+                     "doubtful_pages": x.doubtful_pages if x else []})
 
 
 @extend_schema(operation_id="digitisation_rerun", parameters=[APP], request=None,

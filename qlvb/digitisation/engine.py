@@ -4,13 +4,16 @@ DOCX directly, scanned pages with OCR (ocrmypdf and tesseract with Vietnamese).
 A PDF is read page by page. A page whose text layer holds enough characters is taken as it is;
 the others are recognised in chunks of ``CHUNK_PAGES`` pages, each chunk one ``ocrmypdf`` run in
 a child process (its own memory, a time limit, killed with its whole process group when over
-time), with ``--deskew --clean --rotate-pages`` and tesseract limited to one thread per job
-(``OMP_THREAD_LIMIT=1``: on two cores tesseract's own threads fight each other). When a chunk
+time), with QLVB's ocrmypdf plugin (``ocr_plugin``: tesseract sees the page without its red seal
+and blue signature, and each page's word confidence is reported) and tesseract limited to one
+thread per job (``OMP_THREAD_LIMIT=1``: on two cores tesseract's own threads fight each other).
+A page read with low confidence is tried once more, turned upright and deskewed
+(``RETRY_TURNED``), and kept marked as doubtful if that does not help. When a chunk
 fails, its pages are tried again one by one; a page that still fails is reported (its number in
 ``failed_pages``) and the original page is kept in the searchable PDF, never dropped.
 
 The searchable PDF is the original with every recognised page replaced by ocrmypdf's page (the
-same image, deskewed, under an invisible text layer), assembled with pikepdf from the chunk
+same image, untouched, under an invisible text layer), assembled with pikepdf from the chunk
 files on disk, so memory stays bounded by a chunk, not the document.
 """
 
@@ -43,6 +46,9 @@ MIN_TEXT_CHARS = 30  # fewer letters or digits than this on a page: treat it as 
 MIN_DOCUMENT_WORDS = 5  # fewer words than this in a whole OCR'd file: not a document
 SECONDS_PER_PAGE = 60
 PAGE_SEPARATOR = "\f"
+# A page that read badly is turned whatever orientation detection says, even when it is not
+# sure (a short page gives it little to go on): the turned reading is kept only if it is better.
+RETRY_TURNED = ["--rotate-pages", "--rotate-pages-threshold", "0", "--deskew"]
 QUICK_TOP_PIXELS = 1200
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -53,14 +59,36 @@ def languages() -> str:
 
 
 def preprocess() -> list[str]:
-    """ocrmypdf's page preparation. Measured here on 200-dpi pages: deskew, clean and
-    rotate-pages cost about 1.5 CPU-seconds a page each (7.3 s a page with all three, 2.7 s with
-    none); set QLVB_OCR_PREPROCESS = [] for speed on clean, upright scans."""
-    return list(getattr(settings, "QLVB_OCR_PREPROCESS", ["--deskew", "--clean", "--rotate-pages"]))
+    """ocrmypdf's page preparation, none by default. Measured with the colour filter on
+    bench/ocr_mail.py's eight scans (docs/digitisation.md): none 0.42 % CER at 4.0 CPU-s a page;
+    --deskew 0.32 % at 5.8 s, and the searchable PDF then holds a resampled page instead of the
+    scan; --rotate-pages 0.44 % at 4.4 s (a doubtful page is read again turned instead,
+    ``RETRY_TURNED``); all three with --clean 0.31 % at 8.3 s. Set QLVB_OCR_PREPROCESS to choose."""
+    return list(getattr(settings, "QLVB_OCR_PREPROCESS", []))
+
+
+def colour_filter() -> bool:
+    """Whether tesseract is shown the page without its coloured ink (``inkfilter``)."""
+    return bool(getattr(settings, "QLVB_OCR_COLOUR_FILTER", True))
+
+
+def low_confidence() -> float:
+    """Under this mean word confidence a page is marked for the clerk to check and kept out of the
+    search index (``selectors.text_of``). Measured on bench/ocr_mail.py's scans: every page
+    read right scored 93-96; a blank or scribbled page has no word at all (0)."""
+    return float(getattr(settings, "QLVB_OCR_LOW_CONFIDENCE", 70))
 
 
 def jobs() -> int:
-    return max(1, int(getattr(settings, "QLVB_OCR_JOBS", 1)))
+    """ocrmypdf's ``--jobs`` (pages of a chunk read at once): QLVB_OCR_JOBS when set, otherwise
+    the cores left idle by the rest of the machine (at least one): two when a 2-core server is
+    quiet, one while the other job worker or a benchmark keeps a core busy, so parallel pages
+    never fight for the same core."""
+    configured = getattr(settings, "QLVB_OCR_JOBS", None)
+    if configured:
+        return max(1, int(configured))
+    cores = os.cpu_count() or 1
+    return max(1, min(cores, round(cores - os.getloadavg()[0])))
 
 
 def max_pages() -> int:
@@ -88,6 +116,15 @@ class Result:
     searchable_pdf: bytes | None = None
     seconds: float = 0.0
     ocr_pages: int = 0
+    # Per page: tesseract's mean word confidence (0-100), None for a page read from its text layer
+    # or not read at all.
+    confidences: list[float | None] = field(default_factory=list)
+
+    @property
+    def doubtful_pages(self) -> list[int]:
+        """Pages (from 1) recognised with a confidence under ``low_confidence()``."""
+        limit = low_confidence()
+        return [n for n, c in enumerate(self.confidences, start=1) if c is not None and c < limit]
 
 
 Progress = Callable[[int, int], None]  # (pages done, pages total)
@@ -217,14 +254,16 @@ def _extract_pdf(data: bytes, *, progress: Progress, ocr: bool, from_image: bool
             source = workdir / "source.pdf"
             pdf.save(source)
             recognised: dict[int, tuple[Path, int]] = {}  # page index -> (chunk output, index in it)
+            confidences: list[float | None] = [None] * total
             failed: list[int] = []
             for start in range(0, len(to_read), CHUNK_PAGES):
                 chunk = to_read[start:start + CHUNK_PAGES]
                 results = _ocr_chunk_with_retry(pdf, chunk, workdir)
                 for index in chunk:
                     if index in results:
-                        path, position, text = results[index]
+                        path, position, text, confidence = results[index]
                         recognised[index] = (path, position)
+                        confidences[index] = confidence
                         # A page with a little text (a page number, a scanner's stamp) is skipped
                         # by ocrmypdf (--skip-text): then its own text is all there is.
                         texts[index] = text if _letters(text) >= _letters(texts[index]) else texts[index]
@@ -232,6 +271,11 @@ def _extract_pdf(data: bytes, *, progress: Progress, ocr: bool, from_image: bool
                         failed.append(index + 1)
                 done += len(chunk)
                 progress(done, total)
+            for index in sorted(recognised):
+                confidence = confidences[index]
+                # A page with no word at all (the blank back of a sheet) is no better turned.
+                if confidence and confidence < low_confidence():
+                    _retry_turned(pdf, index, workdir, texts, confidences, recognised)
             text = PAGE_SEPARATOR.join(texts)
             if not recognised:
                 raise ExtractionError(_("No page of the scan could be read by text recognition. "
@@ -242,25 +286,42 @@ def _extract_pdf(data: bytes, *, progress: Progress, ocr: bool, from_image: bool
                                         "document, or the scan is blank or too faint. The file is kept as it is."))
             searchable = _assemble(source, recognised, workdir)
         return Result(method="ocr", text=text, pages_total=total, failed_pages=failed, searchable_pdf=searchable,
-                      ocr_pages=len(recognised))
+                      ocr_pages=len(recognised), confidences=confidences)
 
 
-def _ocr_chunk_with_retry(pdf, chunk: list[int], workdir: Path) -> dict[int, tuple[Path, int, str]]:
+def _retry_turned(pdf, index: int, workdir: Path, texts: list[str], confidences: list[float | None],
+                  recognised: dict[int, tuple[Path, int]]) -> None:
+    """Read page ``index`` again turned upright and deskewed (a page scanned sideways or upside
+    down reads as junk); keep that reading if tesseract is surer of it."""
+    try:
+        path, read, sure = ocr_pages(pdf, [index], workdir, options=RETRY_TURNED)
+    except PageFailed as error:
+        logger.info("OCR of page %s turned failed: %s", index + 1, error)
+        return
+    if sure[0] is not None and sure[0] > (confidences[index] or 0):
+        texts[index], confidences[index], recognised[index] = read[0], sure[0], (path, 0)
+
+
+Read = tuple[Path, int, str, float | None]  # (chunk output, index in it, text, confidence)
+
+
+def _ocr_chunk_with_retry(pdf, chunk: list[int], workdir: Path) -> dict[int, Read]:
     """OCR ``chunk`` (page indexes) at once; if that fails, each page alone, twice at most."""
     try:
-        path, texts = ocr_pages(pdf, chunk, workdir)
-        return {index: (path, position, texts[position]) for position, index in enumerate(chunk)}
+        path, texts, confidences = ocr_pages(pdf, chunk, workdir)
+        return {index: (path, position, texts[position], confidences[position])
+                for position, index in enumerate(chunk)}
     except PageFailed as error:
         logger.warning("OCR of pages %s failed (%s); trying them one by one", [i + 1 for i in chunk], error)
-    results: dict[int, tuple[Path, int, str]] = {}
+    results: dict[int, Read] = {}
     for index in chunk:
         for attempt in (1, 2):
             try:
-                path, texts = ocr_pages(pdf, [index], workdir)
+                path, texts, confidences = ocr_pages(pdf, [index], workdir)
             except PageFailed as error:
                 logger.warning("OCR of page %s failed (attempt %s): %s", index + 1, attempt, error)
                 continue
-            results[index] = (path, 0, texts[0])
+            results[index] = (path, 0, texts[0], confidences[0])
             break
     return results
 
@@ -268,9 +329,11 @@ def _ocr_chunk_with_retry(pdf, chunk: list[int], workdir: Path) -> dict[int, tup
 _counter = 0
 
 
-def ocr_pages(pdf, indexes: list[int], workdir: Path) -> tuple[Path, list[str]]:
+def ocr_pages(pdf, indexes: list[int], workdir: Path,
+              options: list[str] | None = None) -> tuple[Path, list[str], list[float | None]]:
     """OCR the pages ``indexes`` of ``pdf`` with ocrmypdf in a child process; return the output
-    PDF (one page per index, in order) and the text of each page. Raises PageFailed."""
+    PDF (one page per index, in order), the text of each page and its confidence (``_confidence``).
+    ``options``: ocrmypdf's page preparation, ``preprocess()`` when None. Raises PageFailed."""
     import pikepdf
 
     global _counter
@@ -282,10 +345,17 @@ def ocr_pages(pdf, indexes: list[int], workdir: Path) -> tuple[Path, list[str]]:
         part.pages.append(pdf.pages[index])
     part.save(source)
     part.close()
-    command = [sys.executable, "-m", "ocrmypdf", "--quiet", "-l", languages(), *preprocess(),
+    confidences = stem.with_suffix(".conf")
+    confidences.mkdir()
+    command = [sys.executable, "-m", "ocrmypdf", "--quiet", "-l", languages(),
+               *(preprocess() if options is None else options),
+               "--plugin", "qlvb.digitisation.ocr_plugin",
                "--skip-text", "--output-type", "pdf", "--invalidate-digital-signatures",
                "--optimize", "0", "--jobs", str(jobs()), "--sidecar", str(sidecar), str(source), str(output)]
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": str(workdir)}
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1", "TMPDIR": str(workdir),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(settings.BASE_DIR), os.environ.get("PYTHONPATH")])),
+           "QLVB_OCR_CONFIDENCE_DIR": str(confidences),
+           "QLVB_OCR_COLOUR_FILTER": "1" if colour_filter() else "0"}
     timeout = 30 + SECONDS_PER_PAGE * len(indexes)
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,  # noqa: S603
                                start_new_session=True)
@@ -303,14 +373,25 @@ def ocr_pages(pdf, indexes: list[int], workdir: Path) -> tuple[Path, list[str]]:
     texts = sidecar.read_text(encoding="utf-8", errors="replace").split("\f") if sidecar.exists() else []
     texts = [_clean_ocr_text(t) for t in texts]
     texts += [""] * (len(indexes) - len(texts))
-    return output, texts[:len(indexes)]
+    return output, texts[:len(indexes)], [_confidence(confidences, n) for n in range(1, len(indexes) + 1)]
+
+
+def _confidence(folder: Path, page: int) -> float | None:
+    """The page's mean word confidence written by the plugin; 0 for a page with no word at all,
+    None when ocrmypdf skipped the page (it had a text layer) or wrote nothing."""
+    path = folder / f"{page}.txt"
+    if not path.exists():
+        return None
+    confidence, words = path.read_text().split()
+    return float(confidence) if int(words) else 0.0
 
 
 def _clean_ocr_text(text: str) -> str:
     text = nfc(text)
     # ocrmypdf writes this for a page it skipped because it already had text.
     text = re.sub(r"\[OCR skipped on page\(s\) [\d-]+\]", "", text)
-    lines = [line.rstrip() for line in text.splitlines()]
+    # A "|" is a table's ruled line read as a character (Vietnamese text has none).
+    lines = [re.sub(r" {2,}", " ", line.replace("|", " ")).strip() for line in text.splitlines()]
     # Blank lines between every line are tesseract's paragraph breaks; keep one at most.
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
@@ -345,8 +426,8 @@ def _assemble(source: Path, recognised: dict[int, tuple[Path, int]], workdir: Pa
 
 def quick_text(data: bytes, kind: str, *, pages: int = 1, timeout: int = 60) -> str:
     """The text of the first ``pages`` pages, fast: the text layer if there is one, otherwise
-    tesseract straight on a 200-dpi rendering (no deskew or cleaning; for one page only its top
-    15 cm, about 2 s here on a quiet machine).
+    tesseract straight on a 200-dpi rendering without its coloured ink (no deskew or cleaning;
+    for one page only its top 15 cm, about 2 s here on a quiet machine).
     Returns "" when nothing can be read."""
     if kind == "docx":
         try:
@@ -376,11 +457,14 @@ def quick_text(data: bytes, kind: str, *, pages: int = 1, timeout: int = 60) -> 
             # Only the top of the page (15 cm at 200 dpi) when reading one page: the header, number,
             # date, type and summary are there, and it reads in half the time.
             crop = ["-W", "100000", "-H", str(QUICK_TOP_PIXELS)] if pages == 1 else []
-            subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-f", "1", "-l", str(pages), *crop,  # noqa: S603, S607
+            # In colour, so that the seal and signature can be taken out before reading (inkfilter).
+            subprocess.run(["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", str(pages), *crop,  # noqa: S603, S607
                             str(source), str(Path(folder) / "page")], check=True, timeout=timeout,
                            capture_output=True)
             out = []
             for image in sorted(Path(folder).glob("page*.png")):
+                if colour_filter():
+                    _drop_colour_ink_in_place(image)
                 done = subprocess.run(["tesseract", str(image), "stdout", "-l", languages()],  # noqa: S603, S607
                                       check=True, timeout=timeout, capture_output=True, env=env)
                 out.append(_clean_ocr_text(done.stdout.decode("utf-8", errors="replace")))
@@ -388,3 +472,13 @@ def quick_text(data: bytes, kind: str, *, pages: int = 1, timeout: int = 60) -> 
         except (subprocess.SubprocessError, OSError) as error:
             logger.info("Quick OCR failed: %s", error)
             return "\n".join(texts)
+
+
+def _drop_colour_ink_in_place(path: Path) -> None:
+    from PIL import Image
+
+    from qlvb.digitisation.inkfilter import drop_colour_ink
+
+    with Image.open(path) as image:
+        image.load()
+    drop_colour_ink(image).save(path)

@@ -2,7 +2,8 @@
 from the scan (OCR), one row per ``files.StoredFile``. Files are stored by content, so a scan
 attached to ten documents is read once.
 
-``text`` is plain NFC text, pages separated by a form feed (``\\f``). ``searchable_file`` is the
+``text`` is plain NFC text, pages separated by a form feed (``\\f``); ``doubtful_pages`` are the
+pages OCR read with low confidence (the clerk is asked to check them; search skips them). ``searchable_file`` is the
 scan with an invisible text layer added (kept beside the original, which is never changed).
 """
 
@@ -34,6 +35,11 @@ class TextExtraction(models.Model):
     pages_total = models.PositiveIntegerField(_("pages"), default=0)
     pages_done = models.PositiveIntegerField(_("pages read"), default=0)
     failed_pages = models.JSONField(_("pages not read"), default=list, blank=True)
+    # OCR only: tesseract's mean word confidence (0-100) of each page, null for a page taken from
+    # its text layer; the pages under engine.low_confidence() are shown to the clerk to check and
+    # kept out of the search index (selectors.text_of).
+    page_confidence = models.JSONField(_("confidence of each page"), default=list, blank=True)
+    doubtful_pages = models.JSONField(_("pages to check"), default=list, blank=True)
     error = models.TextField(_("error"), blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     searchable_file = models.ForeignKey("files.StoredFile", null=True, blank=True, on_delete=models.SET_NULL,

@@ -12,18 +12,33 @@ from django.db.models import Count
 from django.http import Http404
 
 from qlvb.core import kinds
+from qlvb.digitisation.engine import PAGE_SEPARATOR
 from qlvb.digitisation.models import TextExtraction
 
 
 def text_of(stored_file_ids: Iterable[int]) -> dict[int, str]:
-    """The text read from each file (only those with a text: done or partly done)."""
+    """The text of each file for the search index (only files with a text: done or partly done),
+    without the pages OCR read with low confidence: their words are mostly misread, and indexed
+    they would make documents turn up for words they do not hold (the clerk is asked to check
+    those pages; reading the file again after a better scan indexes them)."""
+    texts = {}
+    for pk, text, doubtful in _rows(stored_file_ids).values_list("stored_file_id", "text", "doubtful_pages"):
+        if doubtful:
+            pages = text.split(PAGE_SEPARATOR)
+            text = PAGE_SEPARATOR.join("" if n in doubtful else page for n, page in enumerate(pages, start=1))
+        texts[pk] = text
+    return texts
+
+
+def full_text_of(stored_file_ids: Iterable[int]) -> dict[int, str]:
+    """The text read from each file, every page, for people to read (the doubtful pages too)."""
+    return dict(_rows(stored_file_ids).values_list("stored_file_id", "text"))
+
+
+def _rows(stored_file_ids: Iterable[int]) -> Any:
     ids = [int(i) for i in stored_file_ids]
-    if not ids:
-        return {}
-    rows = (TextExtraction.objects.filter(stored_file_id__in=ids,
-                                          status__in=[TextExtraction.Status.DONE, TextExtraction.Status.PARTIAL])
-            .values_list("stored_file_id", "text"))
-    return dict(rows)
+    return TextExtraction.objects.filter(stored_file_id__in=ids,
+                                         status__in=[TextExtraction.Status.DONE, TextExtraction.Status.PARTIAL])
 
 
 def extractions_for(stored_file_ids: Iterable[int]) -> dict[int, TextExtraction]:

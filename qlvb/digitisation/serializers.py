@@ -16,6 +16,8 @@ class ExtractionSummarySerializer(serializers.Serializer):
     pages_total = serializers.IntegerField()
     pages_done = serializers.IntegerField()
     failed_pages = serializers.ListField(child=serializers.IntegerField())
+    doubtful_pages = serializers.ListField(child=serializers.IntegerField(),
+                                           help_text="Pages OCR read with low confidence, to be checked.")
     error = serializers.CharField(allow_blank=True)
     detail = serializers.CharField(help_text="The digitisation API listing this document's files (text, re-run).")
 
@@ -26,5 +28,5 @@ def extraction_summary(app: str, document_pk: int, stored_file_pk: int) -> dict[
     if x is None:
         return None
     return {"status": x.status, "method": x.method, "pages_total": x.pages_total, "pages_done": x.pages_done,
-            "failed_pages": x.failed_pages, "error": x.error,
+            "failed_pages": x.failed_pages, "doubtful_pages": x.doubtful_pages, "error": x.error,
             "detail": reverse("api-digitisation-files", args=[app, document_pk])}

@@ -64,6 +64,7 @@ def request_extraction(stored_file: StoredFile, *, by: Actor | None = None, forc
         extraction.pages_done = 0
         extraction.pages_total = stored_file.page_count or 0
         extraction.failed_pages = []
+        extraction.page_confidence = extraction.doubtful_pages = []
         extraction.error = ""
         extraction.started_at = extraction.finished_at = None
         extraction.save()
@@ -145,6 +146,7 @@ def run_extraction(extraction_id: int) -> TextExtraction | None:
         status, problem = Status.DONE, ""
     return _finish(rows, status=status, error=problem, method=result.method, text=engine.nfc(result.text),
                    pages_total=result.pages_total, pages_done=result.pages_total, failed_pages=failed,
+                   page_confidence=result.confidences, doubtful_pages=result.doubtful_pages,
                    searchable_file=searchable)
 
 

@@ -70,9 +70,11 @@ def searchable(request: PersonRequest, app: str, doc: int, stored: int) -> HttpR
 def text(request: PersonRequest, app: str, doc: int, stored: int) -> HttpResponse:
     person = _person(request, app)
     document, name, extraction = selectors.get_extraction(person, app, doc, stored)
-    body = selectors.text_of([stored]).get(stored, "")
+    body = selectors.full_text_of([stored]).get(stored, "")
+    doubtful = set(extraction.doubtful_pages) if extraction else set()
+    pages = [(n, page, n in doubtful) for n, page in enumerate(body.split(engine.PAGE_SEPARATOR), start=1)]
     return no_store(render(request, "digitisation/text.html", {
-        "document": document, "name": name, "x": extraction, "pages": body.split(engine.PAGE_SEPARATOR),
+        "document": document, "name": name, "x": extraction, "pages": pages,
         "back": f"/{app}/{doc}/"}), bool(document.secrecy))
 
 

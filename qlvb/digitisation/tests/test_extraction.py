@@ -167,7 +167,7 @@ def _fake_ocr(fail_pages: set[int], calls: list[list[int]]):
             part.pages.append(pdf.pages[index])
         path = workdir / f"fake-{len(calls)}.pdf"
         part.save(path)
-        return path, [f"Trang {i + 1} có nội dung quyết định số mười hai" for i in indexes]
+        return path, [f"Trang {i + 1} có nội dung quyết định số mười hai" for i in indexes], [91.0] * len(indexes)
 
     return ocr_pages
 

@@ -26,7 +26,8 @@ def read_document(org, register_incoming, monkeypatch):
             part.pages.append(pdf.pages[index])
         path = workdir / "fake.pdf"
         part.save(path)
-        return path, ["Quyết định ban hành Quy chế làm việc của Ủy ban nhân dân tỉnh Sơn La" for _ in indexes]
+        return path, ["Quyết định ban hành Quy chế làm việc của Ủy ban nhân dân tỉnh Sơn La" for _ in indexes], [
+            92.0 for _ in indexes]
 
     monkeypatch.setattr(engine, "ocr_pages", ocr_pages)
     monkeypatch.setattr(engine, "ocr_available", lambda: True)
@@ -109,11 +110,12 @@ def test_api_lists_the_files_reading_status_and_gives_the_text(org, login, read_
     rows = client.get(f"/api/v1/digitisation/incoming/{document.pk}/files/").json()
     assert rows == [{
         "stored_file": item.stored_id, "name": item.name, "status": "done", "method": "ocr", "pages_total": 1,
-        "pages_done": 1, "failed_pages": [], "error": "", "attempts": 1, "updated_at": rows[0]["updated_at"],
+        "pages_done": 1, "failed_pages": [], "doubtful_pages": [], "error": "", "attempts": 1,
+        "updated_at": rows[0]["updated_at"],
         "searchable_pdf": f"/digitisation/incoming/{document.pk}/{item.stored_id}/searchable/",
         "text_url": f"/api/v1/digitisation/incoming/{document.pk}/files/{item.stored_id}/text/"}]
     text = client.get(rows[0]["text_url"]).json()
-    assert "Quy chế làm việc" in text["text"]
+    assert "Quy chế làm việc" in text["text"] and text["doubtful_pages"] == []
     rerun = client.post(f"/api/v1/digitisation/incoming/{document.pk}/files/{item.stored_id}/rerun/")
     assert rerun.status_code == 202 and rerun.json()["status"] == "pending"
 
@@ -185,7 +187,8 @@ def test_the_document_api_shows_each_file_reading_status(org, login, read_docume
     document, item = read_document
     files = login(org.clerk).get(f"/api/v1/incoming/documents/{document.pk}/").json()["files"]
     assert files[0]["text_extraction"] == {
-        "status": "done", "method": "ocr", "pages_total": 1, "pages_done": 1, "failed_pages": [], "error": "",
+        "status": "done", "method": "ocr", "pages_total": 1, "pages_done": 1, "failed_pages": [],
+        "doubtful_pages": [], "error": "",
         "detail": f"/api/v1/digitisation/incoming/{document.pk}/files/"}
     schema = login(org.clerk).get("/api/schema/").content.decode()
     assert "text_extraction" in schema and "ExtractionSummary" in schema

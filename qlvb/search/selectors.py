@@ -376,7 +376,7 @@ def highlight(text: str, query: Query) -> SafeString:
 
 
 def snippet(body: str, query: Query, size: int = SNIPPET_CHARS) -> SafeString:
-    """A window of the body around its first match, the matching words marked."""
+    """A window of the body where the most distinct query words are, those words marked."""
     if not body:
         return mark_safe("")
     head = body[:200_000]
@@ -385,17 +385,21 @@ def snippet(body: str, query: Query, size: int = SNIPPET_CHARS) -> SafeString:
         cut = head[:size]
         return mark_safe(html.escape(cut) + ("…" if len(head) > size else ""))  # noqa: S308
     # The window with the most distinct matched words wins (cheap: look at up to 50 first matches).
+    # Each is scored over exactly what would be shown, from a quarter of the size before its match:
+    # scored over one range and shown from another, the words that won it fell past the cut.
     words = [fold(head[x:y]) for x, y in spans]
-    best, best_score = spans[0][0], -1
+    window, best_score = 0, -1
     for a, _b in spans[:50]:
-        inside = {words[k] for k, (x, _y) in enumerate(spans) if a <= x < a + size}
+        first = max(0, a - size // 4)
+        inside = {words[k] for k, (x, y) in enumerate(spans) if first <= x and y <= first + size}
         if len(inside) > best_score:
-            best, best_score = a, len(inside)
-    start = max(0, best - size // 4)
-    while start > 0 and not head[start - 1].isspace() and best - start < size // 2:
+            window, best_score = first, len(inside)
+    # Widened to whole words at both ends, never narrowed.
+    start = window
+    while start > 0 and not head[start - 1].isspace() and window - start < size // 4:
         start -= 1
-    end = min(len(head), start + size)
-    while end < len(head) and not head[end].isspace() and end - start < size + 30:
+    end = min(len(head), window + size)
+    while end < len(head) and not head[end].isspace() and end - window - size < 30:
         end += 1
     text = _marked(head, spans, start, end).replace("\n", " ")
     return mark_safe(("…" if start > 0 else "") + text + ("…" if end < len(body) else ""))  # noqa: S308

@@ -191,3 +191,11 @@ def _fresh_person_cache():
     from qlvb.core import personcache
 
     personcache.bump()
+
+
+@pytest.fixture
+def local_storage(settings, tmp_path):
+    """Stored files on a local disk of the test's own (tmp_path/media), whatever the settings say."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}}}

@@ -34,13 +34,6 @@ class Installation:
 
 
 @pytest.fixture
-def local_storage(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}}}
-
-
-@pytest.fixture
 def places(settings, tmp_path):
     settings.QLVB_CHECKPOINT_DIR = tmp_path / "checkpoints"
     settings.QLVB_BACKUP_DIR = tmp_path / "backups"

@@ -26,10 +26,8 @@ def docx_upload(text: str = "Nội dung dự thảo công văn", name: str = "du
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}}}
+def _media(local_storage):
+    """Every test of this app stores its files on a disk of its own (conftest.local_storage)."""
 
 
 @pytest.fixture

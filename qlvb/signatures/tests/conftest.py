@@ -56,10 +56,8 @@ def attachment_pdf() -> bytes:
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}}}
+def _media(local_storage):
+    """Every test of this app stores its files on a disk of its own (conftest.local_storage)."""
 
 
 @dataclass

@@ -22,6 +22,7 @@ goes (`csrf_context`, the last context processor) and each answer gets the asker
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Callable
@@ -48,8 +49,13 @@ _PLAIN_HEADERS = ("content-type", "cache-control")
 
 
 def _placeholder() -> str:
+    return _placeholder_for(settings.SECRET_KEY)
+
+
+@functools.cache
+def _placeholder_for(secret_key: str) -> str:
     # Derived from the secret key: text someone typed into a document cannot be taken for it.
-    digest = hmac.new(settings.SECRET_KEY.encode(), b"qlvb-kept-page-csrf", hashlib.sha256).hexdigest()
+    digest = hmac.new(secret_key.encode(), b"qlvb-kept-page-csrf", hashlib.sha256).hexdigest()
     return f"csrf{digest[:28]}"
 
 
@@ -82,9 +88,9 @@ def _key(request: HttpRequest, extra: str) -> str:
             f"{timezone.localdate().isoformat()}:{personcache.stamp()}:{address}")
 
 
-def _answer(request: HttpRequest, headers: dict[str, str], content: bytes) -> HttpResponse:
-    token = get_token(request).encode()
-    return HttpResponse(content.replace(_placeholder().encode(), token), headers=headers)
+def _with_token(request: HttpRequest, content: bytes) -> bytes:
+    """The page with this browser's CSRF token where the kept page has the placeholder."""
+    return content.replace(_placeholder().encode(), get_token(request).encode())
 
 
 def _keepable(response: HttpResponseBase) -> bool:
@@ -108,20 +114,21 @@ def kept_page(extra: Callable[[HttpRequest], object] | None = None) -> Callable[
             key = _key(request, str(extra(request)) if extra else "")
             stored = caches["pages"].get(key)
             if stored is not None:
-                return _answer(request, *stored)
+                headers, content = stored
+                return HttpResponse(_with_token(request, content), headers=headers)
             quiet_before = personcache.quiet_events()
             setattr(request, _KEEPING, True)
             try:
                 response = view(request, *args, **kwargs)
             finally:
                 setattr(request, _KEEPING, False)
-            if not isinstance(response, HttpResponse) or response.streaming:
+            if not isinstance(response, HttpResponse):  # a file (FileResponse) or a streamed answer
                 return response
             if hasattr(response, "render") and not getattr(response, "is_rendered", True):
                 response.render()
             if _keepable(response) and personcache.quiet_events() == quiet_before:
                 caches["pages"].set(key, (dict(response.headers), response.content), TIMEOUT)
-            response.content = response.content.replace(_placeholder().encode(), get_token(request).encode())
+            response.content = _with_token(request, response.content)
             return response
 
         return wrapper

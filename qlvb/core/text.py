@@ -33,3 +33,21 @@ def as_id(value: object) -> int | None:
         return None
     number = int(text)
     return number if number <= MAX_ID else None
+
+
+# Tone marks: one per Vietnamese syllable, written on one vowel or another by habit ("hoà", "hòa").
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def spelling(word: str) -> str:
+    """A word's exact spelling, whatever its case, its encoding (NFC or decomposed) and the vowel its
+    tone mark sits on: spelling("Hoà") == spelling("hòa") != spelling("hoa") != spelling("hóa")."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tones = sorted(ch for ch in decomposed if ch in _TONES)
+    base = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
+    return base + "".join(tones)
+
+
+def has_marks(word: str) -> bool:
+    """Typed with a tone or vowel mark or đ (folding would change more than its case)."""
+    return fold(word) != unicodedata.normalize("NFC", word).lower()

@@ -18,14 +18,16 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Substr
 from django.utils.safestring import SafeString, mark_safe
 
 from qlvb.core import kinds
 from qlvb.core.kinds import Rule
 from qlvb.core.text import fold
 from qlvb.org.models import Person
+from qlvb.search import matching, ranking, spelling
 from qlvb.search.models import SavedSearch, SearchEntry
-from qlvb.search.query import Query, parse
+from qlvb.search.query import TOKEN, Query, parse
 
 PER_PAGE = 20
 COUNT_CAP = 1000
@@ -112,6 +114,8 @@ class Results:
     per_page: int
     fuzzy: bool = False
     message: str = ""
+    suggestion: str = ""  # "Có phải bạn muốn tìm …": the corrected query, to search again
+    suggestion_text: str = ""  # …and as the first result spells it, to show
 
     @property
     def pages(self) -> int:
@@ -136,32 +140,21 @@ def _where(queryset: QuerySet) -> tuple[str, list[Any]]:
     return (sql or "1=1"), list(params)
 
 
-def _order(sort: str) -> str:
-    table = "search_searchentry"
-    if sort == "newest":
-        return f"{table}.date DESC, {table}.id DESC"
-    if sort == "oldest":
-        return f"{table}.date ASC, {table}.id ASC"
-    return f"c.rank {'ASC' if connection.vendor == 'sqlite' else 'DESC'}, {table}.date DESC, {table}.id DESC"
+def _candidates(query: Query, where: str, params: list[Any], *, prefixes: bool = False, narrow: bool = False,
+                candidates: int = CANDIDATES, own: QuerySet | None = None) -> tuple[list[int], str, list[Any]]:
+    """The ids of the `candidates` newest matches the viewer may open, newest first, and the SQL +
+    params of the whole matching set (for counting; "" and [n] when counted on the way).
 
-
-def _matching(query: Query, where: str, params: list[Any], *, sort: str, limit: int, offset: int,
-              fuzzy: bool = False, prefixes: bool = False,
-              narrow: bool = False, candidates: int = 0,
-              own: QuerySet | None = None) -> tuple[list[tuple[int, float]], str, list[Any]]:
-    """(entry id, rank) of one page, and the SQL + params of the whole matching set (for counting).
-
-    Ranking every match of a common word among a million documents costs seconds, so the
-    candidates are the CANDIDATES most recently indexed matches the viewer may open (FTS5 and
-    the primary key both give them newest first without sorting); they are ranked, then
-    paginated. Fewer matches than that (any specific query) are all ranked.
+    Ranking every match of a common word among a million documents costs seconds, so only these
+    candidates are ranked (qlvb.search.ranking); a specific query has fewer matches and they are
+    all ranked. FTS5 and the primary key both give them newest first without sorting.
 
     `narrow`: the viewer may open only the documents of their access rows (no agency-wide role),
     or filters are given: the entries they allow are collected once (by the access-row and filter
     indexes) and each match is tested against that set, instead of walking every match of a
     common word and reading its row."""
     table = "search_searchentry"
-    candidates = max(candidates, CANDIDATES, limit + offset)
+    candidates = max(candidates, CANDIDATES)
     head, head_params = "", []
     if connection.vendor == "sqlite":
         if narrow:
@@ -171,48 +164,32 @@ def _matching(query: Query, where: str, params: list[Any], *, sort: str, limit: 
             base = (f"FROM search_fts JOIN {table} ON {table}.id = search_fts.rowid "
                     f"WHERE search_fts MATCH %s AND ({where})")
         base_params = [query.fts5(all_prefix=prefixes), *params]
-        inner = (f"SELECT search_fts.rowid AS id, bm25(search_fts, 10.0, 1.0) AS rank {base} "
-                 "ORDER BY search_fts.rowid DESC LIMIT %s")
-        inner_params = [*base_params, candidates]
-    elif fuzzy:
-        text = " ".join(query.words())
-        base = f"FROM {table} WHERE title_folded %% %s AND ({where})"
-        base_params = [text, *params]
-        inner = (f"SELECT {table}.id AS id, similarity(title_folded, %s) AS rank {base} "
-                 f"ORDER BY rank DESC LIMIT %s")
-        inner_params = [text, *base_params, candidates]
+        select = f"SELECT search_fts.rowid {base} ORDER BY search_fts.rowid DESC LIMIT %s"
     else:
-        tsquery = query.tsquery()
-        if own is not None:
-            # Start from the viewer's own entries (a few thousand, by the access-row indexes), test
-            # their vectors and rank them all: no walk through every match of a common word.
-            own_sql, own_params = own.query.sql_with_params()
-            head = f"WITH visible AS MATERIALIZED ({own_sql}) "
-            head_params = list(own_params)
-            base = (f"FROM {table} WHERE {table}.id IN (SELECT id FROM visible) "  # noqa: S608
-                    f"AND vector @@ to_tsquery('simple', %s)")
-            base_params = [tsquery]
-        else:
+        tsquery = query.tsquery(all_prefix=prefixes)
+        if own is None:
             base = f"FROM {table} WHERE vector @@ to_tsquery('simple', %s) AND ({where})"
-            base_params = [tsquery, *params]
-            return _recent_matches(tsquery, base, base_params, sort=sort, limit=limit, offset=offset,
-                                   candidates=candidates)
-        inner = (f"{head}SELECT {table}.id AS id, ts_rank_cd(vector, to_tsquery('simple', %s), 1) AS rank {base} "
-                 "ORDER BY rank DESC LIMIT %s")
-        inner_params = [*head_params, tsquery, *base_params, candidates]
+            return _recent_matches(base, [tsquery, *params], candidates=candidates)
+        # Start from the viewer's own entries (a few thousand, by the access-row indexes) and test
+        # their vectors: no walk through every match of a common word.
+        own_sql, own_params = own.query.sql_with_params()
+        head = f"WITH visible AS MATERIALIZED ({own_sql}) "
+        head_params = list(own_params)
+        base = (f"FROM {table} WHERE {table}.id IN (SELECT id FROM visible) "  # noqa: S608
+                f"AND vector @@ to_tsquery('simple', %s)")
+        base_params = [tsquery]
+        select = f"{head}SELECT {table}.id {base} ORDER BY {table}.id DESC LIMIT %s"
     with connection.cursor() as cursor:
-        # inner is made of fixed fragments and the ORM's WHERE; user input only travels in params
-        cursor.execute(f"SELECT c.id, c.rank FROM ({inner}) c JOIN {table} ON {table}.id = c.id "  # noqa: S608
-                       f"ORDER BY {_order(sort)} LIMIT %s OFFSET %s", [*inner_params, limit, offset])
-        rows = [(row[0], float(row[1] or 0)) for row in cursor.fetchall()]
-    return rows, f"{head}SELECT 1 {base}", [*head_params, *base_params]
+        # made of fixed fragments and the ORM's WHERE; user input only travels in params
+        cursor.execute(select, [*head_params, *base_params, candidates])
+        ids = [row[0] for row in cursor.fetchall()]
+    return ids, f"{head}SELECT 1 {base}", [*head_params, *base_params]
 
 
 WINDOWS = (50_000, None)  # newest entries looked at first (PostgreSQL), then all
 
 
-def _recent_matches(tsquery: str, base: str, base_params: list[Any], *, sort: str, limit: int, offset: int,
-                    candidates: int) -> tuple[list[tuple[int, float]], str, list[Any]]:
+def _recent_matches(base: str, base_params: list[Any], *, candidates: int) -> tuple[list[int], str, list[Any]]:
     """PostgreSQL: the most recent matches, looked for among the newest entries first. A bitmap of
     the GIN index visits every matching row of a common word (tens of thousands among a million,
     seconds); ANDed with a primary-key range it visits only those in the window. Specific queries
@@ -229,22 +206,75 @@ def _recent_matches(tsquery: str, base: str, base_params: list[Any], *, sort: st
             ids = [row[0] for row in cursor.fetchall()]
             if len(ids) >= candidates or low == 0:
                 break
-        if not ids:
-            return [], f"SELECT 1 {base}", base_params
-        cursor.execute(f"SELECT c.id, c.rank FROM (SELECT id, ts_rank_cd(vector, to_tsquery('simple', %s), 1) AS rank "  # noqa: S608
-                       f"FROM {table} WHERE id = ANY(%s)) c JOIN {table} ON {table}.id = c.id "
-                       f"ORDER BY {_order(sort)} LIMIT %s OFFSET %s", [tsquery, ids, limit, offset])
-        rows = [(row[0], float(row[1] or 0)) for row in cursor.fetchall()]
     # Fewer than `candidates` ids means the last window was everything: they are all the matches.
-    return rows, "", [min(len(ids), COUNT_CAP + 1)]
+    return ids, "", [min(len(ids), COUNT_CAP + 1)]
+
+
+# Rarity is measured among the newest entries: exact enough to tell "Giám đốc" (in every letter)
+# from a rare word, and as cheap for a common word as for a rare one.
+FREQUENCY_WINDOW = 20_000
+FREQUENCY_CAP = 2_000
+
+
+def document_frequencies(query: Query) -> list[float]:
+    """Each term's weight, log(1 + N / df), df its entries among the newest FREQUENCY_WINDOW."""
+    table = "search_searchentry"
+    low = f"(SELECT coalesce(max(id), 0) FROM {table}) - %s"  # noqa: S608 - the window's lower end
+    parts, params = [f"(SELECT count(*) FROM {table} WHERE id > {low})"], [FREQUENCY_WINDOW]  # noqa: S608
+    for term in query.terms:
+        single = Query(text="", terms=[term])
+        if connection.vendor == "sqlite":
+            parts.append(f"(SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE search_fts MATCH %s "  # noqa: S608
+                         f"AND rowid > {low} LIMIT %s))")
+            params += [single.fts5(), FREQUENCY_WINDOW, FREQUENCY_CAP]
+        else:
+            parts.append(f"(SELECT count(*) FROM (SELECT 1 FROM {table} WHERE "  # noqa: S608
+                         f"vector @@ to_tsquery('simple', %s) AND id > {low} LIMIT %s) f)")
+            params += [single.tsquery(), FREQUENCY_WINDOW, FREQUENCY_CAP]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        documents, *frequencies = cursor.fetchone()
+    return [ranking.idf(max(documents, 1), frequency) for frequency in frequencies]
+
+
+def _ordered(query: Query, ids: list[int], sort: str) -> list[tuple[int, float]]:
+    """(id, relevance) of the candidates in the order asked: by relevance (qlvb.search.ranking,
+    computed the same way on both databases) or by date."""
+    if not ids:
+        return []
+    if sort != "relevance":
+        rows = SearchEntry.objects.filter(pk__in=ids).values_list("id", "date")
+        newest_first = sorted(rows, key=lambda r: (r[1] or date.min, r[0]), reverse=True)
+        ordered = newest_first if sort == "newest" else newest_first[::-1]
+        return [(pk, 0.0) for pk, _date in ordered]
+    weights = document_frequencies(query)
+    scored = []
+    rows = (SearchEntry.objects.filter(pk__in=ids)
+            .annotate(head=Substr("body", 1, ranking.TEXT_CHARS))
+            .values_list("id", "date", "reference", "title", "head"))
+    for pk, day, reference, title, head in rows:
+        exact, value = ranking.score(query, f"{reference} {title}", head or "", weights)
+        scored.append((exact, value, day or date.min, pk))
+    scored.sort(reverse=True)
+    return [(pk, value) for _exact, value, _day, pk in scored]
 
 
 def _count(sql: str, params: list[Any]) -> tuple[int, bool]:
     with connection.cursor() as cursor:
-        # sql is built by _matching from fixed fragments and the ORM; user input only in params
+        # sql is built by _candidates from fixed fragments and the ORM; user input only in params
         cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) capped", [*params, COUNT_CAP + 1])  # noqa: S608
         counted = cursor.fetchone()[0]
     return min(counted, COUNT_CAP), counted > COUNT_CAP
+
+
+def _counted(ids: list[int], count_sql: str, count_params: list[Any]) -> tuple[int, bool]:
+    if not ids:
+        return 0, False
+    if len(ids) < CANDIDATES:  # fewer than asked for: they are every match
+        return len(ids), False
+    if not count_sql:  # counted on the way (see _recent_matches)
+        return min(count_params[0], COUNT_CAP), count_params[0] > COUNT_CAP
+    return _count(count_sql, count_params)
 
 
 def search(viewer: Person, text: str = "", filters: dict[str, Any] | None = None, sort: str = "relevance",
@@ -272,64 +302,68 @@ def search(viewer: Person, text: str = "", filters: dict[str, Any] | None = None
     where, params = _where(entries)
     narrow = _is_narrow(viewer) or bool(filters_q(filters))
     own = own_entries(viewer, filters) if _is_narrow(viewer) and connection.vendor == "postgresql" else None
-    rows, count_sql, count_params = _matching(query, where, params, sort=sort, limit=per_page, offset=offset,
-                                              narrow=narrow, own=own)
-    fuzzy = False
-    if not rows and page == 1:
-        # No exact hit: words as prefixes on SQLite, trigram similarity of the title on PostgreSQL.
+    ids, count_sql, count_params = _candidates(query, where, params, narrow=narrow, own=own)
+    fuzzy, suggestion = False, None
+    if not ids:
+        # Nothing: the words corrected (a keystroke away), then every word as a prefix; both
+        # databases alike. A correction is offered only with what it finds for this viewer.
         fuzzy = True
-        if connection.vendor == "sqlite":
-            rows, count_sql, count_params = _matching(query, where, params, sort=sort, limit=per_page,
-                                                      offset=offset, prefixes=True, narrow=narrow)
+        for corrected in spelling.corrections(query):
+            ids, count_sql, count_params = _candidates(corrected, where, params, narrow=narrow, own=own)
+            if ids:
+                query, suggestion = corrected, corrected
+                break
         else:
-            rows, count_sql, count_params = _matching(query, where, params, sort=sort, limit=per_page,
-                                                      offset=offset, fuzzy=True)
-    if rows and not count_sql:  # counted on the way (see _recent_matches)
-        total, capped = min(count_params[0], COUNT_CAP), count_params[0] > COUNT_CAP
-    elif rows:
-        total, capped = _count(count_sql, count_params)
-    else:
-        total, capped = 0, False
+            ids, count_sql, count_params = _candidates(query, where, params, prefixes=True, narrow=narrow, own=own)
+    total, capped = _counted(ids, count_sql, count_params)
+    rows = _ordered(query, ids, sort)[offset:offset + per_page]
     by_id = SearchEntry.objects.in_bulk([r[0] for r in rows])
     hits = [Hit(by_id[i], rank) for i, rank in rows if i in by_id]
     for hit in hits:
-        hit.title_html = highlight(hit.entry.title, query)
-        hit.snippet_html = snippet(hit.entry.body, query)
-    return Results(query, hits, total, capped, page, per_page, fuzzy=fuzzy and bool(hits), message=message)
+        hit.title_html, hit.snippet_html = _marked_hit(hit.entry, query)
+    results = Results(query, hits, total, capped, page, per_page, fuzzy=fuzzy and bool(hits), message=message)
+    if suggestion is not None and hits:
+        results.suggestion_text, results.suggestion = _as_written(suggestion, hits[0].entry)
+    return results
+
+
+def _as_written(query: Query, entry: SearchEntry) -> tuple[str, str]:
+    """The corrected query as the first result spells it ("quyết định" for `quyet dinh`), to show
+    and to search again: words, not folded keys."""
+    title = f"{entry.reference} {entry.title}"
+    shown, typed = [], []
+    for term in query.terms:
+        single = Query(text="", terms=[term])
+        written = " ".join(term.words)
+        for text in (title, entry.body[:200_000]):
+            found = matching.occurrences(text, single, limit=1)
+            if found:
+                written = " ".join(TOKEN.findall(text[found[0].start:found[0].end]))
+                break
+        written = written if written.isupper() else written.lower()
+        shown.append(written)
+        typed.append((f'"{written}"' if term.is_phrase else written) + ("*" if term.prefix else ""))
+    return " ".join(shown), " ".join(typed)
 
 
 def export_rows(viewer: Person, text: str, filters: dict[str, Any], sort: str, limit: int = 10_000) -> list[Hit]:
     """Up to `limit` results, for the Excel export (same scope and order as the page)."""
-    hits: list[Hit] = []
     query = parse(text)
     entries = SearchEntry.objects.filter(visible_entries_q(viewer)).filter(filters_q(filters))
     if not query:
         ordered = entries.order_by("-date", "-id") if sort != "oldest" else entries.order_by("date", "id")
         return [Hit(e) for e in ordered.defer("body")[:limit]]
     where, params = _where(entries)
-    rows, _, _ = _matching(query, where, params, sort=sort if sort in SORTS else "relevance", limit=limit, offset=0,
-                           narrow=_is_narrow(viewer) or bool(filters_q(filters)),
-                           own=own_entries(viewer, filters) if _is_narrow(viewer) and connection.vendor == "postgresql"
-                           else None)
+    ids, _, _ = _candidates(query, where, params, candidates=limit,
+                            narrow=_is_narrow(viewer) or bool(filters_q(filters)),
+                            own=own_entries(viewer, filters) if _is_narrow(viewer) and connection.vendor == "postgresql"
+                            else None)
+    rows = _ordered(query, ids, sort if sort in SORTS else "relevance")[:limit]
     by_id = SearchEntry.objects.defer("body").in_bulk([r[0] for r in rows])
-    hits = [Hit(by_id[i], rank) for i, rank in rows if i in by_id]
-    return hits
+    return [Hit(by_id[i], rank) for i, rank in rows if i in by_id]
 
 
 # --- Highlighting ----------------------------------------------------------------------------
-
-def _folded_with_map(text: str) -> tuple[str, list[int] | None]:
-    """The folded text, and (when folding changed the length) where each folded char came from."""
-    folded = fold(text)
-    if len(folded) == len(text):
-        return folded, None
-    chars, origin = [], []
-    for index, ch in enumerate(text):
-        piece = fold(ch)
-        chars.append(piece)
-        origin.extend([index] * len(piece))
-    return "".join(chars), origin
-
 
 def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Neighbouring matches separated by blanks only become one mark: <mark>Đôn đốc</mark>."""
@@ -342,20 +376,8 @@ def _merge(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _spans(text: str, query: Query, limit: int = 200) -> list[tuple[int, int]]:
-    pattern = query.pattern()
-    if pattern is None or not text:
-        return []
-    folded, origin = _folded_with_map(text)
-    spans = []
-    for match in pattern.finditer(folded):
-        start, end = match.start(), match.end()
-        if origin is not None:
-            start, end = origin[start], origin[end - 1] + 1
-        spans.append((start, end))
-        if len(spans) >= limit:
-            break
-    return _merge(text, spans)
+def _spans(text: str, found: list[matching.Occurrence]) -> list[tuple[int, int]]:
+    return _merge(text, [(o.start, o.end) for o in found])
 
 
 def _marked(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | None = None) -> str:
@@ -371,16 +393,27 @@ def _marked(text: str, spans: list[tuple[int, int]], start: int = 0, end: int | 
     return "".join(out)
 
 
+def _marked_hit(entry: SearchEntry, query: Query) -> tuple[SafeString, SafeString]:
+    """The title and the snippet of one result, marked. A word typed with its marks is marked only
+    where it is spelled so, when the document spells it so somewhere (matching.shown)."""
+    head = entry.body[:200_000]
+    in_title, in_body = matching.occurrences(entry.title, query), matching.occurrences(head, query)
+    exact = matching.exact_terms(query, in_title, in_body)
+    title = mark_safe(_marked(entry.title, _spans(entry.title, matching.shown(query, in_title, exact))))  # noqa: S308
+    return title, snippet(entry.body, query, found=matching.shown(query, in_body, exact))
+
+
 def highlight(text: str, query: Query) -> SafeString:
-    return mark_safe(_marked(text, _spans(text, query)))  # noqa: S308 - every piece is escaped
+    return mark_safe(_marked(text, _spans(text, matching.occurrences(text, query))))  # noqa: S308
 
 
-def snippet(body: str, query: Query, size: int = SNIPPET_CHARS) -> SafeString:
+def snippet(body: str, query: Query, size: int = SNIPPET_CHARS,
+            found: list[matching.Occurrence] | None = None) -> SafeString:
     """A window of the body where the most distinct query words are, those words marked."""
     if not body:
         return mark_safe("")
     head = body[:200_000]
-    spans = _spans(head, query)
+    spans = _spans(head, matching.occurrences(head, query) if found is None else found)
     if not spans:
         cut = head[:size]
         return mark_safe(html.escape(cut) + ("…" if len(head) > size else ""))  # noqa: S308

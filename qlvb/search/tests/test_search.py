@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def titles(person, text, **kw):
-    return [h.entry.title for h in selectors.search(person, text, **kw).hits]
+    """The titles found exactly (not by the corrected or prefix fallback)."""
+    results = selectors.search(person, text, **kw)
+    return [] if results.fuzzy else [h.entry.title for h in results.hits]
 
 
 def test_fold_handles_d_both_ways():

@@ -49,11 +49,15 @@ class SearchResponseSerializer(serializers.Serializer):
     pages = serializers.IntegerField()
     fuzzy = serializers.BooleanField(help_text="No exact match: these are similar documents.")
     message = serializers.CharField(allow_blank=True)
+    suggestion = serializers.CharField(allow_blank=True, help_text=(
+        "Nothing matched as typed and these results are for a word one keystroke away: the query "
+        "to search again (\"Có phải bạn muốn tìm\"), written as the first result spells it; empty otherwise."))
     results = HitSerializer(many=True)
 
 
 PARAMETERS = [
-    OpenApiParameter("q", str, description="Words (accents optional: `don doc` = `đôn đốc`), a phrase in double "
+    OpenApiParameter("q", str, description="Words (accents optional: `don doc` = `đôn đốc`; typed with accents, "
+                                           "the documents spelling them so come first), a phrase in double "
                                            "quotes, a prefix with `*`."),
     OpenApiParameter("kind", str, enum=["incoming", "outgoing"]),
     OpenApiParameter("doc_type", str, description="Document type code, e.g. QĐ, CV."),
@@ -94,5 +98,6 @@ def search(request: Request) -> Response:
     return Response({
         "count": results.total, "capped": results.capped, "page": results.page, "pages": results.pages,
         "fuzzy": results.fuzzy, "message": str(MESSAGES.get(results.message, "")),
+        "suggestion": results.suggestion,
         "results": HitSerializer(results.hits, many=True, context={"request": request}).data,
     })

@@ -39,3 +39,24 @@ def test_specialist_searches_without_accents_and_opens_the_document(org, registe
         results.first.locator("a.search-title").click()
     assert path_of(page) == f"/incoming/{mine.pk}/"
     assert "Quy chế làm việc" in page.locator("main").inner_text()
+
+
+def test_a_typing_mistake_is_offered_corrected_and_the_correction_followed(org, register_doc, session,  # noqa: F811
+                                                                          shot):
+    register_doc(summary="Quyết định phê duyệt kế hoạch triển khai Đề án 06")
+    register_doc(summary="Báo cáo tình hình kinh tế - xã hội")
+
+    page = session.new_page()
+    sign_in(page, org.head)
+    page.fill("#topbar-q", "quyet dihn trien kai")
+    with page.expect_navigation():
+        page.press("#topbar-q", "Enter")
+    suggestion = page.locator("#search-suggestion")
+    assert suggestion.inner_text().startswith("Có phải bạn muốn tìm")
+    assert suggestion.locator("a").inner_text() == "quyết định triển khai"
+    assert page.locator("#search-results > li").count() == 1
+    shot(page, "suggestion")
+    with page.expect_navigation():
+        suggestion.locator("a").click()
+    assert page.locator("#search-suggestion").count() == 0
+    assert page.locator("#search-results > li mark").first.inner_text() == "Quyết định"

@@ -110,3 +110,14 @@ def test_query_count_does_not_grow_with_results(org, register_doc, login):
         register_doc()
     assert queries() == few
     assert few <= 22  # session, person, nav counts, the search (3), saved searches, filter choices
+
+
+def test_a_correction_is_offered_on_the_page_and_in_the_api(org, register_doc, login):
+    register_doc(summary="Kế hoạch triển khai chuyển đổi số")
+    client = login(org.head)
+    page = client.get("/search/", {"q": "trien kai"}).content.decode()
+    assert "Có phải bạn muốn tìm" in page and "?q=tri%E1%BB%83n+khai" in page and "triển khai</a>" in page
+    data = client.get("/api/v1/search/", {"q": "trien kai"}).json()
+    assert data["suggestion"] == "triển khai" and data["fuzzy"] and data["count"] == 1
+    data = client.get("/api/v1/search/", {"q": "trien khai"}).json()
+    assert data["suggestion"] == "" and not data["fuzzy"]

@@ -20,10 +20,9 @@ Ties go to the newer document.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 
-from qlvb.search.matching import Occurrence, exact_terms, occurrences
+from qlvb.search.matching import Occurrence, occurrences, pattern
 from qlvb.search.query import Query
 
 TITLE = 4.0
@@ -56,18 +55,33 @@ def nearness(found: Sequence[Occurrence], terms: int) -> float:
     return best
 
 
-def score(query: Query, title: str, text: str, weights: Sequence[float]) -> tuple[bool, float]:
-    """(spelled as typed, relevance) of one document; `weights` per term (its idf)."""
-    terms = len(query.terms)
-    found_title = occurrences(title, query)
-    found_text = occurrences(text[:TEXT_CHARS], query)
-    total = 0.0
-    for found, field in ((found_title, TITLE), (found_text, 1.0)):
-        counts = Counter(o.term for o in found)
-        for term, count in counts.items():
-            total += field * weights[term] * count / (count + SATURATION)
-        if len(counts) == terms:
-            total += NEAR * field * nearness(found, terms) * sum(weights)
-    accented = {i for i, term in enumerate(query.terms) if term.accented}
-    exact = accented <= exact_terms(query, found_title, found_text)
-    return exact, total
+class Ranker:
+    """Scores documents for one query; `weights` per term (its idf)."""
+
+    def __init__(self, query: Query, weights: Sequence[float]):
+        self.query = query
+        self.weights = list(weights)
+        self.total_weight = sum(self.weights)
+        self.terms = len(query.terms)
+        self.accented = {i for i, term in enumerate(query.terms) if term.accented}
+        self.pattern = pattern(query)
+
+    def _field(self, found: list[Occurrence], field: float) -> float:
+        counts: dict[int, int] = {}
+        for occurrence in found:
+            counts[occurrence.term] = counts.get(occurrence.term, 0) + 1
+        total = sum(field * self.weights[term] * count / (count + SATURATION) for term, count in counts.items())
+        if len(counts) == self.terms and self.terms > 1:
+            total += NEAR * field * nearness(found, self.terms) * self.total_weight
+        return total
+
+    def score(self, title: str, text: str) -> tuple[bool, float]:
+        """(spelled as typed, relevance) of one document."""
+        found_title = occurrences(title, self.query, compiled=self.pattern)
+        found_text = occurrences(text[:TEXT_CHARS], self.query, compiled=self.pattern)
+        total = self._field(found_title, TITLE) + self._field(found_text, 1.0)
+        if not self.accented:
+            return True, total
+        exact = {o.term for o in found_title if o.exact} | {o.term for o in found_text if o.exact}
+        return self.accented <= exact, total
+

@@ -247,13 +247,13 @@ def _ordered(query: Query, ids: list[int], sort: str) -> list[tuple[int, float]]
         newest_first = sorted(rows, key=lambda r: (r[1] or date.min, r[0]), reverse=True)
         ordered = newest_first if sort == "newest" else newest_first[::-1]
         return [(pk, 0.0) for pk, _date in ordered]
-    weights = document_frequencies(query)
+    ranker = ranking.Ranker(query, document_frequencies(query))
     scored = []
     rows = (SearchEntry.objects.filter(pk__in=ids)
             .annotate(head=Substr("body", 1, ranking.TEXT_CHARS))
             .values_list("id", "date", "reference", "title", "head"))
     for pk, day, reference, title, head in rows:
-        exact, value = ranking.score(query, f"{reference} {title}", head or "", weights)
+        exact, value = ranker.score(f"{reference} {title}", head or "")
         scored.append((exact, value, day or date.min, pk))
     scored.sort(reverse=True)
     return [(pk, value) for _exact, value, _day, pk in scored]

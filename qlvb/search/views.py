@@ -66,7 +66,8 @@ def search(request: PersonRequest) -> HttpResponse:
         "form": form, "results": results, "params": params, "query_string": urlencode(params),
         "saved": saved, "save_form": SaveSearchForm(), "notice": MESSAGES.get(results.message) if results else None,
         "types": DOCUMENT_TYPE_NAMES,
-        "suggestion_url": "?" + urlencode({**params, "q": results.suggestion}) if results and results.suggestion else "",
+        "suggestion_url": ("?" + urlencode({**params, "q": results.suggestion})
+                           if results and results.suggestion else ""),
     })
 
 

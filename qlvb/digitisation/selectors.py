@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 
 from qlvb.core import kinds
@@ -79,11 +79,20 @@ def incoming_queue(person: Any, limit: int = 100) -> tuple[dict[str, int], list[
     newest first, each with its document and extraction."""
     kind = kinds.get("incoming")
     files = apps.get_model(kind.file_model).objects.filter(document__in=kinds.visible("incoming", person).values("pk"))
-    counts = dict(TextExtraction.objects.filter(stored_file__in=files.values("stored_id"))
-                  .values_list("status").annotate(n=Count("pk")).order_by())
+    extractions = TextExtraction.objects.filter(stored_file__in=files.values("stored_id"))
+    counts = dict(extractions.values_list("status").annotate(n=Count("pk")).order_by())
+    # Read, but with pages the clerk should check (low confidence): listed until read again.
+    to_check = ~Q(stored__extraction__doubtful_pages=[]) & Q(stored__extraction__status__in=[
+        TextExtraction.Status.DONE, TextExtraction.Status.PARTIAL])
+    counts["doubtful"] = files.filter(to_check).count()
     open_statuses = [TextExtraction.Status.PENDING, TextExtraction.Status.RUNNING, TextExtraction.Status.FAILED,
                      TextExtraction.Status.PARTIAL]
-    rows = list(files.filter(stored__extraction__status__in=open_statuses)
+    rows = list(files.filter(Q(stored__extraction__status__in=open_statuses) | to_check)
                 .select_related("document", "stored__extraction").defer("stored__extraction__text")
                 .order_by("-added_at", "-id")[:limit])
+    for row in rows:  # (page, confidence) of the doubtful pages, for the list
+        extraction = row.stored.extraction
+        confidence = extraction.page_confidence or []
+        row.to_check = [(n, round(confidence[n - 1]) if n <= len(confidence) and confidence[n - 1] is not None
+                         else None) for n in extraction.doubtful_pages or []]
     return counts, rows

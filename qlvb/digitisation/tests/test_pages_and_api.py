@@ -192,3 +192,21 @@ def test_the_document_api_shows_each_file_reading_status(org, login, read_docume
         "detail": f"/api/v1/digitisation/incoming/{document.pk}/files/"}
     schema = login(org.clerk).get("/api/schema/").content.decode()
     assert "text_extraction" in schema and "ExtractionSummary" in schema
+
+
+def test_pages_read_without_certainty_stay_on_the_reading_queue_until_checked(org, login, register_incoming):
+    document = register_incoming([upload(text_pdf(["Công văn số 7 về việc kiểm kê tài sản"]))], number="7")
+    extraction = TextExtraction.objects.get(stored_file=document.files.get().stored)
+    TextExtraction.objects.filter(pk=extraction.pk).update(
+        status=Status.DONE, pages_total=3, pages_done=3, page_confidence=[94.2, 41.6, 88.0], doubtful_pages=[2],
+        text="Trang một\fTrang hai\fTrang ba")
+    page = login(org.clerk).get("/digitisation/").content.decode()
+    assert "Trang cần kiểm tra: 1" in page
+    assert "Trang 2 (độ tin cậy 42%)" in page
+    text_url = f"/digitisation/incoming/{document.pk}/{extraction.stored_file_id}/text/"
+    assert f'href="{text_url}#page-2"' in page
+    assert 'id="page-2"' in login(org.clerk).get(text_url).content.decode()
+    # read again from a better scan: off the list
+    TextExtraction.objects.filter(pk=extraction.pk).update(doubtful_pages=[], page_confidence=[94.2, 90.0, 88.0])
+    page = login(org.clerk).get("/digitisation/").content.decode()
+    assert "Trang cần kiểm tra: 0" in page and "độ tin cậy" not in page

@@ -140,3 +140,23 @@ def test_the_count_stops_at_the_cap(org, many_issued, monkeypatch):
     page = paginator.get_page(2)
     assert paginator.count == 5 and paginator.capped
     assert [pk for pk, _at in page.object_list] == expected(org.deputy)[2:4]
+
+
+def test_the_api_lists_the_same_documents_page_after_page_with_a_flat_count_of_queries(org, many_issued, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(org.deputy)
+    want = expected(org.deputy)
+    client.get("/api/v1/outgoing/documents/?list=issued&limit=5")
+    pages, queries = [], []
+    for offset in range(0, len(want), 5):
+        with CaptureQueriesContext(connection) as ctx:
+            data = client.get(f"/api/v1/outgoing/documents/?list=issued&limit=5&offset={offset}").json()
+        pages += [row["id"] for row in data["results"]]
+        queries.append(len(ctx.captured_queries))
+        assert data["count"] == len(want)
+    assert pages == want
+    assert len(set(queries[:-1])) == 1  # the same queries for every full page
+    assert client.get("/api/v1/outgoing/documents/?list=issued&q=số 3 của").json()["count"] == len(
+        [pk for pk in want if "số 3 của" in OutgoingDocument.objects.get(pk=pk).summary])

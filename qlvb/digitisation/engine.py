@@ -424,31 +424,45 @@ def _assemble(source: Path, recognised: dict[int, tuple[Path, int]], workdir: Pa
 
 # --- Quick reading for the registration form -------------------------------------------------
 
+@dataclass
+class QuickRead:
+    text: str
+    confidence: float | None = None  # tesseract's mean word confidence; None for a text layer
+
+
 def quick_text(data: bytes, kind: str, *, pages: int = 1, timeout: int = 60) -> str:
+    """The text of the first ``pages`` pages, fast (``quick_read``)."""
+    return quick_read(data, kind, pages=pages, timeout=timeout).text
+
+
+def quick_read(data: bytes, kind: str, *, pages: int = 1, timeout: int = 60) -> QuickRead:
     """The text of the first ``pages`` pages, fast: the text layer if there is one, otherwise
     tesseract straight on a 200-dpi rendering without its coloured ink (no deskew or cleaning;
-    for one page only its top 15 cm, about 2 s here on a quiet machine).
-    Returns "" when nothing can be read."""
+    for one page only its top 15 cm, about 2 s here on a quiet machine), with the confidence of
+    what it read, so that the form can say when its suggestions are guesses.
+    The text is "" when nothing can be read."""
     if kind == "docx":
         try:
-            return _extract_docx(data).text
+            return QuickRead(_extract_docx(data).text)
         except ExtractionError:
-            return ""
+            return QuickRead("")
     if kind == "image":
         try:
             data = _image_to_pdf(data)
         except ExtractionError:
-            return ""
+            return QuickRead("")
     elif kind != "pdf":
-        return ""
+        return QuickRead("")
     try:
         texts = page_texts(data, limit=pages)
     except Exception:  # noqa: BLE001
         texts = []
     if texts and all(_letters(t) >= MIN_TEXT_CHARS for t in texts):
-        return "\n".join(texts)
+        return QuickRead("\n".join(texts))
     if not shutil.which("tesseract") or not shutil.which("pdftoppm"):
-        return "\n".join(texts)
+        return QuickRead("\n".join(texts))
+    from qlvb.digitisation.ocr_plugin import page_confidence
+
     with tempfile.TemporaryDirectory(prefix="qlvb-quick-") as folder:
         source = Path(folder) / "in.pdf"
         source.write_bytes(data)
@@ -461,17 +475,22 @@ def quick_text(data: bytes, kind: str, *, pages: int = 1, timeout: int = 60) -> 
             subprocess.run(["pdftoppm", "-r", "200", "-png", "-f", "1", "-l", str(pages), *crop,  # noqa: S603, S607
                             str(source), str(Path(folder) / "page")], check=True, timeout=timeout,
                            capture_output=True)
-            out = []
+            out, total, weight = [], 0.0, 0
             for image in sorted(Path(folder).glob("page*.png")):
                 if colour_filter():
                     _drop_colour_ink_in_place(image)
-                done = subprocess.run(["tesseract", str(image), "stdout", "-l", languages()],  # noqa: S603, S607
-                                      check=True, timeout=timeout, capture_output=True, env=env)
-                out.append(_clean_ocr_text(done.stdout.decode("utf-8", errors="replace")))
-            return "\n".join(out)
+                base = image.with_suffix("")
+                # The text and the hOCR (word confidences) of one run.
+                subprocess.run(["tesseract", str(image), str(base), "-l", languages(), "txt", "hocr"],  # noqa: S603, S607
+                               check=True, timeout=timeout, capture_output=True, env=env)
+                out.append(_clean_ocr_text(base.with_suffix(".txt").read_text(encoding="utf-8", errors="replace")))
+                confidence, words = page_confidence(base.with_suffix(".hocr").read_text(encoding="utf-8",
+                                                                                        errors="replace"))
+                total, weight = total + confidence * words, weight + words
+            return QuickRead("\n".join(out), total / weight if weight else 0.0)
         except (subprocess.SubprocessError, OSError) as error:
             logger.info("Quick OCR failed: %s", error)
-            return "\n".join(texts)
+            return QuickRead("\n".join(texts))
 
 
 def _drop_colour_ink_in_place(path: Path) -> None:

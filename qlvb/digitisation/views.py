@@ -135,13 +135,20 @@ def suggest(request: PersonRequest) -> HttpResponse:
         context["error"] = " ".join(getattr(error, "messages", [str(error)]))
         return render(request, "digitisation/_suggestions.html", context)
     upload.seek(0)
-    found_text = engine.quick_text(upload.read(), kind, pages=1)
+    read = engine.quick_read(upload.read(), kind, pages=1)
+    found_text = read.text
     agencies = Agency.objects.filter(is_active=True).exclude(pk=agency.pk).only("pk", "name", "abbreviation")
     from qlvb.org.models import DirectoryAgency
 
     directory = DirectoryAgency.objects.filter(is_current=True).only("code", "name")
     found = suggest_incoming_fields(found_text, agencies, directory)
-    context["suggestions"] = _as_choices(found, doubtful(found))
+    marked = doubtful(found)
+    if read.confidence is not None and read.confidence < engine.low_confidence():
+        # A poor scan: every value is a guess, none goes in by "use all".
+        marked = set(found)
+        context["warning"] = _("The first page was not read with certainty (confidence %(n)s%%): "
+                               "check every value against the scan.") % {"n": round(read.confidence)}
+    context["suggestions"] = _as_choices(found, marked)
     if not context["suggestions"]:
         context["error"] = _("Nothing could be read from the first page; type the fields yourself.")
     return render(request, "digitisation/_suggestions.html", context)

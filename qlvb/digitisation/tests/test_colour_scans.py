@@ -119,3 +119,23 @@ def test_a_page_scanned_sideways_is_read_again_turned(monkeypatch):
                             "pdf")
     assert calls == [None, engine.RETRY_TURNED]
     assert SEALED in result.text and result.doubtful_pages == []
+
+
+def test_the_quick_read_says_how_sure_it_is():
+    sure = engine.quick_read(note_pdf(), "pdf")
+    assert "12/QĐ-UBND" in sure.text and sure.confidence >= engine.low_confidence()
+    scribbles = colour_scans.to_pdf([colour_scans.image_bytes(garbage_page(), 200)])
+    assert engine.quick_read(scribbles, "pdf").confidence < engine.low_confidence()
+    assert engine.quick_read(b"%PDF-1.4 broken", "pdf").text == ""
+
+
+def test_suggestions_from_an_unsure_read_are_all_marked_and_none_used_by_default(org, login, monkeypatch):
+    header = "ỦY BAN NHÂN DÂN TỈNH SƠN LA\nSố: 215/UBND-VP\nSơn La, ngày 14 tháng 5 năm 2026\nV/v kiểm kê tài sản"
+    monkeypatch.setattr(engine, "quick_read", lambda *a, **k: engine.QuickRead(header, 52.4))
+    page = login(org.clerk).post(reverse("digitisation:suggest"), {"uploads": upload(note_pdf())}).content.decode()
+    assert "Trang đầu đọc chưa chắc chắn (độ tin cậy 52%)" in page
+    assert page.count("ocr-suggestion\"") == page.count('data-doubtful="1"') > 0
+    monkeypatch.setattr(engine, "quick_read", lambda *a, **k: engine.QuickRead(header, 94.0))
+    page = login(org.clerk).post(reverse("digitisation:suggest"), {"uploads": upload(note_pdf())}).content.decode()
+    assert "chưa chắc chắn" not in page and 'data-field="number" data-value="215"' in page
+    assert 'data-field="number" data-value="215" data-doubtful' not in page

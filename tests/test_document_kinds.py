@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from qlvb.core import kinds, personcache
 from qlvb.core.actor import Actor
 from qlvb.core.kinds import Rule
+from qlvb.dossiers import services as dossiers
 from qlvb.incoming import services as incoming
 from qlvb.incoming.tests.conftest import _media, fields, pdf_upload  # noqa: F401 - _media: files in tmp_path
 from qlvb.outgoing import services as outgoing
@@ -105,6 +106,33 @@ def test_every_surface_asks_the_registry(surface, org, documents, login, deny_al
     assert check(leader), f"{surface}: the leader should see the document"
     deny_all()
     assert not check(leader), f"{surface}: shown although the registry opens nothing"
+
+
+DOSSIER_WORDS = "ho so ha tang mang"
+
+
+@pytest.fixture
+def dossier(org):
+    return dossiers.create_dossier(by=Actor(org.specialist), agency=org.agency, code="01.CNTT",
+                                   title="Hồ sơ hạ tầng mạng diện rộng", retention="10")
+
+
+DOSSIER_SURFACES = {
+    "dossier page": lambda c, d: _ok(c.get(f"/dossiers/{d.pk}/")),
+    "dossier list": lambda c, d: d.title in c.get("/dossiers/").content.decode(),
+    "search dossier": lambda c, d: f"/dossiers/{d.pk}/" in c.get("/search/", {"q": DOSSIER_WORDS}).content.decode(),
+    "search API dossier": lambda c, d: c.get("/api/v1/search/", {"q": DOSSIER_WORDS}).json()["count"] > 0,
+    "search export dossier": lambda c, d: d.title in _xlsx_text(c.get("/search/export.xlsx", {"q": DOSSIER_WORDS})),
+}
+
+
+@pytest.mark.parametrize("surface", list(DOSSIER_SURFACES))
+def test_every_dossier_surface_asks_the_registry(surface, org, dossier, login, deny_all):
+    check = DOSSIER_SURFACES[surface]
+    leader = login(org.head)
+    assert check(leader, dossier), f"{surface}: the leader should see the dossier"
+    deny_all()
+    assert not check(leader, dossier), f"{surface}: shown although the registry opens nothing"
 
 
 def test_the_clerks_reading_queue_asks_the_registry(org, documents, login, deny_all):

@@ -31,7 +31,9 @@ from django.db.models import Field, Model, Q, QuerySet
 @dataclass(frozen=True)
 class Grant:
     """The documents of `agencies` a role opens without an access row: non-secret ones unless
-    `secret`, only in `statuses` when given, never in `except_statuses`."""
+    `secret`, only in `statuses` when given, never in `except_statuses`. A kind whose documents
+    have no secrecy (dossiers) gives its grants `secret=True`: nothing of it is held back, and
+    no condition is written on a column its table does not have."""
 
     agencies: frozenset[int]
     secret: bool = False
@@ -117,6 +119,16 @@ class DocumentKind:
     @property
     def target_type(self) -> str:
         return self.model.lower()
+
+    @property
+    def has_secrecy(self) -> bool:
+        """Its documents carry a `secrecy` column (incoming, outgoing; not dossiers)."""
+        return any(f.name == "secrecy" for f in self.model_class._meta.concrete_fields)
+
+    def secret_documents(self) -> QuerySet[Any]:
+        """Its secret documents; none for a kind without secrecy."""
+        manager = self.model_class._default_manager
+        return manager.exclude(secrecy="") if self.has_secrecy else manager.none()
 
     def status_label(self, status: str) -> str:
         status_field = cast(Field, self.model_class._meta.get_field("status"))  # a column, not a relation

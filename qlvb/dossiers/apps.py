@@ -8,12 +8,15 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Dossiers")
 
     def ready(self) -> None:
-        # A dossier holding documents is closed, never deleted; an empty one goes to the bin.
         from django.urls import reverse
 
-        from qlvb.core import bin
+        from qlvb.core import bin, kinds
         from qlvb.dossiers import services
+        from qlvb.dossiers.kind import KIND
 
+        # Who may open a dossier, and what search finds of it (core.kinds).
+        kinds.register(KIND)
+        # A dossier holding documents is closed, never deleted; an empty one goes to the bin.
         bin.register(bin.BinKind(
             model="dossiers.Dossier", label=_("Dossier"),
             retire=lambda by, dossier: services.retire_dossier(by=by, dossier=dossier),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from qlvb.core import kinds
 from qlvb.dossiers.models import Dossier
 from qlvb.org import permissions
 from qlvb.org.models import Agency, Person
@@ -18,12 +19,9 @@ def can_manage_plan(person: Person, agency: Agency) -> bool:
 
 
 def can_view(person: Person, dossier: Dossier) -> bool:
-    if dossier.agency_id not in permissions.member_agency_ids(person):
-        return False
-    roles = roles_of(person)
-    return (dossier.owner_id == person.pk or dossier.agency_id in roles.leader_agency_ids
-            or (dossier.unit_id is not None and dossier.unit_id in roles.unit_ids)
-            or (dossier.status == Dossier.Status.PLANNED and can_manage_plan(person, dossier.agency)))
+    """The kind's one rule (dossiers/kind.py): owner, the dossier's unit, the agency's leaders, and
+    for a planned dossier whoever keeps the plan."""
+    return kinds.may_see("dossier", person, dossier)
 
 
 def can_edit(person: Person, dossier: Dossier) -> bool:
@@ -38,9 +36,10 @@ def can_edit(person: Person, dossier: Dossier) -> bool:
 
 
 def dossiers_for(person: Person, *, year: int | None = None, status: str | None = None) -> QuerySet[Dossier]:
+    """My, my units' and (leaders) the agency's dossiers, of those the kind's rule opens: the
+    plan's dossiers that are not theirs are on the plan page."""
     roles = roles_of(person)
-    qs = Dossier.objects.filter(agency_id__in=permissions.member_agency_ids(person),
-                                deleted_at__isnull=True).filter(
+    qs = kinds.visible("dossier", person).filter(deleted_at__isnull=True).filter(
         Q(owner=person) | Q(unit_id__in=roles.unit_ids) | Q(agency_id__in=roles.leader_agency_ids)
     )
     if year:

@@ -31,7 +31,7 @@ def audit_log(person: Any, *, agency_id: int | None, filters: core_selectors.Eve
     events = core_selectors.audit_log(agency_id=agency_id, filters=filters)
     if filters.target or filters.text:
         for kind in kinds.all_kinds():
-            hidden = kind.model_class._default_manager.exclude(secrecy="").exclude(kind.rule(person).q())
+            hidden = kind.secret_documents().exclude(kind.rule(person).q())
             if agency_id:
                 hidden = hidden.filter(agency_id=agency_id)
             events = events.exclude(target_type=kind.target_type,
@@ -119,9 +119,9 @@ def _describe_batch(person: Any, events: list[Event]) -> list[Event]:
     open_ids: dict[str, set[int]] = {}
     secret_ids: dict[str, set[int]] = {}
     for name, ids in wanted.items():
-        model = kinds.get(name).model_class._default_manager
         open_ids[name] = set(kinds.visible(name, person).filter(pk__in=sorted(ids)).values_list("pk", flat=True))
-        secret_ids[name] = set(model.filter(pk__in=sorted(ids)).exclude(secrecy="").values_list("pk", flat=True))
+        secret_ids[name] = set(kinds.get(name).secret_documents().filter(pk__in=sorted(ids))
+                               .values_list("pk", flat=True))
     for event in events:
         event.shown_label, event.shown_data, event.url = event.target_label, event.data, ""  # type: ignore[attr-defined]
         documents = _documents_of(event)

@@ -13,19 +13,24 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from qlvb.core import kinds
 from qlvb.org.http import signed_in
 from qlvb.search import selectors
 from qlvb.search.forms import SearchForm
 from qlvb.search.views import MESSAGES
 
+KINDS = [kind.name for kind in kinds.all_kinds()]  # filled by the apps' ready(): incoming, outgoing, dossier…
+
 
 class HitSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["incoming", "outgoing"], source="entry.kind")
+    kind = serializers.ChoiceField(choices=KINDS, source="entry.kind")
+    kind_label = serializers.CharField(source="entry.kind_label", help_text="The kind's name, translated.")
     document_id = serializers.IntegerField(source="entry.document_id")
     url = serializers.CharField(help_text="The document's page.")
     api_url = serializers.SerializerMethodField()
-    reference = serializers.CharField(source="entry.reference", help_text="Number and notation, e.g. 15/QĐ-UBND.")
-    title = serializers.CharField(source="entry.title", help_text="The summary (trích yếu).")
+    reference = serializers.CharField(source="entry.reference",
+                                      help_text="Number and notation, e.g. 15/QĐ-UBND; a dossier's code.")
+    title = serializers.CharField(source="entry.title", help_text="The summary (trích yếu); a dossier's title.")
     title_html = serializers.CharField(help_text="The summary, HTML-escaped, matching words in <mark>.")
     snippet_html = serializers.CharField(help_text="Where the words were found, HTML-escaped, in <mark>.")
     date = serializers.DateField(source="entry.date")
@@ -59,7 +64,7 @@ PARAMETERS = [
     OpenApiParameter("q", str, description="Words (accents optional: `don doc` = `đôn đốc`; typed with accents, "
                                            "the documents spelling them so come first), a phrase in double "
                                            "quotes, a prefix with `*`."),
-    OpenApiParameter("kind", str, enum=["incoming", "outgoing"]),
+    OpenApiParameter("kind", str, enum=KINDS),
     OpenApiParameter("doc_type", str, description="Document type code, e.g. QĐ, CV."),
     OpenApiParameter("issuer", str, description="Part of the issuing agency's name (accents optional)."),
     OpenApiParameter("register", int), OpenApiParameter("unit", int),
@@ -85,8 +90,8 @@ def _int(value: Any, default: int, low: int, high: int) -> int:
 })
 @api_view(["GET"])
 def search(request: Request) -> Response:
-    """Incoming and outgoing documents the caller may open matching the words and the filters, most
-    relevant first (or by date), with the matching words highlighted."""
+    """Documents of every kind (incoming, outgoing, dossiers…) the caller may open matching the words
+    and the filters, most relevant first (or by date), with the matching words highlighted."""
     person = signed_in(request.user)
     form = SearchForm(request.query_params, person=person)
     if not form.is_valid():

@@ -29,8 +29,9 @@ def _statuses() -> list[tuple[str, str | Promise]]:
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, strip=True)
-    kind = forms.ChoiceField(label=_("Incoming or outgoing"), required=False,
-                             choices=lambda: [("", _("Incoming and outgoing")),
+    # The registered kinds (core.kinds): incoming, outgoing, dossiers, and kinds to come.
+    kind = forms.ChoiceField(label=_("Kind of document"), required=False,
+                             choices=lambda: [("", _("All kinds of document")),
                                               *[(kind.name, kind.label) for kind in kinds.all_kinds()]])
     doc_type = forms.ChoiceField(label=_("Document type"), required=False,
                                  choices=[("", _("All types")), *DOCUMENT_TYPES])

@@ -1,4 +1,5 @@
-"""The search index (tra cứu, R28): one `SearchEntry` per incoming or outgoing document.
+"""The search index (tra cứu, R28): one `SearchEntry` per document of a registered kind
+(core.kinds: incoming and outgoing documents, dossiers).
 
 An entry holds the filter columns copied from its document (so a filtered search never joins the
 documents), a display title, and `body`: the original text of every field and of every file,
@@ -23,11 +24,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qlvb.core import kinds
+
 
 class SearchEntry(models.Model):
     class Kind(models.TextChoices):
         INCOMING = "incoming", _("Incoming")
         OUTGOING = "outgoing", _("Outgoing")
+        DOSSIER = "dossier", _("Dossier")
 
     kind = models.CharField(max_length=8, choices=Kind.choices)
     document_id = models.PositiveIntegerField()
@@ -60,6 +64,14 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.document_id}: {self.title[:80]}"
+
+    @property
+    def kind_label(self) -> str:
+        """The kind's name for people, from the registry (core.kinds)."""
+        try:
+            return str(kinds.get(self.kind).label)
+        except KeyError:  # an entry of an app no longer installed, until the next rebuild
+            return self.get_kind_display()
 
 
 class SavedSearch(models.Model):

@@ -141,17 +141,23 @@ def reindex_for_file(stored_file_id: int) -> int:
 
 # --- Subscribers (registered in SearchConfig.ready) --------------------------------------------
 
+# The bin (core.bin) hides and restores a document the app that owns it registered there (a
+# dossier): moved, it is no longer found; restored, it is found again.
+BIN_VERBS = frozenset({"bin.moved", "bin.restored", "bin.purged"})
+
+
 def on_document_event(event: Any) -> None:
     """Every change of a document reindexes it, in the transaction of the change: a search never
     shows a document in a state it is no longer in, and a rolled-back change leaves no entry."""
     kind = kinds.for_target_type(event.target_type)
-    # A document changes only through its own app (each app writes only its tables), so only the
-    # kind's own verbs can change what is indexed; other apps' events about it (a status received,
-    # a filing) and the kind's reads (quiet_verbs) leave the entry as it is.
-    if kind is None or not event.verb.startswith(f"{kind.name}.") or event.verb in kind.quiet_verbs \
-            or not event.target_id:
+    if kind is None or not event.target_id:
         return
-    index(kind.name, int(event.target_id))
+    # A document changes only through its own app (each app writes only its tables) or the bin, so
+    # only the kind's own verbs and the bin's can change what is indexed; other apps' events about
+    # it (a status received, a filing) and the kind's reads (quiet_verbs) leave the entry as it is.
+    own = event.verb.startswith(f"{kind.name}.") and event.verb not in kind.quiet_verbs
+    if own or event.verb in BIN_VERBS:
+        index(kind.name, int(event.target_id))
 
 
 def on_text_extracted(event: Any) -> None:

@@ -88,7 +88,7 @@ def export(request: PersonRequest) -> HttpResponse:
     sheet = book.active
     assert sheet is not None  # a new workbook has one sheet
     sheet.title = _("Search results")[:31]
-    headers = [_("No."), _("Incoming or outgoing"), _("Number, notation"), _("Date"), _("Document type"),
+    headers = [_("No."), _("Kind of document"), _("Number, notation"), _("Date"), _("Document type"),
                _("Issuing agency"), _("Summary"), _("Status"), _("Link")]
     sheet.append(headers)
     for cell in sheet[1]:
@@ -96,7 +96,7 @@ def export(request: PersonRequest) -> HttpResponse:
     base = request.build_absolute_uri("/")[:-1]
     for index, hit in enumerate(hits, start=1):
         entry = hit.entry
-        sheet.append([index, str(kinds.get(entry.kind).label), entry.reference,
+        sheet.append([index, entry.kind_label, entry.reference,
                       entry.date, DOCUMENT_TYPE_NAMES.get(entry.doc_type, entry.doc_type), entry.issuer,
                       entry.title, _status_label(entry.kind, entry.status), base + hit.url])
         sheet.cell(row=index + 1, column=4).number_format = "DD/MM/YYYY"

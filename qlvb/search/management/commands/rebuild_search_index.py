@@ -12,7 +12,7 @@ from qlvb.search import services
 
 
 class Command(BaseCommand):
-    help = "Rebuild the search index of incoming and outgoing documents, in batches."
+    help = "Rebuild the search index of every document kind (incoming, outgoing, dossiers…), in batches."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--batch", type=int, default=500)

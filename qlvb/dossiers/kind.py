@@ -59,7 +59,18 @@ def load(dossier_id: int) -> Dossier | None:
 def index_values(dossier: Dossier, texts: Callable[[Iterable[int]], dict[int, str]]) -> dict[str, Any]:
     """Its code and title (the entry's reference and title), notes, year and the labels of the
     documents filed in it; dated when it was opened (a planned one: when it was created)."""
-    labels = DossierItem.objects.filter(dossier_id=dossier.pk).order_by("order", "id").values_list("label", flat=True)
+    items = list(DossierItem.objects.filter(dossier_id=dossier.pk).order_by("order", "id")
+                 .values_list("label", "content_type__app_label", "content_type__model", "object_id"))
+    # A secret document's label stays out: the dossier's readers are not all its readers (R7), and
+    # a word of its summary must not lead anyone to the dossier.
+    secret: set[tuple[str, str, int]] = set()
+    for app, model in {(app, model) for _label, app, model, _pk in items}:
+        kind = kinds.for_target_type(f"{app}.{model}")
+        if kind is not None and kind.has_secrecy:
+            ids = [pk for _label, a, m, pk in items if (a, m) == (app, model)]
+            secret |= {(app, model, pk) for pk in kind.secret_documents().filter(pk__in=ids)
+                       .values_list("pk", flat=True)}
+    labels = [label for label, app, model, pk in items if (app, model, pk) not in secret]
     return {
         "agency_id": dossier.agency_id, "doc_type": "", "issuer": "", "register_id": None,
         "date": timezone.localdate(dossier.opened_at or dossier.created_at), "urgency": "", "secrecy": "",

@@ -143,9 +143,9 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
             # As the page reads it (selectors.issued_newest): a page of each branch of the rule from
             # its own index, not a sort of every issued document; counted up to the cap and one.
             rows = self.paginate_queryset(selectors.issued_newest(signed_in(request.user), q))
-            page = selectors.documents_in_order([pk for pk, _at in rows or []])
-            mark_secret(request, any(d.secrecy for d in page))
-            data = s.OutgoingDocumentListSerializer(page, many=True, context={"request": request}).data
+            issued = selectors.documents_in_order([pk for pk, _at in rows or []])
+            mark_secret(request, any(d.secrecy for d in issued))
+            data = s.OutgoingDocumentListSerializer(issued, many=True, context={"request": request}).data
             return self.get_paginated_response(data)
         documents = selectors.work_list(signed_in(request.user), name)
         if q:

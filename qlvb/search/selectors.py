@@ -220,7 +220,8 @@ def document_frequencies(query: Query) -> list[float]:
     """Each term's weight, log(1 + N / df), df its entries among the newest FREQUENCY_WINDOW."""
     table = "search_searchentry"
     low = f"(SELECT coalesce(max(id), 0) FROM {table}) - %s"  # noqa: S608 - the window's lower end
-    parts, params = [f"(SELECT count(*) FROM {table} WHERE id > {low})"], [FREQUENCY_WINDOW]  # noqa: S608
+    parts: list[str] = [f"(SELECT count(*) FROM {table} WHERE id > {low})"]  # noqa: S608
+    params: list[Any] = [FREQUENCY_WINDOW]
     for term in query.terms:
         single = Query(text="", terms=[term])
         if connection.vendor == "sqlite":
@@ -243,8 +244,8 @@ def _ordered(query: Query, ids: list[int], sort: str) -> list[tuple[int, float]]
     if not ids:
         return []
     if sort != "relevance":
-        rows = SearchEntry.objects.filter(pk__in=ids).values_list("id", "date")
-        newest_first = sorted(rows, key=lambda r: (r[1] or date.min, r[0]), reverse=True)
+        dated = SearchEntry.objects.filter(pk__in=ids).values_list("id", "date")
+        newest_first = sorted(dated, key=lambda r: (r[1] or date.min, r[0]), reverse=True)
         ordered = newest_first if sort == "newest" else newest_first[::-1]
         return [(pk, 0.0) for pk, _date in ordered]
     ranker = ranking.Ranker(query, document_frequencies(query))

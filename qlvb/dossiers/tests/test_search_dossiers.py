@@ -214,3 +214,15 @@ def test_the_audit_log_names_only_the_dossiers_its_reader_may_open(org, dossiers
     personal, unit = dossiers["personal"], dossiers["unit"]
     assert personal.title not in page and f"#{personal.pk}" in page  # the specialist's own
     assert unit.title in page and f'href="/dossiers/{unit.pk}/"' in page  # the admin's unit's
+
+
+def test_a_secret_document_filed_in_a_dossier_does_not_lead_to_it_by_its_words(org, dossiers, register_doc):
+    planned = dossiers["planned"]
+    services.open_dossier(by=Actor(org.clerk), dossier=planned)
+    secret = register_doc(summary="Phương án bảo vệ mục tiêu trọng yếu", secrecy="mat")
+    plain = register_doc(summary="Công văn về kiểm kê kho lưu trữ")
+    for document in (secret, plain):
+        services.file_document(by=Actor(org.clerk), dossier=planned, document=document, label=str(document))
+    entry = SearchEntry.objects.get(kind="dossier", document_id=planned.pk)
+    assert "kiểm kê kho lưu trữ" in entry.body and "mục tiêu trọng yếu" not in entry.body
+    assert found(org.head, "muc tieu trong yeu") == set() and found(org.head, "kiem ke kho") == {planned.pk}

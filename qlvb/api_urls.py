@@ -20,5 +20,6 @@ urlpatterns = [
     path("exchange/", include("qlvb.exchange.api_urls")),
     path("search/", search_api.search, name="api-search"),
     path("digitisation/", include("qlvb.digitisation.api_urls")),
+    path("notifications/", include("qlvb.notifications.api_urls")),
     path("", include(router.urls)),
 ]

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "qlvb.recycle",
     "qlvb.administration",
     "qlvb.backups",
+    "qlvb.notifications",
 ]
 
 MIDDLEWARE = [

@@ -359,3 +359,9 @@ def _unit_overview(agency_id: int, unit_ids: frozenset[int], today: date, soon: 
     # Late routing is the leaders' figure: a document reaches a unit only by being routed.
     return Overview(by_status=by_status, overdue=overdue, due_soon=due_soon, late_routing=None,
                     completed_late=completed_late, by_unit=units, overdue_rows=overdue_rows[:50])
+
+
+def assignees(assignment_ids: list[int]) -> list[tuple[str, int | None, int | None]]:
+    """(role, person id, unit id) of these assignments, still open: who a routing is for."""
+    return list(Assignment.objects.filter(pk__in=assignment_ids, state__in=Assignment.OPEN_STATES)
+                .values_list("role", "assignee_person_id", "assignee_unit_id"))

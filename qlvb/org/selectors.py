@@ -166,3 +166,16 @@ def get_delegation(viewer: Person, pk: int) -> Delegation:
     if delegation is None or not permissions.can_view_agency(viewer, delegation.agency_id):
         raise Http404()
     return delegation
+
+
+def people_posted(kinds: frozenset[str] | set[str], *, agency_id: int | None = None,
+                  unit_ids: list[int] | None = None) -> list[int]:
+    """The active people holding an open post of these kinds (in this agency, or in these units):
+    who a unit's assignment or an agency's reception queue is for."""
+    posts = Post.objects.filter(end_date__isnull=True, position__kind__in=sorted(kinds), person__is_active=True,
+                                person__locked_at__isnull=True)
+    if agency_id is not None:
+        posts = posts.filter(agency_id=agency_id)
+    if unit_ids is not None:
+        posts = posts.filter(unit_id__in=unit_ids)
+    return sorted(set(posts.values_list("person_id", flat=True)))

@@ -135,3 +135,9 @@ def waiting_for(person: Person, limit: int = 5,
 
 def with_list_data(documents: QuerySet[OutgoingDocument]) -> QuerySet[OutgoingDocument]:
     return documents.select_related("drafter", "drafting_unit", "signer", "register")
+
+
+def pending_reviewers(document_id: int) -> list[tuple[int, str]]:
+    """(person id, step kind) of the review steps waiting on this draft now."""
+    return list(ReviewStep.objects.filter(document_id=document_id, state=ReviewStep.State.PENDING)
+                .values_list("reviewer_id", "kind"))

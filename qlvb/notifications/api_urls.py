@@ -1,0 +1,9 @@
+from django.urls import path
+
+from qlvb.notifications import api
+
+urlpatterns = [
+    path("", api.notification_list, name="api-notifications"),
+    path("read-all/", api.read_all, name="api-notifications-read-all"),
+    path("<int:pk>/read/", api.mark_read, name="api-notification-read"),
+]

@@ -1,0 +1,48 @@
+"""Notifications (nhắc việc, R20): what tells a person that work waits for them.
+
+A notification is written by a subscriber of the event log (qlvb.notifications.routes), never by
+the services of the app whose change it tells about. Its text is rendered when shown, in the
+reader's language, from `kind` and `params`; the document's summary is in `params` only when the
+document is not secret (a secret one is named by its number alone, whatever the channel).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Notification(models.Model):
+    class Kind(models.TextChoices):
+        PRESENTED = "presented", _("Presented to me")
+        ASSIGNED = "assigned", _("Routed to me")
+        INFORMED = "informed", _("Sent to me for information")
+        REVIEW = "review", _("Waiting for my opinion")
+        SIGN = "sign", _("Waiting for my signature")
+        ISSUE = "issue", _("Waiting to be numbered and issued")
+        RETURNED = "returned", _("Returned to me")
+        RECEPTION = "reception", _("Arrived in the reception queue")
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    params = models.JSONField(default=dict, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    urgent = models.BooleanField(default=False)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=40, blank=True)
+    event_id = models.BigIntegerField(null=True, blank=True)
+    # Once per person: "event:<id>" for what an event tells, "<kind>:<target>:<day>" for a reminder;
+    # a subscriber or a job run twice writes nothing new.
+    key = models.CharField(max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="notification_once")]
+        indexes = [models.Index(fields=["person", "read_at", "-created_at"], name="notification_person_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind} {self.key}"

@@ -1,0 +1,150 @@
+"""Which events notify whom: subscribers of the event log (core.events), run after the change
+commits (a notification must never undo or slow the change it tells about; a failure is logged).
+
+| event | who is told | kind |
+| --- | --- | --- |
+| incoming.registered | the leader it is presented to | presented |
+| incoming.routed | each assignee person; for a unit, its heads and deputies | assigned / informed |
+| outgoing.submitted, .approved, .format_checked, .returned→resubmitted | the reviewers now waiting | review / sign |
+| outgoing.back_to_signer | the signer | sign |
+| outgoing.signed | the agency's clerks | issue |
+| outgoing.returned | the person it is returned to | returned |
+| exchange.arrived | the receiving agency's clerks | reception |
+
+Nobody is told of their own act, and nobody is told of a document they may not open (the
+document kind's rule, core.kinds). A secret document is named by its number alone.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.urls import reverse
+
+from qlvb.core import events, kinds
+from qlvb.core.models import Event
+from qlvb.notifications import services
+from qlvb.notifications.models import Notification
+from qlvb.org.models import Person, Position
+from qlvb.org.roles import HEAD_KINDS
+
+logger = logging.getLogger(__name__)
+Kind = Notification.Kind
+URGENT = {"hoa_toc", "thuong_khan"}
+
+
+def _document_params(document: Any) -> dict[str, Any]:
+    """What a notification may say of a document: its number, and its summary unless secret."""
+    params: dict[str, Any] = {"reference": getattr(document, "reference", "") or ""}
+    if getattr(document, "secrecy", ""):
+        params["secret"] = True
+    else:
+        params["summary"] = (getattr(document, "summary", "") or "")[:200]
+    return params
+
+
+def _tell(event: Event, kind_name: str, document_id: int, people: Iterable[int], what: str) -> int:
+    """Notify these people (not the actor, only who may open the document) of `what`."""
+    document_kind = kinds.get(kind_name)
+    document = document_kind.load(document_id)
+    if document is None:
+        return 0
+    actor_ids = {event.actor_id, event.on_behalf_of_id}
+    recipients = [p for p in Person.objects.filter(pk__in=set(people) - actor_ids, is_active=True)
+                  if document_kind.rule(p).allows(document)]
+    return services.notify(
+        recipients, kind=what, params=_document_params(document), url=document_kind.url(document_id),
+        urgent=getattr(document, "urgency", "") in URGENT, target_type=document_kind.target_type,
+        target_id=str(document_id), key=f"event:{event.pk}")
+
+
+def on_registered(event: Event) -> None:
+    presented = (event.data or {}).get("presented_to")
+    if presented:
+        _tell(event, "incoming", int(event.target_id), [presented], Kind.PRESENTED)
+
+
+def on_routed(event: Event) -> None:
+    from qlvb.incoming.selectors import assignees
+    from qlvb.org.selectors import people_posted
+
+    ids = [a["id"] for a in (event.data or {}).get("assignments", []) if a.get("id")]
+    handle: set[int] = set()
+    inform: set[int] = set()
+    for role, person_id, unit_id in assignees(ids):
+        if person_id:
+            people = [person_id]
+        elif unit_id:  # a unit: its heads, who pass it down
+            people = people_posted(HEAD_KINDS, unit_ids=[unit_id])
+        else:
+            continue
+        (inform if role == "info" else handle).update(people)
+    _tell(event, "incoming", int(event.target_id), handle, Kind.ASSIGNED)
+    _tell(event, "incoming", int(event.target_id), inform - handle, Kind.INFORMED)
+
+
+def on_review_step(event: Event) -> None:
+    from qlvb.outgoing.selectors import pending_reviewers
+
+    waiting = pending_reviewers(int(event.target_id))
+    _tell(event, "outgoing", int(event.target_id), [p for p, step in waiting if step != "signer"], Kind.REVIEW)
+    _tell(event, "outgoing", int(event.target_id), [p for p, step in waiting if step == "signer"], Kind.SIGN)
+
+
+def on_back_to_signer(event: Event) -> None:
+    document = kinds.get("outgoing").load(int(event.target_id))
+    if document is not None and document.signer_id:
+        _tell(event, "outgoing", document.pk, [document.signer_id], Kind.SIGN)
+
+
+def on_signed(event: Event) -> None:
+    from qlvb.org.selectors import people_posted
+
+    _tell(event, "outgoing", int(event.target_id),
+          people_posted({Position.Kind.CLERK}, agency_id=event.agency_id), Kind.ISSUE)
+
+
+def on_returned(event: Event) -> None:
+    returned_to = (event.data or {}).get("to")
+    if returned_to:
+        _tell(event, "outgoing", int(event.target_id), [returned_to], Kind.RETURNED)
+
+
+def on_arrived(event: Event) -> None:
+    """A package in an agency's reception queue: its clerks (who alone see the queue)."""
+    from qlvb.org.selectors import people_posted
+
+    if not event.agency_id:
+        return
+    clerks = people_posted({Position.Kind.CLERK}, agency_id=event.agency_id)
+    item = getattr(event, "target_object", None)  # the reception item record() was given
+    sender = getattr(item, "sender_name", "") or (event.data or {}).get("from", "")
+    services.notify(Person.objects.filter(pk__in=clerks, is_active=True), kind=Kind.RECEPTION,
+                    params={"sender": str(sender)[:200]},
+                    url=reverse("exchange:item", args=[int(event.target_id)]), target_type=event.target_type,
+                    target_id=event.target_id, key=f"event:{event.pk}")
+
+
+ROUTES: dict[str, Callable[[Event], None]] = {
+    "incoming.registered": on_registered,
+    "incoming.routed": on_routed,
+    "outgoing.submitted": on_review_step,
+    "outgoing.approved": on_review_step,
+    "outgoing.format_checked": on_review_step,
+    "outgoing.back_to_signer": on_back_to_signer,
+    "outgoing.signed": on_signed,
+    "outgoing.returned": on_returned,
+    "exchange.arrived": on_arrived,
+}
+
+
+def dispatch(event: Event) -> None:
+    route = ROUTES.get(event.verb)
+    if route is not None:
+        route(event)
+
+
+def register() -> None:
+    events.subscribe(*ROUTES, after_commit=True)(dispatch)

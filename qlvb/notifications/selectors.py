@@ -1,0 +1,59 @@
+"""Reading a person's notifications, and their text in the reader's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qlvb.notifications.models import Notification
+from qlvb.org.models import Person
+
+Kind = Notification.Kind
+TEXTS: dict[str, Any] = {
+    Kind.PRESENTED: gettext_lazy("Presented to you for direction: %(doc)s"),
+    Kind.ASSIGNED: gettext_lazy("Routed to you to handle: %(doc)s"),
+    Kind.INFORMED: gettext_lazy("Sent to you for information: %(doc)s"),
+    Kind.REVIEW: gettext_lazy("Draft waiting for your opinion: %(doc)s"),
+    Kind.SIGN: gettext_lazy("Draft waiting for your signature: %(doc)s"),
+    Kind.ISSUE: gettext_lazy("Signed, waiting to be numbered and issued: %(doc)s"),
+    Kind.RETURNED: gettext_lazy("Draft returned to you with comments: %(doc)s"),
+    Kind.RECEPTION: gettext_lazy("Electronic document arrived from %(sender)s"),
+}
+BELL = 8  # notifications the bell shows
+
+
+def document_label(params: dict) -> str:
+    reference = params.get("reference") or ""
+    if params.get("secret"):
+        return _("secret document %(reference)s") % {"reference": reference} if reference else _("secret document")
+    summary = params.get("summary") or ""
+    return f"{reference} – {summary}" if reference and summary else (summary or reference)
+
+
+def text(notification: Notification) -> str:
+    template = TEXTS.get(notification.kind)
+    if template is None:
+        return notification.get_kind_display()
+    params = notification.params or {}
+    return str(template) % {"doc": document_label(params), "sender": params.get("sender") or "—"}
+
+
+def unread_count(person: Person) -> int:
+    return Notification.objects.filter(person=person, read_at__isnull=True).count()
+
+
+def of(person: Person, *, unread: bool = False) -> QuerySet[Notification]:
+    notifications = Notification.objects.filter(person=person)
+    if unread:
+        notifications = notifications.filter(read_at__isnull=True)
+    return notifications.order_by("-created_at", "-id")
+
+
+def latest(person: Person, limit: int = BELL) -> list[Notification]:
+    rows = list(of(person)[:limit])
+    for row in rows:
+        row.text = text(row)  # type: ignore[attr-defined]
+    return rows

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from qlvb.notifications import views
+
+app_name = "notifications"
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("bell/", views.bell, name="bell"),
+    path("bell/list/", views.bell_list, name="bell_list"),
+    path("read-all/", views.read_all, name="read_all"),
+    path("<int:pk>/", views.open_notification, name="open"),
+]

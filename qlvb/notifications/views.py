@@ -1,0 +1,66 @@
+"""The bell (polled by the top bar every few seconds, so it is live on every node without a
+connection kept open), the list of one's notifications, opening one (marks it read, goes to its
+document) and marking all read."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from qlvb.core.errors import NotAllowed
+from qlvb.core.paging import CappedPaginator
+from qlvb.notifications import selectors, services
+from qlvb.org.http import PersonRequest
+
+
+@login_required
+def bell(request: PersonRequest) -> HttpResponse:
+    """The unread count, polled by the top bar of every page."""
+    response = render(request, "notifications/_bell_count.html", {"unread": selectors.unread_count(request.user)})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def bell_list(request: PersonRequest) -> HttpResponse:
+    """The latest notifications, loaded when the bell is opened."""
+    response = render(request, "notifications/_bell_list.html", {"latest": selectors.latest(request.user)})
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def notification_list(request: PersonRequest) -> HttpResponse:
+    unread = request.GET.get("unread") == "1"
+    page = CappedPaginator(selectors.of(request.user, unread=unread), 30).get_page(request.GET.get("page"))
+    for row in page:
+        row.text = selectors.text(row)
+    return render(request, "notifications/list.html", {"page": page, "unread_only": unread,
+                                                       "unread": selectors.unread_count(request.user)})
+
+
+@login_required
+def open_notification(request: PersonRequest, pk: int) -> HttpResponse:
+    """Marked read, then its document (a notification is only ever its owner's: 404 otherwise)."""
+    try:
+        notification = services.mark_read(person=request.user, notification_id=pk)
+    except NotAllowed:
+        raise Http404() from None
+    target = notification.url
+    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect("notifications:list")
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def read_all(request: PersonRequest) -> HttpResponse:
+    services.mark_all_read(person=request.user)
+    if request.htmx:
+        response = bell_list(request)
+        response["HX-Trigger"] = "notifications-read"  # the count follows at once
+        return response
+    return redirect("notifications:list")

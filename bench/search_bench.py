@@ -187,10 +187,8 @@ COLUMNS = ("document_id", "doc_type", "issuer", "issuer_folded", "date", "urgenc
 FTS_SQL = {  # what services._fts_write writes, from the folded texts
     "postgresql": "setweight(to_tsvector('simple', {ft}), 'A') || setweight(to_tsvector('simple', {fb}), 'D')",
 }
-GIN_INDEXES = {  # created by migration search/0002 on PostgreSQL
+GIN_INDEXES = {  # created by migration search/0002 on PostgreSQL (0004 dropped the titles' trigram index)
     "search_entry_vector": "CREATE INDEX IF NOT EXISTS search_entry_vector ON search_searchentry USING gin (vector)",
-    "search_entry_title_trgm": "CREATE INDEX IF NOT EXISTS search_entry_title_trgm ON search_searchentry "
-                               "USING gin (title_folded gin_trgm_ops)",
 }
 
 

@@ -33,10 +33,18 @@ class NotificationSerializer(serializers.ModelSerializer):
         return notification.read_at is not None
 
 
+class NotificationPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    unread = serializers.IntegerField(help_text="How many of the caller's notifications are unread.")
+    results = NotificationSerializer(many=True)
+
+
 @extend_schema(summary="My notifications", tags=["notifications"], parameters=[
     OpenApiParameter("unread", bool, description="Only the unread ones."),
     OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
-    responses=NotificationSerializer(many=True))
+    responses=NotificationPageSerializer)
 @api_view(["GET"])
 def notification_list(request: Request) -> Response:
     """The caller's notifications, newest first, with `unread` (how many are unread)."""

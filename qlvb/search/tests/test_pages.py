@@ -109,7 +109,9 @@ def test_query_count_does_not_grow_with_results(org, register_doc, login):
     for _ in range(4):
         register_doc()
     assert queries() == few
-    assert few <= 22  # session, person, nav counts, the search (3), saved searches, filter choices
+    # session, person, nav counts, the search (candidates, rarity, ranked rows, entries; on PostgreSQL
+    # in a savepoint of its own for its working memory), saved searches, filter choices
+    assert few <= 24
 
 
 def test_a_correction_is_offered_on_the_page_and_in_the_api(org, register_doc, login):

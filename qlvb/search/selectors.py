@@ -353,10 +353,10 @@ def export_rows(viewer: Person, text: str, filters: dict[str, Any], sort: str, l
         ordered = entries.order_by("-date", "-id") if sort != "oldest" else entries.order_by("date", "id")
         return [Hit(e) for e in ordered.defer("body")[:limit]]
     where, params = _where(entries)
-    ids = _candidates(query, where, params, candidates=max(limit, CANDIDATES),
-                            narrow=_is_narrow(viewer) or bool(filters_q(filters)),
-                            own=own_entries(viewer, filters) if _is_narrow(viewer) and connection.vendor == "postgresql"
-                            else None)
+    narrow = _is_narrow(viewer)
+    own = own_entries(viewer, filters) if narrow and connection.vendor == "postgresql" else None
+    ids = _candidates(query, where, params, candidates=max(limit, CANDIDATES), own=own,
+                      narrow=narrow or bool(filters_q(filters)))
     rows = _ordered(query, ids, sort if sort in SORTS else "relevance")[:limit]
     by_id = SearchEntry.objects.defer("body").in_bulk([r[0] for r in rows])
     return [Hit(by_id[i], rank) for i, rank in rows if i in by_id]

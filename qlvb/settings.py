@@ -393,6 +393,8 @@ if os.environ.get("EMAIL_URL"):
     EMAIL_USE_TLS = _mail.scheme == "smtp+tls"
     EMAIL_USE_SSL = _mail.scheme == "smtps"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qlvb@localhost")
+# The address people reach QLVB at: the links of the e-mails (a job has no request to ask).
+QLVB_SITE_URL = os.environ.get("QLVB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -38,6 +38,7 @@ class Notification(models.Model):
     key = models.CharField(max_length=120)
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)  # sent once, whatever the retries
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -46,3 +47,25 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.kind} {self.key}"
+
+
+class Preference(models.Model):
+    """How a person wants to be told of one kind of notification. Without a row: in the app and by
+    e-mail. The bell always shows them (what waits for someone must reach them)."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="notification_preferences")
+    kind = models.CharField(max_length=20, choices=Notification.Kind.choices)
+    channels = models.JSONField(default=list, blank=True)  # Channel values
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "kind"], name="notification_preference_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.kind} {self.channels}"
+
+
+DEFAULT_CHANNELS = [Preference.Channel.EMAIL.value]

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from qlvb.core.errors import NotAllowed
-from qlvb.notifications.models import Notification
+from qlvb.notifications.models import DEFAULT_CHANNELS, Notification, Preference
 from qlvb.org.models import Person
 
 
@@ -26,7 +28,64 @@ def notify(people: Iterable[Person], *, kind: str, params: dict[str, Any], url: 
         return 0
     with transaction.atomic():
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        by_email = wanting(Preference.Channel.EMAIL, kind, [row.person for row in rows])
+        if by_email:
+            ids = list(Notification.objects.filter(key=key[:120], person_id__in=by_email, emailed_at__isnull=True)
+                       .values_list("pk", flat=True))
+            transaction.on_commit(lambda: _queue_emails(ids))
     return len(rows)
+
+
+def wanting(channel: str, kind: str, people: list[Person]) -> set[int]:
+    """Who of these people want this kind of notification by this channel (and can get it)."""
+    chosen = dict(Preference.objects.filter(person__in=people, kind=kind).values_list("person_id", "channels"))
+    reachable = {p.pk for p in people if p.email} if channel == Preference.Channel.EMAIL else {p.pk for p in people}
+    return {pk for pk in reachable if channel in chosen.get(pk, DEFAULT_CHANNELS)}
+
+
+def _queue_emails(ids: list[int]) -> None:
+    from qlvb.notifications.tasks import send_email as job
+
+    for pk in ids:
+        job(pk)
+
+
+def send_email(notification_id: int) -> bool:
+    """The notification by e-mail, once: the job that sends it marks it, so a retry after a
+    failure sends it and a retry after success sends nothing. True when sent now."""
+    from qlvb.notifications.selectors import text
+
+    with transaction.atomic():
+        notification = (Notification.objects.select_for_update(of=("self",)).select_related("person")
+                        .filter(pk=notification_id, emailed_at__isnull=True).first())
+        if notification is None or not notification.person.email or not notification.person.is_active:
+            return False
+        with translation.override(settings.LANGUAGE_CODE):
+            said = text(notification)
+            link = f"{settings.QLVB_SITE_URL}/notifications/{notification.pk}/"
+            footer = translation.gettext("Choose how you are told: %(url)s") % {
+                "url": f"{settings.QLVB_SITE_URL}/notifications/preferences/"}
+            subject = ("[QLVB] " + (translation.gettext("URGENT") + ": " if notification.urgent else "") + said)
+        message = EmailMessage(subject=subject[:200].replace("\n", " "), body=f"{said}\n\n{link}\n\n-- \n{footer}\n",
+                               from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.person.email])
+        message.send()  # raises on failure: nothing marked, the worker tries again
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
+
+
+def wanting_kinds(person: Person, channel: str) -> set[str]:
+    """The kinds the person wants by this channel."""
+    chosen = dict(Preference.objects.filter(person=person).values_list("kind", "channels"))
+    return {kind for kind in Notification.Kind.values if channel in chosen.get(kind, DEFAULT_CHANNELS)}
+
+
+def set_preferences(*, person: Person, by_email: set[str]) -> None:
+    """The kinds the person wants by e-mail (the others: in the app only)."""
+    with transaction.atomic():
+        for kind in Notification.Kind.values:
+            channels = [Preference.Channel.EMAIL.value] if kind in by_email else []
+            Preference.objects.update_or_create(person=person, kind=kind, defaults={"channels": channels})
 
 
 def mark_read(*, person: Person, notification_id: int) -> Notification:

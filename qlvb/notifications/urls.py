@@ -8,5 +8,6 @@ urlpatterns = [
     path("bell/", views.bell, name="bell"),
     path("bell/list/", views.bell_list, name="bell_list"),
     path("read-all/", views.read_all, name="read_all"),
+    path("preferences/", views.preferences, name="preferences"),
     path("<int:pk>/", views.open_notification, name="open"),
 ]

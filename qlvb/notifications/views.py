@@ -4,15 +4,18 @@ document) and marking all read."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qlvb.core.errors import NotAllowed
 from qlvb.core.paging import CappedPaginator
 from qlvb.notifications import selectors, services
+from qlvb.notifications.models import Notification
 from qlvb.org.http import PersonRequest
 
 
@@ -64,3 +67,17 @@ def read_all(request: PersonRequest) -> HttpResponse:
         response["HX-Trigger"] = "notifications-read"  # the count follows at once
         return response
     return redirect("notifications:list")
+
+
+@login_required
+def preferences(request: PersonRequest) -> HttpResponse:
+    """Per kind: by e-mail too, or in the app only (the bell always shows them)."""
+    person = request.user
+    if request.method == "POST":
+        chosen = {kind for kind in Notification.Kind.values if request.POST.get(f"email_{kind}")}
+        services.set_preferences(person=person, by_email=chosen)
+        messages.success(request, _("Your choices are saved."))
+        return redirect("notifications:preferences")
+    by_email = services.wanting_kinds(person, "email")
+    rows = [(kind, label, kind in by_email) for kind, label in Notification.Kind.choices]
+    return render(request, "notifications/preferences.html", {"rows": rows, "has_email": bool(person.email)})

@@ -38,13 +38,14 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject, NumberObject
 
+from qlvb.core import rows
 from qlvb.files.models import StoredFile
 
 logger = logging.getLogger(__name__)
@@ -331,21 +332,10 @@ def _find(digest: str) -> StoredFile | None:
 def _insert_new(**values: Any) -> StoredFile | None:
     """The new row, or None if a committed row holds the same content (on PostgreSQL the INSERT
     first waits for a transaction inserting it at the same moment). INSERT … ON CONFLICT DO
-    NOTHING (both databases): catching a plain INSERT's IntegrityError needed a savepoint, two
-    statements more for every stored file."""
+    NOTHING: catching a plain INSERT's IntegrityError needed a savepoint, two statements more for
+    every stored file."""
     stored = StoredFile(**values)
-    fields = [f for f in StoredFile._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(StoredFile._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 (names from the model)
-           f"VALUES ({', '.join(['%s'] * len(fields))}) ON CONFLICT DO NOTHING "
-           f"RETURNING {quote(StoredFile._meta.pk.column)}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [f.get_db_prep_save(f.pre_save(stored, True), connection) for f in fields])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    stored.pk, stored._state.adding, stored._state.db = row[0], False, connection.alias
-    return stored
+    return stored if rows.insert(stored, ignore_conflicts=True) else None
 
 
 def _store(data: bytes, *, name: str) -> tuple[StoredFile, bool]:

@@ -9,6 +9,7 @@ once per model. Models without save() overrides or signal receivers only: nothin
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 from django.db import connection
@@ -16,22 +17,36 @@ from django.db.models import Field, Model
 
 
 @cache
-def _insert_sql(model: type[Model], vendor: str, with_pk: bool, ignore_conflicts: bool) -> tuple[str, list[Field]]:
+def _insert_sql(model: type[Model], vendor: str, with_pk: bool, ignore_conflicts: bool,
+                update_on: tuple[str, ...], extra: tuple[tuple[str, str], ...]) -> tuple[str, list[Field]]:
     del vendor  # part of the key: the quoting and the placeholders are the database's
     meta = model._meta
     fields = [f for f in meta.concrete_fields if with_pk or not f.primary_key]
     quote = connection.ops.quote_name
-    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 (names from the model)
-           f"VALUES ({', '.join(['%s'] * len(fields))})"
-           + (" ON CONFLICT DO NOTHING" if ignore_conflicts else "")
-           + ("" if with_pk else f" RETURNING {quote(meta.pk.column)}"))
+    columns = [quote(column) for column, _expression in extra] + [quote(f.column) for f in fields]
+    values = [expression for _column, expression in extra] + ["%s"] * len(fields)
+    sql = f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) VALUES ({', '.join(values)})"  # noqa: S608
+    if ignore_conflicts:
+        sql += " ON CONFLICT DO NOTHING"
+    elif update_on:
+        key = [quote(column) for column in update_on]
+        sql += (f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
+                + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in key))
+    if not with_pk:
+        sql += f" RETURNING {quote(meta.pk.column)}"
     return sql, fields
 
 
-def insert_sql(obj: Model, *, ignore_conflicts: bool = False) -> tuple[str, list[object]]:
-    """The INSERT of `obj` (RETURNING its new key when it has none yet) and its parameters."""
-    sql, fields = _insert_sql(type(obj), connection.vendor, obj.pk is not None, ignore_conflicts)
-    return sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+def insert_sql(obj: Model, *, ignore_conflicts: bool = False, update_on: tuple[str, ...] = (),
+               extra: Sequence[tuple[str, str, Sequence[object]]] = ()) -> tuple[str, list[object]]:
+    """The INSERT of `obj` (RETURNING its new key when it has none yet) and its parameters.
+    `update_on`: the columns of a unique constraint; a row already there with the same values
+    is updated instead (ON CONFLICT … DO UPDATE). `extra`: (column, SQL expression, its
+    parameters) for columns the model does not know (a PostgreSQL tsvector)."""
+    sql, fields = _insert_sql(type(obj), connection.vendor, obj.pk is not None, ignore_conflicts, tuple(update_on),
+                              tuple((column, expression) for column, expression, _params in extra))
+    return sql, [*(p for _column, _expression, params in extra for p in params),
+                 *(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)]
 
 
 def saved(obj: Model, pk: object) -> None:

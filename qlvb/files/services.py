@@ -251,6 +251,11 @@ def check_upload(upload: Any, *, allowed_kinds: Iterable[str] = DEFAULT_ALLOWED_
     ``allowed_kinds``, named as one kind while being another, or a PDF or image that cannot be
     opened (damaged, encrypted or password-protected).
     """
+    return _check_upload(upload, allowed_kinds=allowed_kinds, max_bytes=max_bytes)[0]
+
+
+def _check_upload(upload: Any, *, allowed_kinds: Iterable[str], max_bytes: int | None) -> tuple[str, int | None]:
+    """check_upload, with a PDF's page count (the check counts them: storing need not again)."""
     allowed = frozenset(allowed_kinds)
     name = clean_name(getattr(upload, "name", "") or "")
     size = upload.size or 0
@@ -286,10 +291,10 @@ def check_upload(upload: Any, *, allowed_kinds: Iterable[str] = DEFAULT_ALLOWED_
         raise ValidationError(message, code="kind_not_allowed",
                               params={"name": name, "kinds": _kind_labels(allowed)})
     if kind == PDF:
-        _check_pdf(upload, name)
-    elif kind == IMAGE:
+        return kind, _check_pdf(upload, name)
+    if kind == IMAGE:
         _check_image(upload, name)
-    return kind
+    return kind, None
 
 
 # --- Storing ----------------------------------------------------------------------------------
@@ -338,7 +343,7 @@ def _insert_new(**values: Any) -> StoredFile | None:
     return stored if rows.insert(stored, ignore_conflicts=True) else None
 
 
-def _store(data: bytes, *, name: str) -> tuple[StoredFile, bool]:
+def _store(data: bytes, *, name: str, pages: int | None = None) -> tuple[StoredFile, bool]:
     """Store ``data`` once; return the row and whether this call wrote a blob that no committed
     row owned (only such a blob may be deleted by a caller that fails)."""
     if not data:
@@ -353,7 +358,8 @@ def _store(data: bytes, *, name: str) -> tuple[StoredFile, bool]:
     wrote = _ensure_blob(storage_name, data)
     kind, detected = detect(data[:HEAD_BYTES], source=data)
     stored = _insert_new(sha256=digest, size=len(data), kind=kind, content_type=_content_type_for(kind, detected, name),
-                         page_count=_pdf_page_count(data) if kind == PDF else None, storage_name=storage_name)
+                         page_count=(pages or _pdf_page_count(data)) if kind == PDF else None,
+                         storage_name=storage_name)
     if stored is None:
         # Another transaction committed the same content first: the row and the blob are theirs.
         stored = StoredFile.objects.get(sha256=digest)
@@ -642,6 +648,7 @@ class PreparedUpload:
     kind: str
     data: bytes
     sources: tuple[str, ...] = ()
+    pages: int | None = None  # a PDF's, counted by the check
 
 
 def _read_all(upload: Any) -> bytes:
@@ -674,21 +681,21 @@ def _prepare(uploads: Iterable[Any], *, allowed_kinds: Iterable[str], combine_im
     allowed = frozenset(allowed_kinds)
     limit = max_bytes if max_bytes is not None else max_upload_bytes()
     errors: list[ValidationError] = []
-    checked: list[tuple[str, str, Any]] = []
+    checked: list[tuple[str, str, Any, int | None]] = []
     for upload in uploads:
         try:
-            kind = check_upload(upload, allowed_kinds=allowed, max_bytes=limit)
+            kind, pages = _check_upload(upload, allowed_kinds=allowed, max_bytes=limit)
         except ValidationError as error:
             errors.extend(error.error_list)
         else:
-            checked.append((clean_name(upload.name or ""), kind, upload))
+            checked.append((clean_name(upload.name or ""), kind, upload, pages))
     if errors:
         raise ValidationError(errors)
 
     prepared: list[PreparedUpload | None] = []
     images: list[tuple[str, bytes]] = []
     images_at: int | None = None
-    for name, kind, upload in checked:
+    for name, kind, upload, pages in checked:
         data = _read_all(upload)
         if len(data) > limit:  # the declared size lied
             raise ValidationError(
@@ -701,7 +708,7 @@ def _prepare(uploads: Iterable[Any], *, allowed_kinds: Iterable[str], combine_im
                 prepared.append(None)
             images.append((name, data))
         else:
-            prepared.append(PreparedUpload(name=name, kind=kind, data=data))
+            prepared.append(PreparedUpload(name=name, kind=kind, data=data, pages=pages))
     if images_at is not None:
         names = [name for name, _data in images]
         pdf = images_to_pdf([data for _name, data in images], names=names)
@@ -742,7 +749,7 @@ def staged_uploads(uploads: Iterable[Any], *, allowed_kinds: Iterable[str] = DEF
         try:
             staged: list[Staged] = []
             for item in items:
-                stored, wrote = _store(item.data, name=item.name)
+                stored, wrote = _store(item.data, name=item.name, pages=item.pages)
                 if wrote:
                     written.append(stored.storage_name)
                 staged.append(Staged(stored=stored, name=item.name, kind=stored.kind, sources=item.sources))

@@ -318,7 +318,7 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
 
         events.record(verb="incoming.registered", actor=by, agency=agency, target=document, data={
             "register": register.pk, "year": year, "presented_to": presented.pk, "secret": document.is_secret,
-            "urgency": document.urgency, "stored_files": stored_files,
+            "urgency": document.urgency, "stored_files": stored_files, "from_draft": existed,
         }, prepare=take_number)
     return document
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from typing import Any
 
 from django.db import connection
 from django.db.models import Field, Model
@@ -23,7 +24,7 @@ def _insert_sql(model: type[Model], vendor: str, with_pk: bool, ignore_conflicts
     meta = model._meta
     fields = [f for f in meta.concrete_fields if with_pk or not f.primary_key]
     quote = connection.ops.quote_name
-    columns = [quote(column) for column, _expression in extra] + [quote(f.column) for f in fields]
+    columns = [quote(column) for column, _expression in extra] + [quote(str(f.column)) for f in fields]
     values = [expression for _column, expression in extra] + ["%s"] * len(fields)
     sql = f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) VALUES ({', '.join(values)})"  # noqa: S608
     if ignore_conflicts:
@@ -33,12 +34,12 @@ def _insert_sql(model: type[Model], vendor: str, with_pk: bool, ignore_conflicts
         sql += (f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET "
                 + ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in key))
     if not with_pk:
-        sql += f" RETURNING {quote(meta.pk.column)}"
+        sql += f" RETURNING {quote(str(meta.pk.column))}"
     return sql, fields
 
 
 def insert_sql(obj: Model, *, ignore_conflicts: bool = False, update_on: tuple[str, ...] = (),
-               extra: Sequence[tuple[str, str, Sequence[object]]] = ()) -> tuple[str, list[object]]:
+               extra: Sequence[tuple[str, str, Sequence[Any]]] = ()) -> tuple[str, list[Any]]:
     """The INSERT of `obj` (RETURNING its new key when it has none yet) and its parameters.
     `update_on`: the columns of a unique constraint; a row already there with the same values
     is updated instead (ON CONFLICT … DO UPDATE). `extra`: (column, SQL expression, its

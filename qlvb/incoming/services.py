@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ForeignKey
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -149,7 +150,7 @@ def _loaded_relations(document: IncomingDocument) -> list[str]:
     query each, two per registration); the database's own constraint still refuses one deleted
     meanwhile. An id set without its object is still checked."""
     return [f.name for f in document._meta.concrete_fields
-            if f.is_relation and f.is_cached(document)
+            if isinstance(f, ForeignKey) and f.is_cached(document)
             and (value := f.get_cached_value(document)) is not None and not value._state.adding]
 
 

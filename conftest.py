@@ -191,6 +191,7 @@ def _fresh_person_cache():
     from qlvb.core import personcache
 
     personcache.bump()
+    personcache.bump(personcache.CALENDAR)
 
 
 @pytest.fixture

@@ -28,6 +28,10 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 _KEY = "qlvb:person-stamp"
+# The working-day calendar has a stamp of its own, moved by calendar events only: every
+# registration computes a deadline from it, and every registration is an event, so under the
+# person stamp the calendar was read again for each one.
+CALENDAR = "calendar"
 # A bound on what a change made outside the services (the Django admin, a shell) can leave stale.
 TIMEOUT = 300
 
@@ -36,23 +40,30 @@ def _shared_cache() -> bool:
     return "redis" in settings.CACHES["default"]["BACKEND"].lower()
 
 
-def _path() -> Path:
-    return Path(settings.QLVB_PERSON_STAMP_FILE)
+def _key(of: str) -> str:
+    return _KEY if of == "person" else f"qlvb:{of}-stamp"
 
 
-def stamp() -> str:
+def _path(of: str = "person") -> Path:
+    path = Path(settings.QLVB_PERSON_STAMP_FILE)
+    return path if of == "person" else path.with_name(f"{path.name}.{of}")
+
+
+def stamp(of: str = "person") -> str:
+    """The stamp of everything (`of="person"`) or of the calendar only (CALENDAR)."""
     if _shared_cache():
-        value = cache.get(_KEY)
+        key = _key(of)
+        value = cache.get(key)
         if value is None:
             value = secrets.token_hex(8)
-            if not cache.add(_KEY, value, None):
-                value = cache.get(_KEY) or value
+            if not cache.add(key, value, None):
+                value = cache.get(key) or value
         return str(value)
     try:
-        return _path().read_text()
+        return _path(of).read_text()
     except FileNotFoundError:
-        bump()
-        return _path().read_text()
+        bump(of)
+        return _path(of).read_text()
 
 
 # Signing in and out, and the log of each opening of a secret document, change nothing a page
@@ -74,6 +85,8 @@ def quiet_events() -> int:
 def on_event(event: Event) -> None:
     if not event.verb.startswith(QUIET_PREFIXES) and not event.verb.endswith(QUIET_SUFFIXES):
         bump()
+        if event.verb.startswith("calendar."):
+            bump(CALENDAR)
     else:
         _quiet.count = quiet_events() + 1
 
@@ -84,22 +97,23 @@ def on_event_committed(event: Event) -> None:
     on_event(event)
 
 
-def bump() -> None:
+def bump(of: str = "person") -> None:
     value = secrets.token_hex(8)
     if _shared_cache():
-        cache.set(_KEY, value, None)
+        cache.set(_key(of), value, None)
         return
     # Written whole under a name of its own, then renamed over: a reader sees the old or the new.
-    path = _path()
-    partial = path.with_name(f".person-stamp.{os.getpid()}.{value}")
+    path = _path(of)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{value}")
     partial.write_text(value)
     os.replace(partial, path)
 
 
-def cached(name: str, owner_id: int, compute: Callable[[], T], *key: object) -> T:
+def cached(name: str, owner_id: int, compute: Callable[[], T], *key: object, of: str = "person") -> T:
     """compute(), or what it gave since the last event for this name, owner (a person, or an
-    agency for what is the same for all its people) and key."""
-    cache_key = f"qlvb:person:{name}:{owner_id}:{stamp()}:{':'.join(map(str, key))}"
+    agency for what is the same for all its people) and key; `of=CALENDAR`: since the last
+    calendar event."""
+    cache_key = f"qlvb:{of}:{name}:{owner_id}:{stamp(of)}:{':'.join(map(str, key))}"
     value = cache.get(cache_key)
     if value is None:
         value = compute()

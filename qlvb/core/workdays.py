@@ -31,8 +31,10 @@ def national_holidays(year: int) -> dict[date, str]:
 
 def _overrides(agency_id: int | None, start: date, end: date) -> dict[date, str]:
     """Day → 'off' or 'work' for the period; an agency's rows win over the installation's.
-    Every page with a deadline asks; kept until the next event (saving a day is one)."""
-    return personcache.cached("calendar", agency_id or 0, lambda: _read_overrides(agency_id, start, end), start, end)
+    Every page with a deadline and every registration asks; kept until the calendar's next event
+    (saving or removing a day), not every event's: registrations would otherwise read it each time."""
+    return personcache.cached("calendar", agency_id or 0, lambda: _read_overrides(agency_id, start, end), start, end,
+                              of=personcache.CALENDAR)
 
 
 def _read_overrides(agency_id: int | None, start: date, end: date) -> dict[date, str]:

@@ -191,6 +191,8 @@ def _item_for(document: IncomingDocument) -> ReceptionItem | None:
 def on_incoming_registered(event: Any) -> None:
     """Subscriber of "incoming.registered": the package accepted from the reception queue is
     registered; the sender gets 03 with the arrival number."""
+    if (event.data or {}).get("from_draft") is False:
+        return  # made by this registration: no package can hold it (a package makes a draft)
     by, document = events.actor_of(event), event.target_object
     item = _item_for(document)
     if item is None or item.state != ReceptionItem.State.WAITING:

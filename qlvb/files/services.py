@@ -38,13 +38,14 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from pypdf import PasswordType, PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject, NumberObject
 
+from qlvb.core import rows
 from qlvb.files.models import StoredFile
 
 logger = logging.getLogger(__name__)
@@ -250,6 +251,11 @@ def check_upload(upload: Any, *, allowed_kinds: Iterable[str] = DEFAULT_ALLOWED_
     ``allowed_kinds``, named as one kind while being another, or a PDF or image that cannot be
     opened (damaged, encrypted or password-protected).
     """
+    return _check_upload(upload, allowed_kinds=allowed_kinds, max_bytes=max_bytes)[0]
+
+
+def _check_upload(upload: Any, *, allowed_kinds: Iterable[str], max_bytes: int | None) -> tuple[str, int | None]:
+    """check_upload, with a PDF's page count (the check counts them: storing need not again)."""
     allowed = frozenset(allowed_kinds)
     name = clean_name(getattr(upload, "name", "") or "")
     size = upload.size or 0
@@ -285,10 +291,10 @@ def check_upload(upload: Any, *, allowed_kinds: Iterable[str] = DEFAULT_ALLOWED_
         raise ValidationError(message, code="kind_not_allowed",
                               params={"name": name, "kinds": _kind_labels(allowed)})
     if kind == PDF:
-        _check_pdf(upload, name)
-    elif kind == IMAGE:
+        return kind, _check_pdf(upload, name)
+    if kind == IMAGE:
         _check_image(upload, name)
-    return kind
+    return kind, None
 
 
 # --- Storing ----------------------------------------------------------------------------------
@@ -328,7 +334,16 @@ def _find(digest: str) -> StoredFile | None:
     return StoredFile.objects.filter(sha256=digest).first()
 
 
-def _store(data: bytes, *, name: str) -> tuple[StoredFile, bool]:
+def _insert_new(**values: Any) -> StoredFile | None:
+    """The new row, or None if a committed row holds the same content (on PostgreSQL the INSERT
+    first waits for a transaction inserting it at the same moment). INSERT … ON CONFLICT DO
+    NOTHING: catching a plain INSERT's IntegrityError needed a savepoint, two statements more for
+    every stored file."""
+    stored = StoredFile(**values)
+    return stored if rows.insert(stored, ignore_conflicts=True) else None
+
+
+def _store(data: bytes, *, name: str, pages: int | None = None) -> tuple[StoredFile, bool]:
     """Store ``data`` once; return the row and whether this call wrote a blob that no committed
     row owned (only such a blob may be deleted by a caller that fails)."""
     if not data:
@@ -342,12 +357,10 @@ def _store(data: bytes, *, name: str) -> tuple[StoredFile, bool]:
     storage_name = blob_name(digest)
     wrote = _ensure_blob(storage_name, data)
     kind, detected = detect(data[:HEAD_BYTES], source=data)
-    try:
-        with transaction.atomic():
-            stored = StoredFile.objects.create(
-                sha256=digest, size=len(data), kind=kind, content_type=_content_type_for(kind, detected, name),
-                page_count=_pdf_page_count(data) if kind == PDF else None, storage_name=storage_name)
-    except IntegrityError:
+    stored = _insert_new(sha256=digest, size=len(data), kind=kind, content_type=_content_type_for(kind, detected, name),
+                         page_count=(pages or _pdf_page_count(data)) if kind == PDF else None,
+                         storage_name=storage_name)
+    if stored is None:
         # Another transaction committed the same content first: the row and the blob are theirs.
         stored = StoredFile.objects.get(sha256=digest)
         _ensure_blob(stored.storage_name, data)
@@ -415,12 +428,9 @@ def store_file(source: IO[bytes], *, name: str) -> tuple[StoredFile, bool]:
             page_count = len(PdfReader(source, strict=False).pages)
         except Exception:  # encrypted or damaged: stored as received, page count unknown
             page_count = None
-    try:
-        with transaction.atomic():
-            stored = StoredFile.objects.create(
-                sha256=digest, size=size, kind=kind, content_type=_content_type_for(kind, detected, name),
-                page_count=page_count, storage_name=storage_name)
-    except IntegrityError:
+    stored = _insert_new(sha256=digest, size=size, kind=kind, content_type=_content_type_for(kind, detected, name),
+                         page_count=page_count, storage_name=storage_name)
+    if stored is None:
         stored = StoredFile.objects.get(sha256=digest)
         _ensure_blob_from(stored.storage_name, source, size)
         return stored, False
@@ -638,6 +648,7 @@ class PreparedUpload:
     kind: str
     data: bytes
     sources: tuple[str, ...] = ()
+    pages: int | None = None  # a PDF's, counted by the check
 
 
 def _read_all(upload: Any) -> bytes:
@@ -670,21 +681,21 @@ def _prepare(uploads: Iterable[Any], *, allowed_kinds: Iterable[str], combine_im
     allowed = frozenset(allowed_kinds)
     limit = max_bytes if max_bytes is not None else max_upload_bytes()
     errors: list[ValidationError] = []
-    checked: list[tuple[str, str, Any]] = []
+    checked: list[tuple[str, str, Any, int | None]] = []
     for upload in uploads:
         try:
-            kind = check_upload(upload, allowed_kinds=allowed, max_bytes=limit)
+            kind, pages = _check_upload(upload, allowed_kinds=allowed, max_bytes=limit)
         except ValidationError as error:
             errors.extend(error.error_list)
         else:
-            checked.append((clean_name(upload.name or ""), kind, upload))
+            checked.append((clean_name(upload.name or ""), kind, upload, pages))
     if errors:
         raise ValidationError(errors)
 
     prepared: list[PreparedUpload | None] = []
     images: list[tuple[str, bytes]] = []
     images_at: int | None = None
-    for name, kind, upload in checked:
+    for name, kind, upload, pages in checked:
         data = _read_all(upload)
         if len(data) > limit:  # the declared size lied
             raise ValidationError(
@@ -697,7 +708,7 @@ def _prepare(uploads: Iterable[Any], *, allowed_kinds: Iterable[str], combine_im
                 prepared.append(None)
             images.append((name, data))
         else:
-            prepared.append(PreparedUpload(name=name, kind=kind, data=data))
+            prepared.append(PreparedUpload(name=name, kind=kind, data=data, pages=pages))
     if images_at is not None:
         names = [name for name, _data in images]
         pdf = images_to_pdf([data for _name, data in images], names=names)
@@ -709,7 +720,7 @@ def _prepare(uploads: Iterable[Any], *, allowed_kinds: Iterable[str], combine_im
 @contextlib.contextmanager
 def staged_uploads(uploads: Iterable[Any], *, allowed_kinds: Iterable[str] = DEFAULT_ALLOWED_KINDS,
                    combine_images: bool = True, max_bytes: int | None = None,
-                   field: str | None = None) -> Iterator[list[Staged]]:
+                   field: str | None = None, savepoint: bool = True) -> Iterator[list[Staged]]:
     """Check, convert and store uploads for the block inside; undo the storing if it fails.
 
     ``uploads`` are Django files (UploadedFile, ContentFile with a name…) or the result of
@@ -724,17 +735,21 @@ def staged_uploads(uploads: Iterable[Any], *, allowed_kinds: Iterable[str] = DEF
     unique keys, so a concurrent upload of the same content waits and then writes its blob again.
     A transaction that fails after the block has ended leaves unreferenced blobs behind (harmless,
     the content is the same): only the rows are rolled back.
+
+    ``savepoint=False`` when the block is the whole of an atomic block opened with it (``with
+    transaction.atomic(), staged_uploads(files, savepoint=False)``): that block rolls the rows back
+    and no error can be swallowed between the two, so the savepoint (two statements) buys nothing.
     """
     items = list(uploads)
     if not all(isinstance(item, PreparedUpload) for item in items):
         items = prepare_uploads(items, allowed_kinds=allowed_kinds, combine_images=combine_images,
                                 max_bytes=max_bytes, field=field)
     written: list[str] = []
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         try:
             staged: list[Staged] = []
             for item in items:
-                stored, wrote = _store(item.data, name=item.name)
+                stored, wrote = _store(item.data, name=item.name, pages=item.pages)
                 if wrote:
                     written.append(stored.storage_name)
                 staged.append(Staged(stored=stored, name=item.name, kind=stored.kind, sources=item.sources))

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ForeignKey
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -139,7 +140,18 @@ def _validate(document: IncomingDocument) -> None:
         errors["summary"] = _("Write a specific summary, e.g. 'UBND tỉnh mời họp ngày … về việc …'.")
     if errors:
         raise ValidationError(errors)
-    document.full_clean(exclude=["register", "created_by", "presented_to", "completed_by"])
+    document.full_clean(exclude=["register", "created_by", "presented_to", "completed_by",
+                                 *_loaded_relations(document)])
+
+
+def _loaded_relations(document: IncomingDocument) -> list[str]:
+    """The foreign keys that hold an object read from the database (the agency, an issuer or a
+    field chosen in the form): full_clean would read each again only to see that it exists (a
+    query each, two per registration); the database's own constraint still refuses one deleted
+    meanwhile. An id set without its object is still checked."""
+    return [f.name for f in document._meta.concrete_fields
+            if isinstance(f, ForeignKey) and f.is_cached(document)
+            and (value := f.get_cached_value(document)) is not None and not value._state.adding]
 
 
 def _apply_fields(document: IncomingDocument, fields: dict[str, Any]) -> dict[str, list[str]]:
@@ -232,7 +244,8 @@ def save_draft(*, by: Actor, agency: Agency, fields: dict[str, Any], uploads: Se
     if not rules.is_clerk(by.effective, agency.pk):
         raise NotAllowed()
     main_files, extra_files = _prepare(uploads, attachments)
-    with transaction.atomic(), staged_uploads(main_files) as staged, staged_uploads(extra_files) as staged_att:
+    with transaction.atomic(), staged_uploads(main_files, savepoint=False) as staged, \
+            staged_uploads(extra_files, savepoint=False) as staged_att:
         if document is None:
             document = IncomingDocument(agency=agency, created_by=by.person)
         elif document.agency_id != agency.pk or document.status != IncomingDocument.Status.DRAFT:
@@ -262,7 +275,8 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
         raise NotAllowed()
     check_register(register, agency=agency, direction=Register.Direction.INCOMING)
     main_files, extra_files = _prepare(uploads, attachments)
-    with transaction.atomic(), staged_uploads(main_files) as staged, staged_uploads(extra_files) as staged_att:
+    with transaction.atomic(), staged_uploads(main_files, savepoint=False) as staged, \
+            staged_uploads(extra_files, savepoint=False) as staged_att:
         if document is None:
             document = IncomingDocument(agency=agency, created_by=by.person)
         else:
@@ -305,7 +319,7 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
 
         events.record(verb="incoming.registered", actor=by, agency=agency, target=document, data={
             "register": register.pk, "year": year, "presented_to": presented.pk, "secret": document.is_secret,
-            "urgency": document.urgency, "stored_files": stored_files,
+            "urgency": document.urgency, "stored_files": stored_files, "from_draft": existed,
         }, prepare=take_number)
     return document
 

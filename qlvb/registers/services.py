@@ -70,17 +70,31 @@ def next_number(register: Register, year: int) -> int:
     follow the time."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number() must run inside transaction.atomic()")
-    counter = RegisterCounter.objects.select_for_update().filter(register=register, year=year).first()
-    if counter is None:
+    number = _take(register.pk, year)
+    if number is None:  # the register's first number of the year
         try:
             with transaction.atomic():
                 RegisterCounter.objects.create(register=register, year=year, last_number=0)
         except IntegrityError:
             pass  # another clerk created it first
-        counter = RegisterCounter.objects.select_for_update().get(register=register, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+        number = _take(register.pk, year)
+        assert number is not None
+    return number
+
+
+def _take(register_id: int, year: int) -> int | None:
+    """Move the counter on and read it in one statement (UPDATE … RETURNING, both databases): the
+    row is locked by the update as it was by SELECT … FOR UPDATE, one round trip fewer, and no
+    query compiled on the one path every clerk queues for. None: no counter for the year yet."""
+    connection = transaction.get_connection()
+    quote = connection.ops.quote_name
+    sql = (f"UPDATE {quote(RegisterCounter._meta.db_table)} SET {quote('last_number')} = "  # noqa: S608
+           f"{quote('last_number')} + 1 WHERE {quote('register_id')} = %s AND {quote('year')} = %s "
+           f"RETURNING {quote('last_number')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [register_id, year])
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 def peek_number(register: Register, year: int) -> int:

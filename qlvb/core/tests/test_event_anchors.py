@@ -179,7 +179,8 @@ def test_the_periodic_task_writes_a_checkpoint(chain, _checkpoints):
 
 def test_signing_adds_no_query(org, django_assert_num_queries):
     events.record(verb="test.thing", agency=org.agency)
-    with django_assert_num_queries(3):  # lock the head, insert the event, move the head
+    # lock the head, insert the event, move the head (one statement with the insert on PostgreSQL)
+    with django_assert_num_queries(2 if connection.vendor == "postgresql" else 3):
         events.record(verb="test.thing", agency=org.agency)
 
 

@@ -53,3 +53,29 @@ def test_planner_statistics_job_runs(db):
     from qlvb.core.tasks import refresh_planner_statistics
 
     refresh_planner_statistics.call_local()
+
+
+def test_the_calendar_is_read_once_until_a_calendar_event(org, django_assert_num_queries,
+                                                          django_capture_on_commit_callbacks):
+    """The calendar is kept under a stamp of its own: other events (every registration is one)
+    leave it; saving or removing a day moves it, at once and again after commit (other workers)."""
+    from qlvb.core import events, personcache
+    from qlvb.core.services import remove_calendar_day
+
+    day, agency = date(2026, 11, 10), org.agency
+    assert is_working_day(day, agency)
+    assert add_working_days(date(2026, 11, 9), 1, agency) == day
+    events.record(verb="core.test", agency=agency, data={})  # moves the person stamp only
+    with django_assert_num_queries(0):
+        assert is_working_day(day, agency)
+        assert add_working_days(date(2026, 11, 9), 1, agency) == day
+    before = personcache.stamp(personcache.CALENDAR)
+    with django_capture_on_commit_callbacks(execute=True):
+        row = save_calendar_day(by=Actor(org.admin), agency_id=agency.pk, day=day, kind=CalendarDay.Kind.DAY_OFF,
+                                name="Nghỉ bù")
+        inside = personcache.stamp(personcache.CALENDAR)
+        assert inside != before and not is_working_day(day, agency)  # the transaction sees its own change
+    assert personcache.stamp(personcache.CALENDAR) != inside
+    assert add_working_days(date(2026, 11, 9), 1, agency) == date(2026, 11, 11)
+    remove_calendar_day(by=Actor(org.admin), row=row)
+    assert is_working_day(day, agency)

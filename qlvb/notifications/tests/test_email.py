@@ -71,7 +71,8 @@ def test_a_notification_is_emailed_once_in_vietnamese_with_its_link(org, smtp, q
     assert services.send_email(note.pk) is False  # a second run of the job: nothing more
     [message] = smtp.messages
     assert message["To"] == "giamdoc@sonla.gov.vn"
-    assert message["Subject"].strip() == "[QLVB] KHẨN: Trình anh/chị cho ý kiến chỉ đạo: 12/QĐ-UBND – Kế hoạch chuyển đổi số"
+    assert message["Subject"].strip() == ("[QLVB] KHẨN: Trình anh/chị cho ý kiến chỉ đạo: "
+                                          "12/QĐ-UBND – Kế hoạch chuyển đổi số")
     body = message.get_content()
     assert f"https://qlvb.sonla.gov.vn/notifications/{note.pk}/" in body
     assert "https://qlvb.sonla.gov.vn/notifications/preferences/" in body

@@ -12,6 +12,9 @@ EXPECTED = {
     ("incoming.routed", "incoming.progress", "incoming.proposal", "incoming.completed"):
         ("qlvb.exchange.services.on_incoming_progressed", False),
     ("digitisation.text_read",): ("qlvb.search.services.on_text_extracted", False),
+    ("incoming.registered", "incoming.routed", "outgoing.submitted", "outgoing.approved", "outgoing.format_checked",
+     "outgoing.back_to_signer", "outgoing.signed", "outgoing.returned", "exchange.arrived"):
+        ("qlvb.notifications.routes.dispatch", True),
 }
 EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False),
                ("qlvb.core.personcache.on_event", False), ("qlvb.core.personcache.on_event_committed", True)}

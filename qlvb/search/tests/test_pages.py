@@ -104,6 +104,7 @@ def test_query_count_does_not_grow_with_results(org, register_doc, login):
             assert client.get("/search/", {"q": "quy che"}).status_code == 200
         return len(ctx.captured_queries)
 
+    client.get("/search/", {"q": "quy che"})  # what is kept until the calendar changes read once
     register_doc()
     few = queries()
     for _ in range(4):

@@ -187,8 +187,9 @@ COLUMNS = ("document_id", "doc_type", "issuer", "issuer_folded", "date", "urgenc
 FTS_SQL = {  # what services._fts_write writes, from the folded texts
     "postgresql": "setweight(to_tsvector('simple', {ft}), 'A') || setweight(to_tsvector('simple', {fb}), 'D')",
 }
-GIN_INDEXES = {  # created by migration search/0002 on PostgreSQL (0004 dropped the titles' trigram index)
-    "search_entry_vector": "CREATE INDEX IF NOT EXISTS search_entry_vector ON search_searchentry USING gin (vector)",
+GIN_INDEXES = {  # created by migrations search/0002 and 0006 on PostgreSQL
+    "search_entry_vector_filters": "CREATE INDEX IF NOT EXISTS search_entry_vector_filters ON search_searchentry "
+                                   "USING gin (doc_type, status, vector)",
 }
 
 

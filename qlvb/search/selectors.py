@@ -150,7 +150,7 @@ def _where(queryset: QuerySet) -> tuple[str, list[Any]]:
 
 
 def _candidates(query: Query, where: str, params: list[Any], *, prefixes: bool = False, narrow: bool = False,
-                candidates: int = FIRST_CANDIDATES, own: QuerySet | None = None) -> list[int]:
+                candidates: int = FIRST_CANDIDATES, own: QuerySet | None = None, filtered: bool = False) -> list[int]:
     """The ids of the `candidates` newest matches the viewer may open, newest first (fewer: they
     are every match).
 
@@ -177,7 +177,8 @@ def _candidates(query: Query, where: str, params: list[Any], *, prefixes: bool =
         tsquery = query.tsquery(all_prefix=prefixes)
         if own is None:
             base = f"FROM {table} WHERE vector @@ to_tsquery('simple', %s) AND ({where})"
-            return _recent_matches(base, [tsquery, *params], candidates=candidates)
+            return _recent_matches(base, [tsquery, *params], candidates=candidates,
+                                   windows=FILTERED_WINDOWS if filtered else WINDOWS)
         # Start from the viewer's own entries (a few thousand, by the access-row indexes) and test
         # their vectors: no walk through every match of a common word.
         own_sql, own_params = own.query.sql_with_params()
@@ -194,9 +195,11 @@ def _candidates(query: Query, where: str, params: list[Any], *, prefixes: bool =
 
 
 WINDOWS = (50_000, 500_000, None)  # newest entries looked at first (PostgreSQL), then all
+FILTERED_WINDOWS = (500_000, None)  # filters keep one entry in tens: the first window rarely holds enough
 
 
-def _recent_matches(base: str, base_params: list[Any], *, candidates: int) -> list[int]:
+def _recent_matches(base: str, base_params: list[Any], *, candidates: int,
+                    windows: tuple[int | None, ...] = WINDOWS) -> list[int]:
     """PostgreSQL: the most recent matches, looked for among the newest entries first, then ten
     times as many, then all. A bitmap of the GIN index visits every matching row of a common word
     (tens of thousands among millions, seconds); ANDed with a primary-key range it visits only
@@ -207,7 +210,7 @@ def _recent_matches(base: str, base_params: list[Any], *, candidates: int) -> li
         cursor.execute(f"SELECT set_config('work_mem', '32MB', true), max(id) FROM {table}")  # noqa: S608
         newest = cursor.fetchone()[1] or 0
         ids: list[int] = []
-        for window in WINDOWS:
+        for window in windows:
             low = newest - window if window is not None and window < newest else 0
             cursor.execute(f"SELECT {table}.id {base} AND {table}.id > %s ORDER BY {table}.id DESC LIMIT %s",
                            [*base_params, low, candidates])  # noqa: S608
@@ -301,19 +304,21 @@ def search(viewer: Person, text: str = "", filters: dict[str, Any] | None = None
     narrow = _is_narrow(viewer) or bool(filters_q(filters))
     own = own_entries(viewer, filters) if _is_narrow(viewer) and connection.vendor == "postgresql" else None
     need = max(FIRST_CANDIDATES, offset + per_page + 1)
-    ids = _candidates(query, where, params, narrow=narrow, own=own, candidates=need)
+    filtered = bool(filters_q(filters))
+    ids = _candidates(query, where, params, narrow=narrow, own=own, candidates=need, filtered=filtered)
     fuzzy, suggestion = False, None
     if not ids:
         # Nothing: the words corrected (a keystroke away), then every word as a prefix; both
         # databases alike. A correction is offered only with what it finds for this viewer.
         fuzzy = True
         for corrected in spelling.corrections(query):
-            ids = _candidates(corrected, where, params, narrow=narrow, own=own, candidates=need)
+            ids = _candidates(corrected, where, params, narrow=narrow, own=own, candidates=need, filtered=filtered)
             if ids:
                 query, suggestion = corrected, corrected
                 break
         else:
-            ids = _candidates(query, where, params, prefixes=True, narrow=narrow, own=own, candidates=need)
+            ids = _candidates(query, where, params, prefixes=True, narrow=narrow, own=own, candidates=need,
+                              filtered=filtered)
     total, capped = _counted(ids, need)
     rows = _ordered(query, ids, sort)[offset:offset + per_page]
     by_id = SearchEntry.objects.in_bulk([r[0] for r in rows])

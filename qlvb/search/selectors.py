@@ -176,8 +176,10 @@ def _candidates(query: Query, where: str, params: list[Any], *, prefixes: bool =
     else:
         tsquery = query.tsquery(all_prefix=prefixes)
         if own is None:
-            base = f"FROM {table} WHERE vector @@ to_tsquery('simple', %s) AND ({where})"
-            return _recent_matches(base, [tsquery, *params], candidates=candidates,
+            # The filters first: PostgreSQL tests quals of equal cost in the order written, and a
+            # vector read for every row it walks past costs ten times the row's other columns.
+            base = f"FROM {table} WHERE ({where}) AND vector @@ to_tsquery('simple', %s)"
+            return _recent_matches(base, [*params, tsquery], candidates=candidates,
                                    windows=FILTERED_WINDOWS if filtered else WINDOWS)
         # Start from the viewer's own entries (a few thousand, by the access-row indexes) and test
         # their vectors: no walk through every match of a common word.
@@ -224,34 +226,50 @@ def _recent_matches(base: str, base_params: list[Any], *, candidates: int,
 # from a rare word. On PostgreSQL the terms are tested on those rows in one pass (a GIN bitmap of
 # a word in every document would cost a hundred milliseconds); FTS5 walks its doclists from the
 # window's first row. Both count the same thing: the entries among the newest that hold the term.
-FREQUENCY_WINDOW = 2_000
+FREQUENCY_WINDOW = 5_000
 
 
 def document_frequencies(query: Query) -> list[float]:
     """Each term's weight, log(1 + N / df), df its entries among the newest FREQUENCY_WINDOW."""
+    return _newest_pass(query)[0]
+
+
+def _newest_pass(query: Query, where: str = "", params: list[Any] | None = None) -> tuple[list[float], list[int]]:
+    """The terms' weights (document_frequencies) and, on PostgreSQL with `where`, the newest
+    entries the viewer may open that match the whole query, from one pass over the newest rows:
+    when a query is common enough to fill a page of candidates there, the GIN index is not asked
+    at all (intersecting the lists of words in every document, `va ho tro`, cost it 200 ms)."""
     table = "search_searchentry"
     singles = [Query(text="", terms=[term]) for term in query.terms]
+    dense: list[int] = []
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             low = f"(SELECT coalesce(max(id), 0) FROM {table}) - %s"  # noqa: S608 - the window's lower end
             parts = [f"(SELECT count(*) FROM {table} WHERE id > {low})"]  # noqa: S608
-            params: list[Any] = [FREQUENCY_WINDOW]
+            sql_params: list[Any] = [FREQUENCY_WINDOW]
             for single in singles:
                 parts.append(f"(SELECT count(*) FROM search_fts WHERE search_fts MATCH %s AND rowid > {low})")  # noqa: S608
-                params += [single.fts5(), FREQUENCY_WINDOW]
-            cursor.execute("SELECT " + ", ".join(parts), params)
+                sql_params += [single.fts5(), FREQUENCY_WINDOW]
+            cursor.execute("SELECT " + ", ".join(parts), sql_params)
+            documents, *frequencies = cursor.fetchone()
         else:
             # The last rows of the primary key, each tested once for every term (a bound computed by
             # a subquery would hide the window from the planner, which then reads the whole table).
+            # The subquery takes the table's name, so that the ORM's WHERE reads its columns.
             counts = ", ".join(["count(*) FILTER (WHERE vector @@ to_tsquery('simple', %s))"] * len(singles))
-            cursor.execute(f"SELECT count(*), {counts} FROM (SELECT vector FROM {table} "  # noqa: S608
-                           "ORDER BY id DESC LIMIT %s) newest",
-                           [*(single.tsquery() for single in singles), FREQUENCY_WINDOW])
-        documents, *frequencies = cursor.fetchone()
-    return [ranking.idf(max(documents, 1), frequency) for frequency in frequencies]
+            matching = (f", array_agg(id ORDER BY id DESC) FILTER (WHERE vector @@ to_tsquery('simple', %s) "
+                        f"AND ({where}))") if where else ", NULL"
+            cursor.execute(f"SELECT count(*), {counts}{matching} FROM (SELECT * FROM {table} "  # noqa: S608
+                           f"ORDER BY id DESC LIMIT %s) {table}",
+                           [*(single.tsquery() for single in singles),
+                            *([query.tsquery(), *(params or [])] if where else []), FREQUENCY_WINDOW])
+            documents, *frequencies, found = cursor.fetchone()
+            dense = list(found or [])
+    weights = [ranking.idf(max(documents, 1), frequency) for frequency in frequencies]
+    return weights, dense
 
 
-def _ordered(query: Query, ids: list[int], sort: str) -> list[tuple[int, float]]:
+def _ordered(query: Query, ids: list[int], sort: str, weights: list[float] | None = None) -> list[tuple[int, float]]:
     """(id, relevance) of the candidates in the order asked: by relevance (qlvb.search.ranking,
     computed the same way on both databases) or by date."""
     if not ids:
@@ -261,7 +279,7 @@ def _ordered(query: Query, ids: list[int], sort: str) -> list[tuple[int, float]]
         newest_first = sorted(dated, key=lambda r: (r[1] or date.min, r[0]), reverse=True)
         ordered = newest_first if sort == "newest" else newest_first[::-1]
         return [(pk, 0.0) for pk, _date in ordered]
-    ranker = ranking.Ranker(query, document_frequencies(query))
+    ranker = ranking.Ranker(query, weights if weights is not None else document_frequencies(query))
     scored = []
     rows = (SearchEntry.objects.filter(pk__in=ids)
             .annotate(head=Substr("body", 1, ranking.TEXT_CHARS))
@@ -305,7 +323,12 @@ def search(viewer: Person, text: str = "", filters: dict[str, Any] | None = None
     own = own_entries(viewer, filters) if _is_narrow(viewer) and connection.vendor == "postgresql" else None
     need = max(FIRST_CANDIDATES, offset + per_page + 1)
     filtered = bool(filters_q(filters))
-    ids = _candidates(query, where, params, narrow=narrow, own=own, candidates=need, filtered=filtered)
+    weights: list[float] | None
+    weights, dense = _newest_pass(query, where, params)
+    if len(dense) >= need:  # a common query: its newest matches are all in the newest rows
+        ids = dense[:need]
+    else:
+        ids = _candidates(query, where, params, narrow=narrow, own=own, candidates=need, filtered=filtered)
     fuzzy, suggestion = False, None
     if not ids:
         # Nothing: the words corrected (a keystroke away), then every word as a prefix; both
@@ -314,13 +337,13 @@ def search(viewer: Person, text: str = "", filters: dict[str, Any] | None = None
         for corrected in spelling.corrections(query):
             ids = _candidates(corrected, where, params, narrow=narrow, own=own, candidates=need, filtered=filtered)
             if ids:
-                query, suggestion = corrected, corrected
+                query, suggestion, weights = corrected, corrected, None
                 break
         else:
             ids = _candidates(query, where, params, prefixes=True, narrow=narrow, own=own, candidates=need,
                               filtered=filtered)
     total, capped = _counted(ids, need)
-    rows = _ordered(query, ids, sort)[offset:offset + per_page]
+    rows = _ordered(query, ids, sort, weights)[offset:offset + per_page]
     by_id = SearchEntry.objects.in_bulk([r[0] for r in rows])
     hits = [Hit(by_id[i], rank) for i, rank in rows if i in by_id]
     for hit in hits:

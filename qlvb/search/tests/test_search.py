@@ -174,3 +174,19 @@ def test_reindex_for_file_and_rebuild(org, register_doc, monkeypatch):
     assert titles(org.head, "thien tai") == ["Công văn có bản quét"]
     assert services.rebuild() == 1
     assert titles(org.head, "thien tai") == ["Công văn có bản quét"]
+
+
+def test_a_common_query_found_among_the_newest_rows_keeps_the_viewers_rule(org, other_org, register_doc, monkeypatch):
+    """On PostgreSQL a query common enough to fill the candidates from the newest rows skips the
+    index (selectors._newest_pass): the viewer's rule and the filters still apply there."""
+    monkeypatch.setattr(selectors, "FIRST_CANDIDATES", 2)
+    older = [register_doc(summary=f"Kế hoạch kiểm kê tài sản đợt {n}") for n in range(3)]
+    register_doc(summary="Kế hoạch kiểm kê tài sản mật", secrecy="mat", presented_to=org.deputy)
+    results = selectors.search(org.head, "kiem ke", per_page=1)
+    assert results.total == 2 and results.capped
+    assert {h.entry.document_id for h in results.hits} <= {d.pk for d in older[1:]}
+    page_two = selectors.search(org.head, "kiem ke", per_page=1, page=2)
+    assert [h.entry.title for h in results.hits + page_two.hits] != [] and all(
+        "mật" not in h.entry.title for h in results.hits + page_two.hits)
+    assert selectors.search(other_org.head, "kiem ke", per_page=1).total == 0
+    assert selectors.search(org.head, "kiem ke", per_page=1, filters={"status": "routed"}).total == 0

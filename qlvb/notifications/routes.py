@@ -5,7 +5,7 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | --- | --- | --- |
 | incoming.registered | the leader it is presented to | presented |
 | incoming.routed | each assignee person; for a unit, its heads and deputies | assigned / informed |
-| outgoing.submitted, .approved, .format_checked, .returned→resubmitted | the reviewers now waiting | review / sign |
+| outgoing.submitted (again after a return), .approved, .format_checked | the reviewers now waiting | review / sign |
 | outgoing.back_to_signer | the signer | sign |
 | outgoing.signed | the agency's clerks | issue |
 | outgoing.returned | the person it is returned to | returned |
@@ -17,22 +17,21 @@ document kind's rule, core.kinds). A secret document is named by its number alon
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.urls import reverse
 
 from qlvb.core import events, kinds
+from qlvb.core.doctypes import Urgency
 from qlvb.core.models import Event
 from qlvb.notifications import services
 from qlvb.notifications.models import Notification
 from qlvb.org.models import Person, Position
 from qlvb.org.roles import HEAD_KINDS
 
-logger = logging.getLogger(__name__)
 Kind = Notification.Kind
-URGENT = {"hoa_toc", "thuong_khan"}
+URGENT = {Urgency.HOA_TOC, Urgency.THUONG_KHAN}
 
 
 def _document_params(document: Any) -> dict[str, Any]:
@@ -57,7 +56,7 @@ def _tell(event: Event, kind_name: str, document_id: int, people: Iterable[int],
     return services.notify(
         recipients, kind=what, params=_document_params(document), url=document_kind.url(document_id),
         urgent=getattr(document, "urgency", "") in URGENT, target_type=document_kind.target_type,
-        target_id=str(document_id), key=f"event:{event.pk}")
+        target_id=str(document_id), key=f"event:{event.pk}", event_id=event.pk)
 
 
 def on_registered(event: Event) -> None:
@@ -124,7 +123,7 @@ def on_arrived(event: Event) -> None:
     services.notify(Person.objects.filter(pk__in=clerks, is_active=True), kind=Kind.RECEPTION,
                     params={"sender": str(sender)[:200]},
                     url=reverse("exchange:item", args=[int(event.target_id)]), target_type=event.target_type,
-                    target_id=event.target_id, key=f"event:{event.pk}")
+                    target_id=event.target_id, key=f"event:{event.pk}", event_id=event.pk)
 
 
 ROUTES: dict[str, Callable[[Event], None]] = {

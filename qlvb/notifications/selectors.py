@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -52,8 +53,13 @@ def of(person: Person, *, unread: bool = False) -> QuerySet[Notification]:
     return notifications.order_by("-created_at", "-id")
 
 
-def latest(person: Person, limit: int = BELL) -> list[Notification]:
-    rows = list(of(person)[:limit])
+def with_text(rows: Iterable[Notification]) -> list[Notification]:
+    """The rows, each with its `text` for a template."""
+    rows = list(rows)
     for row in rows:
         row.text = text(row)  # type: ignore[attr-defined]
     return rows
+
+
+def latest(person: Person, limit: int = BELL) -> list[Notification]:
+    return with_text(of(person)[:limit])

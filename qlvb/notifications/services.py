@@ -19,8 +19,6 @@ def notify(people: Iterable[Person], *, kind: str, params: dict[str, Any], url: 
            target_type: str = "", target_id: str = "", key: str, event_id: int | None = None) -> int:
     """One notification per person, once per `key` (run again, it writes nothing new)."""
     now = timezone.now()
-    if event_id is None and key.startswith("event:"):
-        event_id = int(key.split(":", 1)[1])
     rows = [Notification(person=person, kind=kind, params=params, url=url[:300], urgent=urgent,
                          target_type=target_type, target_id=target_id, event_id=event_id, key=key[:120],
                          created_at=now) for person in people]

@@ -39,8 +39,7 @@ def bell_list(request: PersonRequest) -> HttpResponse:
 def notification_list(request: PersonRequest) -> HttpResponse:
     unread = request.GET.get("unread") == "1"
     page = CappedPaginator(selectors.of(request.user, unread=unread), 30).get_page(request.GET.get("page"))
-    for row in page:
-        row.text = selectors.text(row)
+    page.object_list = selectors.with_text(page.object_list)
     return render(request, "notifications/list.html", {"page": page, "unread_only": unread,
                                                        "unread": selectors.unread_count(request.user)})
 

@@ -430,10 +430,6 @@ def _marked_hit(entry: SearchEntry, query: Query) -> tuple[SafeString, SafeStrin
     return title, snippet(entry.body, query, found=matching.shown(query, in_body, exact))
 
 
-def highlight(text: str, query: Query) -> SafeString:
-    return mark_safe(_marked(text, _spans(text, matching.occurrences(text, query))))  # noqa: S308
-
-
 def snippet(body: str, query: Query, size: int = SNIPPET_CHARS,
             found: list[matching.Occurrence] | None = None) -> SafeString:
     """A window of the body where the most distinct query words are, those words marked."""

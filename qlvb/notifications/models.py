@@ -24,6 +24,12 @@ class Notification(models.Model):
         ISSUE = "issue", _("Waiting to be numbered and issued")
         RETURNED = "returned", _("Returned to me")
         RECEPTION = "reception", _("Arrived in the reception queue")
+        # Reminders (written by the daily run on working days, reminders.py), not by events.
+        DUE_SOON = "due_soon", _("Deadline approaching")
+        OVERDUE = "overdue", _("Overdue")
+        REVIEW_LATE = "review_late", _("Review waiting too long")
+        ROUTING_LATE = "routing_late", _("Routing not done in time")
+        DELEGATION_ENDING = "delegation_ending", _("Delegation ending")
 
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -50,11 +56,13 @@ class Notification(models.Model):
 
 
 class Preference(models.Model):
-    """How a person wants to be told of one kind of notification. Without a row: in the app and by
-    e-mail. The bell always shows them (what waits for someone must reach them)."""
+    """How a person wants to be told of one kind of notification, beyond the bell, which always
+    shows them (what waits for someone must reach them). Without a row: default_channels(kind)."""
 
     class Channel(models.TextChoices):
         EMAIL = "email", _("E-mail")
+        PUSH = "push", _("Phone / browser notification")
+        DIGEST = "digest", _("Morning digest e-mail")
 
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                                related_name="notification_preferences")
@@ -68,4 +76,14 @@ class Preference(models.Model):
         return f"{self.person_id} {self.kind} {self.channels}"
 
 
-DEFAULT_CHANNELS = [Preference.Channel.EMAIL.value]
+REMINDER_KINDS = frozenset({Notification.Kind.DUE_SOON, Notification.Kind.OVERDUE, Notification.Kind.REVIEW_LATE,
+                            Notification.Kind.ROUTING_LATE, Notification.Kind.DELEGATION_ENDING})
+
+
+def default_channels(kind: str) -> list[str]:
+    """Without a choice of the person's (or an agency default): what an event tells comes by
+    e-mail and push at once; a reminder by push and in the morning digest (one e-mail a day, not
+    one per document)."""
+    if kind in REMINDER_KINDS:
+        return [Preference.Channel.PUSH.value, Preference.Channel.DIGEST.value]
+    return [Preference.Channel.EMAIL.value, Preference.Channel.PUSH.value]

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from qlvb.core.errors import NotAllowed
-from qlvb.notifications.models import DEFAULT_CHANNELS, Notification, Preference
+from qlvb.notifications.models import Notification, Preference, default_channels
 from qlvb.org.models import Person
 
 
@@ -38,7 +38,8 @@ def wanting(channel: str, kind: str, people: list[Person]) -> set[int]:
     """Who of these people want this kind of notification by this channel (and can get it)."""
     chosen = dict(Preference.objects.filter(person__in=people, kind=kind).values_list("person_id", "channels"))
     reachable = {p.pk for p in people if p.email} if channel == Preference.Channel.EMAIL else {p.pk for p in people}
-    return {pk for pk in reachable if channel in chosen.get(pk, DEFAULT_CHANNELS)}
+    default = default_channels(kind)
+    return {pk for pk in reachable if channel in chosen.get(pk, default)}
 
 
 def _queue_emails(ids: list[int]) -> None:
@@ -72,18 +73,24 @@ def send_email(notification_id: int) -> bool:
     return True
 
 
+def chosen_channels(person: Person) -> dict[str, set[str]]:
+    """Per kind, the channels the person wants (their choice, else the default)."""
+    chosen = dict(Preference.objects.filter(person=person).values_list("kind", "channels"))
+    return {kind: set(chosen.get(kind, default_channels(kind))) for kind in Notification.Kind.values}
+
+
 def wanting_kinds(person: Person, channel: str) -> set[str]:
     """The kinds the person wants by this channel."""
-    chosen = dict(Preference.objects.filter(person=person).values_list("kind", "channels"))
-    return {kind for kind in Notification.Kind.values if channel in chosen.get(kind, DEFAULT_CHANNELS)}
+    return {kind for kind, channels in chosen_channels(person).items() if channel in channels}
 
 
-def set_preferences(*, person: Person, by_email: set[str]) -> None:
-    """The kinds the person wants by e-mail (the others: in the app only)."""
+def set_preferences(*, person: Person, channels: dict[str, set[str]]) -> None:
+    """Per kind, the channels the person wants besides the bell (a kind left out: the bell only)."""
+    known = set(Preference.Channel.values)
     with transaction.atomic():
         for kind in Notification.Kind.values:
-            channels = [Preference.Channel.EMAIL.value] if kind in by_email else []
-            Preference.objects.update_or_create(person=person, kind=kind, defaults={"channels": channels})
+            wanted = sorted(set(channels.get(kind, ())) & known)
+            Preference.objects.update_or_create(person=person, kind=kind, defaults={"channels": wanted})
 
 
 def mark_read(*, person: Person, notification_id: int) -> Notification:

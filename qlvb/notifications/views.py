@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from qlvb.core.errors import NotAllowed
 from qlvb.core.paging import CappedPaginator
 from qlvb.notifications import selectors, services
-from qlvb.notifications.models import Notification
+from qlvb.notifications.models import Notification, Preference
 from qlvb.org.http import PersonRequest
 
 
@@ -70,13 +70,17 @@ def read_all(request: PersonRequest) -> HttpResponse:
 
 @login_required
 def preferences(request: PersonRequest) -> HttpResponse:
-    """Per kind: by e-mail too, or in the app only (the bell always shows them)."""
+    """Per kind and channel (e-mail, push, the morning digest); the bell always shows them."""
     person = request.user
+    channels = Preference.Channel.choices
     if request.method == "POST":
-        chosen = {kind for kind in Notification.Kind.values if request.POST.get(f"email_{kind}")}
-        services.set_preferences(person=person, by_email=chosen)
+        chosen = {kind: {channel for channel, _label in channels if request.POST.get(f"{channel}_{kind}")}
+                  for kind in Notification.Kind.values}
+        services.set_preferences(person=person, channels=chosen)
         messages.success(request, _("Your choices are saved."))
         return redirect("notifications:preferences")
-    by_email = services.wanting_kinds(person, "email")
-    rows = [(kind, label, kind in by_email) for kind, label in Notification.Kind.choices]
-    return render(request, "notifications/preferences.html", {"rows": rows, "has_email": bool(person.email)})
+    wanted = services.chosen_channels(person)
+    rows = [(kind, label, [(channel, channel in wanted[kind]) for channel, _label in channels])
+            for kind, label in Notification.Kind.choices]
+    return render(request, "notifications/preferences.html",
+                  {"rows": rows, "channels": channels, "has_email": bool(person.email)})

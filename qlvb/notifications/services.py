@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -32,6 +33,56 @@ def notify(people: Iterable[Person], *, kind: str, params: dict[str, Any], url: 
                        .values_list("pk", flat=True))
             transaction.on_commit(lambda: _queue_emails(ids))
     return len(rows)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification of a batch (notify_batch): each with its own key."""
+
+    person_id: int
+    kind: str
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+    url: str = ""
+    urgent: bool = False
+    target_type: str = ""
+    target_id: str = ""
+
+
+def notify_batch(notices: Sequence[Notice]) -> int:
+    """Many notifications, each once per person and its own key, in one insert (the reminder run
+    writes thousands: one query per batch, not per document). Those who want a kind by e-mail get
+    it as with notify(). Returns how many were given (rows already there are left as they are)."""
+    if not notices:
+        return 0
+    now = timezone.now()
+    rows = [Notification(person_id=n.person_id, kind=n.kind, params=n.params, url=n.url[:300], urgent=n.urgent,
+                         target_type=n.target_type, target_id=n.target_id, key=n.key[:120], created_at=now)
+            for n in notices]
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        by_email = _wanting_email({(n.person_id, n.kind) for n in notices})
+        if by_email:
+            keys = sorted({n.key[:120] for n in notices if (n.person_id, n.kind) in by_email})
+            ids = [pk for pk, person_id, kind in Notification.objects.filter(
+                key__in=keys, person_id__in=sorted({p for p, _ in by_email}), emailed_at__isnull=True,
+                created_at=now).values_list("pk", "person_id", "kind") if (person_id, kind) in by_email]
+            if ids:
+                transaction.on_commit(lambda: _queue_emails(ids))
+    return len(rows)
+
+
+def _wanting_email(pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Of these (person, kind), those who want that kind by e-mail and have an address."""
+    people = sorted({p for p, _ in pairs})
+    chosen = {(p, k): c for p, k, c in Preference.objects.filter(
+        person_id__in=people, kind__in=sorted({k for _, k in pairs})).values_list("person_id", "kind", "channels")}
+    wanted = {(p, k) for p, k in pairs if Preference.Channel.EMAIL in chosen.get((p, k), default_channels(k))}
+    if not wanted:
+        return set()
+    reachable = set(Person.objects.filter(pk__in=sorted({p for p, _ in wanted}), is_active=True)
+                    .exclude(email="").values_list("pk", flat=True))
+    return {(p, k) for p, k in wanted if p in reachable}
 
 
 def wanting(channel: str, kind: str, people: list[Person]) -> set[int]:

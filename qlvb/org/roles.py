@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser
@@ -63,14 +64,36 @@ def roles_of(person: Person | AnonymousUser | None) -> Roles:
     rows = personcache.cached("posts", person.pk, lambda: list(
         Post.objects.filter(person=person, end_date__isnull=True).values_list("position__kind", "unit_id",
                                                                               "agency_id")))
-    head_kinds = HEAD_KINDS
+    roles = _roles(rows)
+    person._roles = roles
+    return roles
+
+
+def _roles(rows: list[tuple[str, int, int]]) -> Roles:
+    """Roles from the person's open posts, as (position kind, unit, agency)."""
     leader_kinds = {Position.Kind.AGENCY_HEAD, Position.Kind.AGENCY_DEPUTY}
-    roles = Roles(
+    return Roles(
         kinds=frozenset(kind for kind, _, _ in rows),
         unit_ids=frozenset(unit for _, unit, _ in rows),
-        headed_unit_ids=frozenset(unit for kind, unit, _ in rows if kind in head_kinds),
+        headed_unit_ids=frozenset(unit for kind, unit, _ in rows if kind in HEAD_KINDS),
         leader_agency_ids=frozenset(agency for kind, _, agency in rows if kind in leader_kinds),
         clerk_agency_ids=frozenset(agency for kind, _, agency in rows if kind == Position.Kind.CLERK),
     )
-    person._roles = roles
-    return roles
+
+
+def prime(people: Iterable[Person]) -> None:
+    """Read the roles and agencies of many people in one query (a job that checks what each of
+    thousands of people may open), instead of one query per person when roles_of() or
+    permissions.member_agency_ids() is first asked."""
+    people = [p for p in people if p.pk and getattr(p, "_roles", None) is None]
+    if not people:
+        return
+    rows: dict[int, list[tuple[str, int, int]]] = {p.pk: [] for p in people}
+    for person_id, kind, unit_id, agency_id in Post.objects.filter(
+            person_id__in=sorted(rows), end_date__isnull=True).values_list("person_id", "position__kind", "unit_id",
+                                                                            "agency_id"):
+        rows[person_id].append((kind, unit_id, agency_id))
+    for person in people:
+        person._roles = _roles(rows[person.pk])
+        agencies = {agency for _, _, agency in rows[person.pk]}
+        person._member_agency_ids = agencies | ({person.agency_id} if person.agency_id else set())

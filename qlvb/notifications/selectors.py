@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -22,7 +24,15 @@ TEXTS: dict[str, Any] = {
     Kind.ISSUE: gettext_lazy("Signed, waiting to be numbered and issued: %(doc)s"),
     Kind.RETURNED: gettext_lazy("Draft returned to you with comments: %(doc)s"),
     Kind.RECEPTION: gettext_lazy("Electronic document arrived from %(sender)s"),
+    # Reminders (reminders.py): "date" is the deadline (or when the delegation's last day is).
+    Kind.DUE_SOON: gettext_lazy("Due in %(days)s working days (%(date)s): %(doc)s"),
+    Kind.OVERDUE: gettext_lazy("Overdue since %(date)s: %(doc)s"),
+    Kind.REVIEW_LATE: gettext_lazy("Your opinion on this draft was due on %(date)s: %(doc)s"),
+    Kind.ROUTING_LATE: gettext_lazy("Not yet routed, due at %(date)s: %(doc)s"),
+    Kind.DELEGATION_ENDING: gettext_lazy("Your delegation to %(person)s ends after %(date)s"),
 }
+DUE_TODAY = gettext_lazy("Due today: %(doc)s")
+DELEGATED_TO_YOU_ENDING = gettext_lazy("The delegation from %(person)s to you ends after %(date)s")
 BELL = 8  # notifications the bell shows
 
 
@@ -34,12 +44,30 @@ def document_label(params: dict) -> str:
     return f"{reference} – {summary}" if reference and summary else (summary or reference)
 
 
+def moment(value: str | None) -> str:
+    """A date (dd/mm/yyyy) or a moment (HH:MM dd/mm/yyyy, local time) kept in ISO form in params."""
+    if not value:
+        return "—"
+    try:
+        if "T" in value:
+            return timezone.localtime(datetime.fromisoformat(value)).strftime("%H:%M %d/%m/%Y")
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    except ValueError:
+        return value
+
+
 def text(notification: Notification) -> str:
+    params = notification.params or {}
     template = TEXTS.get(notification.kind)
+    if notification.kind == Kind.DUE_SOON and params.get("days") == 0:
+        template = DUE_TODAY
+    elif notification.kind == Kind.DELEGATION_ENDING and params.get("role") == "delegate":
+        template = DELEGATED_TO_YOU_ENDING
     if template is None:
         return notification.get_kind_display()
-    params = notification.params or {}
-    return str(template) % {"doc": document_label(params), "sender": params.get("sender") or "—"}
+    return str(template) % {"doc": document_label(params), "sender": params.get("sender") or "—",
+                            "days": params.get("days", ""), "date": moment(params.get("date")),
+                            "person": params.get("person") or "—"}
 
 
 def unread_count(person: Person) -> int:

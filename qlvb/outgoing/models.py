@@ -200,7 +200,11 @@ class ReviewStep(models.Model):
 
     class Meta:
         ordering = ["round", "order"]
-        indexes = [models.Index(fields=["reviewer", "state", "due_date"], name="step_reviewer_inbox")]
+        indexes = [
+            models.Index(fields=["reviewer", "state", "due_date"], name="step_reviewer_inbox"),
+            # Reminders (notifications.reminders): reviews pending past their due date.
+            models.Index(fields=["due_date"], name="step_pending_due", condition=Q(state="pending")),
+        ]
 
 
 class SigningAuthorisation(models.Model):

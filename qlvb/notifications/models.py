@@ -76,6 +76,22 @@ class Preference(models.Model):
         return f"{self.person_id} {self.kind} {self.channels}"
 
 
+class Digest(models.Model):
+    """The morning digest e-mail of one person on one day (digest.py): its row, unique, is what
+    makes it go once, whatever the retries and restarts of the worker."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)  # None: nothing to tell that morning
+    items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "day"], name="digest_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.day}"
+
+
 REMINDER_KINDS = frozenset({Notification.Kind.DUE_SOON, Notification.Kind.OVERDUE, Notification.Kind.REVIEW_LATE,
                             Notification.Kind.ROUTING_LATE, Notification.Kind.DELEGATION_ENDING})
 

@@ -257,3 +257,84 @@ def test_the_query_count_does_not_grow_with_the_documents(org, routed, register_
     many, counts_many = _measure(date(2026, 12, 14))
     assert counts_many["overdue"] == 48 and counts_many["routing_late"] == 12
     assert many == few, (few, many)
+
+
+# --- the morning digest ---------------------------------------------------------------------------
+
+
+def _addresses(org) -> None:  # noqa: ANN001
+    for person, address in ((org.specialist, "mai.tt@sonla.gov.vn"), (org.head, "hung.lv@sonla.gov.vn"),
+                            (org.unit_head, "binh.nv@sonla.gov.vn")):
+        person.email = address
+        person.save(update_fields=["email"])
+
+
+def test_the_digest_goes_once_a_day_on_working_days_to_who_wants_it(org, routed, smtp):
+    from qlvb.notifications import digest, services
+
+    _addresses(org)
+    # The unit head wants reminders by push only: no digest for him.
+    services.set_preferences(person=org.unit_head, channels={kind: {"push"} for kind in Notification.Kind.values})
+    late = routed(date(2026, 12, 10), summary="Báo cáo kết quả chuyển đổi số quý IV")
+    soon = routed(date(2026, 12, 15), secrecy="mat", summary="Phương án bảo vệ mục tiêu trọng yếu")
+    routed(date(2026, 12, 10), unit=org.unit)
+    assert digest.send_digests(at(date(2026, 12, 12), 7, 30)) == 0  # Saturday
+    assert digest.send_digests(at(date(2026, 12, 14), 7, 30)) == 2
+    by_address = {m["To"]: m for m in smtp.messages}
+    assert set(by_address) == {"mai.tt@sonla.gov.vn", "hung.lv@sonla.gov.vn"}
+    message = by_address["mai.tt@sonla.gov.vn"]
+    assert message["Subject"].strip() == "[QLVB] Công việc ngày 14/12/2026: 1 quá hạn, 1 sắp đến hạn"
+    body = message.get_content().replace("\r\n", "\n")
+    assert body.startswith("Kính gửi anh/chị Trần Thị Mai,")
+    assert (f"Quá hạn:\n- Quá hạn từ 10/12/2026: {late.reference} – Báo cáo kết quả chuyển đổi số quý IV\n"
+            "  https://qlvb.sonla.gov.vn/notifications/") in body
+    assert f"Sắp đến hạn:\n- Còn 1 ngày làm việc đến hạn (15/12/2026): văn bản mật {soon.reference}\n" in body
+    assert "mục tiêu" not in message.as_string()
+    # Run again, or by a restarted worker later that morning: nothing more.
+    assert digest.send_digests(at(date(2026, 12, 14), 7, 30)) == 0
+    assert digest.send_digests(at(date(2026, 12, 14), 9, 0)) == 0
+    assert len(smtp.messages) == 2
+    assert digest.send_digests(at(date(2026, 12, 15), 7, 30)) == 2  # the next working day
+    body = [m for m in smtp.messages[2:] if m["To"] == "mai.tt@sonla.gov.vn"][0].get_content().replace("\r\n", "\n")
+    assert "Quá hạn từ 10/12/2026" in body and "Đến hạn hôm nay: văn bản mật" in body
+
+
+def test_the_digest_lists_the_unread_notifications_of_kinds_chosen_for_it_since_the_last_one(org, smtp):
+    from qlvb.notifications import digest, services
+
+    _addresses(org)
+    services.set_preferences(person=org.specialist, channels={"assigned": {"digest"}})
+    services.notify([org.specialist], kind="assigned", params={"reference": "15/QĐ-UBND", "summary":
+                    "Quyết định ban hành quy chế"}, key="event:1")
+    services.notify([org.specialist], kind="informed", params={"reference": "16/TB-UBND"}, key="event:2")
+    assert digest.send_digests(at(date(2026, 12, 14), 7, 30)) == 1
+    body = smtp.messages[0].get_content().replace("\r\n", "\n")
+    assert "Việc khác chờ anh/chị:\n- Giao anh/chị xử lý: 15/QĐ-UBND – Quyết định ban hành quy chế" in body
+    assert "16/TB-UBND" not in body  # for information: not chosen for the digest
+    assert digest.send_digests(at(date(2026, 12, 15), 7, 30)) == 0  # nothing new since
+
+
+def test_a_failed_digest_is_sent_by_the_next_try(org, routed, smtp, settings):
+    from qlvb.notifications import digest
+    from qlvb.notifications.models import Digest
+    from qlvb.notifications.tests.conftest import free_port
+
+    _addresses(org)
+    routed(date(2026, 12, 10))
+    port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = free_port()
+    with pytest.raises(OSError):
+        digest.send_digests(at(date(2026, 12, 14), 7, 30))
+    assert not Digest.objects.exists()
+    settings.EMAIL_PORT = port
+    assert digest.send_digests(at(date(2026, 12, 14), 7, 31)) == 2 and len(smtp.messages) == 2
+
+
+def test_send_reminders_by_hand(org, routed, capsys):
+    from django.core.management import call_command
+
+    routed(date(2026, 12, 10))
+    call_command("send_reminders", "--now", "2026-12-14T08:00")
+    assert "overdue: 2" in capsys.readouterr().out
+    call_command("send_reminders", "--now", "2026-12-14T09:00")
+    assert "overdue: 0" in capsys.readouterr().out

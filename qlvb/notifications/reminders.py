@@ -82,7 +82,7 @@ class Clock:
         self.in_hours = start <= self.local.time() < end
         span = timedelta(days=2 * max(self.due_days, 1) + 30)
         self.own = set(CalendarDay.objects.filter(agency__isnull=False, date__range=(self.today, self.today + span))
-                       .values_list("agency_id", flat=True).distinct())
+                       .order_by().values_list("agency_id", flat=True).distinct())
 
     def _calendar(self, agency_id: int | None) -> int | None:
         return agency_id if agency_id in self.own else None
@@ -250,7 +250,7 @@ def _delegations(clock: Clock) -> dict[str, int]:
     """Approved delegations whose last day in force comes after today and no later than the next
     working day: told on the last working day before it (a delegation ending on Monday, or over
     the weekend, is told on Friday), so that the work can be handed back or the delegation
-    extended while both are at work (003 Đ4.5: the handling must not be interrupted). Never in
+    extended while both are at work (003 Đ13.3: the handling must not be interrupted). Never in
     quiet hours: a delegation is not urgent."""
     if not clock.in_hours:
         return {}

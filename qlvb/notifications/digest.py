@@ -1,5 +1,5 @@
 """The morning digest (issue 16): at QLVB_DIGEST_AT (7:30) on working days, one e-mail per person
-who chose the digest for some kind of notification (reminders come by push and digest unless the
+who chose the digest for some kind of reminder (reminders come by push and digest unless the
 person chose otherwise), listing what is overdue, what is due soon and the other unread
 notifications of those kinds since their last digest. Once per person and day: a Digest row
 (unique per person and day) is written in the same transaction as the sending, so a retry after
@@ -19,7 +19,7 @@ from django.db.models import Max
 from django.utils import timezone, translation
 
 from qlvb.notifications import reminders
-from qlvb.notifications.models import Digest, Notification, Preference, default_channels
+from qlvb.notifications.models import REMINDER_KINDS, Digest, Notification, Preference, default_channels
 from qlvb.notifications.selectors import text
 from qlvb.org.models import Person
 
@@ -57,7 +57,7 @@ def _contents(people: list[Person], clock: reminders.Clock, now: datetime) -> di
     """Per person of the chunk who wants a digest and has not had today's, what it lists."""
     if not people:
         return {}
-    wanted = {pk: kinds for pk, kinds in _digest_kinds(people).items() if kinds}
+    wanted = {pk: kinds for pk, kinds in _digest_kinds(people).items() if kinds & REMINDER_KINDS}
     done = set(Digest.objects.filter(person_id__in=sorted(wanted), day=clock.today).values_list("person_id",
                                                                                                flat=True))
     wanted = {pk: kinds for pk, kinds in wanted.items() if pk not in done}

@@ -303,8 +303,9 @@ def test_the_digest_lists_the_unread_notifications_of_kinds_chosen_for_it_since_
     from qlvb.notifications import digest, services
 
     _addresses(org)
-    services.set_preferences(person=org.specialist, channels={"assigned": {"digest"}})
-    services.notify([org.specialist], kind="assigned", params={"reference": "15/QĐ-UBND", "summary":
+    services.set_preferences(person=org.specialist, channels={"assigned": {"digest"}, "overdue": {"digest"}})
+    services.set_preferences(person=org.head, channels={"assigned": {"digest"}})  # no reminder by digest: none
+    services.notify([org.specialist, org.head], kind="assigned", params={"reference": "15/QĐ-UBND", "summary":
                     "Quyết định ban hành quy chế"}, key="event:1")
     services.notify([org.specialist], kind="informed", params={"reference": "16/TB-UBND"}, key="event:2")
     assert digest.send_digests(at(date(2026, 12, 14), 7, 30)) == 1

@@ -248,14 +248,17 @@ def test_the_query_count_does_not_grow_with_the_documents(org, routed, register_
     secret = routed(date(2026, 12, 10), secrecy="mat")
     waiting = register_doc()
     IncomingDocument.objects.filter(pk=waiting.pk).update(routing_due_at=at(date(2026, 12, 11), 7))
-    for document in (by_person, by_unit, secret, waiting):
-        _copies(document, 1)  # 4 + 4 … and ten times as many below
+    _copies(by_person, 1)  # 5 documents
+    assert IncomingDocument.objects.count() == 5
     few, counts_few = _measure(date(2026, 12, 14))
-    assert counts_few == {"due_soon": 4, "overdue": 8, "review_late": 0, "routing_late": 2, "delegation_ending": 0}
-    for document in (by_person, by_unit, secret, waiting):
-        _copies(document, 10)
+    # Each told to the handler (the unit's head for the unit's) and to the Giám đốc.
+    assert counts_few == {"due_soon": 2, "overdue": 6, "review_late": 0, "routing_late": 1, "delegation_ending": 0}
+    for document, n in ((by_person, 12), (by_unit, 11), (secret, 11), (waiting, 11)):
+        _copies(document, n)
+    assert IncomingDocument.objects.count() == 50
     many, counts_many = _measure(date(2026, 12, 14))
-    assert counts_many["overdue"] == 48 and counts_many["routing_late"] == 12
+    assert counts_many == {"due_soon": 24, "overdue": 52, "review_late": 0, "routing_late": 12,
+                           "delegation_ending": 0}
     assert many == few, (few, many)
 
 

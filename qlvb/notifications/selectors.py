@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from qlvb.notifications.models import Notification
 from qlvb.org.models import Person
@@ -25,7 +25,8 @@ TEXTS: dict[str, Any] = {
     Kind.RETURNED: gettext_lazy("Draft returned to you with comments: %(doc)s"),
     Kind.RECEPTION: gettext_lazy("Electronic document arrived from %(sender)s"),
     # Reminders (reminders.py): "date" is the deadline (or when the delegation's last day is).
-    Kind.DUE_SOON: gettext_lazy("Due in %(days)s working days (%(date)s): %(doc)s"),
+    Kind.DUE_SOON: ngettext_lazy("Due in %(days)s working day (%(date)s): %(doc)s",
+                                 "Due in %(days)s working days (%(date)s): %(doc)s", "days"),
     Kind.OVERDUE: gettext_lazy("Overdue since %(date)s: %(doc)s"),
     Kind.REVIEW_LATE: gettext_lazy("Your opinion on this draft was due on %(date)s: %(doc)s"),
     Kind.ROUTING_LATE: gettext_lazy("Not yet routed, due at %(date)s: %(doc)s"),
@@ -65,9 +66,9 @@ def text(notification: Notification) -> str:
         template = DELEGATED_TO_YOU_ENDING
     if template is None:
         return notification.get_kind_display()
-    return str(template) % {"doc": document_label(params), "sender": params.get("sender") or "—",
-                            "days": params.get("days", ""), "date": moment(params.get("date")),
-                            "person": params.get("person") or "—"}
+    return str(template % {"doc": document_label(params), "sender": params.get("sender") or "—",
+                           "days": params.get("days", 0), "date": moment(params.get("date")),
+                           "person": params.get("person") or "—"})
 
 
 def unread_count(person: Person) -> int:

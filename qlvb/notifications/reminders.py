@@ -40,8 +40,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qlvb.core import kinds
-from qlvb.core.models import CalendarDay
-from qlvb.core.workdays import add_working_days, is_working_day, working_days_between
+from qlvb.core.workdays import Calendar, calendars
 from qlvb.notifications.models import Notification
 from qlvb.notifications.routes import URGENT, _document_params
 from qlvb.notifications.services import Notice, notify_batch
@@ -67,43 +66,43 @@ def working_hours() -> tuple[time, time]:
 
 @dataclass
 class Clock:
-    """The moment of the run and the calendars it needs: the installation's, and that of each
-    agency with days of its own around today (a few; each asked once per run)."""
+    """The moment of the run and the calendars it needs, read in one query: the installation's,
+    and that of each agency with days of its own around today."""
 
     now: datetime
     due_days: int = field(default_factory=lambda: settings.QLVB_REMIND_DUE_DAYS)
-    own: set[int] = field(default_factory=set)
-    _answers: dict[tuple[str, int | None], Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.local = timezone.localtime(self.now)
         self.today = self.local.date()
         start, end = working_hours()
         self.in_hours = start <= self.local.time() < end
-        span = timedelta(days=2 * max(self.due_days, 1) + 30)
-        self.own = set(CalendarDay.objects.filter(agency__isnull=False, date__range=(self.today, self.today + span))
-                       .order_by().values_list("agency_id", flat=True).distinct())
+        # Long Tết breaks are about 9 days: 2n + 30 days on always hold the answers asked.
+        self.installation, self.agencies = calendars(self.today, self.today + timedelta(
+            days=2 * max(self.due_days, 1) + 30))
+        self.own = set(self.agencies)
+        self._answers: dict[tuple[str, int | None], Any] = {}
 
-    def _calendar(self, agency_id: int | None) -> int | None:
-        return agency_id if agency_id in self.own else None
+    def _calendar(self, agency_id: int | None) -> Calendar:
+        return self.agencies.get(agency_id, self.installation) if agency_id is not None else self.installation
 
     def _ask(self, what: str, agency_id: int | None, compute: Any) -> Any:
-        key = (what, self._calendar(agency_id))
+        key = (what, agency_id if agency_id in self.own else None)
         if key not in self._answers:
-            self._answers[key] = compute(key[1])
+            self._answers[key] = compute(self._calendar(key[1]))
         return self._answers[key]
 
     def working(self, agency_id: int | None) -> bool:
-        return bool(self._ask("working", agency_id, lambda a: is_working_day(self.today, a)))
+        return bool(self._ask("working", agency_id, lambda c: c.is_working_day(self.today)))
 
     def soon_until(self, agency_id: int | None) -> date:
-        return self._ask("soon", agency_id, lambda a: add_working_days(self.today, self.due_days, a))
+        return self._ask("soon", agency_id, lambda c: c.add_working_days(self.today, self.due_days))
 
     def next_working_day(self, agency_id: int | None) -> date:
-        return self._ask("next", agency_id, lambda a: add_working_days(self.today, 1, a))
+        return self._ask("next", agency_id, lambda c: c.add_working_days(self.today, 1))
 
     def days_to(self, agency_id: int | None, deadline: date) -> int:
-        return working_days_between(self.today, deadline, self._calendar(agency_id))
+        return self._calendar(agency_id).working_days_between(self.today, deadline)
 
     def latest(self, answer: Any) -> Any:
         """The latest of an answer over every calendar (the bound of a query; rows are then

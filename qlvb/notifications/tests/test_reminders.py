@@ -234,8 +234,6 @@ def _copies(document: IncomingDocument, n: int) -> None:
 
 
 def _measure(day: date) -> tuple[int, dict[str, int]]:
-    """The run's queries on that day, with the calendar already read (it is kept between runs)."""
-    reminders.run(at(day))
     Notification.objects.all().delete()
     with CaptureQueriesContext(connection) as queries:
         counts = reminders.run(at(day))
@@ -342,3 +340,25 @@ def test_send_reminders_by_hand(org, routed, capsys):
     assert "overdue: 2" in capsys.readouterr().out
     call_command("send_reminders", "--now", "2026-12-14T09:00")
     assert "overdue: 0" in capsys.readouterr().out
+
+
+def test_the_digests_query_count_does_not_grow_with_the_documents(org, routed, smtp):
+    from qlvb.notifications import digest
+    from qlvb.notifications.models import Digest
+
+    _addresses(org)
+    document = routed(date(2026, 12, 10))
+
+    def measure() -> int:
+        Digest.objects.all().delete()
+        Notification.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            assert digest.send_digests(at(date(2026, 12, 14), 7, 30)) == 2
+        return len(queries.captured_queries)
+
+    _copies(document, 4)
+    few = measure()
+    _copies(document, 45)
+    assert IncomingDocument.objects.count() == 50
+    assert measure() == few
+    assert smtp.messages[-1].get_content().count("Quá hạn từ 10/12/2026") == 50

@@ -24,6 +24,11 @@ class Notification(models.Model):
         ISSUE = "issue", _("Waiting to be numbered and issued")
         RETURNED = "returned", _("Returned to me")
         RECEPTION = "reception", _("Arrived in the reception queue")
+        COMMENT = "comment", _("Opinion on my draft")
+        ISSUED = "issued", _("Issued to me or my unit")
+        RECALLED = "recalled", _("Recalled by its sender")
+        REFUSED = "refused", _("Refused by a recipient")
+        DELEGATION = "delegation", _("Delegation")
         # Reminders (written by the daily run on working days, reminders.py), not by events.
         DUE_SOON = "due_soon", _("Deadline approaching")
         OVERDUE = "overdue", _("Overdue")

@@ -81,6 +81,21 @@ class Preference(models.Model):
         return f"{self.person_id} {self.kind} {self.channels}"
 
 
+class AgencyDefault(models.Model):
+    """An agency's own default for one kind, set by its administrator: what its people get when they
+    have not chosen themselves (a person's Preference row wins)."""
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Notification.Kind.choices)
+    channels = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "kind"], name="notification_agency_default_once")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.kind} {self.channels}"
+
+
 REMINDER_KINDS = frozenset({Notification.Kind.DUE_SOON, Notification.Kind.OVERDUE, Notification.Kind.REVIEW_LATE,
                             Notification.Kind.ROUTING_LATE, Notification.Kind.DELEGATION_ENDING})
 

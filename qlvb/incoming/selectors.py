@@ -361,7 +361,10 @@ def _unit_overview(agency_id: int, unit_ids: frozenset[int], today: date, soon: 
                     completed_late=completed_late, by_unit=units, overdue_rows=overdue_rows[:50])
 
 
-def assignees(assignment_ids: list[int]) -> list[tuple[str, int | None, int | None]]:
-    """(role, person id, unit id) of these assignments, still open: who a routing is for."""
-    return list(Assignment.objects.filter(pk__in=assignment_ids, state__in=Assignment.OPEN_STATES)
-                .values_list("role", "assignee_person_id", "assignee_unit_id"))
+def assignees(assignment_ids: list[int], *, open_only: bool = True) -> list[tuple[str, int | None, int | None]]:
+    """(role, person id, unit id) of these assignments (still open, unless `open_only` is false):
+    who a routing is for."""
+    rows = Assignment.objects.filter(pk__in=assignment_ids)
+    if open_only:
+        rows = rows.filter(state__in=Assignment.OPEN_STATES)
+    return list(rows.values_list("role", "assignee_person_id", "assignee_unit_id"))

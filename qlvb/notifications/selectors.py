@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
@@ -24,6 +25,10 @@ TEXTS: dict[str, Any] = {
     Kind.ISSUE: gettext_lazy("Signed, waiting to be numbered and issued: %(doc)s"),
     Kind.RETURNED: gettext_lazy("Draft returned to you with comments: %(doc)s"),
     Kind.RECEPTION: gettext_lazy("Electronic document arrived from %(sender)s"),
+    Kind.COMMENT: gettext_lazy("A reviewer gave an opinion on your draft: %(doc)s"),
+    Kind.ISSUED: gettext_lazy("Issued to you or your unit: %(doc)s"),
+    Kind.RECALLED: gettext_lazy("Recalled by its sender, no longer to be handled: %(doc)s"),
+    Kind.REFUSED: gettext_lazy("Refused by %(sender)s: %(doc)s"),
     # Reminders (reminders.py): "date" is the deadline (or when the delegation's last day is).
     Kind.DUE_SOON: ngettext_lazy("Due in %(days)s working day (%(date)s): %(doc)s",
                                  "Due in %(days)s working days (%(date)s): %(doc)s", "days"),
@@ -31,6 +36,13 @@ TEXTS: dict[str, Any] = {
     Kind.REVIEW_LATE: gettext_lazy("Your opinion on this draft was due on %(date)s: %(doc)s"),
     Kind.ROUTING_LATE: gettext_lazy("Not yet routed, due at %(date)s: %(doc)s"),
     Kind.DELEGATION_ENDING: gettext_lazy("Your delegation to %(person)s ends after %(date)s"),
+}
+DELEGATION_TEXTS: dict[str, Any] = {
+    "requested": gettext_lazy("%(delegator)s asks to delegate their authority to %(delegate)s until %(until)s: "
+                              "waiting for your approval"),
+    "approved": gettext_lazy("Delegation approved: %(delegate)s acts for %(delegator)s until %(until)s"),
+    "rejected": gettext_lazy("Your delegation to %(delegate)s was not approved"),
+    "revoked": gettext_lazy("The delegation from %(delegator)s to you was revoked"),
 }
 DUE_TODAY = gettext_lazy("Due today: %(doc)s")
 DELEGATED_TO_YOU_ENDING = gettext_lazy("The delegation from %(person)s to you ends after %(date)s")
@@ -59,6 +71,15 @@ def moment(value: str | None) -> str:
 
 def text(notification: Notification) -> str:
     params = notification.params or {}
+    if notification.kind == Kind.DELEGATION:
+        template = DELEGATION_TEXTS.get(params.get("what", ""))
+        if template is None:
+            return notification.get_kind_display()
+        until = params.get("until") or ""
+        with contextlib.suppress(ValueError):
+            until = formats.date_format(date.fromisoformat(until), "SHORT_DATE_FORMAT")
+        return str(template) % {"delegator": params.get("delegator") or "—", "delegate": params.get("delegate") or "—",
+                                "until": until}
     template = TEXTS.get(notification.kind)
     if notification.kind == Kind.DUE_SOON and params.get("days") == 0:
         template = DUE_TODAY

@@ -11,9 +11,12 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 
+from qlvb.core import events
+from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
-from qlvb.notifications.models import Notification, Preference, default_channels
-from qlvb.org.models import Person
+from qlvb.notifications.models import AgencyDefault, Notification, Preference, default_channels
+from qlvb.org import permissions
+from qlvb.org.models import Agency, Person
 
 
 def notify(people: Iterable[Person], *, kind: str, params: dict[str, Any], url: str = "", urgent: bool = False,
@@ -86,11 +89,17 @@ def _wanting_email(pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
 
 
 def wanting(channel: str, kind: str, people: list[Person]) -> set[int]:
-    """Who of these people want this kind of notification by this channel (and can get it)."""
+    """Who of these people want this kind of notification by this channel (and can get it): their
+    own choice, else their agency's default, else the installation's (default_channels)."""
     chosen = dict(Preference.objects.filter(person__in=people, kind=kind).values_list("person_id", "channels"))
-    reachable = {p.pk for p in people if p.email} if channel == Preference.Channel.EMAIL else {p.pk for p in people}
+    agencies = {p.agency_id for p in people if p.pk not in chosen and p.agency_id}
+    by_agency: dict[int | None, list[str]] = dict(
+        AgencyDefault.objects.filter(agency_id__in=agencies, kind=kind).values_list("agency_id", "channels")
+    ) if agencies else {}
     default = default_channels(kind)
-    return {pk for pk in reachable if channel in chosen.get(pk, default)}
+    reachable = [p for p in people if p.email] if channel == Preference.Channel.EMAIL else people
+    return {p.pk for p in reachable
+            if channel in chosen.get(p.pk, by_agency.get(p.agency_id, default))}
 
 
 def _queue_emails(ids: list[int]) -> None:
@@ -124,10 +133,18 @@ def send_email(notification_id: int) -> bool:
     return True
 
 
+def agency_defaults(agency_id: int | None) -> dict[str, set[str]]:
+    """Per kind, the channels an agency's people get unless they choose (its administrator's
+    choice, else the installation's default)."""
+    own = dict(AgencyDefault.objects.filter(agency_id=agency_id).values_list("kind", "channels")) if agency_id else {}
+    return {kind: set(own.get(kind, default_channels(kind))) for kind in Notification.Kind.values}
+
+
 def chosen_channels(person: Person) -> dict[str, set[str]]:
-    """Per kind, the channels the person wants (their choice, else the default)."""
+    """Per kind, the channels the person wants (their choice, else their agency's default)."""
     chosen = dict(Preference.objects.filter(person=person).values_list("kind", "channels"))
-    return {kind: set(chosen.get(kind, default_channels(kind))) for kind in Notification.Kind.values}
+    defaults = agency_defaults(person.agency_id)
+    return {kind: set(chosen[kind]) if kind in chosen else defaults[kind] for kind in Notification.Kind.values}
 
 
 def wanting_kinds(person: Person, channel: str) -> set[str]:
@@ -136,12 +153,34 @@ def wanting_kinds(person: Person, channel: str) -> set[str]:
 
 
 def set_preferences(*, person: Person, channels: dict[str, set[str]]) -> None:
-    """Per kind, the channels the person wants besides the bell (a kind left out: the bell only)."""
+    """Per kind, the channels the person wants besides the bell (a kind left out: the bell only).
+    A kind chosen as the agency's default is not stored: the person follows later changes of it."""
+    known = set(Preference.Channel.values)
+    defaults = agency_defaults(person.agency_id)
+    with transaction.atomic():
+        for kind in Notification.Kind.values:
+            wanted = set(channels.get(kind, ())) & known
+            if wanted == defaults[kind]:
+                Preference.objects.filter(person=person, kind=kind).delete()
+            else:
+                Preference.objects.update_or_create(person=person, kind=kind, defaults={"channels": sorted(wanted)})
+
+
+def set_agency_defaults(*, by: Actor, agency: Agency, channels: dict[str, set[str]]) -> None:
+    """The agency's defaults per kind, set by its administrator (or the installation's)."""
+    if not permissions.can_manage_agency(by.person, agency):
+        raise NotAllowed()
     known = set(Preference.Channel.values)
     with transaction.atomic():
         for kind in Notification.Kind.values:
-            wanted = sorted(set(channels.get(kind, ())) & known)
-            Preference.objects.update_or_create(person=person, kind=kind, defaults={"channels": wanted})
+            wanted = set(channels.get(kind, ())) & known
+            if wanted == set(default_channels(kind)):
+                AgencyDefault.objects.filter(agency=agency, kind=kind).delete()
+            else:
+                AgencyDefault.objects.update_or_create(agency=agency, kind=kind,
+                                                       defaults={"channels": sorted(wanted)})
+        events.record(verb="notifications.defaults_changed", actor=by, agency=agency, target=agency,
+                      data={kind: sorted(set(channels.get(kind, ())) & known) for kind in Notification.Kind.values})
 
 
 def mark_read(*, person: Person, notification_id: int) -> Notification:

@@ -9,5 +9,7 @@ urlpatterns = [
     path("bell/list/", views.bell_list, name="bell_list"),
     path("read-all/", views.read_all, name="read_all"),
     path("preferences/", views.preferences, name="preferences"),
+    path("defaults/", views.agency_defaults, name="defaults"),
+    path("defaults/<int:agency_id>/", views.agency_defaults, name="agency_defaults"),
     path("<int:pk>/", views.open_notification, name="open"),
 ]

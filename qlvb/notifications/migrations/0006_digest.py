@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0003_kinds_and_channels'),
+        ('notifications', '0005_agency_defaults'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

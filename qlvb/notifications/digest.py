@@ -19,8 +19,9 @@ from django.db.models import Max
 from django.utils import timezone, translation
 
 from qlvb.notifications import reminders
-from qlvb.notifications.models import REMINDER_KINDS, Digest, Notification, Preference, default_channels
+from qlvb.notifications.models import REMINDER_KINDS, Digest, Notification, Preference
 from qlvb.notifications.selectors import text
+from qlvb.notifications.services import channels_for
 from qlvb.org.models import Person
 
 Kind = Notification.Kind
@@ -45,12 +46,9 @@ def send_digests(now: datetime | None = None) -> int:
 
 
 def _digest_kinds(people: list[Person]) -> dict[int, set[str]]:
-    chosen: dict[int, dict[str, list[str]]] = defaultdict(dict)
-    for person_id, kind, channels in Preference.objects.filter(person__in=people).values_list(
-            "person_id", "kind", "channels"):
-        chosen[person_id][kind] = channels
-    return {p.pk: {kind for kind in Kind.values
-                   if Preference.Channel.DIGEST in chosen[p.pk].get(kind, default_channels(kind))} for p in people}
+    channels = channels_for([(p.pk, p.agency_id) for p in people], Kind.values)
+    return {p.pk: {kind for kind in Kind.values if Preference.Channel.DIGEST in channels[(p.pk, kind)]}
+            for p in people}
 
 
 def _contents(people: list[Person], clock: reminders.Clock, now: datetime) -> dict[Person, list[Notification]]:

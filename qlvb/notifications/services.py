@@ -77,15 +77,28 @@ def notify_batch(notices: Sequence[Notice]) -> int:
 
 def _wanting_email(pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
     """Of these (person, kind), those who want that kind by e-mail and have an address."""
-    people = sorted({p for p, _ in pairs})
-    chosen = {(p, k): c for p, k, c in Preference.objects.filter(
-        person_id__in=people, kind__in=sorted({k for _, k in pairs})).values_list("person_id", "kind", "channels")}
-    wanted = {(p, k) for p, k in pairs if Preference.Channel.EMAIL in chosen.get((p, k), default_channels(k))}
-    if not wanted:
+    people = list(Person.objects.filter(pk__in=sorted({p for p, _ in pairs}), is_active=True).exclude(email="")
+                  .values_list("pk", "agency_id"))
+    if not people:
         return set()
-    reachable = set(Person.objects.filter(pk__in=sorted({p for p, _ in wanted}), is_active=True)
-                    .exclude(email="").values_list("pk", flat=True))
-    return {(p, k) for p, k in wanted if p in reachable}
+    channels = channels_for(people, {k for _, k in pairs})
+    return {(p, k) for p, k in pairs if Preference.Channel.EMAIL in channels.get((p, k), ())}
+
+
+def channels_for(people: Iterable[tuple[int, int | None]], kinds: Iterable[str]) -> dict[tuple[int, str], set[str]]:
+    """For many people at once, given as (person id, agency id): per (person, kind) the channels
+    they want (their choice, else their agency's default, else the installation's), in two queries."""
+    people = list(people)
+    kinds = sorted(set(kinds))
+    chosen = {(p, k): c for p, k, c in Preference.objects.filter(
+        person_id__in=sorted(p for p, _ in people), kind__in=kinds).values_list("person_id", "kind", "channels")}
+    agencies = sorted({a for _, a in people if a})
+    by_agency: dict[tuple[int | None, str], list[str]] = {}
+    if agencies:
+        by_agency = {(a, k): c for a, k, c in AgencyDefault.objects.filter(agency_id__in=agencies, kind__in=kinds)
+                     .values_list("agency_id", "kind", "channels")}
+    return {(p, k): set(chosen[(p, k)] if (p, k) in chosen else by_agency.get((a, k), default_channels(k)))
+            for p, a in people for k in kinds}
 
 
 def wanting(channel: str, kind: str, people: list[Person]) -> set[int]:

@@ -362,3 +362,16 @@ def test_the_digests_query_count_does_not_grow_with_the_documents(org, routed, s
     assert IncomingDocument.objects.count() == 50
     assert measure() == few
     assert smtp.messages[-1].get_content().count("Quá hạn từ 10/12/2026") == 50
+
+
+def test_an_agencys_defaults_decide_the_digest_unless_the_person_chose(org, routed, smtp):
+    from qlvb.notifications import digest, services
+
+    _addresses(org)
+    routed(date(2026, 12, 10))
+    # The agency tells reminders by push only; the specialist chose the digest for overdue work.
+    services.set_agency_defaults(by=Actor(org.admin), agency=org.agency,
+                                 channels={kind: {"push"} for kind in Notification.Kind.values})
+    services.set_preferences(person=org.specialist, channels={"overdue": {"push", "digest"}})
+    assert digest.send_digests(at(date(2026, 12, 14), 7, 30)) == 1
+    assert [m["To"] for m in smtp.messages] == ["mai.tt@sonla.gov.vn"]

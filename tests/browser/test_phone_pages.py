@@ -38,6 +38,7 @@ TO_HANDLE = "V/v báo cáo kết quả thực hiện Kế hoạch ứng dụng c
 LATE = "V/v rà soát, cập nhật danh mục cơ sở dữ liệu dùng chung của tỉnh"
 DRAFT = "V/v đề nghị cung cấp thông tin phục vụ xây dựng báo cáo chuyển đổi số quý IV năm 2026"
 RECEIVED = "V/v triển khai nền tảng chữ ký số chuyên dùng trong các cơ quan hành chính nhà nước tỉnh"
+WAITING = "V/v hướng dẫn lập dự toán ngân sách nhà nước năm 2027 đối với các cơ quan, đơn vị"
 ISSUED = "V/v hướng dẫn sử dụng hệ thống quản lý văn bản và điều hành trên thiết bị di động"
 
 
@@ -89,10 +90,16 @@ def lists(org, other_org, root, register_doc):  # noqa: F811
     to_handle = register_doc(summary=TO_HANDLE, urgency="hoa_toc")
     late = register_doc(summary=LATE, issuer_name="Sở Nội vụ tỉnh Sơn La")
     for document, deadline in ((to_handle, today + timedelta(days=20)), (late, today + timedelta(days=3))):
-        [main] = incoming.route(by=Actor(org.head), document=document, main=Target(unit=org.unit),
-                                directive="Phòng CNTT tham mưu", deadline=deadline)
+        [main, _info] = incoming.route(by=Actor(org.head), document=document, main=Target(unit=org.unit),
+                                       informed=[Target(person=org.deputy)], directive="Phòng CNTT tham mưu",
+                                       deadline=deadline)
         incoming.route(by=Actor(org.unit_head), document=document, parent=main,
                        main=Target(person=org.specialist), deadline=deadline)
+    # The clerk's document waiting for registration (no number yet).
+    waiting = incoming.save_draft(by=Actor(org.clerk), agency=org.agency,
+                                  fields={"summary": WAITING, "issuer_name": "Sở Tài chính tỉnh Sơn La",
+                                          "number": "77", "notation": "STC-NS", "doc_type": "CV",
+                                          "document_date": today - timedelta(days=1), "received_at": timezone.now()})
     # A week later than it should have been: overdue today.
     Assignment.objects.filter(document=late).update(deadline=today - timedelta(days=2))
     # Outgoing: a draft, one waiting for the unit head's review, one to sign, one issued.
@@ -121,7 +128,8 @@ def lists(org, other_org, root, register_doc):  # noqa: F811
     ensure_default_registers(ubnd.agency)
     received = issue_to(ubnd, org, summary=RECEIVED, urgency="khan")
     return {"to_route": to_route, "to_handle": to_handle, "late": late, "draft": draft, "to_review": to_review,
-            "to_sign": to_sign, "issued": issued, "received": received, "today": today}
+            "to_sign": to_sign, "issued": issued, "received": received, "waiting": waiting,
+            "today": today}
 
 
 def test_work_lists_are_cards_on_a_phone(org, lists, session, shot):
@@ -181,6 +189,19 @@ def test_work_lists_are_cards_on_a_phone(org, lists, session, shot):
     sign_url = f"/outgoing/{docs['to_sign'].pk}/"
     _check_card(deputy, "#outgoing-list", sign_url, [docs["to_sign"].summary, org.specialist.full_name, "Khẩn"])
     _open(deputy, "#outgoing-list", sign_url)
+    # For information: tick a card's box with a thumb and mark it read.
+    deputy.goto("/incoming/list/for_info/")
+    shot(deputy, "incoming-for-info")
+    _check_card(deputy, "#incoming-list", handle_url, [TO_HANDLE, docs["to_handle"].reference, "Hỏa tốc"])
+    tick = deputy.locator(f"#incoming-list tr:has(a[href='{handle_url}']) input[name=ids]")
+    box = tick.bounding_box()
+    assert box is not None and box["width"] >= 20, box
+    tick.tap()
+    mark = deputy.locator("main form button", has_text="Đánh dấu đã đọc")
+    _tall_enough(mark)
+    with deputy.expect_navigation():
+        mark.tap()
+    assert deputy.locator("main .alert-success").count() == 1, deputy.inner_text("main")
 
     clerk = session.new_page(phone=True)
     sign_in(clerk, org.clerk)
@@ -197,6 +218,10 @@ def test_work_lists_are_cards_on_a_phone(org, lists, session, shot):
     _open(clerk, "#reception-list", received_url)
     assert _sideways(clerk) <= 0
     shot(clerk, "exchange-item")
+    clerk.goto("/incoming/list/drafts/")
+    shot(clerk, "incoming-drafts")
+    _check_card(clerk, "#incoming-list", f"/incoming/{docs['waiting'].pk}/",
+                [WAITING, "77/STC-NS", "Sở Tài chính tỉnh Sơn La"])
     clerk.goto("/incoming/list/all/")
     shot(clerk, "incoming-all-clerk")
     _check_card(clerk, "#incoming-list", handle_url, [TO_HANDLE, docs["to_handle"].reference])

@@ -217,6 +217,7 @@ def test_work_lists_are_cards_on_a_phone(org, lists, session, shot):
                 [RECEIVED, docs["received"].reference, "Ủy ban nhân dân tỉnh Sơn La", "khẩn"])
     _open(clerk, "#reception-list", received_url)
     assert _sideways(clerk) <= 0
+    _tall_enough(clerk.locator("#accept"))
     shot(clerk, "exchange-item")
     clerk.goto("/incoming/list/drafts/")
     shot(clerk, "incoming-drafts")

@@ -28,6 +28,7 @@ from qlvb.registers.services import ensure_default_registers
 from qlvb.signatures.demo import create_demo_pki_for
 from qlvb.signatures.models import Certificate
 
+from .conftest import ARTIFACTS
 from .helpers import path_of, sign_in
 
 pytestmark = pytest.mark.browser
@@ -292,6 +293,13 @@ def test_the_signer_signs_by_tapping_on_a_phone(org, lists, session, shot):
     jump = page.locator("#phone-actions a[href='#sign-step']")
     _tall_enough(jump)
     jump.tap()
+    page.wait_for_function("location.hash === '#sign-step'")
+    # The jump leaves the card's title below the sticky top bar, and the bar's button in view.
+    title = page.locator("#sign-step .card-header").bounding_box()
+    navbar = page.locator("nav.navbar").bounding_box()
+    assert title is not None and navbar is not None
+    assert title["y"] >= navbar["y"] + navbar["height"] - 1, (title, navbar)
+    page.screenshot(path=str(ARTIFACTS / "phone-signing-step-viewport.png"))
     sign = f"form[action='/outgoing/{document.pk}/sign/']"
     page.select_option(f"{sign} #id_certificate", str(key.pk))
     button = page.locator(f"{sign} button")

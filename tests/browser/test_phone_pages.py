@@ -182,6 +182,17 @@ def test_work_lists_are_cards_on_a_phone(org, lists, session, shot):
     _check_card(unit_head, "#outgoing-list", review_url, [docs["to_review"].summary, org.specialist.full_name,
                                                           org.deputy.full_name, "Khẩn"])
     _open(unit_head, "#outgoing-list", review_url)
+    # The review step: the bar jumps to it, its buttons full width, approved by tapping.
+    assert _sideways(unit_head) <= 0
+    unit_head.locator("#phone-actions a[href='#review-step']").tap()
+    unit_head.fill("#id_opinion", "Đồng ý, kính trình Phó Giám đốc.")
+    approve = unit_head.locator(f"#review-step button[formaction='{review_url}approve/']")
+    _tall_enough(approve)
+    assert approve.bounding_box()["width"] >= 300
+    shot(unit_head, "outgoing-review-step")
+    with unit_head.expect_navigation():
+        approve.tap()
+    assert unit_head.locator("main .alert-success").count() == 1, unit_head.inner_text("main")
 
     deputy = session.new_page(phone=True)
     sign_in(deputy, org.deputy)

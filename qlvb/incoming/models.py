@@ -118,6 +118,11 @@ class IncomingDocument(models.Model):
         return bool(self.secrecy)
 
     @property
+    def is_open(self) -> bool:
+        """Still to be handled: its deadline can pass."""
+        return self.status not in (self.Status.COMPLETED, self.Status.CANCELLED)
+
+    @property
     def presentation_is_late(self) -> bool:
         if self.routing_due_at is None:
             return False

@@ -28,35 +28,27 @@ rule, checked for a whole batch at once); a secret document is named by its numb
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from itertools import islice
 from typing import Any
 
 from django.conf import settings
-from django.db.models import IntegerField, Q, Value
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from qlvb.core import kinds
 from qlvb.core.workdays import Calendar, calendars
+from qlvb.notifications.audience import batched, visible
 from qlvb.notifications.models import Notification
 from qlvb.notifications.routes import URGENT, _document_params
 from qlvb.notifications.services import Notice, notify_batch
 from qlvb.org.models import Delegation, Person, Post
-from qlvb.org.roles import HEAD_KINDS, prime
+from qlvb.org.roles import HEAD_KINDS
 
 Kind = Notification.Kind
 REMINDERS = (Kind.DUE_SOON, Kind.OVERDUE, Kind.REVIEW_LATE, Kind.ROUTING_LATE, Kind.DELEGATION_ENDING)
 BATCH = 500  # rows of a rule read and written together
-PEOPLE_CHUNK = 40  # people whose visibility is checked in one query
-
-
-def batched(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def working_hours() -> tuple[time, time]:
@@ -314,7 +306,7 @@ def _deliver(clock: Clock, kind_name: str, wanted: dict[tuple[int, str, int], di
     documents: dict[int, Any] = {d.pk: d for d in document_kind.model_class._default_manager.filter(
         pk__in=sorted({d for _, _, d in todo})).only("pk", "agency_id", "number", "notation", "summary", "secrecy",
                                                        "urgency", "status")}
-    allowed = _visible(document_kind, {(p, d) for p, _, d in todo if d in documents})
+    allowed = visible(document_kind, {(p, d) for p, _, d in todo if d in documents})
     notices = []
     for (person, kind, document_id), params in todo.items():
         if (person, document_id) not in allowed:
@@ -333,21 +325,3 @@ def _deliver(clock: Clock, kind_name: str, wanted: dict[tuple[int, str, int], di
     return counts
 
 
-def _visible(document_kind: kinds.DocumentKind, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
-    """Of these (person, document) pairs, those where the person is active and may open the
-    document by the kind's rule: the people's roles read in one query, then one query (a UNION of
-    each person's rule over their documents) per PEOPLE_CHUNK people."""
-    documents_of: dict[int, set[int]] = defaultdict(set)
-    for person_id, document_id in pairs:
-        documents_of[person_id].add(document_id)
-    people = list(Person.objects.filter(pk__in=sorted(documents_of), is_active=True, locked_at__isnull=True))
-    prime(people)
-    manager = document_kind.model_class._default_manager
-    allowed: set[tuple[int, int]] = set()
-    for chunk in batched(people, PEOPLE_CHUNK):
-        parts = [manager.filter(pk__in=sorted(documents_of[person.pk])).filter(document_kind.rule(person).q())
-                 .order_by().annotate(reader=Value(person.pk, output_field=IntegerField()))
-                 .values_list("reader", "pk") for person in chunk]
-        query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        allowed.update((int(reader), int(pk)) for reader, pk in query)
-    return allowed

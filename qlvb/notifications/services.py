@@ -31,6 +31,13 @@ def notify(people: Iterable[Person], *, kind: str, params: dict[str, Any], url: 
             ids = list(Notification.objects.filter(key=key[:120], person_id__in=by_email, emailed_at__isnull=True)
                        .values_list("pk", flat=True))
             transaction.on_commit(lambda: _queue_emails(ids))
+        by_push = wanting(Preference.Channel.PUSH, kind, [row.person for row in rows])
+        if by_push:
+            pushed = list(Notification.objects.filter(key=key[:120], person_id__in=by_push, pushed_at__isnull=True,
+                                                      person__push_subscriptions__isnull=False)
+                          .values_list("pk", flat=True).distinct())
+            if pushed:
+                transaction.on_commit(lambda: _queue_pushes(pushed))
     return len(rows)
 
 
@@ -44,6 +51,13 @@ def wanting(channel: str, kind: str, people: list[Person]) -> set[int]:
 
 def _queue_emails(ids: list[int]) -> None:
     from qlvb.notifications.tasks import send_email as job
+
+    for pk in ids:
+        job(pk)
+
+
+def _queue_pushes(ids: list[int]) -> None:
+    from qlvb.notifications.tasks import send_push as job
 
     for pk in ids:
         job(pk)

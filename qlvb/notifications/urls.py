@@ -9,5 +9,7 @@ urlpatterns = [
     path("bell/list/", views.bell_list, name="bell_list"),
     path("read-all/", views.read_all, name="read_all"),
     path("preferences/", views.preferences, name="preferences"),
+    path("push/subscribe/", views.push_subscribe, name="push_subscribe"),
+    path("push/unsubscribe/", views.push_unsubscribe, name="push_unsubscribe"),
     path("<int:pk>/", views.open_notification, name="open"),
 ]

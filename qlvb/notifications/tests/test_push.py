@@ -342,3 +342,32 @@ def test_a_mobile_client_registers_through_the_api(org):
     assert client.delete(f"/api/v1/notifications/push-subscriptions/{created['id']}/", headers=auth).status_code == 204
     assert not PushSubscription.objects.exists()
     assert client.get("/api/v1/notifications/push-key/").status_code in (401, 403)
+
+
+# --- The installable app --------------------------------------------------------------------------
+def test_the_manifest_service_worker_and_offline_page_are_served_to_anyone(client):
+    manifest = client.get("/manifest.webmanifest")
+    assert manifest["Content-Type"] == "application/manifest+json"
+    data = json.loads(manifest.content)
+    assert data["name"] == "QLVB – Quản lý văn bản" and data["short_name"] == "QLVB"
+    assert (data["start_url"], data["display"], data["theme_color"]) == ("/", "standalone", "#8b1a1a")
+    assert {(icon["sizes"], icon["purpose"]) for icon in data["icons"]} == {
+        ("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")}
+    for icon in data["icons"]:
+        found = client.get(icon["src"])
+        image = b"".join(found.streaming_content) if found.streaming else found.content
+        assert found.status_code == 200 and image.startswith(b"\x89PNG")
+    worker = client.get("/sw.js")
+    assert worker.status_code == 200 and worker["Content-Type"].startswith("text/javascript")
+    assert worker["Service-Worker-Allowed"] == "/" and worker["Cache-Control"] == "no-cache"
+    assert b'addEventListener("push"' in worker.content and b"notificationclick" in worker.content
+    offline = client.get("/offline/")
+    assert offline.status_code == 200 and "Không có kết nối" in offline.content.decode()
+
+
+def test_the_pages_link_the_manifest_and_the_preferences_offer_push(org, login):
+    page = login(org.head).get("/notifications/preferences/").content.decode()
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in page
+    assert '<meta name="theme-color" content="#8b1a1a">' in page
+    assert f'data-vapid-key="{settings.QLVB_VAPID_PUBLIC_KEY}"' in page
+    assert "Bật thông báo trên thiết bị này" in page and "qlvb/push.js" in page

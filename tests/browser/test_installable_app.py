@@ -9,6 +9,8 @@ test runs (VAPID signature checked, payload decrypted)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from qlvb.notifications import services
@@ -101,3 +103,42 @@ def test_the_preferences_offer_notifications_on_this_device(org, session, shot):
     assert "Đã bị chặn" in blocked.locator("[data-push]").inner_text()
     assert blocked.locator("[data-push-button]").is_hidden()
     shot(blocked, "preferences-blocked-phone")
+
+
+def test_the_service_worker_shows_a_pushed_notification(org, session):
+    """The push event of the service worker, given a push message as the browser's push service would
+    hand it over (Chromium's DevTools protocol delivers it to the worker, as DevTools' "Push" button
+    does): it shows the title, the text, the icon, the tag and keeps the link."""
+    page = session.new_page(phone=True)
+    page.context.grant_permissions(["notifications"])
+    sign_in(page, org.head)
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")  # installed and active
+    cdp = page.context.new_cdp_session(page)
+    registrations: list[dict] = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated", lambda event: registrations.extend(event["registrations"]))
+    cdp.send("ServiceWorker.enable")
+    origin = session.base_url.rstrip("/")
+    deadline = 50
+    while not any(r["scopeURL"] == f"{origin}/" and not r["isDeleted"] for r in registrations) and deadline:
+        page.wait_for_timeout(100)
+        deadline -= 1
+    [registration] = [r for r in registrations if r["scopeURL"] == f"{origin}/" and not r["isDeleted"]][:1]
+    message = {"title": "KHẨN – QLVB", "body": "Trình anh/chị cho ý kiến chỉ đạo: 15/UBND – Họp giao ban",
+               "url": "/notifications/7/", "tag": "qlvb-7"}
+    cdp.send("ServiceWorker.deliverPushMessage", {"origin": origin, "registrationId": registration["registrationId"],
+                                                  "data": json.dumps(message, ensure_ascii=False)})
+    shown = page.evaluate("""async () => {
+        const registration = await navigator.serviceWorker.ready;
+        for (let i = 0; i < 50; i++) {
+            const found = await registration.getNotifications({tag: "qlvb-7"});
+            if (found.length) {
+                const n = found[0];
+                return {title: n.title, body: n.body, icon: n.icon, tag: n.tag, url: n.data && n.data.url};
+            }
+            await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        return null;
+    }""")
+    icon = f"{origin}/static/qlvb/icons/icon-192.png"
+    assert shown == {"title": message["title"], "body": message["body"], "icon": icon, "tag": "qlvb-7",
+                     "url": "/notifications/7/"}

@@ -56,9 +56,11 @@ self.addEventListener("notificationclick", (event) => {
   if (target.origin !== self.location.origin) return;
   event.waitUntil(
     self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
-      const open = windows.find((client) => new URL(client.url).origin === target.origin);
-      if (open) return open.focus().then((client) => (client || open).navigate(target.href));
-      return self.clients.openWindow(target.href);
+      // navigate() works on a window this worker controls; any other is opened anew.
+      const open = windows.find((client) => new URL(client.url).origin === target.origin && "navigate" in client);
+      if (!open) return self.clients.openWindow(target.href);
+      return open.focus().then((client) => (client || open).navigate(target.href))
+        .catch(() => self.clients.openWindow(target.href));
     }),
   );
 });

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound
@@ -114,7 +114,12 @@ def push_key(request: Request) -> Response:
 
 
 @extend_schema(summary="Register this client for push", tags=["notifications"], request=PushSubscriptionInSerializer,
-               responses={201: PushSubscriptionSerializer, 400: PushErrorSerializer})
+               responses={201: PushSubscriptionSerializer, 400: PushErrorSerializer},
+               examples=[OpenApiExample("A phone's subscription", request_only=True, value={
+                   "endpoint": "https://fcm.googleapis.com/fcm/send/dQw4w9WgXcQ:APA91bExample",
+                   "keys": {"p256dh": "BEE8cxptQcH089xEZPYVh4WXTJdmz5m4mMohPHlminTSGPUEFKjhJTHJvhgsWSD_v13yDIUlyDYGx"
+                                      "xdEdALRzEU",
+                            "auth": "oR144jBEgolcRnTntpJ0RQ"}})])
 @api_view(["POST"])
 def push_subscribe(request: Request) -> Response:
     """The client's push subscription (the endpoint its push service gave, its keys): the caller's

@@ -89,6 +89,7 @@ bench: messages
 	$(PY) bench/exchange_bench.py --scale $(SCALE)
 	$(PY) bench/ocr_bench.py --scale $(SCALE)
 	$(PY) bench/search_bench.py --scale $(SCALE)
+	$(PY) bench/notifications_bench.py --scale $(SCALE)
 	$(PY) bench/pool_bench.py
 	$(PY) bench/throughput_bench.py
 

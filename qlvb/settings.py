@@ -416,6 +416,12 @@ if os.environ.get("EMAIL_URL"):
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qlvb@localhost")
 # The address people reach QLVB at: the links of the e-mails (a job has no request to ask).
 QLVB_SITE_URL = os.environ.get("QLVB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Reminders (notifications.reminders): "due soon" is a deadline within this many working days;
+# outside these local working hours (and on days off) only urgent documents are reminded; the
+# morning digest e-mail goes out at QLVB_DIGEST_AT (local time) on working days.
+QLVB_REMIND_DUE_DAYS = int(os.environ.get("QLVB_REMIND_DUE_DAYS", "2"))
+QLVB_WORKING_HOURS = os.environ.get("QLVB_WORKING_HOURS", "07:00-17:30")
+QLVB_DIGEST_AT = os.environ.get("QLVB_DIGEST_AT", "07:30")
 
 # --- Web Push (notifications.push) --------------------------------------------------------
 # The VAPID key pair that signs every push (RFC 8292): the private key as base64url of its 32 raw

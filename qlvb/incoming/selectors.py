@@ -82,6 +82,12 @@ def _soon(person: Person, today: date) -> date:
     return add_working_days(today, DUE_SOON_WORKING_DAYS, person.agency_id)
 
 
+def due_soon_until(person: Person) -> tuple[date, date]:
+    """(today, the last day a deadline counts as due soon): how the lists colour a deadline."""
+    today = timezone.localdate()
+    return today, _soon(person, today)
+
+
 def work_list(person: Person, name: str) -> QuerySet[IncomingDocument]:
     """The documents of one of the person's lists, newest first."""
     today = timezone.localdate()
@@ -361,7 +367,10 @@ def _unit_overview(agency_id: int, unit_ids: frozenset[int], today: date, soon: 
                     completed_late=completed_late, by_unit=units, overdue_rows=overdue_rows[:50])
 
 
-def assignees(assignment_ids: list[int]) -> list[tuple[str, int | None, int | None]]:
-    """(role, person id, unit id) of these assignments, still open: who a routing is for."""
-    return list(Assignment.objects.filter(pk__in=assignment_ids, state__in=Assignment.OPEN_STATES)
-                .values_list("role", "assignee_person_id", "assignee_unit_id"))
+def assignees(assignment_ids: list[int], *, open_only: bool = True) -> list[tuple[str, int | None, int | None]]:
+    """(role, person id, unit id) of these assignments (still open, unless `open_only` is false):
+    who a routing is for."""
+    rows = Assignment.objects.filter(pk__in=assignment_ids)
+    if open_only:
+        rows = rows.filter(state__in=Assignment.OPEN_STATES)
+    return list(rows.values_list("role", "assignee_person_id", "assignee_unit_id"))

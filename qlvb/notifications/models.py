@@ -24,6 +24,11 @@ class Notification(models.Model):
         ISSUE = "issue", _("Waiting to be numbered and issued")
         RETURNED = "returned", _("Returned to me")
         RECEPTION = "reception", _("Arrived in the reception queue")
+        COMMENT = "comment", _("Opinion on my draft")
+        ISSUED = "issued", _("Issued to me or my unit")
+        RECALLED = "recalled", _("Recalled by its sender")
+        REFUSED = "refused", _("Refused by a recipient")
+        DELEGATION = "delegation", _("Delegation")
         # Reminders (written by the daily run on working days, reminders.py), not by events.
         DUE_SOON = "due_soon", _("Deadline approaching")
         OVERDUE = "overdue", _("Overdue")
@@ -94,6 +99,37 @@ class PushSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.endpoint[:60]}"
+
+
+class AgencyDefault(models.Model):
+    """An agency's own default for one kind, set by its administrator: what its people get when they
+    have not chosen themselves (a person's Preference row wins)."""
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20, choices=Notification.Kind.choices)
+    channels = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "kind"], name="notification_agency_default_once")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.kind} {self.channels}"
+
+
+class Digest(models.Model):
+    """The morning digest e-mail of one person on one day (digest.py): its row, unique, is what
+    makes it go once, whatever the retries and restarts of the worker."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)  # None: nothing to tell that morning
+    items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "day"], name="digest_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.day}"
 
 
 REMINDER_KINDS = frozenset({Notification.Kind.DUE_SOON, Notification.Kind.OVERDUE, Notification.Kind.REVIEW_LATE,

@@ -10,6 +10,11 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | outgoing.signed | the agency's clerks | issue |
 | outgoing.returned | the person it is returned to | returned |
 | exchange.arrived | the receiving agency's clerks | reception |
+| outgoing.approved, .format_checked, .disagreement (with an opinion) | the drafter | comment |
+| outgoing.issued | the persons it is issued to, and everyone posted in a unit it is issued to | issued |
+| incoming.cancelled (recalled by its sender) | the leader it was presented to and its assignees | recalled |
+| exchange.status_received "02" (refused) | the drafter and the agency's clerks | refused |
+| delegation.requested, .approved, .rejected, .revoked | approvers, both, delegator, delegate | delegation |
 
 Nobody is told of their own act, and nobody is told of a document they may not open (the
 document kind's rule, core.kinds). A secret document is named by its number alone.
@@ -27,11 +32,13 @@ from qlvb.core.doctypes import Urgency
 from qlvb.core.models import Event
 from qlvb.notifications import services
 from qlvb.notifications.models import Notification
+from qlvb.org import roles
 from qlvb.org.models import Person, Position
 from qlvb.org.roles import HEAD_KINDS
 
 Kind = Notification.Kind
 URGENT = {Urgency.HOA_TOC, Urgency.THUONG_KHAN}
+ALL_POSTS = frozenset(Position.Kind.values)
 
 
 def _document_params(document: Any) -> dict[str, Any]:
@@ -44,19 +51,22 @@ def _document_params(document: Any) -> dict[str, Any]:
     return params
 
 
-def _tell(event: Event, kind_name: str, document_id: int, people: Iterable[int], what: str) -> int:
+def _tell(event: Event, kind_name: str, document_id: int, people: Iterable[int], what: str, *,
+          key: str = "", extra: dict[str, Any] | None = None) -> int:
     """Notify these people (not the actor, only who may open the document) of `what`."""
     document_kind = kinds.get(kind_name)
     document = document_kind.load(document_id)
     if document is None:
         return 0
     actor_ids = {event.actor_id, event.on_behalf_of_id}
-    recipients = [p for p in Person.objects.filter(pk__in=set(people) - actor_ids, is_active=True)
-                  if document_kind.rule(p).allows(document)]
+    candidates = list(Person.objects.filter(pk__in=set(people) - actor_ids, is_active=True))
+    roles.prime(candidates)
+    recipients = [p for p in candidates if document_kind.rule(p).allows(document)]
     return services.notify(
-        recipients, kind=what, params=_document_params(document), url=document_kind.url(document_id),
-        urgent=getattr(document, "urgency", "") in URGENT, target_type=document_kind.target_type,
-        target_id=str(document_id), key=f"event:{event.pk}", event_id=event.pk)
+        recipients, kind=what, params={**_document_params(document), **(extra or {})},
+        url=document_kind.url(document_id), urgent=getattr(document, "urgency", "") in URGENT,
+        target_type=document_kind.target_type, target_id=str(document_id), key=key or f"event:{event.pk}",
+        event_id=event.pk)
 
 
 def on_registered(event: Event) -> None:
@@ -126,6 +136,98 @@ def on_arrived(event: Event) -> None:
                     target_id=event.target_id, key=f"event:{event.pk}", event_id=event.pk)
 
 
+def on_opinion(event: Event) -> None:
+    """A reviewer's opinion (or disagreement) on a draft reaches its drafter."""
+    data = event.data or {}
+    if not (data.get("opinion") or data.get("text")):
+        return
+    document = kinds.get("outgoing").load(int(event.target_id))
+    if document is not None:
+        _tell(event, "outgoing", document.pk, [document.drafter_id], Kind.COMMENT, key=f"event:{event.pk}:comment")
+
+
+def on_issued(event: Event) -> None:
+    """Issued inside the agency: each person named, and everyone posted in each unit named."""
+    from qlvb.org.selectors import people_posted
+    from qlvb.outgoing.selectors import internal_recipients
+
+    people, units = internal_recipients(int(event.target_id))
+    if units:
+        people = set(people) | set(people_posted(ALL_POSTS, unit_ids=sorted(units)))
+    _tell(event, "outgoing", int(event.target_id), people, Kind.ISSUED)
+
+
+def on_recalled(event: Event) -> None:
+    """The sender recalled a document: whoever it was presented or routed to stops working on it."""
+    from qlvb.incoming.selectors import assignees
+    from qlvb.org.selectors import people_posted
+
+    document = kinds.get("incoming").load(int(event.target_id))
+    if document is None:
+        return
+    people = {document.presented_to_id} if document.presented_to_id else set()
+    for _role, person_id, unit_id in assignees((event.data or {}).get("withdrawn", []), open_only=False):
+        if person_id:
+            people.add(person_id)
+        elif unit_id:
+            people.update(people_posted(HEAD_KINDS, unit_ids=[unit_id]))
+    _tell(event, "incoming", document.pk, people, Kind.RECALLED)
+
+
+def on_status(event: Event) -> None:
+    """A recipient refused the document (status 02): its drafter and the agency's clerks."""
+    from qlvb.org.selectors import people_posted
+
+    data = event.data or {}
+    if data.get("code") != "02":
+        return
+    document = kinds.get("outgoing").load(int(event.target_id))
+    if document is None:
+        return
+    people = {document.drafter_id, *people_posted({Position.Kind.CLERK}, agency_id=event.agency_id)}
+    _tell(event, "outgoing", document.pk, people, Kind.REFUSED,
+          extra={"sender": str(data.get("name") or data.get("from") or "")[:200]})
+
+
+DELEGATION_TOLD = {
+    # verb: (who is told, what they are told)
+    "delegation.requested": ("approvers", "requested"),
+    "delegation.approved": ("both", "approved"),
+    "delegation.rejected": ("delegator", "rejected"),
+    "delegation.revoked": ("delegate", "revoked"),
+}
+
+
+def on_delegation(event: Event) -> None:
+    from qlvb.org.models import Delegation
+    from qlvb.org.selectors import people_posted
+
+    whom, what = DELEGATION_TOLD[event.verb]
+    delegation = Delegation.objects.select_related("delegator", "delegate").filter(pk=event.target_id).first()
+    if delegation is None:
+        return
+    if whom == "approvers":
+        if delegation.status != Delegation.Status.PENDING:
+            return  # an agency head's own delegation is approved at once: nobody to ask
+        people = set(people_posted({Position.Kind.AGENCY_HEAD, Position.Kind.AGENCY_DEPUTY},
+                                   agency_id=delegation.agency_id))
+        people.discard(delegation.delegator_id)
+    elif whom == "both":
+        people = {delegation.delegator_id, delegation.delegate_id}
+    elif whom == "delegator":
+        people = {delegation.delegator_id}
+    else:
+        people = {delegation.delegate_id}
+    people -= {event.actor_id, event.on_behalf_of_id}
+    services.notify(
+        Person.objects.filter(pk__in=people, is_active=True), kind=Kind.DELEGATION,
+        params={"what": what, "delegator": delegation.delegator.get_full_name() or delegation.delegator.username,
+                "delegate": delegation.delegate.get_full_name() or delegation.delegate.username,
+                "until": delegation.ends_at.date().isoformat()},
+        url=reverse("org:delegation", args=[delegation.pk]), target_type=event.target_type,
+        target_id=event.target_id, key=f"event:{event.pk}", event_id=event.pk)
+
+
 ROUTES: dict[str, Callable[[Event], None]] = {
     "incoming.registered": on_registered,
     "incoming.routed": on_routed,
@@ -136,6 +238,16 @@ ROUTES: dict[str, Callable[[Event], None]] = {
     "outgoing.signed": on_signed,
     "outgoing.returned": on_returned,
     "exchange.arrived": on_arrived,
+    "outgoing.issued": on_issued,
+    "incoming.cancelled": on_recalled,
+    "exchange.status_received": on_status,
+    **dict.fromkeys(DELEGATION_TOLD, on_delegation),
+}
+# Events that notify more than one way: each handler is called with the event (a key of its own).
+ALSO: dict[str, list[Callable[[Event], None]]] = {
+    "outgoing.approved": [on_opinion],
+    "outgoing.format_checked": [on_opinion],
+    "outgoing.disagreement": [on_opinion],
 }
 
 
@@ -143,7 +255,9 @@ def dispatch(event: Event) -> None:
     route = ROUTES.get(event.verb)
     if route is not None:
         route(event)
+    for also in ALSO.get(event.verb, ()):
+        also(event)
 
 
 def register() -> None:
-    events.subscribe(*ROUTES, after_commit=True)(dispatch)
+    events.subscribe(*{*ROUTES, *ALSO}, after_commit=True)(dispatch)

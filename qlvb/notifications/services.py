@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -10,9 +11,12 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone, translation
 
+from qlvb.core import events
+from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
-from qlvb.notifications.models import Notification, Preference, default_channels
-from qlvb.org.models import Person
+from qlvb.notifications.models import AgencyDefault, Notification, Preference, default_channels
+from qlvb.org import permissions
+from qlvb.org.models import Agency, Person
 
 
 def notify(people: Iterable[Person], *, kind: str, params: dict[str, Any], url: str = "", urgent: bool = False,
@@ -41,12 +45,99 @@ def notify(people: Iterable[Person], *, kind: str, params: dict[str, Any], url: 
     return len(rows)
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One notification of a batch (notify_batch): each with its own key."""
+
+    person_id: int
+    kind: str
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+    url: str = ""
+    urgent: bool = False
+    target_type: str = ""
+    target_id: str = ""
+
+
+def notify_batch(notices: Sequence[Notice]) -> int:
+    """Many notifications, each once per person and its own key, in one insert (the reminder run
+    writes thousands: one query per batch, not per document). Those who want a kind by e-mail or
+    push get it as with notify(). Returns how many were given (rows already there are left as they are)."""
+    if not notices:
+        return 0
+    now = timezone.now()
+    rows = [Notification(person_id=n.person_id, kind=n.kind, params=n.params, url=n.url[:300], urgent=n.urgent,
+                         target_type=n.target_type, target_id=n.target_id, key=n.key[:120], created_at=now)
+            for n in notices]
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        by_email = _wanting_email({(n.person_id, n.kind) for n in notices})
+        if by_email:
+            keys = sorted({n.key[:120] for n in notices if (n.person_id, n.kind) in by_email})
+            ids = [pk for pk, person_id, kind in Notification.objects.filter(
+                key__in=keys, person_id__in=sorted({p for p, _ in by_email}), emailed_at__isnull=True,
+                created_at=now).values_list("pk", "person_id", "kind") if (person_id, kind) in by_email]
+            if ids:
+                transaction.on_commit(lambda: _queue_emails(ids))
+        by_push = _wanting_push({(n.person_id, n.kind) for n in notices})
+        if by_push:
+            keys = sorted({n.key[:120] for n in notices if (n.person_id, n.kind) in by_push})
+            pushed = [pk for pk, person_id, kind in Notification.objects.filter(
+                key__in=keys, person_id__in=sorted({p for p, _ in by_push}), pushed_at__isnull=True,
+                created_at=now).values_list("pk", "person_id", "kind") if (person_id, kind) in by_push]
+            if pushed:
+                transaction.on_commit(lambda: _queue_pushes(pushed))
+    return len(rows)
+
+
+def _wanting_push(pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Of these (person, kind), those who want that kind by push and have a device to push to."""
+    people = list(Person.objects.filter(pk__in=sorted({p for p, _ in pairs}), is_active=True,
+                                        push_subscriptions__isnull=False).distinct().values_list("pk", "agency_id"))
+    if not people:
+        return set()
+    channels = channels_for(people, {k for _, k in pairs})
+    return {(p, k) for p, k in pairs if Preference.Channel.PUSH in channels.get((p, k), ())}
+
+
+def _wanting_email(pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Of these (person, kind), those who want that kind by e-mail and have an address."""
+    people = list(Person.objects.filter(pk__in=sorted({p for p, _ in pairs}), is_active=True).exclude(email="")
+                  .values_list("pk", "agency_id"))
+    if not people:
+        return set()
+    channels = channels_for(people, {k for _, k in pairs})
+    return {(p, k) for p, k in pairs if Preference.Channel.EMAIL in channels.get((p, k), ())}
+
+
+def channels_for(people: Iterable[tuple[int, int | None]], kinds: Iterable[str]) -> dict[tuple[int, str], set[str]]:
+    """For many people at once, given as (person id, agency id): per (person, kind) the channels
+    they want (their choice, else their agency's default, else the installation's), in two queries."""
+    people = list(people)
+    kinds = sorted(set(kinds))
+    chosen = {(p, k): c for p, k, c in Preference.objects.filter(
+        person_id__in=sorted(p for p, _ in people), kind__in=kinds).values_list("person_id", "kind", "channels")}
+    agencies = sorted({a for _, a in people if a})
+    by_agency: dict[tuple[int | None, str], list[str]] = {}
+    if agencies:
+        by_agency = {(a, k): c for a, k, c in AgencyDefault.objects.filter(agency_id__in=agencies, kind__in=kinds)
+                     .values_list("agency_id", "kind", "channels")}
+    return {(p, k): set(chosen[(p, k)] if (p, k) in chosen else by_agency.get((a, k), default_channels(k)))
+            for p, a in people for k in kinds}
+
+
 def wanting(channel: str, kind: str, people: list[Person]) -> set[int]:
-    """Who of these people want this kind of notification by this channel (and can get it)."""
+    """Who of these people want this kind of notification by this channel (and can get it): their
+    own choice, else their agency's default, else the installation's (default_channels)."""
     chosen = dict(Preference.objects.filter(person__in=people, kind=kind).values_list("person_id", "channels"))
-    reachable = {p.pk for p in people if p.email} if channel == Preference.Channel.EMAIL else {p.pk for p in people}
+    agencies = {p.agency_id for p in people if p.pk not in chosen and p.agency_id}
+    by_agency: dict[int | None, list[str]] = dict(
+        AgencyDefault.objects.filter(agency_id__in=agencies, kind=kind).values_list("agency_id", "channels")
+    ) if agencies else {}
     default = default_channels(kind)
-    return {pk for pk in reachable if channel in chosen.get(pk, default)}
+    reachable = [p for p in people if p.email] if channel == Preference.Channel.EMAIL else people
+    return {p.pk for p in reachable
+            if channel in chosen.get(p.pk, by_agency.get(p.agency_id, default))}
 
 
 def _queue_emails(ids: list[int]) -> None:
@@ -87,10 +178,18 @@ def send_email(notification_id: int) -> bool:
     return True
 
 
+def agency_defaults(agency_id: int | None) -> dict[str, set[str]]:
+    """Per kind, the channels an agency's people get unless they choose (its administrator's
+    choice, else the installation's default)."""
+    own = dict(AgencyDefault.objects.filter(agency_id=agency_id).values_list("kind", "channels")) if agency_id else {}
+    return {kind: set(own.get(kind, default_channels(kind))) for kind in Notification.Kind.values}
+
+
 def chosen_channels(person: Person) -> dict[str, set[str]]:
-    """Per kind, the channels the person wants (their choice, else the default)."""
+    """Per kind, the channels the person wants (their choice, else their agency's default)."""
     chosen = dict(Preference.objects.filter(person=person).values_list("kind", "channels"))
-    return {kind: set(chosen.get(kind, default_channels(kind))) for kind in Notification.Kind.values}
+    defaults = agency_defaults(person.agency_id)
+    return {kind: set(chosen[kind]) if kind in chosen else defaults[kind] for kind in Notification.Kind.values}
 
 
 def wanting_kinds(person: Person, channel: str) -> set[str]:
@@ -99,12 +198,34 @@ def wanting_kinds(person: Person, channel: str) -> set[str]:
 
 
 def set_preferences(*, person: Person, channels: dict[str, set[str]]) -> None:
-    """Per kind, the channels the person wants besides the bell (a kind left out: the bell only)."""
+    """Per kind, the channels the person wants besides the bell (a kind left out: the bell only).
+    A kind chosen as the agency's default is not stored: the person follows later changes of it."""
+    known = set(Preference.Channel.values)
+    defaults = agency_defaults(person.agency_id)
+    with transaction.atomic():
+        for kind in Notification.Kind.values:
+            wanted = set(channels.get(kind, ())) & known
+            if wanted == defaults[kind]:
+                Preference.objects.filter(person=person, kind=kind).delete()
+            else:
+                Preference.objects.update_or_create(person=person, kind=kind, defaults={"channels": sorted(wanted)})
+
+
+def set_agency_defaults(*, by: Actor, agency: Agency, channels: dict[str, set[str]]) -> None:
+    """The agency's defaults per kind, set by its administrator (or the installation's)."""
+    if not permissions.can_manage_agency(by.person, agency):
+        raise NotAllowed()
     known = set(Preference.Channel.values)
     with transaction.atomic():
         for kind in Notification.Kind.values:
-            wanted = sorted(set(channels.get(kind, ())) & known)
-            Preference.objects.update_or_create(person=person, kind=kind, defaults={"channels": wanted})
+            wanted = set(channels.get(kind, ())) & known
+            if wanted == set(default_channels(kind)):
+                AgencyDefault.objects.filter(agency=agency, kind=kind).delete()
+            else:
+                AgencyDefault.objects.update_or_create(agency=agency, kind=kind,
+                                                       defaults={"channels": sorted(wanted)})
+        events.record(verb="notifications.defaults_changed", actor=by, agency=agency, target=agency,
+                      data={kind: sorted(set(channels.get(kind, ())) & known) for kind in Notification.Kind.values})
 
 
 def mark_read(*, person: Person, notification_id: int) -> Notification:

@@ -11,5 +11,7 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("push/subscribe/", views.push_subscribe, name="push_subscribe"),
     path("push/unsubscribe/", views.push_unsubscribe, name="push_unsubscribe"),
+    path("defaults/", views.agency_defaults, name="defaults"),
+    path("defaults/<int:agency_id>/", views.agency_defaults, name="agency_defaults"),
     path("<int:pk>/", views.open_notification, name="open"),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,17 +15,20 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from qlvb.core.actor import actor_from_request
 from qlvb.core.errors import NotAllowed
 from qlvb.core.paging import CappedPaginator
 from qlvb.notifications import push, selectors, services
 from qlvb.notifications.models import Notification, Preference
+from qlvb.org import permissions
 from qlvb.org.http import PersonRequest
+from qlvb.org.models import Agency
 
 
 @login_required
@@ -87,13 +91,33 @@ def preferences(request: PersonRequest) -> HttpResponse:
         services.set_preferences(person=person, channels=chosen)
         messages.success(request, _("Your choices are saved."))
         return redirect("notifications:preferences")
-    wanted = services.chosen_channels(person)
-    rows = [(kind, label, [(channel, channel in wanted[kind]) for channel, _label in channels])
+    return render(request, "notifications/preferences.html", {
+        "rows": _rows(services.chosen_channels(person)), "channels": channels, "has_email": bool(person.email),
+        "vapid_public_key": settings.QLVB_VAPID_PUBLIC_KEY, "devices": person.push_subscriptions.count()})
+
+
+def _rows(wanted: dict[str, set[str]]) -> list[tuple[str, Any, list[tuple[str, bool]]]]:
+    return [(kind, label, [(channel, channel in wanted[kind]) for channel in Preference.Channel.values])
             for kind, label in Notification.Kind.choices]
-    return render(request, "notifications/preferences.html",
-                  {"rows": rows, "channels": channels, "has_email": bool(person.email),
-                   "vapid_public_key": settings.QLVB_VAPID_PUBLIC_KEY,
-                   "devices": person.push_subscriptions.count()})
+
+
+@login_required
+def agency_defaults(request: PersonRequest, agency_id: int | None = None) -> HttpResponse:
+    """The agency's defaults per kind and channel, for its administrator: what its people get until
+    they choose themselves (a choice of theirs stays theirs)."""
+    agency = get_object_or_404(Agency, pk=agency_id or request.user.agency_id or 0)
+    if not permissions.can_manage_agency(request.user, agency):
+        raise Http404()
+    channels = Preference.Channel.choices
+    if request.method == "POST":
+        chosen = {kind: {channel for channel, _label in channels if request.POST.get(f"{channel}_{kind}")}
+                  for kind in Notification.Kind.values}
+        services.set_agency_defaults(by=actor_from_request(request), agency=agency, channels=chosen)
+        messages.success(request, _("The agency's defaults are saved."))
+        return redirect("notifications:agency_defaults", agency.pk)
+    return render(request, "notifications/preferences.html", {
+        "rows": _rows(services.agency_defaults(agency.pk)), "channels": channels, "agency": agency,
+        "has_email": True})
 
 
 def _json_body(request: HttpRequest) -> object:
@@ -179,3 +203,5 @@ def offline(request: HttpRequest) -> HttpResponse:
     response = render(request, "notifications/offline.html")
     response["Cache-Control"] = "no-cache"
     return response
+
+

@@ -141,3 +141,17 @@ def pending_reviewers(document_id: int) -> list[tuple[int, str]]:
     """(person id, step kind) of the review steps waiting on this draft now."""
     return list(ReviewStep.objects.filter(document_id=document_id, state=ReviewStep.State.PENDING)
                 .values_list("reviewer_id", "kind"))
+
+
+def internal_recipients(document_id: int) -> tuple[set[int], set[int]]:
+    """The persons and the units of the agency a document is issued to."""
+    people: set[int] = set()
+    units: set[int] = set()
+    for kind, person_id, unit_id in Recipient.objects.filter(
+            document_id=document_id, kind__in=[Recipient.Kind.PERSON, Recipient.Kind.UNIT]).values_list(
+            "kind", "person_id", "unit_id"):
+        if kind == Recipient.Kind.PERSON and person_id:
+            people.add(person_id)
+        elif unit_id:
+            units.add(unit_id)
+    return people, units

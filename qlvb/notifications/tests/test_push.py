@@ -253,6 +253,22 @@ def test_only_who_wants_push_and_has_a_device_is_pushed(org, service, queued, dj
     assert sum(push.send(pk) for pk in queued) == 2 and len(service.received) == 2
 
 
+def test_reminders_written_in_a_batch_are_pushed_too(org, service, queued, django_capture_on_commit_callbacks):
+    """The reminder run writes its notifications in batches (notify_batch): a reminder comes by push
+    by default, to who has a device."""
+    service.subscribe(org.head, Device())
+    notices = [services.Notice(person_id=person.pk, kind="overdue", key="overdue:1:today",
+                               params={"reference": "9/UBND"}) for person in (org.head, org.specialist)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify_batch(notices)
+    note = Notification.objects.get(person=org.head, key="overdue:1:today")
+    assert queued == [note.pk]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify_batch(notices)  # the run repeated: nothing new
+    assert queued == [note.pk]
+    assert push.send(note.pk) == 1
+
+
 # --- Subscribing: the app (this browser) and the API (a mobile client) ------------------------------
 def browser_subscription(device: Device, endpoint: str = "https://fcm.googleapis.com/fcm/send/abc:123") -> dict:
     return {"endpoint": endpoint, "expirationTime": None, "keys": device.keys()}

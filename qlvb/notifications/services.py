@@ -35,6 +35,13 @@ def notify(people: Iterable[Person], *, kind: str, params: dict[str, Any], url: 
             ids = list(Notification.objects.filter(key=key[:120], person_id__in=by_email, emailed_at__isnull=True)
                        .values_list("pk", flat=True))
             transaction.on_commit(lambda: _queue_emails(ids))
+        by_push = wanting(Preference.Channel.PUSH, kind, [row.person for row in rows])
+        if by_push:
+            pushed = list(Notification.objects.filter(key=key[:120], person_id__in=by_push, pushed_at__isnull=True,
+                                                      person__push_subscriptions__isnull=False)
+                          .values_list("pk", flat=True).distinct())
+            if pushed:
+                transaction.on_commit(lambda: _queue_pushes(pushed))
     return len(rows)
 
 
@@ -54,8 +61,8 @@ class Notice:
 
 def notify_batch(notices: Sequence[Notice]) -> int:
     """Many notifications, each once per person and its own key, in one insert (the reminder run
-    writes thousands: one query per batch, not per document). Those who want a kind by e-mail get
-    it as with notify(). Returns how many were given (rows already there are left as they are)."""
+    writes thousands: one query per batch, not per document). Those who want a kind by e-mail or
+    push get it as with notify(). Returns how many were given (rows already there are left as they are)."""
     if not notices:
         return 0
     now = timezone.now()
@@ -72,7 +79,25 @@ def notify_batch(notices: Sequence[Notice]) -> int:
                 created_at=now).values_list("pk", "person_id", "kind") if (person_id, kind) in by_email]
             if ids:
                 transaction.on_commit(lambda: _queue_emails(ids))
+        by_push = _wanting_push({(n.person_id, n.kind) for n in notices})
+        if by_push:
+            keys = sorted({n.key[:120] for n in notices if (n.person_id, n.kind) in by_push})
+            pushed = [pk for pk, person_id, kind in Notification.objects.filter(
+                key__in=keys, person_id__in=sorted({p for p, _ in by_push}), pushed_at__isnull=True,
+                created_at=now).values_list("pk", "person_id", "kind") if (person_id, kind) in by_push]
+            if pushed:
+                transaction.on_commit(lambda: _queue_pushes(pushed))
     return len(rows)
+
+
+def _wanting_push(pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Of these (person, kind), those who want that kind by push and have a device to push to."""
+    people = list(Person.objects.filter(pk__in=sorted({p for p, _ in pairs}), is_active=True,
+                                        push_subscriptions__isnull=False).distinct().values_list("pk", "agency_id"))
+    if not people:
+        return set()
+    channels = channels_for(people, {k for _, k in pairs})
+    return {(p, k) for p, k in pairs if Preference.Channel.PUSH in channels.get((p, k), ())}
 
 
 def _wanting_email(pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
@@ -117,6 +142,13 @@ def wanting(channel: str, kind: str, people: list[Person]) -> set[int]:
 
 def _queue_emails(ids: list[int]) -> None:
     from qlvb.notifications.tasks import send_email as job
+
+    for pk in ids:
+        job(pk)
+
+
+def _queue_pushes(ids: list[int]) -> None:
+    from qlvb.notifications.tasks import send_push as job
 
     for pk in ids:
         job(pk)

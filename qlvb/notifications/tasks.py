@@ -1,5 +1,5 @@
-"""Background jobs of the notifications: an e-mail per notification (retried by the worker), the
-reminders every half hour and the morning digest."""
+"""Background jobs of the notifications: an e-mail and a push per notification (retried by the
+worker), the reminders every half hour and the morning digest."""
 
 from __future__ import annotations
 
@@ -14,6 +14,14 @@ from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
 @db_task(retries=5, retry_delay=120)
 def send_email(notification_id: int) -> None:
     from qlvb.notifications.services import send_email as send
+
+    send(notification_id)
+
+
+# A push tells "within seconds": tried again soon, then less often (huey's fixed delay: 30 s × 8).
+@db_task(retries=8, retry_delay=30)
+def send_push(notification_id: int) -> None:
+    from qlvb.notifications.push import send
 
     send(notification_id)
 

@@ -259,4 +259,4 @@ def dispatch(event: Event) -> None:
 
 
 def register() -> None:
-    events.subscribe(*{*ROUTES, *ALSO}, after_commit=True)(dispatch)
+    events.subscribe(*ROUTES, *(verb for verb in ALSO if verb not in ROUTES), after_commit=True)(dispatch)

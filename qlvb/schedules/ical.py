@@ -5,6 +5,7 @@ subscribed calendar removes them; SEQUENCE grows with each change."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -26,7 +27,7 @@ def calendar(name: str, entries: Iterable[Entry]) -> bytes:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", settings.TIME_ZONE)
-    cal.add("refresh-interval", "PT1H", parameters={"VALUE": "DURATION"})
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})  # RFC 7986
     now = timezone.now()
     for entry in entries:
         event = Event()

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from conftest import Org, make_person
 from qlvb.core.actor import Actor
+from qlvb.incoming.tests.conftest import _media, register_doc, registers  # noqa: F401 - fixtures
 from qlvb.org import services as org_services
 from qlvb.org.models import Person, Position, Unit
 from qlvb.schedules import selectors

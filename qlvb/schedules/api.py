@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound
@@ -32,22 +32,22 @@ EntryScopeField = enum_field("ScheduleEntryScopeEnum", [v for v, _l in Scope.cho
                              "The schedule the entry belongs to.")
 
 
-class PersonRefSerializer(serializers.Serializer):
+class SchedulePersonSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     full_name = serializers.CharField()
 
 
-class UnitRefSerializer(serializers.Serializer):
+class ScheduleUnitSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class ScheduleEntrySerializer(serializers.ModelSerializer):
     scope = EntryScopeField(read_only=True)
-    chair = PersonRefSerializer(read_only=True, allow_null=True)
+    chair = SchedulePersonSerializer(read_only=True, allow_null=True)
     people = serializers.SerializerMethodField()
     units = serializers.SerializerMethodField()
-    preparing_unit = UnitRefSerializer(read_only=True, allow_null=True)
+    preparing_unit = ScheduleUnitSerializer(read_only=True, allow_null=True)
     published = serializers.SerializerMethodField(help_text="Its week (month) is published; null outside the "
                                                             "agency and reception schedules.")
     adjusted = serializers.SerializerMethodField(help_text="Changed after its schedule was published.")
@@ -59,11 +59,11 @@ class EntrySerializer(serializers.ModelSerializer):
                   "units", "guests", "preparing_unit", "documents", "notes", "published", "adjusted", "adjusted_at",
                   "cancelled", "cancelled_at", "source_incoming", "updated_at"]
 
-    @extend_schema(responses=PersonRefSerializer(many=True))
+    @extend_schema_field(SchedulePersonSerializer(many=True))
     def get_people(self, entry: Entry) -> list[dict[str, Any]]:
         return [{"id": a.person_id, "full_name": a.person.full_name} for a in entry.attendees.all()]
 
-    @extend_schema(responses=UnitRefSerializer(many=True))
+    @extend_schema_field(ScheduleUnitSerializer(many=True))
     def get_units(self, entry: Entry) -> list[dict[str, Any]]:
         return [{"id": u.pk, "name": u.name} for u in entry.units.all()]
 
@@ -77,7 +77,7 @@ class EntrySerializer(serializers.ModelSerializer):
         return entry.is_cancelled
 
 
-class EntryInputSerializer(serializers.Serializer):
+class ScheduleEntryInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=500)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
@@ -104,7 +104,7 @@ def _day(request: Request, name: str, default: date) -> date:
 
 
 @extend_schema(
-    summary="Schedule entries in a range", tags=["schedules"],
+    methods=["GET"], summary="Schedule entries in a range", tags=["schedules"],
     parameters=[
         OpenApiParameter("schedule", str, enum=["me", "unit", "agency", "reception"],
                          description="me (default), unit, agency or reception."),
@@ -112,9 +112,10 @@ def _day(request: Request, name: str, default: date) -> date:
         OpenApiParameter("start", date, description="First day (default: this week's Monday)."),
         OpenApiParameter("end", date, description=f"Last day (default: start + 6; at most {MAX_DAYS} days)."),
     ],
-    responses={200: EntrySerializer(many=True), 400: BAD_INPUT, 404: NOT_FOUND})
+    responses={200: ScheduleEntrySerializer(many=True), 400: BAD_INPUT, 404: NOT_FOUND})
 @extend_schema(methods=["POST"], summary="Add a personal entry to my schedule", tags=["schedules"],
-               request=EntryInputSerializer, responses={201: EntrySerializer, 400: BAD_INPUT, 404: NOT_FOUND})
+               request=ScheduleEntryInputSerializer,
+               responses={201: ScheduleEntrySerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["GET", "POST"])
 def entry_list(request: Request) -> Response:
     person = signed_in(request.user)
@@ -138,7 +139,7 @@ def entry_list(request: Request) -> Response:
         entries = selectors.agency_entries(person, person.agency_id, which, start, end)
     else:
         raise invalid("schedule", "me, unit, agency, reception")
-    return Response(EntrySerializer(list(entries), many=True).data)
+    return Response(ScheduleEntrySerializer(list(entries), many=True).data)
 
 
 def _resolve(person: Person, agency_id: int, data: dict[str, Any]) -> dict[str, Any]:
@@ -162,15 +163,18 @@ def _create(request: Request, person: Person) -> Response:
     agency = person.agency
     if agency is None:
         raise NotFound()
-    data = _resolve(person, agency.pk, validated(EntryInputSerializer, request))
+    data = _resolve(person, agency.pk, validated(ScheduleEntryInputSerializer, request))
     entry = service_call(lambda: services.save_entry(by=caller(request), agency=agency, scope=Scope.PERSONAL,
                                                      **data))
-    return Response(EntrySerializer(selectors.get_entry(person, entry.pk)).data, status=status.HTTP_201_CREATED)
+    return Response(ScheduleEntrySerializer(selectors.get_entry(person, entry.pk)).data,
+                    status=status.HTTP_201_CREATED)
 
 
-@extend_schema(summary="A schedule entry", tags=["schedules"], responses={200: EntrySerializer, 404: NOT_FOUND})
+@extend_schema(methods=["GET"], summary="A schedule entry", tags=["schedules"],
+               responses={200: ScheduleEntrySerializer, 404: NOT_FOUND})
 @extend_schema(methods=["PUT"], summary="Change one of my personal entries", tags=["schedules"],
-               request=EntryInputSerializer, responses={200: EntrySerializer, 400: BAD_INPUT, 404: NOT_FOUND})
+               request=ScheduleEntryInputSerializer,
+               responses={200: ScheduleEntrySerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["GET", "PUT"])
 def entry_detail(request: Request, pk: str) -> Response:
     person = signed_in(request.user)
@@ -178,8 +182,8 @@ def entry_detail(request: Request, pk: str) -> Response:
     if request.method == "PUT":
         if entry.scope != Scope.PERSONAL or not selectors.can_edit(person, entry):
             raise NotFound()
-        data = _resolve(person, entry.agency_id, validated(EntryInputSerializer, request))
+        data = _resolve(person, entry.agency_id, validated(ScheduleEntryInputSerializer, request))
         service_call(lambda: services.save_entry(by=caller(request), agency=entry.agency, scope=entry.scope,
                                                  entry=entry, **data))
         entry = selectors.get_entry(person, entry.pk)
-    return Response(EntrySerializer(entry).data)
+    return Response(ScheduleEntrySerializer(entry).data)

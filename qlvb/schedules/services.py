@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,6 +27,8 @@ from qlvb.org.models import Agency, Person, Unit
 from qlvb.schedules import selectors
 from qlvb.schedules.models import PUBLISHED_SCOPES, Attendee, Entry, FeedToken, Period, Scope
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_LENGTH = timedelta(days=31)  # a business trip of a month; longer is a programme, not an entry
 # What a change compares (and the event names, before and after).
 TRACKED = ["title", "place", "starts_at", "ends_at", "chair_id", "chair_text", "guests", "preparing_unit_id",
            "documents", "notes"]
@@ -49,8 +51,16 @@ def _validate(*, agency: Agency, title: str, starts_at: datetime | None, ends_at
         errors.setdefault("starts_at", []).append(_("Give the start time."))
     if ends_at is None:
         errors.setdefault("ends_at", []).append(_("Give the end time."))
-    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
-        errors.setdefault("ends_at", []).append(_("The entry must end after it starts."))
+    for name, moment in (("starts_at", starts_at), ("ends_at", ends_at)):
+        if moment is not None and not FIRST_YEAR <= timezone.localtime(moment).year <= LAST_YEAR:
+            errors.setdefault(name, []).append(_("Give a date between %(first)s and %(last)s.")
+                                               % {"first": FIRST_YEAR, "last": LAST_YEAR})
+    if starts_at is not None and ends_at is not None and not errors:
+        if ends_at <= starts_at:
+            errors.setdefault("ends_at", []).append(_("The entry must end after it starts."))
+        elif ends_at - starts_at > MAX_LENGTH:
+            errors.setdefault("ends_at", []).append(_("An entry lasts at most %(days)s days.")
+                                                    % {"days": MAX_LENGTH.days})
     outsiders = [p.full_name for p in [*people, *([chair] if chair else [])]
                  if agency.pk not in permissions.member_agency_ids(p)]
     if outsiders:

@@ -122,12 +122,16 @@ def calendar(request: PersonRequest, span: str = "week") -> HttpResponse:
     following = day + step if step else end + timedelta(days=1)
     context: dict[str, Any] = {
         "span": span, "schedule": schedule, "schedules": _schedules(person), "day": day, "start": start,
-        "end": end, "entries": entries, "conflicts": selectors.conflicts(entries), "periods": periods,
+        "end": end, "entries": entries, "periods": periods,
         "previous": previous.isoformat(), "following": following.isoformat(),
         "today": timezone.localdate(), "may_add": _may_add(person, schedule),
         "can_draft": selectors.can_draft(person, schedule.agency_id, schedule.scope),
         "can_publish": schedule.scope in PUBLISHED_SCOPES and selectors.can_publish(person, schedule.agency_id),
     }
+    # Double bookings are shown to whoever plans this schedule (and in one's own): the others need
+    # not learn when a colleague is busy elsewhere.
+    planner = context["may_add"] or context["can_publish"]
+    context["conflicts"] = selectors.conflicts(entries) if planner else {}
     if span == "week":
         context["rows"] = selectors.week_table(entries, start)
     elif span == "month":
@@ -205,8 +209,10 @@ def entry_detail(request: PersonRequest, pk: int) -> HttpResponse:
                 return redirect(_week_url(_schedule_key(entry), entry.starts_at))
     elif request.method == "POST":
         raise Http404()
+    attending = any(a.person_id == person.pk for a in entry.attendees.all())
     return render(request, "schedules/entry.html", {
-        "entry": entry, "form": form, "can_edit": can_edit, "conflicts": selectors.conflicts([entry]).get(entry.pk),
+        "entry": entry, "form": form, "can_edit": can_edit,
+        "conflicts": selectors.conflicts([entry]).get(entry.pk) if can_edit or attending else None,
         "published": entry.period is not None and entry.period.is_published, "reason_form": ReasonForm(),
         "schedule_key": _schedule_key(entry),
     })

@@ -191,7 +191,7 @@ def remove_entry(*, by: Actor, entry: Entry, reason: str = "") -> Entry | None:
     marked (never deleted: the published schedule keeps its history); elsewhere it is deleted.
     Returns the cancelled entry, or None when it was deleted."""
     person = _person(by)
-    entry = Entry.objects.select_for_update().select_related("period").get(pk=entry.pk)
+    entry = Entry.objects.select_for_update(of=("self",)).select_related("period").get(pk=entry.pk)
     if not selectors.can_edit(person, entry):
         raise NotAllowed()
     snap = _snapshot(entry, entry.attendees.values_list("person_id", flat=True),

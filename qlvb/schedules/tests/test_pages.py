@@ -221,3 +221,53 @@ def test_invitation_letter_becomes_an_entry_of_the_people_sent(org, office, mond
         services.entry_from_invitation(by=Actor(org.deputy), incoming_id=letter.pk + 1000, starts_at=at(monday, 8),
                                        ends_at=at(monday, 9))
     assert Entry.objects.count() == 1
+
+
+def test_day_month_and_every_schedule_render(org, office, monday, login):
+    entry = agency_entry(org, office, monday)
+    services.publish_period(by=Actor(org.head), period=entry.period)
+    services.save_entry(by=Actor(office.inspector), agency=org.agency, scope=Scope.RECEPTION, title="Tiếp công dân",
+                        starts_at=at(monday, 7, 30), ends_at=at(monday, 11, 30), chair=org.head)
+    client = login(org.head)
+    for span in ("day", "week", "month"):
+        for key in ("me", "agency", "reception", f"unit-{org.unit.pk}", f"unit-{org.office.pk}"):
+            response = client.get(f"{reverse('schedules:calendar', args=[span])}?s={key}&d={monday.isoformat()}")
+            assert response.status_code == 200, (span, key)
+    html = client.get(f"{reverse('schedules:calendar', args=['month'])}?s=agency&d={monday.isoformat()}").content
+    assert "Giao ban Lãnh đạo Sở" in html.decode()
+    # the reception draft is the inspectorate's and the leaders' until published
+    reception = week_url("reception", monday)
+    assert "Tiếp công dân" in client.get(reception).content.decode()
+    assert "Tiếp công dân" not in login(org.specialist).get(reception).content.decode()
+    assert client.get(f"{reverse('schedules:calendar', args=['week'])}?s=unit-abc").status_code == 404
+    assert client.get(f"{reverse('schedules:calendar', args=['week'])}?s=me&d=not-a-date").status_code == 200
+    assert client.get(reverse("schedules:feeds")).status_code == 200
+    response = client.get(f"{reverse('schedules:week_pdf')}?s=reception&d={monday.isoformat()}")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_office_changes_and_cancels_a_published_entry_on_its_page(org, office, monday, login):
+    entry = agency_entry(org, office, monday)
+    services.publish_period(by=Actor(org.head), period=entry.period)
+    client = login(office.chief)
+    url = reverse("schedules:entry", args=[entry.pk])
+    page = client.get(url).content.decode()
+    assert "Lịch đã công bố" in page and 'id="entry-form"' in page
+    response = client.post(url, {"title": entry.title, "starts_at": f"{monday:%d/%m/%Y} 08:00",
+                                 "ends_at": f"{monday:%d/%m/%Y} 10:00", "place": "Hội trường",
+                                 "chair": org.head.pk, "people": [org.head.pk, org.deputy.pk],
+                                 "preparing_unit": org.office.pk})
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.place == "Hội trường" and entry.is_adjusted
+    remove = reverse("schedules:entry_remove", args=[entry.pk])
+    client.post(remove, {"reason": ""})
+    entry.refresh_from_db()
+    assert not entry.is_cancelled  # a reason is required
+    client.post(remove, {"reason": "Giám đốc họp UBND tỉnh"})
+    entry.refresh_from_db()
+    assert entry.is_cancelled
+    html = login(org.specialist).get(week_url("agency", monday)).content.decode()
+    assert "text-decoration-line-through" in html and "đã hủy" in html
+    # the specialist cannot change it
+    assert login(org.specialist).post(url, {"title": "x"}).status_code == 404

@@ -210,7 +210,12 @@ def unit_entries(person: Person, unit: Unit, start: date, end: date) -> QuerySet
     if unit.agency_id not in permissions.member_agency_ids(person) or not (
             unit.pk in roles_of(person).unit_ids or is_leader(person, unit.agency_id)):
         raise Http404()
-    return _with_data(Entry.objects.filter(_overlapping(start, end), scope=Scope.UNIT, unit=unit))
+    # The unit's own entries, and the published agency entries it takes part in or prepares.
+    taking_part = Entry.units.through.objects.filter(unit_id=unit.pk).values("entry_id")
+    published = Q(scope__in=sorted(PUBLISHED_SCOPES), period__status=Period.Status.PUBLISHED) & (
+        Q(pk__in=taking_part) | Q(preparing_unit=unit))
+    return _with_data(Entry.objects.filter(_overlapping(start, end)).filter(
+        Q(scope=Scope.UNIT, unit=unit) | published))
 
 
 def agency_entries(person: Person, agency_id: int, scope: str, start: date, end: date) -> QuerySet[Entry]:

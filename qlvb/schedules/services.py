@@ -137,6 +137,8 @@ def save_entry(*, by: Actor, agency: Agency, scope: str, title: str, starts_at: 
     _check_may_write(person, agency, scope, unit)
     if scope == Scope.PERSONAL and person not in people:
         people.insert(0, person)  # one's own entry is in one's own schedule
+    if chair is not None and chair not in people:
+        people.insert(0, chair)  # the chair takes part: in his own schedule, and his double bookings seen
     _validate(agency=agency, title=title, starts_at=starts_at, ends_at=ends_at, people=people, units=units,
               chair=chair, preparing_unit=preparing_unit, scope_unit=unit)
     assert starts_at is not None and ends_at is not None  # _validate said so

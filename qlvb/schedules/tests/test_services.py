@@ -208,3 +208,15 @@ def test_feed_token_reset(org):
     assert services.find_feed_token(first) is None and services.find_feed_token(second) is not None
     with pytest.raises(NotAllowed):
         services.reset_feed_token(by=Actor(org.specialist), feed="unit", unit=org.office)
+
+
+def test_the_chair_takes_part_and_units_see_what_they_attend(org, office, monday):
+    entry = _agency_entry(org, office, monday, people=[org.deputy], units=[org.unit])
+    assert set(entry.attendees.values_list("person_id", flat=True)) == {org.head.pk, org.deputy.pk}
+    assert list(selectors.unit_entries(org.specialist, org.unit, monday, monday)) == []  # a draft
+    services.publish_period(by=Actor(org.head), period=entry.period)
+    assert list(selectors.unit_entries(org.specialist, org.unit, monday, monday)) == [entry]
+    assert list(selectors.personal_entries(org.head, monday, monday)) == [entry]
+    prepared = _agency_entry(org, office, monday, starts_at=at(monday, 14), ends_at=at(monday, 15),
+                             people=[], preparing_unit=org.office, chair=None)
+    assert list(selectors.unit_entries(org.clerk, org.office, monday, monday)) == [prepared]

@@ -271,3 +271,19 @@ def test_office_changes_and_cancels_a_published_entry_on_its_page(org, office, m
     assert "text-decoration-line-through" in html and "đã hủy" in html
     # the specialist cannot change it
     assert login(org.specialist).post(url, {"title": "x"}).status_code == 404
+
+
+def test_ical_feed_queries_stay_flat(org, office, monday, client):
+    first = agency_entry(org, office, monday)
+    services.publish_period(by=Actor(org.head), period=first.period)
+    url = reverse("schedules:feed", args=[services.reset_feed_token(by=Actor(org.deputy), feed="personal")])
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for day in range(6):
+        for hour in (8, 14):
+            agency_entry(org, office, monday + timedelta(days=day), hour=hour, title=f"Việc {day}-{hour}",
+                         people=[org.head, org.deputy, org.unit_head], units=[org.unit], preparing_unit=org.unit)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.content.count(b"BEGIN:VEVENT") == 13
+    assert len(many) <= len(few), [q["sql"][:120] for q in many.captured_queries]

@@ -89,3 +89,11 @@ def test_the_leaders_week_drafted_published_and_read(org, office, session, shot)
     assert "đã điều chỉnh" in phone.inner_text("#schedule-week-list")
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
     shot(phone, "published-phone-specialist")
+    phone.goto(f"/schedules/month/?s=agency&d={monday.isoformat()}")
+    assert "Làm việc với Sở Tài chính" in phone.inner_text("#schedule-month-list")
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
+    shot(phone, "month-phone")
+    phone.goto("/schedules/entries/new/?s=me")
+    assert phone.locator("#id_starts_at").is_visible()
+    assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
+    shot(phone, "new-entry-phone")

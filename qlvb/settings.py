@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "qlvb.administration",
     "qlvb.backups",
     "qlvb.notifications",
+    "qlvb.schedules",
 ]
 
 MIDDLEWARE = [

@@ -30,6 +30,7 @@ urlpatterns = [
     path("administration/", include("qlvb.administration.urls")),
     path("backups/", include("qlvb.backups.urls")),
     path("notifications/", include("qlvb.notifications.urls")),
+    path("schedules/", include("qlvb.schedules.urls")),
     path("", include("qlvb.notifications.site_urls")),
     path("", include("qlvb.portal.urls")),
     path("", include("qlvb.ops.urls")),

@@ -15,7 +15,9 @@ EXPECTED = {
     ("incoming.registered", "incoming.routed", "outgoing.submitted", "outgoing.approved", "outgoing.format_checked",
      "outgoing.back_to_signer", "outgoing.signed", "outgoing.returned", "exchange.arrived", "outgoing.issued",
      "incoming.cancelled", "exchange.status_received", "delegation.requested", "delegation.approved",
-     "delegation.rejected", "delegation.revoked", "outgoing.disagreement"):
+     "delegation.rejected", "delegation.revoked", "schedules.period_submitted", "schedules.period_returned",
+     "schedules.entry_created", "schedules.entry_updated", "schedules.entry_adjusted", "schedules.entry_cancelled",
+     "outgoing.disagreement"):
         ("qlvb.notifications.routes.dispatch", True),
 }
 EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False),

@@ -29,6 +29,8 @@ class Notification(models.Model):
         RECALLED = "recalled", _("Recalled by its sender")
         REFUSED = "refused", _("Refused by a recipient")
         DELEGATION = "delegation", _("Delegation")
+        SCHEDULE_APPROVAL = "schedule_approval", _("Schedule waiting for my approval")
+        SCHEDULE = "schedule", _("Change in a schedule I am in")
         # Reminders (written by the daily run on working days, reminders.py), not by events.
         DUE_SOON = "due_soon", _("Deadline approaching")
         OVERDUE = "overdue", _("Overdue")

@@ -15,6 +15,9 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | incoming.cancelled (recalled by its sender) | the leader it was presented to and its assignees | recalled |
 | exchange.status_received "02" (refused) | the drafter and the agency's clerks | refused |
 | delegation.requested, .approved, .rejected, .revoked | approvers, both, delegator, delegate | delegation |
+| schedules.period_submitted | the agency head | schedule_approval |
+| schedules.period_returned | who submitted it | schedule |
+| schedules.entry_adjusted, _cancelled, _updated, _created | the people in the entry, its units' heads | schedule |
 
 Nobody is told of their own act, and nobody is told of a document they may not open (the
 document kind's rule, core.kinds). A secret document is named by its number alone.
@@ -23,15 +26,19 @@ document kind's rule, core.kinds). A secret document is named by its number alon
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 
 from qlvb.core import events, kinds
 from qlvb.core.doctypes import Urgency
 from qlvb.core.models import Event
 from qlvb.notifications import audience, services
 from qlvb.notifications.models import Notification
+from qlvb.org import roles
 from qlvb.org.models import Person, Position
 from qlvb.org.roles import HEAD_KINDS
 
@@ -227,6 +234,68 @@ def on_delegation(event: Event) -> None:
         target_id=event.target_id, key=f"event:{event.pk}", event_id=event.pk)
 
 
+def _week_url(scope: str, day: Any) -> str:
+    return f"{reverse('schedules:calendar', args=['week'])}?{urlencode({'s': scope, 'd': str(day)[:10]})}"
+
+
+def on_period_submitted(event: Event) -> None:
+    """The office submitted the leaders' week (or the reception month): the agency head approves it."""
+    from qlvb.org.selectors import people_posted
+
+    data = event.data or {}
+    heads = set(people_posted({Position.Kind.AGENCY_HEAD}, agency_id=event.agency_id))
+    services.notify(Person.objects.filter(pk__in=heads - {event.actor_id, event.on_behalf_of_id}, is_active=True),
+                    kind=Kind.SCHEDULE_APPROVAL, params={"what": "submitted", "scope": data.get("scope", ""),
+                                                         "day": str(data.get("starts", ""))[:10]},
+                    url=_week_url(data.get("scope", "agency"), data.get("starts", "")), target_type=event.target_type,
+                    target_id=event.target_id, key=f"event:{event.pk}", event_id=event.pk)
+
+
+def on_period_returned(event: Event) -> None:
+    data = event.data or {}
+    if data.get("submitted_by"):
+        services.notify(Person.objects.filter(pk=data["submitted_by"], is_active=True).exclude(pk=event.actor_id or 0),
+                        kind=Kind.SCHEDULE, params={"what": "returned", "scope": data.get("scope", ""),
+                                                    "day": str(data.get("starts", ""))[:10]},
+                        url=_week_url(data.get("scope", "agency"), data.get("starts", "")),
+                        target_type=event.target_type, target_id=event.target_id, key=f"event:{event.pk}",
+                        event_id=event.pk)
+
+
+def on_entry_changed(event: Event) -> None:
+    """A published entry adjusted or cancelled, an invitation put into people's schedules, a
+    personal or unit entry changed: the people in it and the heads of its units (who may see it)."""
+    from qlvb.org.selectors import people_posted
+    from qlvb.schedules.models import Entry
+    from qlvb.schedules.selectors import may_see
+
+    data = event.data or {}
+    if event.verb == "schedules.entry_created" and data.get("scope") in ("agency", "reception") \
+            and not data.get("source_incoming_id"):
+        return  # a draft of the office's: told when the week is published or adjusted
+    entry = Entry.objects.select_related("period").filter(pk=event.target_id).first()
+    if entry is None:
+        return
+    people = set(data.get("people", []))
+    if data.get("units"):
+        people |= set(people_posted(HEAD_KINDS, unit_ids=list(data["units"])))
+    candidates = list(Person.objects.filter(pk__in=people - {event.actor_id, event.on_behalf_of_id},
+                                            is_active=True))
+    roles.prime(candidates)
+    recipients = [p for p in candidates if may_see(p, entry)]
+    what = {"schedules.entry_adjusted": "adjusted", "schedules.entry_cancelled": "cancelled",
+            "schedules.entry_updated": "changed"}.get(event.verb, "invited" if data.get("source_incoming_id")
+                                                        else "added")
+    soon = timezone.localdate() + timedelta(days=1)
+    services.notify(recipients, kind=Kind.SCHEDULE,
+                    params={"what": what, "title": entry.title[:200],
+                            "at": timezone.localtime(entry.starts_at).strftime("%H:%M %d/%m/%Y")},
+                    url=reverse("schedules:entry", args=[entry.pk]),
+                    urgent=what in ("adjusted", "cancelled") and timezone.localtime(entry.starts_at).date() <= soon,
+                    target_type=event.target_type, target_id=event.target_id, key=f"event:{event.pk}",
+                    event_id=event.pk)
+
+
 ROUTES: dict[str, Callable[[Event], None]] = {
     "incoming.registered": on_registered,
     "incoming.routed": on_routed,
@@ -241,6 +310,10 @@ ROUTES: dict[str, Callable[[Event], None]] = {
     "incoming.cancelled": on_recalled,
     "exchange.status_received": on_status,
     **dict.fromkeys(DELEGATION_TOLD, on_delegation),
+    "schedules.period_submitted": on_period_submitted,
+    "schedules.period_returned": on_period_returned,
+    **dict.fromkeys(("schedules.entry_created", "schedules.entry_updated", "schedules.entry_adjusted",
+                     "schedules.entry_cancelled"), on_entry_changed),
 }
 # Events that notify more than one way: each handler is called with the event (a key of its own).
 ALSO: dict[str, list[Callable[[Event], None]]] = {

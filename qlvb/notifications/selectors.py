@@ -69,8 +69,27 @@ def moment(value: str | None) -> str:
         return value
 
 
+SCHEDULE_TEXTS: dict[str, Any] = {
+    "submitted": gettext_lazy("The schedule of the week of %(day)s waits for your approval"),
+    "returned": gettext_lazy("The schedule of the week of %(day)s was returned to the office"),
+    "adjusted": gettext_lazy("Schedule adjusted: %(title)s, %(at)s"),
+    "cancelled": gettext_lazy("Schedule entry cancelled: %(title)s, %(at)s"),
+    "changed": gettext_lazy("Schedule entry changed: %(title)s, %(at)s"),
+    "added": gettext_lazy("Added to your schedule: %(title)s, %(at)s"),
+    "invited": gettext_lazy("Invitation in your schedule: %(title)s, %(at)s"),
+}
+
+
 def text(notification: Notification) -> str:
     params = notification.params or {}
+    if notification.kind in (Kind.SCHEDULE, Kind.SCHEDULE_APPROVAL):
+        template = SCHEDULE_TEXTS.get(params.get("what", ""))
+        if template is None:
+            return notification.get_kind_display()
+        day = params.get("day") or ""
+        with contextlib.suppress(ValueError):
+            day = formats.date_format(date.fromisoformat(day), "SHORT_DATE_FORMAT")
+        return str(template) % {"day": day, "title": params.get("title") or "—", "at": params.get("at") or ""}
     if notification.kind == Kind.DELEGATION:
         template = DELEGATION_TEXTS.get(params.get("what", ""))
         if template is None:

@@ -129,7 +129,7 @@ def _where(queryset: Any, condition: Q | None) -> Any:
 def run(now: datetime | None = None) -> dict[str, int]:
     """Write the reminders due at `now` (default: now); per kind, how many were given."""
     clock = Clock(now or timezone.now())
-    counts: dict[str, int] = dict.fromkeys(REMINDERS, 0)
+    counts: dict[str, int] = {**dict.fromkeys(REMINDERS, 0), "delegation_starting": 0}
     for given in (_assignments(clock), _routed_documents(clock), _reviews(clock), _routing(clock),
                   _delegations(clock)):
         for kind, n in given.items():
@@ -263,10 +263,25 @@ def _delegations(clock: Clock) -> dict[str, int]:
             notices.append(Notice(person_id=person, kind=Kind.DELEGATION_ENDING, key=key, params=params,
                                   url=reverse("org:delegation", args=[pk]), target_type="org.delegation",
                                   target_id=str(pk)))
-    active = set(Person.objects.filter(pk__in=sorted({n.person_id for n in notices}), is_active=True,
-                                       locked_at__isnull=True).values_list("pk", flat=True)) if notices else set()
+    # Those in force from today (approved earlier): both are told the morning it starts.
+    starting = _where(Delegation.objects.filter(
+        status=Delegation.Status.APPROVED, starts_at__gte=_start_of(clock.today), starts_at__lt=tomorrow,
+    ), clock.open_q("agency_id")).order_by().values_list(
+        "pk", "ends_at", "delegator_id", "delegate_id", "delegator__full_name", "delegate__full_name")
+    started = []
+    for pk, ends_at, delegator, delegate, delegator_name, delegate_name in starting:
+        params = {"what": "starting", "delegator": delegator_name[:150], "delegate": delegate_name[:150],
+                  "until": timezone.localtime(ends_at - timedelta(microseconds=1)).date().isoformat()}
+        key = f"delegation_start:org.delegation:{pk}:{clock.today.isoformat()}"
+        started += [Notice(person_id=person, kind=Kind.DELEGATION, key=key, params=params,
+                           url=reverse("org:delegation", args=[pk]), target_type="org.delegation",
+                           target_id=str(pk)) for person in (delegator, delegate)]
+    everyone = notices + started
+    active = set(Person.objects.filter(pk__in=sorted({n.person_id for n in everyone}), is_active=True,
+                                       locked_at__isnull=True).values_list("pk", flat=True)) if everyone else set()
     given = notify_batch([n for n in notices if n.person_id in active])
-    return {Kind.DELEGATION_ENDING: given}
+    return {Kind.DELEGATION_ENDING: given,
+            "delegation_starting": notify_batch([n for n in started if n.person_id in active])}
 
 
 # --- who, what may be said, and the writing -----------------------------------------------------

@@ -43,6 +43,7 @@ DELEGATION_TEXTS: dict[str, Any] = {
     "approved": gettext_lazy("Delegation approved: %(delegate)s acts for %(delegator)s until %(until)s"),
     "rejected": gettext_lazy("Your delegation to %(delegate)s was not approved"),
     "revoked": gettext_lazy("The delegation from %(delegator)s to you was revoked"),
+    "starting": gettext_lazy("From today %(delegate)s acts for %(delegator)s, until %(until)s"),
 }
 DUE_TODAY = gettext_lazy("Due today: %(doc)s")
 DELEGATED_TO_YOU_ENDING = gettext_lazy("The delegation from %(person)s to you ends after %(date)s")

@@ -216,6 +216,18 @@ def test_a_delegation_is_told_on_the_last_working_day_before_its_last_day(org):
     assert reminders.run(at(date(2027, 1, 29)))["delegation_ending"] == 2
 
 
+def test_both_are_told_the_morning_a_delegation_starts_once(org):
+    Delegation.objects.create(
+        agency=org.agency, delegator=org.head, delegate=org.deputy, scopes=["all"], reason="Nghỉ phép",
+        starts_at=at(date(2027, 1, 26), 0), ends_at=at(date(2027, 1, 30), 0), status=Delegation.Status.APPROVED)
+    assert reminders.run(at(date(2027, 1, 25)))["delegation_starting"] == 0
+    assert reminders.run(at(date(2027, 1, 26)))["delegation_starting"] == 2
+    reminders.run(at(date(2027, 1, 26), 11))
+    assert Notification.objects.filter(kind="delegation").count() == 2  # once
+    [note] = Notification.objects.filter(person=org.deputy, kind="delegation")
+    assert selectors.text(note) == "Từ hôm nay Cầm Thị Lan thay Lò Văn Hùng, đến 29/01/2027"
+
+
 def _copies(document: IncomingDocument, n: int) -> None:
     """n more documents like this one, with its tasks and access rows (the services' shape,
     written quickly)."""
@@ -250,13 +262,14 @@ def test_the_query_count_does_not_grow_with_the_documents(org, routed, register_
     assert IncomingDocument.objects.count() == 5
     few, counts_few = _measure(date(2026, 12, 14))
     # Each told to the handler (the unit's head for the unit's) and to the Giám đốc.
-    assert counts_few == {"due_soon": 2, "overdue": 6, "review_late": 0, "routing_late": 1, "delegation_ending": 0}
+    assert counts_few == {"due_soon": 2, "overdue": 6, "review_late": 0, "routing_late": 1, "delegation_ending": 0,
+                          "delegation_starting": 0}
     for document, n in ((by_person, 12), (by_unit, 11), (secret, 11), (waiting, 11)):
         _copies(document, n)
     assert IncomingDocument.objects.count() == 50
     many, counts_many = _measure(date(2026, 12, 14))
     assert counts_many == {"due_soon": 24, "overdue": 52, "review_late": 0, "routing_late": 12,
-                           "delegation_ending": 0}
+                           "delegation_ending": 0, "delegation_starting": 0}
     assert many == few, (few, many)
 
 

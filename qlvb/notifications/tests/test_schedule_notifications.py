@@ -32,6 +32,7 @@ def test_the_leaders_week_submitted_published_and_adjusted(org, office, monday, 
                                     starts_at=at(monday, 8), ends_at=at(monday, 10), chair=org.head,
                                     people=[org.head, org.deputy])
     assert not Notification.objects.exists()  # a draft: nobody told yet
+    assert entry.period is not None
     with committed():
         period = services.submit_period(by=Actor(office.chief), period=entry.period)
     [asked] = told(org.head, "schedule_approval")

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 
@@ -89,7 +89,7 @@ def text(notification: Notification) -> str:
             return notification.get_kind_display()
         day = params.get("day") or ""
         with contextlib.suppress(ValueError):
-            day = formats.date_format(date.fromisoformat(day), "SHORT_DATE_FORMAT")
+            day = date.fromisoformat(day).strftime("%d/%m/%Y")
         return str(template) % {"day": day, "title": params.get("title") or "—", "at": params.get("at") or ""}
     if notification.kind == Kind.DELEGATION:
         template = DELEGATION_TEXTS.get(params.get("what", ""))
@@ -97,7 +97,7 @@ def text(notification: Notification) -> str:
             return notification.get_kind_display()
         until = params.get("until") or ""
         with contextlib.suppress(ValueError):
-            until = formats.date_format(date.fromisoformat(until), "SHORT_DATE_FORMAT")
+            until = date.fromisoformat(until).strftime("%d/%m/%Y")
         return str(template) % {"delegator": params.get("delegator") or "—", "delegate": params.get("delegate") or "—",
                                 "until": until}
     template = TEXTS.get(notification.kind)

@@ -128,16 +128,12 @@ def channels_for(people: Iterable[tuple[int, int | None]], kinds: Iterable[str])
 
 def wanting(channel: str, kind: str, people: list[Person]) -> set[int]:
     """Who of these people want this kind of notification by this channel (and can get it): their
-    own choice, else their agency's default, else the installation's (default_channels)."""
-    chosen = dict(Preference.objects.filter(person__in=people, kind=kind).values_list("person_id", "channels"))
-    agencies = {p.agency_id for p in people if p.pk not in chosen and p.agency_id}
-    by_agency: dict[int | None, list[str]] = dict(
-        AgencyDefault.objects.filter(agency_id__in=agencies, kind=kind).values_list("agency_id", "channels")
-    ) if agencies else {}
-    default = default_channels(kind)
+    own choice, else their agency's default, else the installation's (channels_for)."""
     reachable = [p for p in people if p.email] if channel == Preference.Channel.EMAIL else people
-    return {p.pk for p in reachable
-            if channel in chosen.get(p.pk, by_agency.get(p.agency_id, default))}
+    if not reachable:
+        return set()
+    channels = channels_for([(p.pk, p.agency_id) for p in reachable], [kind])
+    return {p.pk for p in reachable if channel in channels[(p.pk, kind)]}
 
 
 def _queue_emails(ids: list[int]) -> None:

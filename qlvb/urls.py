@@ -30,6 +30,7 @@ urlpatterns = [
     path("administration/", include("qlvb.administration.urls")),
     path("backups/", include("qlvb.backups.urls")),
     path("notifications/", include("qlvb.notifications.urls")),
+    path("tasks/", include("qlvb.tasks.urls")),
     path("", include("qlvb.portal.urls")),
     path("", include("qlvb.ops.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -161,7 +161,8 @@ def test_create_from_names_its_source(org):
 
 
 def test_provincial_task_is_idempotent_and_goes_to_the_head(org, settings, root):
-    account = Person.objects.create(username="ubnd.giaoviec", full_name="Phần mềm giao việc UBND tỉnh")
+    account = Person.objects.create(username="ubnd.giaoviec", full_name="Phần mềm giao việc UBND tỉnh",
+                                     must_change_password=False)
     settings.QLVB_PROVINCIAL_TASK_ACCOUNTS = ["ubnd.giaoviec"]
     values = {"agency": org.agency, "title": "Triển khai Kế hoạch số 12/KH-UBND", "deadline": future(),
               "reference": "GV-2026-0042", "idempotency_key": "abc-1"}

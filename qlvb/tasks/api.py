@@ -53,7 +53,7 @@ def _links(data: list[dict[str, Any]]) -> list[tuple[str, int, str]]:
 
 
 @extend_schema(methods=["GET"], summary="My tasks", tags=["tasks"], parameters=[s.TaskListQuerySerializer],
-               responses={200: s.TaskSerializer(many=True), 400: BAD_INPUT})
+               responses={200: s.TaskPageSerializer, 400: BAD_INPUT})
 @extend_schema(methods=["POST"], summary="Assign a task (or a sub-task)", tags=["tasks"], request=s.AssignSerializer,
                responses={201: s.TaskDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["GET", "POST"])

@@ -16,3 +16,9 @@ class TasksConfig(AppConfig):
         register_verbs(VERBS)
         # Who may open a task, its files and what search finds of it (core.kinds).
         kinds.register(KIND)
+
+    def load_demo(self) -> str:
+        """Called by `manage.py load_demo` after the organisation is in place."""
+        from qlvb.tasks.demo import load
+
+        return f"{load()} sample tasks"

@@ -213,5 +213,6 @@ def actions(person: Person, task: Task) -> dict[str, Any]:
     coordinator = not owner and rules.is_coordinator(person, task)
     return {"owner": owner, "decide": decide, "coordinator": coordinator,
             "report": task.is_open and (owner or coordinator), "extend": task.is_open and owner,
-            "complete": task.is_open and owner, "evaluate": decide and task.status == Task.Status.DONE,
+            "complete": task.is_open and owner,
+            "evaluate": decide and task.status == Task.Status.DONE and not task.evaluation,
             "split": rules.may_split(person, task)}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from qlvb.core.api import ObjectId, choice_values, enum_field
@@ -45,14 +46,17 @@ class TaskSerializer(serializers.ModelSerializer):
                   "owner_person", "owner_unit", "assigned_by", "parent", "result", "completed_at", "evaluation",
                   "evaluation_note", "created_at"]
 
-    def get_owner_person(self, task: Task) -> NamedSerializer | None:
-        return _named(task.owner_person)  # type: ignore[return-value]  # the schema's shape
+    @extend_schema_field(NamedSerializer(allow_null=True))
+    def get_owner_person(self, task: Task) -> dict[str, Any] | None:
+        return _named(task.owner_person)
 
-    def get_owner_unit(self, task: Task) -> NamedSerializer | None:
-        return _named(task.owner_unit)  # type: ignore[return-value]
+    @extend_schema_field(NamedSerializer(allow_null=True))
+    def get_owner_unit(self, task: Task) -> dict[str, Any] | None:
+        return _named(task.owner_unit)
 
-    def get_assigned_by(self, task: Task) -> NamedSerializer | None:
-        return _named(task.assigned_by)  # type: ignore[return-value]
+    @extend_schema_field(NamedSerializer(allow_null=True))
+    def get_assigned_by(self, task: Task) -> dict[str, Any] | None:
+        return _named(task.assigned_by)
 
 
 class CoordinatorSerializer(serializers.ModelSerializer):
@@ -63,11 +67,13 @@ class CoordinatorSerializer(serializers.ModelSerializer):
         model = Coordinator
         fields = ["person", "unit"]
 
-    def get_person(self, row: Coordinator) -> NamedSerializer | None:
-        return _named(row.person)  # type: ignore[return-value]
+    @extend_schema_field(NamedSerializer(allow_null=True))
+    def get_person(self, row: Coordinator) -> dict[str, Any] | None:
+        return _named(row.person)
 
-    def get_unit(self, row: Coordinator) -> NamedSerializer | None:
-        return _named(row.unit)  # type: ignore[return-value]
+    @extend_schema_field(NamedSerializer(allow_null=True))
+    def get_unit(self, row: Coordinator) -> dict[str, Any] | None:
+        return _named(row.unit)
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -77,8 +83,9 @@ class ReportSerializer(serializers.ModelSerializer):
         model = Report
         fields = ["id", "author", "progress", "note", "created_at"]
 
-    def get_author(self, row: Report) -> NamedSerializer | None:
-        return _named(row.author)  # type: ignore[return-value]
+    @extend_schema_field(NamedSerializer(allow_null=True))
+    def get_author(self, row: Report) -> dict[str, Any] | None:
+        return _named(row.author)
 
 
 class ExtensionSerializer(serializers.ModelSerializer):
@@ -117,6 +124,13 @@ class TaskDetailSerializer(TaskSerializer):
     class Meta(TaskSerializer.Meta):
         fields = [*TaskSerializer.Meta.fields, "coordinators", "subtasks", "reports", "extensions", "links",
                   "actions"]
+
+
+class TaskPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = TaskSerializer(many=True)
 
 
 class TaskCountsSerializer(serializers.Serializer):

@@ -173,3 +173,14 @@ def test_provincial_task_is_idempotent_and_goes_to_the_head(org, settings, root)
     assert verbs(task) == ["task.received"]
     with pytest.raises(NotAllowed):  # any other account
         services.receive_provincial(by=Actor(org.head), **{**values, "idempotency_key": "x"})
+
+
+def test_demo_tasks_load_once(root):
+    from qlvb.org.demo import load_demo
+    from qlvb.tasks import demo, selectors
+
+    load_demo()
+    assert demo.load() == 5 and demo.load() == 0
+    specialist = Person.objects.get(username="stttt.cv.cntt1")
+    counts = selectors.counts(specialist)
+    assert counts["to_do"] == 2 and counts["overdue"] == 1

@@ -108,3 +108,18 @@ def test_counts_and_lists(org):
     assert counts == {"to_do": 3, "overdue": 1, "due_soon": 1, "coordinating": 1}
     assert selectors.task_list(org.specialist, "done").count() == 1
     assert selectors.task_list(org.head, "assigned").count() == 4
+
+
+def test_search_finds_a_task_for_those_who_may_see_it(org, other_org):
+    from qlvb.search import selectors as search
+
+    task = assign(org, title="Triển khai chữ ký số chuyên dùng cho cán bộ", coordinators=[org.clerk])
+    services.report(by=Actor(org.specialist), task=task, progress=10, note="Đã lập danh sách chứng thư số")
+
+    def titles(person) -> list[str]:  # noqa: ANN001
+        return [hit.entry.title for hit in search.search(person, "chung thu so").hits]
+
+    for person in (org.specialist, org.clerk, org.head, org.unit_head):
+        assert titles(person) == [task.title], person
+    for person in (org.admin, other_org.head):
+        assert titles(person) == [], person

@@ -74,7 +74,7 @@ def with_list_data(tasks: QuerySet[Task]) -> QuerySet[Task]:
 
 
 def task_list(person: Person, name: str) -> QuerySet[Task]:
-    """One of the person's lists: open ones by deadline, done ones newest first."""
+    """One of the person's lists: open ones by deadline, done ones latest deadline first (the index order)."""
     if name not in LISTS:
         raise Http404()
     today = timezone.localdate()
@@ -87,7 +87,7 @@ def task_list(person: Person, name: str) -> QuerySet[Task]:
         condition &= _owned(person)
     # Within the person's agencies: a post ended elsewhere leaves nothing behind.
     tasks = Task.objects.filter(condition, agency_id__in=sorted(permissions.member_agency_ids(person)))
-    order = ("-completed_at", "-id") if name == "done" else ("deadline", "id")
+    order = ("-deadline", "-id") if name == "done" else ("deadline", "id")
     return with_list_data(tasks.order_by(*order))
 
 
@@ -123,12 +123,17 @@ def overview_units(person: Person) -> list[Unit]:
 
 
 def overview(person: Person, units: list[Unit]) -> list[UnitRow]:
-    """Per unit: open, overdue, due soon and done tasks, in one grouped query."""
+    """Per unit: open, overdue, due soon and done-this-year tasks, in one grouped query."""
     if not units:
         return []
     today = timezone.localdate()
     due = soon(person, today)
-    rows = {row["unit_id"]: row for row in Task.objects.filter(unit_id__in=[u.pk for u in units])
+    # Open tasks and those done this year (by deadline): the index (unit, status, deadline) answers
+    # it without reading years of finished work.
+    year_start = today.replace(month=1, day=1)
+    rows = {row["unit_id"]: row for row in Task.objects.filter(
+                Q(status__in=OPEN) | Q(status=Task.Status.DONE, deadline__gte=year_start),
+                unit_id__in=[u.pk for u in units])
             .values("unit_id").order_by("unit_id").annotate(
                 open=Count("id", filter=Q(status__in=OPEN)),
                 overdue=Count("id", filter=Q(status__in=OPEN, deadline__lt=today)),
@@ -148,7 +153,7 @@ def unit_tasks(person: Person, unit: Unit, name: str) -> QuerySet[Task]:
     if name not in ("to_do", "overdue", "due_soon", "done"):
         raise Http404()
     today = timezone.localdate()
-    order = ("-completed_at", "-id") if name == "done" else ("deadline", "id")
+    order = ("-deadline", "-id") if name == "done" else ("deadline", "id")
     return with_list_data(Task.objects.filter(_condition(name, today, soon(person, today)), unit_id=unit.pk)
                           .order_by(*order))
 

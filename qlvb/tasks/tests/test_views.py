@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -123,3 +124,14 @@ def test_search_finds_a_task_for_those_who_may_see_it(org, other_org):
         assert titles(person) == [task.title], person
     for person in (org.admin, other_org.head):
         assert titles(person) == [], person
+
+
+def test_the_search_page_leads_to_the_task(org, login):
+    task = assign(org, title="Triển khai chữ ký số chuyên dùng cho cán bộ")
+    def text(person) -> str:  # noqa: ANN001
+        page = login(person).get("/search/", {"q": "chu ky so"}).content.decode()
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))  # the words found are highlighted
+
+    assert task.title in text(org.head)
+    assert f'href="/tasks/{task.pk}/"' in login(org.head).get("/search/", {"q": "chu ky so"}).content.decode()
+    assert task.title not in text(org.admin)

@@ -47,7 +47,8 @@ def main() -> int:
     status = 0
     for url in filter(None, urls):
         env = {**os.environ, "DATABASE_URL": url, "QLVB_VAR_DIR": str(DATA_DIR / "var"), "TESTING": "0",
-               "MEDIA_ROOT": str(DATA_DIR / "var" / "files"), "HUEY_IMMEDIATE": "0"}
+               "MEDIA_ROOT": str(DATA_DIR / "var" / "files"), "HUEY_IMMEDIATE": "0",
+               "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend"}
         if not prepare(env, args.scale):
             status = 1
             continue

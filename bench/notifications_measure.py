@@ -9,6 +9,8 @@ Prints `bench notifications.<what>.<db>.<statistic> <value> <unit>`:
 - fanout.agency: one notification to every person of the largest agency (a notice to all), rows/s;
 - commit_to_row: from the commit of a registration to its notification row (the after-commit
   subscriber), p50/p95;
+- commit_to_push: from that commit to the push request reaching a push service (one this script
+  runs on 127.0.0.1, as the tests do), sent by a real job worker (manage.py run_huey) started here;
 - reminders: the daily reminder run over the whole province (duration, queries, rows written),
   rolled back after measuring so that each run starts from the same state.
 Everything written is rolled back or deleted: the generated data stays as it was.
@@ -152,6 +154,83 @@ def commit_to_row(repeat: int) -> None:
     figure("commit_to_row", "p95", sorted(waits)[int(len(waits) * 0.95) - 1], "ms")
 
 
+def commit_to_push(repeat: int) -> None:
+    """From a registration's commit to the push request at the push service, through the job worker."""
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    try:
+        from qlvb.notifications.models import PushSubscription
+    except ImportError:
+        note("commit_to_push: push not built")
+        return
+    arrived: list[datetime] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            arrived.append(timezone.now())
+            self.send_response(201)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    document = (IncomingDocument.objects.filter(presented_to__isnull=False, secrecy="")
+                .select_related("presented_to").order_by("-id").first())
+    assert document is not None
+    clerk = Person.objects.filter(posts__agency_id=document.agency_id,
+                                  posts__position__kind=Position.Kind.CLERK).first()
+    # A device's keys (what a browser keeps for its subscription), the endpoint ours.
+    import base64
+    import os as _os
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    def b64(raw: bytes) -> str:
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    key = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(Encoding.X962,
+                                                                             PublicFormat.UncompressedPoint)
+    subscription = PushSubscription.objects.create(
+        person=document.presented_to, endpoint=f"http://127.0.0.1:{server.server_address[1]}/push/bench",
+        p256dh=b64(key), auth=b64(_os.urandom(16)))
+    worker = subprocess.Popen([sys.executable, str(BASE_DIR / "manage.py"), "run_huey", "--workers", "2", "-n",
+                               "--quiet"], env=os.environ.copy(), cwd=BASE_DIR)
+    waits: list[float] = []
+    keys: list[str] = []
+    try:
+        time.sleep(3)  # the worker up
+        for _ in range(repeat):
+            committed: list[datetime] = []
+            before = len(arrived)
+            with transaction.atomic():
+                transaction.on_commit(lambda seen=committed: seen.append(timezone.now()))
+                event = events.record(verb="incoming.registered", actor=Actor(clerk), agency=document.agency_id,
+                                      target=document, data={"presented_to": document.presented_to_id})
+            keys.append(f"event:{event.pk}")
+            deadline = time.monotonic() + 30
+            while len(arrived) == before and time.monotonic() < deadline:
+                time.sleep(0.002)
+            if len(arrived) == before:
+                note("commit_to_push: no push within 30 s")
+                return
+            waits.append((arrived[before] - committed[0]).total_seconds() * 1000)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        server.shutdown()
+        subscription.delete()
+        Notification.objects.filter(key__in=keys).delete()
+    figure("commit_to_push", "p50", statistics.median(waits), "ms")
+    figure("commit_to_push", "p95", sorted(waits)[max(0, int(len(waits) * 0.95) - 1)], "ms")
+
+
 def reminders() -> None:
     """The daily run over the whole province at a working morning: duration, queries, rows."""
     try:
@@ -193,7 +272,7 @@ def _working_morning() -> datetime:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--parts", default="fanout,commit,reminders")
+    parser.add_argument("--parts", default="fanout,commit,push,reminders")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     if "fanout" in parts:
@@ -201,6 +280,8 @@ def main() -> None:
         fanout_agency(max(3, args.repeat // 4))
     if "commit" in parts:
         commit_to_row(args.repeat * 5)
+    if "push" in parts:
+        commit_to_push(args.repeat)
     if "reminders" in parts:
         reminders()
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("search/", search_api.search, name="api-search"),
     path("digitisation/", include("qlvb.digitisation.api_urls")),
     path("notifications/", include("qlvb.notifications.api_urls")),
+    path("schedules/", include("qlvb.schedules.api_urls")),
     path("tasks/", include("qlvb.tasks.api_urls")),
     path("", include(router.urls)),
 ]

@@ -7,9 +7,11 @@ SECRET_KEY and ALLOWED_HOSTS.
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,7 @@ def env_list(name: str, default: str = "") -> list[str]:
 TESTING = env_bool("TESTING") or "pytest" in Path(sys.argv[0]).name or bool(os.environ.get("PYTEST_XDIST_WORKER"))
 
 
-def _local_secret_key(name: str = "secret_key") -> str:
+def _local_secret_key(name: str = "secret_key", make: Callable[[], str] = lambda: secrets.token_urlsafe(64)) -> str:
     # A key generated once per installation and kept beside the data, so sessions survive
     # restarts without anyone ever committing or sharing a key.
     # Written whole under a name of its own, then linked in place: processes starting at once
@@ -44,7 +46,7 @@ def _local_secret_key(name: str = "secret_key") -> str:
         partial = path.with_name(f".{name}.{os.getpid()}")
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w") as file:
-            file.write(secrets.token_urlsafe(64))
+            file.write(make())
         try:
             os.link(partial, path)
         except FileExistsError:
@@ -52,6 +54,25 @@ def _local_secret_key(name: str = "secret_key") -> str:
         finally:
             partial.unlink()
     return path.read_text().strip()
+
+
+def _b64url(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def _new_vapid_key() -> str:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    return _b64url(ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value.to_bytes(32, "big"))
+
+
+def _vapid_public_key(private: str) -> str:
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    scalar = int.from_bytes(base64.urlsafe_b64decode(private + "=" * (-len(private) % 4)), "big")
+    public = ec.derive_private_key(scalar, ec.SECP256R1()).public_key()
+    return _b64url(public.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint))
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
@@ -101,6 +122,7 @@ INSTALLED_APPS = [
     "qlvb.administration",
     "qlvb.backups",
     "qlvb.notifications",
+    "qlvb.schedules",
     "qlvb.tasks",
 ]
 
@@ -399,6 +421,23 @@ if os.environ.get("EMAIL_URL"):
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qlvb@localhost")
 # The address people reach QLVB at: the links of the e-mails (a job has no request to ask).
 QLVB_SITE_URL = os.environ.get("QLVB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Reminders (notifications.reminders): "due soon" is a deadline within this many working days;
+# outside these local working hours (and on days off) only urgent documents are reminded; the
+# morning digest e-mail goes out at QLVB_DIGEST_AT (local time) on working days.
+QLVB_REMIND_DUE_DAYS = int(os.environ.get("QLVB_REMIND_DUE_DAYS", "2"))
+QLVB_WORKING_HOURS = os.environ.get("QLVB_WORKING_HOURS", "07:00-17:30")
+QLVB_DIGEST_AT = os.environ.get("QLVB_DIGEST_AT", "07:30")
+
+# --- Web Push (notifications.push) --------------------------------------------------------
+# The VAPID key pair that signs every push (RFC 8292): the private key as base64url of its 32 raw
+# bytes, the public one (what browsers subscribe with, applicationServerKey) as base64url of the
+# uncompressed point, derived when not given. Unset, a key is generated once and kept in the var
+# directory like the secret key. Changing it orphans every subscription (browsers subscribe again).
+QLVB_VAPID_PRIVATE_KEY = os.environ.get("QLVB_VAPID_PRIVATE_KEY") or _local_secret_key("vapid_private_key",
+                                                                                      make=_new_vapid_key)
+QLVB_VAPID_PUBLIC_KEY = os.environ.get("QLVB_VAPID_PUBLIC_KEY") or _vapid_public_key(QLVB_VAPID_PRIVATE_KEY)
+# Who the push services may contact about our pushes (a mailto: or https: address).
+QLVB_VAPID_SUBJECT = os.environ.get("QLVB_VAPID_SUBJECT") or f"mailto:{DEFAULT_FROM_EMAIL}"
 
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -13,7 +13,9 @@ EXPECTED = {
         ("qlvb.exchange.services.on_incoming_progressed", False),
     ("digitisation.text_read",): ("qlvb.search.services.on_text_extracted", False),
     ("incoming.registered", "incoming.routed", "outgoing.submitted", "outgoing.approved", "outgoing.format_checked",
-     "outgoing.back_to_signer", "outgoing.signed", "outgoing.returned", "exchange.arrived"):
+     "outgoing.back_to_signer", "outgoing.signed", "outgoing.returned", "exchange.arrived", "outgoing.issued",
+     "incoming.cancelled", "exchange.status_received", "delegation.requested", "delegation.approved",
+     "delegation.rejected", "delegation.revoked", "outgoing.disagreement"):
         ("qlvb.notifications.routes.dispatch", True),
 }
 EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False),

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from qlvb.accounts.models import LoginSession
 
-_OPEN_PREFIXES = ("/static/", "/i18n/", "/favicon")
+# The installable app's files are the same for everyone (and fetched by the service worker on its own).
+_OPEN_PREFIXES = ("/static/", "/i18n/", "/favicon", "/sw.js", "/manifest.webmanifest", "/offline/")
 
 
 class SessionGuardMiddleware:

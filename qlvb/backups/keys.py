@@ -27,7 +27,8 @@ MAGIC = b"QLVB-BACKUP-KEYS-1\n"
 SALT_BYTES, NONCE_BYTES = 16, 12
 MIN_PASSPHRASE = 12
 # Keys that live in a file of QLVB_VAR_DIR unless the environment sets them (settings.py).
-FILE_KEYS = {"SECRET_KEY": "secret_key", "QLVB_EVENT_KEY": "event_key"}
+# The VAPID key too: without it every browser's push subscription in the database is dead.
+FILE_KEYS = {"SECRET_KEY": "secret_key", "QLVB_EVENT_KEY": "event_key", "QLVB_VAPID_PRIVATE_KEY": "vapid_private_key"}
 ENV_ONLY = ("QLVB_KEY_ENCRYPTION_KEY", "QLVB_KEY_ENCRYPTION_KEY_FALLBACKS", "QLVB_EVENT_KEY_FALLBACKS",
             "SECRET_KEY_FALLBACKS")
 

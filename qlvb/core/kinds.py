@@ -19,7 +19,7 @@ document's agency, secrecy and status under the same field names).
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any, cast
@@ -64,17 +64,20 @@ class Rule:
     grants: tuple[Grant, ...] = ()
     access: tuple[QuerySet[Any], ...] = ()  # querysets of access rows, each with a `document_id`
 
-    def access_ids(self) -> QuerySet[Any] | None:
-        """The ids of the documents the access rows open, as one UNION of index scans."""
-        parts = [part.values("document_id") for part in self.access]
+    def access_ids(self, among: Sequence[int] | None = None) -> QuerySet[Any] | None:
+        """The ids of the documents the access rows open, as one UNION of index scans (only among
+        these documents, if given: the database cannot push that condition into the union)."""
+        access = self.access if among is None else tuple(part.filter(document_id__in=among) for part in self.access)
+        parts = [part.values("document_id") for part in access]
         if not parts:
             return None
         return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
 
-    def q(self, id_field: str = "pk", *, agencies: bool = True) -> Q:
+    def q(self, id_field: str = "pk", *, agencies: bool = True, among: Sequence[int] | None = None) -> Q:
         """The condition on a table carrying agency_id, secrecy, status and the document's id
-        (`agencies=False`: without the test of the person's agencies, which the caller applies)."""
-        ids = self.access_ids()
+        (`agencies=False`: without the test of the person's agencies, which the caller applies;
+        `among`: the caller asks only about these documents)."""
+        ids = self.access_ids(among)
         parts = [Q(**{f"{id_field}__in": ids})] if ids is not None else []
         parts += [grant.q() for grant in self.grants if grant.agencies]
         if not self.agencies or not parts:

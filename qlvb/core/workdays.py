@@ -73,11 +73,14 @@ def add_working_days(start: date, n: int, agency: Model | int | None = None) -> 
     """The date n working days after start (start itself is not counted; n=0 gives the first
     working day on or after start). Negative n counts backwards."""
     agency_id = _agency_id(agency)
-    step = 1 if n >= 0 else -1
     # Long Tết breaks are about 9 days; a window of 2n + 30 days always holds the answer.
     span = timedelta(days=2 * abs(n) + 30)
-    window = (start, start + span) if step > 0 else (start - span, start)
-    overrides = _overrides(agency_id, *window)
+    window = (start, start + span) if n >= 0 else (start - span, start)
+    return _add(start, n, _overrides(agency_id, *window))
+
+
+def _add(start: date, n: int, overrides: dict[date, str]) -> date:
+    step = 1 if n >= 0 else -1
     day, remaining = start, abs(n)
     if remaining == 0:
         while not _is_working(day, overrides):
@@ -94,13 +97,55 @@ def working_days_between(start: date, end: date, agency: Model | int | None = No
     """How many working days lie after start up to and including end (0 if end <= start)."""
     if end <= start:
         return 0
-    agency_id = _agency_id(agency)
-    overrides = _overrides(agency_id, start, end)
+    return _between(start, end, _overrides(_agency_id(agency), start, end))
+
+
+def _between(start: date, end: date, overrides: dict[date, str]) -> int:
     count, day = 0, start
     while day < end:
         day += timedelta(days=1)
         count += _is_working(day, overrides)
     return count
+
+
+class Calendar:
+    """The working days of the installation or of one agency over a period, read beforehand: for a
+    job asking many questions of the same days (calendars())."""
+
+    def __init__(self, start: date, end: date, overrides: dict[date, str]) -> None:
+        self.start, self.end, self.overrides = start, end, overrides
+
+    def _check(self, *days: date) -> None:
+        if any(not self.start <= day <= self.end for day in days):
+            raise ValueError(f"{days} is outside the calendar read ({self.start} to {self.end})")
+
+    def is_working_day(self, day: date) -> bool:
+        self._check(day)
+        return _is_working(day, self.overrides)
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """As add_working_days(); n >= 0 only, and the answer must lie in the period."""
+        answer = _add(start, n, self.overrides)
+        self._check(start, answer)
+        return answer
+
+    def working_days_between(self, start: date, end: date) -> int:
+        self._check(start, max(start, end))
+        return _between(start, end, self.overrides)
+
+
+def calendars(start: date, end: date) -> tuple[Calendar, dict[int, Calendar]]:
+    """In one query: the installation's calendar over the period (for every agency without days of
+    its own in it) and that of each agency with days of its own (its rows over the installation's)."""
+    rows = list(CalendarDay.objects.filter(date__range=(start, end)).order_by().values_list("agency_id", "date",
+                                                                                          "kind"))
+    installation = {day: kind for agency_id, day, kind in rows if agency_id is None}
+    own: dict[int, dict[date, str]] = {}
+    for agency_id, day, kind in rows:
+        if agency_id is not None:
+            own.setdefault(agency_id, dict(installation))[day] = kind
+    return (Calendar(start, end, installation),
+            {agency_id: Calendar(start, end, overrides) for agency_id, overrides in own.items()})
 
 
 def year_days(year: int, agency: Model | int | None = None) -> dict[date, tuple[bool, str]]:

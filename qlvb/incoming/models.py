@@ -94,6 +94,9 @@ class IncomingDocument(models.Model):
             # Late routing in the overview: documents still waiting for routing, by due time.
             models.Index(fields=["agency", "status", "routing_due_at", "secrecy"], name="incoming_waiting_routing",
                          condition=Q(routed_at__isnull=True)),
+            # Reminders (notifications.reminders): routed documents near or past their deadline.
+            models.Index(fields=["deadline"], name="incoming_open_deadline",
+                         condition=Q(status__in=["routed", "in_progress"])),
         ]
 
     def __str__(self) -> str:
@@ -113,6 +116,11 @@ class IncomingDocument(models.Model):
     @property
     def is_secret(self) -> bool:
         return bool(self.secrecy)
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be handled: its deadline can pass."""
+        return self.status not in (self.Status.COMPLETED, self.Status.CANCELLED)
 
     @property
     def presentation_is_late(self) -> bool:
@@ -208,6 +216,9 @@ class Assignment(models.Model):
             # The overview's open work: only open, non-informational tasks, with every column the
             # counts read, so they are answered from this (small) index alone.
             models.Index(fields=["agency", "deadline", "assignee_unit", "document"], name="assignment_open_work",
+                         condition=Q(state__in=["pending", "in_progress"]) & ~Q(role="info")),
+            # Reminders (notifications.reminders): open tasks near or past their deadline, all agencies.
+            models.Index(fields=["deadline"], name="assignment_open_deadline",
                          condition=Q(state__in=["pending", "in_progress"]) & ~Q(role="info")),
         ]
 

@@ -82,6 +82,12 @@ def _soon(person: Person, today: date) -> date:
     return add_working_days(today, DUE_SOON_WORKING_DAYS, person.agency_id)
 
 
+def due_soon_until(person: Person) -> tuple[date, date]:
+    """(today, the last day a deadline counts as due soon): how the lists colour a deadline."""
+    today = timezone.localdate()
+    return today, _soon(person, today)
+
+
 def work_list(person: Person, name: str) -> QuerySet[IncomingDocument]:
     """The documents of one of the person's lists, newest first."""
     today = timezone.localdate()

@@ -93,9 +93,10 @@ def work_list(request: PersonRequest, name: str = "to_handle") -> HttpResponse:
 def _list_page(request: PersonRequest, name: str, page: Any, q: str, doc_type: str, sort: str) -> HttpResponse:
     params = request.GET.copy()
     params.pop("page", None)
+    today, soon = selectors.due_soon_until(_effective(request))
     return no_store(render(request, "incoming/list.html", {
         "name": name, "title": LIST_TITLES[name], "page": page, "q": q, "doc_type": doc_type, "sort": sort,
-        "types": DOCUMENT_TYPES, "query": params.urlencode(), "lists": LIST_TITLES,
+        "today": today, "soon": soon, "types": DOCUMENT_TYPES, "query": params.urlencode(), "lists": LIST_TITLES,
     }), any(document.secrecy for document in page))  # a list naming a secret document is not kept either
 
 

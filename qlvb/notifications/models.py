@@ -50,6 +50,7 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)  # sent once, whatever the retries
+    pushed_at = models.DateTimeField(null=True, blank=True)  # pushed once, likewise
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -81,6 +82,25 @@ class Preference(models.Model):
         return f"{self.person_id} {self.kind} {self.channels}"
 
 
+class PushSubscription(models.Model):
+    """A browser or phone that receives a person's notifications by Web Push: what the browser's
+    PushSubscription gives (the push service's endpoint, the keys a push is encrypted for). A
+    dead one (the push service answers 404 or 410) is dropped."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                               related_name="push_subscriptions")
+    endpoint = models.URLField(max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=100)  # the browser's ECDH P-256 public key, base64url
+    auth = models.CharField(max_length=50)  # its 16-byte authentication secret, base64url
+    user_agent = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_success = models.DateTimeField(null=True, blank=True)
+    failures = models.PositiveIntegerField(default=0)  # in a row since the last success
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.endpoint[:60]}"
+
+
 class AgencyDefault(models.Model):
     """An agency's own default for one kind, set by its administrator: what its people get when they
     have not chosen themselves (a person's Preference row wins)."""
@@ -94,6 +114,22 @@ class AgencyDefault(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.kind} {self.channels}"
+
+
+class Digest(models.Model):
+    """The morning digest e-mail of one person on one day (digest.py): its row, unique, is what
+    makes it go once, whatever the retries and restarts of the worker."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(null=True, blank=True)  # None: nothing to tell that morning
+    items = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "day"], name="digest_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.day}"
 
 
 REMINDER_KINDS = frozenset({Notification.Kind.DUE_SOON, Notification.Kind.OVERDUE, Notification.Kind.REVIEW_LATE,

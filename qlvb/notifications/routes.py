@@ -30,9 +30,8 @@ from django.urls import reverse
 from qlvb.core import events, kinds
 from qlvb.core.doctypes import Urgency
 from qlvb.core.models import Event
-from qlvb.notifications import services
+from qlvb.notifications import audience, services
 from qlvb.notifications.models import Notification
-from qlvb.org import roles
 from qlvb.org.models import Person, Position
 from qlvb.org.roles import HEAD_KINDS
 
@@ -59,9 +58,9 @@ def _tell(event: Event, kind_name: str, document_id: int, people: Iterable[int],
     if document is None:
         return 0
     actor_ids = {event.actor_id, event.on_behalf_of_id}
-    candidates = list(Person.objects.filter(pk__in=set(people) - actor_ids, is_active=True))
-    roles.prime(candidates)
-    recipients = [p for p in candidates if document_kind.rule(p).allows(document)]
+    # One document: its rule's grants answer in Python and only the others ask their access rows,
+    # one indexed query each — cheaper here than audience.visible's union, made for many documents.
+    recipients = audience.may_open(document_kind, document, set(people) - actor_ids)
     return services.notify(
         recipients, kind=what, params={**_document_params(document), **(extra or {})},
         url=document_kind.url(document_id), urgent=getattr(document, "urgency", "") in URGENT,
@@ -260,4 +259,4 @@ def dispatch(event: Event) -> None:
 
 
 def register() -> None:
-    events.subscribe(*{*ROUTES, *ALSO}, after_commit=True)(dispatch)
+    events.subscribe(*ROUTES, *(verb for verb in ALSO if verb not in ROUTES), after_commit=True)(dispatch)

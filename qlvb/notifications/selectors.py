@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from qlvb.notifications.models import Notification
 from qlvb.org.models import Person
@@ -29,6 +29,13 @@ TEXTS: dict[str, Any] = {
     Kind.ISSUED: gettext_lazy("Issued to you or your unit: %(doc)s"),
     Kind.RECALLED: gettext_lazy("Recalled by its sender, no longer to be handled: %(doc)s"),
     Kind.REFUSED: gettext_lazy("Refused by %(sender)s: %(doc)s"),
+    # Reminders (reminders.py): "date" is the deadline (or when the delegation's last day is).
+    Kind.DUE_SOON: ngettext_lazy("Due in %(days)s working day (%(date)s): %(doc)s",
+                                 "Due in %(days)s working days (%(date)s): %(doc)s", "days"),
+    Kind.OVERDUE: gettext_lazy("Overdue since %(date)s: %(doc)s"),
+    Kind.REVIEW_LATE: gettext_lazy("Your opinion on this draft was due on %(date)s: %(doc)s"),
+    Kind.ROUTING_LATE: gettext_lazy("Not yet routed, due at %(date)s: %(doc)s"),
+    Kind.DELEGATION_ENDING: gettext_lazy("Your delegation to %(person)s ends after %(date)s"),
 }
 DELEGATION_TEXTS: dict[str, Any] = {
     "requested": gettext_lazy("%(delegator)s asks to delegate their authority to %(delegate)s until %(until)s: "
@@ -37,6 +44,8 @@ DELEGATION_TEXTS: dict[str, Any] = {
     "rejected": gettext_lazy("Your delegation to %(delegate)s was not approved"),
     "revoked": gettext_lazy("The delegation from %(delegator)s to you was revoked"),
 }
+DUE_TODAY = gettext_lazy("Due today: %(doc)s")
+DELEGATED_TO_YOU_ENDING = gettext_lazy("The delegation from %(person)s to you ends after %(date)s")
 BELL = 8  # notifications the bell shows
 
 
@@ -46,6 +55,18 @@ def document_label(params: dict) -> str:
         return _("secret document %(reference)s") % {"reference": reference} if reference else _("secret document")
     summary = params.get("summary") or ""
     return f"{reference} – {summary}" if reference and summary else (summary or reference)
+
+
+def moment(value: str | None) -> str:
+    """A date (dd/mm/yyyy) or a moment (HH:MM dd/mm/yyyy, local time) kept in ISO form in params."""
+    if not value:
+        return "—"
+    try:
+        if "T" in value:
+            return timezone.localtime(datetime.fromisoformat(value)).strftime("%H:%M %d/%m/%Y")
+        return date.fromisoformat(value).strftime("%d/%m/%Y")
+    except ValueError:
+        return value
 
 
 def text(notification: Notification) -> str:
@@ -60,9 +81,15 @@ def text(notification: Notification) -> str:
         return str(template) % {"delegator": params.get("delegator") or "—", "delegate": params.get("delegate") or "—",
                                 "until": until}
     template = TEXTS.get(notification.kind)
+    if notification.kind == Kind.DUE_SOON and params.get("days") == 0:
+        template = DUE_TODAY
+    elif notification.kind == Kind.DELEGATION_ENDING and params.get("role") == "delegate":
+        template = DELEGATED_TO_YOU_ENDING
     if template is None:
         return notification.get_kind_display()
-    return str(template) % {"doc": document_label(params), "sender": params.get("sender") or "—"}
+    return str(template % {"doc": document_label(params), "sender": params.get("sender") or "—",
+                           "days": params.get("days", 0), "date": moment(params.get("date")),
+                           "person": params.get("person") or "—"})
 
 
 def unread_count(person: Person) -> int:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -34,7 +35,95 @@ def notify(people: Iterable[Person], *, kind: str, params: dict[str, Any], url: 
             ids = list(Notification.objects.filter(key=key[:120], person_id__in=by_email, emailed_at__isnull=True)
                        .values_list("pk", flat=True))
             transaction.on_commit(lambda: _queue_emails(ids))
+        by_push = wanting(Preference.Channel.PUSH, kind, [row.person for row in rows])
+        if by_push:
+            pushed = list(Notification.objects.filter(key=key[:120], person_id__in=by_push, pushed_at__isnull=True,
+                                                      person__push_subscriptions__isnull=False)
+                          .values_list("pk", flat=True).distinct())
+            if pushed:
+                transaction.on_commit(lambda: _queue_pushes(pushed))
     return len(rows)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One notification of a batch (notify_batch): each with its own key."""
+
+    person_id: int
+    kind: str
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+    url: str = ""
+    urgent: bool = False
+    target_type: str = ""
+    target_id: str = ""
+
+
+def notify_batch(notices: Sequence[Notice]) -> int:
+    """Many notifications, each once per person and its own key, in one insert (the reminder run
+    writes thousands: one query per batch, not per document). Those who want a kind by e-mail or
+    push get it as with notify(). Returns how many were given (rows already there are left as they are)."""
+    if not notices:
+        return 0
+    now = timezone.now()
+    rows = [Notification(person_id=n.person_id, kind=n.kind, params=n.params, url=n.url[:300], urgent=n.urgent,
+                         target_type=n.target_type, target_id=n.target_id, key=n.key[:120], created_at=now)
+            for n in notices]
+    with transaction.atomic():
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
+        by_email = _wanting_email({(n.person_id, n.kind) for n in notices})
+        if by_email:
+            keys = sorted({n.key[:120] for n in notices if (n.person_id, n.kind) in by_email})
+            ids = [pk for pk, person_id, kind in Notification.objects.filter(
+                key__in=keys, person_id__in=sorted({p for p, _ in by_email}), emailed_at__isnull=True,
+                created_at=now).values_list("pk", "person_id", "kind") if (person_id, kind) in by_email]
+            if ids:
+                transaction.on_commit(lambda: _queue_emails(ids))
+        by_push = _wanting_push({(n.person_id, n.kind) for n in notices})
+        if by_push:
+            keys = sorted({n.key[:120] for n in notices if (n.person_id, n.kind) in by_push})
+            pushed = [pk for pk, person_id, kind in Notification.objects.filter(
+                key__in=keys, person_id__in=sorted({p for p, _ in by_push}), pushed_at__isnull=True,
+                created_at=now).values_list("pk", "person_id", "kind") if (person_id, kind) in by_push]
+            if pushed:
+                transaction.on_commit(lambda: _queue_pushes(pushed))
+    return len(rows)
+
+
+def _wanting_push(pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Of these (person, kind), those who want that kind by push and have a device to push to."""
+    people = list(Person.objects.filter(pk__in=sorted({p for p, _ in pairs}), is_active=True,
+                                        push_subscriptions__isnull=False).distinct().values_list("pk", "agency_id"))
+    if not people:
+        return set()
+    channels = channels_for(people, {k for _, k in pairs})
+    return {(p, k) for p, k in pairs if Preference.Channel.PUSH in channels.get((p, k), ())}
+
+
+def _wanting_email(pairs: set[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Of these (person, kind), those who want that kind by e-mail and have an address."""
+    people = list(Person.objects.filter(pk__in=sorted({p for p, _ in pairs}), is_active=True).exclude(email="")
+                  .values_list("pk", "agency_id"))
+    if not people:
+        return set()
+    channels = channels_for(people, {k for _, k in pairs})
+    return {(p, k) for p, k in pairs if Preference.Channel.EMAIL in channels.get((p, k), ())}
+
+
+def channels_for(people: Iterable[tuple[int, int | None]], kinds: Iterable[str]) -> dict[tuple[int, str], set[str]]:
+    """For many people at once, given as (person id, agency id): per (person, kind) the channels
+    they want (their choice, else their agency's default, else the installation's), in two queries."""
+    people = list(people)
+    kinds = sorted(set(kinds))
+    chosen = {(p, k): c for p, k, c in Preference.objects.filter(
+        person_id__in=sorted(p for p, _ in people), kind__in=kinds).values_list("person_id", "kind", "channels")}
+    agencies = sorted({a for _, a in people if a})
+    by_agency: dict[tuple[int | None, str], list[str]] = {}
+    if agencies:
+        by_agency = {(a, k): c for a, k, c in AgencyDefault.objects.filter(agency_id__in=agencies, kind__in=kinds)
+                     .values_list("agency_id", "kind", "channels")}
+    return {(p, k): set(chosen[(p, k)] if (p, k) in chosen else by_agency.get((a, k), default_channels(k)))
+            for p, a in people for k in kinds}
 
 
 def wanting(channel: str, kind: str, people: list[Person]) -> set[int]:
@@ -53,6 +142,13 @@ def wanting(channel: str, kind: str, people: list[Person]) -> set[int]:
 
 def _queue_emails(ids: list[int]) -> None:
     from qlvb.notifications.tasks import send_email as job
+
+    for pk in ids:
+        job(pk)
+
+
+def _queue_pushes(ids: list[int]) -> None:
+    from qlvb.notifications.tasks import send_push as job
 
     for pk in ids:
         job(pk)

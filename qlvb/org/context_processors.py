@@ -21,6 +21,8 @@ _SECTIONS = {
     "hub": "administration", "parameters": "administration", "flow_home": "administration", "flow": "administration",
     # By namespaced name where the URL name alone says too little.
     "backups:list": "backups",
+    "schedules:home": "schedules", "schedules:calendar": "schedules", "schedules:entry": "schedules",
+    "schedules:entry_new": "schedules", "schedules:feeds": "schedules", "schedules:invitation": "schedules",
 }
 
 

@@ -127,6 +127,11 @@ class OutgoingDocument(models.Model):
     def is_urgent(self) -> bool:
         return bool(self.urgency)
 
+    @property
+    def is_open(self) -> bool:
+        """Not issued or cancelled yet: its handling deadline can pass."""
+        return self.status not in (self.Status.ISSUED, self.Status.CANCELLED)
+
 
 class DraftVersion(models.Model):
     """Every upload is a new version: who, in which role, when and why (R13)."""
@@ -200,7 +205,11 @@ class ReviewStep(models.Model):
 
     class Meta:
         ordering = ["round", "order"]
-        indexes = [models.Index(fields=["reviewer", "state", "due_date"], name="step_reviewer_inbox")]
+        indexes = [
+            models.Index(fields=["reviewer", "state", "due_date"], name="step_reviewer_inbox"),
+            # Reminders (notifications.reminders): reviews pending past their due date.
+            models.Index(fields=["due_date"], name="step_pending_due", condition=Q(state="pending")),
+        ]
 
 
 class SigningAuthorisation(models.Model):

@@ -58,8 +58,12 @@ def work_list(request: PersonRequest, name: str = "mine") -> HttpResponse:
         if q:
             documents = documents.filter(summary__icontains=q)
         page = CappedPaginator(documents, 25).get_page(request.GET.get("page"))
+    from qlvb.incoming.selectors import due_soon_until  # the same colouring of deadlines as the incoming lists
+
+    today, soon = due_soon_until(person)
     return no_store(render(request, "outgoing/list.html", {"name": name, "title": LIST_TITLES[name], "page": page,
-                                                           "q": q, "query": f"q={q}" if q else ""}),
+                                                           "q": q, "query": f"q={q}" if q else "",
+                                                           "today": today, "soon": soon}),
                     any(document.secrecy for document in page))  # a list naming a secret document is not kept
 
 

@@ -48,6 +48,8 @@ def test_backup_restores_into_an_empty_installation_whole(installation, fresh):
     from django.conf import settings
 
     assert (fresh.var_dir / "secret_key").read_text().strip() == settings.SECRET_KEY
+    # The VAPID key with it: the browsers' push subscriptions in the database still work.
+    assert (fresh.var_dir / "vapid_private_key").read_text().strip() == settings.QLVB_VAPID_PRIVATE_KEY
 
     after = restored_report(fresh, installation)
     assert after["tables"] == before_tables

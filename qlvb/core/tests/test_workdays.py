@@ -1,11 +1,13 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
+
+import pytest
 
 from qlvb.core.actor import Actor
 from qlvb.core.models import CalendarDay
 from qlvb.core.services import save_calendar_day
-from qlvb.core.workdays import add_working_days, is_working_day, working_days_between
+from qlvb.core.workdays import add_working_days, calendars, is_working_day, working_days_between
 
 
 def test_weekends_are_skipped(db):
@@ -79,3 +81,24 @@ def test_the_calendar_is_read_once_until_a_calendar_event(org, django_assert_num
     assert add_working_days(date(2026, 11, 9), 1, agency) == date(2026, 11, 11)
     remove_calendar_day(by=Actor(org.admin), row=row)
     assert is_working_day(day, agency)
+
+
+def test_calendars_read_at_once_answer_as_the_functions_do(org, other_org, root, django_assert_num_queries):
+    save_calendar_day(by=Actor(org.admin), agency_id=org.agency.pk, day=date(2027, 2, 3),
+                      kind=CalendarDay.Kind.DAY_OFF, name="Nghỉ trước Tết")
+    save_calendar_day(by=Actor(root), agency_id=None, day=date(2027, 2, 13), kind=CalendarDay.Kind.WORKING_DAY,
+                      name="Làm bù")
+    start, end = date(2027, 1, 25), date(2027, 3, 10)
+    with django_assert_num_queries(1):
+        installation, own = calendars(start, end)
+    assert set(own) == {org.agency.pk}
+    for agency, calendar in ((other_org.agency, installation), (org.agency, own[org.agency.pk])):
+        day = start
+        while day <= date(2027, 2, 20):
+            assert calendar.is_working_day(day) == is_working_day(day, agency), (agency, day)
+            assert calendar.add_working_days(day, 2) == add_working_days(day, 2, agency), (agency, day)
+            assert calendar.working_days_between(day, day + timedelta(days=12)) == working_days_between(
+                day, day + timedelta(days=12), agency)
+            day += timedelta(days=1)
+    with pytest.raises(ValueError):
+        installation.add_working_days(date(2027, 3, 8), 5)  # beyond what was read

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from qlvb.schedules import api
+
+urlpatterns = [
+    path("entries/", api.entry_list, name="api-schedule-entries"),
+    path("entries/<str:pk>/", api.entry_detail, name="api-schedule-entry"),
+]

@@ -1,0 +1,20 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SchedulesConfig(AppConfig):
+    name = "qlvb.schedules"
+    label = "schedules"
+    verbose_name = _("Schedules")
+
+    def ready(self) -> None:
+        from qlvb.core.verbs import register_verbs
+        from qlvb.schedules.verbs import VERBS
+
+        register_verbs(VERBS)
+
+    def load_demo(self) -> str:
+        """Called by `manage.py load_demo` after the organisation is in place."""
+        from qlvb.schedules.demo import load
+
+        return f"{load()} schedule entries"

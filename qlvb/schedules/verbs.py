@@ -1,0 +1,13 @@
+from django.utils.translation import gettext_lazy as _
+
+VERBS = {
+    "schedules.entry_created": _("Schedule entry added"),
+    "schedules.entry_updated": _("Schedule entry changed"),
+    "schedules.entry_adjusted": _("Published schedule adjusted"),
+    "schedules.entry_cancelled": _("Schedule entry cancelled"),
+    "schedules.entry_deleted": _("Schedule entry deleted"),
+    "schedules.period_submitted": _("Schedule submitted for approval"),
+    "schedules.period_published": _("Schedule approved and published"),
+    "schedules.period_returned": _("Schedule returned to the office"),
+    "schedules.feed_token_reset": _("Calendar subscription address renewed"),
+}

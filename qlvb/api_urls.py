@@ -22,5 +22,6 @@ urlpatterns = [
     path("digitisation/", include("qlvb.digitisation.api_urls")),
     path("notifications/", include("qlvb.notifications.api_urls")),
     path("schedules/", include("qlvb.schedules.api_urls")),
+    path("tasks/", include("qlvb.tasks.api_urls")),
     path("", include(router.urls)),
 ]

@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "qlvb.backups",
     "qlvb.notifications",
     "qlvb.schedules",
+    "qlvb.tasks",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +249,9 @@ MEDIA_URL = "/media/"
 # job deletes it for good (core.bin).
 QLVB_BIN_DAYS = int(os.environ.get("QLVB_BIN_DAYS", "30"))
 QLVB_MAX_UPLOAD_BYTES = int(os.environ.get("QLVB_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# The accounts of the provincial committee's task software (UBND tỉnh): their API tokens may assign
+# tasks to the agencies of this installation (qlvb.tasks, POST /api/v1/tasks/provincial/).
+QLVB_PROVINCIAL_TASK_ACCOUNTS = env_list("QLVB_PROVINCIAL_TASK_ACCOUNTS")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"

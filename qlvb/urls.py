@@ -31,6 +31,7 @@ urlpatterns = [
     path("backups/", include("qlvb.backups.urls")),
     path("notifications/", include("qlvb.notifications.urls")),
     path("schedules/", include("qlvb.schedules.urls")),
+    path("tasks/", include("qlvb.tasks.urls")),
     path("", include("qlvb.notifications.site_urls")),
     path("", include("qlvb.portal.urls")),
     path("", include("qlvb.ops.urls")),

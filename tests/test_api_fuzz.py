@@ -33,6 +33,7 @@ from qlvb.incoming import services as incoming
 from qlvb.incoming.tests.conftest import fields, pdf_upload
 from qlvb.registers.models import Register
 from qlvb.registers.services import default_register, ensure_default_registers
+from qlvb.tasks import services as tasks
 
 EXAMPLES = int(os.environ.get("QLVB_FUZZ_EXAMPLES", "8"))
 KNOWN_IDS = [1, 2, 3, 4]  # the province's first rows of every table (agencies, units, documents…)
@@ -53,6 +54,9 @@ def province(org, other_org, settings, tmp_path):
                 by=Actor(agency_org.clerk), agency=agency_org.agency, register=register,
                 fields=fields(number=str(200 + n), secrecy=secrecy), uploads=[pdf_upload(salt=f"{n}")],
                 presented_to=agency_org.head)
+        # A task the token's clerk owns, so its endpoints answer with a task, not only 404s.
+        tasks.assign(by=Actor(agency_org.head), agency=agency_org.agency, title="Tổng hợp số liệu văn bản đến quý IV",
+                     owner=tasks.Owner(person=agency_org.clerk), working_days=5, coordinators=[agency_org.specialist])
     return org
 
 

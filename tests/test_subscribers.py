@@ -31,7 +31,7 @@ def test_the_subscriptions_are_the_documented_ones():
 
 
 def test_the_document_kinds_are_registered():
-    assert [kind.name for kind in kinds.all_kinds()] == ["dossier", "incoming", "outgoing"]
+    assert [kind.name for kind in kinds.all_kinds()] == ["dossier", "incoming", "outgoing", "task"]
     for kind in kinds.all_kinds():
         assert kind.target_type == kind.model_class._meta.label_lower
 

@@ -1,0 +1,13 @@
+from django.utils.translation import gettext_lazy as _
+
+VERBS = {
+    "task.assigned": _("Task assigned"),
+    "task.received": _("Task received from the provincial committee"),
+    "task.reported": _("Progress reported"),
+    "task.extension_requested": _("Extension of the deadline requested"),
+    "task.extension_approved": _("Extension of the deadline approved"),
+    "task.extension_rejected": _("Extension of the deadline rejected"),
+    "task.completed": _("Task completed"),
+    "task.evaluated": _("Task result evaluated"),
+    "task.linked": _("Document linked to the task"),
+}

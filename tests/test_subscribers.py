@@ -12,12 +12,14 @@ EXPECTED = {
     ("incoming.routed", "incoming.progress", "incoming.proposal", "incoming.completed"):
         ("qlvb.exchange.services.on_incoming_progressed", False),
     ("digitisation.text_read",): ("qlvb.search.services.on_text_extracted", False),
-    ("incoming.registered", "incoming.routed", "outgoing.submitted", "outgoing.approved", "outgoing.format_checked",
-     "outgoing.back_to_signer", "outgoing.signed", "outgoing.returned", "exchange.arrived", "outgoing.issued",
-     "incoming.cancelled", "exchange.status_received", "delegation.requested", "delegation.approved",
-     "delegation.rejected", "delegation.revoked", "schedules.period_submitted", "schedules.period_returned",
-     "schedules.entry_created", "schedules.entry_updated", "schedules.entry_adjusted", "schedules.entry_cancelled",
-     "outgoing.disagreement"):
+    ("incoming.registered", "incoming.routed", "outgoing.submitted", "outgoing.approved",
+     "outgoing.format_checked", "outgoing.back_to_signer", "outgoing.signed", "outgoing.returned",
+     "exchange.arrived", "outgoing.issued", "incoming.cancelled", "exchange.status_received",
+     "delegation.requested", "delegation.approved", "delegation.rejected", "delegation.revoked",
+     "schedules.period_submitted", "schedules.period_returned", "task.assigned", "task.received", "task.reported",
+     "task.extension_requested", "task.extension_approved", "task.extension_rejected", "task.completed",
+     "task.evaluated", "schedules.entry_created", "schedules.entry_updated", "schedules.entry_adjusted",
+     "schedules.entry_cancelled", "outgoing.disagreement"):
         ("qlvb.notifications.routes.dispatch", True),
 }
 EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False),

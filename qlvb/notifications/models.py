@@ -31,6 +31,7 @@ class Notification(models.Model):
         DELEGATION = "delegation", _("Delegation")
         SCHEDULE_APPROVAL = "schedule_approval", _("Schedule waiting for my approval")
         SCHEDULE = "schedule", _("Change in a schedule I am in")
+        TASK = "task", _("A task I assigned or coordinate")
         # Reminders (written by the daily run on working days, reminders.py), not by events.
         DUE_SOON = "due_soon", _("Deadline approaching")
         OVERDUE = "overdue", _("Overdue")

@@ -15,6 +15,9 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | incoming.cancelled (recalled by its sender) | the leader it was presented to and its assignees | recalled |
 | exchange.status_received "02" (refused) | the drafter and the agency's clerks | refused |
 | delegation.requested, .approved, .rejected, .revoked | approvers, both, delegator, delegate | delegation |
+| task.assigned, .received | the owner (an owner unit: its heads); the coordinators | assigned; task |
+| task.reported, .extension_requested, .completed | the assigner (a sub-task's report: the parent's owner too) | task |
+| task.extension_approved, _rejected, .evaluated | the owner | task |
 | schedules.period_submitted | the agency head | schedule_approval |
 | schedules.period_returned | who submitted it | schedule |
 | schedules.entry_adjusted, _cancelled, _updated, _created | the people in the entry, its units' heads | schedule |
@@ -53,7 +56,7 @@ def _document_params(document: Any) -> dict[str, Any]:
     if getattr(document, "secrecy", ""):
         params["secret"] = True
     else:
-        params["summary"] = (getattr(document, "summary", "") or "")[:200]
+        params["summary"] = (getattr(document, "summary", "") or getattr(document, "title", "") or "")[:200]
     return params
 
 
@@ -296,6 +299,58 @@ def on_entry_changed(event: Event) -> None:
                     event_id=event.pk)
 
 
+def _owners(task: Any) -> set[int]:
+    """The task's owner, or the heads of its owner unit."""
+    from qlvb.org.selectors import people_posted
+
+    if task.owner_person_id:
+        return {task.owner_person_id}
+    return set(people_posted(HEAD_KINDS, unit_ids=[task.owner_unit_id])) if task.owner_unit_id else set()
+
+
+TASK_TOLD = {
+    # verb: (whom, what they are told)
+    "task.reported": ("assigner", "reported"),
+    "task.extension_requested": ("assigner", "extension_requested"),
+    "task.extension_approved": ("owner", "extension_approved"),
+    "task.extension_rejected": ("owner", "extension_rejected"),
+    "task.completed": ("assigner", "completed"),
+    "task.evaluated": ("owner", "evaluated"),
+}
+
+
+def on_task_assigned(event: Event) -> None:
+    """A task given (by a leader, a unit head, or the provincial committee): its owner (or the
+    owner unit's heads) to handle it, its coordinators to take part."""
+    from qlvb.org.selectors import people_posted
+
+    task = kinds.get("task").load(int(event.target_id))
+    if task is None:
+        return
+    data = event.data or {}
+    owners = _owners(task)
+    coordinators = set(data.get("coordinators", []))
+    if data.get("coordinating_units"):
+        coordinators |= set(people_posted(HEAD_KINDS, unit_ids=list(data["coordinating_units"])))
+    _tell(event, "task", task.pk, owners, Kind.ASSIGNED)
+    _tell(event, "task", task.pk, coordinators - owners, Kind.TASK, extra={"what": "coordinate"})
+
+
+def on_task_step(event: Event) -> None:
+    whom, what = TASK_TOLD[event.verb]
+    task = kinds.get("task").load(int(event.target_id))
+    if task is None:
+        return
+    if whom == "owner":
+        people = _owners(task)
+    else:
+        people = {task.assigned_by_id}
+        if task.parent_id and event.verb == "task.reported":
+            parent = kinds.get("task").load(task.parent_id)
+            people |= _owners(parent) if parent is not None else set()
+    _tell(event, "task", task.pk, people, Kind.TASK, extra={"what": what})
+
+
 ROUTES: dict[str, Callable[[Event], None]] = {
     "incoming.registered": on_registered,
     "incoming.routed": on_routed,
@@ -312,6 +367,9 @@ ROUTES: dict[str, Callable[[Event], None]] = {
     **dict.fromkeys(DELEGATION_TOLD, on_delegation),
     "schedules.period_submitted": on_period_submitted,
     "schedules.period_returned": on_period_returned,
+    "task.assigned": on_task_assigned,
+    "task.received": on_task_assigned,
+    **dict.fromkeys(TASK_TOLD, on_task_step),
     **dict.fromkeys(("schedules.entry_created", "schedules.entry_updated", "schedules.entry_adjusted",
                      "schedules.entry_cancelled"), on_entry_changed),
 }

@@ -81,8 +81,22 @@ SCHEDULE_TEXTS: dict[str, Any] = {
 }
 
 
+TASK_TEXTS: dict[str, Any] = {
+    "coordinate": gettext_lazy("Task you coordinate: %(doc)s"),
+    "reported": gettext_lazy("Progress reported on a task you assigned: %(doc)s"),
+    "extension_requested": gettext_lazy("Extension of the deadline asked, waiting for your decision: %(doc)s"),
+    "extension_approved": gettext_lazy("Extension of the deadline approved: %(doc)s"),
+    "extension_rejected": gettext_lazy("Extension of the deadline not approved: %(doc)s"),
+    "completed": gettext_lazy("Task completed, waiting for your evaluation: %(doc)s"),
+    "evaluated": gettext_lazy("Your task's result was evaluated: %(doc)s"),
+}
+
+
 def text(notification: Notification) -> str:
     params = notification.params or {}
+    if notification.kind == Kind.TASK:
+        template = TASK_TEXTS.get(params.get("what", ""))
+        return str(template) % {"doc": document_label(params)} if template else notification.get_kind_display()
     if notification.kind in (Kind.SCHEDULE, Kind.SCHEDULE_APPROVAL):
         template = SCHEDULE_TEXTS.get(params.get("what", ""))
         if template is None:

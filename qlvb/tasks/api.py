@@ -52,8 +52,8 @@ def _links(data: list[dict[str, Any]]) -> list[tuple[str, int, str]]:
     return [(link["kind"], link["document_id"], link["role"]) for link in data]
 
 
-@extend_schema(methods=["GET"], summary="My tasks", tags=["tasks"], parameters=[s.TaskListQuerySerializer],
-               responses={200: s.TaskPageSerializer, 400: BAD_INPUT})
+@extend_schema(methods=["GET"], operation_id="v1_tasks_list", summary="My tasks", tags=["tasks"],
+               parameters=[s.TaskListQuerySerializer], responses={200: s.TaskPageSerializer, 400: BAD_INPUT})
 @extend_schema(methods=["POST"], summary="Assign a task (or a sub-task)", tags=["tasks"], request=s.AssignSerializer,
                responses={201: s.TaskDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["GET", "POST"])

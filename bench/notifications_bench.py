@@ -24,13 +24,7 @@ def prepare(env: dict[str, str], scale: str) -> bool:
               "--seed", str(run.SEED)],
              [python, manage, "generate_incoming", "--pick", "largest", "--documents", str(run.DOCUMENTS[scale]),
               "--seed", str(run.SEED)]]
-    for step in steps:
-        done = subprocess.run(step, env=env, cwd=BASE_DIR, capture_output=True, text=True)
-        for line in (done.stdout + done.stderr).splitlines()[-3:]:
-            run.note(line.strip())
-        if done.returncode != 0:
-            return False
-    return True
+    return run.run_steps(steps, env)
 
 
 def main() -> int:

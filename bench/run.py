@@ -68,6 +68,18 @@ def postgres_url(scale: str, prefix: str = "qlvb_bench") -> str | None:
     return f"postgres://{auth}@{host}:{port}/{name}"
 
 
+def run_steps(steps: list[list[str]], env: dict[str, str]) -> bool:
+    """Run set-up commands (migrate, generate…) in turn, their last lines as notes; False at the
+    first that fails."""
+    for step in steps:
+        done = subprocess.run(step, env=env, cwd=BASE_DIR, capture_output=True, text=True)
+        for line in (done.stdout + done.stderr).splitlines()[-3:]:
+            note(line.strip())
+        if done.returncode != 0:
+            return False
+    return True
+
+
 def bench_env(database_url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update({

@@ -22,13 +22,7 @@ def prepare(env: dict[str, str], scale: str) -> bool:
     steps = [[python, manage, "migrate", "-v0"],
              [python, manage, "generate_province", "--agencies", str(agencies), "--people", str(people),
               "--seed", str(run.SEED)]]
-    for step in steps:
-        done = subprocess.run(step, env=env, cwd=BASE_DIR, capture_output=True, text=True)
-        for line in (done.stdout + done.stderr).splitlines()[-3:]:
-            run.note(line.strip())
-        if done.returncode != 0:
-            return False
-    return True
+    return run.run_steps(steps, env)
 
 
 def main() -> int:

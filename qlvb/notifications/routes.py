@@ -29,9 +29,8 @@ document kind's rule, core.kinds). A secret document is named by its number alon
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
-from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
@@ -237,8 +236,10 @@ def on_delegation(event: Event) -> None:
         target_id=event.target_id, key=f"event:{event.pk}", event_id=event.pk)
 
 
-def _week_url(scope: str, day: Any) -> str:
-    return f"{reverse('schedules:calendar', args=['week'])}?{urlencode({'s': scope, 'd': str(day)[:10]})}"
+def _week_url(data: dict[str, Any]) -> str:
+    from qlvb.schedules.selectors import week_url
+
+    return week_url(data.get("scope") or "agency", date.fromisoformat(str(data["starts"])[:10]))
 
 
 def on_period_submitted(event: Event) -> None:
@@ -250,7 +251,7 @@ def on_period_submitted(event: Event) -> None:
     services.notify(Person.objects.filter(pk__in=heads - {event.actor_id, event.on_behalf_of_id}, is_active=True),
                     kind=Kind.SCHEDULE_APPROVAL, params={"what": "submitted", "scope": data.get("scope", ""),
                                                          "day": str(data.get("starts", ""))[:10]},
-                    url=_week_url(data.get("scope", "agency"), data.get("starts", "")), target_type=event.target_type,
+                    url=_week_url(data), target_type=event.target_type,
                     target_id=event.target_id, key=f"event:{event.pk}", event_id=event.pk)
 
 
@@ -260,7 +261,7 @@ def on_period_returned(event: Event) -> None:
         services.notify(Person.objects.filter(pk=data["submitted_by"], is_active=True).exclude(pk=event.actor_id or 0),
                         kind=Kind.SCHEDULE, params={"what": "returned", "scope": data.get("scope", ""),
                                                     "day": str(data.get("starts", ""))[:10]},
-                        url=_week_url(data.get("scope", "agency"), data.get("starts", "")),
+                        url=_week_url(data),
                         target_type=event.target_type, target_id=event.target_id, key=f"event:{event.pk}",
                         event_id=event.pk)
 

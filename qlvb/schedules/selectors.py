@@ -25,7 +25,9 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from qlvb.org import permissions
 from qlvb.org.models import Person, Position, Post, Unit
@@ -55,6 +57,12 @@ def period_bounds(scope: str, day: date) -> tuple[date, date]:
 
 def local_day(moment: datetime) -> date:
     return timezone.localtime(moment).date()
+
+
+def week_url(schedule_key: str, moment: datetime | date) -> str:
+    """The week view of a schedule ("me", "unit-<id>", "agency", "reception") holding this moment."""
+    day = local_day(moment) if isinstance(moment, datetime) else moment
+    return f"{reverse('schedules:calendar', args=['week'])}?{urlencode({'s': schedule_key, 'd': day.isoformat()})}"
 
 
 def day_start(day: date) -> datetime:

@@ -14,7 +14,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -148,11 +147,6 @@ def _entry_kwargs(form: EntryForm) -> dict[str, Any]:
                                        "units", "guests", "preparing_unit", "documents", "notes")}
 
 
-def _week_url(schedule_key: str, moment: datetime | date) -> str:
-    day = selectors.local_day(moment) if isinstance(moment, datetime) else moment
-    return f"{reverse('schedules:calendar', args=['week'])}?{urlencode({'s': schedule_key, 'd': day.isoformat()})}"
-
-
 @login_required
 def entry_new(request: PersonRequest) -> HttpResponse:
     person = _person(request)
@@ -173,7 +167,7 @@ def entry_new(request: PersonRequest) -> HttpResponse:
             raise Http404() from None
         else:
             messages.success(request, _("Saved."))
-            return redirect(_week_url(schedule.key, entry.starts_at))
+            return redirect(selectors.week_url(schedule.key, entry.starts_at))
     return render(request, "schedules/entry_form.html", {"form": form, "schedule": schedule, "entry": None})
 
 
@@ -206,7 +200,7 @@ def entry_detail(request: PersonRequest, pk: int) -> HttpResponse:
                 raise Http404() from None
             else:
                 messages.success(request, _("Saved."))
-                return redirect(_week_url(_schedule_key(entry), entry.starts_at))
+                return redirect(selectors.week_url(_schedule_key(entry), entry.starts_at))
     elif request.method == "POST":
         raise Http404()
     attending = any(a.person_id == person.pk for a in entry.attendees.all())
@@ -235,7 +229,7 @@ def entry_remove(request: PersonRequest, pk: int) -> HttpResponse:
         return redirect("schedules:entry", pk)
     messages.success(request, _("The entry is cancelled and marked in the published schedule.") if kept
                      else _("The entry is deleted."))
-    return redirect(_week_url(key, entry.starts_at))
+    return redirect(selectors.week_url(key, entry.starts_at))
 
 
 @login_required
@@ -261,7 +255,7 @@ def period_action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-    return redirect(_week_url(period.scope, period.starts))
+    return redirect(selectors.week_url(period.scope, period.starts))
 
 
 @login_required

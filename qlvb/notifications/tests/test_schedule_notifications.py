@@ -38,6 +38,7 @@ def test_the_leaders_week_submitted_published_and_adjusted(org, office, monday, 
     [asked] = told(org.head, "schedule_approval")
     assert asked.startswith("Lịch công tác tuần ") and "chờ anh/chị duyệt" in asked
     assert not told(org.deputy, "schedule_approval")
+    assert Notification.objects.get(person=org.head).url == f"/schedules/week/?s=agency&d={monday.isoformat()}"
     with committed():
         services.publish_period(by=Actor(org.head), period=period)
     with committed():

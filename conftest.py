@@ -200,3 +200,16 @@ def local_storage(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.STORAGES = {**settings.STORAGES, "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}}}
+
+
+@pytest.fixture(autouse=True)
+def _interface_language():
+    """The test client runs requests in the test's own thread, and the locale middleware leaves the
+    language it chose active there: a test that chose English would leave English to the next test
+    on the same worker. Each test starts in the installation's language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -23,5 +23,8 @@ urlpatterns = [
     path("notifications/", include("qlvb.notifications.api_urls")),
     path("schedules/", include("qlvb.schedules.api_urls")),
     path("tasks/", include("qlvb.tasks.api_urls")),
+    path("meetings/", include("qlvb.meetings.api_urls")),
+    path("programmes/", include("qlvb.programmes.api_urls")),
+    path("reports/", include("qlvb.reports.api_urls")),
     path("", include(router.urls)),
 ]

@@ -124,6 +124,9 @@ INSTALLED_APPS = [
     "qlvb.notifications",
     "qlvb.schedules",
     "qlvb.tasks",
+    "qlvb.meetings",
+    "qlvb.programmes",
+    "qlvb.reports",
 ]
 
 MIDDLEWARE = [

@@ -85,6 +85,9 @@ class Task(models.Model):
             models.Index(fields=["unit", "status", "deadline", "id"], name="task_unit"),
             models.Index(fields=["assigned_by", "status", "deadline", "id"], name="task_assigned_by"),
             models.Index(fields=["agency", "status", "deadline", "id"], name="task_agency"),
+            # A meeting's conclusions and a programme's items follow their tasks (selectors.from_sources).
+            models.Index(fields=["agency", "source", "source_ref"], name="task_source",
+                         condition=~Q(source_ref="")),
             # The open lists in deadline order straight from the index: "status IN (two values)"
             # on the indexes above makes the database sort every open task of a unit.
             models.Index(fields=["owner_person", "deadline", "id"], name="task_open_person",

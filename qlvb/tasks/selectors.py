@@ -39,6 +39,20 @@ def get_task(person: Person, pk: int) -> Task:
     return task
 
 
+def from_sources(agency_id: int, source: str, refs: list[str]) -> dict[str, list[Task]]:
+    """The top-level tasks another app made from its records (tasks.services.create_from), by the
+    record's reference: a meeting's conclusions, a programme's items. One query; what the caller
+    shows of them is for its own page (its readers may see the record, not each task)."""
+    found: dict[str, list[Task]] = {ref: [] for ref in refs}
+    if not refs:
+        return found
+    tasks = (Task.objects.filter(agency_id=agency_id, source=source, source_ref__in=refs, parent__isnull=True)
+             .select_related("owner_person", "owner_unit").order_by("deadline", "id"))
+    for task in tasks:
+        found[task.source_ref].append(task)
+    return found
+
+
 def soon(person: Person, today: date) -> date:
     return add_working_days(today, DUE_SOON_WORKING_DAYS, person.agency_id)
 

@@ -160,6 +160,18 @@ def test_create_from_names_its_source(org):
     assert (event.data["source"], event.data["source_ref"]) == ("meeting", "kl-42")
 
 
+def test_a_meeting_follows_its_conclusions_tasks_not_their_sub_tasks(org):
+    from qlvb.tasks import selectors
+
+    made = services.create_from(by=Actor(org.head), agency=org.agency, source=Task.Source.MEETING, source_ref="7",
+                                title="Báo cáo tiến độ dự án", owner=Owner(unit=org.unit), working_days=5)
+    assign(org, by=org.unit_head, owner=Owner(person=org.specialist), parent=made, deadline=made.deadline)
+    services.create_from(by=Actor(org.head), agency=org.agency, source=Task.Source.PROGRAMME, source_ref="7",
+                         title="Một mục chương trình", owner=Owner(unit=org.unit), working_days=5)
+    found = selectors.from_sources(org.agency.pk, Task.Source.MEETING, ["7", "8"])
+    assert [t.pk for t in found["7"]] == [made.pk] and found["8"] == []
+
+
 def test_provincial_task_is_idempotent_and_goes_to_the_head(org, settings, root):
     account = Person.objects.create(username="ubnd.giaoviec", full_name="Phần mềm giao việc UBND tỉnh",
                                      must_change_password=False)

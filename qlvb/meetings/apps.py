@@ -6,3 +6,19 @@ class MeetingsConfig(AppConfig):
     name = "qlvb.meetings"
     label = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self) -> None:
+        from qlvb.core import kinds
+        from qlvb.core.verbs import register_verbs
+        from qlvb.meetings.kind import KIND
+        from qlvb.meetings.verbs import VERBS
+
+        register_verbs(VERBS)
+        # Who may open a meeting, its files and what search finds of it (core.kinds).
+        kinds.register(KIND)
+
+    def load_demo(self) -> str:
+        """Called by `manage.py load_demo` after the organisation (and the tasks) are in place."""
+        from qlvb.meetings.demo import load
+
+        return f"{load()} sample meetings"

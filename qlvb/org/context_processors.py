@@ -23,6 +23,9 @@ _SECTIONS = {
     "backups:list": "backups",
     "schedules:home": "schedules", "schedules:calendar": "schedules", "schedules:entry": "schedules",
     "schedules:entry_new": "schedules", "schedules:feeds": "schedules", "schedules:invitation": "schedules",
+    "meetings:home": "meetings", "meetings:list": "meetings", "meetings:new": "meetings",
+    "meetings:detail": "meetings", "meetings:edit": "meetings", "meetings:notice": "meetings",
+    "meetings:action": "meetings",
 }
 
 

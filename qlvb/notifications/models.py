@@ -32,6 +32,7 @@ class Notification(models.Model):
         SCHEDULE_APPROVAL = "schedule_approval", _("Schedule waiting for my approval")
         SCHEDULE = "schedule", _("Change in a schedule I am in")
         TASK = "task", _("A task I assigned or coordinate")
+        MEETING = "meeting", _("A meeting I am invited to")
         # Reminders (written by the daily run on working days, reminders.py), not by events.
         DUE_SOON = "due_soon", _("Deadline approaching")
         OVERDUE = "overdue", _("Overdue")

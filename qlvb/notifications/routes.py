@@ -21,6 +21,10 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | schedules.period_submitted | the agency head | schedule_approval |
 | schedules.period_returned | who submitted it | schedule |
 | schedules.entry_adjusted, _cancelled, _updated, _created | the people in the entry, its units' heads | schedule |
+| meeting.invited, .updated, .cancelled (once invited) | invitees (units: heads), substitutes, chair | meeting |
+| meeting.answered | who prepared the meeting and its secretary | meeting |
+| meeting.minutes_submitted / .minutes_returned | the chair / the secretary | meeting |
+| meeting.conclusions_published | the invitees, substitutes, chair and secretary | meeting |
 
 Nobody is told of their own act, and nobody is told of a document they may not open (the
 document kind's rule, core.kinds). A secret document is named by its number alone.
@@ -352,6 +356,45 @@ def on_task_step(event: Event) -> None:
     _tell(event, "task", task.pk, people, Kind.TASK, extra={"what": what})
 
 
+# --- Meetings (qlvb.meetings) ---------------------------------------------------------------
+
+MEETING_TOLD = {
+    # verb: what they are told (whom: see on_meeting)
+    "meeting.invited": "invited",
+    "meeting.updated": "changed",
+    "meeting.cancelled": "cancelled",
+    "meeting.answered": "answered",
+    "meeting.minutes_submitted": "minutes",
+    "meeting.minutes_returned": "minutes_returned",
+    "meeting.conclusions_published": "conclusions",
+}
+
+
+def on_meeting(event: Event) -> None:
+    """A meeting's invitation, change, cancellation, answer, minutes and conclusions notice: the
+    people concerned (the event's data names them), and only those who may open the meeting."""
+    meeting = kinds.get("meeting").load(int(event.target_id))
+    if meeting is None:
+        return
+    data = event.data or {}
+    what = MEETING_TOLD[event.verb]
+    if event.verb in ("meeting.updated", "meeting.cancelled") and not (
+            data.get("status") == "invited" or data.get("was_invited")):
+        return  # a meeting still being prepared: nobody invited yet
+    if event.verb == "meeting.answered":
+        people = {meeting.created_by_id, meeting.secretary_id}
+    elif event.verb == "meeting.minutes_submitted":
+        people = {meeting.chair_id}
+    elif event.verb == "meeting.minutes_returned":
+        people = {data.get("secretary")}
+    else:
+        people = set(data.get("people", []))
+    people.discard(None)
+    at = timezone.localtime(meeting.starts_at)
+    _tell(event, "meeting", meeting.pk, people, Kind.MEETING,
+          extra={"what": what, "title": meeting.title[:200], "at": at.strftime("%H:%M %d/%m/%Y")})
+
+
 ROUTES: dict[str, Callable[[Event], None]] = {
     "incoming.registered": on_registered,
     "incoming.routed": on_routed,
@@ -373,6 +416,7 @@ ROUTES: dict[str, Callable[[Event], None]] = {
     **dict.fromkeys(TASK_TOLD, on_task_step),
     **dict.fromkeys(("schedules.entry_created", "schedules.entry_updated", "schedules.entry_adjusted",
                      "schedules.entry_cancelled"), on_entry_changed),
+    **dict.fromkeys(MEETING_TOLD, on_meeting),
 }
 # Events that notify more than one way: each handler is called with the event (a key of its own).
 ALSO: dict[str, list[Callable[[Event], None]]] = {

@@ -92,8 +92,24 @@ TASK_TEXTS: dict[str, Any] = {
 }
 
 
+# --- Meetings (qlvb.meetings) ---
+MEETING_TEXTS: dict[str, Any] = {
+    "invited": gettext_lazy("Invitation to a meeting: %(title)s, %(at)s"),
+    "changed": gettext_lazy("Meeting changed: %(title)s, %(at)s"),
+    "cancelled": gettext_lazy("Meeting cancelled: %(title)s, %(at)s"),
+    "answered": gettext_lazy("Invitation answered: %(title)s"),
+    "minutes": gettext_lazy("Minutes waiting for your approval: %(title)s"),
+    "minutes_returned": gettext_lazy("Minutes returned for correction: %(title)s"),
+    "conclusions": gettext_lazy("Conclusions notice published: %(title)s"),
+}
+
+
 def text(notification: Notification) -> str:
     params = notification.params or {}
+    if notification.kind == Kind.MEETING:
+        template = MEETING_TEXTS.get(params.get("what", ""))
+        return (str(template) % {"title": params.get("title") or "—", "at": params.get("at") or ""}
+                if template else notification.get_kind_display())
     if notification.kind == Kind.TASK:
         template = TASK_TEXTS.get(params.get("what", ""))
         return str(template) % {"doc": document_label(params)} if template else notification.get_kind_display()

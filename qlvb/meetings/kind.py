@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qlvb.core import kinds
 from qlvb.core.kinds import Grant, Rule
-from qlvb.meetings.models import AgendaItem, Conclusion, Invitee, Meeting, MeetingDocument, Minutes
+from qlvb.meetings.models import AgendaItem, Conclusion, Meeting, MeetingDocument, Minutes
 from qlvb.meetings.rules import office_agency_ids
 from qlvb.org import permissions
 from qlvb.org.roles import roles_of
@@ -24,9 +24,9 @@ def _as_access(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     return meetings.order_by().annotate(document_id=F("pk"))
 
 
-def _invited(rows: QuerySet[Invitee]) -> QuerySet[Invitee]:
+def _invited(meetings: QuerySet[Meeting]) -> QuerySet[Meeting]:
     # An invitation is seen once it is sent: a meeting being prepared is its organisers' alone.
-    return rows.exclude(meeting__status=Meeting.Status.DRAFT).order_by().annotate(document_id=F("meeting_id"))
+    return _as_access(meetings.exclude(status=Meeting.Status.DRAFT))
 
 
 def rule(person: Any) -> Rule:
@@ -40,11 +40,11 @@ def rule(person: Any) -> Rule:
         _as_access(Meeting.objects.filter(chair_id=person.pk)),
         _as_access(Meeting.objects.filter(secretary_id=person.pk)),
         _as_access(Meeting.objects.filter(created_by_id=person.pk)),
-        _invited(Invitee.objects.filter(person_id=person.pk)),
-        _invited(Invitee.objects.filter(substitute_id=person.pk)),
+        _invited(Meeting.objects.filter(invitees__person_id=person.pk)),
+        _invited(Meeting.objects.filter(invitees__substitute_id=person.pk)),
     ]
     if roles.unit_ids:
-        access.append(_invited(Invitee.objects.filter(unit_id__in=sorted(roles.unit_ids))))
+        access.append(_invited(Meeting.objects.filter(invitees__unit_id__in=sorted(roles.unit_ids))))
     if roles.headed_unit_ids:
         access.append(_as_access(Meeting.objects.filter(organising_unit_id__in=sorted(roles.headed_unit_ids))))
     grants = frozenset(roles.leader_agency_ids) | office_agency_ids(person)

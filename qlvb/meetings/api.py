@@ -44,7 +44,7 @@ def _detail(request: Request, meeting: Meeting) -> dict[str, Any]:
     data.update({
         "invitees": [{"id": i.pk, "person": _named(i.person), "unit": _named(i.unit), "answer": i.answer,
                       "note": i.note, "substitute": _named(i.substitute)} for i in d.invitees],
-        "agenda": s.AgendaItemSerializer(d.agenda, many=True).data,
+        "agenda": s.MeetingAgendaItemSerializer(d.agenda, many=True).data,
         "documents": [{"id": doc.pk, "kind": doc.kind, "document_id": doc.document_id, "name": doc.name, "url": url}
                       for doc, url in d.documents],
         "attendance": [{"person": _named(people.get(pk)) or {"id": pk, "name": ""}, "status": row.status}
@@ -131,14 +131,14 @@ def invite(request: Request, pk: str) -> Response:
 
 
 @extend_schema(operation_id="v1_meetings_answer", summary="Answer an invitation", tags=TAGS,
-               request=s.AnswerInputSerializer,
+               request=s.MeetingAnswerInputSerializer,
                responses={200: s.MeetingDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["POST"])
 def answer(request: Request, pk: str) -> Response:
     """The invitee (for a unit, its head) will attend, cannot (with a note), or sends a substitute."""
     person = signed_in(request.user)
     meeting = _meeting(request, pk)
-    data = validated(s.AnswerInputSerializer, request)
+    data = validated(s.MeetingAnswerInputSerializer, request)
     mine = rules.invitees_to_answer(person, meeting)
     wanted = data.get("invitee")
     invitee = next((i for i in mine if (i.pk == wanted if wanted else i.person_id == person.pk)), None)
@@ -151,14 +151,14 @@ def answer(request: Request, pk: str) -> Response:
 
 
 @extend_schema(operation_id="v1_meetings_minutes", summary="Draft, submit, approve or return the minutes",
-               tags=TAGS, request=s.MinutesInputSerializer,
+               tags=TAGS, request=s.MeetingMinutesInputSerializer,
                responses={200: s.MeetingDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["POST"])
 def minutes(request: Request, pk: str) -> Response:
     """`save` or `submit` (the secretary, with `body`); `approve` or `return` (the chair, a
     return with its `note`). Approved minutes are frozen."""
     meeting = _meeting(request, pk)
-    data = validated(s.MinutesInputSerializer, request)
+    data = validated(s.MeetingMinutesInputSerializer, request)
     by = caller(request)
     if data["action"] in ("save", "submit"):
         service_call(lambda: services.save_minutes(by=by, meeting=meeting, body=data["body"],
@@ -170,14 +170,14 @@ def minutes(request: Request, pk: str) -> Response:
 
 
 @extend_schema(operation_id="v1_meetings_conclusions", summary="Add a conclusion", tags=TAGS,
-               request=s.ConclusionInputSerializer,
+               request=s.MeetingConclusionInputSerializer,
                responses={200: s.MeetingDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["POST"])
 def conclusions(request: Request, pk: str) -> Response:
     """One of the chair's conclusions, with its owner (a person or a unit) and its deadline (a date
     or working days from today); `publish: true` then publishes the conclusions notice."""
     meeting = _meeting(request, pk)
-    data = validated(s.ConclusionInputSerializer, request)
+    data = validated(s.MeetingConclusionInputSerializer, request)
     by = caller(request)
     owner_person = _person_or_error(data.get("owner_person"), "owner_person")
     owner_unit = Unit.objects.filter(pk=data.get("owner_unit") or 0).first()
@@ -202,7 +202,7 @@ def publish(request: Request, pk: str) -> Response:
 
 
 @extend_schema(operation_id="v1_meetings_make_tasks", summary="Turn the conclusions into tasks", tags=TAGS,
-               request=None, responses={201: s.TasksMadeSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
+               request=None, responses={201: s.MeetingTasksMadeSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["POST"])
 def make_tasks(request: Request, pk: str) -> Response:
     """In one step, each published conclusion with an owner and a deadline becomes a task (the
@@ -213,12 +213,12 @@ def make_tasks(request: Request, pk: str) -> Response:
 
 
 @extend_schema(operation_id="v1_meetings_cancel", summary="Cancel a meeting", tags=TAGS,
-               request=s.CancelInputSerializer,
+               request=s.MeetingCancelInputSerializer,
                responses={200: s.MeetingDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["POST"])
 def cancel(request: Request, pk: str) -> Response:
     """A meeting not yet held, with the reason; its schedule entry goes and the invitees are told."""
     meeting = _meeting(request, pk)
-    data = validated(s.CancelInputSerializer, request)
+    data = validated(s.MeetingCancelInputSerializer, request)
     service_call(lambda: services.cancel(by=caller(request), meeting=meeting, reason=data["reason"]))
     return Response(_detail(request, _meeting(request, pk)))

@@ -26,7 +26,7 @@ MinutesActionField = enum_field("MeetingMinutesAction", ["save", "submit", "appr
 ListField = enum_field("MeetingList", list(selectors.LISTS), "Which of the caller's lists.")
 
 
-class NamedSerializer(serializers.Serializer):
+class MeetingNamedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
@@ -49,41 +49,41 @@ class MeetingSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "title", "starts_at", "ends_at", "place", "status", "chair", "secretary",
                   "organising_unit", "series", "conclusions_published_at", "created_at"]
 
-    @extend_schema_field(NamedSerializer())
+    @extend_schema_field(MeetingNamedSerializer())
     def get_chair(self, meeting: Meeting) -> dict[str, Any] | None:
         return _named(meeting.chair)
 
-    @extend_schema_field(NamedSerializer(allow_null=True))
+    @extend_schema_field(MeetingNamedSerializer(allow_null=True))
     def get_secretary(self, meeting: Meeting) -> dict[str, Any] | None:
         return _named(meeting.secretary)
 
-    @extend_schema_field(NamedSerializer(allow_null=True))
+    @extend_schema_field(MeetingNamedSerializer(allow_null=True))
     def get_organising_unit(self, meeting: Meeting) -> dict[str, Any] | None:
         return _named(meeting.organising_unit)
 
 
-class InviteeSerializer(serializers.Serializer):
+class MeetingInviteeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    person = NamedSerializer(allow_null=True)
-    unit = NamedSerializer(allow_null=True)
+    person = MeetingNamedSerializer(allow_null=True)
+    unit = MeetingNamedSerializer(allow_null=True)
     answer = AnswerField()
     note = serializers.CharField()
-    substitute = NamedSerializer(allow_null=True)
+    substitute = MeetingNamedSerializer(allow_null=True)
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
+class MeetingAgendaItemSerializer(serializers.ModelSerializer):
     presenter = serializers.SerializerMethodField()
 
     class Meta:
         model = AgendaItem
         fields = ["id", "order", "title", "presenter"]
 
-    @extend_schema_field(NamedSerializer(allow_null=True))
+    @extend_schema_field(MeetingNamedSerializer(allow_null=True))
     def get_presenter(self, item: AgendaItem) -> dict[str, Any] | None:
         return _named(item.presenter)
 
 
-class DocumentSerializer(serializers.Serializer):
+class MeetingDocumentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     kind = serializers.CharField(help_text="incoming, outgoing, or empty for an uploaded file")
     document_id = serializers.IntegerField(allow_null=True)
@@ -91,35 +91,35 @@ class DocumentSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-class AttendanceSerializer(serializers.Serializer):
-    person = NamedSerializer()
+class MeetingAttendanceSerializer(serializers.Serializer):
+    person = MeetingNamedSerializer()
     status = serializers.CharField(help_text="present, absent, excused")
 
 
-class MinutesSerializer(serializers.Serializer):
+class MeetingMinutesSerializer(serializers.Serializer):
     body = serializers.CharField()
     status = MinutesStatusField()
-    drafted_by = NamedSerializer()
-    approved_by = NamedSerializer(allow_null=True)
+    drafted_by = MeetingNamedSerializer()
+    approved_by = MeetingNamedSerializer(allow_null=True)
     approved_at = serializers.DateTimeField(allow_null=True)
     return_note = serializers.CharField()
 
 
-class ConclusionTaskSerializer(serializers.Serializer):
+class MeetingConclusionTaskSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField(help_text="pending, in_progress, done")
     progress = serializers.IntegerField()
     deadline = serializers.DateField()
 
 
-class ConclusionSerializer(serializers.Serializer):
+class MeetingConclusionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     order = serializers.IntegerField()
     text = serializers.CharField()
-    owner_person = NamedSerializer(allow_null=True)
-    owner_unit = NamedSerializer(allow_null=True)
+    owner_person = MeetingNamedSerializer(allow_null=True)
+    owner_unit = MeetingNamedSerializer(allow_null=True)
     deadline = serializers.DateField(allow_null=True)
-    tasks = ConclusionTaskSerializer(many=True)
+    tasks = MeetingConclusionTaskSerializer(many=True)
 
 
 class MeetingActionsSerializer(serializers.Serializer):
@@ -136,12 +136,12 @@ class MeetingActionsSerializer(serializers.Serializer):
 
 
 class MeetingDetailSerializer(MeetingSerializer):
-    invitees = InviteeSerializer(many=True)
-    agenda = AgendaItemSerializer(many=True)
-    documents = DocumentSerializer(many=True)
-    attendance = AttendanceSerializer(many=True)
-    minutes = MinutesSerializer(allow_null=True)
-    conclusions = ConclusionSerializer(many=True)
+    invitees = MeetingInviteeSerializer(many=True)
+    agenda = MeetingAgendaItemSerializer(many=True)
+    documents = MeetingDocumentSerializer(many=True)
+    attendance = MeetingAttendanceSerializer(many=True)
+    minutes = MeetingMinutesSerializer(allow_null=True)
+    conclusions = MeetingConclusionSerializer(many=True)
     actions = MeetingActionsSerializer()
 
     class Meta(MeetingSerializer.Meta):
@@ -174,7 +174,7 @@ class MeetingInputSerializer(serializers.Serializer):
     invite = serializers.BooleanField(required=False, default=False, help_text="Send the invitations at once.")
 
 
-class AnswerInputSerializer(serializers.Serializer):
+class MeetingAnswerInputSerializer(serializers.Serializer):
     invitee = ObjectId(required=False, allow_null=True,
                        help_text="Which invitation (a unit's, for its head); the caller's own by default.")
     answer = AnswerInputField()
@@ -182,13 +182,13 @@ class AnswerInputSerializer(serializers.Serializer):
     substitute = ObjectId(required=False, allow_null=True)
 
 
-class MinutesInputSerializer(serializers.Serializer):
+class MeetingMinutesInputSerializer(serializers.Serializer):
     action = MinutesActionField()
     body = serializers.CharField(required=False, default="", allow_blank=True, max_length=100000)
     note = serializers.CharField(required=False, default="", allow_blank=True, max_length=500)
 
 
-class ConclusionInputSerializer(serializers.Serializer):
+class MeetingConclusionInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=20000, allow_blank=True)
     owner_person = ObjectId(required=False, allow_null=True)
     owner_unit = ObjectId(required=False, allow_null=True)
@@ -198,10 +198,10 @@ class ConclusionInputSerializer(serializers.Serializer):
                                        help_text="Publish the conclusions notice after adding this one.")
 
 
-class CancelInputSerializer(serializers.Serializer):
+class MeetingCancelInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, allow_blank=True)
 
 
-class TasksMadeSerializer(serializers.Serializer):
+class MeetingTasksMadeSerializer(serializers.Serializer):
     tasks = serializers.ListField(child=serializers.IntegerField())
     meeting = MeetingDetailSerializer()

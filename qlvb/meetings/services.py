@@ -50,6 +50,13 @@ def _effective(by: Actor) -> Person:
     return by.effective
 
 
+def _author(by: Actor) -> Person:
+    """The person at the keyboard (the system writes nothing here by hand)."""
+    if by.person is None:
+        raise NotAllowed()
+    return by.person
+
+
 def _locked(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update().get(pk=meeting.pk)
 
@@ -188,7 +195,7 @@ def create(*, by: Actor, agency: Agency, kind: str, title: str, starts_at: datet
         meeting = Meeting.objects.create(
             agency=agency, kind=kind, title=clean(title)[:500], starts_at=starts_at, ends_at=ends_at,
             place=clean(place or "")[:300], chair=chair, secretary=secretary, organising_unit=organising_unit,
-            series=series, created_by=by.person)
+            series=series, created_by=_author(by))
         people_ids, unit_ids = _set_invitees(meeting, people, units)
         events.record(verb="meeting.created", actor=by, agency=agency, target=meeting, data={
             "kind": kind, "starts_at": starts_at, "chair": chair.pk, "people": people_ids, "units": unit_ids,
@@ -305,7 +312,7 @@ def repeat(*, by: Actor, meeting: Meeting, frequency: str, count: int) -> list[M
     with transaction.atomic():
         meeting = _locked(meeting)
         if meeting.series is None:
-            meeting.series = Series.objects.create(agency=meeting.agency, frequency=frequency, created_by=by.person)
+            meeting.series = Series.objects.create(agency=meeting.agency, frequency=frequency, created_by=_author(by))
             meeting.save(update_fields=["series"])
         elif meeting.series.frequency != frequency:
             raise ValidationError({"frequency": [_("This series repeats %(how)s.")
@@ -451,6 +458,7 @@ def record_attendance(*, by: Actor, meeting: Meeting, statuses: dict[int, str],
     started; the meeting is then held."""
     if not rules.may_record(_effective(by), meeting):
         raise NotAllowed()
+    meeting = Meeting.objects.get(pk=meeting.pk)  # as it is now, not as the caller read it
     if meeting.status not in (Meeting.Status.INVITED, Meeting.Status.HELD):
         raise ValidationError(_("Attendance is recorded for a meeting the invitations of which were sent."))
     if meeting.starts_at > timezone.now():
@@ -463,12 +471,14 @@ def record_attendance(*, by: Actor, meeting: Meeting, statuses: dict[int, str],
     notes = notes or {}
     with transaction.atomic():
         meeting = _locked(meeting)
+        if meeting.status not in (Meeting.Status.INVITED, Meeting.Status.HELD):
+            raise ValidationError(_("Attendance is recorded for a meeting the invitations of which were sent."))
         rows = []
         for person_id, status in statuses.items():
             row, _created = Attendance.objects.update_or_create(
                 meeting=meeting, person_id=person_id,
                 defaults={"status": status, "note": clean(notes.get(person_id, "") or "")[:300],
-                          "recorded_by": by.person, "recorded_at": timezone.now()})
+                          "recorded_by": _author(by), "recorded_at": timezone.now()})
             rows.append(row)
         if meeting.status == Meeting.Status.INVITED:
             meeting.status = Meeting.Status.HELD
@@ -497,7 +507,7 @@ def save_minutes(*, by: Actor, meeting: Meeting, body: str, submit: bool = False
         if minutes is not None and minutes.status != Minutes.Status.DRAFT:
             raise ValidationError(_("The minutes are with the chair or approved: they can no longer be changed."))
         if minutes is None:
-            minutes = Minutes(meeting=meeting, drafted_by=by.person)  # type: ignore[misc]
+            minutes = Minutes(meeting=meeting, drafted_by=_author(by))
         minutes.body, minutes.updated_at = body, timezone.now()
         if submit:
             minutes.status, minutes.submitted_at = Minutes.Status.SUBMITTED, timezone.now()
@@ -569,7 +579,7 @@ def add_conclusion(*, by: Actor, meeting: Meeting, text: str, owner_person: Pers
             raise ValidationError(_("The conclusions are published: they can no longer be changed."))
         order = Conclusion.objects.filter(meeting=meeting).count() + 1
         row = Conclusion.objects.create(meeting=meeting, order=order, text=text, owner_person=owner_person,
-                                        owner_unit=owner_unit, deadline=deadline, created_by=by.person)
+                                        owner_unit=owner_unit, deadline=deadline, created_by=_author(by))
         events.record(verb="meeting.conclusion_added", actor=by, agency=meeting.agency_id, target=meeting, data={
             "conclusion": row.pk, "owner_person": owner_person.pk if owner_person else None,
             "owner_unit": owner_unit.pk if owner_unit else None,

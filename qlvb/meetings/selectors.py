@@ -171,7 +171,7 @@ def actions(person: Person, meeting: Meeting, d: Detail | None = None) -> dict[s
     return {
         "edit": manage and editable, "invite": manage and meeting.status == Meeting.Status.DRAFT,
         "cancel": manage and editable, "agenda": manage and editable,
-        "attach": manage and meeting.status != Meeting.Status.CANCELLED,
+        "attach": manage and meeting.status not in (Meeting.Status.CANCELLED, Meeting.Status.CLOSED),
         "repeat": manage and meeting.status != Meeting.Status.CANCELLED,
         "attendance": record and meeting.status in (Meeting.Status.INVITED, Meeting.Status.HELD)
         and meeting.starts_at <= timezone.now(),

@@ -323,7 +323,8 @@ def entry_from_invitation(*, by: Actor, incoming_id: int, starts_at: datetime | 
                           people: Iterable[Person] | None = None) -> Entry:
     """An invitation letter (giấy mời) registered as an incoming document becomes, in one step, an
     entry in the schedule of the people sent to it (001 Đ16): by default the people it was routed
-    to and the heads of the units it was routed to; the units routed to take part. Read through
+    to and the heads of the units it was routed to (to handle or coordinate; not those told for
+    information); the units routed to take part. Read through
     incoming.selectors (the person must be able to open the document; else NotAllowed, a 404)."""
     from django.http import Http404
 
@@ -345,7 +346,9 @@ def entry_from_invitation(*, by: Actor, incoming_id: int, starts_at: datetime | 
         node = stack.pop(0)
         stack.extend(node.children)
         assignment = node.assignment
-        if assignment.state == "withdrawn":
+        # Those told "for information" (nhận để biết) — often the office, to arrange the
+        # schedule — are not sent to the meeting.
+        if assignment.state == "withdrawn" or assignment.role == "info":
             continue
         if assignment.assignee_person is not None:
             sent_people.append(assignment.assignee_person)

@@ -48,7 +48,8 @@ def _b64decode(value: str) -> bytes:
 
 def clean(data: Any) -> dict[str, str]:
     """A subscription as the browser's PushSubscription.toJSON() gives it ({endpoint, keys: {p256dh,
-    auth}}), checked: an https endpoint on a public host, a P-256 public key and a 16-byte secret."""
+    auth}}), checked: an https endpoint on a known push service (settings.QLVB_PUSH_SERVICE_HOSTS),
+    a P-256 public key and a 16-byte secret."""
     from cryptography.hazmat.primitives.asymmetric import ec
 
     if not isinstance(data, dict):
@@ -59,7 +60,7 @@ def clean(data: Any) -> dict[str, str]:
         raise ValidationError(_("The subscription has no valid push service address."))
     parts = urlsplit(endpoint)
     host = parts.hostname or ""
-    if parts.scheme != "https" or not host or host == "localhost" or host.endswith(".localhost") or _is_ip(host):
+    if parts.scheme != "https" or not host or _is_ip(host) or not _known_service(host):
         raise ValidationError(_("The subscription has no valid push service address."))
     if not isinstance(keys, dict) or not isinstance(keys.get("p256dh"), str) or not isinstance(keys.get("auth"), str):
         raise ValidationError(_("The subscription's keys are missing."))
@@ -72,6 +73,11 @@ def clean(data: Any) -> dict[str, str]:
     if len(public) != 65 or len(secret) != 16:
         raise ValidationError(_("The subscription's keys are not valid."))
     return {"endpoint": endpoint, "p256dh": keys["p256dh"].rstrip("="), "auth": keys["auth"].rstrip("=")}
+
+
+def _known_service(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    return any(host == known or host.endswith("." + known) for known in settings.QLVB_PUSH_SERVICE_HOSTS)
 
 
 def _is_ip(host: str) -> bool:

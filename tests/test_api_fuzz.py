@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 import schemathesis
 from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
@@ -31,6 +33,7 @@ from qlvb.accounts.services import create_api_token
 from qlvb.core.actor import Actor
 from qlvb.incoming import services as incoming
 from qlvb.incoming.tests.conftest import fields, pdf_upload
+from qlvb.meetings import services as meetings
 from qlvb.registers.models import Register
 from qlvb.registers.services import default_register, ensure_default_registers
 from qlvb.tasks import services as tasks
@@ -57,6 +60,12 @@ def province(org, other_org, settings, tmp_path):
         # A task the token's clerk owns, so its endpoints answer with a task, not only 404s.
         tasks.assign(by=Actor(agency_org.head), agency=agency_org.agency, title="Tổng hợp số liệu văn bản đến quý IV",
                      owner=tasks.Owner(person=agency_org.clerk), working_days=5, coordinators=[agency_org.specialist])
+        # A meeting the clerk (of the office) sees, invited, with a conclusion: its endpoints answer with it.
+        start = timezone.now() - timedelta(hours=1)
+        meeting = meetings.create(by=Actor(agency_org.clerk), agency=agency_org.agency, kind="briefing",
+                                  title="Giao ban tuần", starts_at=start, ends_at=start + timedelta(hours=2),
+                                  chair=agency_org.head, secretary=agency_org.clerk, people=[agency_org.unit_head])
+        meetings.invite(by=Actor(agency_org.clerk), meeting=meeting)
     return org
 
 

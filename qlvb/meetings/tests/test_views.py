@@ -158,3 +158,27 @@ def test_the_detail_page_reads_a_bounded_number_of_queries(org, login, django_as
     client.get(f"/meetings/{meeting.pk}/")
     with django_assert_max_num_queries(60):
         assert client.get(f"/meetings/{meeting.pk}/").status_code == 200
+
+
+def test_a_change_and_a_cancellation_are_told_in_vietnamese(org, django_capture_on_commit_callbacks):
+    from django.utils.translation import override
+
+    from qlvb.notifications.selectors import text
+
+    meeting = briefing(org, past=False)
+    later = meeting.starts_at + timedelta(hours=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.update(by=Actor(org.clerk), meeting=meeting, kind=meeting.kind, title=meeting.title,
+                        starts_at=later, ends_at=later + timedelta(hours=1), chair=org.head, secretary=org.clerk,
+                        place="Hội trường", people=[org.deputy, org.unit_head], units=[org.unit])
+        services.cancel(by=Actor(org.clerk), meeting=meeting, reason="Giám đốc đi công tác")
+    changed = Notification.objects.get(kind="meeting", params__what="changed", person=org.deputy)
+    cancelled = Notification.objects.get(kind="meeting", params__what="cancelled", person=org.unit_head)
+    with override("vi"):
+        assert text(changed).startswith("Cuộc họp thay đổi: Giao ban tuần")
+        assert text(cancelled).startswith("Cuộc họp bị hủy: Giao ban tuần")
+    # A draft's change tells nobody: nobody is invited yet.
+    draft = briefing(org, invite=False, past=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel(by=Actor(org.clerk), meeting=draft, reason="Không cần họp")
+    assert not Notification.objects.filter(kind="meeting", params__what="cancelled", target_id=str(draft.pk)).exists()

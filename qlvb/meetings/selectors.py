@@ -59,7 +59,7 @@ def meeting_list(person: Person, name: str) -> QuerySet[Meeting]:
         meetings = meetings.filter(ends_at__lt=now).order_by("-starts_at", "-id")
     else:
         meetings = meetings.filter(_to_answer(person)).order_by("starts_at", "id")
-    return meetings.select_related("chair", "organising_unit")
+    return meetings.select_related("chair", "secretary", "organising_unit")
 
 
 def count_to_answer(person: Person) -> int:

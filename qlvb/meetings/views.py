@@ -150,13 +150,22 @@ VERBS = ("answer", "agenda", "document", "attendance", "minutes", "decide", "con
          "invite", "cancel", "repeat")
 
 
+RIGHTS: dict[str, Any] = {
+    "answer": lambda person, meeting: True,  # the invitation answered must be one of his (below)
+    **dict.fromkeys(("agenda", "document", "cancel", "repeat", "invite"), rules.may_manage),
+    **dict.fromkeys(("attendance", "minutes"), rules.may_record),
+    **dict.fromkeys(("decide", "publish", "tasks"), rules.may_direct),
+    "conclusion": rules.may_conclude,
+}
+
+
 @login_required
 @require_POST
 def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
     person = _person(request)
     meeting = selectors.get_meeting(person, pk)
-    if verb not in VERBS:
-        raise Http404()
+    if verb not in VERBS or not RIGHTS[verb](person, meeting):
+        raise Http404()  # without the right, as for a meeting he may not see: before reading the form
     by = actor_from_request(request, SCOPE)
     agency = meeting.agency
     form: Any = None

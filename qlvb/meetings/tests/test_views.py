@@ -182,3 +182,29 @@ def test_a_change_and_a_cancellation_are_told_in_vietnamese(org, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel(by=Actor(org.clerk), meeting=draft, reason="Không cần họp")
     assert not Notification.objects.filter(kind="meeting", params__what="cancelled", target_id=str(draft.pk)).exists()
+
+
+def test_without_the_right_an_action_is_a_404_and_changes_nothing(org, login):
+    meeting = held(org)
+    services.save_minutes(by=Actor(org.clerk), meeting=meeting, body="Biên bản", submit=True)
+    invitee = login(org.unit_head)  # sees the meeting, may not approve, conclude or make tasks
+    assert invitee.get(f"/meetings/{meeting.pk}/").status_code == 200
+    for verb, data in (("decide", {"approve": "1"}), ("conclusion", {"text": "Kết luận"}), ("publish", {}),
+                       ("tasks", {}), ("attendance", {}), ("minutes", {"body": "Sửa"}), ("no-such-verb", {})):
+        assert invitee.post(f"/meetings/{meeting.pk}/{verb}/", data).status_code == 404, verb
+    assert meeting.minutes.status == "submitted" and not meeting.conclusions.exists()
+    # The chair's refusal without a note is a Vietnamese message beside the form, nothing changed.
+    page = login(org.head).post(f"/meetings/{meeting.pk}/decide/", {"approve": "0", "note": ""})
+    assert page.status_code == 400 and "Nhập nội dung cần sửa trong biên bản." in page.content.decode()
+
+
+def test_the_api_list_reads_a_fixed_number_of_queries(client, org, django_assert_max_num_queries):
+    from qlvb.accounts.services import create_api_token
+
+    _token, key = create_api_token(person=org.deputy, name="test")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+    for _n in range(12):
+        briefing(org, past=False)
+    with django_assert_max_num_queries(15):
+        body = client.get("/api/v1/meetings/", **auth).json()
+    assert body["count"] == 12

@@ -21,6 +21,9 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | schedules.period_submitted | the agency head | schedule_approval |
 | schedules.period_returned | who submitted it | schedule |
 | schedules.entry_adjusted, _cancelled, _updated, _created | the people in the entry, its units' heads | schedule |
+| programme.submitted | the approver (the leader in charge) | task |
+| programme.approved, .returned | who submitted it and who created it | task |
+| programme.adjusted | the heads of the item's responsible units, the approver | task |
 
 Nobody is told of their own act, and nobody is told of a document they may not open (the
 document kind's rule, core.kinds). A secret document is named by its number alone.
@@ -352,6 +355,32 @@ def on_task_step(event: Event) -> None:
     _tell(event, "task", task.pk, people, Kind.TASK, extra={"what": what})
 
 
+# --- Work programmes (qlvb.programmes) ---------------------------------------------------------
+
+PROGRAMME_TOLD = ("programme.submitted", "programme.approved", "programme.returned", "programme.adjusted")
+
+
+def on_programme_step(event: Event) -> None:
+    """A programme submitted (its approver), approved or returned (who submitted and created it),
+    adjusted once approved (the heads of the units responsible for the item, and the approver)."""
+    from qlvb.org.selectors import people_posted
+
+    programme = kinds.get("programme").load(int(event.target_id))
+    if programme is None:
+        return
+    data = event.data or {}
+    if event.verb == "programme.submitted":
+        people = {data.get("approver") or programme.approver_id}
+    elif event.verb == "programme.adjusted":
+        people = set(people_posted(HEAD_KINDS, unit_ids=list(data.get("responsible_units") or [])))
+        people.add(programme.approver_id)
+    else:
+        people = {data.get("submitted_by") or programme.submitted_by_id, programme.created_by_id}
+    what = {"programme.submitted": "programme_submitted", "programme.approved": "programme_approved",
+            "programme.returned": "programme_returned", "programme.adjusted": "programme_adjusted"}[event.verb]
+    _tell(event, "programme", programme.pk, {p for p in people if p}, Kind.TASK, extra={"what": what})
+
+
 ROUTES: dict[str, Callable[[Event], None]] = {
     "incoming.registered": on_registered,
     "incoming.routed": on_routed,
@@ -373,6 +402,7 @@ ROUTES: dict[str, Callable[[Event], None]] = {
     **dict.fromkeys(TASK_TOLD, on_task_step),
     **dict.fromkeys(("schedules.entry_created", "schedules.entry_updated", "schedules.entry_adjusted",
                      "schedules.entry_cancelled"), on_entry_changed),
+    **dict.fromkeys(PROGRAMME_TOLD, on_programme_step),
 }
 # Events that notify more than one way: each handler is called with the event (a key of its own).
 ALSO: dict[str, list[Callable[[Event], None]]] = {

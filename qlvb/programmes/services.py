@@ -363,6 +363,7 @@ def make_tasks(*, by: Actor, programme: Programme, items: Sequence[Item]) -> lis
     An item that already has a task is left alone. The rights are the tasks' own (a leader, or
     the head of the responsible unit); any refusal undoes them all."""
     person = _person(by)
+    programme = Programme.objects.select_related("agency").get(pk=programme.pk)
     if not rules.may_see(person, programme):
         raise NotAllowed()
     if not programme.is_approved:
@@ -404,6 +405,7 @@ def review(*, by: Actor, programme: Programme, starts: date | None, ends: date |
     from qlvb.programmes import selectors
 
     person = _person(by)
+    programme = Programme.objects.select_related("agency").get(pk=programme.pk)
     if not rules.may_see(person, programme) or not (rules.may_write(person, programme)
                                                     or rules.is_leader(person, programme.agency_id)):
         raise NotAllowed()

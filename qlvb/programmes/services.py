@@ -385,8 +385,7 @@ def make_tasks(*, by: Actor, programme: Programme, items: Sequence[Item]) -> lis
                 coordinating_units=list(item.coordinating_units.all()))
         except ValidationError as error:
             messages = "; ".join(error.messages)
-            raise ValidationError({"items": _("%(item)s: %(error)s") % {"item": item.title[:80],
-                                                                          "error": messages}}) from error
+            raise ValidationError({"items": f"{item.title[:80]}: {messages}"}) from error
         made.append(task)
     if not made:
         raise ValidationError({"items": _("The chosen items already have their tasks.")})

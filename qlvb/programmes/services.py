@@ -26,6 +26,7 @@ from qlvb.core.text import clean
 from qlvb.org.models import Agency, Field, Person, Post, Unit
 from qlvb.programmes import rules
 from qlvb.programmes.models import Adjustment, Item, Programme, Review
+from qlvb.tasks import rules as task_rules
 from qlvb.tasks import selectors as task_selectors
 from qlvb.tasks import services as task_services
 from qlvb.tasks.models import Task
@@ -371,6 +372,10 @@ def make_tasks(*, by: Actor, programme: Programme, items: Sequence[Item]) -> lis
     chosen = [i for i in items if i.programme_id == programme.pk]
     if not chosen:
         raise ValidationError({"items": _("Choose the items to make tasks of.")})
+    for item in chosen:
+        if not task_rules.may_assign(person, programme.agency_id, owner_person=item.responsible_person,
+                                     owner_unit_id=None if item.responsible_person else item.responsible_unit_id):
+            raise NotAllowed()
     existing = task_selectors.from_sources(programme.agency_id, Task.Source.PROGRAMME, [str(i.pk) for i in chosen])
     made: list[Task] = []
     for item in chosen:

@@ -204,3 +204,22 @@ def test_items_for_unit_and_fields(org, field, django_assert_max_num_queries):
     assert len(selectors.items_for_fields([field.pk], start, end)) == 1
     # Outside the period: nothing.
     assert selectors.items_for_unit(org.unit.pk, end + timedelta(days=1), end + timedelta(days=90)) == []
+
+
+def test_notifications(org, field, django_capture_on_commit_callbacks):
+    from qlvb.notifications.models import Notification
+    from qlvb.notifications.selectors import text
+
+    programme = unit_programme(org)
+    add(org, programme)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(by=Actor(org.unit_head), programme=programme)
+    told = Notification.objects.get(person=org.deputy)
+    assert "chờ đồng chí phê duyệt" in text(told)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(by=Actor(org.deputy), programme=programme)
+    assert "đã được phê duyệt" in text(Notification.objects.get(person=org.unit_head))
+    item = programme.items.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.withdraw_item(by=Actor(org.head), item=item, reason="Chuyển sang quý sau.")
+    assert Notification.objects.filter(person=org.unit_head).count() == 2

@@ -114,7 +114,7 @@ def test_quarterly_programme_to_tasks_and_the_deputys_view(org, root, session, s
     with phone.expect_navigation():
         phone.click("#complete button")
     phone.goto(f"/programmes/{programme.pk}/")
-    assert phone.locator(f"#item-{mine.source_ref} [data-status=done]").count() == 1
+    assert phone.locator(f"#card-item-{mine.source_ref} [data-status=done]").count() == 1
     shot(phone, "programme-phone")
 
     # One of the unit's tasks runs past its deadline (the test moves it; the apps never do).

@@ -74,11 +74,12 @@ def programme_list(request: Request) -> Response:
             selectors.programme_list(person, query.validated_data["tab"], query.validated_data.get("year")), request)
         return paginator.get_paginated_response(s.ProgrammeSerializer(rows, many=True).data)
     data = validated(s.ProgrammeCreateSerializer, request)
-    if person.agency is None:
+    agency = person.agency
+    if agency is None:
         raise NotFound()
-    unit = Unit.objects.filter(pk=data.get("owner_unit") or 0, agency=person.agency).first()
+    unit = Unit.objects.filter(pk=data.get("owner_unit") or 0, agency=agency).first()
     programme = service_call(lambda: services.create(
-        by=caller(request), agency=person.agency, scope=data["scope"], period=data["period"], year=data.get("year"),
+        by=caller(request), agency=agency, scope=data["scope"], period=data["period"], year=data.get("year"),
         number=data.get("number"), week_of=data.get("week_of"), owner_unit=unit, title=data["title"]))
     return Response(_detail(request, programme), status=201)
 
@@ -154,7 +155,6 @@ def _decision(verb: str, summary: str) -> Any:
             service_call(lambda: services.send_back(by=by, programme=programme, note=data["note"]))
         return Response(_detail(request, _programme(request, pk)))
 
-    view.__name__ = f"programme_{verb}"
     return view
 
 
@@ -208,5 +208,6 @@ def fields(request: Request) -> Response:
     wanted = set(query.validated_data["field"])
     chosen = [f for f in allowed if f.pk in wanted] or led or allowed
     start, end = selectors.quarter_of(timezone.localdate())
-    groups = selectors.field_view(chosen, query.validated_data.get("start", start), query.validated_data.get("end", end))
+    data = query.validated_data
+    groups = selectors.field_view(chosen, data.get("start", start), data.get("end", end))
     return Response(s.ProgrammeFieldGroupSerializer(groups, many=True).data)

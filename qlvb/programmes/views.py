@@ -6,7 +6,7 @@ view of the fields he is in charge of. Views are thin: selectors say what the pe
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib import messages
@@ -245,7 +245,7 @@ def _date(value: str | None) -> date | None:
         return None
     for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
         try:
-            return timezone.datetime.strptime(value, fmt).date()
+            return datetime.strptime(value, fmt).date()
         except ValueError:
             continue
     return None

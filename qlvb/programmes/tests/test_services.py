@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -21,11 +21,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_period_bounds():
-    assert services.period_bounds("quarter", 2027, 1) == (timezone.datetime(2027, 1, 1).date(),
-                                                          timezone.datetime(2027, 3, 31).date())
+    assert services.period_bounds("quarter", 2027, 1) == (date(2027, 1, 1),
+                                                          date(2027, 3, 31))
     assert services.period_bounds("half", 2027, 2)[1].isoformat() == "2027-12-31"
     assert services.period_bounds("month", 2028, 2)[1].isoformat() == "2028-02-29"
-    monday, sunday = services.period_bounds("week", None, week_of=timezone.datetime(2027, 1, 7).date())
+    monday, sunday = services.period_bounds("week", None, week_of=date(2027, 1, 7))
     assert (monday.isoformat(), sunday.isoformat()) == ("2027-01-04", "2027-01-10")
     with pytest.raises(ValidationError):
         services.period_bounds("quarter", 2027, 5)

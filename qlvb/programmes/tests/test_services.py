@@ -223,3 +223,13 @@ def test_notifications(org, field, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.withdraw_item(by=Actor(org.head), item=item, reason="Chuyển sang quý sau.")
     assert Notification.objects.filter(person=org.unit_head).count() == 2
+
+
+def test_search_finds_the_items_of_programmes_one_may_see(org, other_org, field):
+    from qlvb.search.selectors import search
+
+    approved(org)
+    found = search(org.specialist, "chuyển đổi số")
+    assert [hit.entry.kind for hit in found.hits] == ["programme"]
+    assert search(other_org.head, "chuyển đổi số").hits == []
+    assert search(org.clerk, "chuyển đổi số").hits == []  # another unit's programme

@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from qlvb.core import kinds
 from qlvb.org import permissions
 from qlvb.org.models import Field, Person, Position, Post, Unit
@@ -80,6 +82,20 @@ def approver_for(programme: Programme) -> Person | None:
                 return field.leader
     heads = people_posted({Position.Kind.AGENCY_HEAD}, agency_id=programme.agency_id)
     return Person.objects.filter(pk=heads[0]).first() if heads else None
+
+
+def approvable(person: Person) -> Q:
+    """may_approve() as a condition on programmes, for the "waiting for my approval" list."""
+    roles = roles_of(person)
+    head_of = sorted(Post.objects.filter(person=person, end_date__isnull=True,
+                                         position__kind=Position.Kind.AGENCY_HEAD).values_list("agency_id", flat=True))
+    field_units = Field.objects.filter(leader=person).values("units")
+    condition = (Q(approver_id=person.pk)
+                 | Q(scope__in=[Programme.Scope.AGENCY, Programme.Scope.UNIT], agency_id__in=head_of)
+                 | Q(scope=Programme.Scope.UNIT, owner_unit_id__in=field_units)
+                 | Q(scope=Programme.Scope.PERSON, owner_unit_id__in=sorted(roles.headed_unit_ids))
+                 | Q(scope=Programme.Scope.PERSON, agency_id__in=sorted(roles.leader_agency_ids)))
+    return condition & ~Q(owner_person_id=person.pk)
 
 
 def may_approve(person: Person, programme: Programme) -> bool:

@@ -124,9 +124,7 @@ def programme_list(person: Person, tab: str, year: int | None = None) -> QuerySe
     elif tab == "agency":
         programmes = programmes.filter(scope=Programme.Scope.AGENCY)
     else:
-        ids = [p.pk for p in programmes.filter(status=Programme.Status.SUBMITTED).select_related("agency")
-               if rules.may_approve(person, p)]
-        programmes = Programme.objects.filter(pk__in=ids)
+        programmes = programmes.filter(rules.approvable(person), status=Programme.Status.SUBMITTED)
     if year:
         programmes = programmes.filter(starts__year=year)
     return programmes.select_related("owner_unit", "owner_person").order_by("-starts", "scope", "id")

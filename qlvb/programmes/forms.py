@@ -22,7 +22,7 @@ def _units(agency: Agency) -> Any:
 class ProgrammeForm(forms.Form):
     scope = forms.ChoiceField(label=_("Whose programme"), choices=Programme.Scope.choices)
     owner_unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none(), required=False)
-    period = forms.ChoiceField(label=_("Period"), choices=Programme.Period.choices,
+    period = forms.ChoiceField(label=_("Programme period"), choices=Programme.Period.choices,
                                initial=Programme.Period.QUARTER)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     number = forms.IntegerField(label=_("Which half, quarter or month"), min_value=1, max_value=12, required=False,
@@ -50,7 +50,7 @@ class ItemForm(forms.Form):
     coordinating_units = forms.ModelMultipleChoiceField(label=_("Coordinating units"), queryset=Unit.objects.none(),
                                                         required=False,
                                                         widget=forms.SelectMultiple(attrs={"size": 5}))
-    responsible_person = forms.ModelChoiceField(label=_("Responsible person"), queryset=Person.objects.none(),
+    responsible_person = forms.ModelChoiceField(label=_("Person responsible for the work"), queryset=Person.objects.none(),
                                                 required=False)
     starts = VNDateField(label=_("From"), required=False)
     due = VNDateField(label=_("Due"), required=False)

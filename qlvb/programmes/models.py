@@ -108,7 +108,7 @@ class Item(models.Model):
                                          verbose_name=_("responsible unit"))
     responsible_person = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                            on_delete=models.PROTECT, related_name="+",
-                                           verbose_name=_("responsible person"))
+                                           verbose_name=_("person responsible for the work"))
     coordinating_units = models.ManyToManyField("org.Unit", blank=True, related_name="+",
                                                 verbose_name=_("coordinating units"))
     starts = models.DateField(_("from"), null=True, blank=True)

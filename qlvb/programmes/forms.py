@@ -50,8 +50,8 @@ class ItemForm(forms.Form):
     coordinating_units = forms.ModelMultipleChoiceField(label=_("Coordinating units"), queryset=Unit.objects.none(),
                                                         required=False,
                                                         widget=forms.SelectMultiple(attrs={"size": 5}))
-    responsible_person = forms.ModelChoiceField(label=_("Person responsible for the work"), queryset=Person.objects.none(),
-                                                required=False)
+    responsible_person = forms.ModelChoiceField(label=_("Person responsible for the work"),
+                                                queryset=Person.objects.none(), required=False)
     starts = VNDateField(label=_("From"), required=False)
     due = VNDateField(label=_("Due"), required=False)
     nature = forms.ChoiceField(label=_("Nature"), choices=Item.Nature.choices, initial=Item.Nature.REGULAR)

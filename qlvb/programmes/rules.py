@@ -3,7 +3,7 @@
 - Approval by the leader in charge: an agency's programme by the agency head (Giám đốc); a unit's
   by the leader in charge of a field (lĩnh vực, org.Field.leader) that supervises the unit, or
   the agency head (001 Đ10.1: "được Giám đốc, Phó Giám đốc Sở phê duyệt"); a person's by the
-  head (or deputy head) of his unit.
+  head (or deputy head) of his unit — for the unit head himself, as for his unit's programme.
 - Writing: the agency's programme is kept by the office (its heads) and the agency's leaders; a
   unit's by its heads and the leaders; a person's by the person.
 - Seeing: the agency's programme, once approved, by everyone of the agency, its drafts by the
@@ -71,12 +71,13 @@ def approver_for(programme: Programme) -> Person | None:
     from qlvb.org.selectors import people_posted
 
     if programme.scope == Programme.Scope.PERSON:
-        heads = [p for p in people_posted({Position.Kind.UNIT_HEAD}, unit_ids=[programme.owner_unit_id or 0])
-                 if p != programme.owner_person_id]
-        heads = heads or [p for p in people_posted(HEAD_KINDS, unit_ids=[programme.owner_unit_id or 0])
-                          if p != programme.owner_person_id]
-        return Person.objects.filter(pk=heads[0]).first() if heads else None
-    if programme.scope == Programme.Scope.UNIT and programme.owner_unit_id:
+        unit_heads = people_posted(HEAD_KINDS, unit_ids=[programme.owner_unit_id or 0])
+        if programme.owner_person_id not in unit_heads:
+            heads = people_posted({Position.Kind.UNIT_HEAD}, unit_ids=[programme.owner_unit_id or 0]) or unit_heads
+            if heads:
+                return Person.objects.filter(pk=heads[0]).first()
+        # The unit head's own programme: as his unit's, the leader in charge.
+    if programme.scope in (Programme.Scope.UNIT, Programme.Scope.PERSON) and programme.owner_unit_id:
         for field in fields_in_charge(programme.owner_unit_id):
             if field.leader is not None and field.leader.agency_id == programme.agency_id:
                 return field.leader
@@ -106,7 +107,13 @@ def may_approve(person: Person, programme: Programme) -> bool:
     if programme.approver_id == person.pk:
         return True
     if programme.scope == Programme.Scope.PERSON:
-        return programme.owner_unit_id in roles_of(person).headed_unit_ids or is_leader(person, programme.agency_id)
+        if is_leader(person, programme.agency_id):
+            return True
+        if programme.owner_unit_id not in roles_of(person).headed_unit_ids:
+            return False
+        # A head approves his people's programmes, not another head's of the same unit.
+        return not Post.objects.filter(person_id=programme.owner_person_id or 0, unit_id=programme.owner_unit_id,
+                                       end_date__isnull=True, position__kind__in=sorted(HEAD_KINDS)).exists()
     if is_agency_head(person, programme.agency_id):
         return True
     if programme.scope == Programme.Scope.UNIT and programme.owner_unit_id:

@@ -233,3 +233,20 @@ def test_search_finds_the_items_of_programmes_one_may_see(org, other_org, field)
     assert [hit.entry.kind for hit in found.hits] == ["programme"]
     assert search(other_org.head, "chuyển đổi số").hits == []
     assert search(org.clerk, "chuyển đổi số").hits == []  # another unit's programme
+
+
+def test_personal_programmes_approvers(org, field):
+    year = quarter_bounds()[0].year
+    own = services.create(by=Actor(org.specialist), agency=org.agency, scope="person", period="year", year=year)
+    add(org, own, by=org.specialist, due=own.ends)
+    services.submit(by=Actor(org.specialist), programme=own)
+    own.refresh_from_db()
+    assert own.approver == org.unit_head
+    # The unit head's own programme goes to the leader in charge of his unit's field.
+    mine = services.create(by=Actor(org.unit_head), agency=org.agency, scope="person", period="year", year=year)
+    add(org, mine, by=org.unit_head, due=mine.ends)
+    services.submit(by=Actor(org.unit_head), programme=mine)
+    mine.refresh_from_db()
+    assert mine.approver == org.deputy
+    with pytest.raises(NotAllowed):
+        services.approve(by=Actor(org.unit_head), programme=mine)

@@ -355,6 +355,35 @@ def on_task_step(event: Event) -> None:
     _tell(event, "task", task.pk, people, Kind.TASK, extra={"what": what})
 
 
+def on_task_changed(event: Event) -> None:
+    """The assigner changed the task: a new owner is given it; otherwise the owner is told what
+    changed (title, instruction, deadline). A former owner no longer opens the task: not told."""
+    task = kinds.get("task").load(int(event.target_id))
+    if task is None:
+        return
+    changed = (event.data or {}).get("changed") or {}
+    reassigned = "owner_person" in changed or "owner_unit" in changed
+    _tell(event, "task", task.pk, _owners(task), Kind.ASSIGNED if reassigned else Kind.TASK,
+          extra=None if reassigned else {"what": "changed"})
+
+
+def on_task_withdrawn(event: Event) -> None:
+    """A task withdrawn: its owner and its coordinators stop working on it."""
+    from qlvb.org.selectors import people_posted
+    from qlvb.tasks.models import Coordinator
+
+    task = kinds.get("task").load(int(event.target_id))
+    if task is None:
+        return
+    people = _owners(task)
+    rows = list(Coordinator.objects.filter(task_id=task.pk).values_list("person_id", "unit_id"))
+    people |= {person for person, _unit in rows if person}
+    units = [unit for _person, unit in rows if unit]
+    if units:
+        people |= set(people_posted(HEAD_KINDS, unit_ids=units))
+    _tell(event, "task", task.pk, people, Kind.TASK, extra={"what": "withdrawn"})
+
+
 # --- Work programmes (qlvb.programmes) ---------------------------------------------------------
 
 PROGRAMME_TOLD = ("programme.submitted", "programme.approved", "programme.returned", "programme.adjusted")
@@ -400,6 +429,8 @@ ROUTES: dict[str, Callable[[Event], None]] = {
     "task.assigned": on_task_assigned,
     "task.received": on_task_assigned,
     **dict.fromkeys(TASK_TOLD, on_task_step),
+    "task.changed": on_task_changed,
+    "task.withdrawn": on_task_withdrawn,
     **dict.fromkeys(("schedules.entry_created", "schedules.entry_updated", "schedules.entry_adjusted",
                      "schedules.entry_cancelled"), on_entry_changed),
     **dict.fromkeys(PROGRAMME_TOLD, on_programme_step),

@@ -5,7 +5,7 @@ over a period for other apps (the periodic reports).
 
 An item's status: "proposed" when proposed in a review for the next period; with tasks, "done"
 when all are done, "late" when one is open past its deadline, "in_progress" otherwise; without
-tasks, "late" once its due date has passed, "pending" before."""
+tasks (a withdrawn task does not count), "late" once its due date has passed, "pending" before."""
 
 from __future__ import annotations
 
@@ -37,10 +37,16 @@ class ItemRow:
     status: str  # one of STATUSES
     tasks: list[Task] = field(default_factory=list)
 
+    @property
+    def has_tasks(self) -> bool:
+        """Tasks made of it and not withdrawn: no more are made of it."""
+        return any(t.status != Task.Status.WITHDRAWN for t in self.tasks)
+
 
 def status_of(item: Item, tasks: list[Task], today: date) -> str:
     if item.proposed_in_id is not None:
         return "proposed"
+    tasks = [t for t in tasks if t.status != Task.Status.WITHDRAWN]  # a withdrawn task counts for nothing
     if tasks:
         if all(t.status == Task.Status.DONE for t in tasks):
             return "done"

@@ -379,7 +379,8 @@ def make_tasks(*, by: Actor, programme: Programme, items: Sequence[Item]) -> lis
     existing = task_selectors.from_sources(programme.agency_id, Task.Source.PROGRAMME, [str(i.pk) for i in chosen])
     made: list[Task] = []
     for item in chosen:
-        if existing[str(item.pk)] or item.state != Item.State.ACTIVE or item.proposed_in_id is not None:
+        live = [t for t in existing[str(item.pk)] if t.status != Task.Status.WITHDRAWN]
+        if live or item.state != Item.State.ACTIVE or item.proposed_in_id is not None:
             continue
         owner = Owner(person=item.responsible_person) if item.responsible_person else Owner(unit=item.responsible_unit)
         try:

@@ -250,3 +250,14 @@ def test_personal_programmes_approvers(org, field):
     assert mine.approver == org.deputy
     with pytest.raises(NotAllowed):
         services.approve(by=Actor(org.unit_head), programme=mine)
+
+
+def test_a_withdrawn_task_counts_for_nothing(org, field):
+    programme = approved(org)
+    item = programme.items.get()
+    [task] = services.make_tasks(by=Actor(org.unit_head), programme=programme, items=[item])
+    assert selectors.item_rows(programme)[0].status == "in_progress"
+    task_services.withdraw(by=Actor(org.unit_head), task=task, reason="Giao lại cho người khác.")
+    row = selectors.item_rows(programme)[0]
+    assert row.status == "pending" and not row.has_tasks
+    assert len(services.make_tasks(by=Actor(org.unit_head), programme=programme, items=[item])) == 1

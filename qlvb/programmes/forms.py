@@ -39,6 +39,10 @@ class ProgrammeForm(forms.Form):
             units = units.filter(pk__in=sorted(roles.headed_unit_ids))
         self.fields["owner_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year
+        # A unit head most often drafts his unit's programme; a specialist his own.
+        self.fields["scope"].initial = Programme.Scope.UNIT if roles.headed_unit_ids else Programme.Scope.PERSON
+        if len(roles.headed_unit_ids) == 1:
+            self.fields["owner_unit"].initial = next(iter(roles.headed_unit_ids))
 
 
 class ItemForm(forms.Form):

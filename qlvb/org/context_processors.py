@@ -26,6 +26,9 @@ _SECTIONS = {
     "meetings:home": "meetings", "meetings:list": "meetings", "meetings:new": "meetings",
     "meetings:detail": "meetings", "meetings:edit": "meetings", "meetings:notice": "meetings",
     "meetings:action": "meetings",
+    "programmes:home": "programmes", "programmes:new": "programmes", "programmes:detail": "programmes",
+    "programmes:item_new": "programmes", "programmes:item_edit": "programmes", "programmes:review": "programmes",
+    "programmes:fields": "programme_fields",
 }
 
 

@@ -172,7 +172,7 @@ def _sync_schedule(by: Actor, meeting: Meeting) -> None:
         by=by, agency=meeting.agency, scope=Scope.PERSONAL, title=meeting.title[:500], starts_at=meeting.starts_at,
         ends_at=meeting.ends_at, entry=meeting.schedule_entry, place=meeting.place, chair=meeting.chair,
         people=people, units=units, preparing_unit=meeting.organising_unit,
-        notes=_("Meeting: %(kind)s") % {"kind": meeting.get_kind_display()})
+        notes=_("Meeting: %(kind)s") % {"kind": meeting.get_kind_display()}, told_elsewhere=True)
     if meeting.schedule_entry_id != entry.pk:
         meeting.schedule_entry = entry
         meeting.save(update_fields=["schedule_entry"])
@@ -277,7 +277,7 @@ def cancel(*, by: Actor, meeting: Meeting, reason: str) -> Meeting:
         meeting.schedule_entry = None
         meeting.save(update_fields=["status", "cancel_reason", "schedule_entry"])
         if entry is not None:
-            schedules.remove_entry(by=by, entry=entry, reason=reason[:300])
+            schedules.remove_entry(by=by, entry=entry, reason=reason[:300], told_elsewhere=True)
         events.record(verb="meeting.cancelled", actor=by, agency=meeting.agency_id, target=meeting,
                       data={**concerned(meeting), "reason": reason[:300], "was_invited": was_invited})
     return meeting

@@ -281,6 +281,8 @@ def on_entry_changed(event: Event) -> None:
     from qlvb.schedules.selectors import may_see
 
     data = event.data or {}
+    if data.get("told_elsewhere"):
+        return  # a meeting's entry: the meeting's own notification tells them
     if event.verb == "schedules.entry_created" and data.get("scope") in ("agency", "reception") \
             and not data.get("source_incoming_id"):
         return  # a draft of the office's: told when the week is published or adjusted

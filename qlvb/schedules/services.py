@@ -124,9 +124,12 @@ def save_entry(*, by: Actor, agency: Agency, scope: str, title: str, starts_at: 
                ends_at: datetime | None, entry: Entry | None = None, unit: Unit | None = None, place: str = "",
                chair: Person | None = None, chair_text: str = "", people: Iterable[Person] = (),
                units: Iterable[Unit] = (), guests: str = "", preparing_unit: Unit | None = None,
-               documents: str = "", notes: str = "", source_incoming_id: int | None = None) -> Entry:
+               documents: str = "", notes: str = "", source_incoming_id: int | None = None,
+               told_elsewhere: bool = False) -> Entry:
     """Add an entry to a schedule, or change one (`entry`). Bad input raises ValidationError with
-    Vietnamese messages and saves nothing; a schedule the person may not write is NotAllowed."""
+    Vietnamese messages and saves nothing; a schedule the person may not write is NotAllowed.
+    `told_elsewhere`: the calling app tells the people itself (a meeting's invitation), so the
+    event says the notifications need not tell them of the entry too."""
     person = _person(by)
     people, units = list(dict.fromkeys(people)), list(dict.fromkeys(units))
     if entry is not None:
@@ -183,12 +186,14 @@ def save_entry(*, by: Actor, agency: Agency, scope: str, title: str, starts_at: 
         data["changed"] = changed
     if source_incoming_id and is_new:
         data["source_incoming_id"] = source_incoming_id
+    if told_elsewhere:
+        data["told_elsewhere"] = True
     events.record(verb=verb, actor=by, agency=agency, target=entry, data=data)
     return entry
 
 
 @transaction.atomic
-def remove_entry(*, by: Actor, entry: Entry, reason: str = "") -> Entry | None:
+def remove_entry(*, by: Actor, entry: Entry, reason: str = "", told_elsewhere: bool = False) -> Entry | None:
     """Take an entry out of its schedule. In a published week (month) it is cancelled, kept and
     marked (never deleted: the published schedule keeps its history); elsewhere it is deleted.
     Returns the cancelled entry, or None when it was deleted."""
@@ -200,6 +205,8 @@ def remove_entry(*, by: Actor, entry: Entry, reason: str = "") -> Entry | None:
                      entry.units.values_list("pk", flat=True))
     data: dict[str, Any] = {"scope": entry.scope, "title": entry.title, "starts_at": entry.starts_at,
                             "ends_at": entry.ends_at, "reason": reason.strip()[:300], **_concerned(entry, snap)}
+    if told_elsewhere:
+        data["told_elsewhere"] = True
     if entry.period is not None and entry.period.is_published:
         if not reason.strip():
             raise ValidationError({"reason": [_("Say why the published entry is cancelled.")]})

@@ -193,3 +193,18 @@ def test_monthly_repeat_keeps_the_day_or_the_months_last(org):
     start = timezone.make_aware(datetime(2027, 1, 31, 14, 0))
     assert services._next_start(start, "monthly").date().isoformat() == "2027-02-28"
     assert timezone.localtime(services._next_start(start, "monthly")).hour == 14
+
+
+def test_invitees_are_told_once_by_the_meeting_not_again_by_their_schedule(org,
+                                                                          django_capture_on_commit_callbacks):
+    from qlvb.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = briefing(org, past=False)
+    assert meeting.schedule_entry_id is not None
+    assert Notification.objects.filter(person=org.deputy, kind="meeting").count() == 1
+    assert not Notification.objects.filter(person=org.deputy, kind="schedule").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel(by=Actor(org.clerk), meeting=meeting, reason="Lãnh đạo đi công tác đột xuất")
+    assert Notification.objects.filter(person=org.deputy, kind="meeting").count() == 2
+    assert not Notification.objects.filter(person=org.deputy, kind="schedule").exists()

@@ -23,6 +23,8 @@ _SECTIONS = {
     "backups:list": "backups",
     "schedules:home": "schedules", "schedules:calendar": "schedules", "schedules:entry": "schedules",
     "schedules:entry_new": "schedules", "schedules:feeds": "schedules", "schedules:invitation": "schedules",
+    "reports:home": "reports", "reports:new": "reports", "reports:received": "reports", "reports:detail": "reports",
+    "reports:edit": "reports",
 }
 
 

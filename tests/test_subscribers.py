@@ -19,7 +19,7 @@ EXPECTED = {
      "schedules.period_submitted", "schedules.period_returned", "task.assigned", "task.received", "task.reported",
      "task.extension_requested", "task.extension_approved", "task.extension_rejected", "task.completed",
      "task.evaluated", "schedules.entry_created", "schedules.entry_updated", "schedules.entry_adjusted",
-     "schedules.entry_cancelled", "outgoing.disagreement"):
+     "schedules.entry_cancelled", "report.sent", "outgoing.disagreement"):
         ("qlvb.notifications.routes.dispatch", True),
 }
 EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False),

@@ -168,3 +168,16 @@ def test_a_draft_may_be_deleted(org):
     services.delete_draft(by=Actor(org.unit_head), report=report)
     assert not PeriodicReport.objects.exists()
     assert Event.objects.filter(verb="report.deleted").exists()
+
+
+def test_the_leadership_is_told_when_a_report_is_sent(org, field, django_capture_on_commit_callbacks):
+    from qlvb.notifications.models import Notification
+    from qlvb.notifications.selectors import text
+
+    report = unit_report(org)
+    services.edit(by=Actor(org.unit_head), report=report, results="Đã làm.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.send(by=Actor(org.unit_head), report=report)
+    told = Notification.objects.filter(url=f"/reports/{report.pk}/")
+    assert {n.person_id for n in told} == {org.head.pk, org.deputy.pk}
+    assert all(n.kind == "informed" and org.unit.name in text(n) for n in told)

@@ -181,3 +181,17 @@ def test_the_leadership_is_told_when_a_report_is_sent(org, field, django_capture
     told = Notification.objects.filter(url=f"/reports/{report.pk}/")
     assert {n.person_id for n in told} == {org.head.pk, org.deputy.pk}
     assert all(n.kind == "informed" and org.unit.name in text(n) for n in told)
+
+
+def test_demo_reports_load_once(root):
+    from qlvb.org.demo import load_demo
+    from qlvb.reports import demo
+    from qlvb.tasks import demo as task_demo
+
+    load_demo()
+    task_demo.load()
+    assert demo.load() == 2 and demo.load() == 0
+    sent = PeriodicReport.objects.get(status="sent")
+    assert sent.snapshot["tasks"]["counts"]["late"] >= 1 and sent.recipients.count() == 2
+    draft = PeriodicReport.objects.get(status="draft")
+    assert draft.scope == "fields" and [u["report"] for u in draft.snapshot["units"]].count(sent.pk) == 1

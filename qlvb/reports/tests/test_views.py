@@ -105,3 +105,10 @@ def test_the_lists_ask_a_fixed_number_of_queries(org, root, field, login, django
         assert director.get("/reports/received/").status_code == 200
     with django_assert_max_num_queries(22):
         assert director.get("/reports/").status_code == 200
+
+
+def test_the_report_prints_as_a_pdf(org, field, login):
+    report = _sent(org)
+    response = login(org.head).get(f"/reports/{report.pk}/print/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")

@@ -48,7 +48,8 @@ def _detail(request: Request, report: PeriodicReport) -> dict[str, Any]:
 
 
 @extend_schema(methods=["GET"], operation_id="v1_reports_list", summary="Reports I write or may read", tags=TAGS,
-               parameters=[s.ReportListQuerySerializer], responses={200: s.PeriodicReportPageSerializer, 400: BAD_INPUT})
+               parameters=[s.ReportListQuerySerializer],
+               responses={200: s.PeriodicReportPageSerializer, 400: BAD_INPUT})
 @extend_schema(methods=["POST"], operation_id="v1_reports_create", summary="Make a report (assembled at once)",
                tags=TAGS, request=s.NewPeriodicReportSerializer,
                responses={201: s.PeriodicReportDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
@@ -85,7 +86,8 @@ def report_list(request: Request) -> Response:
 @extend_schema(methods=["GET"], operation_id="v1_reports_retrieve", summary="Get a report", tags=TAGS,
                responses={200: s.PeriodicReportDetailSerializer, 404: NOT_FOUND})
 @extend_schema(methods=["PATCH"], operation_id="v1_reports_sections", summary="Write a draft's sections", tags=TAGS,
-               request=s.ReportSectionsSerializer, responses={200: s.PeriodicReportDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
+               request=s.ReportSectionsSerializer,
+               responses={200: s.PeriodicReportDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @extend_schema(methods=["DELETE"], operation_id="v1_reports_delete", summary="Delete a draft", tags=TAGS,
                responses={204: None, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["GET", "PATCH", "DELETE"])
@@ -144,7 +146,8 @@ def _row(row: selectors.OverviewRow) -> dict[str, Any]:
 
 
 @extend_schema(operation_id="v1_reports_overview", summary="Who has reported in a period", tags=TAGS,
-               parameters=[s.ReportOverviewQuerySerializer], responses={200: s.ReportOverviewSerializer, 404: NOT_FOUND})
+               parameters=[s.ReportOverviewQuerySerializer],
+               responses={200: s.ReportOverviewSerializer, 404: NOT_FOUND})
 @api_view(["GET"])
 def overview(request: Request) -> Response:
     """For the leaders and the office: each reporting unit's report of the period (and, for a

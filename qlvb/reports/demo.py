@@ -34,9 +34,11 @@ def load(agency_code: str = "000.00.15.H51") -> int:
                  "ứng dụng của 4/9 phòng, trung tâm.\n"
                  "- Tham mưu xử lý các văn bản đến về ứng dụng CNTT, an toàn thông tin đúng thời hạn."),
         shortcomings=("- Việc rà soát tài khoản người dùng không còn công tác tại Sở chậm so với thời hạn do "
-                      "chưa nhận đủ danh sách từ các phòng.\n- Nhân lực của Phòng còn mỏng so với khối lượng công việc."),
+                      "chưa nhận đủ danh sách từ các phòng.\n"
+                      "- Nhân lực của Phòng còn mỏng so với khối lượng công việc."),
         proposals=("- Đề nghị Văn phòng Sở đôn đốc các phòng gửi danh sách công chức nghỉ hưu, chuyển công tác "
-                   "trước ngày thứ Tư tuần tới.\n- Đề nghị Lãnh đạo Sở cho ý kiến về khung Kế hoạch chuyển đổi số năm 2027."),
+                   "trước ngày thứ Tư tuần tới.\n"
+                   "- Đề nghị Lãnh đạo Sở cho ý kiến về khung Kế hoạch chuyển đổi số năm 2027."),
         next_plan=("- Hoàn thiện dự thảo Kế hoạch chuyển đổi số của Sở năm 2027, trình Giám đốc.\n"
                    "- Hoàn thành rà soát, khóa tài khoản người dùng không còn công tác.\n"
                    "- Chuẩn bị nội dung báo cáo tổng kết công tác năm 2026 của Phòng."))

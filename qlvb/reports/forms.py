@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -27,8 +27,9 @@ class NewReportForm(forms.Form):
         choices = [(f"u:{u.pk}", u.name) for u in units]
         if fields:
             names = ", ".join(f.name for f in fields[:3]) + ("…" if len(fields) > 3 else "")
-            choices.append((FIELDS_CHOICE, _("My fields (weekly report to the director): %(names)s") % {"names": names}))
-        self.fields["whose"].choices = choices
+            label = _("My fields (weekly report to the director): %(names)s") % {"names": names}
+            choices.append((FIELDS_CHOICE, label))
+        cast(forms.ChoiceField, self.fields["whose"]).choices = choices
         self.units = {u.pk: u for u in units}
         if not self.is_bound:
             self.initial.setdefault("day", timezone.localdate())

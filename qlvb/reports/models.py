@@ -62,8 +62,9 @@ class PeriodicReport(models.Model):
     class Meta:
         ordering = ["-period_start", "id"]
         constraints = [
-            models.CheckConstraint(condition=(Q(scope="unit", unit__isnull=False) | Q(scope="fields", unit__isnull=True)),
-                                   name="report_scope_unit"),
+            models.CheckConstraint(
+                condition=(Q(scope="unit", unit__isnull=False) | Q(scope="fields", unit__isnull=True)),
+                name="report_scope_unit"),
             models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="report_period"),
             # One report of a kind per unit (per deputy) and period.
             models.UniqueConstraint(fields=["unit", "kind", "period_start"], condition=Q(scope="unit"),

@@ -162,7 +162,7 @@ class ReportOverviewSerializer(serializers.Serializer):
     kind = KindField()
     period_start = serializers.DateField()
     period_end = serializers.DateField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named like DRF's Field.label
     missing = serializers.IntegerField()
     units = ReportOverviewRowSerializer(many=True)
     deputies = ReportOverviewRowSerializer(many=True)

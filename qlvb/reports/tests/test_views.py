@@ -91,20 +91,33 @@ def test_the_office_head_reads_the_overview_of_who_has_sent(org, root, field, lo
 
 
 def test_the_lists_ask_a_fixed_number_of_queries(org, root, field, login, django_assert_max_num_queries):
-    units = [org_services.create_unit(by=Actor(root), agency=org.agency, name=f"Phòng {i}", abbreviation=f"P{i}")
-             for i in range(6)]
-    for i, unit in enumerate(units):
-        head = make_person(org.agency, f"stttt.tp{i}", f"Trưởng phòng {i}")
-        org_services.assign_post(by=Actor(root), person=head, unit=unit, position=org.positions["tp"])
-        report = services.create_unit_report(by=Actor(head), unit=unit, kind="week", day=timezone.localdate())
-        services.edit(by=Actor(head), report=report, results="Đã làm.")
-        services.send(by=Actor(head), report=report)
-    director = login(org.head)
-    director.get("/reports/received/")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add_units(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            unit = org_services.create_unit(by=Actor(root), agency=org.agency, name=f"Phòng {i}", abbreviation=f"P{i}")
+            head = make_person(org.agency, f"stttt.tp{i}", f"Trưởng phòng {i}")
+            org_services.assign_post(by=Actor(root), person=head, unit=unit, position=org.positions["tp"])
+            report = services.create_unit_report(by=Actor(head), unit=unit, kind="week", day=timezone.localdate())
+            services.edit(by=Actor(head), report=report, results="Đã làm.")
+            services.send(by=Actor(head), report=report)
+
+    def count(client, url: str) -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    add_units(1, 0)
+    director, member = login(org.head), login(org.specialist)
+    few = {url: count(director, url) for url in ("/reports/received/", "/reports/")}
+    few_member = count(member, "/reports/")
+    add_units(6, 1)
+    assert {url: count(director, url) for url in few} == few
+    assert count(member, "/reports/") == few_member
     with django_assert_max_num_queries(22):
-        assert director.get("/reports/received/").status_code == 200
-    with django_assert_max_num_queries(22):
-        assert director.get("/reports/").status_code == 200
+        director.get("/reports/received/")
 
 
 def test_the_report_prints_as_a_pdf(org, field, login):
@@ -112,3 +125,26 @@ def test_the_report_prints_as_a_pdf(org, field, login):
     response = login(org.head).get(f"/reports/{report.pk}/print/")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+
+
+def test_the_lists_follow_the_same_rule_as_the_pages(org, other_org, field, login):
+    from qlvb.reports import rules, selectors
+
+    unit_sent = _sent(org)
+    deputy = services.create_deputy_report(by=Actor(org.deputy), day=timezone.localdate())
+    services.edit(by=Actor(org.deputy), report=deputy, results="Ổn định.")
+    deputy = services.send(by=Actor(org.deputy), report=deputy)
+    draft = services.create_unit_report(by=Actor(org.unit_head), unit=org.unit, kind="quarter",
+                                        day=timezone.localdate())
+    reports = [unit_sent, deputy, draft]
+    expected = {
+        org.head: {unit_sent.pk, deputy.pk}, org.deputy: {unit_sent.pk, deputy.pk},
+        org.unit_head: {unit_sent.pk, deputy.pk, draft.pk},  # a head of a unit of the deputy's fields
+        org.specialist: {unit_sent.pk}, org.clerk: set(), other_org.head: set(),
+    }
+    for person, ids in expected.items():
+        assert set(selectors.visible(person).values_list("pk", flat=True)) == ids, person
+        assert {r.pk for r in reports if rules.may_read(person, r)} == ids, person
+        client = login(person)
+        for report in reports:
+            assert client.get(f"/reports/{report.pk}/").status_code == (200 if report.pk in ids else 404)

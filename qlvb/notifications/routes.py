@@ -21,6 +21,9 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | schedules.period_submitted | the agency head | schedule_approval |
 | schedules.period_returned | who submitted it | schedule |
 | schedules.entry_adjusted, _cancelled, _updated, _created | the people in the entry, its units' heads | schedule |
+| programme.submitted | the approver (the leader in charge) | task |
+| programme.approved, .returned | who submitted it and who created it | task |
+| programme.adjusted | the heads of the item's responsible units, the approver | task |
 | report.sent | the report's recipients (the director; the leaders in charge of the unit's fields) | informed |
 
 Nobody is told of their own act, and nobody is told of a document they may not open (the
@@ -353,6 +356,61 @@ def on_task_step(event: Event) -> None:
     _tell(event, "task", task.pk, people, Kind.TASK, extra={"what": what})
 
 
+def on_task_changed(event: Event) -> None:
+    """The assigner changed the task: a new owner is given it; otherwise the owner is told what
+    changed (title, instruction, deadline). A former owner no longer opens the task: not told."""
+    task = kinds.get("task").load(int(event.target_id))
+    if task is None:
+        return
+    changed = (event.data or {}).get("changed") or {}
+    reassigned = "owner_person" in changed or "owner_unit" in changed
+    _tell(event, "task", task.pk, _owners(task), Kind.ASSIGNED if reassigned else Kind.TASK,
+          extra=None if reassigned else {"what": "changed"})
+
+
+def on_task_withdrawn(event: Event) -> None:
+    """A task withdrawn: its owner and its coordinators stop working on it."""
+    from qlvb.org.selectors import people_posted
+    from qlvb.tasks.models import Coordinator
+
+    task = kinds.get("task").load(int(event.target_id))
+    if task is None:
+        return
+    people = _owners(task)
+    rows = list(Coordinator.objects.filter(task_id=task.pk).values_list("person_id", "unit_id"))
+    people |= {person for person, _unit in rows if person}
+    units = [unit for _person, unit in rows if unit]
+    if units:
+        people |= set(people_posted(HEAD_KINDS, unit_ids=units))
+    _tell(event, "task", task.pk, people, Kind.TASK, extra={"what": "withdrawn"})
+
+
+# --- Work programmes (qlvb.programmes) ---------------------------------------------------------
+
+PROGRAMME_TOLD = ("programme.submitted", "programme.approved", "programme.returned", "programme.adjusted")
+
+
+def on_programme_step(event: Event) -> None:
+    """A programme submitted (its approver), approved or returned (who submitted and created it),
+    adjusted once approved (the heads of the units responsible for the item, and the approver)."""
+    from qlvb.org.selectors import people_posted
+
+    programme = kinds.get("programme").load(int(event.target_id))
+    if programme is None:
+        return
+    data = event.data or {}
+    if event.verb == "programme.submitted":
+        people = {data.get("approver") or programme.approver_id}
+    elif event.verb == "programme.adjusted":
+        people = set(people_posted(HEAD_KINDS, unit_ids=list(data.get("responsible_units") or [])))
+        people.add(programme.approver_id)
+    else:
+        people = {data.get("submitted_by") or programme.submitted_by_id, programme.created_by_id}
+    what = {"programme.submitted": "programme_submitted", "programme.approved": "programme_approved",
+            "programme.returned": "programme_returned", "programme.adjusted": "programme_adjusted"}[event.verb]
+    _tell(event, "programme", programme.pk, {p for p in people if p}, Kind.TASK, extra={"what": what})
+
+
 # --- Periodic reports (qlvb.reports) ------------------------------------------------------------
 
 def on_report_sent(event: Event) -> None:
@@ -388,8 +446,11 @@ ROUTES: dict[str, Callable[[Event], None]] = {
     "task.assigned": on_task_assigned,
     "task.received": on_task_assigned,
     **dict.fromkeys(TASK_TOLD, on_task_step),
+    "task.changed": on_task_changed,
+    "task.withdrawn": on_task_withdrawn,
     **dict.fromkeys(("schedules.entry_created", "schedules.entry_updated", "schedules.entry_adjusted",
                      "schedules.entry_cancelled"), on_entry_changed),
+    **dict.fromkeys(PROGRAMME_TOLD, on_programme_step),
     "report.sent": on_report_sent,
 }
 # Events that notify more than one way: each handler is called with the event (a key of its own).

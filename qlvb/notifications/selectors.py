@@ -89,6 +89,13 @@ TASK_TEXTS: dict[str, Any] = {
     "extension_rejected": gettext_lazy("Extension of the deadline not approved: %(doc)s"),
     "completed": gettext_lazy("Task completed, waiting for your evaluation: %(doc)s"),
     "evaluated": gettext_lazy("Your task's result was evaluated: %(doc)s"),
+    "changed": gettext_lazy("Your task was changed by its assigner: %(doc)s"),
+    "withdrawn": gettext_lazy("Task withdrawn: %(doc)s"),
+    # Work programmes (qlvb.programmes), told with the task kind.
+    "programme_submitted": gettext_lazy("Work programme waiting for your approval: %(doc)s"),
+    "programme_approved": gettext_lazy("Work programme approved: %(doc)s"),
+    "programme_returned": gettext_lazy("Work programme returned for changes: %(doc)s"),
+    "programme_adjusted": gettext_lazy("Approved work programme adjusted: %(doc)s"),
 }
 
 

@@ -23,6 +23,9 @@ _SECTIONS = {
     "backups:list": "backups",
     "schedules:home": "schedules", "schedules:calendar": "schedules", "schedules:entry": "schedules",
     "schedules:entry_new": "schedules", "schedules:feeds": "schedules", "schedules:invitation": "schedules",
+    "programmes:home": "programmes", "programmes:new": "programmes", "programmes:detail": "programmes",
+    "programmes:item_new": "programmes", "programmes:item_edit": "programmes", "programmes:review": "programmes",
+    "programmes:fields": "programme_fields",
     "reports:home": "reports", "reports:new": "reports", "reports:received": "reports", "reports:detail": "reports",
     "reports:edit": "reports",
 }

@@ -169,6 +169,40 @@ def evaluate(request: Request, pk: str) -> Response:
     return Response(_detail(request, _task(request, pk)))
 
 
+@extend_schema(summary="Change a task (its assigner or a leader)", tags=["tasks"], request=s.ChangeInputSerializer,
+               responses={200: s.TaskDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
+@api_view(["POST"])
+def change(request: Request, pk: str) -> Response:
+    """Title, instruction, deadline or owner; what is left out stays. Every change is recorded
+    before and after; a new owner must be one the caller may assign to (else 404)."""
+    task = _task(request, pk)
+    data = validated(s.ChangeInputSerializer, request)
+    owner = Owner(person=task.owner_person, unit=task.owner_unit)
+    if data.get("owner_person") or data.get("owner_unit"):
+        person = Person.objects.filter(pk=data.get("owner_person") or 0).first()
+        unit = Unit.objects.filter(pk=data.get("owner_unit") or 0, agency_id=task.agency_id).first()
+        if (data.get("owner_person") and person is None) or (data.get("owner_unit") and unit is None):
+            raise invalid("owner_person", _("The owner must be of this agency."))
+        owner = Owner(person=person, unit=unit)
+    service_call(lambda: services.change(
+        by=caller(request), task=task, title=data.get("title", task.title),
+        description=data.get("description", task.description), deadline=data.get("deadline", task.deadline),
+        owner=owner, reason=data["reason"]), rename={"owner": "owner_person"})
+    return Response(_detail(request, _task(request, pk)))
+
+
+@extend_schema(summary="Withdraw a task (its assigner or a leader)", tags=["tasks"],
+               request=s.WithdrawInputSerializer,
+               responses={200: s.TaskDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
+@api_view(["POST"])
+def withdraw(request: Request, pk: str) -> Response:
+    """With its open sub-tasks; the reason is required."""
+    task = _task(request, pk)
+    data = validated(s.WithdrawInputSerializer, request)
+    service_call(lambda: services.withdraw(by=caller(request), task=task, reason=data["reason"]))
+    return Response(_detail(request, _task(request, pk)))
+
+
 @extend_schema(summary="Assign a task from the provincial committee (integration)", tags=["tasks"],
                request=s.ProvincialTaskSerializer,
                responses={201: s.ProvincialResultSerializer,

@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:pk>/extension/decide/", api.decide, name="api-task-decide"),
     path("<int:pk>/complete/", api.complete, name="api-task-complete"),
     path("<int:pk>/evaluate/", api.evaluate, name="api-task-evaluate"),
+    path("<int:pk>/change/", api.change, name="api-task-change"),
+    path("<int:pk>/withdraw/", api.withdraw, name="api-task-withdraw"),
 ]

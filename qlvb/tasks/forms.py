@@ -126,6 +126,38 @@ class CompleteForm(forms.Form):
     attachments = MultipleFileField(label=_("Files"), required=False)
 
 
+class ChangeForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(label=_("Instruction and details"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))
+    owner = forms.ChoiceField(label=_("Task owner"))
+    deadline = VNDateField(label=_("Deadline"))
+    reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, person: Person, task: Task, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {
+            "title": task.title, "description": task.description, "deadline": task.deadline,
+            "owner": f"p:{task.owner_person_id}" if task.owner_person_id else f"u:{task.owner_unit_id}"})
+        super().__init__(*args, **kwargs)
+        people, units = assignable(person, task.agency)
+        # The present owner stays a choice even outside what the person may assign to now.
+        if task.owner_person is not None and task.owner_person not in people:
+            people.append(task.owner_person)
+        if task.owner_unit is not None and task.owner_unit not in units:
+            units.append(task.owner_unit)
+        self.owner_people = {p.pk: p for p in people}
+        self.owner_units = {u.pk: u for u in units}
+        cast(forms.ChoiceField, self.fields["owner"]).choices = _choices(people, units)
+
+    def owner_value(self) -> tuple[Person | None, Unit | None]:
+        people, units = split([self.cleaned_data["owner"]], self.owner_people, self.owner_units)
+        return (people[0] if people else None), (units[0] if units else None)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class LinkForm(forms.Form):
     reference = forms.CharField(label=_("Document"), max_length=300,
                                 help_text=_("Its number and notation (15/QĐ-UBND), or its page's address."))

@@ -24,6 +24,7 @@ class Task(models.Model):
         PENDING = "pending", _("New")
         IN_PROGRESS = "in_progress", _("In progress")
         DONE = "done", _("Done")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     class Evaluation(models.TextChoices):
         EXCELLENT = "excellent", _("Excellently completed")

@@ -288,4 +288,5 @@ def actions(person: Person, task: Task) -> dict[str, Any]:
             "report": task.is_open and (owner or coordinator), "extend": task.is_open and owner,
             "complete": task.is_open and owner,
             "evaluate": decide and task.status == Task.Status.DONE and not task.evaluation,
-            "split": rules.may_split(person, task), "link": owner or decide}
+            "split": rules.may_split(person, task), "link": owner or decide,
+            "change": decide and task.is_open}

@@ -12,7 +12,7 @@ from qlvb.files.api import UploadField
 from qlvb.tasks import selectors
 from qlvb.tasks.models import Coordinator, ExtensionRequest, Link, Report, Task
 
-StatusField = enum_field("TaskStatus", choice_values(Task.Status.choices), "pending, in_progress, done")
+StatusField = enum_field("TaskStatus", choice_values(Task.Status.choices), "pending, in_progress, done, withdrawn")
 SourceField = enum_field("TaskSource", choice_values(Task.Source.choices),
                          "instruction, meeting (a conclusion), programme (an item), provincial, document")
 EvaluationField = enum_field("TaskEvaluation", choice_values(Task.Evaluation.choices),
@@ -165,6 +165,19 @@ class AssignSerializer(serializers.Serializer):
     source = SourceField(required=False, default="instruction")  # type: ignore[assignment]  # Field.source
     source_ref = serializers.CharField(required=False, default="", allow_blank=True, max_length=100)
     links = LinkInputSerializer(many=True, required=False, default=list)
+
+
+class ChangeInputSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, max_length=500, help_text="Unchanged when left out.")
+    description = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    owner_person = ObjectId(required=False, allow_null=True, help_text="A new owner: a person…")
+    owner_unit = ObjectId(required=False, allow_null=True, help_text="…or a unit, not both.")
+    deadline = serializers.DateField(required=False, help_text="yyyy-mm-dd, today or later")
+    reason = serializers.CharField(required=False, default="", allow_blank=True, max_length=500)
+
+
+class WithdrawInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
 
 
 class ReportInputSerializer(serializers.Serializer):

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -365,6 +366,87 @@ def evaluate(*, by: Actor, task: Task, evaluation: str, note: str = "") -> Task:
         task.save(update_fields=["evaluation", "evaluation_note", "evaluated_by", "evaluated_at"])
         events.record(verb="task.evaluated", actor=by, agency=task.agency_id, target=task,
                       data={"evaluation": evaluation, "note": task.evaluation_note})
+    return task
+
+
+def change(*, by: Actor, task: Task, title: str, description: str, deadline: date | None, owner: Owner,
+           reason: str = "") -> Task:
+    """The assigner (or a leader) changes an open task: its title, instruction, deadline or owner
+    (điều chỉnh). A new owner must be one the person may assign to; a deadline moved earlier than
+    a sub-task's is refused. Every change is recorded before and after (`task.changed`); saving the
+    same values records nothing."""
+    person = _effective(by)
+    if not rules.may_decide(person, task):
+        raise NotAllowed()
+    title = clean(title or "")
+    if not title:
+        raise ValidationError({"title": _("Give the task's title.")})
+    with transaction.atomic():
+        task = _locked(task)
+        if not task.is_open:
+            raise ValidationError(_("Only an open task is changed."))
+        agency = task.agency
+        _check_owner(agency, owner)
+        new_owner = (owner.person.pk if owner.person else None, owner.unit.pk if owner.unit else None)
+        old_owner = (task.owner_person_id, task.owner_unit_id)
+        if new_owner != old_owner and not rules.may_assign(person, agency.pk, owner_person=owner.person,
+                                                           owner_unit_id=new_owner[1]):
+            raise NotAllowed()
+        if deadline != task.deadline:
+            _check_deadline(deadline, parent=task.parent)
+            latest = (Task.objects.filter(parent=task, status__in=Task.OPEN_STATUSES)
+                      .order_by("-deadline").values_list("deadline", flat=True).first())
+            if deadline is not None and latest is not None and deadline < latest:
+                raise ValidationError({"deadline": _("A sub-task is due later (%(date)s): change it first.")
+                                       % {"date": latest.strftime("%d/%m/%Y")}})
+        new_title, new_description = title[:500], clean(description or "")
+        before: dict[str, Any] = {"title": task.title, "description": task.description,
+                                  "deadline": task.deadline.isoformat(), "owner_person": old_owner[0],
+                                  "owner_unit": old_owner[1]}
+        after: dict[str, Any] = {"title": new_title, "description": new_description,
+                 "deadline": deadline.isoformat() if deadline else before["deadline"],
+                 "owner_person": new_owner[0], "owner_unit": new_owner[1]}
+        changed = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+        if not changed:
+            return task
+        task.title, task.description = new_title, new_description
+        task.deadline = deadline or task.deadline
+        task.owner_person, task.owner_unit = owner.person, owner.unit
+        task.unit_id = _owner_unit_id(agency, owner, person)
+        task.save(update_fields=["title", "description", "deadline", "owner_person", "owner_unit", "unit"])
+        # A new owner who coordinated it is the owner now, not also a coordinator.
+        Coordinator.objects.filter(task=task).filter(
+            Q(person_id=new_owner[0]) if new_owner[0] else Q(unit_id=new_owner[1])).delete()
+        events.record(verb="task.changed", actor=by, agency=task.agency_id, target=task,
+                      data={"changed": changed, "reason": clean(reason or "")[:500],
+                            "old_owner_person": old_owner[0], "old_owner_unit": old_owner[1]})
+    return task
+
+
+def withdraw(*, by: Actor, task: Task, reason: str) -> Task:
+    """The assigner (or a leader) withdraws an open task (thu hồi), with its open sub-tasks; the
+    reason is required and recorded. A withdrawn task leaves every list; its page and timeline stay
+    for those who could open it, and search finds it."""
+    person = _effective(by)
+    if not rules.may_decide(person, task):
+        raise NotAllowed()
+    reason = clean(reason or "")
+    if not reason:
+        raise ValidationError({"reason": _("Say why the task is withdrawn.")})
+    with transaction.atomic():
+        task = _locked(task)
+        if not task.is_open:
+            raise ValidationError(_("Only an open task is withdrawn."))
+        stack, withdrawn = [task], []
+        while stack:
+            current = stack.pop()
+            withdrawn.append(current)
+            stack.extend(Task.objects.select_for_update().filter(parent=current, status__in=Task.OPEN_STATUSES))
+        Task.objects.filter(pk__in=[t.pk for t in withdrawn]).update(status=Task.Status.WITHDRAWN)
+        for item in withdrawn:
+            events.record(verb="task.withdrawn", actor=by, agency=item.agency_id, target=item,
+                          data={"reason": reason[:500], "with": task.pk if item.pk != task.pk else None})
+    task.status = Task.Status.WITHDRAWN
     return task
 
 

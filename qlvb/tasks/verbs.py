@@ -10,4 +10,6 @@ VERBS = {
     "task.completed": _("Task completed"),
     "task.evaluated": _("Task result evaluated"),
     "task.linked": _("Document linked to the task"),
+    "task.changed": _("Task changed by its assigner"),
+    "task.withdrawn": _("Task withdrawn"),
 }

@@ -167,12 +167,16 @@ def _detail_page(request: PersonRequest, person: Person, task: Any, **forms_give
         "decide_form": forms_given.get("decide") or forms.DecideForm(),
         "complete_form": forms_given.get("complete") or forms.CompleteForm(),
         "link_form": forms_given.get("link") or forms.LinkForm(),
+        "change_form": forms_given.get("change") or (forms.ChangeForm(person=person, task=task) if can["change"]
+                                                    else None),
+        "withdraw_form": forms_given.get("withdraw") or forms.WithdrawForm(),
         "evaluate_form": forms_given.get("evaluate") or forms.EvaluateForm(),
     }, status=400 if forms_given else 200)
 
 
 FORMS = {"report": forms.ReportForm, "extension": forms.ExtensionForm, "decide": forms.DecideForm,
-         "complete": forms.CompleteForm, "evaluate": forms.EvaluateForm, "link": forms.LinkForm}
+         "complete": forms.CompleteForm, "evaluate": forms.EvaluateForm, "link": forms.LinkForm,
+         "change": forms.ChangeForm, "withdraw": forms.WithdrawForm}
 
 
 @login_required
@@ -182,7 +186,8 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
     task = selectors.get_task(person, pk)
     if verb not in FORMS:
         raise Http404()
-    form = FORMS[verb](request.POST, request.FILES)
+    form = (forms.ChangeForm(request.POST, person=person, task=task) if verb == "change"
+            else FORMS[verb](request.POST, request.FILES))
     by = actor_from_request(request, SCOPE)
     if form.is_valid():
         data = form.cleaned_data
@@ -203,6 +208,15 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
             elif verb == "complete":
                 services.complete(by=by, task=task, result=data["result"], uploads=data["attachments"])
                 messages.success(request, _("Task completed."))
+            elif verb == "change":
+                owner_person, owner_unit = form.owner_value()
+                services.change(by=by, task=task, title=data["title"], description=data["description"],
+                                deadline=data["deadline"], owner=Owner(person=owner_person, unit=owner_unit),
+                                reason=data["reason"])
+                messages.success(request, _("Task changed."))
+            elif verb == "withdraw":
+                services.withdraw(by=by, task=task, reason=data["reason"])
+                messages.success(request, _("Task withdrawn."))
             elif verb == "link":
                 found = selectors.find_document(person, task.agency_id, data["reference"])
                 if found is None:

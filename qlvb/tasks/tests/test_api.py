@@ -101,3 +101,24 @@ def test_schema_names_the_endpoints(client, org):
     schema = client.get("/api/schema/?format=json", **_auth(org.head)).json()
     for path in ("/api/v1/tasks/", "/api/v1/tasks/provincial/", "/api/v1/tasks/{id}/complete/"):
         assert path in schema["paths"], path
+
+
+def test_change_and_withdraw_through_the_api(client, org):
+    task = assign(org, owner=Owner(person=org.specialist))
+    head, owner = _auth(org.head), _auth(org.specialist)
+    url = f"{API}{task.pk}/"
+    refused = client.post(url + "change/", {"deadline": future(20).isoformat()}, content_type="application/json",
+                          **owner)
+    assert refused.status_code == 404  # the owner does not change what he was given
+    late = client.post(url + "change/", {"deadline": (timezone.localdate() - timedelta(days=1)).isoformat()},
+                       content_type="application/json", **head)
+    assert late.status_code == 400 and "deadline" in late.json()
+    changed = client.post(url + "change/", {"deadline": future(20).isoformat(), "owner_unit": org.unit.pk,
+                                            "reason": "Giao cả phòng"}, content_type="application/json", **head)
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["deadline"] == future(20).isoformat() and changed.json()["owner_unit"]["id"] == org.unit.pk
+    assert changed.json()["title"] == task.title  # left out: unchanged
+    assert client.post(url + "withdraw/", {}, content_type="application/json", **head).status_code == 400
+    withdrawn = client.post(url + "withdraw/", {"reason": "Trùng nhiệm vụ khác"}, content_type="application/json",
+                            **head)
+    assert withdrawn.status_code == 200 and withdrawn.json()["status"] == "withdrawn"

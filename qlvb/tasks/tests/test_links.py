@@ -18,7 +18,7 @@ from qlvb.tasks.tests.conftest import assign, future
 pytestmark = pytest.mark.django_db
 
 
-def test_a_document_is_found_by_its_number_and_notation_or_its_address(org, other_org, register_doc):
+def test_a_document_is_found_by_its_number_and_notation_or_its_address(org, other_org, register_doc):  # noqa: F811
     plan = register_doc(notation="KH-UBND", summary="Kế hoạch chuyển đổi số năm 2027")
     secret = register_doc(notation="KH-UBND", summary="Phương án bảo vệ", secrecy="mat")
     agency = org.agency.pk
@@ -34,7 +34,7 @@ def test_a_document_is_found_by_its_number_and_notation_or_its_address(org, othe
         assert selectors.find_document(org.head, agency, nonsense) is None, nonsense
 
 
-def test_the_owner_links_a_document_on_the_task_page(org, register_doc, login):
+def test_the_owner_links_a_document_on_the_task_page(org, register_doc, login):  # noqa: F811
     report = register_doc(notation="BC-UBND", summary="Báo cáo kết quả rà soát hạ tầng")
     ref = f"{report.number}/BC-UBND"
     incoming_services.route(by=Actor(org.head), document=report, main=Target(person=org.specialist))
@@ -55,11 +55,13 @@ def test_the_owner_links_a_document_on_the_task_page(org, register_doc, login):
     assert Link.objects.count() == 1
 
 
-def test_a_task_is_assigned_from_the_document_page(org, register_doc, login):
+def test_a_task_is_assigned_from_the_document_page(org, register_doc, login):  # noqa: F811
     directive = register_doc(notation="CT-UBND", summary="Chỉ thị về tăng cường an toàn thông tin")
-    secret = register_doc(notation="CT-UBND", summary="Chỉ thị về bảo vệ bí mật nhà nước trong tình hình mới", secrecy="mat")
+    secret = register_doc(notation="CT-UBND", summary="Chỉ thị về bảo vệ bí mật nhà nước trong tình hình mới",
+                          secrecy="mat")
     head = login(org.head)
-    assert f"/tasks/assign/?from=incoming:{directive.pk}" in head.get(f"/incoming/{directive.pk}/").content.decode()
+    document_page = head.get(f"/incoming/{directive.pk}/").content.decode()
+    assert f"/tasks/assign/?from=incoming:{directive.pk}" in document_page
     page = head.get(f"/tasks/assign/?from=incoming:{directive.pk}").content.decode()
     assert 'id="task-origin"' in page and f"{directive.number}/CT-UBND" in page
     response = head.post(f"/tasks/assign/?from=incoming:{directive.pk}", {

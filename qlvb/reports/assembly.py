@@ -23,6 +23,7 @@ from django.utils import timezone
 from qlvb.incoming.models import Assignment
 from qlvb.org.models import Field, Unit
 from qlvb.outgoing.models import OutgoingDocument
+from qlvb.programmes import selectors as programme_selectors
 from qlvb.tasks import selectors as task_selectors
 from qlvb.tasks.models import Task
 
@@ -123,10 +124,26 @@ def outgoing_section(unit_ids: list[int], start: date, end: date) -> dict[str, A
     }
 
 
+PROGRAMME_STATUSES = ("done", "in_progress", "late", "pending", "proposed")
+
+
 def programme_section(unit_ids: list[int], field_ids: Iterable[int], start: date, end: date) -> dict[str, Any]:
-    """The work programme items of the units (or the fields) in the period. The programmes app is
-    not in this build yet: the section says so, and the report shows the gap."""
-    return {"available": False, "counts": {}, "items": []}
+    """The items of the approved work programmes (R21) the units are responsible for (a deputy's
+    report: the items of his fields) whose time meets the period, with their status from their
+    tasks: done, in progress, late, not started, proposed at a review (000 Đ11, 001 Đ10)."""
+    fields = sorted(field_ids)
+    if fields:
+        rows = programme_selectors.items_for_fields(fields, start, end)
+    else:
+        rows = [row for unit_id in unit_ids for row in programme_selectors.items_for_unit(unit_id, start, end)]
+    counts = dict.fromkeys(PROGRAMME_STATUSES, 0)
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    return {"available": True, "counts": counts, "items": [{
+        "id": row.item.pk, "programme_id": row.programme.pk, "title": row.item.title[:300],
+        "programme": row.programme.title[:200],
+        "product": row.item.product[:200], "unit": row.item.responsible_unit.name if row.item.responsible_unit else "",
+        "due": _iso(row.item.due), "status": row.status} for row in rows[:LIST_LIMIT]]}
 
 
 def assemble_unit(unit: Unit, start: date, end: date) -> dict[str, Any]:

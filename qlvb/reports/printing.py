@@ -16,5 +16,6 @@ def report_pdf(report: PeriodicReport, printed_by: str = "") -> bytes:
     return render_pdf("reports/print/report.html", {
         "report": report, "agency": report.agency, "snap": report.snapshot or {}, "title": selectors.title(report),
         "period": periods.label(report.kind, report.period_start, report.period_end), "day": day,
-        "printed_by": printed_by,
+        "printed_by": printed_by, "programme_labels": selectors.PROGRAMME_LABELS,
+        "programme_counts": selectors.programme_counts(report.snapshot or {}),
     })

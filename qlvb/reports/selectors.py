@@ -13,11 +13,23 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from qlvb.core.selectors import timeline
 from qlvb.org.models import Agency, Field, Person, Position, Post, Unit
 from qlvb.reports import periods, rules
 from qlvb.reports.models import PeriodicReport, Recipient
+
+# A work programme item's status (programmes.selectors.STATUSES), as the programmes' pages name it.
+PROGRAMME_LABELS = {"done": _lazy("Done"), "in_progress": _lazy("In progress"), "late": _lazy("Late"),
+                    "pending": _lazy("Not started"), "proposed": _lazy("Proposed")}
+
+
+def programme_counts(snapshot: dict[str, Any]) -> list[tuple[Any, int]]:
+    """The snapshot's programme items by status, named, in the statuses' order."""
+    counts = (snapshot.get("programme") or {}).get("counts") or {}
+    return [(label, int(counts.get(key, 0))) for key, label in PROGRAMME_LABELS.items() if key in counts]
+
 
 # The units expected to report (001 Đ15.3: "Trưởng các phòng"): the offices, the inspectorate,
 # departments and centres; not the leadership, not a centre's sections (they report to the centre).

@@ -81,8 +81,9 @@ def _context(person: Person, report: PeriodicReport) -> dict[str, object]:
     snap = report.snapshot or {}
     tasks = snap.get("tasks", {})
     return {"report": report, "title": selectors.title(report), "snap": snap,
-            "task_lists": [("late", _("Late"), tasks.get("late", [])), ("in_progress", _("In progress"),
+            "task_lists": [("late", _("Overdue"), tasks.get("late", [])), ("in_progress", _("In progress"),
                            tasks.get("in_progress", [])), ("done", _("Done in the period"), tasks.get("done", []))],
+            "programme_labels": selectors.PROGRAMME_LABELS, "programme_counts": selectors.programme_counts(snap),
             "editable": editable, "recipients": selectors.recipients_of(report),
             "addressees": selectors.addressees(report) if editable else [],
             "period": periods.label(report.kind, report.period_start, report.period_end)}

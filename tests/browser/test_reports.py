@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from qlvb.core.actor import Actor
 from qlvb.org import services as org_services
+from qlvb.programmes import services as programmes
+from qlvb.programmes.tests.conftest import add, unit_programme
 from qlvb.reports.models import PeriodicReport
 from qlvb.tasks import services as tasks
 from qlvb.tasks.models import Task
@@ -30,6 +32,12 @@ def test_unit_head_sends_the_weekly_report_and_the_director_reads_it(org, sessio
     late = tasks.assign(by=Actor(org.head), agency=org.agency, owner=Owner(unit=org.unit),
                         title="Rà soát tài khoản người dùng đã nghỉ việc", deadline=today + timedelta(days=1))
     Task.objects.filter(pk=late.pk).update(deadline=today - timedelta(days=2))
+    # An approved work programme item of the unit due this week.
+    programme = unit_programme(org)
+    add(org, programme, title="Triển khai nền tảng họp trực tuyến cho các xã", due=today)
+    programmes.submit(by=Actor(org.unit_head), programme=programme)
+    programme.refresh_from_db()
+    programmes.approve(by=Actor(programme.approver), programme=programme)
 
     desk = session.new_page()
     sign_in(desk, org.unit_head)
@@ -44,6 +52,7 @@ def test_unit_head_sends_the_weekly_report_and_the_director_reads_it(org, sessio
     assert "Rà soát tài khoản người dùng đã nghỉ việc" in desk.inner_text("#report-tasks-late")
     assert "Xây dựng Kế hoạch chuyển đổi số năm 2027" in desk.inner_text("#report-tasks-in_progress")
     assert "1" in desk.inner_text("#report-task-counts")
+    assert "Triển khai nền tảng họp trực tuyến cho các xã" in desk.inner_text("#report-programme")
     desk.fill("#id_results", "Hoàn thành các nhiệm vụ trọng tâm của tuần; đang xây dựng Kế hoạch chuyển đổi số.")
     desk.fill("#id_shortcomings", "Rà soát tài khoản chậm do chưa nhận đủ danh sách từ các phòng.")
     desk.fill("#id_proposals", "Đề nghị Văn phòng đôn đốc các phòng gửi danh sách.")

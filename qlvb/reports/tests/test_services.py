@@ -11,7 +11,7 @@ from qlvb.core.errors import NotAllowed
 from qlvb.core.models import Event
 from qlvb.incoming import services as incoming
 from qlvb.incoming.services import Target
-from qlvb.reports import periods, services
+from qlvb.reports import assembly, periods, services
 from qlvb.reports.models import PeriodicReport, Recipient
 from qlvb.reports.tests.conftest import issued, monday, unit_report
 from qlvb.tasks import services as tasks
@@ -195,3 +195,20 @@ def test_demo_reports_load_once(root):
     assert sent.snapshot["tasks"]["counts"]["late"] >= 1 and sent.recipients.count() == 2
     draft = PeriodicReport.objects.get(status="draft")
     assert draft.scope == "fields" and [u["report"] for u in draft.snapshot["units"]].count(sent.pk) == 1
+
+
+def test_the_programme_items_of_the_period_are_assembled(org, field):
+    from qlvb.programmes.tests.conftest import approved
+
+    programme = approved(org)  # one item of the unit, due within ten days, no task yet
+    report = unit_report(org, kind="quarter")
+    section = report.snapshot["programme"]
+    assert section["available"] is True
+    assert section["counts"]["pending"] == 1 and sum(section["counts"].values()) == 1
+    assert [(i["title"], i["programme_id"], i["status"]) for i in section["items"]] == [
+        ("Xây dựng Kế hoạch chuyển đổi số năm 2027", programme.pk, "pending")]
+    # A deputy's report: the items of his fields (an item without a start meets the period of its due date).
+    by_field = assembly.programme_section([], [field.pk], report.period_start, report.period_end)
+    assert [i["title"] for i in by_field["items"]] == ["Xây dựng Kế hoạch chuyển đổi số năm 2027"]
+    # Another unit has none.
+    assert assembly.programme_section([org.office.pk], [], report.period_start, report.period_end)["items"] == []

@@ -23,7 +23,8 @@ EXPECTED = {
      # meetings
      "meeting.invited", "meeting.updated", "meeting.cancelled", "meeting.answered", "meeting.minutes_submitted",
      "meeting.minutes_returned", "meeting.conclusions_published",
-     "programme.submitted", "programme.approved", "programme.returned", "programme.adjusted", "outgoing.disagreement"):
+     "programme.submitted", "programme.approved", "programme.returned", "programme.adjusted", "report.sent",
+     "outgoing.disagreement"):
         ("qlvb.notifications.routes.dispatch", True),
 }
 EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False),

@@ -28,6 +28,7 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | programme.submitted | the approver (the leader in charge) | task |
 | programme.approved, .returned | who submitted it and who created it | task |
 | programme.adjusted | the heads of the item's responsible units, the approver | task |
+| report.sent | the report's recipients (the director; the leaders in charge of the unit's fields) | informed |
 
 Nobody is told of their own act, and nobody is told of a document they may not open (the
 document kind's rule, core.kinds). A secret document is named by its number alone.
@@ -455,6 +456,22 @@ def on_meeting(event: Event) -> None:
           extra={"what": what, "title": meeting.title[:200], "at": at.strftime("%H:%M %d/%m/%Y")})
 
 
+# --- Periodic reports (qlvb.reports) ------------------------------------------------------------
+
+def on_report_sent(event: Event) -> None:
+    """A unit's (or a deputy's) periodic report sent: its recipients, the leadership (001 Đ15.2–3),
+    told "sent to you for information" with the report's title and a link to it."""
+    data = event.data or {}
+    people = set(data.get("recipients", [])) - {event.actor_id, event.on_behalf_of_id}
+    services.notify(Person.objects.filter(pk__in=people, is_active=True), kind=Kind.INFORMED,
+                    params={"summary": str(data.get("title") or "")[:200]},
+                    url=reverse("reports:detail", args=[int(event.target_id)]), target_type=event.target_type,
+                    target_id=event.target_id, key=f"event:{event.pk}", event_id=event.pk)
+
+
+# --- End of periodic reports ----------------------------------------------------------------------
+
+
 ROUTES: dict[str, Callable[[Event], None]] = {
     "incoming.registered": on_registered,
     "incoming.routed": on_routed,
@@ -480,6 +497,7 @@ ROUTES: dict[str, Callable[[Event], None]] = {
                      "schedules.entry_cancelled"), on_entry_changed),
     **dict.fromkeys(MEETING_TOLD, on_meeting),
     **dict.fromkeys(PROGRAMME_TOLD, on_programme_step),
+    "report.sent": on_report_sent,
 }
 # Events that notify more than one way: each handler is called with the event (a key of its own).
 ALSO: dict[str, list[Callable[[Event], None]]] = {

@@ -29,6 +29,8 @@ _SECTIONS = {
     "programmes:home": "programmes", "programmes:new": "programmes", "programmes:detail": "programmes",
     "programmes:item_new": "programmes", "programmes:item_edit": "programmes", "programmes:review": "programmes",
     "programmes:fields": "programme_fields",
+    "reports:home": "reports", "reports:new": "reports", "reports:received": "reports", "reports:detail": "reports",
+    "reports:edit": "reports",
 }
 
 

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -53,6 +53,18 @@ def from_sources(agency_id: int, source: str, refs: list[str]) -> dict[str, list
     for task in tasks:
         found[task.source_ref].append(task)
     return found
+
+
+def of_units_in_period(unit_ids: list[int], start: date, end: date) -> QuerySet[Task]:
+    """The tasks of these units (Task.unit) that were open at some time from `start` to `end`:
+    given by the end, and not completed before the start. A sub-task within its parent's unit is
+    left out (its parent is the unit's work). For the periodic reports, which classify them."""
+    if not unit_ids:
+        return Task.objects.none()
+    return (Task.objects.filter(unit_id__in=sorted(unit_ids), created_at__date__lte=end)
+            .filter(Q(status__in=OPEN) | Q(completed_at__date__gte=start))
+            .exclude(parent__unit_id=F("unit_id"))
+            .select_related("owner_person", "owner_unit").order_by("deadline", "id"))
 
 
 def soon(person: Person, today: date) -> date:

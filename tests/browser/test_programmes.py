@@ -1,134 +1,14 @@
-"""Work programmes in a real browser: the Trưởng phòng drafts the unit's quarterly programme and
-submits it; the Phó Giám đốc in charge of its field approves it; the Trưởng phòng breaks it into
-tasks; the specialist reports progress and completes hers on a phone; the Phó Giám đốc's field view
-shows what is done, late and pending. Screenshots of each step."""
+"""Work programmes in a real browser: a unit's quarterly programme from its draft to the Phó Giám
+đốc's field view (stories/programmes.py). Screenshots of each step."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
-from qlvb.core.actor import Actor
-from qlvb.org import services as org_services
-from qlvb.programmes.models import Programme
-from qlvb.tasks.models import Task
-
-from .helpers import path_of, sign_in
+from .stories.programmes import quarterly_programme
 
 pytestmark = pytest.mark.browser
 
 
-def _quarter() -> tuple[int, int, object, object]:
-    from qlvb.programmes.services import period_bounds
-
-    today = timezone.localdate()
-    number = (today.month - 1) // 3 + 1
-    start, end = period_bounds("quarter", today.year, number)
-    return today.year, number, start, end
-
-
 def test_quarterly_programme_to_tasks_and_the_deputys_view(org, root, session, shot, local_storage):
-    field = org_services.save_field(by=Actor(root), agency=org.agency, name="Công nghệ thông tin",
-                                    abbreviation="CNTT", leader=org.deputy, units=[org.unit])
-    year, number, start, end = _quarter()
-    today = timezone.localdate()
-    due = min(today + timedelta(days=7), end).strftime("%d/%m/%Y")
-
-    desk = session.new_page()
-    sign_in(desk, org.unit_head)
-    desk.goto("/programmes/new/")
-    desk.select_option("#id_scope", "unit")
-    desk.select_option("#id_owner_unit", str(org.unit.pk))
-    desk.select_option("#id_period", "quarter")
-    desk.fill("#id_year", str(year))
-    desk.fill("#id_number", str(number))
-    shot(desk, "new-programme")
-    with desk.expect_navigation():
-        desk.click("main form button.btn-primary")
-    programme = Programme.objects.get()
-    assert path_of(desk) == f"/programmes/{programme.pk}/"
-
-    items = [
-        ("Rà soát, cập nhật danh mục hệ thống thông tin theo cấp độ", "Báo cáo rà soát", str(org.specialist.pk)),
-        ("Xây dựng Kế hoạch chuyển đổi số năm sau", "Tờ trình, dự thảo Quyết định", ""),
-        ("Hướng dẫn sử dụng chữ ký số trên văn bản điện tử", "Văn bản hướng dẫn", ""),
-    ]
-    # An item without its responsible unit: a Vietnamese message, nothing saved.
-    desk.goto(f"/programmes/{programme.pk}/items/new/")
-    desk.fill("#id_title", items[0][0])
-    desk.fill("#id_due", due)
-    with desk.expect_navigation():
-        desk.click("main form button.btn-primary")
-    assert "Chọn đơn vị chủ trì thực hiện công việc." in desk.inner_text("main")
-    assert programme.items.count() == 0
-    for title, product, person in items:
-        desk.goto(f"/programmes/{programme.pk}/items/new/")
-        desk.fill("#id_title", title)
-        desk.fill("#id_product", product)
-        desk.select_option("#id_responsible_unit", str(org.unit.pk))
-        desk.select_option("#id_coordinating_units", [str(org.office.pk)])
-        if person:
-            desk.select_option("#id_responsible_person", person)
-        desk.fill("#id_due", due)
-        desk.select_option("#id_nature", "key")
-        with desk.expect_navigation():
-            desk.click("main form button.btn-primary")
-        assert path_of(desk) == f"/programmes/{programme.pk}/"
-    assert desk.locator("#programme-items tbody tr").count() == 3
-    shot(desk, "draft-items")
-    with desk.expect_navigation():
-        desk.click("#submit-programme")
-    assert desk.inner_text("#programme-status") == "Đã trình duyệt"
-
-    deputy = session.new_page()
-    sign_in(deputy, org.deputy)
-    deputy.goto("/programmes/?tab=waiting")
-    with deputy.expect_navigation():
-        deputy.click(f"#programme-list a[href='/programmes/{programme.pk}/']")
-    deputy.fill("#decide #id_note", "Đồng ý, triển khai đúng tiến độ.")
-    shot(deputy, "to-approve")
-    with deputy.expect_navigation():
-        deputy.click("#approve-programme")
-    assert deputy.inner_text("#programme-status") == "Đã phê duyệt"
-
-    desk.reload()
-    for box in desk.locator("#programme-items input[name=items]").all():
-        box.check()
-    with desk.expect_navigation():
-        desk.click("#make-tasks-button")
-    assert Task.objects.filter(source=Task.Source.PROGRAMME).count() == 3
-    assert desk.locator("#programme-items [data-status=in_progress]").count() == 3
-    shot(desk, "tasks-made")
-
-    phone = session.new_page(phone=True)
-    sign_in(phone, org.specialist)
-    mine = Task.objects.get(owner_person=org.specialist)
-    phone.goto(f"/tasks/{mine.pk}/")
-    phone.fill("#report #id_progress", "50")
-    phone.fill("#report #id_note", "Đã rà soát 11/22 hệ thống.")
-    with phone.expect_navigation():
-        phone.click("#report button")
-    phone.fill("#complete #id_result", "Đã rà soát đủ 22 hệ thống; báo cáo gửi kèm.")
-    with phone.expect_navigation():
-        phone.click("#complete button")
-    phone.goto(f"/programmes/{programme.pk}/")
-    assert phone.locator(f"#card-item-{mine.source_ref} [data-status=done]").count() == 1
-    shot(phone, "programme-phone")
-
-    # One of the unit's tasks runs past its deadline (the test moves it; the apps never do).
-    late = Task.objects.filter(owner_unit=org.unit).order_by("id").first()
-    assert late is not None
-    Task.objects.filter(pk=late.pk).update(deadline=today - timedelta(days=1))
-
-    deputy.goto("/programmes/fields/")
-    counts = deputy.locator("#field-counts")
-    assert "Hoàn tất: 1" in counts.inner_text()
-    assert "Chậm tiến độ: 1" in counts.inner_text()
-    assert "Đang xử lý: 1" in counts.inner_text()
-    assert field.name in deputy.inner_text("main")
-    shot(deputy, "field-view")
-    deputy.goto(f"/programmes/{programme.pk}/review/")
-    assert "Chậm tiến độ (1)" in deputy.inner_text("#group-late")
-    shot(deputy, "review")
+    quarterly_programme(org, root, session, shot)

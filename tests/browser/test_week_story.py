@@ -1,7 +1,10 @@
 """The agency's week, as the issue tells it, in one browser story: the Chánh Văn phòng drafts the
 leaders' schedule for next week from what the leaders put forward and the invitations received,
 the Giám đốc approves it, it is published to the whole agency, printed in the usual weekly table
-and subscribed to from a phone calendar; the invitation's people report back afterwards."""
+and subscribed to from a phone calendar; the Friday briefing is prepared, held, minuted and
+concluded, its conclusions become the units' tasks and the briefing shows which are done; the
+Trưởng phòng breaks the unit's quarterly programme into tasks, the specialist reports progress and
+the Phó Giám đốc sees his fields' programme with what is done, late and pending."""
 
 from __future__ import annotations
 
@@ -21,11 +24,13 @@ from qlvb.schedules.models import Entry, Period, Scope
 from qlvb.schedules.tests.conftest import at, office  # noqa: F401 - fixture
 
 from .helpers import sign_in
+from .stories.meetings import friday_briefing
+from .stories.programmes import quarterly_programme
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_leaders_week_from_proposals_and_invitations(org, office, register_doc, session, shot):  # noqa: F811
+def test_the_agency_week_as_one_story(org, office, root, register_doc, session, shot, local_storage):  # noqa: F811
     monday = schedule_selectors.week_start(timezone.localdate()) + timedelta(days=7)
     tuesday, thursday = monday + timedelta(days=1), monday + timedelta(days=3)
     visit = schedule_services.save_entry(
@@ -104,3 +109,10 @@ def test_the_leaders_week_from_proposals_and_invitations(org, office, register_d
     assert "Làm việc với Viettel Sơn La" in body.replace("\r\n ", "")
     adopted = Entry.objects.get(scope=Scope.AGENCY, source_entry=visit)
     assert f"UID:{ical.uid(adopted)}" in body
+
+    # The Friday briefing, to its conclusions done a week later; the unit's quarterly programme,
+    # to the Phó Giám đốc's view of his fields.
+    briefing = friday_briefing(org, session, shot)
+    assert briefing.conclusions.count() == 1
+    programme = quarterly_programme(org, root, session, shot)
+    assert programme.items.count() == 3

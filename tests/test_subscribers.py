@@ -19,7 +19,7 @@ EXPECTED = {
      "schedules.period_submitted", "schedules.period_returned", "task.assigned", "task.received", "task.reported",
      "task.extension_requested", "task.extension_approved", "task.extension_rejected", "task.completed",
      "task.evaluated", "schedules.entry_created", "schedules.entry_updated", "schedules.entry_adjusted",
-     "schedules.entry_cancelled", "outgoing.disagreement"):
+     "schedules.entry_cancelled", "schedules.entry_reported", "outgoing.disagreement"):
         ("qlvb.notifications.routes.dispatch", True),
 }
 EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False),
@@ -33,7 +33,7 @@ def test_the_subscriptions_are_the_documented_ones():
 
 
 def test_the_document_kinds_are_registered():
-    assert [kind.name for kind in kinds.all_kinds()] == ["dossier", "incoming", "outgoing", "task"]
+    assert [kind.name for kind in kinds.all_kinds()] == ["dossier", "incoming", "outgoing", "schedule", "task"]
     for kind in kinds.all_kinds():
         assert kind.target_type == kind.model_class._meta.label_lower
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.forms import VNDateTimeField, model_choice
 from qlvb.org.models import Agency, Person, Unit
+from qlvb.tasks.forms import MultipleFileField
 
 
 class PeopleField(forms.ModelMultipleChoiceField):
@@ -56,3 +57,11 @@ class InvitationForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class ReportForm(forms.Form):
+    """The report back after a meeting of an invitation (001 Đ16)."""
+
+    text = forms.CharField(label=_("What the meeting concluded, and what falls to the agency"),
+                           widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    attachments = MultipleFileField(label=_("Files"), required=False)

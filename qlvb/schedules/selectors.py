@@ -223,8 +223,9 @@ def personal_entries(person: Person, start: date, end: date) -> QuerySet[Entry]:
     # The candidates from the person's own index entries (attendance, personal entries made), so
     # that the database reads a few rows by key instead of everyone's entries of the range.
     overlapping = _overlapping(start, end)
-    candidates = Attendee.objects.filter(person=person, entry__in=Entry.objects.filter(overlapping)).values(
-        "entry_id").union(Entry.objects.filter(overlapping, scope=Scope.PERSONAL, created_by=person).values("pk"))
+    candidates = Attendee.objects.filter(person=person, entry__in=Entry.objects.filter(overlapping).order_by()).order_by(
+    ).values("entry_id").union(
+        Entry.objects.filter(overlapping, scope=Scope.PERSONAL, created_by=person).order_by().values("pk"))
     visible_agency = Q(scope__in=sorted(PUBLISHED_SCOPES), period__status=Period.Status.PUBLISHED)
     return _with_data(Entry.objects.filter(overlapping, pk__in=candidates).filter(
         ~Q(scope__in=sorted(PUBLISHED_SCOPES)) | visible_agency | Q(scope=Scope.PERSONAL, created_by=person)))
@@ -238,9 +239,9 @@ def unit_entries(person: Person, unit: Unit, start: date, end: date) -> QuerySet
     # The candidates as a union of index ranges (the unit's entries by date, those it takes part
     # in or prepares), read by key: never everyone's entries of the range.
     overlapping = _overlapping(start, end)
-    candidates = Entry.objects.filter(overlapping, unit=unit, scope=Scope.UNIT).values("pk").union(
-        Entry.units.through.objects.filter(unit_id=unit.pk).values("entry_id"),
-        Entry.objects.filter(preparing_unit=unit).values("pk"))
+    candidates = Entry.objects.filter(overlapping, unit=unit, scope=Scope.UNIT).order_by().values("pk").union(
+        Entry.units.through.objects.filter(unit_id=unit.pk).order_by().values("entry_id"),
+        Entry.objects.filter(preparing_unit=unit).order_by().values("pk"))
     published = Q(scope__in=sorted(PUBLISHED_SCOPES), period__status=Period.Status.PUBLISHED)
     return _with_data(Entry.objects.filter(overlapping, pk__in=candidates).filter(
         Q(scope=Scope.UNIT, unit=unit) | published))

@@ -133,6 +133,8 @@ def calendar(request: PersonRequest, span: str = "week") -> HttpResponse:
     # not learn when a colleague is busy elsewhere.
     planner = context["may_add"] or context["can_publish"]
     context["conflicts"] = selectors.conflicts(entries) if planner else {}
+    for entry in entries:  # read by each entry's cell (a lookup, not a loop over every conflict)
+        entry.conflict_names = context["conflicts"].get(entry.pk)  # type: ignore[attr-defined]
     if span == "week":
         context["rows"] = selectors.week_table(entries, start)
     elif span == "month":

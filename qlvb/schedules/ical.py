@@ -52,13 +52,11 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts) + "\r\n"
 
 
-def _description(entry: Entry) -> str:
+def _description(entry: Entry, people: list[str], units: list[str]) -> str:
     chair = entry.chair.full_name if entry.chair_id and entry.chair else entry.chair_text
     lines = []
     if chair:
         lines.append(f"Chủ trì: {chair}")
-    people = [a.person.full_name for a in entry.attendees.all()]
-    units = [u.name for u in entry.units.all()]
     if people or units or entry.guests:
         lines.append("Thành phần: " + "; ".join([*people, *units, *([entry.guests] if entry.guests else [])]))
     if entry.preparing_unit_id and entry.preparing_unit:
@@ -70,7 +68,10 @@ def _description(entry: Entry) -> str:
     return "\n".join(lines)
 
 
-def calendar(name: str, entries: Iterable[Entry]) -> bytes:
+def calendar(name: str, entries: Iterable[Entry], names: tuple[dict[int, list[str]], dict[int, list[str]]] | None = None
+             ) -> bytes:
+    """The feed; `names`: the people's and units' names of each entry (selectors.feed_names), else
+    read from the entries' prefetched attendees and units."""
     stamp = _utc(timezone.now())
     out = ["BEGIN:VCALENDAR\r\n", "VERSION:2.0\r\n", "PRODID:-//QLVB//Lich cong tac//VI\r\n",
            "CALSCALE:GREGORIAN\r\n", "METHOD:PUBLISH\r\n", _fold(f"X-WR-CALNAME:{_text(name)}"),
@@ -85,7 +86,12 @@ def calendar(name: str, entries: Iterable[Entry]) -> bytes:
                  f"LAST-MODIFIED:{_utc(entry.updated_at)}", f"SUMMARY:{_text(summary)}"]
         if entry.place:
             lines.append(f"LOCATION:{_text(entry.place)}")
-        description = _description(entry)
+        if names is not None:
+            people, units = names[0].get(entry.pk, []), names[1].get(entry.pk, [])
+        else:
+            people = [a.person.full_name for a in entry.attendees.all()]
+            units = [u.name for u in entry.units.all()]
+        description = _description(entry, people, units)
         if description:
             lines.append(f"DESCRIPTION:{_text(description)}")
         if entry.chair_id and entry.chair and entry.chair.email:

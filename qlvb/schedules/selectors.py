@@ -186,7 +186,11 @@ def get_period(person: Person, pk: int) -> Period:
 
 
 def _attendees() -> Prefetch:
-    return Prefetch("attendees", queryset=Attendee.objects.select_related("person").order_by("person__full_name"))
+    """The people of the entries, with only what the pages and feeds show of them (a unit's feed
+    holds thousands of attendees: whole rows of people were most of its time)."""
+    return Prefetch("attendees", queryset=Attendee.objects.select_related("person").only(
+        "id", "entry_id", "person_id", "person__id", "person__full_name", "person__agency_id", "person__email",
+    ).order_by("person__full_name"))
 
 
 def _with_data(entries: QuerySet[Entry]) -> QuerySet[Entry]:
@@ -377,12 +381,31 @@ def feed_entries(token: FeedToken, start: date, end: date) -> list[Entry]:
     if not person.is_active or person.locked_at is not None:
         raise Http404()
     if token.feed == FeedToken.Feed.PERSONAL:
-        return list(personal_entries(person, start, end))
-    if token.feed == FeedToken.Feed.UNIT and token.unit is not None:
-        return list(unit_entries(person, token.unit, start, end))
-    if person.agency_id is None:
+        entries = personal_entries(person, start, end)
+    elif token.feed == FeedToken.Feed.UNIT and token.unit is not None:
+        entries = unit_entries(person, token.unit, start, end)
+    elif person.agency_id is None:
         raise Http404()
-    return list(agency_entries(person, person.agency_id, Scope.AGENCY, start, end))
+    else:
+        entries = agency_entries(person, person.agency_id, Scope.AGENCY, start, end)
+    # Thousands of entries in an agency's or a large unit's feed: their people and units are read
+    # as names (feed_names), not as objects.
+    return list(entries.prefetch_related(None))
+
+
+def feed_names(entries: list[Entry]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The names of the people and of the units taking part in each entry, two queries."""
+    ids = [e.pk for e in entries]
+    people: dict[int, list[str]] = defaultdict(list)
+    units: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        for entry_id, name in (Attendee.objects.filter(entry_id__in=ids).order_by("person__full_name")
+                               .values_list("entry_id", "person__full_name")):
+            people[entry_id].append(name)
+        for entry_id, name in (Entry.units.through.objects.filter(entry_id__in=ids)
+                               .order_by("unit__order", "unit__name").values_list("entry_id", "unit__name")):
+            units[entry_id].append(name)
+    return people, units
 
 
 # --- Reports back after an invitation (001 Đ16) -----------------------------------------------------

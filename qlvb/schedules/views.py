@@ -353,7 +353,8 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     names = {FeedToken.Feed.PERSONAL: found.person.full_name,
              FeedToken.Feed.UNIT: found.unit.name if found.unit else "",
              FeedToken.Feed.AGENCY: found.person.agency.name if found.person.agency else ""}
-    response = HttpResponse(ical.calendar(f"Lịch công tác – {names[FeedToken.Feed(found.feed)]}", entries),
+    response = HttpResponse(ical.calendar(f"Lịch công tác – {names[FeedToken.Feed(found.feed)]}", entries,
+                                          selectors.feed_names(entries)),
                             content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

@@ -441,6 +441,12 @@ QLVB_VAPID_PRIVATE_KEY = os.environ.get("QLVB_VAPID_PRIVATE_KEY") or _local_secr
 QLVB_VAPID_PUBLIC_KEY = os.environ.get("QLVB_VAPID_PUBLIC_KEY") or _vapid_public_key(QLVB_VAPID_PRIVATE_KEY)
 # Who the push services may contact about our pushes (a mailto: or https: address).
 QLVB_VAPID_SUBJECT = os.environ.get("QLVB_VAPID_SUBJECT") or f"mailto:{DEFAULT_FROM_EMAIL}"
+# The push services a browser's subscription may name (the host or a sub-domain of it): the
+# server posts to that address, so it must not be any host a signed-in person chooses (a host
+# resolving to an internal address would let them make the server call inside the network).
+QLVB_PUSH_SERVICE_HOSTS = [h.strip().lower() for h in os.environ.get(
+    "QLVB_PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,push.services.mozilla.com,push.apple.com,notify.windows.com").split(",") if h.strip()]
 
 # --- REST API -----------------------------------------------------------------------------
 REST_FRAMEWORK = {

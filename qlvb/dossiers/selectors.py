@@ -6,7 +6,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from qlvb.core import kinds
-from qlvb.dossiers.models import Dossier
+from qlvb.dossiers.models import Dossier, DossierItem
 from qlvb.org import permissions
 from qlvb.org.models import Agency, Person
 from qlvb.org.roles import roles_of
@@ -69,3 +69,24 @@ def get_dossier(person: Person, pk: int) -> Dossier:
     if dossier is None or not can_view(person, dossier):
         raise Http404()
     return dossier
+
+
+def items_for(person: Person, dossier: Dossier) -> list[DossierItem]:
+    """The dossier's documents in order, each marked `may_open`: a document filed in a dossier one
+    may see is not thereby opened to one (a secret document, one routed elsewhere). What one may
+    not open is shown without its label or link. One query per kind of document filed."""
+    items = list(dossier.items.select_related("content_type", "added_by").order_by("order", "id"))
+    by_kind: dict[str, list[DossierItem]] = {}
+    for item in items:
+        kind = kinds.for_target_type(f"{item.content_type.app_label}.{item.content_type.model}")
+        item.kind_name = kind.name if kind is not None else ""  # type: ignore[attr-defined]
+        item.may_open = False  # type: ignore[attr-defined]
+        if kind is not None:
+            by_kind.setdefault(kind.name, []).append(item)
+    for name, group in by_kind.items():
+        opened = set(kinds.visible(name, person).filter(pk__in=[i.object_id for i in group])
+                     .values_list("pk", flat=True))
+        for item in group:
+            item.may_open = item.object_id in opened  # type: ignore[attr-defined]
+            item.url = kinds.get(name).url(item.object_id) if item.may_open else ""  # type: ignore[attr-defined]
+    return items

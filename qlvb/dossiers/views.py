@@ -56,7 +56,7 @@ def dossier_detail(request: PersonRequest, pk: int) -> HttpResponse:
     person = _person(request)
     dossier = selectors.get_dossier(person, pk)
     return render(request, "dossiers/detail.html", {
-        "dossier": dossier, "items": dossier.items.select_related("content_type", "added_by").order_by("order"),
+        "dossier": dossier, "items": selectors.items_for(person, dossier),
         "can_edit": selectors.can_edit(person, dossier),
     })
 

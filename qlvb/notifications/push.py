@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -48,7 +48,8 @@ def _b64decode(value: str) -> bytes:
 
 def clean(data: Any) -> dict[str, str]:
     """A subscription as the browser's PushSubscription.toJSON() gives it ({endpoint, keys: {p256dh,
-    auth}}), checked: an https endpoint on a public host, a P-256 public key and a 16-byte secret."""
+    auth}}), checked: an https endpoint on a known push service (settings.QLVB_PUSH_SERVICE_HOSTS),
+    a P-256 public key and a 16-byte secret."""
     from cryptography.hazmat.primitives.asymmetric import ec
 
     if not isinstance(data, dict):
@@ -59,7 +60,7 @@ def clean(data: Any) -> dict[str, str]:
         raise ValidationError(_("The subscription has no valid push service address."))
     parts = urlsplit(endpoint)
     host = parts.hostname or ""
-    if parts.scheme != "https" or not host or host == "localhost" or host.endswith(".localhost") or _is_ip(host):
+    if parts.scheme != "https" or not host or _is_ip(host) or not _known_service(host):
         raise ValidationError(_("The subscription has no valid push service address."))
     if not isinstance(keys, dict) or not isinstance(keys.get("p256dh"), str) or not isinstance(keys.get("auth"), str):
         raise ValidationError(_("The subscription's keys are missing."))
@@ -72,6 +73,11 @@ def clean(data: Any) -> dict[str, str]:
     if len(public) != 65 or len(secret) != 16:
         raise ValidationError(_("The subscription's keys are not valid."))
     return {"endpoint": endpoint, "p256dh": keys["p256dh"].rstrip("="), "auth": keys["auth"].rstrip("=")}
+
+
+def _known_service(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    return any(host == known or host.endswith("." + known) for known in settings.QLVB_PUSH_SERVICE_HOSTS)
 
 
 def _is_ip(host: str) -> bool:
@@ -128,48 +134,49 @@ def send(notification_id: int) -> int:
     from pywebpush import WebPushException, webpush
     from requests import RequestException
 
-    with transaction.atomic():
-        notification = (Notification.objects.select_for_update(of=("self",)).select_related("person")
-                        .filter(pk=notification_id, pushed_at__isnull=True).first())
-        if notification is None or not notification.person.is_active:
-            return 0
-        message = json.dumps(payload(notification), ensure_ascii=False)
-        headers = {"Urgency": "high" if notification.urgent else "normal"}
-        delivered = 0
-        failed: list[str] = []
-        for subscription in PushSubscription.objects.filter(person=notification.person):
-            status: int | None = None
-            try:
-                webpush({"endpoint": subscription.endpoint,
-                         "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}},
-                        data=message, vapid_private_key=settings.QLVB_VAPID_PRIVATE_KEY,
-                        vapid_claims={"sub": settings.QLVB_VAPID_SUBJECT}, ttl=TTL, headers=headers,
-                        timeout=TIMEOUT)
-            except WebPushException as error:
-                status = error.response.status_code if error.response is not None else None
-            except RequestException:
-                status = None
-            else:
-                delivered += 1
-                PushSubscription.objects.filter(pk=subscription.pk).update(last_success=timezone.now(), failures=0)
-                continue
-            if status in GONE:
-                log.info("push subscription %s gone (%s): dropped", subscription.pk, status)
-                subscription.delete()
-                continue
-            subscription.failures += 1
-            if subscription.failures >= MAX_FAILURES:
-                log.warning("push subscription %s failed %s times in a row: dropped", subscription.pk, MAX_FAILURES)
-                subscription.delete()
-                continue
-            PushSubscription.objects.filter(pk=subscription.pk).update(failures=subscription.failures)
-            if status is None or status >= 500 or status == 429:
-                failed.append(f"{subscription.pk}: {status or 'unreachable'}")
-            else:  # refused (400, 403, 413…): trying again would not change the answer
-                log.warning("push subscription %s refused with %s", subscription.pk, status)
-        if not failed:
-            notification.pushed_at = timezone.now()
-            notification.save(update_fields=["pushed_at"])
-    if failed:  # raised once committed: the failures stay counted, the notification unmarked
+    # No lock is held while the push services answer (up to TIMEOUT each): marking the
+    # notification read must not wait on a slow service. One job per notification sends it; were
+    # it ever sent twice, the device replaces it under the same tag.
+    notification = (Notification.objects.select_related("person")
+                    .filter(pk=notification_id, pushed_at__isnull=True).first())
+    if notification is None or not notification.person.is_active:
+        return 0
+    message = json.dumps(payload(notification), ensure_ascii=False)
+    headers = {"Urgency": "high" if notification.urgent else "normal"}
+    delivered = 0
+    failed: list[str] = []
+    for subscription in PushSubscription.objects.filter(person=notification.person):
+        status: int | None = None
+        try:
+            webpush({"endpoint": subscription.endpoint,
+                     "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}},
+                    data=message, vapid_private_key=settings.QLVB_VAPID_PRIVATE_KEY,
+                    vapid_claims={"sub": settings.QLVB_VAPID_SUBJECT}, ttl=TTL, headers=headers,
+                    timeout=TIMEOUT)
+        except WebPushException as error:
+            status = error.response.status_code if error.response is not None else None
+        except RequestException:
+            status = None
+        else:
+            delivered += 1
+            PushSubscription.objects.filter(pk=subscription.pk).update(last_success=timezone.now(), failures=0)
+            continue
+        if status in GONE:
+            log.info("push subscription %s gone (%s): dropped", subscription.pk, status)
+            subscription.delete()
+            continue
+        subscription.failures += 1
+        if subscription.failures >= MAX_FAILURES:
+            log.warning("push subscription %s failed %s times in a row: dropped", subscription.pk, MAX_FAILURES)
+            subscription.delete()
+            continue
+        PushSubscription.objects.filter(pk=subscription.pk).update(failures=F("failures") + 1)
+        if status is None or status >= 500 or status == 429:
+            failed.append(f"{subscription.pk}: {status or 'unreachable'}")
+        else:  # refused (400, 403, 413…): trying again would not change the answer
+            log.warning("push subscription %s refused with %s", subscription.pk, status)
+    if not failed:
+        Notification.objects.filter(pk=notification.pk, pushed_at__isnull=True).update(pushed_at=timezone.now())
+    if failed:  # the failures stay counted, the notification unmarked: the worker tries again
         raise PushFailed(", ".join(failed))
     return delivered

@@ -83,6 +83,12 @@ class Entry(models.Model):
     source_incoming = models.ForeignKey("incoming.IncomingDocument", null=True, blank=True,
                                         on_delete=models.PROTECT, related_name="+")
     notes = models.CharField(_("notes"), max_length=500, blank=True)
+    # A personal or unit entry put forward for the leaders' week (đăng ký lịch tuần): the office
+    # drafts the week from these and from the invitations received.
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    # The agency entry made from a proposal points to it (a proposal is taken in once).
+    source_entry = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="adopted_as")
     sequence = models.PositiveIntegerField(default=0)  # iCalendar SEQUENCE: +1 at each change
     adjusted_at = models.DateTimeField(null=True, blank=True)  # changed after its period was published
     cancelled_at = models.DateTimeField(null=True, blank=True)
@@ -95,6 +101,8 @@ class Entry(models.Model):
         indexes = [
             models.Index(fields=["agency", "scope", "starts_at"], name="schedule_entry_scope_idx"),
             models.Index(fields=["unit", "starts_at"], name="schedule_entry_unit_idx"),
+            models.Index(fields=["agency", "starts_at"], name="schedule_entry_proposed_idx",
+                         condition=models.Q(proposed_at__isnull=False)),
         ]
         constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
                                               name="schedule_entry_ends_after_start")]

@@ -358,6 +358,15 @@ def by_day(entries: list[Entry]) -> dict[date, list[Entry]]:
 # --- Invitations and feeds ------------------------------------------------------------------------
 
 
+def proposals(agency_id: int, start: date, end: date) -> list[Entry]:
+    """Personal and unit entries put forward for the leaders' week in [start, end] and not yet
+    taken in: what the office drafts the week from, beside the invitations received."""
+    adopted = Entry.objects.filter(agency_id=agency_id, source_entry__isnull=False).values("source_entry_id")
+    return list(_with_data(Entry.objects.filter(agency_id=agency_id, proposed_at__isnull=False,
+                                                cancelled_at__isnull=True)
+                           .filter(_overlapping(start, end)).exclude(pk__in=adopted)))
+
+
 def invitations_waiting(person: Person, limit: int = 20) -> list[Any]:
     """Invitation letters (giấy mời, type GM) the person may open, registered in the last 60 days,
     not yet made into a schedule entry: what 001 Đ16 asks the schedule to take in one step."""

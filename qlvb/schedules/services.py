@@ -283,12 +283,59 @@ def return_period(*, by: Actor, period: Period, note: str) -> Period:
     return period
 
 
+@transaction.atomic
+def propose_entry(*, by: Actor, entry: Entry) -> Entry:
+    """Put a personal or unit entry forward for the leaders' week (đăng ký lịch tuần): the office
+    sees it beside the week's draft and takes it in with one click (adopt_proposal)."""
+    person = _person(by)
+    entry = Entry.objects.select_for_update().get(pk=entry.pk)
+    if not selectors.can_edit(person, entry):
+        raise NotAllowed()
+    if entry.scope not in (Scope.PERSONAL, Scope.UNIT):
+        raise ValidationError(_("Only a personal or unit entry is put forward for the agency's schedule."))
+    if entry.is_cancelled:
+        raise ValidationError(_("A cancelled entry cannot be put forward."))
+    if entry.proposed_at is not None:
+        raise ValidationError(_("This entry is already put forward for the agency's schedule."))
+    entry.proposed_at = timezone.now()
+    entry.save(update_fields=["proposed_at", "updated_at"])
+    events.record(verb="schedules.entry_proposed", actor=by, agency=entry.agency_id, target=entry,
+                  data={"scope": entry.scope, "starts_at": entry.starts_at, "title": entry.title})
+    return entry
+
+
+@transaction.atomic
+def adopt_proposal(*, by: Actor, entry: Entry) -> Entry:
+    """The office takes a proposed entry into the leaders' week: a new agency entry with the same
+    content, time, chair, people and units (the proposal stays in its own schedule). Once only."""
+    person = _person(by)
+    proposal = Entry.objects.select_for_update().get(pk=entry.pk)
+    if not selectors.can_draft(person, proposal.agency_id, Scope.AGENCY):
+        raise NotAllowed()
+    if proposal.proposed_at is None:
+        raise NotAllowed()  # not put forward: the office may not even see it
+    if proposal.is_cancelled:
+        raise ValidationError(_("A cancelled entry cannot be put forward."))
+    if Entry.objects.filter(source_entry=proposal).exists():
+        raise ValidationError(_("This entry is already in the agency's schedule."))
+    adopted = save_entry(
+        by=by, agency=proposal.agency, scope=Scope.AGENCY, title=proposal.title, starts_at=proposal.starts_at,
+        ends_at=proposal.ends_at, place=proposal.place, chair=proposal.chair, chair_text=proposal.chair_text,
+        people=[a.person for a in proposal.attendees.select_related("person")], units=list(proposal.units.all()),
+        guests=proposal.guests, preparing_unit=proposal.preparing_unit or proposal.unit,
+        documents=proposal.documents, notes=proposal.notes)
+    Entry.objects.filter(pk=adopted.pk).update(source_entry=proposal)
+    adopted.source_entry = proposal
+    return adopted
+
+
 def entry_from_invitation(*, by: Actor, incoming_id: int, starts_at: datetime | None, ends_at: datetime | None,
                           place: str = "", title: str = "", scope: str = Scope.PERSONAL,
                           people: Iterable[Person] | None = None) -> Entry:
     """An invitation letter (giấy mời) registered as an incoming document becomes, in one step, an
     entry in the schedule of the people sent to it (001 Đ16): by default the people it was routed
-    to and the heads of the units it was routed to; the units routed to take part. Read through
+    to and the heads of the units it was routed to (to handle or coordinate; not those told for
+    information); the units routed to take part. Read through
     incoming.selectors (the person must be able to open the document; else NotAllowed, a 404)."""
     from django.http import Http404
 
@@ -310,7 +357,9 @@ def entry_from_invitation(*, by: Actor, incoming_id: int, starts_at: datetime | 
         node = stack.pop(0)
         stack.extend(node.children)
         assignment = node.assignment
-        if assignment.state == "withdrawn":
+        # Those told "for information" (nhận để biết) — often the office, to arrange the
+        # schedule — are not sent to the meeting.
+        if assignment.state == "withdrawn" or assignment.role == "info":
             continue
         if assignment.assignee_person is not None:
             sent_people.append(assignment.assignee_person)

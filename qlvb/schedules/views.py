@@ -142,6 +142,11 @@ def calendar(request: PersonRequest, span: str = "week") -> HttpResponse:
         context["weeks"] = [[(d, days.get(d, [])) for d in week] for week in selectors.month_weeks(day)]
     if schedule.scope == Scope.PERSONAL:
         context["invitations"] = selectors.invitations_waiting(person, limit=5)
+    elif schedule.scope == Scope.AGENCY and context["can_draft"] and span == "week":
+        # What the office drafts the leaders' week from: the entries put forward and the
+        # invitation letters received, each taken in with one click.
+        context["proposals"] = selectors.proposals(schedule.agency_id, start, end)
+        context["invitations"] = selectors.invitations_waiting(person, limit=10)
     return render(request, "schedules/calendar.html", context)
 
 
@@ -267,10 +272,47 @@ def entry_report(request: PersonRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def entry_propose(request: PersonRequest, pk: int) -> HttpResponse:
+    """Put one's personal or unit entry forward for the leaders' week."""
+    entry = selectors.get_entry(_person(request), pk)
+    try:
+        services.propose_entry(by=actor_from_request(request, SCOPE), entry=entry)
+    except NotAllowed:
+        raise Http404() from None
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Put forward: the office will see it when drafting the leaders' week."))
+    return redirect("schedules:entry", pk)
+
+
+@login_required
 def report_file(request: PersonRequest, pk: int, file_pk: int, disposition: str) -> HttpResponseBase:
     entry = selectors.get_entry(_person(request), pk)
     item = selectors.report_file(entry, file_pk)
     return file_response(request, item.stored, filename=item.name, inline=disposition == "view")
+
+
+@login_required
+@require_POST
+def entry_adopt(request: PersonRequest, pk: int) -> HttpResponse:
+    """The office takes an entry put forward into the leaders' week."""
+    person = _person(request)
+    entry = Entry.objects.filter(pk=pk, proposed_at__isnull=False).first()
+    if entry is None or not selectors.can_draft(person, entry.agency_id, Scope.AGENCY):
+        raise Http404()
+    try:
+        services.adopt_proposal(by=actor_from_request(request, SCOPE), entry=entry)
+    except NotAllowed:
+        raise Http404() from None
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Taken into the leaders' week."))
+    return redirect(selectors.week_url(Scope.AGENCY, entry.starts_at))
 
 
 @login_required

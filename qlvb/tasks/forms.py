@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from qlvb.core.forms import VNDateField
 from qlvb.org.models import Agency, Person, Unit
 from qlvb.org.roles import roles_of
-from qlvb.tasks.models import Task
+from qlvb.tasks.models import Link, Task
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -124,6 +124,12 @@ class DecideForm(forms.Form):
 class CompleteForm(forms.Form):
     result = forms.CharField(label=_("Result"), widget=forms.Textarea(attrs={"rows": 3}))
     attachments = MultipleFileField(label=_("Files"), required=False)
+
+
+class LinkForm(forms.Form):
+    reference = forms.CharField(label=_("Document"), max_length=300,
+                                help_text=_("Its number and notation (15/QĐ-UBND), or its page's address."))
+    role = forms.ChoiceField(label=_("As"), choices=Link.Role.choices, initial=Link.Role.RELATED)
 
 
 class EvaluateForm(forms.Form):

@@ -4,9 +4,11 @@ one indexed query on (owner, status, deadline) whatever the number of tasks; cou
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -198,6 +200,46 @@ def detail(person: Person, task: Task) -> Detail:
     )
 
 
+def find_document(person: Person, agency_id: int, reference: str) -> tuple[str, int] | None:
+    """The document a person names when linking it to a task: by its page's address (copied from
+    the browser) or by its number and notation ("15/QĐ-UBND", "05/STTTT-VP"), among the documents
+    of the agency the person may see — of every kind that has a number and a notation. None when
+    nothing, or more than one document, answers."""
+    text = (reference or "").strip()
+    if not text:
+        return None
+    path = urlsplit(text).path
+    found = re.search(r"/(\d+)/?$", path)
+    if found and path.startswith("/"):
+        pk = int(found.group(1))
+        for kind in kinds.all_kinds():
+            if kind.name != "task" and kind.url(pk).rstrip("/") == path.rstrip("/"):
+                return (kind.name, pk) if kinds.visible(kind.name, person).filter(
+                    pk=pk, agency_id=agency_id).exists() else None
+        return None
+    number, slash, notation = text.partition("/")
+    number, notation = number.strip(), notation.strip()
+    if not slash or not number or not notation:
+        return None
+    matches: list[tuple[str, int]] = []
+    for kind in kinds.all_kinds():
+        fields = {f.name: f for f in kind.model_class._meta.concrete_fields}
+        if kind.name == "task" or not {"number", "notation", "agency"} <= set(fields):
+            continue
+        numbers: list[Any] = [number]
+        if fields["number"].get_internal_type() in ("IntegerField", "PositiveIntegerField", "BigIntegerField"):
+            numbers = [int(number)] if number.isdigit() else []
+        elif number.isdigit():  # "5" and "05" are the same number
+            numbers = sorted({number, number.lstrip("0") or "0", f"{int(number):02d}"})
+        if not numbers:
+            continue
+        ids = list(kinds.visible(kind.name, person).filter(agency_id=agency_id, number__in=numbers,
+                                                             notation__iexact=notation)
+                   .values_list("pk", flat=True)[:2])
+        matches += [(kind.name, pk) for pk in ids]
+    return matches[0] if len(matches) == 1 else None
+
+
 def visible_links(person: Person, task: Task) -> list[tuple[Link, str]]:
     """The task's linked documents the person may see, with their pages' addresses: one query per
     kind linked, the kind's own rule."""
@@ -234,4 +276,4 @@ def actions(person: Person, task: Task) -> dict[str, Any]:
             "report": task.is_open and (owner or coordinator), "extend": task.is_open and owner,
             "complete": task.is_open and owner,
             "evaluate": decide and task.status == Task.Status.DONE and not task.evaluation,
-            "split": rules.may_split(person, task)}
+            "split": rules.may_split(person, task), "link": owner or decide}

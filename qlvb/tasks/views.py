@@ -4,6 +4,7 @@ selectors say what the person may see (404 otherwise), services act."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from qlvb.core import kinds
 from qlvb.core.actor import actor_from_request, effective_person
 from qlvb.core.errors import NotAllowed
 from qlvb.core.forms import attach_errors
@@ -26,6 +28,7 @@ from qlvb.files.views import file_response
 from qlvb.org.http import PersonRequest
 from qlvb.org.models import Agency, Person, Unit
 from qlvb.tasks import forms, rules, selectors, services
+from qlvb.tasks.models import Link, Task
 from qlvb.tasks.services import Owner
 
 SCOPE = "unit"  # a delegation of the unit's work lets the delegate act on its tasks
@@ -85,6 +88,34 @@ def overview(request: PersonRequest) -> HttpResponse:
     })
 
 
+@dataclass(frozen=True)
+class Origin:
+    kind: str
+    pk: int
+    label: str
+    url: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}:{self.pk}"
+
+
+def _origin(person: Person, agency: Agency, value: str) -> Origin | None:
+    """The document a task is assigned from ("incoming:123", the document page's "Assign a task"),
+    if the person may see it; anything else is ignored."""
+    kind_name, _colon, pk = value.partition(":")
+    if not pk.isdigit() or kind_name == "task":
+        return None
+    try:
+        kind = kinds.get(kind_name)
+    except KeyError:
+        return None
+    document = kinds.visible(kind_name, person).filter(pk=int(pk), agency_id=agency.pk).first()
+    if document is None:
+        return None
+    return Origin(kind_name, document.pk, str(document), kind.url(document.pk))
+
+
 @login_required
 def assign(request: PersonRequest, parent: int | None = None) -> HttpResponse:
     person = _person(request)
@@ -92,7 +123,9 @@ def assign(request: PersonRequest, parent: int | None = None) -> HttpResponse:
     parent_task = selectors.get_task(person, parent) if parent else None
     if parent_task is not None and not rules.may_split(person, parent_task):
         raise Http404()
-    form = forms.AssignForm(request.POST or None, person=person, agency=agency)
+    origin = _origin(person, agency, request.POST.get("origin") or request.GET.get("from") or "")
+    initial = ({"source": Task.Source.DOCUMENT, "source_ref": origin.label[:100]} if origin else {})
+    form = forms.AssignForm(request.POST or None, person=person, agency=agency, initial=initial)
     if parent_task is None and not form.owner_people and not form.owner_units:
         raise Http404()
     if request.method == "POST" and form.is_valid():
@@ -105,7 +138,8 @@ def assign(request: PersonRequest, parent: int | None = None) -> HttpResponse:
                 description=data["description"], owner=Owner(person=owner_person, unit=owner_unit),
                 deadline=data["deadline"], working_days=None if data["deadline"] else data["working_days"],
                 coordinators=people, coordinating_units=units, parent=parent_task,
-                source=data["source"], source_ref=data["source_ref"])
+                source=data["source"], source_ref=data["source_ref"],
+                links=[(origin.kind, origin.pk, Link.Role.ORIGIN)] if origin else [])
         except ValidationError as error:
             attach_errors(form, error)
         except NotAllowed:
@@ -113,7 +147,7 @@ def assign(request: PersonRequest, parent: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("Task assigned."))
             return redirect("tasks:detail", task.pk)
-    return render(request, "tasks/assign.html", {"form": form, "parent": parent_task})
+    return render(request, "tasks/assign.html", {"form": form, "parent": parent_task, "origin": origin})
 
 
 @login_required
@@ -132,12 +166,13 @@ def _detail_page(request: PersonRequest, person: Person, task: Any, **forms_give
         "extension_form": forms_given.get("extension") or forms.ExtensionForm(),
         "decide_form": forms_given.get("decide") or forms.DecideForm(),
         "complete_form": forms_given.get("complete") or forms.CompleteForm(),
+        "link_form": forms_given.get("link") or forms.LinkForm(),
         "evaluate_form": forms_given.get("evaluate") or forms.EvaluateForm(),
     }, status=400 if forms_given else 200)
 
 
 FORMS = {"report": forms.ReportForm, "extension": forms.ExtensionForm, "decide": forms.DecideForm,
-         "complete": forms.CompleteForm, "evaluate": forms.EvaluateForm}
+         "complete": forms.CompleteForm, "evaluate": forms.EvaluateForm, "link": forms.LinkForm}
 
 
 @login_required
@@ -168,6 +203,12 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
             elif verb == "complete":
                 services.complete(by=by, task=task, result=data["result"], uploads=data["attachments"])
                 messages.success(request, _("Task completed."))
+            elif verb == "link":
+                found = selectors.find_document(person, task.agency_id, data["reference"])
+                if found is None:
+                    raise ValidationError({"reference": _("No such document among those you may see.")})
+                services.link(by=by, task=task, kind=found[0], document_id=found[1], role=data["role"])
+                messages.success(request, _("Document linked."))
             else:
                 services.evaluate(by=by, task=task, evaluation=data["evaluation"], note=data["note"])
                 messages.success(request, _("Evaluation recorded."))

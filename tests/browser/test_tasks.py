@@ -38,6 +38,10 @@ def test_assign_report_complete_at_desktop_and_phone_width(org, session, shot, l
     card.wait_for()
     assert "Rà soát" in card.inner_text()
     assert phone.locator("#task-tabs .badge").first.inner_text() == "1"
+    # Every list's tab in sight on a phone, none hidden to the right of a strip.
+    assert phone.evaluate("() => { const t = document.querySelector('#task-tabs');"
+                          " return t.scrollWidth <= t.clientWidth; }")
+    assert phone.locator("#task-tabs a:has-text('Hoàn tất')").is_visible()
     shot(phone, "my-tasks-phone")
     with phone.expect_navigation():
         card.locator("a").click()

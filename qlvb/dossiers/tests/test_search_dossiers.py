@@ -226,3 +226,20 @@ def test_a_secret_document_filed_in_a_dossier_does_not_lead_to_it_by_its_words(o
     entry = SearchEntry.objects.get(kind="dossier", document_id=planned.pk)
     assert "kiểm kê kho lưu trữ" in entry.body and "mục tiêu trọng yếu" not in entry.body
     assert found(org.head, "muc tieu trong yeu") == set() and found(org.head, "kiem ke kho") == {planned.pk}
+
+
+def test_the_dossier_page_names_only_the_documents_its_reader_may_open(org, dossiers, register_doc, login):
+    planned = dossiers["planned"]
+    services.open_dossier(by=Actor(org.clerk), dossier=planned)
+    secret = register_doc(summary="Phương án bảo vệ mục tiêu trọng yếu", secrecy="mat")
+    plain = register_doc(summary="Công văn về kiểm kê kho lưu trữ")
+    for document in (secret, plain):
+        services.file_document(by=Actor(org.clerk), dossier=planned, document=document, label=str(document))
+    # The Phó Giám đốc sees the dossier (a leader) and the plain document, not the secret one.
+    assert dossier_selectors.can_view(org.deputy, planned) and not kinds.may_see("incoming", org.deputy, secret)
+    html = login(org.deputy).get(f"/dossiers/{planned.pk}/").content.decode()
+    assert "kiểm kê kho lưu trữ" in html and f"/incoming/{plain.pk}/" in html
+    assert "mục tiêu trọng yếu" not in html and f"/incoming/{secret.pk}/" not in html
+    assert "Văn bản bạn không có quyền xem" in html
+    items = {item.object_id: getattr(item, "may_open") for item in dossier_selectors.items_for(org.deputy, planned)}
+    assert items == {secret.pk: False, plain.pk: True}

@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from qlvb.accounts.services import create_api_token
@@ -279,9 +280,13 @@ BAD = [
     ({"endpoint": "http://push.example.com/x", "keys": {}}, "không có địa chỉ dịch vụ đẩy hợp lệ"),
     ({"endpoint": "https://127.0.0.1/x", "keys": {}}, "không có địa chỉ dịch vụ đẩy hợp lệ"),
     ({"endpoint": "https://localhost/x", "keys": {}}, "không có địa chỉ dịch vụ đẩy hợp lệ"),
-    ({"endpoint": "https://push.example.com/x"}, "thiếu khoá"),
-    ({"endpoint": "https://push.example.com/x", "keys": {"p256dh": "abc", "auth": "def"}}, "khoá của đăng ký"),
-    ({"endpoint": "https://push.example.com/x", "keys": {"p256dh": b64(b"\x04" + b"1" * 64), "auth": b64(b"a" * 16)}},
+    # Any other host: it might resolve to an address inside the agency's network.
+    ({"endpoint": "https://push.example.com/x", "keys": {}}, "không có địa chỉ dịch vụ đẩy hợp lệ"),
+    ({"endpoint": "https://fcm.googleapis.com.evil.example/x", "keys": {}}, "không có địa chỉ dịch vụ đẩy hợp lệ"),
+    ({"endpoint": "https://fcm.googleapis.com/x"}, "thiếu khoá"),
+    ({"endpoint": "https://fcm.googleapis.com/x", "keys": {"p256dh": "abc", "auth": "def"}}, "khoá của đăng ký"),
+    ({"endpoint": "https://fcm.googleapis.com/x", "keys": {"p256dh": b64(b"\x04" + b"1" * 64),
+                                                           "auth": b64(b"a" * 16)}},
      "khoá của đăng ký"),
 ]
 
@@ -321,6 +326,22 @@ def test_a_bad_subscription_is_refused_in_vietnamese_and_nothing_written(org, lo
     assert message in response.json()["detail"]
     assert not PushSubscription.objects.exists()
     assert client.post("/notifications/push/unsubscribe/", "[]", content_type="application/json").status_code == 400
+
+
+@pytest.mark.parametrize("endpoint", ["https://fcm.googleapis.com/fcm/send/a:1",
+                                      "https://updates.push.services.mozilla.com/wpush/v2/gAAAA",
+                                      "https://web.push.apple.com/QGa1",
+                                      "https://wns2-par02p.notify.windows.com/w/?token=BQY"])
+def test_the_browsers_push_services_are_accepted(endpoint):
+    assert push.clean(browser_subscription(Device(), endpoint))["endpoint"] == endpoint
+
+
+def test_an_installation_names_its_own_push_service(settings):  # noqa: F811 - the fixture
+    endpoint = "https://push.sonla.gov.vn/x"
+    with pytest.raises(ValidationError):
+        push.clean(browser_subscription(Device(), endpoint))
+    settings.QLVB_PUSH_SERVICE_HOSTS = [*settings.QLVB_PUSH_SERVICE_HOSTS, "push.sonla.gov.vn"]
+    assert push.clean(browser_subscription(Device(), endpoint))["endpoint"] == endpoint
 
 
 def test_subscribing_needs_the_csrf_token_and_a_signed_in_person(org, login):

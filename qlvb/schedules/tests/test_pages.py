@@ -195,7 +195,7 @@ def test_invitation_letter_becomes_an_entry_of_the_people_sent(org, office, mond
     letter = register_doc(doc_type="GM", summary="UBND tỉnh mời họp về chuyển đổi số ngày 15/12")
     not_a_letter = register_doc(doc_type="QĐ")
     incoming_services.route(by=Actor(org.head), document=letter, main=Target(person=org.deputy),
-                            informed=[Target(unit=org.unit)])
+                            coordinators=[Target(unit=org.unit)], informed=[Target(unit=org.office)])
     client = login(org.deputy)
     assert "UBND tỉnh mời họp" in client.get(week_url("me", monday)).content.decode()  # waiting to be taken in
     response = client.post(reverse("schedules:invitation", args=[letter.pk]), {

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 def letter(org, register_doc):
     document = register_doc(doc_type="GM", summary="UBND tỉnh mời dự hội nghị triển khai chuyển đổi số")
     incoming_services.route(by=Actor(org.head), document=document, main=Target(person=org.deputy),
-                            informed=[Target(unit=org.unit)])
+                            coordinators=[Target(unit=org.unit)])
     return document
 
 

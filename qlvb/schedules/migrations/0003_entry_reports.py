@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('files', '0001_initial'),
-        ('schedules', '0001_initial'),
+        ('schedules', '0002_proposals'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -268,7 +268,7 @@ def _tasks(clock: Clock) -> dict[str, int]:
             kind, params = due[task_id]
             people = {person_id} if person_id else set(heads.get(unit_id, []))
             for coordinator, coordinating_unit in coordinators.get(task_id, []):
-                people |= {coordinator} if coordinator else set(heads.get(coordinating_unit, []))
+                people |= {coordinator} if coordinator else set(heads.get(coordinating_unit or 0, []))
             for person in people:
                 wanted[(person, kind, task_id)] = params
         for kind, n in _deliver(clock, "task", wanted).items():

@@ -99,7 +99,8 @@ def _invitation(agency: Agency, leader: Person) -> int:
     from qlvb.core.errors import NotAllowed
     from qlvb.incoming.models import IncomingDocument
 
-    letter = IncomingDocument.objects.filter(agency=agency, doc_type="GM").exclude(status="draft").order_by("pk").first()
+    letter = (IncomingDocument.objects.filter(agency=agency, doc_type="GM").exclude(status="draft")
+              .order_by("pk").first())
     if letter is None:
         return 0
     try:

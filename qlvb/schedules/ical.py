@@ -9,8 +9,7 @@ feed holds thousands of entries, and building them as icalendar objects took sec
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.utils import timezone
@@ -34,7 +33,7 @@ def _param(value: str) -> str:
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(dt_timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _fold(line: str) -> str:

@@ -227,8 +227,8 @@ def personal_entries(person: Person, start: date, end: date) -> QuerySet[Entry]:
     # The candidates from the person's own index entries (attendance, personal entries made), so
     # that the database reads a few rows by key instead of everyone's entries of the range.
     overlapping = _overlapping(start, end)
-    candidates = Attendee.objects.filter(person=person, entry__in=Entry.objects.filter(overlapping).order_by()).order_by(
-    ).values("entry_id").union(
+    in_range = Entry.objects.filter(overlapping).order_by()
+    candidates = Attendee.objects.filter(person=person, entry__in=in_range).order_by().values("entry_id").union(
         Entry.objects.filter(overlapping, scope=Scope.PERSONAL, created_by=person).order_by().values("pk"))
     visible_agency = Q(scope__in=sorted(PUBLISHED_SCOPES), period__status=Period.Status.PUBLISHED)
     return _with_data(Entry.objects.filter(overlapping, pk__in=candidates).filter(

@@ -265,9 +265,9 @@ def entry_report(request: PersonRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Report sent to the leaders who sent you."))
     else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        for field_errors in form.errors.values():
+            for text in field_errors:
+                messages.error(request, str(text))
     return redirect("schedules:entry", pk)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -117,6 +118,16 @@ class Entry(models.Model):
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+    @cached_property
+    def participants_text(self) -> str:
+        """"Thành phần": the people, then the units, then the outside guests, read once from the
+        prefetched attendees and units (the week's table and cards show it twice per entry)."""
+        names = [a.person.full_name for a in self.attendees.all()]
+        names += [u.name for u in self.units.all()]
+        if self.guests:
+            names.append(self.guests)
+        return "; ".join(names)
 
     @property
     def status(self) -> str:

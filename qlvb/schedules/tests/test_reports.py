@@ -120,3 +120,27 @@ def test_the_entry_page_shows_the_reports_and_the_missing_ones(org, other_org, l
     assert outsider.get(url).status_code == 404
     assert outsider.get(reverse("schedules:report_file", args=[entry.pk, stored.pk, "view"])).status_code == 404
     assert EntryReport.objects.count() == 1
+
+
+def test_the_reports_api(org, other_org, letter):
+    from rest_framework.test import APIClient
+
+    def api(person):  # noqa: ANN001, ANN202
+        client = APIClient()
+        client.force_authenticate(person)
+        return client
+
+    entry = _entry(org, letter)
+    url = f"/api/v1/schedules/entries/{entry.pk}/reports/"
+    assert api(org.deputy).post(url, {"text": "  "}, format="json").status_code == 400
+    response = api(org.deputy).post(url, {"text": "Đã dự, Sở chủ trì xây dựng kế hoạch."}, format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["person"]["id"] == org.deputy.pk and body["files"] == [] and body["filed_by"] is None
+    assert [r["text"] for r in api(org.head).get(url).json()] == ["Đã dự, Sở chủ trì xây dựng kế hoạch."]
+    assert api(org.specialist).get(url).status_code == 404  # may not see the entry
+    assert api(org.head).post(url, {"text": "x"}, format="json").status_code == 404  # not sent to it
+    assert api(other_org.head).get(url).status_code == 404
+    assert EntryReport.objects.count() == 1
+    schema = api(org.head).get("/api/schema/?format=json").json()
+    assert set(schema["paths"]["/api/v1/schedules/entries/{id}/reports/"]) == {"get", "post"}

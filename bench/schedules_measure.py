@@ -15,6 +15,8 @@ p50/p95 in ms and the query count, which must not grow with the data:
 - person_week: /schedules/week/?s=me of the specialist;
 - unit_week: /schedules/week/?s=unit-<id> of the specialist's unit;
 - ical_person, ical_unit: the iCalendar feeds (30 days back, 180 ahead) of the same.
+The pages are kept whole for their person until the next event (core.keptpages): each is measured
+as served again (`<page>`) and made afresh at every request (`<page>_fresh`, as after a change).
 """
 
 from __future__ import annotations
@@ -183,7 +185,21 @@ def analyse() -> None:
             cursor.execute(f"VACUUM ANALYZE {table}" if DB == "postgresql" else f"ANALYZE {table}")
 
 
-def measure(client: Client, what: str, url: str, repeat: int) -> None:
+def measure(client: Client, what: str, url: str, repeat: int, *, fresh: bool = False) -> None:
+    """`fresh`: each request makes the page afresh (as after any change: pages are otherwise kept
+    whole for their person until the next event, core.keptpages)."""
+    from django.conf import settings
+
+    if fresh:
+        settings.QLVB_KEEP_PAGES = False
+        what = f"{what}_fresh"
+    try:
+        _measure(client, what, url, repeat)
+    finally:
+        settings.QLVB_KEEP_PAGES = True
+
+
+def _measure(client: Client, what: str, url: str, repeat: int) -> None:
     client.get(url)  # warm: the person's roles and the page's templates
     times, queries = [], set()
     for _ in range(repeat):
@@ -240,10 +256,12 @@ def main() -> None:
     head.refresh_from_db()
     day = today.isoformat()
     boss, specialist = signed_in(head), signed_in(person)
-    measure(boss, "agency_week_leader", f"/schedules/week/?s=agency&d={day}", args.repeat)
-    measure(specialist, "agency_week_specialist", f"/schedules/week/?s=agency&d={day}", args.repeat)
-    measure(specialist, "person_week", f"/schedules/week/?s=me&d={day}", args.repeat)
-    measure(specialist, "unit_week", f"/schedules/week/?s=unit-{unit_id}&d={day}", args.repeat)
+    for fresh in (False, True):
+        measure(boss, "agency_week_leader", f"/schedules/week/?s=agency&d={day}", args.repeat, fresh=fresh)
+        measure(specialist, "agency_week_specialist", f"/schedules/week/?s=agency&d={day}", args.repeat,
+                fresh=fresh)
+        measure(specialist, "person_week", f"/schedules/week/?s=me&d={day}", args.repeat, fresh=fresh)
+        measure(specialist, "unit_week", f"/schedules/week/?s=unit-{unit_id}&d={day}", args.repeat, fresh=fresh)
     from qlvb.org.models import Unit
 
     feed_client = Client()

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from qlvb.core.actor import actor_from_request, effective_person
 from qlvb.core.errors import NotAllowed
 from qlvb.core.forms import attach_errors
+from qlvb.core.keptpages import kept_page
 from qlvb.files.views import file_response
 from qlvb.org.http import PersonRequest
 from qlvb.org.models import Person, Unit
@@ -107,6 +108,7 @@ def _may_add(person: Person, schedule: Schedule) -> bool:
 
 
 @login_required
+@kept_page()  # read far more often than changed; every change is an event (core.keptpages)
 def calendar(request: PersonRequest, span: str = "week") -> HttpResponse:
     if span not in SPANS:
         raise Http404()

@@ -50,7 +50,8 @@ def _counts(clients: dict[str, Client], urls: dict[str, str]) -> dict[str, int]:
     return found
 
 
-def test_week_views_and_feeds_read_as_many_queries_with_5_and_50_entries(org, office, monday, login):
+def test_week_views_and_feeds_read_as_many_queries_with_5_and_50_entries(org, office, monday, login, settings):
+    settings.QLVB_KEEP_PAGES = False  # the pages made afresh each time (core.keptpages), their queries counted
     _make(org, office, monday, 0, 5)
     clients = {"head": login(org.head), "specialist": login(org.specialist), "feed": Client()}
     urls = {
@@ -72,3 +73,18 @@ def test_week_views_and_feeds_read_as_many_queries_with_5_and_50_entries(org, of
     assert many == few
     page = clients["head"].get(urls["head:agency"]).content.decode()
     assert page.count('data-entry="') >= 17 * 2  # every agency entry, in the table and in the phone list
+
+
+def test_a_week_is_kept_whole_until_the_next_event(org, office, monday, login):
+    """core.keptpages: the week read again costs no query of the schedule; any change (an event)
+    makes it afresh."""
+    _make(org, office, monday, 0, 3)
+    client = login(org.specialist)
+    url = selectors.week_url("agency", monday)
+    client.get(url)
+    with CaptureQueriesContext(connection) as kept:
+        assert "Họp số 0" in client.get(url).content.decode()
+    assert not [q for q in kept.captured_queries if "schedules_" in q["sql"]]
+    services.save_entry(by=Actor(office.chief), agency=org.agency, scope=Scope.AGENCY, title="Họp bổ sung",
+                        starts_at=at(monday, 15), ends_at=at(monday, 16), chair=org.head, people=[org.head])
+    assert "Họp bổ sung" in client.get(url).content.decode()  # published week: adjusted, shown at once

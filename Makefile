@@ -91,6 +91,7 @@ bench: messages
 	$(PY) bench/search_bench.py --scale $(SCALE)
 	$(PY) bench/notifications_bench.py --scale $(SCALE)
 	$(PY) bench/tasks_bench.py --scale $(SCALE)
+	$(PY) bench/schedules_bench.py --scale $(SCALE)
 	$(PY) bench/pool_bench.py
 	$(PY) bench/throughput_bench.py
 

@@ -114,6 +114,15 @@ class DocumentKind:
     # The kind's table of files, if it has one ("app.Model" with `document`, `stored`, `added_at`):
     # the digitisation queue lists the reading of its files.
     file_model: str = ""
+    # The model's field whose choices name the index's `status` values (a kind whose documents have
+    # no status column — schedule entries — puts another of its fields there: their schedule).
+    status_field: str = "status"
+    # Its own verbs start with this ("<name>." unless told: schedule entries' are "schedules.entry_").
+    verb_prefix: str = ""
+
+    @property
+    def verbs(self) -> str:
+        return self.verb_prefix or f"{self.name}."
 
     @property
     def model_class(self) -> type[Model]:
@@ -133,9 +142,12 @@ class DocumentKind:
         manager = self.model_class._default_manager
         return manager.exclude(secrecy="") if self.has_secrecy else manager.none()
 
+    def status_choices(self) -> list[tuple[str, Any]]:
+        status_field = cast(Field, self.model_class._meta.get_field(self.status_field))  # a column, not a relation
+        return list(status_field.choices or [])
+
     def status_label(self, status: str) -> str:
-        status_field = cast(Field, self.model_class._meta.get_field("status"))  # a column, not a relation
-        return str(dict(status_field.choices or []).get(status, status))
+        return str(dict(self.status_choices()).get(status, status))
 
 
 _kinds: dict[str, DocumentKind] = {}

@@ -17,7 +17,9 @@ worker restarted.
 - routing_late: a registered document not routed by its routing_due_at (the start of the next
   working day, 003 Đ9.5): the leader it is presented to;
 - delegation_ending: an approved delegation whose last day is after today and no later than the
-  next working day: the delegator and the delegate.
+  next working day: the delegator and the delegate;
+- due_soon / overdue of a task (qlvb.tasks: open, with a deadline): the owner person or the
+  owner unit's heads; due soon, the coordinators too (a person, or a unit's heads).
 
 Quiet: on a day that is not a working day for the document's agency (weekend, holidays, Tết,
 the agency's own days off) or outside QLVB_WORKING_HOURS, only urgent documents (hỏa tốc,
@@ -131,7 +133,7 @@ def run(now: datetime | None = None) -> dict[str, int]:
     clock = Clock(now or timezone.now())
     counts: dict[str, int] = {**dict.fromkeys(REMINDERS, 0), "delegation_starting": 0}
     for given in (_assignments(clock), _routed_documents(clock), _reviews(clock), _routing(clock),
-                  _delegations(clock)):
+                  _delegations(clock), _tasks(clock)):
         for kind, n in given.items():
             counts[kind] += n
     return {str(k): v for k, v in counts.items()}
@@ -233,6 +235,47 @@ def _routing(clock: Clock) -> dict[str, int]:
     return counts
 
 
+def _tasks(clock: Clock) -> dict[str, int]:
+    """Open tasks (qlvb.tasks) with a deadline due soon or overdue: the owner person, or the heads
+    of the owner unit; due soon, the coordinators too (a person, or a unit's heads), who owe their
+    part before it. A task has no urgency: never in quiet hours, nor on its agency's days off."""
+    from qlvb.tasks.models import Coordinator, Task
+
+    if not clock.in_hours:
+        return {}
+    rows = _where(Task.objects.filter(
+        status__in=Task.OPEN_STATUSES, deadline__isnull=False, deadline__lte=clock.latest(clock.soon_until),
+    ), clock.open_q("agency_id")).order_by().values_list("pk", "agency_id", "deadline", "owner_person_id",
+                                                          "owner_unit_id")
+    counts: dict[str, int] = defaultdict(int)
+    for batch in batched(rows.iterator(chunk_size=BATCH), BATCH):
+        due: dict[int, tuple[str, dict[str, Any]]] = {}
+        for task_id, agency_id, deadline, _person, _unit in batch:
+            found = _deadline_kind(clock, agency_id, deadline)
+            if found is not None:
+                due[task_id] = found
+        soon = sorted(t for t, (kind, _params) in due.items() if kind == Kind.DUE_SOON)
+        coordinators: dict[int, list[tuple[int | None, int | None]]] = defaultdict(list)
+        for task_id, person_id, unit_id in (Coordinator.objects.filter(task_id__in=soon)
+                                            .values_list("task_id", "person_id", "unit_id") if soon else []):
+            coordinators[task_id].append((person_id, unit_id))
+        heads = _heads({unit for *_, unit in batch if unit}
+                       | {unit for pairs in coordinators.values() for _p, unit in pairs if unit})
+        wanted: dict[tuple[int, str, int], dict[str, Any]] = {}
+        for task_id, _agency, _deadline, person_id, unit_id in batch:
+            if task_id not in due:
+                continue
+            kind, params = due[task_id]
+            people = {person_id} if person_id else set(heads.get(unit_id, []))
+            for coordinator, coordinating_unit in coordinators.get(task_id, []):
+                people |= {coordinator} if coordinator else set(heads.get(coordinating_unit or 0, []))
+            for person in people:
+                wanted[(person, kind, task_id)] = params
+        for kind, n in _deliver(clock, "task", wanted).items():
+            counts[kind] += n
+    return counts
+
+
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -304,6 +347,11 @@ def _key(kind: str, target_type: str, target_id: int, day: date) -> str:
     return f"{kind}:{target_type}:{target_id}:{day.isoformat()}"
 
 
+# What a reminder reads of a document, of the columns its kind has (_document_params: the number
+# and the summary — a task's title — unless secret; the urgency for the quiet hours).
+SAID = ("agency_id", "number", "notation", "summary", "title", "secrecy", "urgency", "status")
+
+
 def _deliver(clock: Clock, kind_name: str, wanted: dict[tuple[int, str, int], dict[str, Any]]) -> dict[str, int]:
     """Write the reminders wanted[(person, kind, document)] = params of one batch: those not
     given today already, to people who may open the document, in one insert."""
@@ -318,16 +366,17 @@ def _deliver(clock: Clock, kind_name: str, wanted: dict[tuple[int, str, int], di
     todo = {k: v for k, v in wanted.items() if (k[0], keys[k]) not in given}
     if not todo:
         return {}
-    documents: dict[int, Any] = {d.pk: d for d in document_kind.model_class._default_manager.filter(
-        pk__in=sorted({d for _, _, d in todo})).only("pk", "agency_id", "number", "notation", "summary", "secrecy",
-                                                       "urgency", "status")}
+    model = document_kind.model_class
+    columns = {f.attname for f in model._meta.concrete_fields}
+    documents: dict[int, Any] = {d.pk: d for d in model._default_manager.filter(
+        pk__in=sorted({d for _, _, d in todo})).only("pk", *[name for name in SAID if name in columns])}
     allowed = visible(document_kind, {(p, d) for p, _, d in todo if d in documents})
     notices = []
     for (person, kind, document_id), params in todo.items():
         if (person, document_id) not in allowed:
             continue
         document = documents[document_id]
-        urgent = document.urgency in URGENT
+        urgent = getattr(document, "urgency", "") in URGENT  # a task has no urgency
         if clock.quiet_for(document.agency_id) and not urgent:
             continue  # a working day for some agencies, not this one's (the query let it through)
         notices.append(Notice(person_id=person, kind=kind, key=keys[(person, kind, document_id)],

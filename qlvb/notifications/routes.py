@@ -29,6 +29,7 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | programme.approved, .returned | who submitted it and who created it | task |
 | programme.adjusted | the heads of the item's responsible units, the approver | task |
 | report.sent | the report's recipients (the director; the leaders in charge of the unit's fields) | informed |
+| schedules.entry_reported | the leaders who routed the invitation, who made the entry | schedule |
 
 Nobody is told of their own act, and nobody is told of a document they may not open (the
 document kind's rule, core.kinds). A secret document is named by its number alone.
@@ -505,6 +506,35 @@ ALSO: dict[str, list[Callable[[Event], None]]] = {
     "outgoing.format_checked": [on_opinion],
     "outgoing.disagreement": [on_opinion],
 }
+
+
+# --- Schedules: reports back after an invitation (001 Đ16) ------------------------------------------
+
+
+def on_entry_reported(event: Event) -> None:
+    """Someone sent to a meeting by an invitation letter reported back: the leaders who routed the
+    invitation and whoever put it into the schedule (named by the event), if they may open it."""
+    from qlvb.schedules.models import Entry
+    from qlvb.schedules.selectors import may_see
+
+    data = event.data or {}
+    entry = Entry.objects.select_related("period").prefetch_related("attendees").filter(pk=event.target_id).first()
+    if entry is None:
+        return
+    candidates = list(Person.objects.filter(pk__in=set(data.get("told", [])) - {event.actor_id, event.on_behalf_of_id},
+                                            is_active=True))
+    roles.prime(candidates)
+    attendee_ids = {a.person_id for a in entry.attendees.all()}
+    recipients = [p for p in candidates if may_see(p, entry, attendee_ids=attendee_ids)]
+    services.notify(recipients, kind=Kind.SCHEDULE,
+                    params={"what": "reported", "title": entry.title[:200],
+                            "at": timezone.localtime(entry.starts_at).strftime("%H:%M %d/%m/%Y")},
+                    url=reverse("schedules:entry", args=[entry.pk]), target_type=event.target_type,
+                    target_id=event.target_id, key=f"event:{event.pk}", event_id=event.pk)
+
+
+ROUTES["schedules.entry_reported"] = on_entry_reported
+# --- end of the schedules' reports block ------------------------------------------------------------
 
 
 def dispatch(event: Event) -> None:

@@ -78,6 +78,7 @@ SCHEDULE_TEXTS: dict[str, Any] = {
     "changed": gettext_lazy("Schedule entry changed: %(title)s, %(at)s"),
     "added": gettext_lazy("Added to your schedule: %(title)s, %(at)s"),
     "invited": gettext_lazy("Invitation in your schedule: %(title)s, %(at)s"),
+    "reported": gettext_lazy("Report back after the meeting: %(title)s, %(at)s"),
 }
 
 

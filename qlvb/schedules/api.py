@@ -187,3 +187,46 @@ def entry_detail(request: Request, pk: str) -> Response:
                                                  entry=entry, **data))
         entry = selectors.get_entry(person, entry.pk)
     return Response(ScheduleEntrySerializer(entry).data)
+
+
+# --- Reports back after an invitation (001 Đ16) -----------------------------------------------------
+
+
+class ScheduleReportFileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ScheduleReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    person = SchedulePersonSerializer(help_text="The attendee who reports.")
+    filed_by = SchedulePersonSerializer(allow_null=True, help_text="Who typed it for the attendee (delegation).")
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    files = ScheduleReportFileSerializer(many=True, source="files.all")
+
+
+class ScheduleReportInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000, help_text="What the meeting concluded, and what falls to the "
+                                                            "agency.")
+
+
+@extend_schema(methods=["GET"], summary="The reports back on an entry made from an invitation", tags=["schedules"],
+               operation_id="schedules_entry_reports_list",
+               responses={200: ScheduleReportSerializer(many=True), 404: NOT_FOUND})
+@extend_schema(methods=["POST"], summary="Report back after the meeting of an invitation (an attendee, once it "
+                                         "has started)", tags=["schedules"],
+               operation_id="schedules_entry_reports_create", request=ScheduleReportInputSerializer,
+               responses={201: ScheduleReportSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
+@api_view(["GET", "POST"])
+def entry_reports(request: Request, pk: str) -> Response:
+    person = signed_in(request.user)
+    entry = selectors.get_entry(person, pk_or_404(pk))  # Http404: DRF answers 404
+    if request.method == "POST":
+        if not selectors.may_report(person, entry):
+            raise NotFound()
+        data = validated(ScheduleReportInputSerializer, request)
+        report = service_call(lambda: services.file_report(by=caller(request), entry=entry, text=data["text"]))
+        found = next(r for r in selectors.reports_of(entry) if r.pk == report.pk)
+        return Response(ScheduleReportSerializer(found).data, status=status.HTTP_201_CREATED)
+    return Response(ScheduleReportSerializer(selectors.reports_of(entry), many=True).data)

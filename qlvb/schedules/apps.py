@@ -13,6 +13,11 @@ class SchedulesConfig(AppConfig):
 
         register_verbs(VERBS)
 
+        from qlvb.core import kinds
+        from qlvb.schedules.kind import KIND
+
+        kinds.register(KIND)
+
     def load_demo(self) -> str:
         """Called by `manage.py load_demo` after the organisation is in place."""
         from qlvb.schedules.demo import load

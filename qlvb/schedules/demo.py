@@ -88,4 +88,31 @@ def load(agency_code: str = AGENCY_CODE) -> int:
                             starts_at=_at(tuesday, 8), ends_at=_at(tuesday, 9),
                             chair=tp, people=who("stttt.cv.cntt1", "stttt.cv.cntt2", "stttt.tp.cntt"))
         count += 1
-    return count
+    return count + _invitation(agency, gd)
+
+
+def _invitation(agency: Agency, leader: Person) -> int:
+    """The demo's invitation letter (UBND tỉnh's meeting of 20/11/2026) in the schedule of the people
+    it was routed to, and the report back of the first of them (001 Đ16)."""
+    from django.core.exceptions import ValidationError
+
+    from qlvb.core.errors import NotAllowed
+    from qlvb.incoming.models import IncomingDocument
+
+    letter = (IncomingDocument.objects.filter(agency=agency, doc_type="GM").exclude(status="draft")
+              .order_by("pk").first())
+    if letter is None:
+        return 0
+    try:
+        entry = services.entry_from_invitation(
+            by=Actor(leader), incoming_id=letter.pk, starts_at=_at(date(2026, 11, 20), 8),
+            ends_at=_at(date(2026, 11, 20), 11), place="Hội trường UBND tỉnh",
+            title="Họp triển khai nền tảng tích hợp, chia sẻ dữ liệu cấp tỉnh (LGSP)")
+    except (ValidationError, NotAllowed):
+        return 0
+    attendee = entry.attendees.select_related("person").order_by("pk").first()
+    if attendee is not None:
+        services.file_report(by=Actor(attendee.person), entry=entry, text=(
+            "UBND tỉnh giao Sở Thông tin và Truyền thông chủ trì vận hành nền tảng LGSP; các sở, ngành hoàn "
+            "thành kết nối trước ngày 31/12/2026. Đề nghị Phòng CNTT xây dựng kế hoạch kết nối, trình Giám đốc."))
+    return 1

@@ -56,3 +56,25 @@ class InvitationForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [forms.FileField.clean(self, item, initial) for item in items]
+
+
+class ReportForm(forms.Form):
+    """The report back after a meeting of an invitation (001 Đ16)."""
+
+    text = forms.CharField(label=_("What the meeting concluded, and what falls to the agency"),
+                           widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    attachments = MultipleFileField(label=_("Files"), required=False)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -118,6 +119,22 @@ class Entry(models.Model):
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
 
+    @cached_property
+    def participants_text(self) -> str:
+        """"Thành phần": the people, then the units, then the outside guests, read once from the
+        prefetched attendees and units (the week's table and cards show it twice per entry)."""
+        names = [a.person.full_name for a in self.attendees.all()]
+        names += [u.name for u in self.units.all()]
+        if self.guests:
+            names.append(self.guests)
+        return "; ".join(names)
+
+    @property
+    def status(self) -> str:
+        """What the document-kind registry's grants read (kind.py): its schedule, which the search
+        index keeps as the entry's status."""
+        return self.scope
+
 
 class Attendee(models.Model):
     """A person in an entry: who its schedule shows it to (and whose double booking it may be)."""
@@ -148,3 +165,41 @@ class FeedToken(models.Model):
     class Meta:
         # One token per (person, feed, unit): services.reset_feed_token replaces the former one.
         indexes = [models.Index(fields=["person", "feed"], name="schedule_feed_person_idx")]
+
+
+class EntryReport(models.Model):
+    """A report back after a meeting one was sent to by an invitation letter (001 Đ16: those sent
+    "báo cáo lại sau khi dự họp"): filed by an attendee once the meeting has started, read by the
+    leader who routed the invitation and by whoever put it into the schedule."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="reports")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")  # who went
+    # Who typed it, when acting for the attendee under a delegation (R5); else empty.
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    text = models.TextField(_("report"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["entry", "created_at"], name="schedule_report_entry_idx")]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ReportFile(models.Model):
+    """A file attached to a report (stored by qlvb.files)."""
+
+    report = models.ForeignKey(EntryReport, on_delete=models.CASCADE, related_name="files")
+    stored = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=255)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["added_at", "id"]
+        indexes = [models.Index(fields=["stored"], name="schedule_report_file_stored")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -3,7 +3,9 @@ double bookings, the week laid out as the usual table, and the invitation letter
 put into a schedule.
 
 Who may do what (003 Đ8.1; 001 Đ3, Đ14):
-- a personal entry: its attendees and whoever made it see it; they change it;
+- a personal entry: its attendees and whoever made it see it; they change it; one made from an
+  invitation letter (001 Đ16) the agency's leaders see too (they send people to it and read
+  their reports back);
 - a unit's entry: the unit's people, the agency's leaders and its attendees see it; the unit's
   head and deputies (HEAD_KINDS) change it (each unit keeps its own schedule);
 - the agency's (leaders') schedule: drafted by the office (every person holding a post in a unit
@@ -29,10 +31,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from qlvb.core import personcache
 from qlvb.org import permissions
 from qlvb.org.models import Person, Position, Post, Unit
 from qlvb.org.roles import roles_of
-from qlvb.schedules.models import PUBLISHED_SCOPES, Attendee, Entry, FeedToken, Period, Scope
+from qlvb.schedules.models import PUBLISHED_SCOPES, Attendee, Entry, EntryReport, FeedToken, Period, ReportFile, Scope
 
 # --- Periods ----------------------------------------------------------------------------------
 
@@ -82,7 +85,8 @@ def _unit_kinds(person: Person) -> list[tuple[int, str, int]]:
     cached = getattr(person, "_schedule_units", None)
     if cached is None:
         ids = sorted(roles_of(person).unit_ids)
-        cached = list(Unit.objects.filter(pk__in=ids).values_list("pk", "kind", "agency_id")) if ids else []
+        cached = personcache.cached("schedule-units", person.pk, lambda: list(
+            Unit.objects.filter(pk__in=ids).values_list("pk", "kind", "agency_id")), *ids) if ids else []
         person._schedule_units = cached  # type: ignore[attr-defined]
     return cached
 
@@ -143,6 +147,8 @@ def may_see(person: Person | None, entry: Entry, *, attendee_ids: set[int] | Non
         attendee_ids = set(entry.attendees.values_list("person_id", flat=True))
     if person.pk in attendee_ids or entry.created_by_id == person.pk:
         return True
+    if entry.source_incoming_id and is_leader(person, entry.agency_id):
+        return True  # an invitation the leaders sent people to: they read the reports back (001 Đ16)
     if entry.scope == Scope.UNIT:
         return entry.unit_id in roles_of(person).unit_ids or is_leader(person, entry.agency_id)
     return False
@@ -180,7 +186,11 @@ def get_period(person: Person, pk: int) -> Period:
 
 
 def _attendees() -> Prefetch:
-    return Prefetch("attendees", queryset=Attendee.objects.select_related("person").order_by("person__full_name"))
+    """The people of the entries, with only what the pages and feeds show of them (a unit's feed
+    holds thousands of attendees: whole rows of people were most of its time)."""
+    return Prefetch("attendees", queryset=Attendee.objects.select_related("person").only(
+        "id", "entry_id", "person_id", "person__id", "person__full_name", "person__agency_id", "person__email",
+    ).order_by("person__full_name"))
 
 
 def _with_data(entries: QuerySet[Entry]) -> QuerySet[Entry]:
@@ -189,9 +199,16 @@ def _with_data(entries: QuerySet[Entry]) -> QuerySet[Entry]:
             .order_by("starts_at", "id"))
 
 
+# The longest an entry lasts (services check it): a business trip of a month; longer is a
+# programme, not an entry. It bounds the index range a day's or a week's entries are read from.
+MAX_LENGTH = timedelta(days=31)
+
+
 def _overlapping(start: date, end: date) -> Q:
-    """Entries overlapping the local days start..end (inclusive)."""
-    return Q(starts_at__lt=day_start(end + timedelta(days=1)), ends_at__gt=day_start(start))
+    """Entries overlapping the local days start..end (inclusive): a range of the `starts_at`
+    indexes (an entry starting more than MAX_LENGTH before cannot reach into it)."""
+    return Q(starts_at__lt=day_start(end + timedelta(days=1)), ends_at__gt=day_start(start),
+             starts_at__gt=day_start(start) - MAX_LENGTH)
 
 
 @dataclass
@@ -207,11 +224,15 @@ class Calendar:
 def personal_entries(person: Person, start: date, end: date) -> QuerySet[Entry]:
     """Everything in the person's own schedule: the entries they attend (any scope; an agency
     entry only once its period is published) and the personal ones they made."""
-    attending = Attendee.objects.filter(person=person).values("entry_id")
+    # The candidates from the person's own index entries (attendance, personal entries made), so
+    # that the database reads a few rows by key instead of everyone's entries of the range.
+    overlapping = _overlapping(start, end)
+    in_range = Entry.objects.filter(overlapping).order_by()
+    candidates = Attendee.objects.filter(person=person, entry__in=in_range).order_by().values("entry_id").union(
+        Entry.objects.filter(overlapping, scope=Scope.PERSONAL, created_by=person).order_by().values("pk"))
     visible_agency = Q(scope__in=sorted(PUBLISHED_SCOPES), period__status=Period.Status.PUBLISHED)
-    return _with_data(Entry.objects.filter(_overlapping(start, end)).filter(
-        (Q(pk__in=attending) & (~Q(scope__in=sorted(PUBLISHED_SCOPES)) | visible_agency))
-        | Q(scope=Scope.PERSONAL, created_by=person)))
+    return _with_data(Entry.objects.filter(overlapping, pk__in=candidates).filter(
+        ~Q(scope__in=sorted(PUBLISHED_SCOPES)) | visible_agency | Q(scope=Scope.PERSONAL, created_by=person)))
 
 
 def unit_entries(person: Person, unit: Unit, start: date, end: date) -> QuerySet[Entry]:
@@ -219,10 +240,14 @@ def unit_entries(person: Person, unit: Unit, start: date, end: date) -> QuerySet
             unit.pk in roles_of(person).unit_ids or is_leader(person, unit.agency_id)):
         raise Http404()
     # The unit's own entries, and the published agency entries it takes part in or prepares.
-    taking_part = Entry.units.through.objects.filter(unit_id=unit.pk).values("entry_id")
-    published = Q(scope__in=sorted(PUBLISHED_SCOPES), period__status=Period.Status.PUBLISHED) & (
-        Q(pk__in=taking_part) | Q(preparing_unit=unit))
-    return _with_data(Entry.objects.filter(_overlapping(start, end)).filter(
+    # The candidates as a union of index ranges (the unit's entries by date, those it takes part
+    # in or prepares), read by key: never everyone's entries of the range.
+    overlapping = _overlapping(start, end)
+    candidates = Entry.objects.filter(overlapping, unit=unit, scope=Scope.UNIT).order_by().values("pk").union(
+        Entry.units.through.objects.filter(unit_id=unit.pk).order_by().values("entry_id"),
+        Entry.objects.filter(preparing_unit=unit).order_by().values("pk"))
+    published = Q(scope__in=sorted(PUBLISHED_SCOPES), period__status=Period.Status.PUBLISHED)
+    return _with_data(Entry.objects.filter(overlapping, pk__in=candidates).filter(
         Q(scope=Scope.UNIT, unit=unit) | published))
 
 
@@ -365,9 +390,78 @@ def feed_entries(token: FeedToken, start: date, end: date) -> list[Entry]:
     if not person.is_active or person.locked_at is not None:
         raise Http404()
     if token.feed == FeedToken.Feed.PERSONAL:
-        return list(personal_entries(person, start, end))
-    if token.feed == FeedToken.Feed.UNIT and token.unit is not None:
-        return list(unit_entries(person, token.unit, start, end))
-    if person.agency_id is None:
+        entries = personal_entries(person, start, end)
+    elif token.feed == FeedToken.Feed.UNIT and token.unit is not None:
+        entries = unit_entries(person, token.unit, start, end)
+    elif person.agency_id is None:
         raise Http404()
-    return list(agency_entries(person, person.agency_id, Scope.AGENCY, start, end))
+    else:
+        entries = agency_entries(person, person.agency_id, Scope.AGENCY, start, end)
+    # Thousands of entries in an agency's or a large unit's feed: their people and units are read
+    # as names (feed_names), not as objects.
+    return list(entries.prefetch_related(None).select_related(None).select_related("chair", "preparing_unit").only(
+        *FEED_FIELDS, "chair__full_name", "chair__email", "preparing_unit__name"))
+
+
+# What a feed says of an entry (ical.calendar): nothing more is read of the thousands of an agency's.
+FEED_FIELDS = ("id", "title", "place", "starts_at", "ends_at", "sequence", "updated_at", "adjusted_at", "cancelled_at",
+               "chair", "chair_text", "guests", "preparing_unit", "documents", "notes")
+
+
+def feed_names(entries: list[Entry]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
+    """The names of the people and of the units taking part in each entry, two queries."""
+    ids = [e.pk for e in entries]
+    people: dict[int, list[str]] = defaultdict(list)
+    units: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        for entry_id, name in (Attendee.objects.filter(entry_id__in=ids).order_by("person__full_name")
+                               .values_list("entry_id", "person__full_name")):
+            people[entry_id].append(name)
+        for entry_id, name in (Entry.units.through.objects.filter(entry_id__in=ids)
+                               .order_by("unit__order", "unit__name").values_list("entry_id", "unit__name")):
+            units[entry_id].append(name)
+    return people, units
+
+
+# --- Reports back after an invitation (001 Đ16) -----------------------------------------------------
+
+
+def may_report(person: Person | None, entry: Entry, *, now: datetime | None = None) -> bool:
+    """An attendee of an entry made from an invitation letter, once the meeting has started."""
+    if person is None or not person.pk or entry.source_incoming_id is None or entry.is_cancelled:
+        return False
+    if entry.starts_at > (now or timezone.now()):
+        return False
+    return any(a.person_id == person.pk for a in entry.attendees.all())
+
+
+def reports_of(entry: Entry) -> list[EntryReport]:
+    return list(EntryReport.objects.filter(entry=entry).select_related("person", "filed_by")
+                .prefetch_related(Prefetch("files", queryset=ReportFile.objects.order_by("added_at", "id"))))
+
+
+def awaiting_report(entry: Entry, reports: list[EntryReport], *, now: datetime | None = None) -> bool:
+    """An invitation's meeting that has ended with no report back yet ("chưa báo cáo")."""
+    return (entry.source_incoming_id is not None and not entry.is_cancelled and not reports
+            and entry.ends_at <= (now or timezone.now()))
+
+
+def report_file(entry: Entry, file_pk: int) -> ReportFile:
+    item = ReportFile.objects.filter(report__entry=entry, pk=file_pk).select_related("stored").first()
+    if item is None:
+        raise Http404()
+    return item
+
+
+def report_readers(entry: Entry) -> set[int]:
+    """Who reads the reports back: the leaders who routed the invitation (or for whom it was
+    routed, read through incoming.selectors) and whoever put it into the schedule."""
+    readers = {entry.created_by_id}
+    if entry.source_incoming is not None:
+        from qlvb.incoming import selectors as incoming
+
+        for node in incoming.routing_tree(entry.source_incoming):
+            assignment = node.assignment
+            if assignment.state != "withdrawn":
+                readers.add(assignment.on_behalf_of_id or assignment.assigned_by_id)
+    return readers

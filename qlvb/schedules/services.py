@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -22,13 +22,24 @@ from django.utils.translation import gettext as _
 from qlvb.core import events
 from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
+from qlvb.core.text import clean
+from qlvb.files.services import prepare_uploads, staged_uploads
 from qlvb.org import permissions
 from qlvb.org.models import Agency, Person, Unit
 from qlvb.schedules import selectors
-from qlvb.schedules.models import PUBLISHED_SCOPES, Attendee, Entry, FeedToken, Period, Scope
+from qlvb.schedules.models import (
+    PUBLISHED_SCOPES,
+    Attendee,
+    Entry,
+    EntryReport,
+    FeedToken,
+    Period,
+    ReportFile,
+    Scope,
+)
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-MAX_LENGTH = timedelta(days=31)  # a business trip of a month; longer is a programme, not an entry
+MAX_LENGTH = selectors.MAX_LENGTH
 # What a change compares (and the event names, before and after).
 TRACKED = ["title", "place", "starts_at", "ends_at", "chair_id", "chair_text", "guests", "preparing_unit_id",
            "documents", "notes"]
@@ -382,6 +393,39 @@ def entry_from_invitation(*, by: Actor, incoming_id: int, starts_at: datetime | 
         notes=_("From the invitation letter registered as incoming no. %(number)s") % {
             "number": document.arrival_number or "—"},
         source_incoming_id=document.pk)
+
+
+# --- Reports back after an invitation (001 Đ16) -----------------------------------------------------
+
+
+def file_report(*, by: Actor, entry: Entry, text: str, uploads: Sequence[Any] = ()) -> EntryReport:
+    """The report back of someone sent to a meeting by an invitation letter (001 Đ16: "báo cáo lại
+    sau khi dự họp"): an attendee of the entry, once the meeting has started (acting for an
+    attendee under a delegation counts as the attendee). Its files are stored by qlvb.files; the
+    event names who reads it (the leaders who routed the invitation and who made the entry)."""
+    person = _person(by)
+    entry = Entry.objects.select_related("source_incoming").prefetch_related("attendees").get(pk=entry.pk)
+    if not selectors.may_see(person, entry) or not any(a.person_id == person.pk for a in entry.attendees.all()):
+        raise NotAllowed()
+    if entry.source_incoming_id is None:
+        raise ValidationError(_("Only the entry of an invitation letter takes a report back."))
+    if entry.is_cancelled:
+        raise ValidationError(_("The entry is cancelled."))
+    if entry.starts_at > timezone.now():
+        raise ValidationError(_("The meeting has not started yet: report once you have attended it."))
+    text = clean(text or "")
+    if not text:
+        raise ValidationError({"text": _("Say what the meeting concluded and what falls to the agency.")})
+    prepared = prepare_uploads(uploads, combine_images=False, field="files")
+    with transaction.atomic(), staged_uploads(prepared, savepoint=False) as staged:
+        report = EntryReport.objects.create(entry=entry, person=person, text=text,
+                                            filed_by=by.person if by.person != person else None)
+        ReportFile.objects.bulk_create([ReportFile(report=report, stored=s.stored, name=s.name,
+                                                   added_by=by.person) for s in staged])
+        events.record(verb="schedules.entry_reported", actor=by, agency=entry.agency_id, target=entry, data={
+            "report": report.pk, "person": person.pk, "stored_files": [s.stored.pk for s in staged],
+            "source_incoming_id": entry.source_incoming_id, "told": sorted(selectors.report_readers(entry))})
+    return report
 
 
 # --- Feeds ----------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ VERBS = {
     "schedules.entry_adjusted": _("Published schedule adjusted"),
     "schedules.entry_cancelled": _("Schedule entry cancelled"),
     "schedules.entry_deleted": _("Schedule entry deleted"),
+    "schedules.entry_reported": _("Report back after a meeting filed"),
     "schedules.entry_proposed": _("Schedule entry put forward for the agency's schedule"),
     "schedules.period_submitted": _("Schedule submitted for approval"),
     "schedules.period_published": _("Schedule approved and published"),

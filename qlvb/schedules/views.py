@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,11 +21,13 @@ from django.views.decorators.http import require_POST
 from qlvb.core.actor import actor_from_request, effective_person
 from qlvb.core.errors import NotAllowed
 from qlvb.core.forms import attach_errors
+from qlvb.core.keptpages import kept_page
+from qlvb.files.views import file_response
 from qlvb.org.http import PersonRequest
 from qlvb.org.models import Person, Unit
 from qlvb.org.roles import roles_of
 from qlvb.schedules import ical, printing, selectors, services
-from qlvb.schedules.forms import EntryForm, InvitationForm, ReasonForm
+from qlvb.schedules.forms import EntryForm, InvitationForm, ReasonForm, ReportForm
 from qlvb.schedules.models import PUBLISHED_SCOPES, Entry, FeedToken, Period, Scope
 
 # Acting for someone under a delegation of all their authority (R5) is acting as them here: a
@@ -105,6 +108,7 @@ def _may_add(person: Person, schedule: Schedule) -> bool:
 
 
 @login_required
+@kept_page()  # read far more often than changed; every change is an event (core.keptpages)
 def calendar(request: PersonRequest, span: str = "week") -> HttpResponse:
     if span not in SPANS:
         raise Http404()
@@ -131,6 +135,8 @@ def calendar(request: PersonRequest, span: str = "week") -> HttpResponse:
     # not learn when a colleague is busy elsewhere.
     planner = context["may_add"] or context["can_publish"]
     context["conflicts"] = selectors.conflicts(entries) if planner else {}
+    for entry in entries:  # read by each entry's cell (a lookup, not a loop over every conflict)
+        entry.conflict_names = context["conflicts"].get(entry.pk)  # type: ignore[attr-defined]
     if span == "week":
         context["rows"] = selectors.week_table(entries, start)
     elif span == "month":
@@ -209,7 +215,10 @@ def entry_detail(request: PersonRequest, pk: int) -> HttpResponse:
     elif request.method == "POST":
         raise Http404()
     attending = any(a.person_id == person.pk for a in entry.attendees.all())
+    reports = selectors.reports_of(entry) if entry.source_incoming_id else []
     return render(request, "schedules/entry.html", {
+        "reports": reports, "awaiting_report": selectors.awaiting_report(entry, reports),
+        "report_form": ReportForm() if selectors.may_report(person, entry) else None,
         "entry": entry, "form": form, "can_edit": can_edit,
         "conflicts": selectors.conflicts([entry]).get(entry.pk) if can_edit or attending else None,
         "published": entry.period is not None and entry.period.is_published, "reason_form": ReasonForm(),
@@ -239,6 +248,33 @@ def entry_remove(request: PersonRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def entry_report(request: PersonRequest, pk: int) -> HttpResponse:
+    """An attendee's report back after the meeting of an invitation (001 Đ16)."""
+    person = _person(request)
+    entry = selectors.get_entry(person, pk)
+    if not selectors.may_report(person, entry):
+        raise Http404()
+    form = ReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.file_report(by=actor_from_request(request, SCOPE), entry=entry, text=form.cleaned_data["text"],
+                                 uploads=form.cleaned_data["attachments"])
+        except NotAllowed:
+            raise Http404() from None
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Report sent to the leaders who sent you."))
+    else:
+        for field_errors in form.errors.values():
+            for text in field_errors:
+                messages.error(request, str(text))
+    return redirect("schedules:entry", pk)
+
+
+@login_required
+@require_POST
 def entry_propose(request: PersonRequest, pk: int) -> HttpResponse:
     """Put one's personal or unit entry forward for the leaders' week."""
     entry = selectors.get_entry(_person(request), pk)
@@ -252,6 +288,13 @@ def entry_propose(request: PersonRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Put forward: the office will see it when drafting the leaders' week."))
     return redirect("schedules:entry", pk)
+
+
+@login_required
+def report_file(request: PersonRequest, pk: int, file_pk: int, disposition: str) -> HttpResponseBase:
+    entry = selectors.get_entry(_person(request), pk)
+    item = selectors.report_file(entry, file_pk)
+    return file_response(request, item.stored, filename=item.name, inline=disposition == "view")
 
 
 @login_required
@@ -354,7 +397,8 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     names = {FeedToken.Feed.PERSONAL: found.person.full_name,
              FeedToken.Feed.UNIT: found.unit.name if found.unit else "",
              FeedToken.Feed.AGENCY: found.person.agency.name if found.person.agency else ""}
-    response = HttpResponse(ical.calendar(f"Lịch công tác – {names[FeedToken.Feed(found.feed)]}", entries),
+    response = HttpResponse(ical.calendar(f"Lịch công tác – {names[FeedToken.Feed(found.feed)]}", entries,
+                                          selectors.feed_names(entries)),
                             content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=300"
     return response

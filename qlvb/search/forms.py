@@ -3,10 +3,9 @@ choices is a message beside the field, never an error page."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django import forms
-from django.db.models import Field
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +20,7 @@ from qlvb.registers.models import Register
 def _statuses() -> list[tuple[str, str | Promise]]:
     seen: dict[str, Any] = {}  # value → label (flat choices: a status has no groups)
     for kind in kinds.all_kinds():
-        status_field = cast(Field, kind.model_class._meta.get_field("status"))  # a column, not a relation
-        for value, label in status_field.choices or []:
+        for value, label in kind.status_choices():
             seen.setdefault(value, label)
     return [("", _("Any status")), *seen.items()]
 

@@ -172,7 +172,7 @@ def on_document_event(event: Any) -> None:
     # A document changes only through its own app (each app writes only its tables) or the bin, so
     # only the kind's own verbs and the bin's can change what is indexed; other apps' events about
     # it (a status received, a filing) and the kind's reads (quiet_verbs) leave the entry as it is.
-    own = event.verb.startswith(f"{kind.name}.") and event.verb not in kind.quiet_verbs
+    own = event.verb.startswith(kind.verbs) and event.verb not in kind.quiet_verbs
     if own or event.verb in BIN_VERBS:
         index(kind.name, int(event.target_id))
 

@@ -97,6 +97,9 @@ class Task(models.Model):
                          condition=Q(status__in=["pending", "in_progress"])),
             models.Index(fields=["unit", "deadline", "id"], name="task_open_unit",
                          condition=Q(status__in=["pending", "in_progress"])),
+            # The reminders' run (notifications.reminders._tasks): open tasks due by a date, all agencies.
+            models.Index(fields=["deadline", "id"], name="task_open_deadline",
+                         condition=Q(status__in=["pending", "in_progress"], deadline__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -388,3 +388,82 @@ def test_an_agencys_defaults_decide_the_digest_unless_the_person_chose(org, rout
     services.set_preferences(person=org.specialist, channels={"overdue": {"push", "digest"}})
     assert digest.send_digests(at(date(2026, 12, 14), 7, 30)) == 1
     assert [m["To"] for m in smtp.messages] == ["mai.tt@sonla.gov.vn"]
+
+
+# --- tasks (qlvb.tasks) ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def task_due(org):
+    """A task the head assigns, its deadline then set to `deadline` (as a later extension would)."""
+    from qlvb.tasks import services as tasks
+    from qlvb.tasks.models import Task
+
+    def _task(deadline: date, *, owner=None, unit=None, title="Xây dựng kế hoạch chuyển đổi số năm 2027",  # noqa: ANN001, ANN202
+              agency_org=None, **extra):
+        source = agency_org or org
+        task = tasks.assign(by=Actor(source.head), agency=source.agency, title=title,
+                            owner=tasks.Owner(person=None if unit else (owner or source.specialist), unit=unit),
+                            deadline=timezone.localdate() + timedelta(days=30), **extra)
+        Task.objects.filter(pk=task.pk).update(deadline=deadline)
+        task.refresh_from_db()
+        return task
+
+    return _task
+
+
+def test_a_task_due_across_tet_is_reminded_on_the_right_day_then_overdue(org, task_due):
+    task = task_due(date(2027, 2, 11), coordinators=[org.clerk])
+    assert reminders.run(at(date(2027, 2, 1)))["due_soon"] == 0  # Mon: 3 working days on
+    reminders.run(at(date(2027, 2, 2)))  # Tue: Wed 3/2, then Tết, then Thu 11/2: two working days
+    assert told(org.specialist) == ["Còn 2 ngày làm việc đến hạn (11/02/2027): "
+                                    "Xây dựng kế hoạch chuyển đổi số năm 2027"]
+    assert told(org.clerk, "due_soon")  # a coordinator: due soon
+    notice = Notification.objects.filter(person=org.specialist).get()
+    assert notice.url == f"/tasks/{task.pk}/" and notice.target_type == "tasks.task"
+    for day in TET_2027:  # nothing during Tết
+        assert sum(reminders.run(at(day, 9)).values()) == 0
+    reminders.run(at(date(2027, 2, 2), 15))  # again the same day: nothing more
+    assert len(told(org.specialist)) == 1
+    reminders.run(at(date(2027, 2, 12)))
+    assert told(org.specialist, "overdue") == ["Quá hạn từ 11/02/2027: Xây dựng kế hoạch chuyển đổi số năm 2027"]
+    assert not told(org.clerk, "overdue")  # the owner answers for it past the deadline
+    assert not told(org.unit_head) and not told(org.deputy)
+
+
+def test_a_units_task_reminds_its_heads_a_done_one_nobody(org, task_due):
+    from qlvb.tasks.models import Task
+
+    task_due(date(2026, 12, 10), unit=org.unit, title="Rà soát hạ tầng mạng")
+    done = task_due(date(2026, 12, 10), title="Báo cáo quý IV")
+    Task.objects.filter(pk=done.pk).update(status=Task.Status.DONE)
+    reminders.run(at(date(2026, 12, 14)))
+    assert told(org.unit_head, "overdue") == ["Quá hạn từ 10/12/2026: Rà soát hạ tầng mạng"]
+    assert not told(org.specialist)  # his task is done
+    reminders.run(at(date(2026, 12, 14), 20))  # quiet hours: a task is never urgent
+    assert Notification.objects.count() == 1
+
+
+def test_a_task_of_another_agency_reminds_only_its_own_people(org, other_org, task_due):
+    task_due(date(2026, 12, 10), agency_org=other_org, title="Nhiệm vụ của cơ quan khác")
+    reminders.run(at(date(2026, 12, 14)))
+    assert told(other_org.specialist, "overdue") == ["Quá hạn từ 10/12/2026: Nhiệm vụ của cơ quan khác"]
+    assert not Notification.objects.filter(person__agency=org.agency).exists()
+
+
+def test_the_task_reminders_query_count_does_not_grow_with_the_tasks(org, task_due):
+    from qlvb.tasks.models import Coordinator, Task
+
+    first = task_due(date(2026, 12, 15), coordinators=[org.clerk])
+    task_due(date(2026, 12, 10), unit=org.unit)
+    few, counts_few = _measure(date(2026, 12, 14))
+    assert (counts_few["due_soon"], counts_few["overdue"]) == (2, 1)  # the owner and the coordinator; the head
+    for i in range(20):
+        copy = Task.objects.get(pk=first.pk)
+        copy.pk, copy.title = None, f"Nhiệm vụ số {i}"
+        copy.save()
+        Coordinator.objects.create(task=copy, person=org.clerk)
+        task_due(date(2026, 12, 10), unit=org.unit, title=f"Nhiệm vụ của phòng số {i}")
+    many, counts_many = _measure(date(2026, 12, 14))
+    assert (counts_many["due_soon"], counts_many["overdue"]) == (42, 21)
+    assert many == few, (few, many)

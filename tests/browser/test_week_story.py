@@ -116,3 +116,18 @@ def test_the_agency_week_as_one_story(org, office, root, register_doc, session, 
     assert briefing.conclusions.count() == 1
     programme = quarterly_programme(org, root, session, shot)
     assert programme.items.count() == 3
+
+    # After the conference (the test moves its time into the past; the apps never do), the Phó
+    # Giám đốc the invitation sent reports back on its entry; the Giám đốc who sent him reads it.
+    conference = Entry.objects.get(source_incoming=letter)
+    now = timezone.now()
+    Entry.objects.filter(pk=conference.pk).update(starts_at=now - timedelta(hours=5), ends_at=now - timedelta(hours=2))
+    deputy.goto(f"/schedules/entries/{conference.pk}/")
+    assert deputy.inner_text("#not-reported") == "chưa báo cáo"
+    deputy.fill("#id_text", "Hội nghị giao Sở chủ trì kết nối dữ liệu dùng chung với 12 huyện, xong trước 30/6.")
+    with deputy.expect_navigation():
+        deputy.click("#report-form button")
+    assert deputy.locator("#not-reported").count() == 0
+    head.goto(f"/schedules/entries/{conference.pk}/")
+    assert "kết nối dữ liệu dùng chung với 12 huyện" in head.inner_text("#entry-reports")
+    shot(head, "report-back-read")

@@ -55,7 +55,7 @@ def _item_values(programme: Programme, data: dict[str, Any]) -> dict[str, Any]:
 
 
 @extend_schema(methods=["GET"], operation_id="v1_programmes_list", summary="My work programmes", tags=TAG,
-               parameters=[s.ProgrammeListQuerySerializer], responses={200: s.ProgrammePageSerializer})
+               parameters=[s.ProgrammeListQuerySerializer], responses={200: s.ProgrammePageSerializer, 400: BAD_INPUT})
 @extend_schema(methods=["POST"], operation_id="v1_programmes_create", summary="Create a work programme", tags=TAG,
                request=s.ProgrammeCreateSerializer,
                responses={201: s.ProgrammeDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
@@ -194,7 +194,7 @@ def review(request: Request, pk: str) -> Response:
 
 @extend_schema(operation_id="v1_programmes_fields", summary="Programme items of the fields I am in charge of",
                tags=TAG, parameters=[s.ProgrammeFieldsQuerySerializer],
-               responses={200: s.ProgrammeFieldGroupSerializer(many=True), 404: NOT_FOUND})
+               responses={200: s.ProgrammeFieldGroupSerializer(many=True), 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["GET"])
 def fields(request: Request) -> Response:
     """By field and responsible unit, with the counts (000 Đ11.2); this quarter unless `start` and

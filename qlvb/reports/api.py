@@ -147,7 +147,7 @@ def _row(row: selectors.OverviewRow) -> dict[str, Any]:
 
 @extend_schema(operation_id="v1_reports_overview", summary="Who has reported in a period", tags=TAGS,
                parameters=[s.ReportOverviewQuerySerializer],
-               responses={200: s.ReportOverviewSerializer, 404: NOT_FOUND})
+               responses={200: s.ReportOverviewSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["GET"])
 def overview(request: Request) -> Response:
     """For the leaders and the office: each reporting unit's report of the period (and, for a

@@ -40,14 +40,16 @@ class Grant:
     statuses: frozenset[str] | None = None
     except_statuses: frozenset[str] = frozenset()
 
-    def q(self) -> Q:
+    def q(self, status_field: str = "status") -> Q:
+        """`status_field`: the column holding the status on the table queried (the search index's
+        `status`; on the kind's own table, its DocumentKind.status_field)."""
         condition = Q(agency_id__in=sorted(self.agencies))
         if not self.secret:
             condition &= Q(secrecy="")
         if self.statuses is not None:
-            condition &= Q(status__in=sorted(self.statuses))
+            condition &= Q(**{f"{status_field}__in": sorted(self.statuses)})
         if self.except_statuses:
-            condition &= ~Q(status__in=sorted(self.except_statuses))
+            condition &= ~Q(**{f"{status_field}__in": sorted(self.except_statuses)})
         return condition
 
     def covers(self, document: Any) -> bool:
@@ -73,13 +75,14 @@ class Rule:
             return None
         return parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
 
-    def q(self, id_field: str = "pk", *, agencies: bool = True, among: Sequence[int] | None = None) -> Q:
+    def q(self, id_field: str = "pk", *, agencies: bool = True, among: Sequence[int] | None = None,
+          status_field: str = "status") -> Q:
         """The condition on a table carrying agency_id, secrecy, status and the document's id
         (`agencies=False`: without the test of the person's agencies, which the caller applies;
         `among`: the caller asks only about these documents)."""
         ids = self.access_ids(among)
         parts = [Q(**{f"{id_field}__in": ids})] if ids is not None else []
-        parts += [grant.q() for grant in self.grants if grant.agencies]
+        parts += [grant.q(status_field) for grant in self.grants if grant.agencies]
         if not self.agencies or not parts:
             return Q(pk__in=[])
         either = reduce(operator.or_, parts)
@@ -175,7 +178,7 @@ def for_target_type(target_type: str) -> DocumentKind | None:
 def visible(name: str, person: Any) -> QuerySet[Any]:
     """Every document of the kind the person may open."""
     kind = get(name)
-    return kind.model_class._default_manager.filter(kind.rule(person).q())
+    return kind.model_class._default_manager.filter(kind.rule(person).q(status_field=kind.status_field))
 
 
 def may_see(name: str, person: Any, document: Any) -> bool:

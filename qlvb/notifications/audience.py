@@ -36,7 +36,8 @@ def visible(document_kind: kinds.DocumentKind, pairs: set[tuple[int, int]]) -> s
     allowed: set[tuple[int, int]] = set()
     for chunk in batched(people, PEOPLE_CHUNK):
         parts = [manager.filter(pk__in=sorted(documents_of[person.pk]))
-                 .filter(document_kind.rule(person).q(among=sorted(documents_of[person.pk])))
+                 .filter(document_kind.rule(person).q(among=sorted(documents_of[person.pk]),
+                                                      status_field=document_kind.status_field))
                  .order_by().annotate(reader=Value(person.pk, output_field=IntegerField()))
                  .values_list("reader", "pk") for person in chunk]
         query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]

@@ -33,7 +33,7 @@ def audit_log(person: Any, *, agency_id: int | None, filters: core_selectors.Eve
         for kind in kinds.all_kinds():
             if not kind.has_secrecy:  # nothing secret to hide (and its rule may need no status column)
                 continue
-            hidden = kind.secret_documents().exclude(kind.rule(person).q())
+            hidden = kind.secret_documents().exclude(kind.rule(person).q(status_field=kind.status_field))
             if agency_id:
                 hidden = hidden.filter(agency_id=agency_id)
             events = events.exclude(target_type=kind.target_type,

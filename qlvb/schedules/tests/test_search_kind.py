@@ -80,7 +80,8 @@ def test_a_cancelled_or_deleted_entry_follows_in_the_index(org, entries):
 
 def test_the_kinds_rule_agrees_with_the_pages_rule(org, office, other_org, entries):
     """For every person and entry, draft and published: the rule in Python (one document), the
-    rule as SQL on the search index, and the pages' selectors.may_see say the same."""
+    rule as SQL on the search index and on the entries' table, and the pages' selectors.may_see
+    say the same."""
     people = [org.head, org.deputy, org.unit_head, org.specialist, org.clerk, office.chief, office.inspector,
               other_org.head, other_org.specialist]
     period = Period.objects.get()
@@ -93,7 +94,10 @@ def test_the_kinds_rule_agrees_with_the_pages_rule(org, office, other_org, entri
             rule = kinds.get("schedule").rule(person)
             indexed = set(SearchEntry.objects.filter(search.visible_entries_q(person), kind="schedule")
                           .values_list("document_id", flat=True))
+            # The rule as SQL on the entries' own table (the scope standing for the status).
+            opened = set(kinds.visible("schedule", person).values_list("pk", flat=True))
             for entry in rows:
                 expected = selectors.may_see(person, entry)
                 assert rule.allows(entry) == expected, (stage, person.username, entry.title)
                 assert (entry.pk in indexed) == expected, (stage, person.username, entry.title)
+                assert (entry.pk in opened) == expected, (stage, person.username, entry.title)

@@ -77,3 +77,29 @@ def test_a_task_is_assigned_from_the_document_page(org, register_doc, login):  #
     deputy = login(org.deputy)
     assert 'id="task-origin"' not in deputy.get(f"/tasks/assign/?from=incoming:{secret.pk}").content.decode()
     assert 'id="task-origin"' not in deputy.get("/tasks/assign/?from=task:1").content.decode()
+
+
+def test_a_schedule_entry_is_linked_by_its_address(org, login):
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    from qlvb.schedules import services as schedule_services
+    from qlvb.schedules.models import Scope
+
+    day = future()
+    visit = schedule_services.save_entry(
+        by=Actor(org.specialist), agency=org.agency, scope=Scope.PERSONAL, title="Khảo sát hạ tầng mạng tầng 3",
+        starts_at=timezone.make_aware(datetime.combine(day, time(8))),
+        ends_at=timezone.make_aware(datetime.combine(day, time(10))))
+    task = assign(org, owner=Owner(person=org.specialist))
+    assert selectors.find_document(org.specialist, org.agency.pk, f"/schedules/entries/{visit.pk}/") == (
+        "schedule", visit.pk)
+    assert selectors.find_document(org.clerk, org.agency.pk, f"/schedules/entries/{visit.pk}/") is None
+    client = login(org.specialist)
+    response = client.post(f"/tasks/{task.pk}/link/", {"reference": f"/schedules/entries/{visit.pk}/",
+                                                       "role": "related"})
+    assert response.status_code == 302
+    assert f"/schedules/entries/{visit.pk}/" in client.get(f"/tasks/{task.pk}/").content.decode()
+    # The head may open the task, not his specialist's personal entry: he does not see the link.
+    assert f"/schedules/entries/{visit.pk}/" not in login(org.head).get(f"/tasks/{task.pk}/").content.decode()

@@ -110,7 +110,7 @@ def _draft(by: Actor, report: PeriodicReport) -> PeriodicReport:
     """The report, locked, if the person may edit it and it is still a draft."""
     if not rules.may_edit(_effective(by), report):
         raise NotAllowed()
-    locked = PeriodicReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
+    locked = PeriodicReport.objects.select_for_update(of=("self",)).select_related("unit").get(pk=report.pk)
     if locked.status != PeriodicReport.Status.DRAFT:
         raise ValidationError(_("The report has been sent: it can no longer be changed."))
     return locked

@@ -31,7 +31,7 @@ from qlvb.org.models import Unit
 from qlvb.org.roles import roles_of
 from qlvb.schedules.models import PUBLISHED_SCOPES, Entry, EntryReport, Period, Scope
 
-NAME = "schedule"  # the search index's kind (at most 8 characters)
+NAME = "schedule"  # the search index's kind
 OWN_SCOPES = [Scope.PERSONAL.value, Scope.UNIT.value]  # seen by their people, not by publication
 
 

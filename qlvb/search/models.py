@@ -33,7 +33,7 @@ class SearchEntry(models.Model):
         OUTGOING = "outgoing", _("Outgoing")
         DOSSIER = "dossier", _("Dossier")
 
-    kind = models.CharField(max_length=8, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)  # a registered kind's name (core.kinds)
     document_id = models.PositiveIntegerField()
     agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+")
     doc_type = models.CharField(max_length=4, blank=True)

@@ -70,6 +70,20 @@ def pk_or_404(value: Any) -> int:
     return int(text)
 
 
+class NamedSerializer(serializers.Serializer):
+    """A person or a unit as the API names it (one schema component for every app)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+def named(obj: Any) -> dict[str, Any] | None:
+    """A person (their full name) or a unit (its name) as NamedSerializer gives it; None for none."""
+    if obj is None:
+        return None
+    return {"id": obj.pk, "name": getattr(obj, "full_name", None) or getattr(obj, "name", str(obj))}
+
+
 def enum_field(component: str, values: list[str], description: str) -> Callable[..., serializers.ChoiceField]:
     """A ChoiceField class rendered as a reference to one named enum component of the OpenAPI
     schema, so apps' `status`, `role` or `kind` enums do not collide. It fills in its choices

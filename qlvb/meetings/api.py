@@ -14,7 +14,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from qlvb.core.api import caller, invalid, pk_or_404, service_call, validated
+from qlvb.core.api import caller, invalid, named, pk_or_404, service_call, validated
 from qlvb.core.paging import ApiPagination
 from qlvb.meetings import rules, selectors, services
 from qlvb.meetings import serializers as s
@@ -31,10 +31,6 @@ def _meeting(request: Request, pk: Any) -> Meeting:
     return selectors.get_meeting(signed_in(request.user), pk_or_404(pk))
 
 
-def _named(obj: Any) -> dict[str, Any] | None:
-    return None if obj is None else {"id": obj.pk, "name": getattr(obj, "full_name", None) or obj.name}
-
-
 def _detail(request: Request, meeting: Meeting) -> dict[str, Any]:
     person = signed_in(request.user)
     d = selectors.detail(person, meeting)
@@ -42,20 +38,20 @@ def _detail(request: Request, meeting: Meeting) -> dict[str, Any]:
     data = dict(s.MeetingSerializer(meeting).data)
     people = {p.pk: p for p in d.expected}
     data.update({
-        "invitees": [{"id": i.pk, "person": _named(i.person), "unit": _named(i.unit), "answer": i.answer,
-                      "note": i.note, "substitute": _named(i.substitute)} for i in d.invitees],
+        "invitees": [{"id": i.pk, "person": named(i.person), "unit": named(i.unit), "answer": i.answer,
+                      "note": i.note, "substitute": named(i.substitute)} for i in d.invitees],
         "agenda": s.MeetingAgendaItemSerializer(d.agenda, many=True).data,
         "documents": [{"id": doc.pk, "kind": doc.kind, "document_id": doc.document_id, "name": doc.name, "url": url}
                       for doc, url in d.documents],
-        "attendance": [{"person": _named(people.get(pk)) or {"id": pk, "name": ""}, "status": row.status}
+        "attendance": [{"person": named(people.get(pk)) or {"id": pk, "name": ""}, "status": row.status}
                        for pk, row in d.attendance.items()],
         "minutes": None if d.minutes is None else {
-            "body": d.minutes.body, "status": d.minutes.status, "drafted_by": _named(d.minutes.drafted_by),
-            "approved_by": _named(d.minutes.approved_by), "approved_at": d.minutes.approved_at,
+            "body": d.minutes.body, "status": d.minutes.status, "drafted_by": named(d.minutes.drafted_by),
+            "approved_by": named(d.minutes.approved_by), "approved_at": d.minutes.approved_at,
             "return_note": d.minutes.return_note},
         "conclusions": [{"id": r.conclusion.pk, "order": r.conclusion.order, "text": r.conclusion.text,
-                         "owner_person": _named(r.conclusion.owner_person),
-                         "owner_unit": _named(r.conclusion.owner_unit), "deadline": r.conclusion.deadline,
+                         "owner_person": named(r.conclusion.owner_person),
+                         "owner_unit": named(r.conclusion.owner_unit), "deadline": r.conclusion.deadline,
                          "tasks": [{"id": t.pk, "status": t.status, "progress": t.progress, "deadline": t.deadline}
                                    for t in r.tasks]} for r in d.conclusions],
         "actions": {**{k: bool(v) for k, v in can.items() if k != "answer"}, "answer": [i.pk for i in can["answer"]]},

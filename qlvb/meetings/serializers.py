@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from qlvb.core.api import ObjectId, choice_values, enum_field
+from qlvb.core.api import NamedSerializer, ObjectId, choice_values, enum_field, named
 from qlvb.meetings import selectors
 from qlvb.meetings.models import AgendaItem, Invitee, Meeting, Minutes
 
@@ -26,15 +26,6 @@ MinutesActionField = enum_field("MeetingMinutesAction", ["save", "submit", "appr
 ListField = enum_field("MeetingList", list(selectors.LISTS), "Which of the caller's lists.")
 
 
-class MeetingNamedSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-def _named(obj: Any) -> dict[str, Any] | None:
-    if obj is None:
-        return None
-    return {"id": obj.pk, "name": getattr(obj, "full_name", None) or getattr(obj, "name", str(obj))}
 
 
 class MeetingSerializer(serializers.ModelSerializer):
@@ -49,26 +40,26 @@ class MeetingSerializer(serializers.ModelSerializer):
         fields = ["id", "kind", "title", "starts_at", "ends_at", "place", "status", "chair", "secretary",
                   "organising_unit", "series", "conclusions_published_at", "created_at"]
 
-    @extend_schema_field(MeetingNamedSerializer())
+    @extend_schema_field(NamedSerializer())
     def get_chair(self, meeting: Meeting) -> dict[str, Any] | None:
-        return _named(meeting.chair)
+        return named(meeting.chair)
 
-    @extend_schema_field(MeetingNamedSerializer(allow_null=True))
+    @extend_schema_field(NamedSerializer(allow_null=True))
     def get_secretary(self, meeting: Meeting) -> dict[str, Any] | None:
-        return _named(meeting.secretary)
+        return named(meeting.secretary)
 
-    @extend_schema_field(MeetingNamedSerializer(allow_null=True))
+    @extend_schema_field(NamedSerializer(allow_null=True))
     def get_organising_unit(self, meeting: Meeting) -> dict[str, Any] | None:
-        return _named(meeting.organising_unit)
+        return named(meeting.organising_unit)
 
 
 class MeetingInviteeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    person = MeetingNamedSerializer(allow_null=True)
-    unit = MeetingNamedSerializer(allow_null=True)
+    person = NamedSerializer(allow_null=True)
+    unit = NamedSerializer(allow_null=True)
     answer = AnswerField()
     note = serializers.CharField()
-    substitute = MeetingNamedSerializer(allow_null=True)
+    substitute = NamedSerializer(allow_null=True)
 
 
 class MeetingAgendaItemSerializer(serializers.ModelSerializer):
@@ -78,9 +69,9 @@ class MeetingAgendaItemSerializer(serializers.ModelSerializer):
         model = AgendaItem
         fields = ["id", "order", "title", "presenter"]
 
-    @extend_schema_field(MeetingNamedSerializer(allow_null=True))
+    @extend_schema_field(NamedSerializer(allow_null=True))
     def get_presenter(self, item: AgendaItem) -> dict[str, Any] | None:
-        return _named(item.presenter)
+        return named(item.presenter)
 
 
 class MeetingDocumentSerializer(serializers.Serializer):
@@ -92,15 +83,15 @@ class MeetingDocumentSerializer(serializers.Serializer):
 
 
 class MeetingAttendanceSerializer(serializers.Serializer):
-    person = MeetingNamedSerializer()
+    person = NamedSerializer()
     status = serializers.CharField(help_text="present, absent, excused")
 
 
 class MeetingMinutesSerializer(serializers.Serializer):
     body = serializers.CharField()
     status = MinutesStatusField()
-    drafted_by = MeetingNamedSerializer()
-    approved_by = MeetingNamedSerializer(allow_null=True)
+    drafted_by = NamedSerializer()
+    approved_by = NamedSerializer(allow_null=True)
     approved_at = serializers.DateTimeField(allow_null=True)
     return_note = serializers.CharField()
 
@@ -116,8 +107,8 @@ class MeetingConclusionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     order = serializers.IntegerField()
     text = serializers.CharField()
-    owner_person = MeetingNamedSerializer(allow_null=True)
-    owner_unit = MeetingNamedSerializer(allow_null=True)
+    owner_person = NamedSerializer(allow_null=True)
+    owner_unit = NamedSerializer(allow_null=True)
     deadline = serializers.DateField(allow_null=True)
     tasks = MeetingConclusionTaskSerializer(many=True)
 

@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from qlvb.core.api import ObjectId, choice_values, enum_field
+from qlvb.core.api import NamedSerializer, ObjectId, choice_values, enum_field, named
 from qlvb.programmes import selectors
 from qlvb.programmes.models import Item, Programme
 
@@ -23,15 +23,6 @@ ItemStatusField = enum_field("ProgrammeItemStatus", list(selectors.STATUSES),
 TabField = enum_field("ProgrammeTab", list(selectors.TABS), "mine, unit, agency, waiting (for my approval)")
 
 
-class ProgrammeRefSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-def _named(obj: Any) -> dict[str, Any] | None:
-    if obj is None:
-        return None
-    return {"id": obj.pk, "name": getattr(obj, "full_name", None) or getattr(obj, "name", str(obj))}
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -46,13 +37,13 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "scope", "owner_unit", "owner_person", "period", "starts", "ends", "status",
                   "version", "approver", "approved_at", "return_note", "created_at"]
 
-    @extend_schema_field(ProgrammeRefSerializer(allow_null=True))
+    @extend_schema_field(NamedSerializer(allow_null=True))
     def get_owner_unit(self, programme: Programme) -> dict[str, Any] | None:
-        return _named(programme.owner_unit)
+        return named(programme.owner_unit)
 
-    @extend_schema_field(ProgrammeRefSerializer(allow_null=True))
+    @extend_schema_field(NamedSerializer(allow_null=True))
     def get_owner_person(self, programme: Programme) -> dict[str, Any] | None:
-        return _named(programme.owner_person)
+        return named(programme.owner_person)
 
 
 class ProgrammePageSerializer(serializers.Serializer):
@@ -85,17 +76,17 @@ class ProgrammeItemRowSerializer(serializers.Serializer):
     status = ItemStatusField()
     tasks = ProgrammeTaskSerializer(many=True)
 
-    @extend_schema_field(ProgrammeRefSerializer())
+    @extend_schema_field(NamedSerializer())
     def get_responsible_unit(self, row: selectors.ItemRow) -> dict[str, Any] | None:
-        return _named(row.item.responsible_unit)
+        return named(row.item.responsible_unit)
 
-    @extend_schema_field(ProgrammeRefSerializer(allow_null=True))
+    @extend_schema_field(NamedSerializer(allow_null=True))
     def get_responsible_person(self, row: selectors.ItemRow) -> dict[str, Any] | None:
-        return _named(row.item.responsible_person)
+        return named(row.item.responsible_person)
 
-    @extend_schema_field(ProgrammeRefSerializer(many=True))
+    @extend_schema_field(NamedSerializer(many=True))
     def get_coordinating_units(self, row: selectors.ItemRow) -> list[dict[str, Any] | None]:
-        return [_named(u) for u in row.item.coordinating_units.all()]
+        return [named(u) for u in row.item.coordinating_units.all()]
 
 
 class ProgrammeCountsSerializer(serializers.Serializer):
@@ -196,9 +187,9 @@ class ProgrammeUnitGroupSerializer(serializers.Serializer):
     counts = ProgrammeCountsSerializer()
     items = ProgrammeItemRowSerializer(many=True, source="rows")
 
-    @extend_schema_field(ProgrammeRefSerializer())
+    @extend_schema_field(NamedSerializer())
     def get_unit(self, group: selectors.UnitGroup) -> dict[str, Any] | None:
-        return _named(group.unit)
+        return named(group.unit)
 
 
 class ProgrammeFieldGroupSerializer(serializers.Serializer):
@@ -206,6 +197,6 @@ class ProgrammeFieldGroupSerializer(serializers.Serializer):
     counts = ProgrammeCountsSerializer()
     units = ProgrammeUnitGroupSerializer(many=True)
 
-    @extend_schema_field(ProgrammeRefSerializer())
+    @extend_schema_field(NamedSerializer())
     def get_field(self, group: selectors.FieldGroup) -> dict[str, Any] | None:
-        return _named(group.field)
+        return named(group.field)

@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from qlvb.core.api import ObjectId, choice_values, enum_field
+from qlvb.core.api import NamedSerializer, ObjectId, choice_values, enum_field, named
 from qlvb.reports.models import PeriodicReport, Recipient
 
 KindField = enum_field("ReportKind", choice_values(PeriodicReport.Kind.choices), "week, quarter, half_year, year")
@@ -17,15 +17,6 @@ ScopeField = enum_field("ReportScope", choice_values(PeriodicReport.Scope.choice
 RoleField = enum_field("ReportRecipientRole", choice_values(Recipient.Role.choices), "head, field_leader")
 
 
-class ReportNamedSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-def _named(obj: Any) -> dict[str, Any] | None:
-    if obj is None:
-        return None
-    return {"id": obj.pk, "name": getattr(obj, "full_name", None) or getattr(obj, "name", str(obj))}
 
 
 class PeriodicReportSerializer(serializers.ModelSerializer):
@@ -42,21 +33,21 @@ class PeriodicReportSerializer(serializers.ModelSerializer):
         fields = ["id", "scope", "kind", "period_start", "period_end", "status", "unit", "author", "work_fields",
                   "sent_at", "sent_by", "created_at", "updated_at"]
 
-    @extend_schema_field(ReportNamedSerializer(allow_null=True))
+    @extend_schema_field(NamedSerializer(allow_null=True))
     def get_unit(self, report: PeriodicReport) -> dict[str, Any] | None:
-        return _named(report.unit)
+        return named(report.unit)
 
-    @extend_schema_field(ReportNamedSerializer())
+    @extend_schema_field(NamedSerializer())
     def get_author(self, report: PeriodicReport) -> dict[str, Any] | None:
-        return _named(report.author)
+        return named(report.author)
 
-    @extend_schema_field(ReportNamedSerializer(many=True))
+    @extend_schema_field(NamedSerializer(many=True))
     def get_work_fields(self, report: PeriodicReport) -> list[dict[str, Any]]:
         return [{"id": f.pk, "name": f.name} for f in report.fields.all()]
 
-    @extend_schema_field(ReportNamedSerializer(allow_null=True))
+    @extend_schema_field(NamedSerializer(allow_null=True))
     def get_sent_by(self, report: PeriodicReport) -> dict[str, Any] | None:
-        return _named(report.sent_by)
+        return named(report.sent_by)
 
 
 class ReportRecipientSerializer(serializers.ModelSerializer):
@@ -67,9 +58,9 @@ class ReportRecipientSerializer(serializers.ModelSerializer):
         model = Recipient
         fields = ["person", "role", "read_at"]
 
-    @extend_schema_field(ReportNamedSerializer())
+    @extend_schema_field(NamedSerializer())
     def get_person(self, recipient: Recipient) -> dict[str, Any] | None:
-        return _named(recipient.person)
+        return named(recipient.person)
 
 
 class ReportActionsSerializer(serializers.Serializer):
@@ -151,8 +142,8 @@ class ReportOverviewQuerySerializer(serializers.Serializer):
 
 
 class ReportOverviewRowSerializer(serializers.Serializer):
-    unit = ReportNamedSerializer(allow_null=True)
-    deputy = ReportNamedSerializer(allow_null=True)
+    unit = NamedSerializer(allow_null=True)
+    deputy = NamedSerializer(allow_null=True)
     report = serializers.IntegerField(allow_null=True, help_text="The report's id, if one was made.")
     status = serializers.CharField(help_text="sent, draft or missing.")
     sent_at = serializers.DateTimeField(allow_null=True)

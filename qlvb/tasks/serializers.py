@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from qlvb.core.api import ObjectId, choice_values, enum_field
+from qlvb.core.api import NamedSerializer, ObjectId, choice_values, enum_field, named
 from qlvb.files.api import UploadField
 from qlvb.tasks import selectors
 from qlvb.tasks.models import Coordinator, ExtensionRequest, Link, Report, Task
@@ -20,15 +20,6 @@ EvaluationField = enum_field("TaskEvaluation", choice_values(Task.Evaluation.cho
 ListField = enum_field("TaskList", list(selectors.LISTS), "Which of the caller's lists.")
 
 
-class NamedSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-def _named(obj: Any) -> dict[str, Any] | None:
-    if obj is None:
-        return None
-    return {"id": obj.pk, "name": getattr(obj, "full_name", None) or getattr(obj, "name", str(obj))}
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -48,15 +39,15 @@ class TaskSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(NamedSerializer(allow_null=True))
     def get_owner_person(self, task: Task) -> dict[str, Any] | None:
-        return _named(task.owner_person)
+        return named(task.owner_person)
 
     @extend_schema_field(NamedSerializer(allow_null=True))
     def get_owner_unit(self, task: Task) -> dict[str, Any] | None:
-        return _named(task.owner_unit)
+        return named(task.owner_unit)
 
     @extend_schema_field(NamedSerializer(allow_null=True))
     def get_assigned_by(self, task: Task) -> dict[str, Any] | None:
-        return _named(task.assigned_by)
+        return named(task.assigned_by)
 
 
 class CoordinatorSerializer(serializers.ModelSerializer):
@@ -69,11 +60,11 @@ class CoordinatorSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(NamedSerializer(allow_null=True))
     def get_person(self, row: Coordinator) -> dict[str, Any] | None:
-        return _named(row.person)
+        return named(row.person)
 
     @extend_schema_field(NamedSerializer(allow_null=True))
     def get_unit(self, row: Coordinator) -> dict[str, Any] | None:
-        return _named(row.unit)
+        return named(row.unit)
 
 
 class ReportSerializer(serializers.ModelSerializer):
@@ -85,7 +76,7 @@ class ReportSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(NamedSerializer(allow_null=True))
     def get_author(self, row: Report) -> dict[str, Any] | None:
-        return _named(row.author)
+        return named(row.author)
 
 
 class ExtensionSerializer(serializers.ModelSerializer):

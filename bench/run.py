@@ -94,6 +94,37 @@ def bench_env(database_url: str) -> dict[str, str]:
     return env
 
 
+def province_steps(scale: str) -> list[list[str]]:
+    """Migrate, then generate the province of this scale (once: kept between runs)."""
+    python, manage = sys.executable, str(BASE_DIR / "manage.py")
+    agencies, people = SCALES[scale]
+    return [[python, manage, "migrate", "-v0"],
+            [python, manage, "generate_province", "--agencies", str(agencies), "--people", str(people),
+             "--seed", str(SEED)]]
+
+
+def measure_each_database(databases: str, scale: str, *, name: str, script: str, script_args: list[str],
+                          sqlite_name: str = "") -> int:
+    """For each database asked (PostgreSQL `qlvb_bench_<name>_<scale>`, SQLite
+    `bench/data/<sqlite_name or name>-<scale>.sqlite3`): the province, then `bench/<script>`
+    measuring there. Returns the exit status (1 if a set-up step or a measure failed)."""
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    urls = []
+    if "postgresql" in databases:
+        urls.append(postgres_url(scale, f"qlvb_bench_{name}"))
+    if "sqlite" in databases:
+        urls.append(f"sqlite:///{DATA_DIR / f'{sqlite_name or name}-{scale}.sqlite3'}")
+    status = 0
+    for url in filter(None, urls):
+        env = {**bench_env(url), "MEDIA_ROOT": str(DATA_DIR / "var" / "files"), "HUEY_IMMEDIATE": "0"}
+        if not run_steps(province_steps(scale), env):
+            status = 1
+            continue
+        result = subprocess.run([sys.executable, str(BASE_DIR / "bench" / script), *script_args], env=env)
+        status = status or result.returncode
+    return status
+
+
 def run_database(label: str, database_url: str, scale: str, args: argparse.Namespace) -> bool:
     """Migrate, generate (once) and measure one database; False if a step failed."""
     env = bench_env(database_url)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -36,10 +35,9 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from pages import signed_in, time_page  # noqa: E402  (bench/pages.py)
 
-from qlvb.accounts.services import record_login  # noqa: E402
 from qlvb.org.models import Agency, Person, Position, Post  # noqa: E402
 from qlvb.tasks.models import Coordinator, Task  # noqa: E402
 
@@ -101,27 +99,10 @@ def analyse() -> None:
 
 
 def measure(client: Client, what: str, url: str, repeat: int) -> None:
-    client.get(url)  # warm: the person's roles and the page's templates
-    times, queries = [], set()
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code, response.get("Location"))
-        queries.add(len(captured))
-    times.sort()
-    figure(what, "p50", statistics.median(times), "ms")
-    figure(what, "p95", times[max(0, int(len(times) * 0.95) - 1)], "ms")
-    figure(what, "queries", max(queries), "")
-
-
-def signed_in(person: Person) -> Client:
-    """A client signed in as the login view does it (the session and its LoginSession row)."""
-    client = Client()
-    client.force_login(person)
-    record_login(person=person, session_key=client.session.session_key, ip="127.0.0.1", user_agent="qlvb-bench")
-    return client
+    timing = time_page(client, url, repeat)
+    figure(what, "p50", timing.p50, "ms")
+    figure(what, "p95", timing.p95, "ms")
+    figure(what, "queries", timing.queries, "")
 
 
 def main() -> None:

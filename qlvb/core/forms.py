@@ -8,6 +8,24 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (`<input type=file multiple>`): a list, each file checked as
+    FileField checks one; an empty list when none is given."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data: Any, initial: Any = None) -> list:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        one = super().clean  # taken here: a bare super() inside the comprehension has no `self`
+        return [one(item, initial) for item in items]
+
+
 def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
     """The form's model-choice field `name`, typed as one, to narrow its queryset per request."""
     return cast(forms.ModelChoiceField, form.fields[name])

@@ -9,7 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.doctypes import DOCUMENT_TYPES, Priority, Secrecy, Urgency
-from qlvb.core.forms import VNDateField, VNDateTimeField, model_choice
+from qlvb.core.forms import MultipleFileField, VNDateField, VNDateTimeField, model_choice
 from qlvb.core.text import as_id
 from qlvb.dossiers.models import Dossier
 from qlvb.dossiers.selectors import fileable_dossiers
@@ -18,20 +18,6 @@ from qlvb.incoming.services import Target
 from qlvb.org.models import Agency, Field, Person, Position, Post, Unit
 from qlvb.org.selectors import flatten, unit_tree
 from qlvb.registers.models import Register
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list:
-        if not data:
-            return []
-        items = data if isinstance(data, list | tuple) else [data]
-        return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
 def leaders_of(agency: Agency) -> list[Person]:

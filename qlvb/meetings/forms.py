@@ -10,10 +10,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.core import kinds
-from qlvb.core.forms import VNDateField, VNDateTimeField, model_choice
+from qlvb.core.forms import MultipleFileField, VNDateField, VNDateTimeField, model_choice
 from qlvb.meetings.models import Attendance, Invitee, Meeting, Series
 from qlvb.org.models import Agency, Person, Unit
-from qlvb.tasks.forms import MultipleFileField
 
 
 class PersonField(forms.ModelChoiceField):

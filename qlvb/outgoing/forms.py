@@ -6,8 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.doctypes import DOCUMENT_TYPES, Priority, Secrecy, Urgency
-from qlvb.core.forms import VNDateField, model_choice
-from qlvb.incoming.forms import MultipleFileField
+from qlvb.core.forms import MultipleFileField, VNDateField, model_choice
 from qlvb.org.models import Agency, Field, Person, Unit
 from qlvb.org.roles import roles_of
 from qlvb.outgoing.marks import Spot

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from qlvb.core.forms import VNDateTimeField, model_choice
+from qlvb.core.forms import MultipleFileField, VNDateTimeField, model_choice
 from qlvb.org.models import Agency, Person, Unit
 
 
@@ -57,19 +57,6 @@ class InvitationForm(forms.Form):
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list:
-        if not data:
-            return []
-        items = data if isinstance(data, list | tuple) else [data]
-        return [forms.FileField.clean(self, item, initial) for item in items]
 
 
 class ReportForm(forms.Form):

@@ -9,24 +9,10 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from qlvb.core.forms import VNDateField
+from qlvb.core.forms import MultipleFileField, VNDateField
 from qlvb.org.models import Agency, Person, Unit
 from qlvb.org.roles import roles_of
 from qlvb.tasks.models import Link, Task
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    widget = MultipleFileInput
-
-    def clean(self, data: Any, initial: Any = None) -> list:
-        if not data:
-            return []
-        items = data if isinstance(data, list | tuple) else [data]
-        return [super().clean(item, initial) for item in items]
 
 
 def _choices(people: Any, units: Any) -> list[Any]:

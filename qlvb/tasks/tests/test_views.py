@@ -135,3 +135,16 @@ def test_the_search_page_leads_to_the_task(org, login):
     assert task.title in text(org.head)
     assert f'href="/tasks/{task.pk}/"' in login(org.head).get("/search/", {"q": "chu ky so"}).content.decode()
     assert task.title not in text(org.admin)
+
+
+def test_a_report_with_files_through_the_page(org, login, local_storage):
+    from qlvb.incoming.tests.conftest import pdf_upload
+    from qlvb.tasks.models import TaskFile
+
+    task = assign(org, owner=Owner(person=org.specialist))
+    response = login(org.specialist).post(f"/tasks/{task.pk}/report/", {
+        "note": "Đã rà soát 6/10 phòng", "progress": "60",
+        "attachments": [pdf_upload("bien-ban-1.pdf", salt="1"), pdf_upload("bien-ban-2.pdf", salt="2")]})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert sorted(TaskFile.objects.filter(task=task).values_list("name", flat=True)) == ["bien-ban-1.pdf",
+                                                                                          "bien-ban-2.pdf"]

@@ -147,7 +147,7 @@ class WithdrawForm(forms.Form):
 class LinkForm(forms.Form):
     reference = forms.CharField(label=_("Document"), max_length=300,
                                 help_text=_("Its number and notation (15/QĐ-UBND), or its page's address."))
-    role = forms.ChoiceField(label=_("As"), choices=Link.Role.choices, initial=Link.Role.RELATED)
+    role = forms.ChoiceField(label=_("Linked as"), choices=Link.Role.choices, initial=Link.Role.RELATED)
 
 
 class EvaluateForm(forms.Form):

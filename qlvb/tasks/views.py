@@ -94,6 +94,8 @@ class Origin:
     pk: int
     label: str
     url: str
+    reference: str  # its number and notation: what the task shows as its source, even to those who
+    # may not open the document (a secret one's summary never goes there)
 
     @property
     def key(self) -> str:
@@ -113,7 +115,8 @@ def _origin(person: Person, agency: Agency, value: str) -> Origin | None:
     document = kinds.visible(kind_name, person).filter(pk=int(pk), agency_id=agency.pk).first()
     if document is None:
         return None
-    return Origin(kind_name, document.pk, str(document), kind.url(document.pk))
+    return Origin(kind_name, document.pk, str(document), kind.url(document.pk),
+                  str(getattr(document, "reference", "") or ""))
 
 
 @login_required
@@ -124,7 +127,7 @@ def assign(request: PersonRequest, parent: int | None = None) -> HttpResponse:
     if parent_task is not None and not rules.may_split(person, parent_task):
         raise Http404()
     origin = _origin(person, agency, request.POST.get("origin") or request.GET.get("from") or "")
-    initial = ({"source": Task.Source.DOCUMENT, "source_ref": origin.label[:100]} if origin else {})
+    initial = ({"source": Task.Source.DOCUMENT, "source_ref": origin.reference[:100]} if origin else {})
     form = forms.AssignForm(request.POST or None, person=person, agency=agency, initial=initial)
     if parent_task is None and not form.owner_people and not form.owner_units:
         raise Http404()

@@ -64,6 +64,9 @@ def test_a_task_is_assigned_from_the_document_page(org, register_doc, login):  #
     assert f"/tasks/assign/?from=incoming:{directive.pk}" in document_page
     page = head.get(f"/tasks/assign/?from=incoming:{directive.pk}").content.decode()
     assert 'id="task-origin"' in page and f"{directive.number}/CT-UBND" in page
+    # The source reference offered is the number and notation, never the summary: the task may be
+    # seen by people who may not open the document.
+    assert f'value="{directive.number}/CT-UBND"' in page
     response = head.post(f"/tasks/assign/?from=incoming:{directive.pk}", {
         "title": "Rà soát an toàn thông tin các hệ thống", "owner": f"u:{org.unit.pk}",
         "deadline": future().strftime("%d/%m/%Y"), "source": "document", "source_ref": "7/CT-UBND",
@@ -76,6 +79,8 @@ def test_a_task_is_assigned_from_the_document_page(org, register_doc, login):  #
     assert "/tasks/assign/?from=" not in login(org.specialist).get(f"/incoming/{directive.pk}/").content.decode()
     deputy = login(org.deputy)
     assert 'id="task-origin"' not in deputy.get(f"/tasks/assign/?from=incoming:{secret.pk}").content.decode()
+    secret_page = head.get(f"/tasks/assign/?from=incoming:{secret.pk}").content.decode()
+    assert 'id="task-origin"' in secret_page and f'value="{secret.number}/CT-UBND"' in secret_page
     assert 'id="task-origin"' not in deputy.get("/tasks/assign/?from=task:1").content.decode()
 
 

@@ -26,5 +26,10 @@ urlpatterns = [
     path("meetings/", include("qlvb.meetings.api_urls")),
     path("programmes/", include("qlvb.programmes.api_urls")),
     path("reports/", include("qlvb.reports.api_urls")),
+    path("notices/", include("qlvb.notices.api_urls")),
+    path("disclosures/", include("qlvb.disclosures.api_urls")),
+    path("consultations/", include("qlvb.consultations.api_urls")),
+    path("messages/", include("qlvb.messages.api_urls")),
+    path("chat/", include("qlvb.chat.api_urls")),
     path("", include(router.urls)),
 ]

@@ -127,6 +127,11 @@ INSTALLED_APPS = [
     "qlvb.meetings",
     "qlvb.programmes",
     "qlvb.reports",
+    "qlvb.notices",
+    "qlvb.disclosures",
+    "qlvb.consultations",
+    "qlvb.messages",
+    "qlvb.chat",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,11 @@ class Notification(models.Model):
         SCHEDULE = "schedule", _("Change in a schedule I am in")
         TASK = "task", _("A task I assigned or coordinate")
         MEETING = "meeting", _("A meeting I am invited to")
+        NOTICE = "notice", _("An internal notice to me")
+        DISCLOSURE = "disclosure", _("A disclosure waiting or late")
+        CONSULTATION = "consultation", _("A consultation I am asked to answer")
+        MESSAGE = "message", _("An internal message to me")
+        CHAT = "chat", _("Mentioned in a chat")
         # Reminders (written by the daily run on working days, reminders.py), not by events.
         DUE_SOON = "due_soon", _("Deadline approaching")
         OVERDUE = "overdue", _("Overdue")

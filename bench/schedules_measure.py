@@ -14,7 +14,12 @@ p50/p95 in ms and the query count, which must not grow with the data:
 - agency_week_specialist: the same page as a specialist;
 - person_week: /schedules/week/?s=me of the specialist;
 - unit_week: /schedules/week/?s=unit-<id> of the specialist's unit;
-- ical_person, ical_unit: the iCalendar feeds (30 days back, 180 ahead) of the same.
+- ical_person, ical_unit: the iCalendar feeds (30 days back, 180 ahead) of the same;
+- meetings_leader, meetings_specialist: /meetings/ (the upcoming meetings) of the same two people.
+Meetings are generated too (generate_meetings, also into a database generated before they were):
+every agency's Friday briefing chaired by its head with its leaders and unit heads invited, and
+every unit's monthly meeting chaired by its head with the unit invited, each with its entry in
+the schedules of the people concerned, as the meetings app makes it.
 The pages are kept whole for their person until the next event (core.keptpages): each is measured
 as served again (`<page>`) and made afresh at every request (`<page>_fresh`, as after a change).
 """
@@ -45,6 +50,7 @@ from django.utils import timezone  # noqa: E402
 from pages import signed_in, time_page  # noqa: E402  (bench/pages.py)
 
 from qlvb.core.actor import Actor  # noqa: E402
+from qlvb.meetings.models import Invitee, Meeting  # noqa: E402
 from qlvb.org.models import Agency, Person, Position, Post  # noqa: E402
 from qlvb.schedules import services  # noqa: E402
 from qlvb.schedules.models import Attendee, Entry, FeedToken, Period, Scope  # noqa: E402
@@ -175,10 +181,93 @@ def generate(per_person: int) -> None:
     analyse()
 
 
+MEETING_COLUMNS = ["id", "agency_id", "kind", "title", "starts_at", "ends_at", "place", "chair_id", "secretary_id",
+                   "organising_unit_id", "status", "schedule_entry_id", "cancel_reason", "created_by_id", "created_at"]
+INVITEE_COLUMNS = ["meeting_id", "person_id", "unit_id", "answer", "note"]
+
+
+def generate_meetings() -> None:
+    """A year of the Friday briefings (giao ban) of every agency and of the monthly meetings of
+    every unit, with their invitees and their entries in the people's schedules."""
+    if Meeting.objects.exists():
+        note(f"{Meeting.objects.count()} meetings already generated")
+        return
+    started = time.perf_counter()
+    rng = random.Random(2)
+    today = timezone.localdate()
+    days = _working_days(today - timedelta(days=182), today + timedelta(days=182))
+    now = timezone.now()
+    heads: dict[int, int] = {}
+    leaders: dict[int, list[int]] = defaultdict(list)
+    unit_heads: dict[int, int] = {}
+    first_unit: dict[int, int] = {}
+    members: dict[int, list[int]] = defaultdict(list)
+    for person_id, unit_id, agency_id, kind in (Post.objects.filter(end_date__isnull=True, person__is_active=True)
+                                                .order_by("unit__order", "unit_id", "id")
+                                                .values_list("person_id", "unit_id", "agency_id", "position__kind")):
+        first_unit.setdefault(agency_id, unit_id)
+        members[unit_id].append(person_id)
+        if kind == Position.Kind.AGENCY_HEAD:
+            heads[agency_id] = person_id
+        if kind in (Position.Kind.AGENCY_HEAD, Position.Kind.AGENCY_DEPUTY):
+            leaders[agency_id].append(person_id)
+        if kind == Position.Kind.UNIT_HEAD:
+            unit_heads.setdefault(unit_id, person_id)
+    agency_of = {u: a for u, a in Post.objects.filter(end_date__isnull=True).values_list("unit_id", "agency_id")}
+    next_meeting, next_entry = _next_id(Meeting), _next_id(Entry)
+    meetings, invitees, entries, attendees, entry_units = [], [], [], [], []
+
+    def add(agency_id: int, kind: str, title: str, starts: datetime, hours: int, chair: int, unit_id: int,
+            people: list[int], units: list[int]) -> None:
+        nonlocal next_meeting, next_entry
+        meeting_id, entry_id = next_meeting, next_entry
+        next_meeting += 1
+        next_entry += 1
+        ends = starts + timedelta(hours=hours)
+        status = Meeting.Status.INVITED if ends > now else Meeting.Status.CLOSED
+        secretary = rng.choice(members[unit_id])
+        meetings.append((meeting_id, agency_id, kind, title, starts, ends, "Phòng họp số 1", chair, secretary, unit_id,
+                         status.value, entry_id, "", secretary, now))
+        answered = status == Meeting.Status.CLOSED
+        invitees.extend((meeting_id, p, None, "accepted" if answered else "pending", "") for p in people)
+        invitees.extend((meeting_id, None, u, "accepted" if answered else "pending", "") for u in units)
+        entries.append((entry_id, agency_id, Scope.PERSONAL.value, None, None, title, "Phòng họp số 1", starts, ends,
+                        chair, "", "", unit_id, "", "Cuộc họp", 0, secretary, now, now))
+        attendees.extend((entry_id, p) for p in sorted({*people, *(unit_heads[u] for u in units if u in unit_heads),
+                                                        secretary}))
+        entry_units.extend((entry_id, u) for u in units)
+
+    for agency_id, head in sorted(heads.items()):
+        invited = sorted({*leaders[agency_id], *(h for u, h in unit_heads.items() if agency_of.get(u) == agency_id)}
+                         - {head})
+        for day in days:
+            if day.weekday() == 4:
+                starts = timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=14))
+                add(agency_id, Meeting.Kind.BRIEFING.value, f"Giao ban tuần {day:%d/%m/%Y}", starts, 2, head,
+                    first_unit[agency_id], invited, [])
+    for unit_id, head in sorted(unit_heads.items()):
+        months = sorted({(d.year, d.month) for d in days})
+        for year, month in months:
+            day = next(d for d in days if (d.year, d.month) == (year, month))
+            starts = timezone.make_aware(datetime.combine(day, datetime.min.time()).replace(hour=8))
+            add(agency_of[unit_id], Meeting.Kind.UNIT_MONTHLY.value, f"Họp phòng tháng {month}/{year}", starts, 2,
+                head, unit_id, [], [unit_id])
+    with transaction.atomic():
+        _insert(Entry._meta.db_table, ENTRY_COLUMNS, entries)
+        _insert(Attendee._meta.db_table, ["entry_id", "person_id"], attendees)
+        _insert(Entry.units.through._meta.db_table, ["entry_id", "unit_id"], entry_units)
+        _insert(Meeting._meta.db_table, MEETING_COLUMNS, meetings)
+        _insert(Invitee._meta.db_table, INVITEE_COLUMNS, invitees)
+    for model in (Entry, Attendee, Entry.units.through, Meeting, Invitee):
+        _reset_sequence(model)
+    note(f"generated {len(meetings)} meetings, {len(invitees)} invitees in {time.perf_counter() - started:.0f} s")
+    analyse()
+
+
 def analyse() -> None:
     """Fresh planner statistics after the bulk insert (see bench/tasks_measure.py)."""
     with connection.cursor() as cursor:
-        for model in (Entry, Attendee, Entry.units.through, Period):
+        for model in (Entry, Attendee, Entry.units.through, Period, Meeting, Invitee):
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"VACUUM ANALYZE {table}" if DB == "postgresql" else f"ANALYZE {table}")
 
@@ -210,6 +299,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
     generate(args.per_person)
+    generate_meetings()
     agency_id = (Post.objects.filter(end_date__isnull=True).values("agency_id").annotate(n=Count("id"))
                  .order_by("-n").values_list("agency_id", flat=True).first())
     agency = Agency.objects.get(pk=agency_id)
@@ -251,6 +341,9 @@ def main() -> None:
     unit_token = services.reset_feed_token(by=Actor(person), feed=FeedToken.Feed.UNIT,
                                            unit=Unit.objects.get(pk=unit_id))
     measure(feed_client, "ical_unit", f"/schedules/feed/{unit_token}.ics", args.repeat)
+    for fresh in (False, True):
+        measure(boss, "meetings_leader", "/meetings/", args.repeat, fresh=fresh)
+        measure(specialist, "meetings_specialist", "/meetings/", args.repeat, fresh=fresh)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,9 @@ worker restarted.
   next working day: the delegator and the delegate;
 - due_soon / overdue of a task (qlvb.tasks: open, with a deadline): the owner person or the
   owner unit's heads; due soon, the coordinators too (a person, or a unit's heads).
+- a meeting (qlvb.meetings) whose invitations are sent and which starts on the next working day
+  (a Monday meeting on Friday): its invitees who have not declined (an invited unit: its heads;
+  a substitute instead of the person he replaces), its chair and its secretary (kind "meeting").
 
 Quiet: on a day that is not a working day for the document's agency (weekend, holidays, Tết,
 the agency's own days off) or outside QLVB_WORKING_HOURS, only urgent documents (hỏa tốc,
@@ -131,9 +134,9 @@ def _where(queryset: Any, condition: Q | None) -> Any:
 def run(now: datetime | None = None) -> dict[str, int]:
     """Write the reminders due at `now` (default: now); per kind, how many were given."""
     clock = Clock(now or timezone.now())
-    counts: dict[str, int] = {**dict.fromkeys(REMINDERS, 0), "delegation_starting": 0}
+    counts: dict[str, int] = {**dict.fromkeys(REMINDERS, 0), "delegation_starting": 0, Kind.MEETING: 0}
     for given in (_assignments(clock), _routed_documents(clock), _reviews(clock), _routing(clock),
-                  _delegations(clock), _tasks(clock)):
+                  _delegations(clock), _tasks(clock), _meetings(clock)):
         for kind, n in given.items():
             counts[kind] += n
     return {str(k): v for k, v in counts.items()}
@@ -272,6 +275,45 @@ def _tasks(clock: Clock) -> dict[str, int]:
             for person in people:
                 wanted[(person, kind, task_id)] = params
         for kind, n in _deliver(clock, "task", wanted).items():
+            counts[kind] += n
+    return counts
+
+
+def _meetings(clock: Clock) -> dict[str, int]:
+    """Meetings with their invitations sent that start after today and no later than the next
+    working day: the people expected there are reminded on the last working day before (001 Đ11:
+    the invitees prepare; a meeting is not urgent, never in quiet hours)."""
+    from qlvb.meetings.models import Invitee, Meeting
+
+    if not clock.in_hours:
+        return {}
+    rows = _where(Meeting.objects.filter(
+        status=Meeting.Status.INVITED, starts_at__gte=_start_of(clock.today + timedelta(days=1)),
+        starts_at__lt=_start_of(clock.latest(clock.next_working_day) + timedelta(days=1)),
+    ), clock.open_q("agency_id")).order_by().values_list("pk", "agency_id", "starts_at", "title", "chair_id",
+                                                          "secretary_id")
+    counts: dict[str, int] = defaultdict(int)
+    for batch in batched(rows.iterator(chunk_size=BATCH), BATCH):
+        due = {pk: (title, starts_at, {chair, secretary}) for pk, agency_id, starts_at, title, chair, secretary in batch
+               if timezone.localtime(starts_at).date() <= clock.next_working_day(agency_id)}
+        invited = list(Invitee.objects.filter(meeting_id__in=sorted(due)).exclude(answer=Invitee.Answer.DECLINED)
+                       .values_list("meeting_id", "person_id", "unit_id", "substitute_id", "answer")) if due else []
+        heads = _heads({unit for _m, _p, unit, _s, _a in invited if unit})
+        for meeting_id, person_id, unit_id, substitute_id, answer in invited:
+            people = due[meeting_id][2]
+            if answer == Invitee.Answer.DELEGATED and substitute_id:
+                people.add(substitute_id)
+            elif person_id:
+                people.add(person_id)
+            else:
+                people.update(heads.get(unit_id or 0, []))
+        wanted: dict[tuple[int, str, int], dict[str, Any]] = {}
+        for meeting_id, (title, starts_at, people) in due.items():
+            params = {"what": "reminder", "title": title[:200],
+                      "at": timezone.localtime(starts_at).strftime("%H:%M %d/%m/%Y")}
+            for person in people - {None}:
+                wanted[(person, Kind.MEETING, meeting_id)] = params
+        for kind, n in _deliver(clock, "meeting", wanted).items():
             counts[kind] += n
     return counts
 

@@ -109,6 +109,7 @@ MEETING_TEXTS: dict[str, Any] = {
     "minutes": gettext_lazy("Minutes waiting for your approval: %(title)s"),
     "minutes_returned": gettext_lazy("Minutes returned for correction: %(title)s"),
     "conclusions": gettext_lazy("Conclusions notice published: %(title)s"),
+    "reminder": gettext_lazy("Meeting coming up: %(title)s, %(at)s"),
 }
 
 

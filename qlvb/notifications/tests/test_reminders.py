@@ -263,13 +263,13 @@ def test_the_query_count_does_not_grow_with_the_documents(org, routed, register_
     few, counts_few = _measure(date(2026, 12, 14))
     # Each told to the handler (the unit's head for the unit's) and to the Giám đốc.
     assert counts_few == {"due_soon": 2, "overdue": 6, "review_late": 0, "routing_late": 1, "delegation_ending": 0,
-                          "delegation_starting": 0}
+                          "delegation_starting": 0, "meeting": 0}
     for document, n in ((by_person, 12), (by_unit, 11), (secret, 11), (waiting, 11)):
         _copies(document, n)
     assert IncomingDocument.objects.count() == 50
     many, counts_many = _measure(date(2026, 12, 14))
     assert counts_many == {"due_soon": 24, "overdue": 52, "review_late": 0, "routing_late": 12,
-                           "delegation_ending": 0, "delegation_starting": 0}
+                           "delegation_ending": 0, "delegation_starting": 0, "meeting": 0}
     assert many == few, (few, many)
 
 
@@ -467,3 +467,26 @@ def test_the_task_reminders_query_count_does_not_grow_with_the_tasks(org, task_d
     many, counts_many = _measure(date(2026, 12, 14))
     assert (counts_many["due_soon"], counts_many["overdue"]) == (42, 21)
     assert many == few, (few, many)
+
+
+def test_a_meeting_is_reminded_on_the_last_working_day_before_it_to_those_expected(org):
+    """The briefing on Thursday 11/2/2027, the first working day after Tết: reminded on Wednesday
+    3/2 (the last working day before), not earlier, once; not to an invitee who declined."""
+    from qlvb.meetings import services as meetings
+    from qlvb.meetings.tests.helpers import briefing
+
+    starts = at(date(2027, 2, 11), 8)
+    meeting = briefing(org, starts_at=starts, ends_at=starts + timedelta(hours=2), title="Giao ban đầu xuân")
+    meetings.answer(by=Actor(org.deputy), invitee=meeting.invitees.get(person=org.deputy), answer="declined",
+                    note="Đi công tác")
+    assert reminders.run(at(date(2027, 2, 2), 9))["meeting"] == 0  # Tue: the next working day is Wed 3/2
+    given = reminders.run(at(date(2027, 2, 3), 9))  # Wed: Tết follows, then the meeting
+    expected = {org.head, org.clerk, org.unit_head}  # the chair, the secretary, the invited unit's head
+    assert given["meeting"] == len(expected)
+    for person in expected:
+        texts = [selectors.text(n) for n in Notification.objects.filter(person=person, key__startswith="meeting:")]
+        assert texts == ["Sắp họp: Giao ban đầu xuân, 08:00 11/02/2027"]
+    assert not Notification.objects.filter(person=org.deputy, key__startswith="meeting:").exists()
+    assert reminders.run(at(date(2027, 2, 3), 15))["meeting"] == 0  # once a day
+    meetings.cancel(by=Actor(org.clerk), meeting=meeting, reason="Hoãn")
+    assert reminders.run(at(date(2027, 2, 10), 9))["meeting"] == 0  # a holiday, and cancelled

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
-from qlvb.schedules.models import Entry
+from qlvb.schedules.selectors import FeedEntry
 
 
-def uid(entry: Entry) -> str:
+def uid(entry: Any) -> str:
+    """The entry's identity in every calendar (an Entry or a FeedEntry)."""
     return f"schedule-entry-{entry.pk}@{getattr(settings, 'QLVB_ICAL_DOMAIN', 'qlvb')}"
 
 
@@ -38,6 +40,8 @@ def _utc(moment: datetime) -> str:
 
 def _fold(line: str) -> str:
     """Lines longer than 75 octets folded (CRLF and a space), never inside a UTF-8 character."""
+    if len(line) <= 18:  # at most 4 octets a character: short enough whatever it holds
+        return line + "\r\n"
     data = line.encode()
     if len(data) <= 75:
         return line + "\r\n"
@@ -51,15 +55,15 @@ def _fold(line: str) -> str:
     return "\r\n ".join(parts) + "\r\n"
 
 
-def _description(entry: Entry, people: list[str], units: list[str]) -> str:
-    chair = entry.chair.full_name if entry.chair_id and entry.chair else entry.chair_text
+def _description(entry: FeedEntry, people: list[str], units: list[str]) -> str:
+    chair = entry.chair_name or entry.chair_text
     lines = []
     if chair:
         lines.append(f"Chủ trì: {chair}")
     if people or units or entry.guests:
         lines.append("Thành phần: " + "; ".join([*people, *units, *([entry.guests] if entry.guests else [])]))
-    if entry.preparing_unit_id and entry.preparing_unit:
-        lines.append(f"Chuẩn bị: {entry.preparing_unit.name}")
+    if entry.preparing_unit_name:
+        lines.append(f"Chuẩn bị: {entry.preparing_unit_name}")
     if entry.documents:
         lines.append(f"Tài liệu: {entry.documents}")
     if entry.notes:
@@ -67,10 +71,9 @@ def _description(entry: Entry, people: list[str], units: list[str]) -> str:
     return "\n".join(lines)
 
 
-def calendar(name: str, entries: Iterable[Entry], names: tuple[dict[int, list[str]], dict[int, list[str]]] | None = None
+def calendar(name: str, entries: Iterable[FeedEntry], names: tuple[dict[int, list[str]], dict[int, list[str]]]
              ) -> bytes:
-    """The feed; `names`: the people's and units' names of each entry (selectors.feed_names), else
-    read from the entries' prefetched attendees and units."""
+    """The feed; `names`: the people's and units' names of each entry (selectors.feed_names)."""
     stamp = _utc(timezone.now())
     out = ["BEGIN:VCALENDAR\r\n", "VERSION:2.0\r\n", "PRODID:-//QLVB//Lich cong tac//VI\r\n",
            "CALSCALE:GREGORIAN\r\n", "METHOD:PUBLISH\r\n", _fold(f"X-WR-CALNAME:{_text(name)}"),
@@ -85,16 +88,12 @@ def calendar(name: str, entries: Iterable[Entry], names: tuple[dict[int, list[st
                  f"LAST-MODIFIED:{_utc(entry.updated_at)}", f"SUMMARY:{_text(summary)}"]
         if entry.place:
             lines.append(f"LOCATION:{_text(entry.place)}")
-        if names is not None:
-            people, units = names[0].get(entry.pk, []), names[1].get(entry.pk, [])
-        else:
-            people = [a.person.full_name for a in entry.attendees.all()]
-            units = [u.name for u in entry.units.all()]
+        people, units = names[0].get(entry.pk, []), names[1].get(entry.pk, [])
         description = _description(entry, people, units)
         if description:
             lines.append(f"DESCRIPTION:{_text(description)}")
-        if entry.chair_id and entry.chair and entry.chair.email:
-            lines.append(f"ORGANIZER;CN={_param(entry.chair.full_name)}:mailto:{entry.chair.email}")
+        if entry.chair_name and entry.chair_email:
+            lines.append(f"ORGANIZER;CN={_param(entry.chair_name)}:mailto:{entry.chair_email}")
         lines.append(f"STATUS:{'CANCELLED' if entry.is_cancelled else 'CONFIRMED'}")
         lines.append("END:VEVENT")
         out.extend(_fold(line) for line in lines)

@@ -65,6 +65,8 @@ ENTRY_COLUMNS = ["id", "agency_id", "scope", "unit_id", "period_id", "title", "p
                  "chair_id", "chair_text", "guests", "preparing_unit_id", "documents", "notes", "sequence",
                  "created_by_id", "created_at", "updated_at"]
 
+ATTENDEE_COLUMNS = ["entry_id", "person_id", "starts_at", "ends_at"]
+
 
 def figure(what: str, stat: str, value: float, unit: str) -> None:
     print(f"bench schedules.{what}.{DB}.{stat} {value:.1f} {unit}".rstrip(), flush=True)
@@ -169,9 +171,10 @@ def generate(per_person: int) -> None:
                     entries.append((pk, agency_id, Scope.PERSONAL.value, None, None, title, place, starts, ends,
                                     None, "", "", None, "", "", 0, person_id, now, now))
                     attendees.append((pk, person_id))
+        times = {row[0]: (row[7], row[8]) for row in entries}
         with transaction.atomic():
             _insert(Entry._meta.db_table, ENTRY_COLUMNS, entries)
-            _insert(attendee_table, ["entry_id", "person_id"], attendees)
+            _insert(attendee_table, ATTENDEE_COLUMNS, [(e, p, *times[e]) for e, p in attendees])
             _insert(units_table, ["entry_id", "unit_id"], units)
         made += len(entries)
         note(f"{made} entries ({time.perf_counter() - started:.0f} s)")
@@ -213,7 +216,7 @@ def generate_meetings() -> None:
             leaders[agency_id].append(person_id)
         if kind == Position.Kind.UNIT_HEAD:
             unit_heads.setdefault(unit_id, person_id)
-    agency_of = {u: a for u, a in Post.objects.filter(end_date__isnull=True).values_list("unit_id", "agency_id")}
+    agency_of = dict(Post.objects.filter(end_date__isnull=True).values_list("unit_id", "agency_id"))
     next_meeting, next_entry = _next_id(Meeting), _next_id(Entry)
     meetings, invitees, entries, attendees, entry_units = [], [], [], [], []
 
@@ -254,7 +257,8 @@ def generate_meetings() -> None:
                 head, unit_id, [], [unit_id])
     with transaction.atomic():
         _insert(Entry._meta.db_table, ENTRY_COLUMNS, entries)
-        _insert(Attendee._meta.db_table, ["entry_id", "person_id"], attendees)
+        times = {row[0]: (row[7], row[8]) for row in entries}
+        _insert(Attendee._meta.db_table, ATTENDEE_COLUMNS, [(e, p, *times[e]) for e, p in attendees])
         _insert(Entry.units.through._meta.db_table, ["entry_id", "unit_id"], entry_units)
         _insert(Meeting._meta.db_table, MEETING_COLUMNS, meetings)
         _insert(Invitee._meta.db_table, INVITEE_COLUMNS, invitees)

@@ -141,10 +141,15 @@ class Attendee(models.Model):
 
     entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="attendees")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The entry's times, copied (services.save_entry keeps them equal): a person's double bookings
+    # are then one index range of theirs, not a look at every entry they ever attended.
+    starts_at = models.DateTimeField(null=True)
+    ends_at = models.DateTimeField(null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["entry", "person"], name="schedule_attendee_unique")]
-        indexes = [models.Index(fields=["person", "entry"], name="schedule_attendee_person_idx")]
+        indexes = [models.Index(fields=["person", "entry"], name="schedule_attendee_person_idx"),
+                   models.Index(fields=["person", "starts_at"], name="schedule_attendee_time_idx")]
 
 
 class FeedToken(models.Model):

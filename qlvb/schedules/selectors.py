@@ -280,9 +280,11 @@ def conflicts(entries: list[Entry]) -> dict[int, list[str]]:
         return {}
     first = min(e.starts_at for e in live)
     last = max(e.ends_at for e in live)
-    rows = list(Attendee.objects.filter(person_id__in=sorted(people), entry__cancelled_at__isnull=True,
-                                        entry__starts_at__lt=last, entry__ends_at__gt=first)
-                .values_list("person_id", "entry_id", "entry__starts_at", "entry__ends_at"))
+    # Each person's own range of the attendee time index (its copy of the entries' times), bounded
+    # below like _overlapping; the entries joined only for those rows.
+    rows = list(Attendee.objects.filter(person_id__in=sorted(people), starts_at__lt=last, ends_at__gt=first,
+                                        starts_at__gt=first - MAX_LENGTH, entry__cancelled_at__isnull=True)
+                .values_list("person_id", "entry_id", "starts_at", "ends_at"))
     booked: dict[int, list[tuple[int, datetime, datetime]]] = defaultdict(list)
     for person_id, entry_id, starts, ends in rows:
         booked[person_id].append((entry_id, starts, ends))

@@ -183,7 +183,10 @@ def save_entry(*, by: Actor, agency: Agency, scope: str, title: str, starts_at: 
     if is_new or "people" in changed:
         Attendee.objects.filter(entry=entry).exclude(person__in=people).delete()
         have = set(Attendee.objects.filter(entry=entry).values_list("person_id", flat=True))
-        Attendee.objects.bulk_create([Attendee(entry=entry, person=p) for p in people if p.pk not in have])
+        Attendee.objects.bulk_create([Attendee(entry=entry, person=p, starts_at=starts_at, ends_at=ends_at)
+                                      for p in people if p.pk not in have])
+    if not is_new and ("starts_at" in changed or "ends_at" in changed):
+        Attendee.objects.filter(entry=entry).update(starts_at=starts_at, ends_at=ends_at)
     if is_new or "units" in changed:
         entry.units.set(units)
     verb = ("schedules.entry_adjusted" if published else

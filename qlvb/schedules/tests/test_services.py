@@ -191,6 +191,28 @@ def test_double_booking_is_shown(org, office, monday):
     assert "Khám" not in " ".join(selectors.conflicts(week)[meeting.pk])
 
 
+def test_a_double_booking_follows_the_entry_when_it_is_moved(org, office, monday):
+    """The clash is the people's times as they are now: moved away it goes, moved back it returns,
+    cancelled it goes."""
+    def save(title: str, start: int, end: int, entry: Entry | None = None) -> Entry:
+        return services.save_entry(by=Actor(org.deputy), agency=org.agency, scope=Scope.PERSONAL, entry=entry,
+                                   title=title, starts_at=at(monday, start), ends_at=at(monday, end))
+
+    def clashes() -> set[int]:
+        return set(selectors.conflicts(list(selectors.personal_entries(org.deputy, monday, monday))))
+
+    own, other = save("Khám sức khỏe", 9, 11), save("Tiếp dân", 14, 16)
+    assert clashes() == set()
+    moved = save("Tiếp dân", 10, 12, other)
+    assert clashes() == {own.pk, moved.pk}
+    save("Tiếp dân", 15, 17, moved)
+    assert clashes() == set()
+    save("Tiếp dân", 8, 10, moved)
+    assert clashes() == {own.pk, moved.pk}
+    services.remove_entry(by=Actor(org.deputy), entry=own, reason="Hoãn")
+    assert clashes() == set()
+
+
 def test_week_table_puts_mornings_and_afternoons_apart(org, office, monday):
     _agency_entry(org, office, monday)
     _agency_entry(org, office, monday, title="Chiều", starts_at=at(monday, 14), ends_at=at(monday, 16))

@@ -287,7 +287,8 @@ def conflicts(entries: list[Entry]) -> dict[int, list[str]]:
                 .values_list("person_id", "entry_id", "starts_at", "ends_at"))
     booked: dict[int, list[tuple[int, datetime, datetime]]] = defaultdict(list)
     for person_id, entry_id, starts, ends in rows:
-        booked[person_id].append((entry_id, starts, ends))
+        if starts is not None and ends is not None:  # always: the range asked for them
+            booked[person_id].append((entry_id, starts, ends))
     found: dict[int, list[str]] = {}
     for entry in live:
         for attendee in entry.attendees.all():

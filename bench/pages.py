@@ -3,6 +3,7 @@ imported after django.setup(), in the process that has the bench's DATABASE_URL.
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 from dataclasses import dataclass
@@ -24,8 +25,13 @@ class Timing:
 
 def time_page(client: Client, url: str, repeat: int) -> Timing:
     """One request to warm (the person's roles, the templates), then `repeat` timed ones, each a
-    200 (else AssertionError naming the answer)."""
+    200 (else AssertionError naming the answer). The long-lived objects are then frozen out of the
+    cyclic collector's sight, as a production worker does once warm (gunicorn.conf.py): otherwise
+    its full passes walk everything this process generated and imported, a pause no served
+    request pays."""
     client.get(url)
+    gc.collect()
+    gc.freeze()
     times, queries = [], set()
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:

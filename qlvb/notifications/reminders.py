@@ -23,6 +23,10 @@ worker restarted.
 - a meeting (qlvb.meetings) whose invitations are sent and which starts on the next working day
   (a Monday meeting on Friday): its invitees who have not declined (an invited unit: its heads;
   a substitute instead of the person he replaces), its chair and its secretary (kind "meeting").
+- due_soon (due today) of a weekly report (qlvb.reports, 001 Đ15), in an agency that reports
+  weekly in QLVB (a week's report in the last three months): on the last working day of the week
+  (Friday; Thursday when Friday is a holiday), the heads of each reporting unit whose report of
+  the week is not sent yet, and each deputy in charge of fields whose own is not.
 
 Quiet: on a day that is not a working day for the document's agency (weekend, holidays, Tết,
 the agency's own days off) or outside QLVB_WORKING_HOURS, only urgent documents (hỏa tốc,
@@ -38,9 +42,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qlvb.core import kinds
 from qlvb.core.workdays import Calendar, calendars
@@ -48,7 +53,7 @@ from qlvb.notifications.audience import batched, visible
 from qlvb.notifications.models import Notification
 from qlvb.notifications.routes import URGENT, _document_params
 from qlvb.notifications.services import Notice, notify_batch
-from qlvb.org.models import Delegation, Person, Post
+from qlvb.org.models import Delegation, Person, Position, Post, Unit
 from qlvb.org.roles import HEAD_KINDS
 
 Kind = Notification.Kind
@@ -136,7 +141,8 @@ def run(now: datetime | None = None) -> dict[str, int]:
     clock = Clock(now or timezone.now())
     counts: dict[str, int] = {**dict.fromkeys(REMINDERS, 0), "delegation_starting": 0, Kind.MEETING: 0}
     for given in (_assignments(clock), _routed_documents(clock), _reviews(clock), _routing(clock),
-                  _delegations(clock), _tasks(clock), _meetings(clock)):
+                  _delegations(clock), _tasks(clock), _meetings(clock),
+                  _weekly_reports(clock)):
         for kind, n in given.items():
             counts[kind] += n
     return {str(k): v for k, v in counts.items()}
@@ -316,6 +322,54 @@ def _meetings(clock: Clock) -> dict[str, int]:
         for kind, n in _deliver(clock, "meeting", wanted).items():
             counts[kind] += n
     return counts
+
+
+def _weekly_reports(clock: Clock) -> dict[str, int]:
+    """The week's reports not sent on the last working day of the week (the leadership reads them
+    at the week's end, 001 Đ15.2–3): the unit's heads, the deputy in charge of fields."""
+    from qlvb.org.models import Agency, Field
+    from qlvb.reports import periods
+    from qlvb.reports.models import PeriodicReport
+    from qlvb.reports.selectors import REPORTING_KINDS
+
+    if not clock.in_hours:
+        return {}
+    start, end = periods.period_of(PeriodicReport.Kind.WEEK, clock.today)
+    # Agencies that report weekly in QLVB (a week's report in the last three months): the others
+    # report some other way, and a reminder every Friday would be noise.
+    reporting = PeriodicReport.objects.filter(kind=PeriodicReport.Kind.WEEK,
+                                              period_start__gte=start - timedelta(weeks=13)).values("agency_id")
+    agencies = [pk for pk in _where(Agency.objects.filter(is_active=True, pk__in=reporting), clock.open_q("pk"))
+                .values_list("pk", flat=True) if clock.working(pk) and clock.next_working_day(pk) > end]
+    if not agencies:
+        return {}
+    sent = PeriodicReport.objects.filter(agency_id__in=agencies, kind=PeriodicReport.Kind.WEEK, period_start=start,
+                                         status=PeriodicReport.Status.SENT)
+    units = list(Unit.objects.filter(agency_id__in=agencies, kind__in=REPORTING_KINDS, is_active=True,
+                                     deleted_at__isnull=True)
+                 .exclude(pk__in=sent.filter(unit__isnull=False).values("unit_id")).values_list("pk", flat=True))
+    deputies = set(Field.objects.filter(agency_id__in=agencies, leader__isnull=False, leader__is_active=True,
+                                        leader__posts__agency_id=F("agency_id"), leader__posts__end_date__isnull=True,
+                                        leader__posts__position__kind=Position.Kind.AGENCY_DEPUTY)
+                   .exclude(leader_id__in=sent.filter(scope=PeriodicReport.Scope.FIELDS).values("author_id"))
+                   .values_list("leader_id", flat=True))
+    label = periods.label(PeriodicReport.Kind.WEEK, start, end)
+    params = {"days": 0, "date": clock.today.isoformat(), "summary": _("Weekly report, %(period)s") % {
+        "period": label}}
+    url = reverse("reports:home")
+    notices = [Notice(person_id=person, kind=Kind.DUE_SOON, key=_key(Kind.DUE_SOON, "reports.unit_week", unit,
+                                                                     clock.today),
+                      params=params, url=url, target_type="reports.unit_week", target_id=str(unit))
+               for unit, people in _heads(set(units)).items() for person in people]
+    notices += [Notice(person_id=person, kind=Kind.DUE_SOON, key=_key(Kind.DUE_SOON, "reports.fields_week", person,
+                                                                      clock.today),
+                       params=params, url=url, target_type="reports.fields_week", target_id=str(person))
+                for person in sorted(deputies)]
+    given = set(Notification.objects.filter(person_id__in=sorted({n.person_id for n in notices}),
+                                            key__in=sorted({n.key for n in notices}))
+                .values_list("person_id", "key")) if notices else set()
+    todo = [n for n in notices if (n.person_id, n.key) not in given]
+    return {Kind.DUE_SOON: notify_batch(todo)} if todo else {}
 
 
 def _start_of(day: date) -> datetime:

@@ -490,3 +490,36 @@ def test_a_meeting_is_reminded_on_the_last_working_day_before_it_to_those_expect
     assert reminders.run(at(date(2027, 2, 3), 15))["meeting"] == 0  # once a day
     meetings.cancel(by=Actor(org.clerk), meeting=meeting, reason="Hoãn")
     assert reminders.run(at(date(2027, 2, 10), 9))["meeting"] == 0  # a holiday, and cancelled
+
+
+def test_a_weekly_report_not_sent_is_reminded_on_the_last_working_day_of_the_week(org):
+    """Friday for the week of 7/12/2026; Wednesday 3/2/2027 for the week Tết begins on Thursday.
+    The unit's head and the deputy in charge of the field; not once the report is sent."""
+    from qlvb.org import services as org_services
+    from qlvb.reports import services as reports
+
+    org_services.save_field(by=Actor(org.admin), agency=org.agency, name="Công nghệ thông tin", leader=org.deputy,
+                            units=[org.unit])
+
+    def told_report(person) -> list[str]:  # noqa: ANN001
+        rows = Notification.objects.filter(person=person, key__contains="reports.").order_by("id")
+        return [selectors.text(n) for n in rows]
+
+    week = "Đến hạn hôm nay: Báo cáo tuần Tuần 50/2026 (07/12–13/12/2026)"
+    assert reminders.run(at(date(2026, 12, 11), 9))["due_soon"] == 0  # the agency does not report in QLVB yet
+    report = reports.create_unit_report(by=Actor(org.unit_head), unit=org.unit, kind="week", day=date(2026, 12, 7))
+    assert reminders.run(at(date(2026, 12, 10), 9))["due_soon"] == 0  # Thursday: Friday is still to come
+    reminders.run(at(date(2026, 12, 11), 9))
+    assert told_report(org.unit_head) == [week] and told_report(org.deputy) == [week]
+    assert not told_report(org.specialist) and not told_report(org.head)
+    assert reminders.run(at(date(2026, 12, 11), 15))["due_soon"] == 0  # once a day
+    reminders.run(at(date(2027, 2, 4), 9))  # 29 Tết, a holiday: nothing
+    assert len(told_report(org.deputy)) == 1
+    reminders.run(at(date(2027, 2, 3), 9))  # Wednesday: the last working day of the week Tết begins
+    assert "Tuần 5/2027" in told_report(org.deputy)[-1] and "Tuần 5/2027" in told_report(org.unit_head)[-1]
+    # Sent: the unit's head is no longer reminded of it; the deputy's own report is still due.
+    reports.edit(by=Actor(org.unit_head), report=report, results="Hoàn thành rà soát hạ tầng mạng")
+    reports.send(by=Actor(org.unit_head), report=report)
+    Notification.objects.filter(key__contains="reports.").delete()
+    reminders.run(at(date(2026, 12, 11), 10))
+    assert told_report(org.unit_head) == [] and told_report(org.deputy) == [week]

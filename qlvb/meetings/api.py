@@ -188,6 +188,44 @@ def conclusions(request: Request, pk: str) -> Response:
     return Response(_detail(request, _meeting(request, pk)))
 
 
+@extend_schema(operation_id="v1_meetings_conclusion_remove", summary="Remove a conclusion not yet published",
+               tags=TAGS, request=None, responses={200: s.MeetingDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
+@api_view(["DELETE"])
+def conclusion_remove(request: Request, pk: str, item: str) -> Response:
+    meeting = _meeting(request, pk)
+    conclusion = meeting.conclusions.filter(pk=pk_or_404(item)).first()
+    if conclusion is None:
+        raise NotFound()
+    service_call(lambda: services.remove_conclusion(by=caller(request), meeting=meeting, conclusion=conclusion))
+    return Response(_detail(request, _meeting(request, pk)))
+
+
+@extend_schema(operation_id="v1_meetings_agenda_add", summary="Add an agenda item", tags=TAGS,
+               request=s.MeetingAgendaInputSerializer,
+               responses={200: s.MeetingDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
+@api_view(["POST"])
+def agenda(request: Request, pk: str) -> Response:
+    """An item of the agenda of a meeting being prepared or invited, with its presenter."""
+    meeting = _meeting(request, pk)
+    data = validated(s.MeetingAgendaInputSerializer, request)
+    presenter = _person_or_error(data.get("presenter"), "presenter")
+    service_call(lambda: services.add_agenda_item(by=caller(request), meeting=meeting, title=data["title"],
+                                                  presenter=presenter))
+    return Response(_detail(request, _meeting(request, pk)))
+
+
+@extend_schema(operation_id="v1_meetings_agenda_remove", summary="Remove an agenda item", tags=TAGS,
+               request=None, responses={200: s.MeetingDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
+@api_view(["DELETE"])
+def agenda_remove(request: Request, pk: str, item: str) -> Response:
+    meeting = _meeting(request, pk)
+    row = meeting.agenda.filter(pk=pk_or_404(item)).first()
+    if row is None:
+        raise NotFound()
+    service_call(lambda: services.remove_agenda_item(by=caller(request), meeting=meeting, item=row))
+    return Response(_detail(request, _meeting(request, pk)))
+
+
 @extend_schema(operation_id="v1_meetings_publish", summary="Publish the conclusions notice", tags=TAGS,
                request=None, responses={200: s.MeetingDetailSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["POST"])

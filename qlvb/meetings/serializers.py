@@ -189,6 +189,11 @@ class MeetingConclusionInputSerializer(serializers.Serializer):
                                        help_text="Publish the conclusions notice after adding this one.")
 
 
+class MeetingAgendaInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=500, allow_blank=True)
+    presenter = ObjectId(required=False, allow_null=True)
+
+
 class MeetingCancelInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, allow_blank=True)
 

@@ -391,6 +391,28 @@ def add_agenda_item(*, by: Actor, meeting: Meeting, title: str, presenter: Perso
     return item
 
 
+def remove_agenda_item(*, by: Actor, meeting: Meeting, item: AgendaItem) -> None:
+    """Take an item off the agenda of a meeting not yet held (its documents stay, unlinked); the
+    items after it move up."""
+    if not rules.may_manage(_effective(by), meeting) or item.meeting_id != meeting.pk:
+        raise NotAllowed()
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        if meeting.status not in Meeting.EDITABLE:
+            raise ValidationError(_("The agenda of a meeting already held or cancelled is closed."))
+        item.delete()
+        _renumber(AgendaItem.objects.filter(meeting=meeting))
+        events.record(verb="meeting.agenda_removed", actor=by, agency=meeting.agency_id, target=meeting,
+                      data={"item": item.pk, "title": item.title})
+
+
+def _renumber(rows: Any) -> None:
+    for order, row in enumerate(rows.order_by("order", "id"), start=1):
+        if row.order != order:
+            row.order = order
+            row.save(update_fields=["order"])
+
+
 def attach(*, by: Actor, meeting: Meeting, kind: str = "", document_id: int | None = None,
            uploads: Sequence[Any] = (), agenda_item: AgendaItem | None = None) -> list[MeetingDocument]:
     """Attach documents of the meeting: an incoming or outgoing document the person may see (each
@@ -585,6 +607,21 @@ def add_conclusion(*, by: Actor, meeting: Meeting, text: str, owner_person: Pers
             "owner_unit": owner_unit.pk if owner_unit else None,
             "deadline": deadline.isoformat() if deadline else None})
     return row
+
+
+def remove_conclusion(*, by: Actor, meeting: Meeting, conclusion: Conclusion) -> None:
+    """Take back a conclusion written by mistake, while the conclusions are not published (once
+    published they are the notice's and tasks may come from them)."""
+    if not rules.may_conclude(_effective(by), meeting) or conclusion.meeting_id != meeting.pk:
+        raise NotAllowed()
+    with transaction.atomic():
+        meeting = _locked(meeting)
+        if meeting.conclusions_published:
+            raise ValidationError(_("The conclusions are published: they can no longer be changed."))
+        conclusion.delete()
+        _renumber(Conclusion.objects.filter(meeting=meeting))
+        events.record(verb="meeting.conclusion_removed", actor=by, agency=meeting.agency_id, target=meeting,
+                      data={"conclusion": conclusion.pk, "text": conclusion.text[:300]})
 
 
 def publish_conclusions(*, by: Actor, meeting: Meeting) -> Meeting:

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -25,7 +25,7 @@ from qlvb.core.paging import CappedPaginator
 from qlvb.core.selectors import timeline
 from qlvb.files.views import file_response
 from qlvb.meetings import forms, rules, selectors, services
-from qlvb.meetings.models import Invitee, Meeting
+from qlvb.meetings.models import AgendaItem, Conclusion, Invitee, Meeting
 from qlvb.org.http import PersonRequest
 from qlvb.org.models import Agency, Person
 
@@ -146,17 +146,23 @@ def _detail_page(request: PersonRequest, person: Person, meeting: Meeting, **giv
     }, status=400 if given else 200)
 
 
-VERBS = ("answer", "agenda", "document", "attendance", "minutes", "decide", "conclusion", "publish", "tasks",
-         "invite", "cancel", "repeat")
+VERBS = ("answer", "agenda", "agenda_remove", "document", "attendance", "minutes", "decide", "conclusion",
+         "conclusion_remove", "publish", "tasks", "invite", "cancel", "repeat")
 
 
 RIGHTS: dict[str, Any] = {
     "answer": lambda person, meeting: True,  # the invitation answered must be one of his (below)
-    **dict.fromkeys(("agenda", "document", "cancel", "repeat", "invite"), rules.may_manage),
+    **dict.fromkeys(("agenda", "agenda_remove", "document", "cancel", "repeat", "invite"), rules.may_manage),
     **dict.fromkeys(("attendance", "minutes"), rules.may_record),
     **dict.fromkeys(("decide", "publish", "tasks"), rules.may_direct),
     "conclusion": rules.may_conclude,
+    "conclusion_remove": rules.may_conclude,
 }
+
+
+def _posted_id(request: PersonRequest) -> int:
+    value = request.POST.get("item", "")
+    return int(value) if value.isdigit() and len(value) < 12 else 0
 
 
 @login_required
@@ -188,6 +194,14 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
                 services.add_agenda_item(by=by, meeting=meeting, title=form.cleaned_data["title"],
                                          presenter=form.cleaned_data["presenter"])
                 messages.success(request, _("Agenda item added."))
+        elif verb == "agenda_remove":
+            services.remove_agenda_item(by=by, meeting=meeting, item=get_object_or_404(
+                AgendaItem, meeting=meeting, pk=_posted_id(request)))
+            messages.success(request, _("Agenda item removed."))
+        elif verb == "conclusion_remove":
+            conclusion = get_object_or_404(Conclusion, meeting=meeting, pk=_posted_id(request))
+            services.remove_conclusion(by=by, meeting=meeting, conclusion=conclusion)
+            messages.success(request, _("Conclusion removed."))
         elif verb == "document":
             form = forms.DocumentForm(request.POST, request.FILES, person=person, meeting=meeting)
             if form.is_valid():

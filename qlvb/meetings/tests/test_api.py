@@ -97,3 +97,26 @@ def test_cancel_through_the_api(client, org):
     assert refused.status_code == 400
     done = client.post(f"{API}{pk}/cancel/", {"reason": "Hoãn"}, content_type="application/json", **_auth(org.clerk))
     assert done.json()["status"] == "cancelled"
+
+
+def test_agenda_and_conclusions_added_and_taken_back_through_the_api(client, org):
+    start = timezone.now() + timedelta(days=1)
+    pk = client.post(API, _body(org, starts_at=start.isoformat(), ends_at=(start + timedelta(hours=1)).isoformat()),
+                     content_type="application/json", **_auth(org.clerk)).json()["id"]
+    office = _auth(org.clerk)
+    refused = client.post(f"{API}{pk}/agenda/", {"title": " "}, content_type="application/json", **office)
+    assert refused.status_code == 400 and "title" in refused.json()
+    for title in ("Báo cáo tuần", "Kế hoạch tháng 12"):
+        agenda = client.post(f"{API}{pk}/agenda/", {"title": title, "presenter": org.unit_head.pk},
+                             content_type="application/json", **office).json()["agenda"]
+    assert client.delete(f"{API}{pk}/agenda/{agenda[0]['id']}/", **_auth(org.unit_head)).status_code == 404
+    left = client.delete(f"{API}{pk}/agenda/{agenda[0]['id']}/", **office).json()["agenda"]
+    assert [(a["order"], a["title"]) for a in left] == [(1, "Kế hoạch tháng 12")]
+    assert client.delete(f"{API}{pk}/agenda/999999/", **office).status_code == 404
+    from .helpers import held as held_meeting
+
+    held = held_meeting(org).pk
+    head = _auth(org.head)
+    added = client.post(f"{API}{held}/conclusions/", {"text": "Giao nhầm"}, content_type="application/json",
+                        **head).json()["conclusions"]
+    assert client.delete(f"{API}{held}/conclusions/{added[0]['id']}/", **head).json()["conclusions"] == []

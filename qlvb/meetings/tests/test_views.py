@@ -208,3 +208,34 @@ def test_the_api_list_reads_a_fixed_number_of_queries(client, org, django_assert
     with django_assert_max_num_queries(15):
         body = client.get("/api/v1/meetings/", **auth).json()
     assert body["count"] == 12
+
+
+def test_a_mistaken_agenda_item_or_conclusion_is_taken_back_until_closed(org, login):
+    """Through the page: an agenda item removed while the meeting is being prepared (the rest move
+    up), a conclusion removed until the notice is published; then both are fixed. Someone who may
+    not manage the meeting gets 404 and changes nothing."""
+    meeting = briefing(org, invite=False, past=False)
+    first = services.add_agenda_item(by=Actor(org.clerk), meeting=meeting, title="Báo cáo tuần")
+    services.add_agenda_item(by=Actor(org.clerk), meeting=meeting, title="Kế hoạch tháng 12")
+    assert login(org.specialist).post(f"/meetings/{meeting.pk}/agenda_remove/",
+                                      {"item": first.pk}).status_code == 404
+    office = login(org.clerk)
+    page = office.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert f'name="item" value="{first.pk}"' in page
+    assert office.post(f"/meetings/{meeting.pk}/agenda_remove/", {"item": first.pk}).status_code == 302
+    assert [(a.order, a.title) for a in meeting.agenda.all()] == [(1, "Kế hoạch tháng 12")]
+    assert office.post(f"/meetings/{meeting.pk}/agenda_remove/", {"item": "x"}).status_code == 404
+    meeting = held(org)
+    wrong = services.add_conclusion(by=Actor(org.head), meeting=meeting, text="Giao nhầm phòng")
+    services.add_conclusion(by=Actor(org.head), meeting=meeting, text="Các phòng tăng cường kỷ luật công vụ")
+    chair = login(org.head)
+    assert chair.post(f"/meetings/{meeting.pk}/conclusion_remove/", {"item": wrong.pk}).status_code == 302
+    assert [(c.order, c.text) for c in meeting.conclusions.all()] == [(1, "Các phòng tăng cường kỷ luật công vụ")]
+    services.publish_conclusions(by=Actor(org.head), meeting=meeting)
+    kept = meeting.conclusions.get()
+    page = chair.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "conclusion_remove" not in page
+    chair.post(f"/meetings/{meeting.pk}/conclusion_remove/", {"item": kept.pk})
+    assert meeting.conclusions.count() == 1  # published: fixed
+    with pytest.raises(ValidationError):
+        services.remove_conclusion(by=Actor(org.head), meeting=meeting, conclusion=kept)

@@ -122,7 +122,7 @@ def folder_page(person: Person, folder: str, *, sort: str = "date", descending: 
 
 def unread_counts(person: Person) -> dict[str, int]:
     """Unread messages per folder (the partial index on unread copies)."""
-    found = {name: 0 for name in FOLDERS}
+    found = dict.fromkeys(FOLDERS, 0)
     for row in (Copy.objects.filter(person_id=person.pk, read_at__isnull=True, folder__in=FOLDERS)
                 .values("folder").annotate(n=Count("id")).order_by()):
         found[row["folder"]] = row["n"]

@@ -137,11 +137,13 @@ def generate(person: Person, total: int) -> None:
         _insert(Copy._meta.db_table, COPY_COLUMNS, copies)
         messages, copies = [], []
 
-    for n in range(have, total):
+    for _n in range(have, total):
         if rng.random() < 0.8:  # received
             roll = rng.random()
             folder = "inbox" if roll < 0.8 else "archived" if roll < 0.95 else "trash"
-            add(rng.choice(others), [person.pk, *rng.sample(others, rng.randint(0, 2))], {person.pk: folder})
+            sender = rng.choice(others)
+            add(sender, [person.pk, *[r for r in rng.sample(others, rng.randint(0, 2)) if r != sender]],
+                {person.pk: folder})
         else:
             add(person.pk, rng.sample(others, rng.randint(1, 3)), {})
         # as many messages among the others

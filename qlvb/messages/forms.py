@@ -104,7 +104,7 @@ class ForwardForm(RecipientsMixin):
 
 
 class TaskForm(forms.Form):
-    owner = forms.ChoiceField(label=_("Owner"))
+    owner = forms.ChoiceField(label=_("Task owner"))
     title = forms.CharField(label=_("Task"), max_length=500, required=False,
                             help_text=_("The message's subject if left empty."))
     deadline = VNDateField(label=_("Deadline"), required=False)

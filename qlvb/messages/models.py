@@ -20,14 +20,14 @@ from django.utils.translation import gettext_lazy as _
 class Message(models.Model):
     class Kind(models.TextChoices):
         MESSAGE = "message", _("Message")
-        REPLY = "reply", _("Reply")
+        REPLY = "reply", _("A reply")
         FORWARD = "forward", _("Forwarded")
 
     agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MESSAGE)
     sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("sender"))
-    subject = models.CharField(_("subject"), max_length=500)
+                               verbose_name=_("message sender"))
+    subject = models.CharField(_("message subject"), max_length=500)
     # The body; for a forwarded message, the instruction shown above the original.
     body = models.TextField(_("message"), blank=True)
     sent_at = models.DateTimeField(default=timezone.now)
@@ -54,7 +54,7 @@ class Addressee(models.Model):
     or the agency's leaders. The copies say who actually received it."""
 
     class Scope(models.TextChoices):
-        PERSON = "person", _("Person")
+        PERSON = "person", _("A person")
         UNIT_LEADERS = "unit_leaders", _("The unit's leaders")
         UNIT_ALL = "unit_all", _("Everyone in the unit")
         LEADERS = "leaders", _("The agency's leaders")
@@ -81,7 +81,7 @@ class Copy(models.Model):
         SENT = "sent", _("Sent")
         ARCHIVED = "archived", _("Archived")
         TRASH = "trash", _("Trash")
-        DELETED = "deleted", _("Deleted")  # deleted for good: in no list, the message no longer opens
+        DELETED = "deleted", _("Deleted for good")  # deleted for good: in no list, the message no longer opens
 
     LISTED = (Folder.INBOX, Folder.SENT, Folder.ARCHIVED, Folder.TRASH)
 

@@ -15,7 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qlvb.core.actor import Actor, client_ip
@@ -27,9 +27,10 @@ from qlvb.messages import forms, rules, selectors, services
 from qlvb.org.http import PersonRequest
 from qlvb.org.models import Agency, Person
 
-FOLDER_TITLES = {"inbox": _lazy("Inbox"), "sent": _lazy("Sent"), "archived": _lazy("Archived"),
-                 "trash": _lazy("Trash")}
-SORT_TITLES = {"date": _lazy("Date"), "sender": _lazy("Sender"), "subject": _lazy("Subject")}
+FOLDER_TITLES = {"inbox": gettext_lazy("Inbox"), "sent": gettext_lazy("Sent"), "archived": gettext_lazy("Archived"),
+                 "trash": gettext_lazy("Trash")}
+SORT_TITLES = {"date": gettext_lazy("By date"), "sender": gettext_lazy("By sender"),
+               "subject": gettext_lazy("By subject")}
 
 
 def _by(request: PersonRequest) -> Actor:
@@ -136,8 +137,9 @@ def detail(request: PersonRequest, pk: int) -> HttpResponse:
     return _page(request, request.user, pk)
 
 
-MOVES = {"archive": _lazy("Moved to Archived."), "trash": _lazy("Moved to Trash."),
-         "restore": _lazy("Moved back."), "delete": _lazy("Deleted from your folders. The others keep their copies.")}
+MOVES = {"archive": gettext_lazy("Moved to Archived."), "trash": gettext_lazy("Moved to Trash."),
+         "restore": gettext_lazy("Moved back."),
+         "delete": gettext_lazy("Deleted from your folders. The others keep their copies.")}
 
 
 @login_required

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -27,6 +27,10 @@ SORTS = {  # name: the copy's column
     "date": "sent_at", "sender": "sender_key", "subject": "subject_key",
 }
 PER_PAGE = 25
+ROW_FIELDS = ("id", "message_id", "person_id", "is_sender", "folder", "sent_at", "sender_key", "subject_key",
+              "has_files", "read_at", "message__id", "message__kind", "message__subject", "message__body",
+              "message__to_label", "message__sent_at", "message__sender_id", "message__sender__id",
+              "message__sender__full_name")
 COUNT_CAP = 1000
 
 
@@ -109,7 +113,7 @@ def folder_page(person: Person, folder: str, *, sort: str = "date", descending: 
         op = "lt" if descending else "gt"
         rows = rows.filter(Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"id__{op}": pk}))
     order = [f"-{column}", "-id"] if descending else [column, "id"]
-    found = list(rows.select_related("message", "message__sender").order_by(*order)[:per_page + 1])
+    found = list(rows.select_related("message", "message__sender").only(*ROW_FIELDS).order_by(*order)[:per_page + 1])
     page = Page(rows=found[:per_page], sort=sort, descending=descending)
     if len(found) > per_page:
         last = found[per_page - 1]
@@ -121,12 +125,10 @@ def folder_page(person: Person, folder: str, *, sort: str = "date", descending: 
 
 
 def unread_counts(person: Person) -> dict[str, int]:
-    """Unread messages per folder (the partial index on unread copies)."""
-    found = dict.fromkeys(FOLDERS, 0)
-    for row in (Copy.objects.filter(person_id=person.pk, read_at__isnull=True, folder__in=FOLDERS)
-                .values("folder").annotate(n=Count("id")).order_by()):
-        found[row["folder"]] = row["n"]
-    return found
+    """Unread messages in the inbox (the badge): an index-only count on the partial index of
+    unread copies. Other folders are not counted (archived and trashed mail is not waited for)."""
+    inbox = Copy.objects.filter(person_id=person.pk, folder=Copy.Folder.INBOX, read_at__isnull=True).count()
+    return {"inbox": inbox}
 
 
 def get_message(person: Person, pk: int) -> tuple[Message, Copy]:

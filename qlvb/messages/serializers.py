@@ -51,7 +51,8 @@ class MessageRowSerializer(serializers.Serializer):
 class MessagePageSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="Messages in the folder with these filters, at most 1000.")
     count_capped = serializers.BooleanField(help_text="More than `count`.")
-    unread = serializers.DictField(child=serializers.IntegerField(), help_text="Unread copies per folder.")
+    unread = serializers.DictField(child=serializers.IntegerField(),
+                                   help_text="Unread messages in the inbox: `{\"inbox\": n}`.")
     next_cursor = serializers.CharField(allow_blank=True)
     results = MessageRowSerializer(many=True)
 

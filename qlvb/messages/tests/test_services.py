@@ -37,7 +37,7 @@ def test_sending_makes_one_copy_each_and_tells_the_recipient(org, django_capture
     assert folder_ids(org.specialist, "sent") == [message.pk]
     assert folder_ids(org.unit_head, "inbox") == [message.pk]
     assert selectors.unread_counts(org.unit_head)["inbox"] == 1
-    assert selectors.unread_counts(org.specialist)["sent"] == 0
+    assert selectors.unread_counts(org.specialist)["inbox"] == 0
     assert message.files.get().name == "du-thao-ke-hoach.pdf"
     note = Notification.objects.get(person=org.unit_head, kind=Notification.Kind.MESSAGE)
     assert "Trần Thị Mai" in str(note.params) and note.url == f"/messages/{message.pk}/"

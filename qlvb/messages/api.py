@@ -81,7 +81,7 @@ def _recipients(agency: Agency, data: dict[str, Any]) -> services.Recipients:
 @extend_schema(methods=["GET"], operation_id="v1_messages_list", summary="One of my message folders", tags=TAGS,
                parameters=[s.MessageListQuerySerializer], responses={200: s.MessagePageSerializer, 400: BAD_INPUT})
 @extend_schema(methods=["POST"], operation_id="v1_messages_send", summary="Send an internal message", tags=TAGS,
-               request=s.SendInputSerializer, responses={201: s.MessageDetailSerializer, 400: BAD_INPUT})
+               request=s.MessageSendInputSerializer, responses={201: s.MessageDetailSerializer, 400: BAD_INPUT})
 @api_view(["GET", "POST"])
 @parser_classes(PARSERS)
 def message_list(request: Request) -> Response:
@@ -102,7 +102,7 @@ def message_list(request: Request) -> Response:
                                      filters=filters, per_page=q["limit"])
         return Response({"count": page.count, "count_capped": page.capped, "unread": selectors.unread_counts(person),
                          "next_cursor": page.next_cursor, "results": [_row(c) for c in page.rows]})
-    data = validated(s.SendInputSerializer, request)
+    data = validated(s.MessageSendInputSerializer, request)
     agency = _agency(person)
     to = _recipients(agency, data)
     message = service_call(lambda: services.send(
@@ -122,27 +122,27 @@ def message_detail(request: Request, pk: str) -> Response:
 
 
 @extend_schema(operation_id="v1_messages_reply", summary="Reply to a message", tags=TAGS,
-               request=s.ReplyInputSerializer, responses={201: s.MessageDetailSerializer, 400: BAD_INPUT,
+               request=s.MessageReplyInputSerializer, responses={201: s.MessageDetailSerializer, 400: BAD_INPUT,
                                                           404: NOT_FOUND})
 @api_view(["POST"])
 @parser_classes(PARSERS)
 def reply(request: Request, pk: str) -> Response:
     message, _copy = _mine(request, pk)
-    data = validated(s.ReplyInputSerializer, request)
+    data = validated(s.MessageReplyInputSerializer, request)
     made = service_call(lambda: services.reply(by=caller(request), message=message, body=data["body"],
                                                reply_all=data["reply_all"], uploads=data["files"]))
     return Response(_detail(request, made.pk), status=201)
 
 
 @extend_schema(operation_id="v1_messages_forward", summary="Forward a message with an instruction", tags=TAGS,
-               request=s.ForwardInputSerializer, responses={201: s.MessageDetailSerializer, 400: BAD_INPUT,
+               request=s.MessageForwardInputSerializer, responses={201: s.MessageDetailSerializer, 400: BAD_INPUT,
                                                             404: NOT_FOUND})
 @api_view(["POST"])
 @parser_classes(PARSERS)
 def forward(request: Request, pk: str) -> Response:
     """The new recipients read the original and its files inside the forward, the instruction above."""
     message, _copy = _mine(request, pk)
-    data = validated(s.ForwardInputSerializer, request)
+    data = validated(s.MessageForwardInputSerializer, request)
     to = _recipients(message.agency, data)
     made = service_call(lambda: services.forward(by=caller(request), message=message, to=to,
                                                  instruction=data["instruction"], uploads=data["files"]))
@@ -150,14 +150,14 @@ def forward(request: Request, pk: str) -> Response:
 
 
 @extend_schema(operation_id="v1_messages_move", summary="Move my copy (archive, trash, restore, delete)", tags=TAGS,
-               request=s.MoveInputSerializer, responses={200: s.MessageRowSerializer, 204: None, 400: BAD_INPUT,
+               request=s.MessageMoveInputSerializer, responses={200: s.MessageRowSerializer, 204: None, 400: BAD_INPUT,
                                                          404: NOT_FOUND})
 @api_view(["POST"])
 def move(request: Request, pk: str) -> Response:
     """Only the caller's copy moves; the other participants keep theirs. `delete` removes it for
     good (204): the message no longer opens for the caller."""
     message, _copy = _mine(request, pk)
-    data = validated(s.MoveInputSerializer, request)
+    data = validated(s.MessageMoveInputSerializer, request)
     copy = service_call(lambda: services.move(by=caller(request), message=message, to=data["to"]))
     if copy.folder == Copy.Folder.DELETED:
         return Response(status=204)
@@ -166,24 +166,25 @@ def move(request: Request, pk: str) -> Response:
 
 
 @extend_schema(operation_id="v1_messages_read", summary="Mark my copy read or unread", tags=TAGS,
-               request=s.ReadInputSerializer, responses={200: s.MessageRowSerializer, 404: NOT_FOUND})
+               request=s.MessageReadInputSerializer, responses={200: s.MessageRowSerializer, 404: NOT_FOUND})
 @api_view(["POST"])
 def read(request: Request, pk: str) -> Response:
     message, _copy = _mine(request, pk)
-    data = validated(s.ReadInputSerializer, request)
+    data = validated(s.MessageReadInputSerializer, request)
     copy = service_call(lambda: services.mark_read(by=caller(request), message=message, read=data["read"]))
     copy.message = message
     return Response(_row(copy))
 
 
 @extend_schema(operation_id="v1_messages_make_task", summary="Turn the message into a task", tags=TAGS,
-               request=s.TaskInputSerializer, responses={201: s.TaskMadeSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
+               request=s.MessageTaskInputSerializer,
+               responses={201: s.MessageTaskMadeSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["POST"])
 def make_task(request: Request, pk: str) -> Response:
     """A leader or a unit head who took part makes it a task in one step (qlvb.tasks), with an
     owner (person or unit) and a deadline (a date, or working days from today)."""
     message, _copy = _mine(request, pk)
-    data = validated(s.TaskInputSerializer, request)
+    data = validated(s.MessageTaskInputSerializer, request)
     owner_person = Person.objects.filter(pk=data.get("owner_person") or 0).first()
     owner_unit = Unit.objects.filter(pk=data.get("owner_unit") or 0).first()
     if data.get("owner_person") and owner_person is None or data.get("owner_unit") and owner_unit is None:

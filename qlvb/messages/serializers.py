@@ -57,46 +57,46 @@ class MessagePageSerializer(serializers.Serializer):
     results = MessageRowSerializer(many=True)
 
 
-class FileSerializer(serializers.Serializer):
+class MessageFileSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     url = serializers.CharField()
 
 
-class LinkSerializer(serializers.Serializer):
+class MessageLinkSerializer(serializers.Serializer):
     kind = serializers.CharField()
     document_id = serializers.IntegerField()
     name = serializers.CharField(help_text="The document's number and summary.")
     url = serializers.CharField()
 
 
-class CarriedSerializer(serializers.Serializer):
+class MessageCarriedSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     subject = serializers.CharField()
     body = serializers.CharField()
     sender = NamedSerializer()
     to = serializers.CharField()
     sent_at = serializers.DateTimeField()
-    files = FileSerializer(many=True)
-    links = LinkSerializer(many=True)
+    files = MessageFileSerializer(many=True)
+    links = MessageLinkSerializer(many=True)
 
 
-class RecipientSerializer(serializers.Serializer):
+class MessageRecipientSerializer(serializers.Serializer):
     person = NamedSerializer()
     read_at = serializers.DateTimeField(allow_null=True)
 
 
-class MessageDetailSerializer(CarriedSerializer):
+class MessageDetailSerializer(MessageCarriedSerializer):
     kind = KindField()
     folder = CopyFolderField()
     read = serializers.BooleanField()
     reply_to = serializers.IntegerField(allow_null=True, help_text="The message answered, if the caller may open it.")
-    forwarded = CarriedSerializer(many=True, help_text="The original a forward carries (and its own original…).")
-    recipients = RecipientSerializer(many=True, help_text="For the sender: who received it and read it.")
+    forwarded = MessageCarriedSerializer(many=True, help_text="The original a forward carries (and its own original…).")
+    recipients = MessageRecipientSerializer(many=True, help_text="For the sender: who received it and read it.")
     tasks = serializers.ListField(child=serializers.IntegerField(), help_text="Tasks made from it (visible ones).")
 
 
-class RecipientsInputSerializer(serializers.Serializer):
+class MessageRecipientsInputSerializer(serializers.Serializer):
     people = serializers.ListField(child=ObjectId(), required=False, default=list, max_length=500)
     units = serializers.ListField(child=ObjectId(), required=False, default=list, max_length=100,
                                   help_text="Units reached through their leaders (head and deputies).")
@@ -105,38 +105,38 @@ class RecipientsInputSerializer(serializers.Serializer):
     leaders = serializers.BooleanField(required=False, default=False, help_text="The agency's leaders.")
 
 
-class LinkInputSerializer(serializers.Serializer):
+class MessageLinkInputSerializer(serializers.Serializer):
     kind = serializers.CharField(max_length=30, help_text="A document kind: incoming, outgoing, dossier…")
     document_id = ObjectId()
 
 
-class SendInputSerializer(RecipientsInputSerializer):
+class MessageSendInputSerializer(MessageRecipientsInputSerializer):
     subject = serializers.CharField(max_length=500, allow_blank=True)
     body = serializers.CharField(max_length=100000, allow_blank=True)
     files = serializers.ListField(child=UploadField(), required=False, default=list, max_length=20)
-    links = LinkInputSerializer(many=True, required=False, default=list)
+    links = MessageLinkInputSerializer(many=True, required=False, default=list)
 
 
-class ReplyInputSerializer(serializers.Serializer):
+class MessageReplyInputSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=100000, allow_blank=True)
     reply_all = serializers.BooleanField(required=False, default=False)
     files = serializers.ListField(child=UploadField(), required=False, default=list, max_length=20)
 
 
-class ForwardInputSerializer(RecipientsInputSerializer):
+class MessageForwardInputSerializer(MessageRecipientsInputSerializer):
     instruction = serializers.CharField(max_length=100000, required=False, default="", allow_blank=True)
     files = serializers.ListField(child=UploadField(), required=False, default=list, max_length=20)
 
 
-class MoveInputSerializer(serializers.Serializer):
+class MessageMoveInputSerializer(serializers.Serializer):
     to = MoveField()
 
 
-class ReadInputSerializer(serializers.Serializer):
+class MessageReadInputSerializer(serializers.Serializer):
     read = serializers.BooleanField(required=False, default=True)
 
 
-class TaskInputSerializer(serializers.Serializer):
+class MessageTaskInputSerializer(serializers.Serializer):
     owner_person = ObjectId(required=False, allow_null=True)
     owner_unit = ObjectId(required=False, allow_null=True)
     title = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
@@ -144,5 +144,5 @@ class TaskInputSerializer(serializers.Serializer):
     working_days = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=3650)
 
 
-class TaskMadeSerializer(serializers.Serializer):
+class MessageTaskMadeSerializer(serializers.Serializer):
     task = serializers.IntegerField()

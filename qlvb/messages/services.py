@@ -322,11 +322,6 @@ def make_task(*, by: Actor, message: Message, owner_person: Person | None = None
     return task
 
 
-def tasks_made(message: Message) -> list[int]:
-    return list(Task.objects.filter(agency_id=message.agency_id, source=Task.Source.INSTRUCTION,
-                                    source_ref=f"message:{message.pk}").values_list("pk", flat=True))
-
-
 def file_into(*, by: Actor, message: Message, dossier: Dossier) -> Any:
     """File the message into one of one's open dossiers (qlvb.dossiers)."""
     person = _person(by)

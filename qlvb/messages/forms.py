@@ -75,6 +75,8 @@ class ComposeForm(RecipientsMixin):
     def __init__(self, *args: Any, person: Person, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.set_agency(agency)
+        cast(forms.ModelMultipleChoiceField, self.fields["people"]).queryset = agency_people(agency).exclude(
+            pk=person.pk)  # not to oneself
         cast(forms.MultipleChoiceField, self.fields["documents"]).choices = _document_choices(person, agency)
 
     def links(self) -> list[tuple[str, int]]:

@@ -184,3 +184,29 @@ def test_search_finds_messages_for_their_participants_only(org):
     assert ("message", message.pk) in found(org.unit_head)
     assert ("message", message.pk) in found(org.specialist)
     assert ("message", message.pk) not in found(org.head)  # a leader is no participant
+
+
+def test_a_person_with_two_posts_gets_one_copy(org):
+    """The specialist also serves as the office's deputy head (a concurrent post): a message to the
+    office's leaders and to the whole CNTT unit reaches her once."""
+    from qlvb.org import services as org_services
+    from qlvb.org.models import Position
+
+    deputy = org_services.create_position(by=Actor(org.admin), agency=org.agency, name="Phó Chánh Văn phòng",
+                                          kind=Position.Kind.UNIT_DEPUTY)
+    org_services.assign_post(by=Actor(org.admin), person=org.specialist, unit=org.office, position=deputy,
+                             is_concurrent=True)
+    message = services.send(by=Actor(org.head), agency=org.agency, subject="Chuẩn bị hội nghị cán bộ",
+                            body="Văn phòng và phòng CNTT phối hợp chuẩn bị.",
+                            to=services.Recipients(units=[org.office], whole_units=[org.unit]))
+    assert Copy.objects.filter(message=message, person=org.specialist).count() == 1
+    assert not Copy.objects.filter(message=message, person=org.clerk).exists()  # the office's clerk: no leader
+
+
+def test_the_notification_says_who_wrote_and_what(org, django_capture_on_commit_callbacks):
+    from qlvb.notifications.selectors import text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send(org, subject="Đề nghị hỗ trợ cài đặt chữ ký số")
+    note = Notification.objects.get(person=org.unit_head)
+    assert text(note) == "Tin nhắn nội bộ từ Trần Thị Mai: Đề nghị hỗ trợ cài đặt chữ ký số"

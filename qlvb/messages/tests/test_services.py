@@ -210,3 +210,19 @@ def test_the_notification_says_who_wrote_and_what(org, django_capture_on_commit_
         send(org, subject="Đề nghị hỗ trợ cài đặt chữ ký số")
     note = Notification.objects.get(person=org.unit_head)
     assert text(note) == "Tin nhắn nội bộ từ Trần Thị Mai: Đề nghị hỗ trợ cài đặt chữ ký số"
+
+
+def test_a_task_from_a_message_before_tet_gets_its_deadline_after_it(org):
+    """Tết Đinh Mùi (6 February 2027): a message of Thursday 4 February made a task "within 5
+    working days" is due after the break, counted on the calendar."""
+    from datetime import date
+    from unittest import mock
+
+    from qlvb.core.workdays import working_days_between
+
+    message = send(org)
+    with mock.patch("django.utils.timezone.localdate", return_value=date(2027, 2, 4)):
+        task = services.make_task(by=Actor(org.unit_head), message=message, owner_person=org.specialist,
+                                  working_days=5)
+    assert task.deadline > date(2027, 2, 12) and task.deadline.weekday() < 5
+    assert working_days_between(date(2027, 2, 4), task.deadline, org.agency) == 5

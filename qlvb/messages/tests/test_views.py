@@ -86,3 +86,10 @@ def test_folder_pages_read_a_fixed_number_of_queries(org, login, folder, django_
     with django_assert_max_num_queries(16):
         response = tp.get(f"/messages/folder/{folder}/")
     assert response.status_code == 200
+
+
+def test_the_search_page_finds_a_message_for_its_participants_only(org, login):
+    message = send(org, subject="Đề nghị cấp chứng thư số cho cán bộ mới")
+    url = f"/messages/{message.pk}/"
+    assert url in login(org.unit_head).get("/search/", {"q": "chứng thư số"}).content.decode()
+    assert url not in login(org.head).get("/search/", {"q": "chứng thư số"}).content.decode()

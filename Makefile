@@ -92,6 +92,7 @@ bench: messages
 	$(PY) bench/notifications_bench.py --scale $(SCALE)
 	$(PY) bench/tasks_bench.py --scale $(SCALE)
 	$(PY) bench/schedules_bench.py --scale $(SCALE)
+	$(PY) bench/messages_bench.py --scale $(SCALE)
 	$(PY) bench/pool_bench.py
 	$(PY) bench/throughput_bench.py
 

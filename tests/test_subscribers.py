@@ -24,7 +24,9 @@ EXPECTED = {
      "meeting.invited", "meeting.updated", "meeting.cancelled", "meeting.answered", "meeting.minutes_submitted",
      "meeting.minutes_returned", "meeting.conclusions_published",
      "programme.submitted", "programme.approved", "programme.returned", "programme.adjusted", "report.sent",
-     "schedules.entry_reported", "outgoing.disagreement"):
+     "schedules.entry_reported",
+     "message.sent",  # internal messages
+     "outgoing.disagreement"):
         ("qlvb.notifications.routes.dispatch", True),
 }
 EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False),
@@ -39,7 +41,8 @@ def test_the_subscriptions_are_the_documented_ones():
 
 def test_the_document_kinds_are_registered():
     assert [kind.name for kind in kinds.all_kinds()] == ["dossier", "incoming", "outgoing", "schedule", "task",
-                                                         "meeting", "programme"]
+                                                         "meeting", "programme",
+                                                         "message"]
     for kind in kinds.all_kinds():
         assert kind.target_type == kind.model_class._meta.label_lower
 

@@ -30,6 +30,7 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | programme.adjusted | the heads of the item's responsible units, the approver | task |
 | report.sent | the report's recipients (the director; the leaders in charge of the unit's fields) | informed |
 | schedules.entry_reported | the leaders who routed the invitation, who made the entry | schedule |
+| message.sent | the people the internal message was delivered to | message |
 
 Nobody is told of their own act, and nobody is told of a document they may not open (the
 document kind's rule, core.kinds). A secret document is named by its number alone.
@@ -535,6 +536,21 @@ def on_entry_reported(event: Event) -> None:
 
 ROUTES["schedules.entry_reported"] = on_entry_reported
 # --- end of the schedules' reports block ------------------------------------------------------------
+
+
+# --- Internal messages (qlvb.messages) ------------------------------------------------------------
+
+def on_message_sent(event: Event) -> None:
+    """An internal message (003 Đ8.2): each person it was delivered to, told who sent it and its
+    subject (only who may open it: its participants)."""
+    data = event.data or {}
+    sender = Person.objects.filter(pk=event.actor_id).values_list("full_name", flat=True).first() or ""
+    _tell(event, "message", int(event.target_id), data.get("recipients", []), Kind.MESSAGE,
+          extra={"sender": sender, "what": data.get("kind", "message")})
+
+
+ROUTES["message.sent"] = on_message_sent
+# --- end of the internal messages block ------------------------------------------------------------
 
 
 def dispatch(event: Event) -> None:

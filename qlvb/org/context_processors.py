@@ -31,6 +31,8 @@ _SECTIONS = {
     "programmes:fields": "programme_fields",
     "reports:home": "reports", "reports:new": "reports", "reports:received": "reports", "reports:detail": "reports",
     "reports:edit": "reports",
+    "messages:home": "messages", "messages:folder": "messages", "messages:new": "messages",
+    "messages:detail": "messages", "messages:action": "messages",
 }
 
 

@@ -31,6 +31,9 @@ _SECTIONS = {
     "programmes:fields": "programme_fields",
     "reports:home": "reports", "reports:new": "reports", "reports:received": "reports", "reports:detail": "reports",
     "reports:edit": "reports",
+    "consultations:home": "consultations", "consultations:list": "consultations", "consultations:new": "consultations",
+    "consultations:detail": "consultations", "consultations:results": "consultations",
+    "consultations:meeting_requests": "meet_director", "consultations:meeting_request": "meet_director",
 }
 
 

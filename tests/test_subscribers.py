@@ -24,7 +24,10 @@ EXPECTED = {
      "meeting.invited", "meeting.updated", "meeting.cancelled", "meeting.answered", "meeting.minutes_submitted",
      "meeting.minutes_returned", "meeting.conclusions_published",
      "programme.submitted", "programme.approved", "programme.returned", "programme.adjusted", "report.sent",
-     "schedules.entry_reported", "outgoing.disagreement"):
+     "schedules.entry_reported",
+     # consultations
+     "consultation.opened", "consultation.results_published", "consultation.meeting_requested",
+     "consultation.meeting_answered", "outgoing.disagreement"):
         ("qlvb.notifications.routes.dispatch", True),
 }
 EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False),

@@ -46,12 +46,12 @@ class Consultation(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Being prepared")
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Open for opinions")
         CLOSED = "closed", _("Closed")
 
     agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("title"), max_length=500)
-    subject = models.CharField(_("on"), max_length=10, choices=Subject.choices, default=Subject.DRAFT)
+    subject = models.CharField(_("consulted on"), max_length=10, choices=Subject.choices, default=Subject.DRAFT)
     topic = models.CharField(_("matter (002 Đ22)"), max_length=20, choices=Topic.choices, default=Topic.OTHER)
     description = models.TextField(_("what is asked"), blank=True)
     # The document consulted on, by its kind (core.kinds) and id: shown only to who may see it.
@@ -172,12 +172,12 @@ class MeetingRequest(models.Model):
 
     agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
     requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    subject = models.CharField(_("subject"), max_length=300)
+    subject = models.CharField(_("subject of the meeting"), max_length=300)
     reason = models.TextField(_("reason"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     meets_at = models.DateTimeField(_("meeting time"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=300, blank=True)
-    answer_note = models.CharField(_("answer"), max_length=500, blank=True)
+    answer_note = models.CharField(_("reply"), max_length=500, blank=True)
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
     answered_at = models.DateTimeField(null=True, blank=True)

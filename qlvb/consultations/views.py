@@ -25,7 +25,7 @@ from qlvb.org.http import PersonRequest
 from qlvb.org.models import Agency, Person
 
 SCOPE = "unit"
-LIST_TITLES = {"to_answer": _lazy("Waiting for my answer"), "open": _lazy("Open"), "closed": _lazy("Closed"),
+LIST_TITLES = {"to_answer": _lazy("Waiting for my opinion"), "open": _lazy("Open for opinions"), "closed": _lazy("Closed"),
                "mine": _lazy("Opened by me")}
 
 

@@ -32,7 +32,8 @@ def _draft(by: Actor, agency: Agency) -> int | None:
 
     try:
         document = outgoing.create_draft(by=by, agency=agency, fields={
-            "doc_type": "QĐ", "summary": "Dự thảo Quyết định ban hành Quy chế làm việc của Sở Thông tin và Truyền thông"})
+            "doc_type": "QĐ",
+            "summary": "Dự thảo Quyết định ban hành Quy chế làm việc của Sở Thông tin và Truyền thông"})
     except (ValidationError, Exception):  # noqa: BLE001 - a sample without its document is still a sample
         return None
     return document.pk
@@ -67,14 +68,17 @@ def load(agency_code: str = AGENCY_CODE) -> int:
     services.open_consultation(by=by, consultation=consultation)
     services.answer(by=Actor(named), consultation=consultation, answers={
         str(articles.pk): {"0": {"agree": "agree"}, "1": {"agree": "agree"},
-                           "3": {"agree": "disagree", "comment": "Giao ban nên tổ chức sáng thứ Hai thay vì chiều thứ Sáu."}},
+                           "3": {"agree": "disagree",
+                                 "comment": "Giao ban nên tổ chức sáng thứ Hai thay vì chiều thứ Sáu."}},
         str(hours.pk): 1, str(general.pk): "Dự thảo cần bổ sung quy định về làm việc trên môi trường điện tử."})
     services.answer(by=Actor(anonymous), consultation=consultation, answers={
-        str(articles.pk): {"0": {"agree": "agree"}, "4": {"agree": "disagree", "comment": "Đề nghị bổ sung lịch tiếp công dân buổi chiều thứ Năm."}},
+        str(articles.pk): {"0": {"agree": "agree"}, "4": {
+            "agree": "disagree", "comment": "Đề nghị bổ sung lịch tiếp công dân buổi chiều thứ Năm."}},
         str(hours.pk): 2})
     request = services.request_meeting(
         by=Actor(named), agency=agency, subject="Đề xuất cải tiến quy trình xử lý văn bản đến",
-        reason="Tôi có một số đề xuất về việc phân công xử lý văn bản đến trong phòng, mong được trình bày trực tiếp với Giám đốc.")
+        reason="Tôi có một số đề xuất về việc phân công xử lý văn bản đến trong phòng, mong được trình bày "
+               "trực tiếp với Giám đốc.")
     next_day = today + timedelta(days=3)
     services.answer_meeting_request(
         by=Actor(cvp), request=request, place="Phòng làm việc của Giám đốc",

@@ -17,10 +17,12 @@ LINKABLE = ("outgoing", "incoming")
 
 
 class ConsultationForm(forms.Form):
-    title = forms.CharField(label=_("Title of the consultation"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    title = forms.CharField(label=_("Title of the consultation"), max_length=500,
+                            widget=forms.Textarea(attrs={"rows": 2}))
     subject = forms.ChoiceField(label=_("Consulted on"), choices=Consultation.Subject.choices)
     topic = forms.ChoiceField(label=_("Matter (002 Đ22)"), choices=Consultation.Topic.choices)
-    description = forms.CharField(label=_("What is asked"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(label=_("What is asked"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
     document = forms.ChoiceField(label=_("The draft or document consulted on"), required=False)
     everyone = forms.BooleanField(label=_("Consult everyone in the agency"), required=False)
     units = forms.ModelMultipleChoiceField(label=_("or the units consulted"), queryset=Unit.objects.none(),

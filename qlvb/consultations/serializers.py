@@ -71,7 +71,7 @@ class QuestionInputSerializer(serializers.Serializer):
     text = serializers.CharField(max_length=5000)
     options = serializers.ListField(child=serializers.CharField(max_length=1000), required=False, default=list,
                                     max_length=200)
-    required = serializers.BooleanField(required=False, default=False)
+    required = serializers.BooleanField(required=False, default=False)  # type: ignore[assignment]
 
 
 class DocumentLinkSerializer(serializers.Serializer):
@@ -133,7 +133,7 @@ class AnswerResultSerializer(serializers.Serializer):
 
 
 class ChoiceCountSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
     percent = serializers.IntegerField()
 
@@ -145,7 +145,7 @@ class CommentSerializer(serializers.Serializer):
 
 
 class ArticleResultSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     agree = serializers.IntegerField()
     disagree = serializers.IntegerField()
     comments = CommentSerializer(many=True)

@@ -28,8 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qlvb.consultations import rules
-from qlvb.consultations.models import (Consultation, ConsultedUnit, MeetingRequest, Participation, Question,
-                                       Response)
+from qlvb.consultations.models import Consultation, ConsultedUnit, MeetingRequest, Participation, Question, Response
 from qlvb.core import events, kinds
 from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
@@ -126,7 +125,7 @@ def _validate(*, person: Person, agency: Agency, title: str, subject: str, topic
     else:
         if any(u.agency_id != agency.pk or u.deleted_at for u in units):
             add("units", _("Only units of the agency can be consulted."))
-        elif not whole_agency and not set(u.pk for u in units) <= set(rules.headed_units(person, agency.pk)):
+        elif not whole_agency and not {u.pk for u in units} <= set(rules.headed_units(person, agency.pk)):
             add("units", _("A unit head consults only the units he heads."))
     if document_kind or document_id:
         try:

@@ -25,8 +25,8 @@ from qlvb.org.http import PersonRequest
 from qlvb.org.models import Agency, Person
 
 SCOPE = "unit"
-LIST_TITLES = {"to_answer": _lazy("Waiting for my opinion"), "open": _lazy("Open for opinions"), "closed": _lazy("Closed"),
-               "mine": _lazy("Opened by me")}
+LIST_TITLES = {"to_answer": _lazy("Waiting for my opinion"), "open": _lazy("Open for opinions"),
+               "closed": _lazy("Closed"), "mine": _lazy("Opened by me")}
 
 
 def _person(request: PersonRequest) -> Person:

@@ -407,7 +407,8 @@ def _consultations(clock: Clock) -> int:
         closes_on__lte=clock.latest(clock.soon_until)), clock.open_q("agency_id")).order_by("pk")
     notices = []
     for consultation in rows.iterator(chunk_size=BATCH):
-        if consultation.closes_on > clock.soon_until(consultation.agency_id) or not clock.working(consultation.agency_id):
+        agency_id = consultation.agency_id
+        if consultation.closes_on > clock.soon_until(agency_id) or not clock.working(agency_id):
             continue
         key = _key(Kind.CONSULTATION, "consultation", consultation.pk, clock.today)
         waiting = consultation_selectors.not_answered_ids(consultation)

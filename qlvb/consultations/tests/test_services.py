@@ -4,7 +4,8 @@ meet the director, and the reminders before the closing."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -33,7 +34,8 @@ def test_closing_before_opening_is_refused_in_vietnamese_and_nothing_saved(org):
 
 def test_who_opens_a_consultation(org):
     today = timezone.localdate()
-    values = {"title": "Lấy ý kiến kế hoạch thi đua", "opens_on": today, "closes_on": today + timedelta(days=3)}
+    values: dict[str, Any] = {"title": "Lấy ý kiến kế hoạch thi đua", "opens_on": today,
+                               "closes_on": today + timedelta(days=3)}
     with pytest.raises(NotAllowed):
         services.create(by=Actor(org.specialist), agency=org.agency, **values)
     # A unit head consults his unit only, not everyone.
@@ -165,7 +167,8 @@ def test_linked_document_respects_visibility(org, register_doc):
 
     secret = register_doc(secrecy="mat")
     today = timezone.localdate()
-    values = {"title": "Lấy ý kiến về văn bản đến", "opens_on": today, "closes_on": today + timedelta(days=2)}
+    values: dict[str, Any] = {"title": "Lấy ý kiến về văn bản đến", "opens_on": today,
+                               "closes_on": today + timedelta(days=2)}
     assert kinds.may_see("incoming", org.head, secret) and not kinds.may_see("incoming", org.specialist, secret)
     c = services.create(by=Actor(org.head), agency=org.agency, document_kind="incoming", document_id=secret.pk,
                         **values)
@@ -192,8 +195,7 @@ def test_opening_notifies_participants_and_reminders_go_to_those_who_have_not_an
     assert org.specialist.pk in told and org.head.pk not in told  # not the one who opened it
     services.answer(by=Actor(org.specialist), consultation=c, answers=answers(c))
     Notification.objects.all().delete()
-    now = timezone.make_aware(timezone.datetime.combine(timezone.localdate(), timezone.datetime.min.time())
-                              ) + timedelta(hours=9)
+    now = timezone.make_aware(datetime.combine(timezone.localdate(), time(9)))
     counts = reminders.run(now)
     reminded = set(Notification.objects.filter(kind=Notification.Kind.CONSULTATION).values_list("person_id", flat=True))
     if reminders.Clock(now).working(org.agency.pk):

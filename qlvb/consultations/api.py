@@ -78,7 +78,8 @@ def consultation_list(request: Request) -> Response:
                 by=by, agency=agency, title=data["title"], subject=data["subject"], topic=data["topic"],
                 description=data["description"], opens_on=data["opens_on"], closes_on=data["closes_on"],
                 everyone=data["everyone"], units=list(Unit.objects.filter(pk__in=data["units"])),
-                anonymous=data["anonymous"], document_kind=data["document_kind"], document_id=data["document_id"])
+                anonymous=data["anonymous"], document_kind=data["document_kind"], document_id=data["document_id"],
+                lets_choose=data["lets_choose"])
             for question in data["questions"]:
                 services.add_question(by=by, consultation=consultation, kind=question["kind"], text=question["text"],
                                       options=question["options"], required=question["required"])
@@ -155,7 +156,8 @@ def answer(request: Request, pk: str) -> Response:
     consultation = _consultation(request, pk)
     data = validated(s.AnswerInputSerializer, request)
     answers = {str(k): v for k, v in data["answers"].items()}
-    response = service_call(lambda: services.answer(by=caller(request), consultation=consultation, answers=answers))
+    response = service_call(lambda: services.answer(by=caller(request), consultation=consultation, answers=answers,
+                                                    anonymously=data["anonymously"]))
     return Response({"anonymous": response is None, "response": str(response.pk) if response else None}, status=201)
 
 

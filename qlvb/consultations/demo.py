@@ -65,7 +65,7 @@ def load(agency_code: str = AGENCY_CODE) -> int:
                                   options=["7 giờ 00", "7 giờ 30", "Giữ như hiện hành"])
     general = services.add_question(by=by, consultation=consultation, kind=Question.Kind.TEXT,
                                     text="Góp ý chung về dự thảo")
-    services.open_consultation(by=by, consultation=consultation)
+    consultation = services.open_consultation(by=by, consultation=consultation)
     services.answer(by=Actor(named), consultation=consultation, answers={
         str(articles.pk): {"0": {"agree": "agree"}, "1": {"agree": "agree"},
                            "3": {"agree": "disagree",

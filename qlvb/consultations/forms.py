@@ -31,6 +31,7 @@ class ConsultationForm(forms.Form):
     closes_on = VNDateField(label=_("Closes on"))
     anonymous = forms.BooleanField(label=_("Anonymous answers (nobody, not even the administrator, can see who "
                                            "answered what)"), required=False)
+    lets_choose = forms.BooleanField(label=_("or let each person choose to answer anonymously"), required=False)
 
     def __init__(self, *args: Any, agency: Agency, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

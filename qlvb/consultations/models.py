@@ -64,6 +64,9 @@ class Consultation(models.Model):
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
     anonymous = models.BooleanField(_("anonymous answers"), default=False)
+    # Named consultations may let each person choose to answer anonymously (anonymous ones are then
+    # hidden among those who chose so: docs/consultations.md).
+    lets_choose = models.BooleanField(_("each person may choose to answer anonymously"), default=False)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -121,8 +121,10 @@ def detail(person: Person, consultation: Consultation) -> Detail:
         participant=rules.is_participant(person, consultation),
         participants=len(participants),
         answers=Participation.objects.filter(consultation=consultation).count() if manage else 0,
+        # Who answered when is not shown beside anonymous answers (the audit log keeps it).
         timeline=list(Event.objects.filter(target_type="consultation", target_id=str(consultation.pk))
-                      .select_related("actor", "on_behalf_of").order_by("at", "id")) if manage else [],
+                      .exclude(verb="consultation.answered").select_related("actor", "on_behalf_of")
+                      .order_by("at", "id")) if manage else [],
     )
 
 

@@ -36,6 +36,7 @@ class ConsultationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Consultation
         fields = ["id", "title", "subject", "topic", "description", "everyone", "opens_on", "closes_on", "anonymous",
+                  "lets_choose",
                   "status", "results_published", "results_published_at", "created_by", "created_at"]
 
     @extend_schema_field(NamedSerializer())
@@ -115,6 +116,8 @@ class ConsultationInputSerializer(serializers.Serializer):
     everyone = serializers.BooleanField(required=False, default=True)
     units = serializers.ListField(child=ObjectId(), required=False, default=list, max_length=200)
     anonymous = serializers.BooleanField(required=False, default=False)
+    lets_choose = serializers.BooleanField(required=False, default=False,
+                                           help_text="A named consultation lets each person answer anonymously.")
     document_kind = serializers.CharField(required=False, default="", allow_blank=True, max_length=30)
     document_id = ObjectId(required=False, allow_null=True, default=None)
     questions = QuestionInputSerializer(many=True, required=False, default=list)
@@ -125,6 +128,8 @@ class AnswerInputSerializer(serializers.Serializer):
     answers = serializers.DictField(
         help_text='By question id: text → "opinion"; single → choice index; multiple → [indexes]; '
                   'articles → {"<article index>": {"agree": "agree"|"disagree", "comment": "…"}}.')
+    anonymously = serializers.BooleanField(required=False, default=False,
+                                           help_text="When the consultation lets each person choose.")
 
 
 class AnswerResultSerializer(serializers.Serializer):

@@ -140,7 +140,7 @@ def _validate(*, person: Person, agency: Agency, title: str, subject: str, topic
 def create(*, by: Actor, agency: Agency, title: str, subject: str = Consultation.Subject.DRAFT,
            topic: str = Consultation.Topic.OTHER, description: str = "", opens_on: date | None,
            closes_on: date | None, everyone: bool = True, units: Sequence[Unit] = (), anonymous: bool = False,
-           document_kind: str = "", document_id: int | None = None) -> Consultation:
+           document_kind: str = "", document_id: int | None = None, lets_choose: bool = False) -> Consultation:
     """Prepare a consultation (its organisers' alone until opened)."""
     person = _effective(by)
     if agency.pk not in permissions.member_agency_ids(person) or not rules.may_create(person, agency.pk):
@@ -156,13 +156,14 @@ def create(*, by: Actor, agency: Agency, title: str, subject: str = Consultation
             agency=agency, title=clean(title)[:500], subject=subject, topic=topic,
             description=clean(description or "")[:MAX_TEXT * 4], document_kind=document_kind if document_id else "",
             document_id=document_id or None, everyone=everyone, opens_on=opens_on, closes_on=closes_on,
-            anonymous=anonymous, created_by=_author(by),
+            anonymous=anonymous, lets_choose=lets_choose and not anonymous, created_by=_author(by),
             unit_id=unit_ids[0] if unit_ids and set(unit_ids) <= headed and agency.pk not in
             rules.organiser_agency_ids(person) else None)
         ConsultedUnit.objects.bulk_create([ConsultedUnit(consultation=consultation, unit_id=pk) for pk in unit_ids])
         events.record(verb="consultation.created", actor=by, agency=agency, target=target(consultation), data={
             "title": consultation.title, "subject": subject, "topic": topic, "everyone": everyone,
             "units": unit_ids, "opens_on": opens_on, "closes_on": closes_on, "anonymous": anonymous,
+            "lets_choose": lets_choose and not anonymous,
             "document": {"kind": document_kind, "id": document_id} if document_id else None})
     return consultation
 
@@ -311,10 +312,12 @@ def _shuffle(consultation: Consultation) -> None:
                                   for r in rows])
 
 
-def answer(*, by: Actor, consultation: Consultation, answers: dict[str, Any]) -> Response | None:
+def answer(*, by: Actor, consultation: Consultation, answers: dict[str, Any],
+           anonymously: bool = False) -> Response | None:
     """A participant answers, once, between the opening and the closing dates. Named: the response
-    carries the person and the date. Anonymous: neither, and nothing returned (the person's own
-    answer cannot be found again either); what is kept of the person is only that he answered."""
+    carries the person and the date. Anonymous (the consultation's, or the person's choice when it
+    lets him choose): neither, and nothing returned (the person's own answer cannot be found again
+    either); what is kept of the person is only that he answered."""
     person = by.person  # one's own opinion: never on another's behalf
     if person is None or by.on_behalf_of is not None or not rules.may_see(person, consultation) \
             or not rules.is_participant(person, consultation):
@@ -329,7 +332,7 @@ def answer(*, by: Actor, consultation: Consultation, answers: dict[str, Any]) ->
         if Participation.objects.filter(consultation=consultation, person=person).exists():
             raise ValidationError(_("You have already answered this consultation."))
         Participation.objects.create(consultation=consultation, person=person, answered_on=today)
-        if consultation.anonymous:
+        if consultation.anonymous or (consultation.lets_choose and anonymously):
             Response.objects.create(consultation=consultation, answers=kept)
             _shuffle(consultation)
             response = None

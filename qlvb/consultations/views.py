@@ -69,7 +69,8 @@ def create(request: PersonRequest) -> HttpResponse:
                 by=actor_from_request(request, SCOPE), agency=agency, title=data["title"], subject=data["subject"],
                 topic=data["topic"], description=data["description"], opens_on=data["opens_on"],
                 closes_on=data["closes_on"], everyone=data["everyone"], units=list(data["units"]),
-                anonymous=data["anonymous"], document_kind=kind, document_id=document_id)
+                anonymous=data["anonymous"], lets_choose=data["lets_choose"], document_kind=kind,
+                document_id=document_id)
         except ValidationError as error:
             attach_errors(form, error)
         except NotAllowed:
@@ -154,12 +155,14 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
             # One's own opinion: the person signed in, never on another's behalf.
             answers = forms.answers_from_post(request.POST, d.questions)
             try:
-                services.answer(by=actor_from_request(request), consultation=consultation, answers=answers)
+                services.answer(by=actor_from_request(request), consultation=consultation, answers=answers,
+                                anonymously=request.POST.get("anonymously") == "1")
             except ValidationError as error:
                 errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
                 return _detail_page(request, person, consultation, answer_errors=errors, status=400)
-            messages.success(request, _("Thank you: your answer is recorded.") if not consultation.anonymous else
-                             _("Thank you: your answer is recorded anonymously."))
+            anonymous = consultation.anonymous or (consultation.lets_choose and request.POST.get("anonymously") == "1")
+            messages.success(request, _("Thank you: your answer is recorded anonymously.") if anonymous else
+                             _("Thank you: your answer is recorded."))
         elif verb == "close":
             services.close(by=by, consultation=consultation)
             messages.success(request, _("Consultation closed."))

@@ -116,3 +116,20 @@ def test_the_administrators_pages_and_api_show_nobody(client, org, login):
             assert person.full_name not in body
     for person in people:
         assert person.full_name not in api
+
+
+def test_a_consultation_letting_each_choose_keeps_the_anonymous_ones_unlinked(org):
+    from qlvb.consultations import selectors
+    from qlvb.core.models import Event
+
+    c = rules_consultation(org, lets_choose=True)
+    named = services.answer(by=Actor(org.specialist), consultation=c, answers=answers(c, opinion="Có tên"))
+    hidden = services.answer(by=Actor(org.unit_head), consultation=c, answers=answers(c, opinion="Ẩn danh"),
+                             anonymously=True)
+    assert named is not None and named.person_id == org.specialist.pk and hidden is None
+    rows = _rows(f"SELECT person_id, submitted_on FROM {Response._meta.db_table}")  # noqa: S608
+    assert sorted(rows, key=str) == sorted([(org.specialist.pk, named.submitted_on), (None, None)], key=str)
+    opinions = next(q for q in selectors.results(c).questions if q.question.kind == "text").opinions
+    assert sorted(opinions) == [("Có tên", org.specialist.full_name), ("Ẩn danh", "")]
+    data = [e.data for e in Event.objects.filter(verb="consultation.answered").order_by("id")]
+    assert data == [{"anonymous": False, "response": str(named.pk)}, {"anonymous": True}]

@@ -136,7 +136,9 @@ def run(now: datetime | None = None) -> dict[str, int]:
                   _delegations(clock), _tasks(clock)):
         for kind, n in given.items():
             counts[kind] += n
-    counts["consultation"] = _consultations(clock)
+    consultations = _consultations(clock)
+    if consultations:
+        counts["consultation"] = consultations
     return {str(k): v for k, v in counts.items()}
 
 

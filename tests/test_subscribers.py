@@ -26,7 +26,9 @@ EXPECTED = {
      "programme.submitted", "programme.approved", "programme.returned", "programme.adjusted", "report.sent",
      "schedules.entry_reported",
      "message.sent",  # internal messages
-     "outgoing.disagreement"):
+     # consultations
+     "consultation.opened", "consultation.results_published", "consultation.meeting_requested",
+     "consultation.meeting_answered", "outgoing.disagreement"):
         ("qlvb.notifications.routes.dispatch", True),
 }
 EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False),

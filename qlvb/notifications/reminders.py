@@ -145,6 +145,9 @@ def run(now: datetime | None = None) -> dict[str, int]:
                   _weekly_reports(clock)):
         for kind, n in given.items():
             counts[kind] += n
+    consultations = _consultations(clock)
+    if consultations:
+        counts["consultation"] = consultations
     return {str(k): v for k, v in counts.items()}
 
 
@@ -485,3 +488,33 @@ def _deliver(clock: Clock, kind_name: str, wanted: dict[tuple[int, str, int], di
     return counts
 
 
+# --- Consultations (qlvb.consultations) -------------------------------------------------------------
+
+
+def _consultations(clock: Clock) -> int:
+    """Open consultations closing within QLVB_REMIND_DUE_DAYS working days: the people consulted who
+    have not answered (the participation rows say who answered, never what). In working hours on
+    the agency's working days; once per person, consultation and day."""
+    from qlvb.consultations import selectors as consultation_selectors
+    from qlvb.consultations.models import Consultation
+
+    if not clock.in_hours:
+        return 0
+    rows = _where(Consultation.objects.filter(
+        status=Consultation.Status.OPEN, opens_on__lte=clock.today, closes_on__gte=clock.today,
+        closes_on__lte=clock.latest(clock.soon_until)), clock.open_q("agency_id")).order_by("pk")
+    notices = []
+    for consultation in rows.iterator(chunk_size=BATCH):
+        agency_id = consultation.agency_id
+        if consultation.closes_on > clock.soon_until(agency_id) or not clock.working(agency_id):
+            continue
+        key = _key(Kind.CONSULTATION, "consultation", consultation.pk, clock.today)
+        waiting = consultation_selectors.not_answered_ids(consultation)
+        given = set(Notification.objects.filter(key=key, person_id__in=waiting).values_list("person_id", flat=True))
+        url = reverse("consultations:detail", args=[consultation.pk])
+        notices += [Notice(person_id=person, kind=Kind.CONSULTATION, key=key, url=url, target_type="consultation",
+                           target_id=str(consultation.pk),
+                           params={"what": "reminder", "title": consultation.title[:200],
+                                   "date": consultation.closes_on.isoformat()})
+                    for person in waiting if person not in given]
+    return notify_batch(notices)

@@ -551,6 +551,57 @@ def on_message_sent(event: Event) -> None:
 
 ROUTES["message.sent"] = on_message_sent
 # --- end of the internal messages block ------------------------------------------------------------
+# --- Consultations (qlvb.consultations) --------------------------------------------------------------
+
+
+def on_consultation(event: Event) -> None:
+    """A consultation opened, or its results published: the people consulted (not who acted).
+    A request to meet the director: the agency's leaders and the office's heads; its answer: the
+    requester. Never anything about who answered what."""
+    from qlvb.consultations import selectors as consultation_selectors
+    from qlvb.consultations.models import Consultation, MeetingRequest
+    from qlvb.org.models import Unit
+
+    actors = {event.actor_id, event.on_behalf_of_id}
+    if event.verb in ("consultation.opened", "consultation.results_published"):
+        consultation = Consultation.objects.filter(pk=event.target_id).first()
+        if consultation is None:
+            return
+        people = set(consultation_selectors.participant_ids(consultation)) - actors
+        what = "opened" if event.verb == "consultation.opened" else "published"
+        url = reverse("consultations:detail" if what == "opened" else "consultations:results", args=[consultation.pk])
+        params = {"what": what, "title": consultation.title[:200], "date": consultation.closes_on.isoformat()}
+        target_type, target_id = "consultation", str(consultation.pk)
+    else:
+        request = MeetingRequest.objects.filter(pk=event.target_id).first()
+        if request is None:
+            return
+        if event.verb == "consultation.meeting_requested":
+            from qlvb.org.selectors import people_posted
+
+            office = list(Unit.objects.filter(agency_id=request.agency_id, kind=Unit.Kind.OFFICE)
+                          .values_list("pk", flat=True))
+            people = set(people_posted({Position.Kind.AGENCY_HEAD}, agency_id=request.agency_id))
+            people |= set(people_posted(HEAD_KINDS, unit_ids=office)) if office else set()
+            params = {"what": "meeting_requested", "title": request.subject[:200],
+                      "person": request.requester.full_name[:150]}
+        else:
+            people = {request.requester_id}
+            params = {"what": f"meeting_{request.status}", "title": request.subject[:200],
+                      "at": timezone.localtime(request.meets_at).strftime("%H:%M %d/%m/%Y") if request.meets_at else ""}
+        people -= actors
+        url = reverse("consultations:meeting_request", args=[request.pk])
+        target_type, target_id = event.target_type, event.target_id
+    services.notify(Person.objects.filter(pk__in=sorted(p for p in people if p), is_active=True),
+                    kind=Kind.CONSULTATION, params=params, url=url, target_type=target_type, target_id=target_id,
+                    key=f"event:{event.pk}", event_id=event.pk)
+
+
+CONSULTATION_TOLD = ("consultation.opened", "consultation.results_published", "consultation.meeting_requested",
+                     "consultation.meeting_answered")
+for _verb in CONSULTATION_TOLD:
+    ROUTES[_verb] = on_consultation
+# --- end of the consultations block -------------------------------------------------------------------
 
 
 def dispatch(event: Event) -> None:

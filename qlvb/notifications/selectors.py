@@ -115,8 +115,32 @@ MEETING_TEXTS: dict[str, Any] = {
 }
 
 
+# --- Consultations (qlvb.consultations) ---
+CONSULTATION_TEXTS: dict[str, Any] = {
+    "opened": gettext_lazy("Your opinion is asked, until %(date)s: %(title)s"),
+    "reminder": gettext_lazy("Not yet answered, closes on %(date)s: %(title)s"),
+    "published": gettext_lazy("Results of the consultation published: %(title)s"),
+    "meeting_requested": gettext_lazy("%(person)s asks to meet the director: %(title)s"),
+    "meeting_scheduled": gettext_lazy("Your meeting with the director is arranged at %(at)s: %(title)s"),
+    "meeting_declined": gettext_lazy("Your request to meet the director was declined: %(title)s"),
+}
+
+
+def _consultation_text(notification: Notification, params: dict[str, Any]) -> str:
+    template = CONSULTATION_TEXTS.get(params.get("what", ""))
+    if template is None:
+        return str(notification.get_kind_display())
+    day = params.get("date") or ""
+    with contextlib.suppress(ValueError):
+        day = date.fromisoformat(day).strftime("%d/%m/%Y")
+    return str(template) % {"title": params.get("title") or "—", "date": day, "person": params.get("person") or "—",
+                            "at": params.get("at") or "—"}
+
+
 def text(notification: Notification) -> str:
     params = notification.params or {}
+    if notification.kind == Kind.CONSULTATION:
+        return _consultation_text(notification, params)
     if notification.kind == Kind.MEETING:
         template = MEETING_TEXTS.get(params.get("what", ""))
         return (str(template) % {"title": params.get("title") or "—", "at": params.get("at") or ""}

@@ -33,6 +33,9 @@ _SECTIONS = {
     "reports:edit": "reports",
     "messages:home": "messages", "messages:folder": "messages", "messages:new": "messages",
     "messages:detail": "messages", "messages:action": "messages",
+    "consultations:home": "consultations", "consultations:list": "consultations", "consultations:new": "consultations",
+    "consultations:detail": "consultations", "consultations:results": "consultations",
+    "consultations:meeting_requests": "meet_director", "consultations:meeting_request": "meet_director",
 }
 
 

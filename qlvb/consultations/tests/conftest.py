@@ -1,0 +1,1 @@
+from qlvb.incoming.tests.conftest import register_doc, registers  # noqa: F401  (fixtures)

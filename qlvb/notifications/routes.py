@@ -544,7 +544,7 @@ def on_message_sent(event: Event) -> None:
     """An internal message (003 Đ8.2): each person it was delivered to, told who sent it and its
     subject (only who may open it: its participants)."""
     data = event.data or {}
-    sender = Person.objects.filter(pk=event.actor_id).values_list("full_name", flat=True).first() or ""
+    sender = Person.objects.filter(pk=event.actor_id or 0).values_list("full_name", flat=True).first() or ""
     _tell(event, "message", int(event.target_id), data.get("recipients", []), Kind.MESSAGE,
           extra={"sender": sender, "what": data.get("kind", "message")})
 

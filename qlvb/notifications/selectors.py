@@ -112,8 +112,17 @@ MEETING_TEXTS: dict[str, Any] = {
 }
 
 
+# --- Internal notices and disclosures (qlvb.notices, qlvb.disclosures) ---
+NOTICE_TEXT = gettext_lazy("Internal notice: %(title)s")
+DISCLOSURE_TEXT = gettext_lazy("Disclosure overdue since %(date)s: %(title)s")
+
+
 def text(notification: Notification) -> str:
     params = notification.params or {}
+    if notification.kind == Kind.NOTICE:
+        return str(NOTICE_TEXT) % {"title": params.get("title") or "—"}
+    if notification.kind == Kind.DISCLOSURE:
+        return str(DISCLOSURE_TEXT) % {"title": params.get("title") or "—", "date": moment(params.get("date"))}
     if notification.kind == Kind.MEETING:
         template = MEETING_TEXTS.get(params.get("what", ""))
         return (str(template) % {"title": params.get("title") or "—", "at": params.get("at") or ""}

@@ -31,6 +31,8 @@ _SECTIONS = {
     "programmes:fields": "programme_fields",
     "reports:home": "reports", "reports:new": "reports", "reports:received": "reports", "reports:detail": "reports",
     "reports:edit": "reports",
+    "notices:home": "notices", "notices:list": "notices", "notices:new": "notices", "notices:detail": "notices",
+    "disclosures:home": "disclosures", "disclosures:new": "disclosures", "disclosures:detail": "disclosures",
 }
 
 

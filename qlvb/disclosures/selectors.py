@@ -26,7 +26,7 @@ class Filters:
 def register(person: Person, filters: Filters | None = None) -> QuerySet[Disclosure]:
     """The agency's register, for its office and leaders (an empty list for anyone else)."""
     agency_id = person.agency_id
-    if not rules.may_keep(person, agency_id):
+    if agency_id is None or not rules.may_keep(person, agency_id):
         return Disclosure.objects.none()
     rows = Disclosure.objects.filter(agency_id=agency_id).select_related("created_by", "notice")
     f = filters or Filters()

@@ -227,3 +227,8 @@ def record_consultation_results(event: Event) -> Disclosure | None:
             Disclosure.objects.filter(pk=disclosure.pk).update(by_notice=False)
             disclosure.by_notice = False
     return disclosure
+
+
+def on_consultation_results(event: Event) -> None:
+    """The subscriber (DisclosuresConfig.ready): record_consultation_results, after the commit."""
+    record_consultation_results(event)

@@ -24,8 +24,13 @@ def visible(person: Person) -> QuerySet[Notice]:
     return Notice.objects.filter(rules.visible_q(person, timezone.localdate()))
 
 
-def _with_read(rows: QuerySet[Notice], person: Person) -> QuerySet[Notice]:
-    return rows.annotate(is_read=Exists(Receipt.objects.filter(notice_id=OuterRef("pk"), person_id=person.pk)))
+def _read(person: Person) -> Exists:
+    return Exists(Receipt.objects.filter(notice_id=OuterRef("pk"), person_id=person.pk))
+
+
+def _with_read(rows: QuerySet[Notice], person: Person) -> Any:
+    """The rows with `is_read` (annotated: the type checker does not follow it)."""
+    return rows.annotate(is_read=_read(person))
 
 
 def addressed(person: Person) -> QuerySet[Notice]:
@@ -52,7 +57,7 @@ def notice_list(person: Person, name: str = "mine") -> QuerySet[Notice]:
 
 
 def unread_count(person: Person) -> int:
-    return _with_read(addressed(person), person).filter(is_read=False).count()
+    return addressed(person).filter(~_read(person)).count()
 
 
 @dataclass

@@ -43,7 +43,7 @@ def source_date_of(document: Any) -> date | None:
     for name in ("issued_at", "received_at"):
         moment = getattr(document, name, None)
         if moment is not None:
-            return timezone.localdate(moment)
+            return timezone.localtime(moment).date()
     return getattr(document, "document_date", None)
 
 

@@ -10,7 +10,7 @@ from qlvb.core.actor import Actor
 from qlvb.incoming.tests.conftest import _media, register_doc, registers  # noqa: F401 - fixtures
 from qlvb.org import services as org_services
 from qlvb.org.models import Position
-from qlvb.outgoing.models import OutgoingDocument
+from qlvb.outgoing.models import OutgoingAccess, OutgoingDocument
 from conftest import make_person
 
 
@@ -44,7 +44,9 @@ def issued(org: Any, drafter: Any, summary: str = "Kế hoạch công tác quý 
         "summary": summary, "status": OutgoingDocument.Status.ISSUED, "number": 12, "notation": "KH-STTTT",
         "year": moment.year, "issued_at": moment}
     values.update(extra)
-    return OutgoingDocument.objects.create(**values)
+    document = OutgoingDocument.objects.create(**values)
+    OutgoingAccess.objects.create(document=document, person=drafter, reason="drafter")
+    return document
 
 
 @pytest.fixture

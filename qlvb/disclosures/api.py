@@ -81,7 +81,7 @@ def disclosure_detail(request: Request, pk: str) -> Response:
                               OpenApiTypes.BINARY, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["GET"])
 def export(request: Request) -> Any:
-    """The register (filtered as the list) as CSV or XLSX."""
+    """The register (filtered as the list) as CSV or XLSX (`output`; DRF keeps `format` for itself)."""
     person = _keeper(request)
     filters, data = _filters(request, s.DisclosureExportQuerySerializer)
-    return views.export(selectors.register(person, filters)[:50_000], data.get("format") or "xlsx")
+    return views.export(selectors.register(person, filters)[:50_000], data.get("output") or "xlsx")

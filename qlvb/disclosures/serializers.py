@@ -57,7 +57,7 @@ class DisclosureQuerySerializer(serializers.Serializer):
 
 
 class DisclosureExportQuerySerializer(DisclosureQuerySerializer):
-    format = ExportFormatField(required=False, default="xlsx")
+    output = ExportFormatField(required=False, default="xlsx")
 
 
 class DisclosureInputSerializer(serializers.Serializer):

@@ -24,8 +24,11 @@ EXPECTED = {
      "meeting.invited", "meeting.updated", "meeting.cancelled", "meeting.answered", "meeting.minutes_submitted",
      "meeting.minutes_returned", "meeting.conclusions_published",
      "programme.submitted", "programme.approved", "programme.returned", "programme.adjusted", "report.sent",
-     "schedules.entry_reported", "outgoing.disagreement"):
+     "schedules.entry_reported", "outgoing.disagreement",
+     # notices
+     "notice.published"):
         ("qlvb.notifications.routes.dispatch", True),
+    ("consultation.results_published",): ("qlvb.disclosures.services.on_consultation_results", True),
 }
 EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False),
                ("qlvb.core.personcache.on_event", False), ("qlvb.core.personcache.on_event_committed", True)}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
 from qlvb.core.events import record
 from qlvb.core.models import Event
+from qlvb.core.workdays import add_working_days
 from qlvb.disclosures import selectors, services
 from qlvb.disclosures.models import Disclosure
 from qlvb.disclosures.tests.conftest import issued
@@ -19,14 +21,13 @@ from qlvb.notices import selectors as notices
 from qlvb.notices.models import Notice
 from qlvb.notifications import reminders
 from qlvb.notifications.models import Notification
-from qlvb.core.workdays import add_working_days
 
 pytestmark = pytest.mark.django_db
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def plan(org, chief, **extra):
-    values = {"category": Disclosure.Category.WORK_PLAN, "title": "Công khai: kế hoạch công tác",
+    values: dict[str, Any] = {"category": Disclosure.Category.WORK_PLAN, "title": "Công khai: kế hoạch công tác",
               "source_kind": "outgoing",
               "source_id": issued(org, chief, on=extra.pop("issued_on", None), number=extra.pop("number", 12)).pk}
     values.update(extra)

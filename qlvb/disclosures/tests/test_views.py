@@ -4,6 +4,7 @@ form's Vietnamese refusal of a secret document, the printout, the exports and th
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -27,8 +28,8 @@ def _auth(person):  # noqa: ANN001, ANN202
 
 def record(org, chief, n: int = 12, **extra) -> Disclosure:  # noqa: ANN001
     document = issued(org, chief, number=n, summary=f"Kế hoạch công tác số {n}")
-    values = {"category": "work_plan", "title": f"Công khai: kế hoạch công tác {n}", "source_kind": "outgoing",
-              "source_id": document.pk}
+    values: dict[str, Any] = {"category": "work_plan", "title": f"Công khai: kế hoạch công tác {n}",
+                              "source_kind": "outgoing", "source_id": document.pk}
     values.update(extra)
     return services.create(by=Actor(chief), agency=org.agency, **values)
 
@@ -84,10 +85,11 @@ def test_print_and_exports(org, chief, login, django_assert_max_num_queries):
     printed = client.get("/disclosures/?format=print").content.decode()
     assert "Sổ theo dõi công khai".upper() in printed.upper() and printed.count("Công khai: kế hoạch công tác") == 13
     csv = client.get("/disclosures/?format=csv")
-    assert csv["Content-Type"].startswith("text/csv") and "Kế hoạch công tác hằng năm" in csv.content.decode("utf-8-sig")
+    assert csv["Content-Type"].startswith("text/csv")
+    assert "Kế hoạch công tác hằng năm" in csv.content.decode("utf-8-sig")
     xlsx = client.get("/disclosures/?format=xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
-    assert sheet.max_row == 14
+    assert sheet is not None and sheet.max_row == 14
 
 
 def test_the_api(org, chief, client):

@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 import pytest
 from django.utils import timezone
 
+from conftest import make_person
 from qlvb.core.actor import Actor
 from qlvb.incoming.tests.conftest import _media, register_doc, registers  # noqa: F401 - fixtures
 from qlvb.org import services as org_services
 from qlvb.org.models import Position
 from qlvb.outgoing.models import OutgoingAccess, OutgoingDocument
-from conftest import make_person
 
 
 @pytest.fixture
@@ -37,8 +37,7 @@ def two_posts(org):
 def issued(org: Any, drafter: Any, summary: str = "Kế hoạch công tác quý I năm 2027", *,
            on: date | None = None, **extra: Any) -> OutgoingDocument:
     """An outgoing document of the office, issued (made directly: issuing is the outgoing app's)."""
-    moment = timezone.now() if on is None else timezone.make_aware(timezone.datetime.combine(
-        on, timezone.datetime.min.time().replace(hour=9)))
+    moment = timezone.now() if on is None else timezone.make_aware(datetime.combine(on, time(9)))
     values: dict[str, Any] = {
         "agency": org.agency, "drafting_unit": org.office, "drafter": drafter, "doc_type": "KH",
         "summary": summary, "status": OutgoingDocument.Status.ISSUED, "number": 12, "notation": "KH-STTTT",

@@ -24,9 +24,10 @@ EXPECTED = {
      "meeting.invited", "meeting.updated", "meeting.cancelled", "meeting.answered", "meeting.minutes_submitted",
      "meeting.minutes_returned", "meeting.conclusions_published",
      "programme.submitted", "programme.approved", "programme.returned", "programme.adjusted", "report.sent",
-     "schedules.entry_reported", "outgoing.disagreement",
-     # notices
-     "notice.published"):
+     "schedules.entry_reported",
+     # notices (routed after the schedules' reports, before the ALSO verbs)
+     "notice.published",
+     "outgoing.disagreement"):
         ("qlvb.notifications.routes.dispatch", True),
     ("consultation.results_published",): ("qlvb.disclosures.services.on_consultation_results", True),
 }

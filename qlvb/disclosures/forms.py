@@ -63,3 +63,9 @@ class FilterForm(forms.Form):
                               choices=[("", _("All states")), *Disclosure.State.choices])
     since = VNDateField(label=_("From"), required=False)
     until = VNDateField(label=_("To"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            css = "form-select form-select-sm" if name in ("category", "state") else "form-control form-control-sm"
+            field.widget.attrs["class"] = css

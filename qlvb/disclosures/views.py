@@ -74,7 +74,7 @@ def _row(d: Disclosure) -> list[str]:
 
 def export(rows: Iterable[Disclosure], fmt: str) -> HttpResponse:
     header = [_("Category"), _("Title"), _("Source document"), _("Date of issue or receipt"),
-              _("Working days allowed"), _("Reason for the special case"), _("Deadline"), _("Disclosed on"),
+              _("Working days allowed"), _("Reason for the special case"), _("Disclosure deadline"), _("Disclosed on"),
               _("Posted until"), _("Posting period (days)"), _("Forms"), _("State")]
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     if fmt == "csv":

@@ -57,6 +57,8 @@ class NoticeForm(forms.Form):
     attachments = MultipleFileField(label=_("Files"), required=False)
     pinned = forms.BooleanField(label=_("Pin on top"), required=False)
     expires_on = VNDateField(label=_("Shown until (last day)"), required=False)
+    field_order = ["title", "body", "to_everyone", "units", "positions", "people", "documents", "attachments",
+                   "pinned", "expires_on"]
 
     def __init__(self, *args: Any, person: Person, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

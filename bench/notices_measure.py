@@ -66,8 +66,10 @@ def agency_of_700() -> Agency:
         units = list(Unit.objects.filter(agency=agency, deleted_at__isnull=True))
         position = Position.objects.filter(agency=agency, kind=Position.Kind.SPECIALIST).first()
         assert position is not None and units
+        # Members through their posts only (no `agency`): generate_province recognises its own
+        # province by the people whose agency is of it, and must find it unchanged on the next run.
         people = Person.objects.bulk_create([
-            Person(username=f"bench.notice.{agency.pk}.{n}", full_name=f"Chuyên viên thử {n}", agency=agency,
+            Person(username=f"bench.notice.{agency.pk}.{n}", full_name=f"Chuyên viên thử {n}", agency=None,
                    password="!", must_change_password=False) for n in range(PEOPLE - have)])
         Post.objects.bulk_create([Post(person=p, agency=agency, unit=units[n % len(units)], position=position)
                                   for n, p in enumerate(people)])

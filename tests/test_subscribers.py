@@ -28,8 +28,12 @@ EXPECTED = {
      "message.sent",  # internal messages
      # consultations
      "consultation.opened", "consultation.results_published", "consultation.meeting_requested",
-     "consultation.meeting_answered", "outgoing.disagreement"):
+     "consultation.meeting_answered",
+     # notices
+     "notice.published",
+     "outgoing.disagreement"):
         ("qlvb.notifications.routes.dispatch", True),
+    ("consultation.results_published",): ("qlvb.disclosures.services.on_consultation_results", True),
 }
 EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False),
                ("qlvb.core.personcache.on_event", False), ("qlvb.core.personcache.on_event_committed", True)}

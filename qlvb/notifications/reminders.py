@@ -20,6 +20,8 @@ worker restarted.
   next working day: the delegator and the delegate;
 - due_soon / overdue of a task (qlvb.tasks: open, with a deadline): the owner person or the
   owner unit's heads; due soon, the coordinators too (a person, or a unit's heads).
+- disclosure (qlvb.disclosures): a matter to disclose (002 Đ20) not disclosed by its deadline
+  (3 or 5 working days, Đ21.2): everyone posted in the agency's office, each working day until done.
 - a meeting (qlvb.meetings) whose invitations are sent and which starts on the next working day
   (a Monday meeting on Friday): its invitees who have not declined (an invited unit: its heads;
   a substitute instead of the person he replaces), its chair and its secretary (kind "meeting").
@@ -139,10 +141,11 @@ def _where(queryset: Any, condition: Q | None) -> Any:
 def run(now: datetime | None = None) -> dict[str, int]:
     """Write the reminders due at `now` (default: now); per kind, how many were given."""
     clock = Clock(now or timezone.now())
-    counts: dict[str, int] = {**dict.fromkeys(REMINDERS, 0), "delegation_starting": 0, Kind.MEETING: 0}
+    counts: dict[str, int] = {**dict.fromkeys(REMINDERS, 0), "delegation_starting": 0, Kind.MEETING: 0,
+                              Kind.DISCLOSURE: 0}
     for given in (_assignments(clock), _routed_documents(clock), _reviews(clock), _routing(clock),
-                  _delegations(clock), _tasks(clock), _meetings(clock),
-                  _weekly_reports(clock)):
+                  _delegations(clock), _tasks(clock), _meetings(clock), _weekly_reports(clock),
+                  _disclosures(clock)):
         for kind, n in given.items():
             counts[kind] += n
     consultations = _consultations(clock)
@@ -424,6 +427,33 @@ def _delegations(clock: Clock) -> dict[str, int]:
     given = notify_batch([n for n in notices if n.person_id in active])
     return {Kind.DELEGATION_ENDING: given,
             "delegation_starting": notify_batch([n for n in started if n.person_id in active])}
+
+
+def _disclosures(clock: Clock) -> dict[str, int]:
+    """Disclosures overdue (qlvb.disclosures): the agency's office is told, once a working day, in
+    working hours. The register shows them flagged too."""
+    from qlvb.disclosures.models import Disclosure
+    from qlvb.org.models import Unit
+
+    if not clock.in_hours:
+        return {}
+    rows = list(_where(Disclosure.objects.filter(disclosed_on__isnull=True, due_on__lt=clock.today),
+                       clock.open_q("agency_id")).order_by().values_list("pk", "agency_id", "title", "due_on"))
+    if not rows:
+        return {}
+    office: dict[int, set[int]] = defaultdict(set)
+    for agency_id, person_id in Post.objects.filter(
+            agency_id__in=sorted({r[1] for r in rows}), unit__kind=Unit.Kind.OFFICE, end_date__isnull=True,
+            person__is_active=True, person__locked_at__isnull=True).values_list("agency_id", "person_id"):
+        office[agency_id].add(person_id)
+    notices = [Notice(person_id=person, kind=Kind.DISCLOSURE,
+                      key=_key(Kind.DISCLOSURE, "disclosures.disclosure", pk, clock.today),
+                      params={"title": title[:200], "date": due_on.isoformat()},
+                      url=reverse("disclosures:detail", args=[pk]), target_type="disclosures.disclosure",
+                      target_id=str(pk))
+               for pk, agency_id, title, due_on in rows if clock.working(agency_id)
+               for person in sorted(office.get(agency_id, ()))]
+    return {Kind.DISCLOSURE: notify_batch(notices)}
 
 
 # --- who, what may be said, and the writing -----------------------------------------------------

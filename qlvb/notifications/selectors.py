@@ -135,12 +135,19 @@ def _consultation_text(notification: Notification, params: dict[str, Any]) -> st
         day = date.fromisoformat(day).strftime("%d/%m/%Y")
     return str(template) % {"title": params.get("title") or "—", "date": day, "person": params.get("person") or "—",
                             "at": params.get("at") or "—"}
+# --- Internal notices and disclosures (qlvb.notices, qlvb.disclosures) ---
+NOTICE_TEXT = gettext_lazy("Internal notice: %(title)s")
+DISCLOSURE_TEXT = gettext_lazy("Disclosure overdue since %(date)s: %(title)s")
 
 
 def text(notification: Notification) -> str:
     params = notification.params or {}
     if notification.kind == Kind.CONSULTATION:
         return _consultation_text(notification, params)
+    if notification.kind == Kind.NOTICE:
+        return str(NOTICE_TEXT) % {"title": params.get("title") or "—"}
+    if notification.kind == Kind.DISCLOSURE:
+        return str(DISCLOSURE_TEXT) % {"title": params.get("title") or "—", "date": moment(params.get("date"))}
     if notification.kind == Kind.MEETING:
         template = MEETING_TEXTS.get(params.get("what", ""))
         return (str(template) % {"title": params.get("title") or "—", "at": params.get("at") or ""}

@@ -36,6 +36,8 @@ _SECTIONS = {
     "consultations:home": "consultations", "consultations:list": "consultations", "consultations:new": "consultations",
     "consultations:detail": "consultations", "consultations:results": "consultations",
     "consultations:meeting_requests": "meet_director", "consultations:meeting_request": "meet_director",
+    "notices:home": "notices", "notices:list": "notices", "notices:new": "notices", "notices:detail": "notices",
+    "disclosures:home": "disclosures", "disclosures:new": "disclosures", "disclosures:detail": "disclosures",
 }
 
 

@@ -27,6 +27,7 @@ from qlvb.core.models import CalendarDay
 from qlvb.core.text import as_id
 from qlvb.core.verbs import VERBS, verb_label
 from qlvb.exchange import selectors as exchange_selectors
+from qlvb.notices import selectors as notice_selectors
 from qlvb.org import permissions
 from qlvb.org.http import PersonRequest
 from qlvb.org.models import Person
@@ -72,6 +73,8 @@ def home(request: PersonRequest) -> HttpResponse:
         "refusals": kept("home-refusals", effective, lambda: exchange_selectors.refusals_for(effective)),
         "late_reviews": kept("home-late-reviews", effective,
                              lambda: outgoing_selectors.late_reviews_for_signer(effective)),
+        # Two queries, kept until the next event (a notice published or read is one).
+        "notices": kept("home-notices", effective, lambda: notice_selectors.home_box(effective)),
     }
     return render(request, "portal/home.html", context)
 

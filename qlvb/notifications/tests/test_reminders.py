@@ -263,13 +263,13 @@ def test_the_query_count_does_not_grow_with_the_documents(org, routed, register_
     few, counts_few = _measure(date(2026, 12, 14))
     # Each told to the handler (the unit's head for the unit's) and to the Giám đốc.
     assert counts_few == {"due_soon": 2, "overdue": 6, "review_late": 0, "routing_late": 1, "delegation_ending": 0,
-                          "delegation_starting": 0, "meeting": 0}
+                          "delegation_starting": 0, "meeting": 0, "disclosure": 0}
     for document, n in ((by_person, 12), (by_unit, 11), (secret, 11), (waiting, 11)):
         _copies(document, n)
     assert IncomingDocument.objects.count() == 50
     many, counts_many = _measure(date(2026, 12, 14))
     assert counts_many == {"due_soon": 24, "overdue": 52, "review_late": 0, "routing_late": 12,
-                           "delegation_ending": 0, "delegation_starting": 0, "meeting": 0}
+                           "delegation_ending": 0, "delegation_starting": 0, "meeting": 0, "disclosure": 0}
     assert many == few, (few, many)
 
 

@@ -30,6 +30,7 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | programme.adjusted | the heads of the item's responsible units, the approver | task |
 | report.sent | the report's recipients (the director; the leaders in charge of the unit's fields) | informed |
 | schedules.entry_reported | the leaders who routed the invitation, who made the entry | schedule |
+| chat.message_posted (with @mentions) | the people mentioned who may enter the room | chat |
 
 Nobody is told of their own act, and nobody is told of a document they may not open (the
 document kind's rule, core.kinds). A secret document is named by its number alone.
@@ -535,6 +536,21 @@ def on_entry_reported(event: Event) -> None:
 
 ROUTES["schedules.entry_reported"] = on_entry_reported
 # --- end of the schedules' reports block ------------------------------------------------------------
+
+
+# --- Chat (qlvb.chat) ------------------------------------------------------------------------------
+
+def on_chat_mention(event: Event) -> None:
+    """A chat message naming people (@name): those of them who may enter the room (its kind's rule),
+    told who mentioned them and where."""
+    mentions = (event.data or {}).get("mentions") or []
+    if mentions:
+        author = Person.objects.filter(pk=event.actor_id).values_list("full_name", flat=True).first() or ""
+        _tell(event, "chat", int(event.target_id), mentions, Kind.CHAT, extra={"sender": author[:150]})
+
+
+ROUTES["chat.message_posted"] = on_chat_mention
+# --- end of chat ------------------------------------------------------------------------------------
 
 
 def dispatch(event: Event) -> None:

@@ -36,6 +36,7 @@ TEXTS: dict[str, Any] = {
     Kind.REVIEW_LATE: gettext_lazy("Your opinion on this draft was due on %(date)s: %(doc)s"),
     Kind.ROUTING_LATE: gettext_lazy("Not yet routed, due at %(date)s: %(doc)s"),
     Kind.DELEGATION_ENDING: gettext_lazy("Your delegation to %(person)s ends after %(date)s"),
+    Kind.CHAT: gettext_lazy("%(sender)s mentioned you in a chat: %(doc)s"),
 }
 DELEGATION_TEXTS: dict[str, Any] = {
     "requested": gettext_lazy("%(delegator)s asks to delegate their authority to %(delegate)s until %(until)s: "

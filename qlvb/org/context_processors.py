@@ -31,6 +31,7 @@ _SECTIONS = {
     "programmes:fields": "programme_fields",
     "reports:home": "reports", "reports:new": "reports", "reports:received": "reports", "reports:detail": "reports",
     "reports:edit": "reports",
+    "chat:home": "chat", "chat:room": "chat", "chat:post": "chat",
 }
 
 

@@ -32,7 +32,7 @@ def _room(request: Request, pk: Any) -> Room:
 
 def room_data(room: Room) -> dict[str, Any]:
     return {"id": room.pk, "kind": room.kind, "name": getattr(room, "label", str(room)), "unit": named(room.unit),
-            "document_kind": room.document_kind, "document_id": room.document_id,
+            "document_kind": room.subject_kind, "document_id": room.subject_id,
             "last_message_at": room.last_message_at, "url": reverse("chat:room", args=[room.pk]),
             "socket": f"/ws/chat/{room.pk}/"}
 

@@ -43,8 +43,8 @@ def rule(person: Any) -> Rule:
         access.append(_as_access(Room.objects.filter(kind=Room.Kind.UNIT, unit_id__in=sorted(roles.unit_ids))))
     for name in DOCUMENT_KINDS:
         visible = kinds.visible(name, person).order_by().values("pk")
-        access.append(_as_access(Room.objects.filter(kind=Room.Kind.DOCUMENT, document_kind=name,
-                                                     document_id__in=visible)))
+        access.append(_as_access(Room.objects.filter(kind=Room.Kind.DOCUMENT, subject_kind=name,
+                                                     subject_id__in=visible)))
     return Rule(agencies=frozenset(permissions.member_agency_ids(person)), access=tuple(access))
 
 

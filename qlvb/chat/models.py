@@ -25,8 +25,8 @@ class Room(models.Model):
     name = models.CharField(_("name"), max_length=300, blank=True)
     unit = models.ForeignKey("org.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # A document room: the document's kind (core.kinds: "incoming", "outgoing", "task") and id.
-    document_kind = models.CharField(max_length=30, blank=True)
-    document_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject_kind = models.CharField(max_length=30, blank=True)
+    subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -36,12 +36,12 @@ class Room(models.Model):
         ordering = ["-last_message_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind="unit", unit__isnull=False, document_id__isnull=True)
-                           | Q(kind="document", unit__isnull=True, document_id__isnull=False) & ~Q(document_kind="")
-                           | Q(kind="direct", unit__isnull=True, document_id__isnull=True)),
+                condition=(Q(kind="unit", unit__isnull=False, subject_id__isnull=True)
+                           | Q(kind="document", unit__isnull=True, subject_id__isnull=False) & ~Q(subject_kind="")
+                           | Q(kind="direct", unit__isnull=True, subject_id__isnull=True)),
                 name="chat_room_kind_fields"),
             models.UniqueConstraint(fields=["unit"], condition=Q(kind="unit"), name="chat_room_one_per_unit"),
-            models.UniqueConstraint(fields=["document_kind", "document_id"], condition=Q(kind="document"),
+            models.UniqueConstraint(fields=["subject_kind", "subject_id"], condition=Q(kind="document"),
                                     name="chat_room_one_per_document"),
         ]
         indexes = [models.Index(fields=["agency", "kind"], name="chat_room_agency_kind")]

@@ -75,17 +75,17 @@ def document_room(*, by: Actor, kind: str, document_id: int) -> Room:
     document = kinds.get(kind).load(document_id)
     if not rules.may_open_document_room(person, kind, document):
         raise NotAllowed()
-    found = Room.objects.filter(kind=Room.Kind.DOCUMENT, document_kind=kind, document_id=document_id).first()
+    found = Room.objects.filter(kind=Room.Kind.DOCUMENT, subject_kind=kind, subject_id=document_id).first()
     if found is not None:
         return found
     try:
         with transaction.atomic():
-            room = Room.objects.create(agency_id=document.agency_id, kind=Room.Kind.DOCUMENT, document_kind=kind,
-                                       document_id=document_id, name=_document_label(kind, document),
+            room = Room.objects.create(agency_id=document.agency_id, kind=Room.Kind.DOCUMENT, subject_kind=kind,
+                                       subject_id=document_id, name=_document_label(kind, document),
                                        created_by=person)
             return _open(by, room, document=f"{kind}:{document_id}")
     except IntegrityError:
-        return Room.objects.get(kind=Room.Kind.DOCUMENT, document_kind=kind, document_id=document_id)
+        return Room.objects.get(kind=Room.Kind.DOCUMENT, subject_kind=kind, subject_id=document_id)
 
 
 def direct_room(*, by: Actor, other: Person) -> Room:

@@ -106,11 +106,12 @@ def test_bad_messages_save_nothing(org, body, uploads, field):
 
 
 def test_oversize_file_is_refused(org, settings):
-    settings.QLVB_MAX_UPLOAD_MB = 1
+    big = pdf_upload("lon.pdf", pages=3)
+    settings.QLVB_MAX_UPLOAD_BYTES = big.size - 1
     room = services.unit_room(by=Actor(org.specialist), unit=org.unit)
-    big = SimpleUploadedFile("lon.pdf", b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024), content_type="application/pdf")
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as error:
         services.post(by=Actor(org.specialist), room=room, body="Tệp lớn", uploads=[big])
+    assert "files" in error.value.message_dict
     assert not Message.objects.exists()
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from channels.db import database_sync_to_async
+from channels.db import DatabaseSyncToAsync, database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import ValidationError
 
@@ -27,8 +27,7 @@ def _enter(user: Any, room_id: int) -> bool:
     return room is not None and rules.may_enter(user, room)
 
 
-@database_sync_to_async
-def _post(user: Any, room_id: int, body: str, ip: str | None) -> str:
+def _post_now(user: Any, room_id: int, body: str, ip: str | None) -> str:
     room = Room.objects.filter(pk=room_id).first()
     if room is None:
         return "404"
@@ -39,6 +38,12 @@ def _post(user: Any, room_id: int, body: str, ip: str | None) -> str:
     except NotAllowed:
         return "404"
     return ""
+
+
+# Posts of several sockets run side by side in the executor's threads (each with its own database
+# connection), not one after the other in the single thread database_sync_to_async uses: a message
+# waits for the database, not for the messages of the whole server before it.
+_post = DatabaseSyncToAsync(_post_now, thread_sensitive=False)
 
 
 class RoomConsumer(AsyncJsonWebsocketConsumer):

@@ -24,8 +24,11 @@ EXPECTED = {
      "meeting.invited", "meeting.updated", "meeting.cancelled", "meeting.answered", "meeting.minutes_submitted",
      "meeting.minutes_returned", "meeting.conclusions_published",
      "programme.submitted", "programme.approved", "programme.returned", "programme.adjusted", "report.sent",
-     "schedules.entry_reported", "outgoing.disagreement"):
+     "schedules.entry_reported",
+     "chat.message_posted",
+     "outgoing.disagreement"):
         ("qlvb.notifications.routes.dispatch", True),
+    ("chat.message_posted",): ("qlvb.chat.live.broadcast", True),
 }
 EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False),
                ("qlvb.core.personcache.on_event", False), ("qlvb.core.personcache.on_event_committed", True)}
@@ -39,7 +42,8 @@ def test_the_subscriptions_are_the_documented_ones():
 
 def test_the_document_kinds_are_registered():
     assert [kind.name for kind in kinds.all_kinds()] == ["dossier", "incoming", "outgoing", "schedule", "task",
-                                                         "meeting", "programme"]
+                                                         "meeting", "programme",
+                                                         "chat"]
     for kind in kinds.all_kinds():
         assert kind.target_type == kind.model_class._meta.label_lower
 

@@ -4,14 +4,15 @@ in-memory channel layer as on one node), on PostgreSQL when it answers on 127.0.
 (SQLite otherwise); the agency, its 50 people and their room are kept between runs in the bench's
 own database (bench/data/).
 
-    .venv/bin/python bench/chat_bench.py [--clients 50] [--senders 10] [--seconds 20] [--db postgresql|sqlite]
+    .venv/bin/python bench/chat_bench.py [--clients 50] [--senders 10] [--seconds 20] [--rate 5]
+                                         [--db postgresql|sqlite]
 
 Every client signs in with its own session cookie and joins the room. Throughput: `--senders` of
 them post, each sending its next message as soon as its previous one came back (a closed loop: the
 server is kept busy without a queue growing in front of it). Latency: then `--rate` messages a
-second (default 5, a very busy room) from the clients in turn, sent on time whatever came back. Every message goes through the whole
-path: the socket, the service (its transaction, its event, the search index, mentions), the
-commit, the channel layer, the 50 sockets. Printed:
+second (default 5, a very busy room) from the clients in turn, sent on time whatever came back.
+Every message goes through the whole path: the socket, the service (its transaction, its event,
+the search index, mentions), the commit, the channel layer, the 50 sockets. Printed:
   bench chat.delivery.msgs_per_s <v> msg/s   messages received by the clients, all together, per second
   bench chat.posted.msgs_per_s <v> msg/s     messages posted per second
   bench chat.latency.p95 <v> ms              from a message's sending to its receipt, over every receipt, at --rate
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -144,10 +146,8 @@ async def measure(port: int, setup: dict, senders: int, seconds: float, rate: fl
             back[index] = asyncio.Event()
             sent_at[token] = time.perf_counter()
             await ws.send_json({"body": f"Báo cáo tiến độ dự án chuyển đổi số, lượt {token}"})
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(back[index].wait(), timeout=10)
-            except TimeoutError:
-                pass
             count += 1
         return count
 

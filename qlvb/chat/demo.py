@@ -39,8 +39,8 @@ def load(agency_code: str = AGENCY_CODE) -> int:
         replies = ((people.get("stttt.pgd.cntt"), "Đồng ý. Lưu ý bám sát hướng dẫn của Bộ về thời hạn báo cáo."),
                    (deputy, "Tôi sẽ tổng hợp ý kiến và gửi dự thảo lên phòng này chiều nay."),
                    (specialist, "Em đã chuẩn bị số liệu kèm theo."))
-        for author, text in replies:
-            if author is not None and kinds.may_see("incoming", author, document):
-                services.post(by=Actor(author), room=about, body=text)
+        for who, text in replies:
+            if who is not None and kinds.may_see("incoming", who, document):
+                services.post(by=Actor(who), room=about, body=text)
         rooms += 1
     return rooms

@@ -8,6 +8,6 @@ from qlvb.core.forms import MultipleFileField
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Message"), required=False, max_length=MAX_BODY,
-                           widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("Write a message… (@name to mention)")}))
-    files = MultipleFileField(label=_("Files"), required=False)
+    body = forms.CharField(label=_("Message"), required=False, max_length=MAX_BODY, widget=forms.Textarea(
+        attrs={"rows": 2, "placeholder": _("Write a message… (@name to mention)")}))
+    attachments = MultipleFileField(label=_("Files"), required=False)

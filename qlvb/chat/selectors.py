@@ -62,7 +62,8 @@ def messages(room: Room, *, before: int | None = None, after: int | None = None,
     query = (query or "").strip()
     if query:
         rows = rows.filter(body__icontains=query)
-    rows = rows.select_related("author").prefetch_related(Prefetch("files", queryset=MessageFile.objects.order_by("id")))
+    rows = rows.select_related("author").prefetch_related(
+        Prefetch("files", queryset=MessageFile.objects.order_by("id")))
     limit = max(1, min(limit, MAX_PAGE))
     if after is not None:
         return list(rows.order_by("id")[:limit])

@@ -23,6 +23,7 @@ from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
 from qlvb.core.text import fold
 from qlvb.files.services import prepare_uploads, staged_uploads
+from qlvb.org import permissions
 from qlvb.org.models import Person, Unit
 
 MAX_BODY = 4000
@@ -97,8 +98,8 @@ def direct_room(*, by: Actor, other: Person) -> Room:
              .filter(members__person=other).first())
     if found is not None:
         return found
-    agency_id = person.agency_id if person.agency_id == other.agency_id and person.agency_id else (
-        other.agency_id or person.agency_id)
+    shared = sorted(permissions.member_agency_ids(person) & permissions.member_agency_ids(other))
+    agency_id = person.agency_id if person.agency_id in shared else shared[0]
     with transaction.atomic():
         # One conversation per pair even when both open it at once: lock both people's rows.
         list(Person.objects.select_for_update().filter(pk__in=sorted({person.pk, other.pk})))

@@ -41,7 +41,7 @@ def _number(value: str | None) -> int | None:
 def home(request: PersonRequest) -> HttpResponse:
     person = request.user
     rooms = selectors.with_names(person, list(selectors.rooms(person)[:200]))
-    open_units = {r.unit_id for r in rooms if r.kind == Room.Kind.UNIT}
+    open_units = {r.unit_id for r in rooms if r.kind == Room.Kind.UNIT and r.unit_id is not None}
     my_units = list(Unit.objects.filter(pk__in=sorted(roles_of(person).unit_ids), deleted_at__isnull=True)
                     .exclude(pk__in=open_units).order_by("name"))
     return render(request, "chat/home.html", {
@@ -74,7 +74,7 @@ def post(request: PersonRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.post(by=_actor(request), room=found, body=form.cleaned_data["body"],
-                          uploads=form.cleaned_data["files"])
+                          uploads=form.cleaned_data["attachments"])
         except ValidationError as error:
             attach_errors(form, error)
         except NotAllowed as error:

@@ -54,7 +54,7 @@ def test_post_from_the_page_and_the_vietnamese_refusal(org, login):
     assert refused.status_code == 400
     assert "Hãy viết tin nhắn hoặc đính kèm tệp." in refused.content.decode()
     assert not Message.objects.exists()
-    sent = client.post(f"/chat/{room.pk}/post/", {"body": "Báo cáo tuần đã gửi", "files": [pdf_upload("bc.pdf")]})
+    sent = client.post(f"/chat/{room.pk}/post/", {"body": "Báo cáo tuần đã gửi", "attachments": [pdf_upload("bc.pdf")]})
     assert sent.status_code == 302
     assert Message.objects.get().files.count() == 1
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from qlvb.chat import forms, selectors, services
 from qlvb.chat.models import Room
+from qlvb.core import kinds
 from qlvb.core.actor import Actor, client_ip
 from qlvb.core.errors import NotAllowed
 from qlvb.core.forms import attach_errors
@@ -58,6 +59,9 @@ def _room_page(request: PersonRequest, room: Room, form: forms.MessageForm | Non
         "room": room, "rows": rows, "query": query, "before": before,
         "older": rows[0].pk if rows and len(rows) >= selectors.PAGE else None,
         "form": form or forms.MessageForm(), "last_id": rows[-1].pk if rows else 0,
+        # A document's room: its members are the document's readers, so the link opens it to them.
+        "document_url": (kinds.get(room.subject_kind).url(room.subject_id)
+                         if room.kind == Room.Kind.DOCUMENT and room.subject_id else ""),
     }, status=status)
 
 

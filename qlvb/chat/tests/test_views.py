@@ -40,6 +40,7 @@ def test_document_room_opens_from_the_document_for_its_readers(org, login, regis
     opened = head.post(f"/chat/document/incoming/{secret.pk}/")
     room = Room.objects.get(kind=Room.Kind.DOCUMENT, subject_id=secret.pk)
     assert opened.status_code == 302 and opened["Location"] == f"/chat/{room.pk}/"
+    assert f'href="/incoming/{secret.pk}/"' in head.get(f"/chat/{room.pk}/").content.decode()
     specialist = login(org.specialist)
     assert specialist.post(f"/chat/document/incoming/{secret.pk}/").status_code == 404
     assert specialist.get(f"/chat/{room.pk}/").status_code == 404

@@ -100,3 +100,11 @@ def test_room_page_reads_a_bounded_number_of_queries(org, login, django_assert_m
     client.get("/chat/")
     with django_assert_max_num_queries(12):
         assert client.get("/chat/").status_code == 200
+
+
+def test_the_search_page_finds_a_room_for_its_members_only(org, login):
+    room = services.unit_room(by=Actor(org.specialist), unit=org.unit)
+    services.post(by=Actor(org.unit_head), room=room, body="Triển khai chữ ký số chuyên dùng cho toàn phòng")
+    found = login(org.specialist).get("/search/", {"q": "chữ ký số chuyên dùng"}).content.decode()
+    assert f"/chat/{room.pk}/" in found
+    assert f"/chat/{room.pk}/" not in login(org.clerk).get("/search/", {"q": "chữ ký số chuyên dùng"}).content.decode()

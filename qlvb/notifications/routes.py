@@ -545,7 +545,8 @@ def on_chat_mention(event: Event) -> None:
     told who mentioned them and where."""
     mentions = (event.data or {}).get("mentions") or []
     if mentions:
-        author = Person.objects.filter(pk=event.actor_id).values_list("full_name", flat=True).first() or ""
+        author = (Person.objects.filter(pk=event.actor_id or 0).values_list("full_name", flat=True).first()
+                  or "")
         _tell(event, "chat", int(event.target_id), mentions, Kind.CHAT, extra={"sender": author[:150]})
 
 

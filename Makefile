@@ -42,6 +42,7 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 # Local: SQLite, files in var/, jobs in var/jobs.sqlite3 run by a worker started beside the server.
+# runserver is daphne's (first in INSTALLED_APPS): it serves the pages and the chat's WebSockets.
 run: demo
 	@echo "QLVB at http://$(HOST):$(PORT)/  (demo logins above, also in var/demo-logins.txt)"
 	@$(PY) manage.py run_huey --workers 2 --quiet & worker=$$!; \
@@ -53,13 +54,18 @@ run: demo
 # SECRET_KEY, QLVB_EVENT_KEY, QLVB_KEY_ENCRYPTION_KEY… (README, "Production"). With several nodes:
 # MIGRATE=0 on all but the one that migrates, QLVB_PERIODIC_JOBS=0 on all but one.
 # --preload: the application is imported once and the workers forked from it (faster start, shared memory).
+# The chat's WebSockets (/ws/, qlvb.chat) are served by daphne (ASGI) on CHAT_PORT beside gunicorn;
+# nginx sends /ws/ there. With REDIS_URL the sockets of every node share one channel layer.
 MIGRATE ?= 1
 WEB_WORKERS ?= 3
+CHAT_PORT ?= $(shell echo $$(($(PORT) + 1)))
 serve: messages
 	@if [ "$(MIGRATE)" = 1 ]; then $(PY) manage.py migrate -v0; fi
 	$(PY) manage.py collectstatic --noinput -v0
 	@$(PY) manage.py run_huey --workers 2 & worker=$$!; \
-	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(VENV)/bin/daphne -b $(HOST) -p $(CHAT_PORT) $(if $(filter 1,$(BEHIND_PROXY)),--proxy-headers) \
+	  qlvb.asgi:application & chat=$$!; \
+	trap "kill $$worker $$chat 2>/dev/null" EXIT INT TERM; \
 	$(VENV)/bin/gunicorn qlvb.wsgi --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --preload --timeout 120 \
 	  --graceful-timeout 30 --access-logfile -
 
@@ -94,6 +100,7 @@ bench: messages
 	$(PY) bench/tasks_bench.py --scale $(SCALE)
 	$(PY) bench/schedules_bench.py --scale $(SCALE)
 	$(PY) bench/messages_bench.py --scale $(SCALE)
+	$(PY) bench/chat_bench.py
 	$(PY) bench/pool_bench.py
 	$(PY) bench/throughput_bench.py
 

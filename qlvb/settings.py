@@ -89,6 +89,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Daphne first: its runserver serves the chat's WebSockets beside the pages (qlvb.asgi).
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -103,6 +105,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "huey.contrib.djhuey",
+    "channels",
     "qlvb.core",
     # Loaded early only so that its generic health checks come first on the health page.
     "qlvb.ops",
@@ -223,7 +226,12 @@ if REDIS_URL:
     # Redis restart or eviction signs nobody out; a session ended elsewhere (accounts) is removed
     # from both. The pure cache engine would lose every session with Redis' memory.
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-else:
+# The chat's live delivery (qlvb.chat.live): one process's memory by default; Redis with several
+# processes or nodes, so that a message posted on one reaches the sockets held by the others.
+CHANNEL_LAYERS: dict[str, dict[str, Any]] = (
+    {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    if REDIS_URL else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}})
+if not REDIS_URL:
     # Room for what pages keep for each person between requests (core.personcache): at the
     # default 300 entries, an agency's morning would keep evicting them.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -30,6 +30,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from qlvb.accounts.services import create_api_token
+from qlvb.chat import services as chat
 from qlvb.core.actor import Actor
 from qlvb.incoming import services as incoming
 from qlvb.incoming.tests.conftest import fields, pdf_upload
@@ -66,6 +67,9 @@ def province(org, other_org, settings, tmp_path):
                                   title="Giao ban tuần", starts_at=start, ends_at=start + timedelta(hours=2),
                                   chair=agency_org.head, secretary=agency_org.clerk, people=[agency_org.unit_head])
         meetings.invite(by=Actor(agency_org.clerk), meeting=meeting)
+        # The clerk's unit's chat room, with a message: its endpoints answer with it.
+        room = chat.unit_room(by=Actor(agency_org.clerk), unit=agency_org.office)
+        chat.post(by=Actor(agency_org.clerk), room=room, body="Văn thư đã nhận đủ hồ sơ")
     return org
 
 

@@ -31,9 +31,11 @@ EXPECTED = {
      "consultation.meeting_answered",
      # notices
      "notice.published",
+     "chat.message_posted",
      "outgoing.disagreement"):
         ("qlvb.notifications.routes.dispatch", True),
     ("consultation.results_published",): ("qlvb.disclosures.services.on_consultation_results", True),
+    ("chat.message_posted",): ("qlvb.chat.live.broadcast", True),
 }
 EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False),
                ("qlvb.core.personcache.on_event", False), ("qlvb.core.personcache.on_event_committed", True)}
@@ -48,7 +50,7 @@ def test_the_subscriptions_are_the_documented_ones():
 def test_the_document_kinds_are_registered():
     assert [kind.name for kind in kinds.all_kinds()] == ["dossier", "incoming", "outgoing", "schedule", "task",
                                                          "meeting", "programme",
-                                                         "message"]
+                                                         "message", "chat"]
     for kind in kinds.all_kinds():
         assert kind.target_type == kind.model_class._meta.label_lower
 

@@ -32,6 +32,7 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | schedules.entry_reported | the leaders who routed the invitation, who made the entry | schedule |
 | message.sent | the people the internal message was delivered to | message |
 | notice.published | the notice's addressees (the agency, units, positions, people), resolved now | notice |
+| chat.message_posted (with @mentions) | the people mentioned who may enter the room | chat |
 
 Nobody is told of their own act, and nobody is told of a document they may not open (the
 document kind's rule, core.kinds). A secret document is named by its number alone.
@@ -623,6 +624,20 @@ def on_notice_published(event: Event) -> None:
 
 ROUTES["notice.published"] = on_notice_published
 # --- end of internal notices -------------------------------------------------------------------------
+# --- Chat (qlvb.chat) ------------------------------------------------------------------------------
+
+def on_chat_mention(event: Event) -> None:
+    """A chat message naming people (@name): those of them who may enter the room (its kind's rule),
+    told who mentioned them and where."""
+    mentions = (event.data or {}).get("mentions") or []
+    if mentions:
+        author = (Person.objects.filter(pk=event.actor_id or 0).values_list("full_name", flat=True).first()
+                  or "")
+        _tell(event, "chat", int(event.target_id), mentions, Kind.CHAT, extra={"sender": author[:150]})
+
+
+ROUTES["chat.message_posted"] = on_chat_mention
+# --- end of chat ------------------------------------------------------------------------------------
 
 
 def dispatch(event: Event) -> None:

@@ -38,6 +38,7 @@ TEXTS: dict[str, Any] = {
     Kind.DELEGATION_ENDING: gettext_lazy("Your delegation to %(person)s ends after %(date)s"),
     # Internal messages (qlvb.messages): "doc" is the subject.
     Kind.MESSAGE: gettext_lazy("Internal message from %(sender)s: %(doc)s"),
+    Kind.CHAT: gettext_lazy("%(sender)s mentioned you in a chat: %(doc)s"),
 }
 DELEGATION_TEXTS: dict[str, Any] = {
     "requested": gettext_lazy("%(delegator)s asks to delegate their authority to %(delegate)s until %(until)s: "

@@ -38,6 +38,7 @@ _SECTIONS = {
     "consultations:meeting_requests": "meet_director", "consultations:meeting_request": "meet_director",
     "notices:home": "notices", "notices:list": "notices", "notices:new": "notices", "notices:detail": "notices",
     "disclosures:home": "disclosures", "disclosures:new": "disclosures", "disclosures:detail": "disclosures",
+    "chat:home": "chat", "chat:room": "chat", "chat:post": "chat",
 }
 
 

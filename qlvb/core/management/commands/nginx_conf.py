@@ -13,6 +13,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("--node", action="append", required=True, dest="nodes",
                             help="host:port of an application node (gunicorn); repeat for each")
+        parser.add_argument("--chat-node", action="append", dest="chat_nodes",
+                            help="host:port of a node's ASGI server for the chat's sockets (daphne, CHAT_PORT); "
+                                 "repeat for each; default: each node's port + 1")
         parser.add_argument("--server-name", required=True)
         parser.add_argument("--certificate", required=True, help="certificate chain, PEM")
         parser.add_argument("--certificate-key", required=True, help="its private key, PEM")
@@ -25,5 +28,6 @@ class Command(BaseCommand):
         self.stdout.write(nginx_conf(
             nodes=options["nodes"], prefix=options["prefix"], server_name=options["server_name"],
             certificate=options["certificate"], certificate_key=options["certificate_key"],
-            http_listen=options["http_listen"], https_listen=options["https_listen"], user=options["user"]),
+            http_listen=options["http_listen"], https_listen=options["https_listen"], user=options["user"],
+            chat_nodes=options["chat_nodes"]),
             ending="")

@@ -18,10 +18,17 @@ class CappedPaginator(Paginator):
 
     cap = 1000
 
+    def __init__(self, object_list: Any, per_page: int, *args: Any, count_rows: Any = None, **kwargs: Any) -> None:
+        # `count_rows`: the same rows without what is computed for shown rows only (annotations a
+        # page asks of its 25 rows, a count would ask of all of them).
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.count_rows = count_rows
+
     @cached_property
     def count(self) -> int:
         # A queryset is counted in SQL; a NewestFirst (or a list) by its rows up to the cap.
-        head = self.object_list[: self.cap + 1]
+        rows = self.object_list if self.count_rows is None else self.count_rows
+        head = rows[: self.cap + 1]
         counted = head.count() if isinstance(head, QuerySet) else len(head)
         self.capped = counted > self.cap
         return min(counted, self.cap)

@@ -31,6 +31,8 @@ class Notice(models.Model):
         ordering = ["-pinned", "-published_at", "-id"]
         indexes = [
             models.Index(fields=["agency", "-published_at"], name="notice_agency_published"),
+            # A person's list: pinned on top, then newest first, read in that order and stopped at a page.
+            models.Index(fields=["agency", "-pinned", "-published_at", "-id"], name="notice_agency_list"),
             models.Index(fields=["agency", "to_everyone"], name="notice_agency_everyone",
                          condition=Q(to_everyone=True)),
             models.Index(fields=["created_by", "-published_at"], name="notice_creator_published"),

@@ -42,7 +42,8 @@ def notice_list(request: PersonRequest, name: str = "mine") -> HttpResponse:
     lists = {k: v for k, v in LIST_TITLES.items() if k != "sent" or may_send or rules.keeper_agency_ids(person)}
     if name not in lists:
         raise Http404()
-    page = CappedPaginator(selectors.notice_list(person, name), 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(selectors.notice_list(person, name), 25,
+                           count_rows=selectors.notice_rows(person, name)).get_page(request.GET.get("page"))
     return render(request, "notices/list.html", {
         "name": name, "title": LIST_TITLES[name], "page": page, "lists": lists,
         "unread": selectors.unread_count(person), "may_send": may_send, "today": timezone.localdate(),

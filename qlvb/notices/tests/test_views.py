@@ -95,3 +95,13 @@ def test_queries_of_the_list_the_home_page_and_the_receipts(org, chief, planner,
     personcache.bump()
     with django_assert_max_num_queries(receipts_before):
         office.get(f"/notices/{notices[0].pk}/")
+
+
+def test_more_than_99_unread_says_99_plus(org, chief, planner, login):
+    """The unread count stops at 99+ (counting years of notices would ask every one of them)."""
+    Notice.objects.bulk_create([Notice(agency=org.agency, title=f"Thông báo số {n}", to_everyone=True,
+                                       created_by=chief) for n in range(101)])
+    page = login(planner).get("/notices/").content.decode()
+    assert ">99+<" in page
+    home = login(planner).get("/").content.decode()
+    assert "99+ chưa đọc" in home

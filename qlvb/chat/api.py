@@ -58,7 +58,7 @@ def room_detail(request: Request, pk: str) -> Response:
 
 @extend_schema(methods=["GET"], operation_id="v1_chat_messages_list", summary="A room's messages", tags=TAGS,
                parameters=[s.MessageQuerySerializer],
-               responses={200: s.MessagePageSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
+               responses={200: s.ChatMessagePageSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @extend_schema(methods=["POST"], operation_id="v1_chat_messages_create", summary="Post a message", tags=TAGS,
                request={"multipart/form-data": s.MessageInputSerializer, "application/json": s.MessageInputSerializer},
                responses={201: s.MessageSerializer, 400: BAD_INPUT, 404: NOT_FOUND})

@@ -30,7 +30,7 @@ class RoomPageSerializer(serializers.Serializer):
     results = RoomSerializer(many=True)
 
 
-class MessageFileSerializer(serializers.Serializer):
+class ChatFileSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     url = serializers.CharField()
@@ -44,10 +44,10 @@ class MessageSerializer(serializers.Serializer):
     mentions = serializers.ListField(child=serializers.IntegerField(), help_text="Ids of the people mentioned")
     created_at = serializers.DateTimeField()
     time = serializers.CharField(help_text="Local time, HH:MM dd/mm/yyyy")
-    files = MessageFileSerializer(many=True)
+    files = ChatFileSerializer(many=True)
 
 
-class MessagePageSerializer(serializers.Serializer):
+class ChatMessagePageSerializer(serializers.Serializer):
     results = MessageSerializer(many=True)
     older = serializers.IntegerField(allow_null=True, help_text="Pass as `before` for the page before this one; "
                                                                 "null at the start of the room")

@@ -19,13 +19,26 @@ MoveField = enum_field("MessageMove", ["archive", "trash", "restore", "delete"],
                        "archive; trash; restore (back to the inbox or sent); delete (for good, one's own copy)")
 
 
+class PageSizeField(serializers.IntegerField):
+    """`limit` as every list of the API takes it: any value answers (qlvb.core.paging.ApiPagination):
+    one past the bounds is brought within them, one that is not a number is the default."""
+
+    def to_internal_value(self, data: object) -> int:
+        try:
+            value = int(str(data).strip())
+        except ValueError:
+            return 25  # the default page
+        return min(max(value, int(self.min_value or 1)), int(self.max_value or 100))
+
+
 class MessageListQuerySerializer(serializers.Serializer):
     folder = FolderField(required=False, default="inbox")
     sort = SortField(required=False, default="date")
     direction = DirectionField(required=False, default="")
     cursor = serializers.CharField(required=False, default="", allow_blank=True, max_length=400,
                                    help_text="`next_cursor` of the previous page (keyset paging).")
-    limit = serializers.IntegerField(required=False, default=25, min_value=1, max_value=100)
+    limit = PageSizeField(required=False, default=25, min_value=1, max_value=100,
+                          help_text="Messages a page (1–100; outside: the nearest bound).")
     unread = serializers.BooleanField(required=False, default=False)
     files = serializers.BooleanField(required=False, default=False, help_text="Only messages with files.")
     sender = ObjectId(required=False, allow_null=True, default=None)

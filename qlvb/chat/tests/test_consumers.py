@@ -4,6 +4,11 @@ page or on another socket to every member's socket, and telling its sender alone
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
@@ -15,6 +20,19 @@ from qlvb.chat.models import Message
 from qlvb.core.actor import Actor
 
 pytestmark = pytest.mark.django_db(transaction=True)
+T = TypeVar("T")
+
+
+def run(talk: Callable[[], Awaitable[T]]) -> T:
+    """The coroutine run to its end. Where a browser test ran before in this process, Playwright's
+    event loop still runs in this thread (the session's browser fixture) and async_to_sync
+    refuses it: then from a thread of its own (the database is committed: transaction=True)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return async_to_sync(talk)()
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(async_to_sync(talk)).result()
 
 
 def _headers(client) -> list[tuple[bytes, bytes]]:  # noqa: ANN001
@@ -47,7 +65,7 @@ def test_the_socket_refuses_non_members_and_strangers(org, login):
         await foreign.disconnect()
         return results
 
-    results = async_to_sync(attempts)()
+    results = run(attempts)
     assert [connected for connected, _code in results] == [False, False, False, False]
     assert results[0][1] == results[1][1] == 4404
 
@@ -71,7 +89,7 @@ def test_messages_reach_every_members_socket(org, login):
         await two.disconnect()
         return seen_by_reader, seen_by_sender, refused, invalid
 
-    seen_by_reader, seen_by_sender, refused, invalid = async_to_sync(talk)()
+    seen_by_reader, seen_by_sender, refused, invalid = run(talk)
     message = Message.objects.get()
     assert seen_by_reader == seen_by_sender
     assert seen_by_reader["message"]["id"] == message.pk
@@ -97,4 +115,4 @@ def test_a_message_posted_on_the_page_arrives_on_the_socket(org, login):
         await socket.disconnect()
         return received
 
-    assert async_to_sync(listen)()["message"]["body"] == "Đã gửi báo cáo tuần"
+    assert run(listen)["message"]["body"] == "Đã gửi báo cáo tuần"

@@ -10,21 +10,14 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from qlvb.consultations.models import Consultation, ConsultedUnit, MeetingRequest
-from qlvb.org import permissions
+from qlvb.org import permissions, roles
 from qlvb.org.models import Person, Post, Unit
 from qlvb.org.roles import roles_of
 
 
 def office_agency_ids(person: Person) -> frozenset[int]:
-    """The agencies whose office the person works in."""
-    cached = getattr(person, "_consultation_office_agencies", None)
-    if cached is not None:
-        return cached
-    unit_ids = sorted(roles_of(person).unit_ids)
-    found = frozenset(Unit.objects.filter(pk__in=unit_ids, kind=Unit.Kind.OFFICE).values_list("agency_id", flat=True)
-                      ) if unit_ids else frozenset()
-    person._consultation_office_agencies = found  # type: ignore[attr-defined]
-    return found
+    """The agencies whose office the person works in (qlvb.org.roles, kept per person)."""
+    return roles.office_agency_ids(person)
 
 
 def organiser_agency_ids(person: Person) -> frozenset[int]:

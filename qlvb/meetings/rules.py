@@ -10,20 +10,14 @@ from django.db.models import Q
 
 from qlvb.core import kinds
 from qlvb.meetings.models import Invitee, Meeting
-from qlvb.org.models import Person, Unit
+from qlvb.org import roles
+from qlvb.org.models import Person
 from qlvb.org.roles import HEAD_KINDS, roles_of
 
 
 def office_agency_ids(person: Person) -> frozenset[int]:
-    """The agencies whose office the person works in (the office prepares every meeting)."""
-    cached = getattr(person, "_meeting_office_agencies", None)
-    if cached is not None:
-        return cached
-    unit_ids = sorted(roles_of(person).unit_ids)
-    found = frozenset(Unit.objects.filter(pk__in=unit_ids, kind=Unit.Kind.OFFICE).values_list("agency_id", flat=True)
-                      ) if unit_ids else frozenset()
-    person._meeting_office_agencies = found  # type: ignore[attr-defined]
-    return found
+    """The agencies whose office the person works in (qlvb.org.roles, kept per person)."""
+    return roles.office_agency_ids(person)
 
 
 def is_leader(person: Person, agency_id: int) -> bool:

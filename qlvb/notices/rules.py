@@ -14,22 +14,14 @@ from django.db.models import Q
 
 from qlvb.core import personcache
 from qlvb.notices.models import Audience, Notice
-from qlvb.org import permissions
+from qlvb.org import permissions, roles
 from qlvb.org.models import Person, Post, Unit
 from qlvb.org.roles import roles_of
 
 
 def office_agency_ids(person: Person) -> frozenset[int]:
-    """The agencies whose office (Văn phòng) the person works in."""
-    cached = getattr(person, "_notice_office_agencies", None)
-    if cached is not None:
-        return cached
-    unit_ids = sorted(roles_of(person).unit_ids)
-    found = frozenset(personcache.cached("office-agencies", person.pk, lambda: list(
-        Unit.objects.filter(pk__in=unit_ids, kind=Unit.Kind.OFFICE).values_list("agency_id", flat=True)))
-    ) if unit_ids else frozenset()
-    person._notice_office_agencies = found  # type: ignore[attr-defined]
-    return found
+    """The agencies whose office the person works in (qlvb.org.roles, kept per person)."""
+    return roles.office_agency_ids(person)
 
 
 def keeper_agency_ids(person: Person) -> frozenset[int]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AnonymousUser
 
 from qlvb.core import personcache
-from qlvb.org.models import Person, Position, Post
+from qlvb.org.models import Person, Position, Post, Unit
 
 # Who leads a unit: its head and deputies; the agency head leads the leadership unit.
 HEAD_KINDS = frozenset({Position.Kind.UNIT_HEAD, Position.Kind.UNIT_DEPUTY, Position.Kind.AGENCY_HEAD})
@@ -96,3 +96,19 @@ def prime(people: list[Person]) -> None:
         mine = rows[person.pk]
         person._roles = _roles_from(mine)
         person._member_agency_ids = ({person.agency_id} if person.agency_id else set()) | {a for _, _, a in mine}
+
+
+def office_agency_ids(person: Person) -> frozenset[int]:
+    """The agencies whose office (Văn phòng) the person is posted in: the office prepares the
+    meetings, keeps the notices and disclosures, runs the consultations. Read once per request
+    (kept on the person object) and kept between requests until the next event (core.personcache):
+    the menus of every page ask it."""
+    cached = getattr(person, "_office_agencies", None)
+    if cached is not None:
+        return cached
+    unit_ids = sorted(roles_of(person).unit_ids)
+    found = frozenset(personcache.cached("office-agencies", person.pk, lambda: list(
+        Unit.objects.filter(pk__in=unit_ids, kind=Unit.Kind.OFFICE).values_list("agency_id", flat=True)))
+    ) if unit_ids else frozenset()
+    person._office_agencies = found  # type: ignore[attr-defined]
+    return found

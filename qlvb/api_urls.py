@@ -30,6 +30,7 @@ urlpatterns = [
     path("disclosures/", include("qlvb.disclosures.api_urls")),
     path("consultations/", include("qlvb.consultations.api_urls")),
     path("messages/", include("qlvb.messages.api_urls")),
+    path("statistics/", include("qlvb.statistics.api_urls")),
     path("chat/", include("qlvb.chat.api_urls")),
     path("", include(router.urls)),
 ]

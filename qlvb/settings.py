@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "qlvb.consultations",
     "qlvb.messages",
     "qlvb.chat",
+    "qlvb.statistics",
 ]
 
 MIDDLEWARE = [

@@ -40,6 +40,7 @@ urlpatterns = [
     path("consultations/", include("qlvb.consultations.urls")),
     path("messages/", include("qlvb.messages.urls")),
     path("chat/", include("qlvb.chat.urls")),
+    path("statistics/", include("qlvb.statistics.urls")),
     path("", include("qlvb.notifications.site_urls")),
     path("", include("qlvb.portal.urls")),
     path("", include("qlvb.ops.urls")),

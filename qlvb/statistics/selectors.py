@@ -1,0 +1,258 @@
+"""Reading the statistics: figures by outcome and by any dimension, the list behind each figure,
+the monthly trend, the drafts waiting and a person's compliance figures.
+
+The outcomes (docs/statistics.md), for the work that began in the period (`basis="opened"`: the
+documents received, the drafts started, the tasks given, the reviews due) or that ended in it
+(`basis="closed"`: the documents issued, the tasks done):
+- total: all of it;
+- done_on_time / done_late: ended, on or before / after its deadline (deadlines are set in
+  working days when the work is given, so Tết and weekends are already in them; with no deadline,
+  done is on time);
+- pending: still open, its deadline today or later, or none;
+- overdue: still open, its deadline passed (before today).
+
+A figure and its list are the same query (`_rows`), so their counts are equal by construction;
+the tests also check both against the documents themselves.
+
+Secret documents (R7) count only for someone who may see them: the scope's secret rows are few
+(a partial index finds them) and each kind's visibility rule (core.kinds) says which the viewer may
+open; the others are left out of every figure, the totals included.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from qlvb.core import kinds, workdays
+from qlvb.org.models import Agency, Field, Person, Unit
+from qlvb.statistics.models import Item, LoginDay
+from qlvb.statistics.periods import Period
+from qlvb.statistics.scopes import Scope
+from qlvb.statistics.sources import SOURCES
+
+OUTCOMES = ("total", "done_on_time", "done_late", "pending", "overdue")
+DIMENSIONS = ("agency", "unit", "person", "field", "doc_type", "urgency", "category", "month")
+FILTERS = ("unit", "person", "field", "doc_type", "urgency", "category")
+BASES = ("opened", "closed")
+
+
+def outcome_q(outcome: str, today: date) -> Q:
+    done, open_ = Q(state=Item.State.DONE), Q(state=Item.State.OPEN)
+    return {
+        "total": Q(),
+        "done_on_time": done & Q(late=False),
+        "done_late": done & Q(late=True),
+        "pending": open_ & (Q(deadline__isnull=True) | Q(deadline__gte=today)),
+        "overdue": open_ & Q(deadline__lt=today),
+    }[outcome]
+
+
+def _aggregates(today: date) -> dict[str, Count]:
+    return {name: Count("pk", filter=outcome_q(name, today) or None) for name in OUTCOMES}
+
+
+@dataclass(frozen=True)
+class Query:
+    """What one statistic asks: the kind of work, the scope, the period and its basis, and filters
+    on the dimensions (unit, person, field, doc_type, urgency, category)."""
+
+    kind: str
+    scope: Scope
+    period: Period
+    basis: str = "opened"
+    filters: dict[str, str] = field(default_factory=dict)
+
+
+def visible_secret_ids(viewer: Person, kind: str, agency_ids: Iterable[int]) -> list[int]:
+    """The documents behind the secret rows of these agencies that the viewer may open."""
+    secret = list(Item.objects.filter(kind=kind, agency_id__in=sorted(agency_ids), secret=True)
+                  .values_list("document_id", flat=True).distinct())
+    if not secret:
+        return []
+    document_kind = SOURCES[kind].document_kind
+    return list(kinds.visible(document_kind, viewer).filter(pk__in=secret).values_list("pk", flat=True))
+
+
+def _rows(viewer: Person, query: Query) -> QuerySet[Item]:
+    column = "opened_on" if query.basis == "opened" else "closed_on"
+    rows = Item.objects.filter(query.scope.q(), kind=query.kind, **{
+        f"{column}__gte": query.period.start, f"{column}__lte": query.period.end})
+    for name, value in query.filters.items():
+        if name not in FILTERS:
+            continue
+        if value in ("", "0", "none") and name in ("unit", "person", "field"):
+            rows = rows.filter(**{f"{name}_id__isnull": True})
+        elif name in ("unit", "person", "field"):
+            rows = rows.filter(**{f"{name}_id": int(value)})
+        else:
+            rows = rows.filter(**{name: value})
+    secret_ids = visible_secret_ids(viewer, query.kind, query.scope.agency_ids)
+    return rows.filter(Q(secret=False) | Q(document_id__in=secret_ids)) if secret_ids else rows.filter(secret=False)
+
+
+def totals(viewer: Person, query: Query, today: date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    return _rows(viewer, query).aggregate(**_aggregates(today))
+
+
+@dataclass
+class Row:
+    key: object  # the dimension's value: an id, a code, a month's first day; None: not set
+    label: str
+    counts: dict[str, int]
+
+
+def by(viewer: Person, query: Query, dimension: str, today: date | None = None) -> list[Row]:
+    """The figures of each value of a dimension, largest total first (months in order)."""
+    if dimension not in DIMENSIONS:
+        raise ValueError(dimension)
+    today = today or timezone.localdate()
+    rows = _rows(viewer, query)
+    if dimension == "month":
+        column = "opened_on" if query.basis == "opened" else "closed_on"
+        grouped = rows.annotate(month=TruncMonth(column)).values("month")
+        key_name = "month"
+    else:
+        key_name = f"{dimension}_id" if dimension in ("agency", "unit", "person", "field") else dimension
+        grouped = rows.values(key_name)
+    entries: Any = grouped.order_by().annotate(**_aggregates(today))
+    result = [Row(entry[key_name], "", {name: entry[name] for name in OUTCOMES}) for entry in entries]
+    labels = _labels(dimension, [r.key for r in result], query.kind)
+    for row in result:
+        row.label = labels.get(row.key, "") if row.key not in (None, "") else ""
+    if dimension == "month":
+        result.sort(key=lambda r: r.key)  # type: ignore[arg-type,return-value]
+    else:
+        result.sort(key=lambda r: (-r.counts["total"], r.label))
+    return result
+
+
+def _labels(dimension: str, keys: list[object], kind: str) -> dict[object, str]:
+    from qlvb.core.doctypes import DOCUMENT_TYPES, Urgency
+
+    present: list[Any] = [k for k in keys if k not in (None, "")]
+    if dimension == "agency":
+        return dict(Agency.objects.filter(pk__in=present).values_list("pk", "name"))
+    if dimension == "unit":
+        return dict(Unit.objects.filter(pk__in=present).values_list("pk", "name"))
+    if dimension == "person":
+        return dict(Person.objects.filter(pk__in=present).values_list("pk", "full_name"))
+    if dimension == "field":
+        return dict(Field.objects.filter(pk__in=present).values_list("pk", "name"))
+    if dimension == "doc_type":
+        return {code: str(name) for code, name in DOCUMENT_TYPES}
+    if dimension == "urgency":
+        return {code: str(name) for code, name in Urgency.choices}
+    if dimension == "category":
+        return category_labels(kind)
+    if dimension == "month":
+        return {k: k.strftime("%m/%Y") for k in present}
+    return {}
+
+
+def category_labels(kind: str) -> dict[object, str]:
+    from qlvb.outgoing.models import ReviewStep
+    from qlvb.tasks.models import Task
+
+    if kind == Item.Kind.TASK:
+        return {code: str(name) for code, name in Task.Source.choices}
+    if kind == Item.Kind.REVIEW:
+        return {code: str(name) for code, name in ReviewStep.Kind.choices}
+    return {}
+
+
+def items(viewer: Person, query: Query, outcome: str = "total", today: date | None = None) -> QuerySet[Item]:
+    """The list behind a figure: the same rows, newest first."""
+    if outcome not in OUTCOMES:
+        raise ValueError(outcome)
+    today = today or timezone.localdate()
+    return (_rows(viewer, query).filter(outcome_q(outcome, today))
+            .select_related("unit", "person", "holder").order_by("-opened_on", "-pk"))
+
+
+def document_url(item: Item) -> str:
+    return kinds.get(SOURCES[item.kind].document_kind).url(item.document_id)
+
+
+# --- Oversight of drafts (003 Đ13, Đ15.1) ----------------------------------------------------
+
+def waiting_drafts(viewer: Person, scope: Scope) -> QuerySet[Item]:
+    """The drafts not yet issued, longest waiting first: where each one waits and since when."""
+    rows = Item.objects.filter(scope.q(), kind=Item.Kind.OUTGOING, state=Item.State.OPEN)
+    secret_ids = visible_secret_ids(viewer, Item.Kind.OUTGOING, scope.agency_ids)
+    rows = rows.filter(Q(secret=False) | Q(document_id__in=secret_ids)) if secret_ids else rows.filter(secret=False)
+    return rows.select_related("unit", "person", "holder").order_by("held_since", "pk")
+
+
+def waiting_by_status(viewer: Person, scope: Scope) -> dict[str, dict[str, object]]:
+    """For each status of the open drafts: how many, and since when the oldest waits."""
+    return {row["status"]: {"n": row["n"], "oldest": row["oldest"], "newest": row["newest"]}
+            for row in waiting_drafts(viewer, scope).order_by().values("status").annotate(
+                n=Count("pk"), oldest=Min("held_since"), newest=Max("held_since"))}
+
+
+# --- Compliance (003 Đ18) -----------------------------------------------------------------------
+
+@dataclass
+class Compliance:
+    """A person's use of the system in a period, as their evaluation counts it."""
+
+    handled: dict[str, int]  # incoming documents given to them, by outcome
+    reviews: dict[str, int]
+    tasks: dict[str, int]
+    login_days: int  # working days with a log-in
+    working_days: int  # working days of the period, up to today
+
+    @staticmethod
+    def rate(counts: dict[str, int]) -> float | None:
+        """Done on time among what was due: done (on time or late) and overdue."""
+        due = counts["done_on_time"] + counts["done_late"] + counts["overdue"]
+        return round(100 * counts["done_on_time"] / due, 1) if due else None
+
+    @property
+    def handled_rate(self) -> float | None:
+        return self.rate(self.handled)
+
+    @property
+    def review_rate(self) -> float | None:
+        return self.rate(self.reviews)
+
+    @property
+    def task_rate(self) -> float | None:
+        return self.rate(self.tasks)
+
+    @property
+    def login_rate(self) -> float | None:
+        return round(100 * self.login_days / self.working_days, 1) if self.working_days else None
+
+
+def compliance(viewer: Person, scope: Scope, period: Period, today: date | None = None) -> Compliance:
+    """`scope` is a person's (scopes.resolve checked that the viewer may read it)."""
+    today = today or timezone.localdate()
+    assert scope.person_id is not None
+    figures = {kind: totals(viewer, Query(kind, scope, period), today)
+               for kind in (Item.Kind.INCOMING, Item.Kind.REVIEW, Item.Kind.TASK)}
+    end = min(period.end, today)
+    agency_id = scope.agency_id
+    days = workdays.year_days(period.start.year, agency_id) if period.start.year == end.year else None
+    working = ([d for d, (is_working, _name) in days.items() if period.start <= d <= end and is_working]
+               if days is not None else None)
+    if working is None:
+        working_days = workdays.working_days_between(period.start, end, agency_id) + (
+            1 if workdays.is_working_day(period.start, agency_id) else 0) if end >= period.start else 0
+        logged = [d for d in LoginDay.objects.filter(person_id=scope.person_id, day__gte=period.start, day__lte=end)
+                  .values_list("day", flat=True) if workdays.is_working_day(d, agency_id)]
+    else:
+        working_days = len(working)
+        working_set = set(working)
+        logged = [d for d in LoginDay.objects.filter(person_id=scope.person_id, day__gte=period.start, day__lte=end)
+                  .values_list("day", flat=True) if d in working_set]
+    return Compliance(handled=figures[Item.Kind.INCOMING], reviews=figures[Item.Kind.REVIEW],
+                      tasks=figures[Item.Kind.TASK], login_days=len(logged), working_days=working_days)

@@ -1,0 +1,110 @@
+"""Keeping the statistics rows in step with the work (models.Item), and the login days.
+
+The subscriber runs in the transaction of every change, before the event is chained, as the
+search index does: a figure never counts a document in a state it is no longer in, and a change
+rolled back leaves no row. Rows are rewritten only when something they hold changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from qlvb.core import kinds
+from qlvb.statistics import sources
+from qlvb.statistics.models import Item, LoginDay
+
+# The columns a source sets; held_since is kept while the draft waits at the same place.
+COLUMNS = ("document_id", "agency_id", "unit_id", "person_id", "field_id", "doc_type", "urgency", "secret",
+           "category", "opened_on", "deadline", "closed_on", "state", "late", "status", "holder_id", "reference",
+           "title")
+
+# The bin's verbs (a document deleted or restored) change what is counted as well.
+BIN_VERBS = frozenset({"bin.moved", "bin.restored", "bin.purged"})
+
+
+def refresh(kind: str, ids: list[int]) -> int:
+    """Rewrite the rows of these sources from what they are now; returns the rows written."""
+    if not ids:
+        return 0
+    fresh = {item.source_id: item for item in sources.SOURCES[kind].build(ids)}
+    kept = {item.source_id: item for item in Item.objects.filter(kind=kind, source_id__in=ids)}
+    gone = [pk for source_id, pk in ((s, i.pk) for s, i in kept.items()) if source_id not in fresh]
+    if gone:
+        Item.objects.filter(pk__in=gone).delete()
+    now, written, created = timezone.now(), 0, []
+    for source_id, item in fresh.items():
+        old = kept.get(source_id)
+        if old is None:
+            if item.state == Item.State.OPEN and item.held_since is not None and kind == Item.Kind.OUTGOING:
+                item.held_since = now
+            created.append(item)
+            continue
+        changed = [c for c in COLUMNS if getattr(old, c) != getattr(item, c)]
+        if not changed:
+            continue
+        if "status" in changed or "holder_id" in changed:
+            old.held_since = now if item.held_since is not None else None
+            changed.append("held_since")
+        for column in changed:
+            if column != "held_since":
+                setattr(old, column, getattr(item, column))
+        old.save(update_fields=changed)
+        written += 1
+    Item.objects.bulk_create(created)
+    return written + len(created) + len(gone)
+
+
+def on_document_event(event: Any) -> None:
+    kind = kinds.for_target_type(event.target_type)
+    if kind is None or not event.target_id or event.verb in kind.quiet_verbs:
+        return
+    own = event.verb.startswith(kind.verbs)
+    if not (own or event.verb in BIN_VERBS):
+        return
+    target = int(event.target_id)
+    if kind.name == "incoming":
+        refresh(Item.Kind.INCOMING, [target])
+    elif kind.name == "outgoing":
+        refresh(Item.Kind.OUTGOING, [target])
+        refresh(Item.Kind.REVIEW, sources.review_step_ids([target]))
+    elif kind.name == "task":
+        refresh(Item.Kind.TASK, [target])
+
+
+def on_login(event: Any) -> None:
+    if event.actor_id:
+        LoginDay.objects.bulk_create([LoginDay(person_id=event.actor_id, day=timezone.localdate())],
+                                     ignore_conflicts=True)
+
+
+def rebuild(*, batch: int = 2000, progress: Callable[[str, int], None] | None = None) -> int:
+    """Rewrite every row from the work itself (manage.py rebuild_statistics): after an upgrade,
+    a restore, or to check that the rows kept by the subscriber are right. The login days are
+    read back from the event log."""
+    written = 0
+    for kind, source in sources.SOURCES.items():
+        ids = list(source.all_ids())
+        stale = sorted(set(Item.objects.filter(kind=kind).values_list("source_id", flat=True)) - set(ids))
+        for start in range(0, len(stale), batch):
+            Item.objects.filter(kind=kind, source_id__in=stale[start:start + batch]).delete()
+        for start in range(0, len(ids), batch):
+            with transaction.atomic():
+                written += refresh(kind, ids[start:start + batch])
+            if progress:
+                progress(kind, min(start + batch, len(ids)))
+    written += rebuild_login_days()
+    return written
+
+
+def rebuild_login_days() -> int:
+    from qlvb.core.models import Event
+
+    days = {(person_id, timezone.localdate(at)) for person_id, at in
+            Event.objects.filter(verb="auth.login", actor__isnull=False).values_list("actor_id", "at").iterator()}
+    LoginDay.objects.bulk_create([LoginDay(person_id=p, day=d) for p, d in days], ignore_conflicts=True,
+                                 batch_size=2000)
+    return len(days)

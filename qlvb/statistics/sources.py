@@ -1,0 +1,203 @@
+"""How each kind of work becomes statistics rows (models.Item): read from the owning app's tables,
+many sources at a time (the subscriber passes one, the rebuild thousands).
+
+What is counted, and where (docs/statistics.md):
+- incoming: every registered document, not recalled; its unit is the one holding its main task
+  (the first routed), its person the latest main handler below it; on time or late by the
+  document's handling deadline (set in working days when it is routed) and its completion;
+- outgoing: every draft not cancelled, under its drafting unit and drafter; done when issued, late
+  if issued after its handling deadline; where it waits (status, holder) for the oversight;
+- review: every review step that was given to its reviewer (a due date was set), counted on the
+  day it fell due; late if acted on after that day (the review days are working days);
+- task: every task given by a leader or a unit head (not the sub-tasks a unit splits it into),
+  under its owner; its source (instruction, meeting conclusion, programme item…) is its category.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from qlvb.incoming.models import Assignment, IncomingDocument
+from qlvb.org.models import Post
+from qlvb.outgoing.models import OutgoingDocument, ReviewStep
+from qlvb.statistics.models import Item
+from qlvb.tasks.models import Task
+
+DONE, OPEN = Item.State.DONE, Item.State.OPEN
+
+
+def _day(moment: datetime | None) -> date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+def _opened(moment: datetime) -> date:
+    return timezone.localdate(moment)
+
+
+def _late(deadline: date | None, closed_on: date | None) -> bool:
+    return bool(deadline and closed_on and closed_on > deadline)
+
+
+def _home_units(agency_people: Iterable[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """(agency, person) → the unit of the person's post there (the first, for two posts)."""
+    pairs = set(agency_people)
+    if not pairs:
+        return {}
+    found: dict[tuple[int, int], int] = {}
+    for agency_id, person_id, unit_id in (Post.objects.filter(person_id__in={p for _, p in pairs})
+                                          .order_by("is_concurrent", "pk")
+                                          .values_list("agency_id", "person_id", "unit_id")):
+        found.setdefault((agency_id, person_id), unit_id)
+    return found
+
+
+def incoming(ids: list[int]) -> list[Item]:
+    documents = list(IncomingDocument.objects.filter(pk__in=ids).exclude(
+        status__in=[IncomingDocument.Status.DRAFT, IncomingDocument.Status.CANCELLED]).values(
+        "pk", "agency_id", "field_id", "doc_type", "urgency", "secrecy", "received_at", "deadline", "status",
+        "completed_at", "completed_late", "number", "notation", "summary"))
+    if not documents:
+        return []
+    units: dict[int, int] = {}
+    people: dict[int, tuple[int | None, int | None]] = {}
+    for document_id, assignee_unit_id, assignee_person_id, via_id in (
+            Assignment.objects.filter(document_id__in=[d["pk"] for d in documents], role=Assignment.Role.MAIN)
+            .exclude(state=Assignment.State.WITHDRAWN).order_by("created_at", "pk")
+            .values_list("document_id", "assignee_unit_id", "assignee_person_id", "via_unit_id")):
+        if assignee_unit_id:
+            units.setdefault(document_id, assignee_unit_id)
+        else:
+            people[document_id] = (assignee_person_id, via_id)  # the latest main handler
+    homes = _home_units((d["agency_id"], person) for d in documents
+                        if d["pk"] in people and d["pk"] not in units and not people[d["pk"]][1]
+                        and (person := people[d["pk"]][0]) is not None)
+    items = []
+    for d in documents:
+        person_id, via_unit_id = people.get(d["pk"], (None, None))
+        unit_id: int | None = units.get(d["pk"]) or via_unit_id
+        if unit_id is None and person_id is not None:
+            unit_id = homes.get((d["agency_id"], person_id))
+        done = d["status"] == IncomingDocument.Status.COMPLETED
+        reference = (f"{d['number']}/{d['notation']}" if d["number"] and d["notation"]
+                     else (d["number"] or d["notation"]))
+        items.append(Item(
+            kind=Item.Kind.INCOMING, source_id=d["pk"], document_id=d["pk"], agency_id=d["agency_id"],
+            unit_id=unit_id, person_id=person_id, field_id=d["field_id"], doc_type=d["doc_type"],
+            urgency=d["urgency"], secret=bool(d["secrecy"]), opened_on=_opened(d["received_at"]),
+            deadline=d["deadline"], closed_on=_day(d["completed_at"]) if done else None,
+            state=DONE if done else OPEN, late=bool(done and d["completed_late"]), status=d["status"],
+            reference=reference[:60], title=d["summary"][:300]))
+    return items
+
+
+def _holder(status: str, drafter_id: int, signer_id: int | None, reviewer_id: int | None) -> int | None:
+    """Who the draft waits for: the drafter while it is drafted or returned, the reviewer of the
+    step in hand, the signer once approved; signed, it waits for the office (no one person)."""
+    S = OutgoingDocument.Status
+    if status in (S.DRAFT, S.RETURNED):
+        return drafter_id
+    if status == S.IN_REVIEW:
+        return reviewer_id
+    if status == S.APPROVED:
+        return signer_id
+    return None
+
+
+def outgoing(ids: list[int]) -> list[Item]:
+    documents = list(OutgoingDocument.objects.filter(pk__in=ids).exclude(
+        status=OutgoingDocument.Status.CANCELLED).values(
+        "pk", "agency_id", "drafting_unit_id", "drafter_id", "signer_id", "field_id", "doc_type", "urgency",
+        "secrecy", "created_at", "deadline", "status", "issued_at", "number", "notation", "summary", "updated_at"))
+    if not documents:
+        return []
+    reviewers = dict(ReviewStep.objects.filter(document_id__in=[d["pk"] for d in documents],
+                                               state=ReviewStep.State.PENDING)
+                     .order_by("round", "order").values_list("document_id", "reviewer_id"))
+    items = []
+    for d in documents:
+        done = d["status"] == OutgoingDocument.Status.ISSUED
+        closed_on = _day(d["issued_at"]) if done else None
+        items.append(Item(
+            kind=Item.Kind.OUTGOING, source_id=d["pk"], document_id=d["pk"], agency_id=d["agency_id"],
+            unit_id=d["drafting_unit_id"], person_id=d["drafter_id"], field_id=d["field_id"],
+            doc_type=d["doc_type"], urgency=d["urgency"], secret=bool(d["secrecy"]), opened_on=_opened(d["created_at"]),
+            deadline=d["deadline"], closed_on=closed_on, state=DONE if done else OPEN,
+            late=_late(d["deadline"], closed_on), status=d["status"],
+            holder_id=None if done else _holder(d["status"], d["drafter_id"], d["signer_id"], reviewers.get(d["pk"])),
+            held_since=None if done else d["updated_at"],
+            reference=(f"{d['number']:02d}/{d['notation']}" if d["number"] is not None else "")[:60],
+            title=d["summary"][:300]))
+    return items
+
+
+def review_step_ids(document_ids: list[int]) -> list[int]:
+    return list(ReviewStep.objects.filter(document_id__in=document_ids).values_list("pk", flat=True))
+
+
+def reviews(ids: list[int]) -> list[Item]:
+    """The review steps `ids` (of any document) that were given to their reviewer."""
+    S = ReviewStep.State
+    steps = list(ReviewStep.objects.filter(pk__in=ids, due_date__isnull=False,
+                                           state__in=[S.PENDING, S.APPROVED, S.RETURNED])
+                 .exclude(document__status=OutgoingDocument.Status.CANCELLED).values(
+        "pk", "document_id", "kind", "reviewer_id", "due_date", "acted_at", "state", "document__agency_id",
+        "document__field_id", "document__doc_type", "document__urgency", "document__secrecy",
+        "document__summary"))
+    homes = _home_units((s["document__agency_id"], s["reviewer_id"]) for s in steps)
+    items = []
+    for s in steps:
+        done = s["state"] != S.PENDING
+        closed_on = _day(s["acted_at"]) if done else None
+        items.append(Item(
+            kind=Item.Kind.REVIEW, source_id=s["pk"], document_id=s["document_id"],
+            agency_id=s["document__agency_id"], unit_id=homes.get((s["document__agency_id"], s["reviewer_id"])),
+            person_id=s["reviewer_id"], field_id=s["document__field_id"], doc_type=s["document__doc_type"],
+            urgency=s["document__urgency"], secret=bool(s["document__secrecy"]), category=s["kind"],
+            opened_on=s["due_date"] or _opened(timezone.now()), deadline=s["due_date"], closed_on=closed_on,
+            state=DONE if done else OPEN,
+            late=_late(s["due_date"], closed_on), status=s["state"], title=s["document__summary"][:300]))
+    return items
+
+
+def tasks(ids: list[int]) -> list[Item]:
+    rows = list(Task.objects.filter(pk__in=ids, parent__isnull=True).exclude(status=Task.Status.WITHDRAWN).values(
+        "pk", "agency_id", "owner_unit_id", "unit_id", "owner_person_id", "source", "source_ref", "created_at",
+        "deadline", "status", "completed_at", "title"))
+    items = []
+    for t in rows:
+        done = t["status"] == Task.Status.DONE
+        closed_on = _day(t["completed_at"]) if done else None
+        items.append(Item(
+            kind=Item.Kind.TASK, source_id=t["pk"], document_id=t["pk"], agency_id=t["agency_id"],
+            unit_id=t["owner_unit_id"] or t["unit_id"], person_id=t["owner_person_id"], category=t["source"],
+            opened_on=_opened(t["created_at"]), deadline=t["deadline"], closed_on=closed_on,
+            state=DONE if done else OPEN, late=_late(t["deadline"], closed_on), status=t["status"],
+            reference=t["source_ref"][:60], title=t["title"][:300]))
+    return items
+
+
+@dataclass(frozen=True)
+class Source:
+    """A kind of statistics row: the document kind (core.kinds) whose page and visibility rule
+    it follows, the rows of given sources, and every source id (for the rebuild)."""
+
+    kind: str
+    document_kind: str
+    build: Callable[[list[int]], list[Item]]
+    all_ids: Callable[[], Iterable[int]]
+
+
+SOURCES: dict[str, Source] = {
+    Item.Kind.INCOMING: Source(Item.Kind.INCOMING, "incoming", incoming,
+                               lambda: IncomingDocument.objects.order_by("pk").values_list("pk", flat=True)),
+    Item.Kind.OUTGOING: Source(Item.Kind.OUTGOING, "outgoing", outgoing,
+                               lambda: OutgoingDocument.objects.order_by("pk").values_list("pk", flat=True)),
+    Item.Kind.REVIEW: Source(Item.Kind.REVIEW, "outgoing", reviews,
+                             lambda: ReviewStep.objects.order_by("pk").values_list("pk", flat=True)),
+    Item.Kind.TASK: Source(Item.Kind.TASK, "task", tasks,
+                           lambda: Task.objects.order_by("pk").values_list("pk", flat=True)),
+}

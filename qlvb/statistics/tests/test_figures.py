@@ -95,3 +95,17 @@ def test_period_input_is_checked():
     assert periods.from_params(QueryDict("period=month&day=2027-01-31"), today).previous().start == \
         date(2026, 12, 1)
     assert month().previous().end == month().start - timedelta(days=1)
+
+
+def test_parameters_are_read_once_for_pages_exports_and_api(org, routed):
+    from qlvb.statistics import params
+
+    routed()
+    asked = params.read(org.head, QueryDict(f"by=person&f_unit={org.unit.pk}&period=year"))
+    assert asked.query.filters == {"unit": str(org.unit.pk)} and asked.by == "person"
+    again = params.read(org.head, QueryDict(asked.querystring()))
+    assert again == asked
+    assert selectors.totals(org.head, asked.query)["total"] == 1
+    with pytest.raises(Http404):  # a clerk oversees the registers, not the people
+        params.read(org.clerk, QueryDict("scope=agency&by=person"))
+    assert params.read(org.clerk, QueryDict("scope=agency&by=unit")).by == "unit"

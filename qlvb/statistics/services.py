@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from qlvb.core import kinds
@@ -24,6 +25,21 @@ COLUMNS = ("document_id", "agency_id", "unit_id", "person_id", "field_id", "doc_
 
 # The bin's verbs (a document deleted or restored) change what is counted as well.
 BIN_VERBS = frozenset({"bin.moved", "bin.restored", "bin.purged"})
+
+# Verbs of a kind that change nothing a row holds (notes, reads, reminders, versions of a draft):
+# the subscriber leaves the row alone, so that a busy day's reads cost nothing here. A verb not
+# listed (a new one) refreshes the row: a row can be refreshed needlessly, never left stale.
+STILL_VERBS = frozenset({
+    "incoming.draft_saved", "incoming.progress", "incoming.proposal", "incoming.contributed", "incoming.read",
+    "incoming.secret_opened", "incoming.part_completed", "incoming.replied",
+    "outgoing.version_added", "outgoing.review_reminded", "outgoing.disagreement", "outgoing.secret_opened",
+    "task.reported", "task.extension_requested", "task.extension_rejected", "task.linked", "task.evaluated",
+})
+# The outgoing verbs that move review steps (the reviews' rows follow them).
+STEP_VERBS = frozenset({
+    "outgoing.submitted", "outgoing.approved", "outgoing.format_checked", "outgoing.approved_for_issue",
+    "outgoing.returned", "outgoing.back_to_signer", "outgoing.signed", "outgoing.issued", "outgoing.cancelled",
+})
 
 
 def refresh(kind: str, ids: list[int]) -> int:
@@ -58,21 +74,50 @@ def refresh(kind: str, ids: list[int]) -> int:
     return written + len(created) + len(gone)
 
 
+def refresh_one(kind: str, source_id: int) -> None:
+    """The subscriber's refresh of one source: an UPDATE of its row (an INSERT the first time, a
+    DELETE when it no longer counts), without reading the row first. Where a draft waits keeps
+    its `held_since` unless the place (status, holder) changed."""
+    fresh = sources.SOURCES[kind].build([source_id])
+    rows = Item.objects.filter(kind=kind, source_id=source_id)
+    if not fresh:
+        rows.delete()
+        return
+    item = fresh[0]
+    values: dict[str, Any] = {column: getattr(item, column) for column in COLUMNS}
+    if item.held_since is None:
+        values["held_since"] = None
+    else:
+        item.held_since = timezone.now()
+        values["held_since"] = Case(When(Q(status=item.status, holder_id=item.holder_id, held_since__isnull=False),
+                                         then=F("held_since")), default=Value(item.held_since))
+    if not rows.update(**values):
+        item.save(force_insert=True)
+
+
+def refresh_reviews(document_id: int) -> None:
+    """The rows of a draft's review steps: rewritten together (a round returned supersedes steps)."""
+    steps = sources.reviews_of(document_id)
+    Item.objects.filter(kind=Item.Kind.REVIEW, source_id__in=sources.review_steps(document_id)).delete()
+    Item.objects.bulk_create(steps)
+
+
 def on_document_event(event: Any) -> None:
     kind = kinds.for_target_type(event.target_type)
-    if kind is None or not event.target_id or event.verb in kind.quiet_verbs:
+    if kind is None or not event.target_id or event.verb in kind.quiet_verbs or event.verb in STILL_VERBS:
         return
     own = event.verb.startswith(kind.verbs)
     if not (own or event.verb in BIN_VERBS):
         return
     target = int(event.target_id)
     if kind.name == "incoming":
-        refresh(Item.Kind.INCOMING, [target])
+        refresh_one(Item.Kind.INCOMING, target)
     elif kind.name == "outgoing":
-        refresh(Item.Kind.OUTGOING, [target])
-        refresh(Item.Kind.REVIEW, sources.review_step_ids([target]))
+        refresh_one(Item.Kind.OUTGOING, target)
+        if event.verb in STEP_VERBS or event.verb in BIN_VERBS:
+            refresh_reviews(target)
     elif kind.name == "task":
-        refresh(Item.Kind.TASK, [target])
+        refresh_one(Item.Kind.TASK, target)
 
 
 def on_login(event: Any) -> None:

@@ -18,7 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from qlvb.incoming.models import Assignment, IncomingDocument
@@ -56,29 +58,24 @@ def _home_units(agency_people: Iterable[tuple[int, int]]) -> dict[tuple[int, int
 
 
 def incoming(ids: list[int]) -> list[Item]:
+    # One query, the routing tree read by subqueries: the subscriber runs on every routing.
+    mains = Assignment.objects.filter(document=OuterRef("pk"), role=Assignment.Role.MAIN).exclude(
+        state=Assignment.State.WITHDRAWN)
+    first_unit = mains.filter(assignee_unit__isnull=False).order_by("created_at", "pk").values("assignee_unit_id")
+    last_person = mains.filter(assignee_person__isnull=False).order_by("-created_at", "-pk")
     documents = list(IncomingDocument.objects.filter(pk__in=ids).exclude(
-        status__in=[IncomingDocument.Status.DRAFT, IncomingDocument.Status.CANCELLED]).values(
+        status__in=[IncomingDocument.Status.DRAFT, IncomingDocument.Status.CANCELLED]).annotate(
+        main_unit=Subquery(first_unit[:1]), main_person=Subquery(last_person.values("assignee_person_id")[:1]),
+        via_unit=Subquery(last_person.values("via_unit_id")[:1])).values(
         "pk", "agency_id", "field_id", "doc_type", "urgency", "secrecy", "received_at", "deadline", "status",
-        "completed_at", "completed_late", "number", "notation", "summary"))
-    if not documents:
-        return []
-    units: dict[int, int] = {}
-    people: dict[int, tuple[int | None, int | None]] = {}
-    for document_id, assignee_unit_id, assignee_person_id, via_id in (
-            Assignment.objects.filter(document_id__in=[d["pk"] for d in documents], role=Assignment.Role.MAIN)
-            .exclude(state=Assignment.State.WITHDRAWN).order_by("created_at", "pk")
-            .values_list("document_id", "assignee_unit_id", "assignee_person_id", "via_unit_id")):
-        if assignee_unit_id:
-            units.setdefault(document_id, assignee_unit_id)
-        else:
-            people[document_id] = (assignee_person_id, via_id)  # the latest main handler
-    homes = _home_units((d["agency_id"], person) for d in documents
-                        if d["pk"] in people and d["pk"] not in units and not people[d["pk"]][1]
-                        and (person := people[d["pk"]][0]) is not None)
+        "completed_at", "completed_late", "number", "notation", "summary", "main_unit", "main_person", "via_unit"))
+    # Routed by a leader straight to a person: the unit of the person's post.
+    homes = _home_units((d["agency_id"], d["main_person"]) for d in documents
+                        if d["main_person"] and not d["main_unit"] and not d["via_unit"])
     items = []
     for d in documents:
-        person_id, via_unit_id = people.get(d["pk"], (None, None))
-        unit_id: int | None = units.get(d["pk"]) or via_unit_id
+        person_id = d["main_person"]
+        unit_id: int | None = d["main_unit"] or d["via_unit"]
         if unit_id is None and person_id is not None:
             unit_id = homes.get((d["agency_id"], person_id))
         done = d["status"] == IncomingDocument.Status.COMPLETED
@@ -108,15 +105,16 @@ def _holder(status: str, drafter_id: int, signer_id: int | None, reviewer_id: in
 
 
 def outgoing(ids: list[int]) -> list[Item]:
+    pending = ReviewStep.objects.filter(document=OuterRef("pk"), state=ReviewStep.State.PENDING).order_by(
+        "round", "order").values("reviewer_id")[:1]
     documents = list(OutgoingDocument.objects.filter(pk__in=ids).exclude(
-        status=OutgoingDocument.Status.CANCELLED).values(
+        status=OutgoingDocument.Status.CANCELLED).annotate(pending_reviewer=Subquery(pending)).values(
         "pk", "agency_id", "drafting_unit_id", "drafter_id", "signer_id", "field_id", "doc_type", "urgency",
-        "secrecy", "created_at", "deadline", "status", "issued_at", "number", "notation", "summary", "updated_at"))
+        "secrecy", "created_at", "deadline", "status", "issued_at", "number", "notation", "summary", "updated_at",
+        "pending_reviewer"))
     if not documents:
         return []
-    reviewers = dict(ReviewStep.objects.filter(document_id__in=[d["pk"] for d in documents],
-                                               state=ReviewStep.State.PENDING)
-                     .order_by("round", "order").values_list("document_id", "reviewer_id"))
+    reviewers = {d["pk"]: d["pending_reviewer"] for d in documents}
     items = []
     for d in documents:
         done = d["status"] == OutgoingDocument.Status.ISSUED
@@ -134,27 +132,37 @@ def outgoing(ids: list[int]) -> list[Item]:
     return items
 
 
-def review_step_ids(document_ids: list[int]) -> list[int]:
-    return list(ReviewStep.objects.filter(document_id__in=document_ids).values_list("pk", flat=True))
+def review_steps(document_id: int) -> QuerySet[ReviewStep, Any]:
+    """The ids of a draft's review steps, as a subquery."""
+    return ReviewStep.objects.filter(document_id=document_id).values("pk")
 
 
 def reviews(ids: list[int]) -> list[Item]:
     """The review steps `ids` (of any document) that were given to their reviewer."""
+    return _reviews(ReviewStep.objects.filter(pk__in=ids))
+
+
+def reviews_of(document_id: int) -> list[Item]:
+    return _reviews(ReviewStep.objects.filter(document_id=document_id))
+
+
+def _reviews(steps_asked: QuerySet[ReviewStep]) -> list[Item]:
     S = ReviewStep.State
-    steps = list(ReviewStep.objects.filter(pk__in=ids, due_date__isnull=False,
-                                           state__in=[S.PENDING, S.APPROVED, S.RETURNED])
-                 .exclude(document__status=OutgoingDocument.Status.CANCELLED).values(
+    # The reviewer's unit: their post in the document's agency (the first, for two posts).
+    home = Post.objects.filter(person=OuterRef("reviewer_id"), agency=OuterRef("document__agency_id")).order_by(
+        "is_concurrent", "pk").values("unit_id")[:1]
+    steps = list(steps_asked.filter(due_date__isnull=False, state__in=[S.PENDING, S.APPROVED, S.RETURNED])
+                 .exclude(document__status=OutgoingDocument.Status.CANCELLED).annotate(home=Subquery(home)).values(
         "pk", "document_id", "kind", "reviewer_id", "due_date", "acted_at", "state", "document__agency_id",
         "document__field_id", "document__doc_type", "document__urgency", "document__secrecy",
-        "document__summary"))
-    homes = _home_units((s["document__agency_id"], s["reviewer_id"]) for s in steps)
+        "document__summary", "home"))
     items = []
     for s in steps:
         done = s["state"] != S.PENDING
         closed_on = _day(s["acted_at"]) if done else None
         items.append(Item(
             kind=Item.Kind.REVIEW, source_id=s["pk"], document_id=s["document_id"],
-            agency_id=s["document__agency_id"], unit_id=homes.get((s["document__agency_id"], s["reviewer_id"])),
+            agency_id=s["document__agency_id"], unit_id=s["home"],
             person_id=s["reviewer_id"], field_id=s["document__field_id"], doc_type=s["document__doc_type"],
             urgency=s["document__urgency"], secret=bool(s["document__secrecy"]), category=s["kind"],
             opened_on=s["due_date"] or _opened(timezone.now()), deadline=s["due_date"], closed_on=closed_on,

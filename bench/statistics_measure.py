@@ -379,6 +379,7 @@ def dashboard_work(viewer: Person, params: dict[str, str], today: date) -> Calla
     from qlvb.statistics.selectors import Query
 
     def work() -> object:
+        viewer.__dict__.pop("_statistics_secret_ids", None)  # kept for one request (selectors)
         asked = stat_params.read(viewer, params, today=today)
         q = asked.query
         side = "agency" if q.scope.level == "province" else "unit"
@@ -405,6 +406,7 @@ def table_work(viewer: Person, params: dict[str, str], today: date) -> Callable[
     from qlvb.statistics import selectors
 
     def work() -> object:
+        viewer.__dict__.pop("_statistics_secret_ids", None)
         asked = stat_params.read(viewer, params, today=today)
         return selectors.totals(viewer, asked.query, today), selectors.by(viewer, asked.query, asked.by or "unit",
                                                                           today)

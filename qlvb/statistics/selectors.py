@@ -39,7 +39,8 @@ from qlvb.statistics.sources import SOURCES
 
 OUTCOMES = ("total", "done_on_time", "done_late", "pending", "overdue")
 DIMENSIONS = ("agency", "unit", "person", "field", "doc_type", "urgency", "category", "month")
-FILTERS = ("unit", "person", "field", "doc_type", "urgency", "category")
+# `agency`: one agency of a province (the row of the province dashboard and the list behind it).
+FILTERS = ("agency", "unit", "person", "field", "doc_type", "urgency", "category")
 BASES = ("opened", "closed")
 
 
@@ -105,7 +106,7 @@ def _rows(viewer: Person, query: Query) -> QuerySet[Item]:
             continue
         if value in ("", "0", "none") and name in ("unit", "person", "field"):
             rows = rows.filter(**{f"{name}_id__isnull": True})
-        elif name in ("unit", "person", "field"):
+        elif name in ("agency", "unit", "person", "field"):
             rows = rows.filter(**{f"{name}_id": int(value)})
         else:
             rows = rows.filter(**{name: value})

@@ -495,8 +495,8 @@ def main() -> None:
          f"scope=agency&agency={largest}&kind=incoming&by=unit&period=quarter&day={day}"),
         ("export_quarter_report", boss, "/statistics/report.xlsx",
          f"scope=agency&agency={largest}&period=quarter&day={day}"),
-        ("export_quarter_report_province", governor, "/statistics/report.xlsx",
-         f"scope=province&agency={root}&period=quarter&day={day}"),
+        ("export_quarter_province_table", governor, "/statistics/table.xlsx",
+         f"scope=province&agency={root}&kind=incoming&by=agency&period=quarter&day={day}"),
     ]
     for name, viewer, path, query in exports:
         if not url_resolves(path):

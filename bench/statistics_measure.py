@@ -455,6 +455,9 @@ def main() -> None:
          f"small agency {small} ({sizes.get(small, 0):,} rows), province root {root}, unit {unit_id} "
          f"(head {unit_head.pk if unit_head else None}); load average {load()}")
     boss, small_boss, governor = head_of(largest), head_of(small), head_of(root)
+    if unit_head is not None:
+        Person.objects.filter(pk=unit_head.pk).update(must_change_password=False)
+        unit_head.refresh_from_db()
     day = today.isoformat()
     cases: list[tuple[str, Person, str, str]] = [  # (name, viewer, page path, query string)
         ("agency_dashboard_month", boss, "/statistics/", f"scope=agency&agency={largest}&period=month&day={day}"),

@@ -32,6 +32,7 @@ EXPECTED = {
      # notices
      "notice.published",
      "chat.message_posted",
+     "statistics.report_sent",  # scheduled reports
      "outgoing.disagreement"):
         ("qlvb.notifications.routes.dispatch", True),
     ("consultation.results_published",): ("qlvb.disclosures.services.on_consultation_results", True),

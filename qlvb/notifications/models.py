@@ -38,6 +38,7 @@ class Notification(models.Model):
         CONSULTATION = "consultation", _("A consultation I am asked to answer")
         MESSAGE = "message", _("An internal message to me")
         CHAT = "chat", _("Mentioned in a chat")
+        STAT_REPORT = "stat_report", _("A scheduled report ready for me")
         # Reminders (written by the daily run on working days, reminders.py), not by events.
         DUE_SOON = "due_soon", _("Deadline approaching")
         OVERDUE = "overdue", _("Overdue")

@@ -33,6 +33,7 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | message.sent | the people the internal message was delivered to | message |
 | notice.published | the notice's addressees (the agency, units, positions, people), resolved now | notice |
 | chat.message_posted (with @mentions) | the people mentioned who may enter the room | chat |
+| statistics.report_sent | the subscriber the scheduled report was made for | stat_report |
 
 Nobody is told of their own act, and nobody is told of a document they may not open (the
 document kind's rule, core.kinds). A secret document is named by its number alone.
@@ -638,6 +639,22 @@ def on_chat_mention(event: Event) -> None:
 
 ROUTES["chat.message_posted"] = on_chat_mention
 # --- end of chat ------------------------------------------------------------------------------------
+# --- Scheduled reports (qlvb.statistics) -----------------------------------------------------------
+
+def on_statistics_report_sent(event: Event) -> None:
+    """A scheduled report made: its subscriber (alone: the file holds what they may see), with a
+    link to the file that only they may open."""
+    recipient = (event.data or {}).get("recipient")
+    if not recipient:
+        return
+    services.notify(Person.objects.filter(pk=recipient, is_active=True), kind=Kind.STAT_REPORT,
+                    params={"summary": str((event.data or {}).get("title") or "")[:200]},
+                    url=reverse("statistics:delivery", args=[int(event.target_id)]), target_type=event.target_type,
+                    target_id=event.target_id, key=f"event:{event.pk}", event_id=event.pk)
+
+
+ROUTES["statistics.report_sent"] = on_statistics_report_sent
+# --- end of scheduled reports ------------------------------------------------------------------------
 
 
 def dispatch(event: Event) -> None:

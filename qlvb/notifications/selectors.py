@@ -39,6 +39,8 @@ TEXTS: dict[str, Any] = {
     # Internal messages (qlvb.messages): "doc" is the subject.
     Kind.MESSAGE: gettext_lazy("Internal message from %(sender)s: %(doc)s"),
     Kind.CHAT: gettext_lazy("%(sender)s mentioned you in a chat: %(doc)s"),
+    # Scheduled reports (qlvb.statistics): "doc" is the file's title and period.
+    Kind.STAT_REPORT: gettext_lazy("Your scheduled report is ready: %(doc)s"),
 }
 DELEGATION_TEXTS: dict[str, Any] = {
     "requested": gettext_lazy("%(delegator)s asks to delegate their authority to %(delegate)s until %(until)s: "

@@ -39,6 +39,7 @@ _SECTIONS = {
     "notices:home": "notices", "notices:list": "notices", "notices:new": "notices", "notices:detail": "notices",
     "disclosures:home": "disclosures", "disclosures:new": "disclosures", "disclosures:detail": "disclosures",
     "chat:home": "chat", "chat:room": "chat", "chat:post": "chat",
+    "statistics:dashboard": "statistics", "statistics:table": "statistics", "statistics:items": "statistics",
 }
 
 

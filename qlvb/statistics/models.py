@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -70,21 +71,25 @@ class Item(models.Model):
         constraints = [models.UniqueConstraint(fields=["kind", "source_id"], name="statistics_item_source")]
         indexes = [
             # Every dashboard: a period of an agency, and the columns it groups by (PostgreSQL
-            # answers from the index alone; SQLite ignores INCLUDE and reads the rows).
+            # answers from the index alone; SQLite ignores INCLUDE and reads the rows). The document
+            # too: a viewer who may open some secret documents counts them by their ids, and a
+            # column missing here sends every row of the period to the table (bench/statistics_bench.py).
             models.Index(fields=["kind", "agency", "opened_on"], name="statistics_item_period",
                          include=["unit", "person", "field", "doc_type", "urgency", "secret", "category",
-                                  "deadline", "closed_on", "state", "late"]),
+                                  "deadline", "closed_on", "state", "late", "document_id"]),
             # What ended in a period (documents issued this month, reviews done).
             models.Index(fields=["kind", "agency", "closed_on"], name="statistics_item_closed",
                          include=["unit", "person", "field", "doc_type", "urgency", "secret", "category",
-                                  "deadline", "opened_on", "state", "late"]),
+                                  "deadline", "opened_on", "state", "late", "document_id"]),
             # A unit's and a person's statistics, and a person's compliance figures.
             models.Index(fields=["kind", "unit", "opened_on"], name="statistics_item_unit"),
             models.Index(fields=["kind", "person", "opened_on"], name="statistics_item_person"),
             # The secret documents of an agency: few, checked one by one against who may see them.
             models.Index(fields=["agency", "kind"], name="statistics_item_secret", condition=models.Q(secret=True)),
             # The oversight of drafts: the open outgoing documents of an agency.
+            # (Its status and secrecy with it: the dashboard counts the drafts by status.)
             models.Index(fields=["agency", "held_since"], name="statistics_item_waiting",
+                         include=["status", "secret", "document_id"],
                          condition=models.Q(kind="outgoing", state="open")),
         ]
 
@@ -101,3 +106,87 @@ class LoginDay(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "day"], name="statistics_login_day")]
+
+
+# --- The periodic report's layout and the scheduled reports (exports, reports, subscriptions) ---
+
+class ReportLayout(models.Model):
+    """How an agency's periodic report of document handling reads (001 Đ15, 003 Đ14.1): the
+    province asks for its own layout, so the agency's administrator sets the heading, the
+    sections and their order, the columns, the signature and a closing note. Without a row the
+    report uses reports.DEFAULT_LAYOUT; the national motto is fixed by NĐ30 and never stored."""
+
+    agency = models.OneToOneField("org.Agency", on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    governing_body = models.CharField(_("governing body"), max_length=200, blank=True)
+    reporting_body = models.CharField(_("reporting body"), max_length=200, blank=True)
+    sections = models.JSONField(default=list)  # reports.SECTIONS keys, in the order shown
+    columns = models.JSONField(default=list)  # selectors.OUTCOMES keys, in the order shown
+    signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=200, blank=True)
+    closing_note = models.TextField(_("closing note"), blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", db_index=False)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportSubscription(models.Model):
+    """A person asks for a report or a statistic to be made for them at the end of each period
+    (tasks.send_scheduled_reports), with what they may see on that day."""
+
+    class What(models.TextChoices):
+        REPORT = "report", _("Periodic report of document handling")
+        STATISTIC = "statistic", _("Statistic table")
+
+    class Every(models.TextChoices):
+        WEEK = "week", _("Every week")
+        MONTH = "month", _("Every month")
+        QUARTER = "quarter", _("Every quarter")
+        HALF_YEAR = "half_year", _("Every six months")
+        YEAR = "year", _("Every year")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "Excel"
+        PDF = "pdf", "PDF"
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+", db_index=False)
+    what = models.CharField(max_length=10, choices=What.choices, default=What.REPORT)
+    # The statistic's parameters as params.read takes them (scope, kind, basis, by, filters),
+    # without the period: each delivery covers the period that just ended.
+    params = models.JSONField(default=dict, blank=True)
+    every = models.CharField(max_length=10, choices=Every.choices)
+    format = models.CharField(max_length=4, choices=Format.choices, default=Format.XLSX)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    # The first period delivered is the first that ends after the subscription was made.
+    starts_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        indexes = [models.Index(fields=["active", "every"], name="statistics_subscription_due")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.what} {self.every}"
+
+
+class ReportDelivery(models.Model):
+    """A file made for a subscription for one period: made once (unique), kept by the files app,
+    opened only by the subscriber (report_views.delivery)."""
+
+    subscription = models.ForeignKey(ReportSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    period_start = models.DateField()
+    period_end = models.DateField()
+    stored = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=255)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subscription", "period_start"],
+                                               name="statistics_delivery_once")]
+        indexes = [models.Index(fields=["stored"], name="statistics_delivery_stored")]
+
+    def __str__(self) -> str:
+        return self.name

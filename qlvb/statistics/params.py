@@ -7,8 +7,8 @@ figure, its list, its Excel file and its API answer are always the same question
   `end` for a range (periods.from_params);
 - `kind` (incoming, outgoing, review, task), `basis` (opened: what began in the period; closed:
   what ended in it), `by` (a dimension), `outcome` (for a list);
-- filters, prefixed so that they never clash with the scope: `f_unit`, `f_person`, `f_field`,
-  `f_doc_type`, `f_urgency`, `f_category`.
+- filters, prefixed so that they never clash with the scope: `f_agency` (a province's agency), `f_unit`,
+  `f_person`, `f_field`, `f_doc_type`, `f_urgency`, `f_category`.
 
 Anything the person may not open is Http404 (figures by person need `scopes.leads_people`); a
 period written wrongly is a ValidationError with a Vietnamese message.
@@ -78,6 +78,8 @@ def read(viewer: Person, params: Mapping[str, str], *, default_kind: str = Item.
         value = params.get(FILTER_PREFIX + name)
         if value is None:
             continue
+        if name == "agency" and not value.isdigit():
+            raise Http404()
         if name in ("unit", "person", "field") and value not in ("", "0", "none") and not value.isdigit():
             raise Http404()
         filters[name] = value

@@ -53,6 +53,11 @@ def _asked(request: Request, serializer_class: type[serializers.Serializer], tod
         raise _period_error(error) from error
 
 
+def _oldest_first(pair: tuple[str, dict[str, Any]]) -> tuple[bool, str]:
+    oldest = pair[1]["oldest"]
+    return oldest is None, oldest.isoformat() if oldest else ""
+
+
 def _paged(request: Request, rows: Any, serializer_class: type[serializers.Serializer]) -> tuple[Response, bool]:
     """A page of statistics rows, and whether it shows a secret document (sent with no-store, R7)."""
     paginator = ApiPagination()
@@ -94,7 +99,8 @@ def items(request: Request) -> Response:
     person = signed_in(request.user)
     today = timezone.localdate()
     asked = _asked(request, s.ItemsQuerySerializer, today)
-    response, secret = _paged(request, selectors.items(person, asked.query, asked.outcome, today), s.StatisticsItemSerializer)
+    rows = selectors.items(person, asked.query, asked.outcome, today)
+    response, secret = _paged(request, rows, s.StatisticsItemSerializer)
     return no_store(response, secret)
 
 
@@ -110,7 +116,7 @@ def drafts(request: Request) -> Response:
     person = signed_in(request.user)
     _checked(s.DraftsQuerySerializer, request)
     scope = scopes.resolve(person, request.query_params)  # Http404 → 404
-    waiting = sorted(selectors.waiting_by_status(person, scope).items(), key=lambda pair: pair[1]["oldest"] or 0)
+    waiting = sorted(selectors.waiting_by_status(person, scope).items(), key=_oldest_first)
     response, secret = _paged(request, selectors.waiting_drafts(person, scope), s.StatisticsDraftSerializer)
     response.data = {"scope": s.scope_data(scope),
                      "by_status": [{"status": status, "count": row["n"], "oldest": row["oldest"],

@@ -103,8 +103,9 @@ def test_a_period_written_wrongly_is_refused_in_vietnamese(client, org):
         "period": ["Nhập ngày đầu và ngày cuối của khoảng thời gian (dd/mm/yyyy)."]}
     assert _get(client, head, "compliance", 400, period="month", day="31/02/2026") == {
         "period": ["Nhập ngày theo dạng dd/mm/yyyy."]}
-    assert _get(client, head, "figures", 400, period="week", day="9999-12-31") == {
-        "day": ["Chọn ngày trong khoảng từ năm 1900 đến năm 2100."]}
+    for day in ("9999-12-31", "01/01/1", "1/1/+1"):  # the week after, the month before: past the calendar
+        assert _get(client, head, "figures", 400, period="week", day=day) == {
+            "day": ["Chọn ngày trong khoảng từ năm 1900 đến năm 2100."]}
     assert "unit" in _get(client, head, "figures", 400, scope="unit", unit="1;2")
     assert "period" in _get(client, head, "figures", 400, period="decade")
     ok = _get(client, head, "figures", period="range", start="01/12/2026", end="15/12/2026")

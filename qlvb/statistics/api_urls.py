@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401 - the API (api.py) adds its paths here
+from django.urls import path
 
-urlpatterns: list = []
+from qlvb.statistics import api
+
+urlpatterns = [
+    path("figures/", api.figures, name="api-statistics-figures"),
+    path("items/", api.items, name="api-statistics-items"),
+    path("drafts/", api.drafts, name="api-statistics-drafts"),
+    path("compliance/", api.compliance, name="api-statistics-compliance"),
+    path("scopes/", api.scope_list, name="api-statistics-scopes"),
+]

@@ -15,6 +15,9 @@ from qlvb.reports import periods as report_periods
 
 KINDS = ("week", "month", "quarter", "half_year", "year", "range")
 LONGEST_RANGE = timedelta(days=366 * 5)
+# Days far outside any agency's records would only overflow the date arithmetic (a week ending
+# after year 9999, the period before year 1).
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 
 
 @dataclass(frozen=True)
@@ -72,21 +75,29 @@ def from_params(params: Mapping[str, str], today: date, default: str = "month") 
     if kind not in KINDS:
         raise ValidationError(_("Choose a week, a month, a quarter, six months, a year or a range of days."))
     if kind == "range":
-        start, end = _date(get("start")), _date(get("end"))
+        start, end = parse_day(get("start")), parse_day(get("end"))
         if start is None or end is None:
             raise ValidationError(_("Enter the first and the last day of the range (dd/mm/yyyy)."))
         if end < start:
             raise ValidationError(_("The range ends before it starts."))
         if end - start > LONGEST_RANGE:
             raise ValidationError(_("A range covers at most five years."))
+        _within_years(start, end)
         return Period("range", start, end)
-    day = _date(get("day")) if get("day") else today
+    day = parse_day(get("day")) if get("day") else today
     if day is None:
         raise ValidationError(_("Enter the day as dd/mm/yyyy."))
+    _within_years(day)
     return of(kind, day)
 
 
-def _date(text: str | None) -> date | None:
+def _within_years(*days: date) -> None:
+    if any(not FIRST_YEAR <= day.year <= LAST_YEAR for day in days):
+        raise ValidationError(_("Choose a day between the years %(first)s and %(last)s.")
+                              % {"first": FIRST_YEAR, "last": LAST_YEAR})
+
+
+def parse_day(text: str | None) -> date | None:
     if not text:
         return None
     text = text.strip()

@@ -4,10 +4,8 @@ and the answers."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -16,6 +14,7 @@ from qlvb.core.api import NamedSerializer, ObjectId, choice_values, enum_field, 
 from qlvb.core.doctypes import DOCUMENT_TYPES, Urgency
 from qlvb.statistics import periods, scopes
 from qlvb.statistics.models import Item
+from qlvb.statistics.periods import FIRST_YEAR, LAST_YEAR
 from qlvb.statistics.selectors import BASES, DIMENSIONS, OUTCOMES, document_url
 
 LevelField = enum_field("StatisticsScopeLevel", list(scopes.LEVELS),
@@ -37,18 +36,13 @@ StateField = enum_field("StatisticsItemState", choice_values(Item.State.choices)
 # Ids within the databases' keys (at most 18 digits), so that no number reaches SQL too large.
 IDS = r"^[0-9]{1,18}(,[0-9]{1,18})*$"
 FILTER_ID = r"^([0-9]{1,18}|none)$"
-# The years a period may fall in: the dates around it (the previous period, a week's Sunday) stay
-# inside Python's calendar.
-FIRST_YEAR, LAST_YEAR = 1900, 2100
 DAY_HELP = "yyyy-mm-dd or dd/mm/yyyy"
 
 
 def _year(text: str) -> int | None:
     """The year of a day as periods reads it (None: not a day; periods says why)."""
-    try:  # a one-day range: the periods' own parser, whatever the writing
-        return periods.from_params({"period": "range", "start": text, "end": text}, date.today()).start.year
-    except DjangoValidationError:
-        return None
+    day = periods.parse_day(text)  # the periods' own parser, whatever the writing
+    return day.year if day else None
 
 
 class DayField(serializers.CharField):

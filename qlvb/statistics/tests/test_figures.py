@@ -90,6 +90,8 @@ def test_period_input_is_checked():
         periods.from_params(QueryDict("period=range&start=2026-12-05&end=2026-12-01"), today)
     with pytest.raises(ValidationError):
         periods.from_params(QueryDict("period=decade"), today)
+    with pytest.raises(ValidationError):  # the week would end after year 9999
+        periods.from_params(QueryDict("period=week&day=9999-12-31"), today)
     quarter = periods.from_params(QueryDict("period=quarter&day=2026-11-15"), today)
     assert (quarter.start.isoformat(), quarter.end.isoformat()) == ("2026-10-01", "2026-12-31")
     assert periods.from_params(QueryDict("period=month&day=2027-01-31"), today).previous().start == \

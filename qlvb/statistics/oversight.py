@@ -93,7 +93,7 @@ def waiting_page(viewer: Person, scope: Scope, today: date, days_allowed: dict[i
         days = calendar.working_days_between(since, today) if since < today else 0
         over = item.status in TIMED_STATUSES and days > days_allowed.get(item.agency_id, REVIEW_DAYS_DEFAULT)
         waits.append(Waiting(item, since, days, over, selectors.document_url(item)))
-    found.object_list = waits
+    found.object_list = waits  # type: ignore[assignment]  # the page now holds the waits
     return found
 
 
@@ -119,7 +119,7 @@ def late_reviews(viewer: Person, scope: Scope, period: Period, today: date, *, b
 
 
 def figure_url(scope: Scope, period: Period, kind: str, *, basis: str = "opened", outcome: str = "total",
-               **filters: object) -> str:
+               filters: dict[str, object] | None = None) -> str:
     """The list behind a figure (the statistics' list page, with the parameters params.read reads);
     empty where that page is not installed."""
     try:
@@ -131,7 +131,7 @@ def figure_url(scope: Scope, period: Period, kind: str, *, basis: str = "opened"
         params["basis"] = basis
     if outcome != "total":
         params["outcome"] = outcome
-    params.update({f"f_{name}": "" if value is None else str(value) for name, value in filters.items()})
+    params.update({f"f_{name}": "" if value is None else str(value) for name, value in (filters or {}).items()})
     return f"{url}?{urlencode(params)}"
 
 

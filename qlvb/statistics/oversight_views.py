@@ -53,8 +53,9 @@ def _nav(scope: Scope, period: Period) -> dict[str, str]:
 
 
 def _context(request: PersonRequest, scope: Scope, period: Period, error: str, page_name: str) -> dict[str, Any]:
-    return {"page_name": page_name, "scope": scope, "period": period, "period_error": error, "period_choices": PERIOD_CHOICES,
-            "scope_params": scope.params(), "agencies": scopes.agencies_of(request.user),
+    return {"page_name": page_name, "scope": scope, "period": period, "period_error": error,
+            "period_choices": PERIOD_CHOICES, "scope_params": scope.params(),
+            "agencies": scopes.agencies_of(request.user),
             "nav": _nav(scope, period)}
 
 
@@ -93,7 +94,7 @@ def drafts(request: PersonRequest) -> HttpResponse:
 
 def _linked(rows: list[selectors.Row], scope: Scope, period: Period, dimension: str) -> list[dict[str, Any]]:
     return [{"row": row, "url": oversight.figure_url(scope, period, Item.Kind.OUTGOING, basis="closed",
-                                                     **{dimension: row.key})} for row in rows]
+                                                     filters={dimension: row.key})} for row in rows]
 
 
 @login_required
@@ -113,7 +114,8 @@ def compliance(request: PersonRequest) -> HttpResponse:
     if scope.level == "person":
         assert scope.person_id is not None
         if scope.person_id != viewer.pk:  # a leader reading one of their people: back to them all
-            context["back"] = f"{reverse('statistics:compliance')}?{urlencode({'agency': scope.agency_id, **period.params()})}"
+            back = urlencode({"agency": scope.agency_id, **period.params()})
+            context["back"] = f"{reverse('statistics:compliance')}?{back}"
         context["figures"] = selectors.compliance(viewer, scope, period, today)
         context["lines"] = _lines(context["figures"])
         return no_store(render(request, "statistics/compliance.html", context))

@@ -141,7 +141,7 @@ def _people(org, n: int) -> None:  # noqa: ANN001
 def test_the_table_reads_a_flat_number_of_queries(org, routed, login):
     routed()
 
-    def count(client) -> int:  # noqa: ANN001
+    def count(client) -> tuple[int, int]:  # noqa: ANN001
         client.get("/statistics/compliance/")  # the caches of the person and the calendar filled
         with CaptureQueriesContext(connection) as ctx:
             response = client.get("/statistics/compliance/")

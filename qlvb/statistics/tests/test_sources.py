@@ -34,6 +34,10 @@ def row(kind: str, source_id: int) -> Item | None:
     return Item.objects.filter(kind=kind, source_id=source_id).first()
 
 
+def the_row(kind: str, source_id: int) -> Item:
+    return Item.objects.get(kind=kind, source_id=source_id)
+
+
 def make_draft(org, field, summary="V/v báo cáo tình hình ứng dụng CNTT năm 2026"):  # noqa: ANN001, ANN201
     return outgoing.create_draft(by=Actor(org.specialist), agency=org.agency, uploads=[docx_upload()],
                                  fields={"doc_type": "CV", "summary": summary, "field": field})
@@ -66,10 +70,10 @@ def test_a_draft_followed_from_writing_to_issuing(org, signing, clock):  # noqa:
     assert (item.person_id, item.unit_id, item.field_id, item.doc_type, item.opened_on) == \
         (org.specialist.pk, org.unit.pk, signing.pk, "CV", timezone.localdate(document.created_at))
     assert place(document) == ("draft", org.specialist.pk, "open")
-    written = row("outgoing", document.pk).held_since
+    written = the_row("outgoing", document.pk).held_since
 
     def held_since():  # noqa: ANN202
-        return row("outgoing", document.pk).held_since
+        return the_row("outgoing", document.pk).held_since
 
     clock(date(2027, 3, 2))
     outgoing.add_version(by=Actor(org.specialist), document=document, upload=docx_upload("Bản sửa"))
@@ -104,7 +108,7 @@ def test_a_draft_followed_from_writing_to_issuing(org, signing, clock):  # noqa:
     clock(date(2027, 3, 9))
     outgoing.issue(by=Actor(org.clerk), document=document)
     document.refresh_from_db()
-    item = row("outgoing", document.pk)
+    item = the_row("outgoing", document.pk)
     assert (item.state, item.closed_on, item.holder_id, item.held_since, item.status) == \
         ("done", date(2027, 3, 9), None, None, "issued")
     assert item.reference == document.reference
@@ -171,7 +175,7 @@ def test_tasks_under_their_owner_by_source(org):
     assert (rows[programme.pk].category, rows[programme.pk].reference) == ("programme", "5")
     tasks.complete(by=Actor(org.specialist), task=sub, result="Đã chuẩn bị")
     tasks.complete(by=Actor(org.unit_head), task=meeting, result="Đã triển khai")
-    assert row("task", meeting.pk).state == "done" and Item.objects.filter(kind="task").count() == 3
+    assert the_row("task", meeting.pk).state == "done" and Item.objects.filter(kind="task").count() == 3
     tasks.withdraw(by=by, task=given, reason="Đã giao nhầm")
     assert row("task", given.pk) is None
     scope = scopes.resolve(org.head, QueryDict())
@@ -242,4 +246,6 @@ def test_the_rebuild_gives_back_the_rows_the_subscriber_kept(org, signing, route
     # A draft waiting since before the rebuild is not shown as waiting since the rebuild (the
     # clock is eight days on): its last change is when it came to its place.
     for source_id, since in Item.objects.filter(kind="outgoing").values_list("source_id", "held_since"):
-        assert abs((since - waiting[source_id]).total_seconds()) < 60, source_id
+        kept_since = waiting[source_id]
+        assert since is not None and kept_since is not None
+        assert abs((since - kept_since).total_seconds()) < 60, source_id

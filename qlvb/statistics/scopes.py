@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from qlvb.org.models import Agency, Field, Person, Post, Unit
+from qlvb.org.permissions import member_agency_ids
 from qlvb.org.roles import office_agency_ids, roles_of
 
 LEVELS = ("province", "agency", "fields", "unit", "person")
@@ -95,8 +96,8 @@ def agencies_of(person: Person) -> list[Agency]:
     ids = set(overseen_agency_ids(person))
     if roles.headed_unit_ids:
         ids |= set(Unit.objects.filter(pk__in=roles.headed_unit_ids).values_list("agency_id", flat=True))
-    if person.agency_id:
-        ids.add(person.agency_id)
+    # Their own figures in every agency where they hold a post (a second post: a second agency).
+    ids |= member_agency_ids(person)
     return sorted(Agency.objects.filter(pk__in=ids), key=lambda a: (a.pk != person.agency_id, a.name))
 
 

@@ -55,8 +55,8 @@ def refresh(kind: str, ids: list[int]) -> int:
     for source_id, item in fresh.items():
         old = kept.get(source_id)
         if old is None:
-            if item.state == Item.State.OPEN and item.held_since is not None and kind == Item.Kind.OUTGOING:
-                item.held_since = now
+            # The source's own time (the draft's last change): the moment itself when the subscriber
+            # writes a new draft's row, and not the day of a rebuild for the drafts waiting long before.
             created.append(item)
             continue
         changed = [c for c in COLUMNS if getattr(old, c) != getattr(item, c)]

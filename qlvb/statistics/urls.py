@@ -1,15 +1,17 @@
 from django.urls import path
 
-from qlvb.statistics import report_views, views
+from qlvb.statistics import oversight_views, report_views, views
 
 app_name = "statistics"
 
-# The pages (views.py: the dashboard, a statistic's table, the list behind a figure, the drafts
-# waiting, a person's compliance figures; exports.py and reports.py: Excel/PDF, the periodic report).
+# The pages (views.py: the dashboard, a statistic's table, the list behind a figure;
+# oversight_views.py: the drafts waiting and the documents issued, a person's compliance figures).
 urlpatterns: list = [
     path("", views.dashboard, name="dashboard"),
     path("table/", views.table, name="table"),
     path("items/", views.items, name="items"),
+    path("drafts/", oversight_views.drafts, name="drafts"),
+    path("compliance/", oversight_views.compliance, name="compliance"),
 ]
 
 # Exports, the periodic report and its layout, scheduled reports (report_views.py).

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.doctypes import DOCUMENT_TYPES
 from qlvb.org.models import Field, Unit
@@ -27,27 +26,27 @@ from qlvb.statistics.periods import Period
 from qlvb.statistics.selectors import OUTCOMES, Query, Row
 
 OUTCOME_LABELS = {
-    "total": _lazy("Total"), "done_on_time": _lazy("Done on time"), "done_late": _lazy("Done late"),
-    "pending": _lazy("Pending"), "overdue": _lazy("Overdue"),
+    "total": _("Total"), "done_on_time": _("Done on time"), "done_late": _("Done late"),
+    "pending": _("Pending"), "overdue": _("Overdue"),
 }
 # What "total" is for each kind of work, counted on what began in the period (or, for `closed`,
 # what ended in it).
 TOTAL_LABELS = {
-    ("incoming", "opened"): _lazy("Received"), ("outgoing", "opened"): _lazy("Drafts started"),
-    ("outgoing", "closed"): _lazy("Issued"), ("review", "opened"): _lazy("Reviews due"),
-    ("task", "opened"): _lazy("Tasks given"), ("task", "closed"): _lazy("Tasks ended"),
-    ("incoming", "closed"): _lazy("Ended"), ("review", "closed"): _lazy("Reviews ended"),
+    ("incoming", "opened"): _("Received"), ("outgoing", "opened"): _("Drafts started"),
+    ("outgoing", "closed"): _("Issued"), ("review", "opened"): _("Reviews due"),
+    ("task", "opened"): _("Tasks given"), ("task", "closed"): _("Tasks ended"),
+    ("incoming", "closed"): _("Ended"), ("review", "closed"): _("Reviews ended"),
 }
 DIMENSION_LABELS = {
-    "agency": _lazy("Agency"), "unit": _lazy("Unit"), "person": _lazy("Person"), "field": _lazy("Field"),
-    "doc_type": _lazy("Document type"), "urgency": _lazy("Urgency"), "category": _lazy("Category"),
-    "month": _lazy("Month"),
+    "agency": _("Agency"), "unit": _("Unit"), "person": _("Person"), "field": _("Field"),
+    "doc_type": _("Document type"), "urgency": _("Urgency"), "category": _("Category"),
+    "month": _("Month"),
 }
 LEVEL_LABELS = {
-    "province": _lazy("Province"), "agency": _lazy("Agency"), "fields": _lazy("My fields"),
-    "unit": _lazy("Unit"), "person": _lazy("Person"),
+    "province": _("Province"), "agency": _("Agency"), "fields": _("My fields"),
+    "unit": _("Unit"), "person": _("Person"),
 }
-BASIS_LABELS = {"opened": _lazy("Began in the period"), "closed": _lazy("Ended in the period")}
+BASIS_LABELS = {"opened": _("Began in the period"), "closed": _("Ended in the period")}
 ID_DIMENSIONS = ("agency", "unit", "person", "field")
 
 
@@ -272,7 +271,7 @@ def build(viewer: Any, asked: Asked, today: date) -> Dashboard:
     review_asked = ask(asked, "review")
     review_counts = selectors.totals(viewer, review_asked.query, today)
     reviews = figures(viewer, review_asked, review_counts, today)
-    overrun = Figure("overrun", _("Reviews over their review days"),
+    overrun = Figure("overrun", str(_("Reviews over their review days")),
                      review_counts["done_late"] + review_counts["overdue"], "")
 
     task_asked = ask(asked, "task")

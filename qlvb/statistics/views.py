@@ -97,11 +97,12 @@ def items(request: PersonRequest) -> HttpResponse:
     rows = selectors.items(request.user, asked.query, asked.outcome)
     page = CappedPaginator(rows, 25).get_page(request.GET.get("page"))
     links = [(item, selectors.document_url(item)) for item in page]
+    outcome = assemble.outcome_label(asked.query.kind, asked.outcome, asked.query.basis)
     context = _common(request, asked, message)
     context.update(
         page=page, links=links, filters=assemble.filter_labels(asked),
-        kind_label=Item.Kind(asked.query.kind).label,
-        outcome_label=assemble.outcome_label(asked.query.kind, asked.outcome, asked.query.basis),
+        kind_label=Item.Kind(asked.query.kind).label, outcome_label=outcome,
+        heading=f"{Item.Kind(asked.query.kind).label}: {outcome}",
         query=asked.querystring(by=None), table_link=asked.querystring(outcome=None),
     )
     return render(request, "statistics/items.html", context)

@@ -15,6 +15,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qlvb.core.doctypes import DOCUMENT_TYPES
 from qlvb.org.models import Field, Unit
@@ -28,6 +29,14 @@ from qlvb.statistics.selectors import OUTCOMES, Query, Row
 OUTCOME_LABELS = {
     "total": _("Total"), "done_on_time": _("Done on time"), "done_late": _("Done late"),
     "pending": _("Pending"), "overdue": _("Overdue"),
+}
+# The columns of a table and the legends of a chart, short enough for a phone (the heading's
+# title gives the long label).
+SHORT_LABELS = {
+    "done_on_time": pgettext_lazy("statistics column", "On time"),
+    "done_late": pgettext_lazy("statistics column", "Late"),
+    "pending": pgettext_lazy("statistics column", "In time"),
+    "overdue": pgettext_lazy("statistics column", "Overdue"),
 }
 # What "total" is for each kind of work, counted on what began in the period (or, for `closed`,
 # what ended in it).
@@ -56,6 +65,10 @@ def total_label(kind: str, basis: str = "opened") -> str:
 
 def outcome_label(kind: str, outcome: str, basis: str = "opened") -> str:
     return total_label(kind, basis) if outcome == "total" else str(OUTCOME_LABELS[outcome])
+
+
+def short_label(kind: str, outcome: str, basis: str = "opened") -> str:
+    return total_label(kind, basis) if outcome == "total" else str(SHORT_LABELS[outcome])
 
 
 def ask(asked: Asked, kind: str, *, basis: str = "opened", period: Period | None = None,
@@ -123,7 +136,7 @@ class Table:
     kind: str
     dimension: str
     basis: str
-    outcomes: list[tuple[str, str]]  # (outcome, its column heading)
+    outcomes: list[tuple[str, str, str]]  # (outcome, its column heading, its long label)
     rows: list[TableRow]
     totals: TableRow
     link: str  # the parameters of the full table (statistics:table)
@@ -135,8 +148,8 @@ class Table:
     def chart(self, name: str, *, limit: int = 15, stacked: bool = True) -> dict[str, Any]:
         """What statistics.js draws: the rows' outcomes (not their total) as stacked bars."""
         rows = self.rows[:limit]
-        shown = [o for o, _label in self.outcomes if o != "total"] if stacked else ["total"]
-        labels = dict(self.outcomes)
+        shown = [o for o, _short, _long in self.outcomes if o != "total"] if stacked else ["total"]
+        labels = {o: short for o, short, _long in self.outcomes}
         horizontal = self.dimension != "month"
         return {
             "name": name, "type": "bar", "horizontal": horizontal, "stacked": stacked,
@@ -160,7 +173,8 @@ def table(viewer: Any, asked: Asked, dimension: str, today: date, *,
         table_rows.append(TableRow(row.key, row.label, row.counts, {o: list_link(narrowed, o) for o in outcomes},
                                    _drill(asked, dimension, row.key) if drill else ""))
     totals = TableRow(None, str(_("Total")), add_up(rows), {o: list_link(asked, o) for o in outcomes})
-    return Table(kind, dimension, basis, [(o, outcome_label(kind, o, basis)) for o in outcomes], table_rows, totals,
+    labels = [(o, short_label(kind, o, basis), outcome_label(kind, o, basis)) for o in outcomes]
+    return Table(kind, dimension, basis, labels, table_rows, totals,
                  asked.querystring(by=dimension, outcome=None))
 
 

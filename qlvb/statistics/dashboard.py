@@ -53,7 +53,7 @@ DIMENSION_LABELS = {
 }
 LEVEL_LABELS = {
     "province": _("Province"), "agency": _("Agency"), "fields": _("My fields"),
-    "unit": _("Unit"), "person": _("Person"),
+    "unit": _("Unit"), "person": pgettext_lazy("statistics level", "Person"),
 }
 BASIS_LABELS = {"opened": _("Began in the period"), "closed": _("Ended in the period")}
 ID_DIMENSIONS = ("agency", "unit", "person", "field")
@@ -154,10 +154,15 @@ class Table:
         return {
             "name": name, "type": "bar", "horizontal": horizontal, "stacked": stacked,
             "height": max(160, 28 * len(rows) + 80) if horizontal else 280,
-            "labels": [r.label or str(_("Not set")) for r in rows],
+            "labels": [_short(r.label or str(_("Not set"))) for r in rows],
             "datasets": [{"outcome": o, "label": labels[o], "data": [r.counts[o] for r in rows],
                           "links": [r.links[o] for r in rows]} for o in shown],
         }
+
+
+def _short(label: str, length: int = 32) -> str:
+    """A chart's axis label: long names of agencies and units would take the whole width."""
+    return label if len(label) <= length else label[:length - 1].rstrip() + "…"
 
 
 def table(viewer: Any, asked: Asked, dimension: str, today: date, *,
@@ -166,6 +171,8 @@ def table(viewer: Any, asked: Asked, dimension: str, today: date, *,
     rows = selectors.by(viewer, asked.query, dimension, today)
     if dimension == "month":
         rows = _every_month(rows, asked.query.period)
+    if dimension == "agency":
+        rows = _every_agency(rows, asked.query.scope)
     kind, basis = asked.query.kind, asked.query.basis
     table_rows = []
     for row in rows:
@@ -187,6 +194,15 @@ def _every_month(rows: list[Row], period: Period) -> list[Row]:
                                                      dict.fromkeys(OUTCOMES, 0)))
         month = periods.of("month", month.end + timedelta(days=1))
     return result
+
+
+def _every_agency(rows: list[Row], scope: scopes.Scope) -> list[Row]:
+    """Every agency of the province side by side, those without work too."""
+    from qlvb.org.models import Agency
+
+    found = {r.key for r in rows}
+    missing = Agency.objects.filter(pk__in=sorted(scope.agency_ids - found)).order_by("name").values_list("pk", "name")
+    return rows + [Row(pk, name, dict.fromkeys(OUTCOMES, 0)) for pk, name in missing]
 
 
 def _drill(asked: Asked, dimension: str, key: object) -> str:

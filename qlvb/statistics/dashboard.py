@@ -24,7 +24,7 @@ from qlvb.statistics import periods, scopes, selectors
 from qlvb.statistics.models import Item
 from qlvb.statistics.params import Asked
 from qlvb.statistics.periods import Period
-from qlvb.statistics.selectors import OUTCOMES, Query, Row
+from qlvb.statistics.selectors import OUTCOMES, Row
 
 OUTCOME_LABELS = {
     "total": _("Total"), "done_on_time": _("Done on time"), "done_late": _("Done late"),

@@ -32,7 +32,9 @@ def _read(request: PersonRequest, **options: Any) -> tuple[Asked, str]:
     except ValidationError as error:
         message = " ".join(error.messages)
     fallback = QueryDict(mutable=True)
-    fallback.update({k: v for k, v in request.GET.items() if k not in PERIOD_PARAMS})
+    for name in request.GET:
+        if name not in PERIOD_PARAMS:
+            fallback.setlist(name, request.GET.getlist(name))
     return params.read(request.user, fallback, **options), message
 
 

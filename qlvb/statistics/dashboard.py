@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qlvb.core.doctypes import DOCUMENT_TYPES
 from qlvb.org.models import Field, Unit
@@ -24,30 +24,38 @@ from qlvb.statistics import periods, scopes, selectors
 from qlvb.statistics.models import Item
 from qlvb.statistics.params import Asked
 from qlvb.statistics.periods import Period
-from qlvb.statistics.selectors import OUTCOMES, Query, Row
+from qlvb.statistics.selectors import OUTCOMES, Row
 
 OUTCOME_LABELS = {
-    "total": _lazy("Total"), "done_on_time": _lazy("Done on time"), "done_late": _lazy("Done late"),
-    "pending": _lazy("Pending"), "overdue": _lazy("Overdue"),
+    "total": _("Total"), "done_on_time": _("Done on time"), "done_late": _("Done late"),
+    "pending": _("Pending"), "overdue": _("Overdue"),
+}
+# The columns of a table and the legends of a chart, short enough for a phone (the heading's
+# title gives the long label).
+SHORT_LABELS = {
+    "done_on_time": pgettext_lazy("statistics column", "On time"),
+    "done_late": pgettext_lazy("statistics column", "Late"),
+    "pending": pgettext_lazy("statistics column", "In time"),
+    "overdue": pgettext_lazy("statistics column", "Overdue"),
 }
 # What "total" is for each kind of work, counted on what began in the period (or, for `closed`,
 # what ended in it).
 TOTAL_LABELS = {
-    ("incoming", "opened"): _lazy("Received"), ("outgoing", "opened"): _lazy("Drafts started"),
-    ("outgoing", "closed"): _lazy("Issued"), ("review", "opened"): _lazy("Reviews due"),
-    ("task", "opened"): _lazy("Tasks given"), ("task", "closed"): _lazy("Tasks ended"),
-    ("incoming", "closed"): _lazy("Ended"), ("review", "closed"): _lazy("Reviews ended"),
+    ("incoming", "opened"): _("Received"), ("outgoing", "opened"): _("Drafts started"),
+    ("outgoing", "closed"): _("Issued"), ("review", "opened"): _("Reviews due"),
+    ("task", "opened"): _("Tasks given"), ("task", "closed"): _("Tasks ended"),
+    ("incoming", "closed"): _("Ended"), ("review", "closed"): _("Reviews ended"),
 }
 DIMENSION_LABELS = {
-    "agency": _lazy("Agency"), "unit": _lazy("Unit"), "person": _lazy("Person"), "field": _lazy("Field"),
-    "doc_type": _lazy("Document type"), "urgency": _lazy("Urgency"), "category": _lazy("Category"),
-    "month": _lazy("Month"),
+    "agency": _("Agency"), "unit": _("Unit"), "person": _("Person"), "field": _("Field"),
+    "doc_type": _("Document type"), "urgency": _("Urgency"), "category": _("Category"),
+    "month": _("Month"),
 }
 LEVEL_LABELS = {
-    "province": _lazy("Province"), "agency": _lazy("Agency"), "fields": _lazy("My fields"),
-    "unit": _lazy("Unit"), "person": _lazy("Person"),
+    "province": _("Province"), "agency": _("Agency"), "fields": _("My fields"),
+    "unit": _("Unit"), "person": pgettext_lazy("statistics level", "Person"),
 }
-BASIS_LABELS = {"opened": _lazy("Began in the period"), "closed": _lazy("Ended in the period")}
+BASIS_LABELS = {"opened": _("Began in the period"), "closed": _("Ended in the period")}
 ID_DIMENSIONS = ("agency", "unit", "person", "field")
 
 
@@ -57,6 +65,10 @@ def total_label(kind: str, basis: str = "opened") -> str:
 
 def outcome_label(kind: str, outcome: str, basis: str = "opened") -> str:
     return total_label(kind, basis) if outcome == "total" else str(OUTCOME_LABELS[outcome])
+
+
+def short_label(kind: str, outcome: str, basis: str = "opened") -> str:
+    return total_label(kind, basis) if outcome == "total" else str(SHORT_LABELS[outcome])
 
 
 def ask(asked: Asked, kind: str, *, basis: str = "opened", period: Period | None = None,
@@ -124,7 +136,7 @@ class Table:
     kind: str
     dimension: str
     basis: str
-    outcomes: list[tuple[str, str]]  # (outcome, its column heading)
+    outcomes: list[tuple[str, str, str]]  # (outcome, its column heading, its long label)
     rows: list[TableRow]
     totals: TableRow
     link: str  # the parameters of the full table (statistics:table)
@@ -136,16 +148,21 @@ class Table:
     def chart(self, name: str, *, limit: int = 15, stacked: bool = True) -> dict[str, Any]:
         """What statistics.js draws: the rows' outcomes (not their total) as stacked bars."""
         rows = self.rows[:limit]
-        shown = [o for o, _label in self.outcomes if o != "total"] if stacked else ["total"]
-        labels = dict(self.outcomes)
+        shown = [o for o, _short, _long in self.outcomes if o != "total"] if stacked else ["total"]
+        labels = {o: short for o, short, _long in self.outcomes}
         horizontal = self.dimension != "month"
         return {
             "name": name, "type": "bar", "horizontal": horizontal, "stacked": stacked,
             "height": max(160, 28 * len(rows) + 80) if horizontal else 280,
-            "labels": [r.label or str(_("Not set")) for r in rows],
+            "labels": [_short(r.label or str(_("Not set"))) for r in rows],
             "datasets": [{"outcome": o, "label": labels[o], "data": [r.counts[o] for r in rows],
                           "links": [r.links[o] for r in rows]} for o in shown],
         }
+
+
+def _short(label: str, length: int = 32) -> str:
+    """A chart's axis label: long names of agencies and units would take the whole width."""
+    return label if len(label) <= length else label[:length - 1].rstrip() + "…"
 
 
 def table(viewer: Any, asked: Asked, dimension: str, today: date, *,
@@ -154,6 +171,8 @@ def table(viewer: Any, asked: Asked, dimension: str, today: date, *,
     rows = selectors.by(viewer, asked.query, dimension, today)
     if dimension == "month":
         rows = _every_month(rows, asked.query.period)
+    if dimension == "agency":
+        rows = _every_agency(rows, asked.query.scope)
     kind, basis = asked.query.kind, asked.query.basis
     table_rows = []
     for row in rows:
@@ -161,7 +180,8 @@ def table(viewer: Any, asked: Asked, dimension: str, today: date, *,
         table_rows.append(TableRow(row.key, row.label, row.counts, {o: list_link(narrowed, o) for o in outcomes},
                                    _drill(asked, dimension, row.key) if drill else ""))
     totals = TableRow(None, str(_("Total")), add_up(rows), {o: list_link(asked, o) for o in outcomes})
-    return Table(kind, dimension, basis, [(o, outcome_label(kind, o, basis)) for o in outcomes], table_rows, totals,
+    labels = [(o, short_label(kind, o, basis), outcome_label(kind, o, basis)) for o in outcomes]
+    return Table(kind, dimension, basis, labels, table_rows, totals,
                  asked.querystring(by=dimension, outcome=None))
 
 
@@ -174,6 +194,15 @@ def _every_month(rows: list[Row], period: Period) -> list[Row]:
                                                      dict.fromkeys(OUTCOMES, 0)))
         month = periods.of("month", month.end + timedelta(days=1))
     return result
+
+
+def _every_agency(rows: list[Row], scope: scopes.Scope) -> list[Row]:
+    """Every agency of the province side by side, those without work too."""
+    from qlvb.org.models import Agency
+
+    found = {r.key for r in rows}
+    missing = Agency.objects.filter(pk__in=sorted(scope.agency_ids - found)).order_by("name").values_list("pk", "name")
+    return rows + [Row(pk, name, dict.fromkeys(OUTCOMES, 0)) for pk, name in missing]
 
 
 def _drill(asked: Asked, dimension: str, key: object) -> str:
@@ -272,7 +301,7 @@ def build(viewer: Any, asked: Asked, today: date) -> Dashboard:
     review_asked = ask(asked, "review")
     review_counts = selectors.totals(viewer, review_asked.query, today)
     reviews = figures(viewer, review_asked, review_counts, today)
-    overrun = Figure("overrun", _("Reviews over their review days"),
+    overrun = Figure("overrun", str(_("Reviews over their review days")),
                      review_counts["done_late"] + review_counts["overdue"], "")
 
     task_asked = ask(asked, "task")

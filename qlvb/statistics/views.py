@@ -32,7 +32,9 @@ def _read(request: PersonRequest, **options: Any) -> tuple[Asked, str]:
     except ValidationError as error:
         message = " ".join(error.messages)
     fallback = QueryDict(mutable=True)
-    fallback.update({k: v for k, v in request.GET.items() if k not in PERIOD_PARAMS})
+    for name in request.GET:
+        if name not in PERIOD_PARAMS:
+            fallback.setlist(name, request.GET.getlist(name))
     return params.read(request.user, fallback, **options), message
 
 
@@ -97,11 +99,12 @@ def items(request: PersonRequest) -> HttpResponse:
     rows = selectors.items(request.user, asked.query, asked.outcome)
     page = CappedPaginator(rows, 25).get_page(request.GET.get("page"))
     links = [(item, selectors.document_url(item)) for item in page]
+    outcome = assemble.outcome_label(asked.query.kind, asked.outcome, asked.query.basis)
     context = _common(request, asked, message)
     context.update(
         page=page, links=links, filters=assemble.filter_labels(asked),
-        kind_label=Item.Kind(asked.query.kind).label,
-        outcome_label=assemble.outcome_label(asked.query.kind, asked.outcome, asked.query.basis),
+        kind_label=Item.Kind(asked.query.kind).label, outcome_label=outcome,
+        heading=f"{Item.Kind(asked.query.kind).label}: {outcome}",
         query=asked.querystring(by=None), table_link=asked.querystring(outcome=None),
     )
     return render(request, "statistics/items.html", context)

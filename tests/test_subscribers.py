@@ -37,8 +37,10 @@ EXPECTED = {
         ("qlvb.notifications.routes.dispatch", True),
     ("consultation.results_published",): ("qlvb.disclosures.services.on_consultation_results", True),
     ("chat.message_posted",): ("qlvb.chat.live.broadcast", True),
+    ("auth.login",): ("qlvb.statistics.services.on_login", False),
 }
 EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False),
+               ("qlvb.statistics.services.on_document_event", False),
                ("qlvb.core.personcache.on_event", False), ("qlvb.core.personcache.on_event_committed", True)}
 
 

@@ -56,6 +56,9 @@ def register_pages() -> None:
                   _own_agency("registers:list"), group="documents", icon="journal-bookmark", order=60),
         AdminPage("templates", _("Drafting templates"), _("The agency's Word templates for drafts."),
                   _own_agency("outgoing:templates"), group="documents", icon="file-earmark-text", order=70),
+        AdminPage("report_layout", _("Periodic report layout"), _("Title, heading lines, sections, columns and "
+                                                                  "signature of the report of document handling."),
+                  _fixed("statistics:layout"), group="documents", icon="file-earmark-bar-graph", order=75),
         AdminPage("mailbox", _("Official mailbox"), _("The agency's mailbox read for edXML packages."),
                   _own_agency("exchange:mailbox"), group="documents", icon="envelope", order=80),
         AdminPage("parameters", _("System parameters"), _("Sign-in limits and other values that can change "

@@ -163,6 +163,7 @@ class LayoutForm(forms.Form):
         for key, spec in reports.SECTIONS.items():
             self.fields[f"section_{key}"] = forms.ChoiceField(
                 label=_("Place of the section “%(name)s”") % {"name": spec.heading}, choices=POSITION_CHOICES)
+        self.order_fields(["title", "governing_body", "reporting_body", *(f"section_{k}" for k in reports.SECTIONS)])
 
     def layout_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

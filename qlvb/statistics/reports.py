@@ -206,12 +206,11 @@ def build(viewer: Person, agency_id: int, period: Period, *, today: date | None 
     sections = []
     for numeral, key in zip(NUMERALS, layout.sections, strict=False):
         spec = SECTIONS[key]
-        query = Query(spec.kind, scope, period, spec.basis)
+        rows = selectors.by(viewer, Query(spec.kind, scope, period, spec.basis), spec.by, today)
         sections.append(Section(numeral, key, exports.Table(
             title=str(spec.heading), subtitle="", basis=exports.basis_label(spec.basis),
-            dimension_heading=str(exports.DIMENSION_HEADINGS[spec.by]), columns=layout.columns,
-            rows=selectors.by(viewer, query, spec.by, today), totals=selectors.totals(viewer, query, today),
-            made_at=made_at, made_by=made_by)))
+            dimension_heading=str(exports.DIMENSION_HEADINGS[spec.by]), columns=layout.columns, rows=rows,
+            totals=exports.sum_rows(rows), made_at=made_at, made_by=made_by)))
     return Report(agency=agency, layout=layout, period=period, sections=sections, day=today, place=place,
                   made_at=made_at, made_by=made_by)
 
@@ -237,8 +236,8 @@ def write_report_xlsx(report: Report) -> bytes:
         sheet.blank()
         sheet.text(f"{section.numeral}. {section.table.title}", bold=True)
         sheet.text(section.table.basis, italic=True)
-        sheet.table([pgettext("statistics column", "No."), section.table.dimension_heading, *section.table.headings], section.table.lines(),
-                    section.table.total_line())
+        headings = [pgettext("statistics column", "No."), section.table.dimension_heading, *section.table.headings]
+        sheet.table(headings, section.table.lines(), section.table.total_line())
     if layout.closing_note:
         sheet.blank()
         for line in layout.closing_note.splitlines():

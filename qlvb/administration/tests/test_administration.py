@@ -23,7 +23,7 @@ def _hub_keys(client) -> set[str]:  # noqa: ANN001
 
 def test_hub_lists_the_pages_each_administrator_may_open(org, root, login):
     agency_pages = {"agency", "people", "fields", "flow", "registers", "templates", "mailbox", "calendar", "audit",
-                    "bin", "notifications"}
+                    "bin", "notifications", "report_layout"}
     installation_pages = {"agencies", "parameters", "directory", "peers", "health", "backups"}
     assert _hub_keys(login(org.admin)) == agency_pages
     root.agency = org.agency

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from typing import Any
 
 import pytest
 from django.http import QueryDict
@@ -20,12 +21,16 @@ from qlvb.statistics.selectors import OUTCOMES
 pytestmark = pytest.mark.django_db
 
 
-def read_table(content: bytes, heading: str) -> tuple[list[list], list]:
+def cells(content: bytes) -> list[list[Any]]:
+    sheet = load_workbook(io.BytesIO(content)).worksheets[0]
+    return [list(r) for r in sheet.iter_rows(values_only=True)]
+
+
+def read_table(content: bytes, heading: str) -> tuple[list[list[Any]], list[Any]]:
     """The body rows and the totals row of the table whose dimension column is `heading`."""
-    sheet = load_workbook(io.BytesIO(content)).active
-    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    rows = cells(content)
     start = next(i for i, r in enumerate(rows) if r[1] == heading)
-    body = []
+    body: list[list[Any]] = []
     for r in rows[start + 1:]:
         if r[1] == "Tổng cộng":
             return body, r
@@ -54,8 +59,7 @@ def test_the_excel_file_holds_the_rows_and_totals_of_the_selectors(org, routed, 
     totals = selectors.totals(org.head, asked.query)
     assert total[2:] == [totals[o] for o in OUTCOMES]
     assert totals == {"total": 3, "done_on_time": 1, "done_late": 0, "pending": 0, "overdue": 2}
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    texts = [c for row in sheet.iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    texts = [c for row in cells(response.content) for c in row if isinstance(c, str)]
     assert "THỐNG KÊ VĂN BẢN ĐẾN" in texts
     assert any(org.head.full_name in t and "Lập từ hệ thống" in t for t in texts)  # when and by whom
     event = Event.objects.get(verb="statistics.exported")

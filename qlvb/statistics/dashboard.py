@@ -140,6 +140,7 @@ class Table:
     rows: list[TableRow]
     totals: TableRow
     link: str  # the parameters of the full table (statistics:table)
+    hidden: int = 0  # rows left out of a dashboard's short table (the full table has them)
 
     @property
     def title(self) -> str:
@@ -165,9 +166,15 @@ def _short(label: str, length: int = 32) -> str:
     return label if len(label) <= length else label[:length - 1].rstrip() + "…"
 
 
+# A dashboard shows the people with the most work; a large agency has hundreds, whose rows cost
+# more to draw than the figures to count (bench/statistics_measure.py: 767 people, 877 KB of HTML).
+DASHBOARD_PEOPLE = 15
+
+
 def table(viewer: Any, asked: Asked, dimension: str, today: date, *,
-          outcomes: tuple[str, ...] = OUTCOMES, drill: bool = False) -> Table:
-    """One statistic by one dimension, each count with its list, and the totals row."""
+          outcomes: tuple[str, ...] = OUTCOMES, drill: bool = False, limit: int | None = None) -> Table:
+    """One statistic by one dimension, each count with its list, and the totals row (of every
+    row, also those a `limit` leaves out)."""
     rows = selectors.by(viewer, asked.query, dimension, today)
     if dimension == "month":
         rows = _every_month(rows, asked.query.period)
@@ -175,14 +182,15 @@ def table(viewer: Any, asked: Asked, dimension: str, today: date, *,
         rows = _every_agency(rows, asked.query.scope)
     kind, basis = asked.query.kind, asked.query.basis
     table_rows = []
-    for row in rows:
+    shown = rows if limit is None else rows[:limit]
+    for row in shown:
         narrowed = row_asked(asked, dimension, row.key)
         table_rows.append(TableRow(row.key, row.label, row.counts, {o: list_link(narrowed, o) for o in outcomes},
                                    _drill(asked, dimension, row.key) if drill else ""))
     totals = TableRow(None, str(_("Total")), add_up(rows), {o: list_link(asked, o) for o in outcomes})
     labels = [(o, short_label(kind, o, basis), outcome_label(kind, o, basis)) for o in outcomes]
     return Table(kind, dimension, basis, labels, table_rows, totals,
-                 asked.querystring(by=dimension, outcome=None))
+                 asked.querystring(by=dimension, outcome=None), len(rows) - len(shown))
 
 
 def _every_month(rows: list[Row], period: Period) -> list[Row]:
@@ -286,7 +294,8 @@ class Dashboard:
 def build(viewer: Any, asked: Asked, today: date) -> Dashboard:
     scope = asked.query.scope
     base = ask(asked, Item.Kind.INCOMING)
-    tables = [table(viewer, ask(base, "incoming", by=d), d, today, drill=True) for d in breakdowns(asked)]
+    tables = [table(viewer, ask(base, "incoming", by=d), d, today, drill=True,
+                    limit=DASHBOARD_PEOPLE if d == "person" else None) for d in breakdowns(asked)]
     incoming = figures(viewer, base, tables[0].totals.counts, today)
     months = periods.months_back(12, asked.query.period.end)
     year = Period("range", months[0].start, months[-1].end)

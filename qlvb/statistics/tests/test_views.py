@@ -186,3 +186,21 @@ def test_the_dashboard_asks_as_many_queries_for_twenty_documents_as_for_two(org,
         client.get("/statistics/table/?by=person")
     with django_assert_max_num_queries(40):
         client.get("/statistics/items/?outcome=pending")
+
+
+def test_a_dashboard_shows_the_busiest_people_and_links_to_everyone(login, org, routed, register_doc, monkeypatch):
+    from qlvb.incoming.services import Target
+    from qlvb.statistics import dashboard
+
+    routed(), routed()  # two for the specialist
+    document = register_doc()
+    incoming.route(by=Actor(org.head), document=document, main=Target(person=org.admin), directive="Xử lý")
+    monkeypatch.setattr(dashboard, "DASHBOARD_PEOPLE", 1)
+    client = login(org.head)
+    page = client.get("/statistics/").content.decode()
+    people = page[page.index('data-dimension="person"'):]
+    people = people[:people.index("</table>")]
+    assert org.specialist.full_name in people and org.admin.full_name not in people
+    assert 'data-more="1"' in people
+    assert re.search(r'data-total="total">3<', people)  # the total counts everyone
+    check_links(client, people)

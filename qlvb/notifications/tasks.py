@@ -3,12 +3,11 @@ worker), the reminders every half hour and the morning digest."""
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 from django.conf import settings
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from qlvb.core.workerclock import worker_clock
 
 
 @db_task(retries=5, retry_delay=120)
@@ -24,17 +23,6 @@ def send_push(notification_id: int) -> None:
     from qlvb.notifications.push import send
 
     send(notification_id)
-
-
-def worker_clock(at: str) -> tuple[int, int]:
-    """A local time (TIME_ZONE) as the worker's crontab reads it (UTC unless huey is told
-    otherwise): 07:30 in Hà Nội is 00:30 UTC (Viet Nam has no summer time)."""
-    hour, minute = (int(part) for part in at.split(":"))
-    if not getattr(HUEY, "utc", True):
-        return hour, minute
-    local = dt.datetime.combine(dt.date(2026, 1, 1), dt.time(hour, minute), tzinfo=ZoneInfo(settings.TIME_ZONE))
-    moment = local.astimezone(dt.UTC)
-    return moment.hour, moment.minute
 
 
 @db_periodic_task(crontab(minute="*/30"), retries=2, retry_delay=300)

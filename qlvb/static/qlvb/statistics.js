@@ -1,4 +1,4 @@
-// The statistics pages (qlvb/statistics/templates/statistics/): each <canvas data-chart="id"> is
+// The statistics pages (qlvb/templates/statistics/): each <canvas data-chart="id"> is
 // drawn with Chart.js (vendored) from the JSON the page put in <script id="id"
 // type="application/json"> (json_script: no inline code under the Content Security Policy).
 // A bar opens the list behind it, like the figure in the table. The period picker shows the day

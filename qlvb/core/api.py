@@ -101,3 +101,25 @@ def enum_field(component: str, values: list[str], description: str) -> Callable[
 
 def choice_values(choices: Any) -> list[str]:
     return [value for value, _label in choices]
+
+
+class PageSizeField(serializers.IntegerField):
+    """`limit` as every list of the API takes it: any value answers (qlvb.core.paging.ApiPagination):
+    one past the bounds is brought within them, one that is not a number is the default."""
+
+    def to_internal_value(self, data: object) -> int:
+        try:
+            value = int(str(data).strip())
+        except ValueError:
+            return 25  # the default page
+        return min(max(value, int(self.min_value or 1)), int(self.max_value or 100))
+
+
+class PageOffsetField(serializers.IntegerField):
+    """`offset` as every list of the API takes it: below zero or not a number is the first page."""
+
+    def to_internal_value(self, data: object) -> int:
+        try:
+            return max(int(str(data).strip()), 0)
+        except ValueError:
+            return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from qlvb.core.api import NamedSerializer, ObjectId, choice_values, enum_field
+from qlvb.core.api import NamedSerializer, ObjectId, PageSizeField, choice_values, enum_field
 from qlvb.files.api import UploadField
 from qlvb.messages import selectors
 from qlvb.messages.models import Copy, Message
@@ -17,18 +17,6 @@ DirectionField = enum_field("MessageSortDirection", ["desc", "asc"], "desc (defa
 KindField = enum_field("MessageKind", choice_values(Message.Kind.choices), "message, reply, forward")
 MoveField = enum_field("MessageMove", ["archive", "trash", "restore", "delete"],
                        "archive; trash; restore (back to the inbox or sent); delete (for good, one's own copy)")
-
-
-class PageSizeField(serializers.IntegerField):
-    """`limit` as every list of the API takes it: any value answers (qlvb.core.paging.ApiPagination):
-    one past the bounds is brought within them, one that is not a number is the default."""
-
-    def to_internal_value(self, data: object) -> int:
-        try:
-            value = int(str(data).strip())
-        except ValueError:
-            return 25  # the default page
-        return min(max(value, int(self.min_value or 1)), int(self.max_value or 100))
 
 
 class MessageListQuerySerializer(serializers.Serializer):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from qlvb.core.api import NamedSerializer, ObjectId, choice_values, enum_field, named
+from qlvb.core.api import NamedSerializer, ObjectId, PageOffsetField, PageSizeField, choice_values, enum_field, named
 from qlvb.core.doctypes import DOCUMENT_TYPES, Urgency
 from qlvb.statistics import periods, scopes
 from qlvb.statistics.models import Item
@@ -102,13 +102,13 @@ class StatisticQuerySerializer(ScopeQuerySerializer, PeriodQuerySerializer):
 
 class ItemsQuerySerializer(StatisticQuerySerializer):
     outcome = OutcomeField(required=False, help_text="Which figure's list; default: total.")
-    limit = serializers.IntegerField(required=False, min_value=1, help_text="Rows per page (at most 500).")
-    offset = serializers.IntegerField(required=False, min_value=0)
+    limit = PageSizeField(required=False, min_value=1, max_value=500, help_text="Rows per page (at most 500).")
+    offset = PageOffsetField(required=False, min_value=0)
 
 
 class DraftsQuerySerializer(ScopeQuerySerializer):
-    limit = serializers.IntegerField(required=False, min_value=1, help_text="Rows per page (at most 500).")
-    offset = serializers.IntegerField(required=False, min_value=0)
+    limit = PageSizeField(required=False, min_value=1, max_value=500, help_text="Rows per page (at most 500).")
+    offset = PageOffsetField(required=False, min_value=0)
 
 
 class ComplianceQuerySerializer(PeriodQuerySerializer):

@@ -86,6 +86,12 @@ class Item(models.Model):
             models.Index(fields=["kind", "person", "opened_on"], name="statistics_item_person"),
             # The secret documents of an agency: few, checked one by one against who may see them.
             models.Index(fields=["agency", "kind"], name="statistics_item_secret", condition=models.Q(secret=True)),
+            # The open work not yet due, counted live beside the tallies (tallies.py): only recent
+            # work has a deadline ahead, so the range from today is short.
+            models.Index(fields=["kind", "deadline"], name="statistics_item_due",
+                         include=["agency", "opened_on", "unit", "person", "field", "doc_type", "urgency",
+                                  "category", "secret"],
+                         condition=models.Q(state="open")),
             # The oversight of drafts: the open outgoing documents of an agency.
             # (Its status and secrecy with it: the dashboard counts the drafts by status.)
             models.Index(fields=["agency", "held_since"], name="statistics_item_waiting",
@@ -95,6 +101,41 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.source_id}"
+
+
+class Tally(models.Model):
+    """The months' sums of the statistics rows, kept with them (tallies.py): what an agency's or the
+    province's dashboard reads instead of adding up a year of rows (issue 19: "figures come from the
+    tallies kept by the services").
+
+    One row per kind of work, basis (the month the work began in, or ended in), month, agency and
+    value of one dimension (`dimension` "" holds the agency's whole month). It counts the rows that
+    are not secret: done on time, done late, open with a deadline and open without one. Whether
+    open work is overdue depends on today, so the pages count the open rows not yet due from the
+    rows themselves (few: only recent work has a deadline ahead) and the secret rows a viewer may
+    see (tallies.py, selectors.by)."""
+
+    kind = models.CharField(max_length=10)
+    basis = models.CharField(max_length=6)  # "opened" / "closed"
+    month = models.DateField()  # its first day
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+", db_index=False)
+    dimension = models.CharField(max_length=10, blank=True, default="")
+    value = models.CharField(max_length=20, blank=True, default="")  # an id in decimal, a code; "": not set
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    open_dated = models.IntegerField(default=0)
+    open_undated = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also what every reading walks: an agency's (or a province's) months of one dimension.
+            # (No INCLUDE: SQLite would then make no unique index at all, and ON CONFLICT needs one.)
+            models.UniqueConstraint(fields=["kind", "basis", "dimension", "agency", "month", "value"],
+                                    name="statistics_tally_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.basis} {self.month} {self.agency_id} {self.dimension}={self.value}"
 
 
 class LoginDay(models.Model):

@@ -26,13 +26,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from qlvb.core import kinds, workdays
 from qlvb.org.models import Agency, Field, Person, Unit
-from qlvb.statistics.models import Item, LoginDay
+from qlvb.statistics import tallies
+from qlvb.statistics.models import Item, LoginDay, Tally
 from qlvb.statistics.periods import Period
 from qlvb.statistics.scopes import Scope
 from qlvb.statistics.sources import SOURCES
@@ -115,6 +116,9 @@ def _rows(viewer: Person, query: Query) -> QuerySet[Item]:
 
 def totals(viewer: Person, query: Query, today: date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
+    tallied = _tallied(viewer, query, None, today)
+    if tallied is not None:
+        return tallied.get(None) or dict.fromkeys(OUTCOMES, 0)
     return _rows(viewer, query).aggregate(**_aggregates(today))
 
 
@@ -130,16 +134,13 @@ def by(viewer: Person, query: Query, dimension: str, today: date | None = None) 
     if dimension not in DIMENSIONS:
         raise ValueError(dimension)
     today = today or timezone.localdate()
-    rows = _rows(viewer, query)
-    if dimension == "month":
-        column = "opened_on" if query.basis == "opened" else "closed_on"
-        grouped = rows.annotate(month=TruncMonth(column)).values("month")
-        key_name = "month"
+    tallied = _tallied(viewer, query, dimension, today)
+    if tallied is not None:
+        result = [Row(key, "", counts) for key, counts in tallied.items() if counts["total"]]
     else:
-        key_name = f"{dimension}_id" if dimension in ("agency", "unit", "person", "field") else dimension
-        grouped = rows.values(key_name)
-    entries: Any = grouped.order_by().annotate(**_aggregates(today))
-    result = [Row(entry[key_name], "", {name: entry[name] for name in OUTCOMES}) for entry in entries]
+        grouped, key_name = _grouped(_rows(viewer, query), query, dimension)
+        entries: Any = grouped.order_by().annotate(**_aggregates(today))
+        result = [Row(entry[key_name], "", {name: entry[name] for name in OUTCOMES}) for entry in entries]
     labels = _labels(dimension, [r.key for r in result], query.kind)
     for row in result:
         row.label = labels.get(row.key, "") if row.key not in (None, "") else ""
@@ -148,6 +149,77 @@ def by(viewer: Person, query: Query, dimension: str, today: date | None = None) 
     else:
         result.sort(key=lambda r: (-r.counts["total"], r.label))
     return result
+
+
+def _grouped(rows: QuerySet[Item], query: Query, dimension: str) -> tuple[QuerySet[Item], str]:
+    """The rows grouped by a dimension's value, and the name the value goes by."""
+    if dimension == "month":
+        column = "opened_on" if query.basis == "opened" else "closed_on"
+        return rows.annotate(month=TruncMonth(column)).values("month"), "month"
+    key_name = f"{dimension}_id" if dimension in ("agency", "unit", "person", "field") else dimension
+    return rows.values(key_name), key_name
+
+
+def _tallied(viewer: Person, query: Query, dimension: str | None, today: date) -> dict[object, dict[str, int]] | None:
+    """The figures of an agency's or the province's whole months from the tallies (None: they do
+    not answer this question; the rows do): the tallies' done and open counts, less the open rows
+    not yet due (counted live: being overdue depends on today), plus the secret rows the viewer
+    may see. Grouped by `dimension` (None: one figure, under the key None)."""
+    tallied = "" if dimension in (None, "agency", "month") else dimension
+    if not _tally_answers(query, tallied):
+        return None
+    scope, period = query.scope, query.period
+    group = "agency_id" if dimension == "agency" else "month" if dimension == "month" else "value" if tallied else None
+    found: dict[object, dict[str, int]] = {}
+
+    def add(key: object, counts: dict[str, int]) -> None:
+        into = found.setdefault(key, dict.fromkeys(OUTCOMES, 0))
+        for name, n in counts.items():
+            into[name] += n
+
+    sums = {c: Sum(c) for c in tallies.COUNTERS}
+    rows = Tally.objects.filter(kind=query.kind, basis=query.basis, dimension=tallied,
+                                agency_id__in=sorted(scope.agency_ids), month__gte=period.start, month__lte=period.end)
+    entries: Any = rows.values(group).order_by().annotate(**sums) if group else [rows.aggregate(**sums)]
+    for entry in entries:
+        key = None if group is None else tallies.key_value(tallied, entry["value"]) if group == "value" else entry[group]
+        on_time, late, dated, undated = (entry[c] or 0 for c in tallies.COUNTERS)
+        add(key, {"done_on_time": on_time, "done_late": late, "pending": undated, "overdue": dated})
+    if query.basis == "opened":  # (a row has an end date only once done: nothing open ended in a period)
+        not_due = Item.objects.filter(scope.q(), kind=query.kind, state=Item.State.OPEN, deadline__gte=today,
+                                      secret=False, opened_on__gte=period.start, opened_on__lte=period.end)
+        for key, n in _counted(not_due, query, dimension, Count("kind")):
+            add(key, {"pending": n, "overdue": -n})
+    secret_ids = visible_secret_ids(viewer, query.kind, scope.agency_ids)
+    if secret_ids:
+        column = "opened_on" if query.basis == "opened" else "closed_on"
+        secret = Item.objects.filter(scope.q(), kind=query.kind, secret=True, document_id__in=secret_ids, **{
+            f"{column}__gte": period.start, f"{column}__lte": period.end})
+        if dimension is None:
+            add(None, secret.aggregate(**_aggregates(today)))
+        else:
+            grouped, key_name = _grouped(secret, query, dimension)
+            for entry in grouped.order_by().annotate(**_aggregates(today)):
+                add(entry[key_name], {name: entry[name] for name in OUTCOMES if name != "total"})
+    for counts in found.values():
+        counts["total"] = sum(counts[name] for name in OUTCOMES if name != "total")
+    return found
+
+
+def _counted(rows: QuerySet[Item], query: Query, dimension: str | None, count: Count) -> list[tuple[object, int]]:
+    if dimension is None:
+        return [(None, rows.aggregate(n=count)["n"])]
+    grouped, key_name = _grouped(rows, query, dimension)
+    return [(entry[key_name], entry["n"]) for entry in grouped.order_by().annotate(n=count)]
+
+
+def _tally_answers(query: Query, dimension: str) -> bool:
+    """The tallies hold whole months of whole agencies, by one dimension, without a filter."""
+    scope, period = query.scope, query.period
+    return (dimension in tallies.DIMENSIONS.get(query.basis, ())
+            and scope.level in ("agency", "province") and not (scope.unit_ids or scope.field_ids)
+            and scope.person_id is None and not any(name in FILTERS for name in query.filters)
+            and period.start.day == 1 and (period.end + timedelta(days=1)).day == 1)
 
 
 def _labels(dimension: str, keys: list[object], kind: str) -> dict[object, str]:

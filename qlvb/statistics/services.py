@@ -15,7 +15,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from qlvb.core import kinds
-from qlvb.statistics import sources
+from qlvb.statistics import sources, tallies
 from qlvb.statistics.models import Item, LoginDay
 
 # The columns a source sets; held_since is kept while the draft waits at the same place.
@@ -42,12 +42,15 @@ STEP_VERBS = frozenset({
 })
 
 
-def refresh(kind: str, ids: list[int]) -> int:
-    """Rewrite the rows of these sources from what they are now; returns the rows written."""
+def refresh(kind: str, ids: list[int], *, tally: bool = True) -> int:
+    """Rewrite the rows of these sources from what they are now, and their tallies unless the
+    caller rebuilds those itself; returns the rows written."""
     if not ids:
         return 0
     fresh = {item.source_id: item for item in sources.SOURCES[kind].build(ids)}
     kept = {item.source_id: item for item in Item.objects.filter(kind=kind, source_id__in=ids)}
+    if tally:
+        tallies.change([tallies.of_item(i) for i in kept.values()], [tallies.of_item(i) for i in fresh.values()])
     gone = [pk for source_id, pk in ((s, i.pk) for s, i in kept.items()) if source_id not in fresh]
     if gone:
         Item.objects.filter(pk__in=gone).delete()
@@ -80,6 +83,9 @@ def refresh_one(kind: str, source_id: int) -> None:
     its `held_since` unless the place (status, holder) changed."""
     fresh = sources.SOURCES[kind].build([source_id])
     rows = Item.objects.filter(kind=kind, source_id=source_id)
+    # What the row added to the tallies: one reading by the unique key, and a write only when
+    # something counted changed (most events change nothing a tally holds).
+    tallies.change(rows.values(*tallies.COLUMNS), [tallies.of_item(i) for i in fresh])
     if not fresh:
         rows.delete()
         return
@@ -98,7 +104,9 @@ def refresh_one(kind: str, source_id: int) -> None:
 def refresh_reviews(document_id: int) -> None:
     """The rows of a draft's review steps: rewritten together (a round returned supersedes steps)."""
     steps = sources.reviews_of(document_id)
-    Item.objects.filter(kind=Item.Kind.REVIEW, source_id__in=sources.review_steps(document_id)).delete()
+    rows = Item.objects.filter(kind=Item.Kind.REVIEW, source_id__in=sources.review_steps(document_id))
+    tallies.change(rows.values(*tallies.COLUMNS), [tallies.of_item(i) for i in steps])
+    rows.delete()
     Item.objects.bulk_create(steps)
 
 
@@ -128,8 +136,8 @@ def on_login(event: Any) -> None:
 
 def rebuild(*, batch: int = 2000, progress: Callable[[str, int], None] | None = None) -> int:
     """Rewrite every row from the work itself (manage.py rebuild_statistics): after an upgrade,
-    a restore, or to check that the rows kept by the subscriber are right. The login days are
-    read back from the event log."""
+    a restore, or to check that the rows kept by the subscriber are right; then the tallies from
+    the rows. The login days are read back from the event log."""
     written = 0
     for kind, source in sources.SOURCES.items():
         ids = list(source.all_ids())
@@ -138,9 +146,11 @@ def rebuild(*, batch: int = 2000, progress: Callable[[str, int], None] | None = 
             Item.objects.filter(kind=kind, source_id__in=stale[start:start + batch]).delete()
         for start in range(0, len(ids), batch):
             with transaction.atomic():
-                written += refresh(kind, ids[start:start + batch])
+                written += refresh(kind, ids[start:start + batch], tally=False)
             if progress:
                 progress(kind, min(start + batch, len(ids)))
+    with transaction.atomic():
+        tallies.rebuild()
     written += rebuild_login_days()
     return written
 

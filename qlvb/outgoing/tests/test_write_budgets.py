@@ -24,14 +24,15 @@ from qlvb.signatures.models import Certificate
 # UPDATE there, a DELETE and an INSERT into the FTS5 table on SQLite.
 BUDGETS: dict[str, dict[str, int]] = {
     # At the start of issue 11: 51, 49, 29 and 114 (SQLite), 50, 48, 28, 113 (PostgreSQL).
-    "create_draft": {"": 36, "postgresql": 35},
+    "create_draft": {"": 37, "postgresql": 36},
     # Issue 19 +4: the statistics rows of the draft (one query to read, one to update) and of its
-    # review steps (read, delete, insert), in the same transaction.
-    "submit": {"": 33, "postgresql": 32},
-    "approve": {"": 26, "postgresql": 25},
+    # review steps (read, delete, insert), in the same transaction; +1 to +3 for their tallies (the
+    # rows as they were, read by their keys, and the difference, written only when there is one).
+    "submit": {"": 36, "postgresql": 35},
+    "approve": {"": 29, "postgresql": 28},
     # PostgreSQL +2: the chain heads, taken together (lock order). Issue 14 +1: the document's
     # access rows take its issue time (the issued list reads them).
-    "issue": {"": 81, "postgresql": 83},
+    "issue": {"": 84, "postgresql": 86},
 }
 
 

@@ -39,3 +39,15 @@ def routed(org, register_doc):  # noqa: F811
         document.refresh_from_db()
         return document
     return make
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """After every statistics test that touched the database, while it still holds the test's
+    work: the tallies kept change by change are exactly the rows added up (models.Tally)."""
+    outcome = yield
+    uses_db = item.get_closest_marker("django_db") or {"db", "transactional_db"} & set(item.fixturenames)
+    if outcome.excinfo is None and uses_db:
+        from qlvb.statistics import tallies
+
+        assert tallies.kept() == tallies.recount(), "the tallies kept are not the rows added up"

@@ -151,7 +151,7 @@ def by(viewer: Person, query: Query, dimension: str, today: date | None = None) 
     return result
 
 
-def _grouped(rows: QuerySet[Item], query: Query, dimension: str) -> tuple[QuerySet[Item], str]:
+def _grouped(rows: QuerySet[Item], query: Query, dimension: str) -> tuple[Any, str]:
     """The rows grouped by a dimension's value, and the name the value goes by."""
     if dimension == "month":
         column = "opened_on" if query.basis == "opened" else "closed_on"
@@ -182,7 +182,8 @@ def _tallied(viewer: Person, query: Query, dimension: str | None, today: date) -
                                 agency_id__in=sorted(scope.agency_ids), month__gte=period.start, month__lte=period.end)
     entries: Any = rows.values(group).order_by().annotate(**sums) if group else [rows.aggregate(**sums)]
     for entry in entries:
-        key = None if group is None else tallies.key_value(tallied, entry["value"]) if group == "value" else entry[group]
+        key = (None if group is None else tallies.key_value(tallied, entry["value"]) if group == "value"
+               else entry[group])
         on_time, late, dated, undated = (entry[c] or 0 for c in tallies.COUNTERS)
         add(key, {"done_on_time": on_time, "done_late": late, "pending": undated, "overdue": dated})
     if query.basis == "opened":  # (a row has an end date only once done: nothing open ended in a period)

@@ -104,11 +104,11 @@ def apply(delta: Mapping[Key, Counts]) -> None:
         params.extend(key)
         params.extend(delta[key])
     added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
+    # The table's and columns' names are the model's own; every value is a parameter.
+    sql = (f"INSERT INTO {table} (kind, basis, month, agency_id, dimension, value, {', '.join(COUNTERS)}) "  # noqa: S608
+           f"VALUES {marks} ON CONFLICT (kind, basis, dimension, agency_id, month, value) DO UPDATE SET {added}")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (kind, basis, month, agency_id, dimension, value, {', '.join(COUNTERS)}) "
-            f"VALUES {marks} ON CONFLICT (kind, basis, dimension, agency_id, month, value) DO UPDATE SET {added}",
-            params)
+        cursor.execute(sql, params)
 
 
 def rebuild(*, batch: int = 5000, item_model: Any = Item, tally_model: Any = Tally) -> int:
@@ -131,7 +131,7 @@ def rebuild(*, batch: int = 5000, item_model: Any = Item, tally_model: Any = Tal
                 group.append(f"{dimension}_id" if dimension in ID_DIMENSIONS else dimension)
             entries = (Item.objects.filter(secret=False, **{f"{column}__isnull": False})
                        .annotate(month=TruncMonth(column)).values(*group).order_by().annotate(**counters))
-            pending: list[Tally] = []
+            pending: list[Any] = []
             for entry in entries.iterator(chunk_size=batch):
                 month = entry["month"]
                 month = month.date() if hasattr(month, "date") else month

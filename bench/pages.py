@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
@@ -25,20 +26,28 @@ class Timing:
 
 def time_page(client: Client, url: str, repeat: int) -> Timing:
     """One request to warm (the person's roles, the templates), then `repeat` timed ones, each a
-    200 (else AssertionError naming the answer). The long-lived objects are then frozen out of the
-    cyclic collector's sight, as a production worker does once warm (gunicorn.conf.py): otherwise
-    its full passes walk everything this process generated and imported, a pause no served
-    request pays."""
-    client.get(url)
+    200 (else AssertionError naming the answer)."""
+    def get() -> None:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code, response.get("Location"))
+
+    return time_calls(get, repeat)
+
+
+def time_calls(call: Callable[[], object], repeat: int) -> Timing:
+    """One call to warm, then `repeat` timed ones with their queries counted. The long-lived
+    objects are then frozen out of the cyclic collector's sight, as a production worker does once
+    warm (gunicorn.conf.py): otherwise its full passes walk everything this process generated and
+    imported, a pause no served request pays."""
+    call()
     gc.collect()
     gc.freeze()
     times, queries = [], set()
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
-            response = client.get(url)
+            call()
             times.append((time.perf_counter() - started) * 1000)
-        assert response.status_code == 200, (url, response.status_code, response.get("Location"))
         queries.add(len(captured))
     times.sort()
     return Timing(statistics.median(times), times[max(0, int(len(times) * 0.95) - 1)], max(queries))

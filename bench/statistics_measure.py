@@ -20,10 +20,8 @@ rule. So the benchmark writes the rows themselves, in bulk, not the documents be
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import random
-import statistics as stats
 import sys
 import time
 from collections import defaultdict
@@ -41,7 +39,6 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import Count  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from qlvb.org.models import Agency, Person, Position, Post  # noqa: E402
@@ -369,21 +366,12 @@ def generate_logins(sample: int = 10) -> None:
 # --- Measuring ----------------------------------------------------------------------------------
 
 def time_call(what: str, call: Callable[[], object], repeat: int) -> None:
-    """As bench/pages.time_page: one warm call, the collector frozen, then `repeat` timed ones."""
-    call()
-    gc.collect()
-    gc.freeze()
-    times, queries = [], set()
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            call()
-            times.append((time.perf_counter() - started) * 1000)
-        queries.add(len(captured))
-    times.sort()
-    figure(what, "p50", stats.median(times), "ms")
-    figure(what, "p95", times[max(0, int(len(times) * 0.95) - 1)], "ms")
-    figure(what, "queries", max(queries), "queries")
+    from pages import time_calls  # (bench/pages.py, importable once django is set up)
+
+    timing = time_calls(call, repeat)
+    figure(what, "p50", timing.p50, "ms")
+    figure(what, "p95", timing.p95, "ms")
+    figure(what, "queries", timing.queries, "queries")
 
 
 def dashboard_work(viewer: Person, params: dict[str, str], today: date) -> Callable[[], object]:

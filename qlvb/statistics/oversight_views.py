@@ -14,19 +14,18 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from qlvb.core.http import no_store
 from qlvb.org.http import PersonRequest
+from qlvb.statistics import dashboard as assemble
 from qlvb.statistics import oversight, periods, scopes, selectors
+from qlvb.statistics.forms import PeriodForm
 from qlvb.statistics.models import Item
 from qlvb.statistics.periods import Period
 from qlvb.statistics.scopes import Scope
 from qlvb.statistics.selectors import Query
 
 SCOPE_PARAMS = ("scope", "agency", "unit", "field", "person")
-PERIOD_CHOICES = (("week", _lazy("Week")), ("month", _lazy("Month")), ("quarter", _lazy("Quarter")),
-                  ("half_year", _lazy("Six months")), ("year", _lazy("Year")), ("range", _lazy("Range of days")))
 
 
 def _period(request: PersonRequest, default: str) -> tuple[Period, str]:
@@ -54,7 +53,9 @@ def _nav(scope: Scope, period: Period) -> dict[str, str]:
 
 def _context(request: PersonRequest, scope: Scope, period: Period, error: str, page_name: str) -> dict[str, Any]:
     return {"page_name": page_name, "scope": scope, "period": period, "period_error": error,
-            "period_choices": PERIOD_CHOICES, "scope_params": scope.params(),
+            "period_form": PeriodForm.showing(period), "scope_params": scope.params(),
+            "previous_link": urlencode({**scope.params(), **period.previous().params()}),
+            "next_link": urlencode({**scope.params(), **assemble.following(period).params()}),
             "agencies": scopes.agencies_of(request.user),
             "nav": _nav(scope, period)}
 

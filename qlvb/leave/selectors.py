@@ -67,7 +67,8 @@ def balance(person: Person, year: int) -> Balance:
     carried = CarryOver.objects.filter(person_id=person.pk, year=year).values_list("days", flat=True).first()
     sums = LeaveRequest.objects.filter(person_id=person.pk, year=year, kind=LeaveRequest.Kind.ANNUAL,
                                        status__in=ACTIVE).aggregate(
-        taken=Sum("days", filter=Q(status__in=TAKEN)), pending=Sum("days", filter=Q(status=LeaveRequest.Status.PENDING)))
+        taken=Sum("days", filter=Q(status__in=TAKEN)),
+        pending=Sum("days", filter=Q(status=LeaveRequest.Status.PENDING)))
     return Balance(year=year, entitlement=Decimal(entitlement(person, year, started_on)),
                    carried=carried or Decimal(0), taken=sums["taken"] or Decimal(0),
                    pending=sums["pending"] or Decimal(0), started_on=started_on)

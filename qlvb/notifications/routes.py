@@ -640,14 +640,16 @@ def on_leave(event: Event) -> None:
 
     data = event.data or {}
     what = event.verb.split(".", 1)[1]
+    agency_id = event.agency_id or 0
+    people: set[Any]
     person = Person.objects.filter(pk=data.get("person") or event.on_behalf_of_id or event.actor_id or 0).first()
     office_heads = list(Post.objects.filter(
-        agency_id=event.agency_id, end_date__isnull=True, unit__kind=Unit.Kind.OFFICE,
+        agency_id=agency_id, end_date__isnull=True, unit__kind=Unit.Kind.OFFICE,
         position__kind=Position.Kind.UNIT_HEAD).values_list("person_id", flat=True))
     if event.verb == "overtime.declared":
         people, url = set(office_heads), reverse("leave:overtime")
     elif event.verb == "leave.informed":
-        leaders = Post.objects.filter(agency_id=event.agency_id, end_date__isnull=True,
+        leaders = Post.objects.filter(agency_id=agency_id, end_date__isnull=True,
                                       position__kind__in=[Position.Kind.AGENCY_HEAD, Position.Kind.AGENCY_DEPUTY])
         people, url = set(leaders.values_list("person_id", flat=True)) | set(office_heads), str(data.get("url") or "")
     elif event.verb in ("leave.approved", "leave.refused"):

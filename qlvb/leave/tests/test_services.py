@@ -132,7 +132,7 @@ def test_overlap_with_a_request_in_force(org):
 def test_the_balance_limits_annual_leave(org):
     ServiceStart.objects.create(person=org.specialist, started_on=date(2016, 6, 1))  # 10 years at 1/1/2027
     b = selectors.balance(org.specialist, 2027)
-    assert (b.entitlement, b.available) == (14, 14)
+    assert (b.entitlement, b.available) == (Decimal(14), Decimal(14))
     first = ask(org.specialist, MONDAY, MONDAY + timedelta(days=11))  # 10 working days
     assert selectors.balance(org.specialist, 2027).pending == 10
     with pytest.raises(ValidationError) as error:
@@ -141,7 +141,7 @@ def test_the_balance_limits_annual_leave(org):
     ask(org.specialist, date(2027, 4, 5), date(2027, 4, 9), kind="unpaid")  # other kinds do not count
     services.approve(by=Actor(first.approver), leave=first)
     b = selectors.balance(org.specialist, 2027)
-    assert (b.taken, b.pending, b.remaining) == (10, 0, 4)
+    assert (b.taken, b.pending, b.remaining) == (Decimal(10), Decimal(0), Decimal(4))
 
 
 def test_entitlement_by_seniority():
@@ -174,7 +174,7 @@ def test_carry_over_across_years(org, chief):
     ServiceStart.objects.create(person=org.specialist, started_on=date(2020, 1, 1))
     services.carry_over(by=Actor(chief), person=org.specialist, from_year=2026, days=Decimal("5"))
     b27 = selectors.balance(org.specialist, 2027)
-    assert (b27.entitlement, b27.carried, b27.available) == (13, 5, 18)
+    assert (b27.entitlement, b27.carried, b27.available) == (Decimal(13), Decimal(5), Decimal(18))
     # 2027: 10 days taken of 18; 8 unused carried into 2028 (agreed by the director)
     leave = ask(org.specialist, MONDAY, MONDAY + timedelta(days=11))
     services.approve(by=Actor(org.head), leave=leave)

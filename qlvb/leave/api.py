@@ -31,7 +31,7 @@ def _leave(request: Request, pk: Any) -> LeaveRequest:
 
 def _page(request: Request, rows: Any, serializer: Any) -> Response:
     paginator = ApiPagination()
-    page = paginator.paginate_queryset(rows, request)
+    page: Any = paginator.paginate_queryset(rows, request)
     return paginator.get_paginated_response(serializer(page, many=True).data)
 
 

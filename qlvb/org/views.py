@@ -160,7 +160,7 @@ def people(request: PersonRequest) -> HttpResponse:
     page.object_list = list(page.object_list)
     away = absences.absent([p.pk for p in page.object_list], timezone.localdate())  # one call for the page
     for row in page.object_list:
-        row.away = away.get(row.pk, "")
+        row.away = away.get(row.pk, "")  # type: ignore[attr-defined]
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "org/people.html", {

@@ -36,3 +36,11 @@ class CarryOverForm(forms.Form):
     person = forms.IntegerField(widget=forms.HiddenInput)
     from_year = forms.IntegerField(widget=forms.HiddenInput)
     days = forms.DecimalField(label=_("Days to carry over"), max_digits=4, decimal_places=1, min_value=0)
+
+
+class ServiceStartForm(forms.Form):
+    started_on = VNDateField(label=_("In service since"))
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["started_on"].widget.attrs["class"] = "form-control form-control-sm"

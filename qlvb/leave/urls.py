@@ -13,5 +13,6 @@ urlpatterns = [
     path("register/", views.register, name="register"),
     path("overtime/", views.overtime, name="overtime"),
     path("people/<int:pk>/", views.person_balance, name="person"),
+    path("people/<int:pk>/service-start/", views.service_start, name="service_start"),
     path("carry-over/", views.carry_over, name="carry_over"),
 ]

@@ -200,6 +200,25 @@ def carry_over(request: PersonRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def service_start(request: PersonRequest, pk: int) -> HttpResponse:
+    """The office records when the person entered service (the seniority of his entitlement)."""
+    person = _person(request)
+    owner = get_object_or_404(Person, pk=pk)
+    form = forms.ServiceStartForm(request.POST)
+    try:
+        services.set_service_start(by=actor_from_request(request, SCOPE), person=owner,
+                                   started_on=form.cleaned_data["started_on"] if form.is_valid() else None)
+        messages.success(request, _("The date of entry into service is recorded."))
+    except NotAllowed:
+        raise Http404() from None
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("leave:person", owner.pk)
+
+
+@login_required
 def person_balance(request: PersonRequest, pk: int) -> HttpResponse:
     """The office's view of one person's leave: the balance of each recent year, carry over."""
     viewer = _person(request)
@@ -210,4 +229,5 @@ def person_balance(request: PersonRequest, pk: int) -> HttpResponse:
     return render(request, "leave/person.html", {
         "owner": owner, "balances": [selectors.balance(owner, y) for y in (year - 1, year)],
         "keeps": rules.may_keep(viewer, owner.agency_id), "form": forms.CarryOverForm(),
+        "start_form": forms.ServiceStartForm(initial={"started_on": selectors.balance(owner, year).started_on}),
     })

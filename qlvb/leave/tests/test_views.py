@@ -143,3 +143,16 @@ def test_queries_of_the_lists_do_not_grow(org, field, chief, login, django_asser
         personcache.bump()
         with django_assert_max_num_queries(before):
             assert office.get(url).status_code == 200
+
+
+def test_the_office_records_the_service_start(org, chief, login):
+    from qlvb.leave.models import ServiceStart
+
+    client = login(chief)
+    client.post(f"/leave/people/{org.specialist.pk}/service-start/", {"started_on": "01/09/2012"})
+    assert ServiceStart.objects.get(person=org.specialist).started_on.year == 2012
+    assert "Ngày bắt đầu công tác" in client.get(f"/leave/people/{org.specialist.pk}/").content.decode()
+    assert login(org.unit_head).post(f"/leave/people/{org.specialist.pk}/service-start/",
+                                     {"started_on": "01/09/2010"}).status_code == 404
+    client.post(f"/leave/people/{org.specialist.pk}/service-start/", {"started_on": "01/09/2099"})
+    assert ServiceStart.objects.get(person=org.specialist).started_on.year == 2012

@@ -203,7 +203,6 @@ def carry_over(request: PersonRequest) -> HttpResponse:
 @require_POST
 def service_start(request: PersonRequest, pk: int) -> HttpResponse:
     """The office records when the person entered service (the seniority of his entitlement)."""
-    person = _person(request)
     owner = get_object_or_404(Person, pk=pk)
     form = forms.ServiceStartForm(request.POST)
     try:

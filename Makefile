@@ -97,6 +97,7 @@ bench: messages
 	$(PY) bench/search_bench.py --scale $(SCALE)
 	$(PY) bench/notifications_bench.py --scale $(SCALE)
 	$(PY) bench/notices_bench.py --scale $(SCALE)
+	$(PY) bench/leave_bench.py --scale $(SCALE)
 	$(PY) bench/tasks_bench.py --scale $(SCALE)
 	$(PY) bench/schedules_bench.py --scale $(SCALE)
 	$(PY) bench/messages_bench.py --scale $(SCALE)

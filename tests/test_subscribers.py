@@ -31,6 +31,8 @@ EXPECTED = {
      "consultation.meeting_answered",
      # notices
      "notice.published",
+     # leave and overtime
+     "leave.requested", "leave.informed", "leave.approved", "leave.refused", "leave.cancelled", "overtime.declared",
      "chat.message_posted",
      "statistics.report_sent",  # scheduled reports
      "outgoing.disagreement"):

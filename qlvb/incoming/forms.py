@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from qlvb.core import absences
 from qlvb.core.doctypes import DOCUMENT_TYPES, Priority, Secrecy, Urgency
 from qlvb.core.forms import MultipleFileField, VNDateField, VNDateTimeField, model_choice
 from qlvb.core.text import as_id
@@ -185,8 +186,11 @@ def routing_candidates(agency: Agency, *, within_units: frozenset[int] | None = 
             posts.append(p)
     for unit in units:
         unit.key = f"u:{unit.pk}"
+    # Who is away today (core.absences: the leave app answers), one call for everyone of the grid.
+    away = absences.absent([post.person_id for post in posts], timezone.localdate())
     for post in posts:
         post.key = f"p:{post.person_id}"
+        post.away = away.get(post.person_id, "")
     return {"units": units, "posts": posts}
 
 

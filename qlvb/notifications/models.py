@@ -39,6 +39,7 @@ class Notification(models.Model):
         MESSAGE = "message", _("An internal message to me")
         CHAT = "chat", _("Mentioned in a chat")
         STAT_REPORT = "stat_report", _("A scheduled report ready for me")
+        LEAVE = "leave", _("Leave and overtime")
         # Reminders (written by the daily run on working days, reminders.py), not by events.
         DUE_SOON = "due_soon", _("Deadline approaching")
         OVERDUE = "overdue", _("Overdue")

@@ -32,6 +32,10 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | schedules.entry_reported | the leaders who routed the invitation, who made the entry | schedule |
 | message.sent | the people the internal message was delivered to | message |
 | notice.published | the notice's addressees (the agency, units, positions, people), resolved now | notice |
+| leave.requested, leave.cancelled | the request's approver | leave |
+| leave.approved, leave.refused | the person who asked | leave |
+| leave.informed | the agency's leaders and the heads of its office (the director's own leave) | leave |
+| overtime.declared | the heads of the agency's office (Chánh Văn phòng) | leave |
 | chat.message_posted (with @mentions) | the people mentioned who may enter the room | chat |
 | statistics.report_sent | the subscriber the scheduled report was made for | stat_report |
 
@@ -625,6 +629,45 @@ def on_notice_published(event: Event) -> None:
 
 ROUTES["notice.published"] = on_notice_published
 # --- end of internal notices -------------------------------------------------------------------------
+# --- Leave and overtime (qlvb.leave) ---------------------------------------------------------------
+
+def on_leave(event: Event) -> None:
+    """A leave request sent (its approver), decided (its person), cancelled (its approver); the
+    director's own announced (the other leaders and the office's heads, 001 Đ18.1); overtime
+    declared (the office's heads, the Chánh Văn phòng, 001 Đ19.1). Never the reason nor the kind
+    of leave: only dates, the person's name, and a link the recipient may open."""
+    from qlvb.org.models import Post, Unit
+
+    data = event.data or {}
+    what = event.verb.split(".", 1)[1]
+    agency_id = event.agency_id or 0
+    people: set[Any]
+    person = Person.objects.filter(pk=data.get("person") or event.on_behalf_of_id or event.actor_id or 0).first()
+    office_heads = list(Post.objects.filter(
+        agency_id=agency_id, end_date__isnull=True, unit__kind=Unit.Kind.OFFICE,
+        position__kind=Position.Kind.UNIT_HEAD).values_list("person_id", flat=True))
+    if event.verb == "overtime.declared":
+        people, url = set(office_heads), reverse("leave:overtime")
+    elif event.verb == "leave.informed":
+        leaders = Post.objects.filter(agency_id=agency_id, end_date__isnull=True,
+                                      position__kind__in=[Position.Kind.AGENCY_HEAD, Position.Kind.AGENCY_DEPUTY])
+        people, url = set(leaders.values_list("person_id", flat=True)) | set(office_heads), str(data.get("url") or "")
+    elif event.verb in ("leave.approved", "leave.refused"):
+        people, url = {data.get("person")}, str(data.get("url") or "")
+    else:  # requested, cancelled
+        people, url = {data.get("approver")}, str(data.get("url") or "")
+    people = {p for p in people if p} - {event.actor_id, event.on_behalf_of_id}
+    params = {"what": what, "person": person.full_name if person else "", "start": str(data.get("start") or ""),
+              "end": str(data.get("end") or data.get("day") or "")}
+    services.notify_batch([services.Notice(
+        person_id=pk, kind=Kind.LEAVE, key=f"event:{event.pk}", params=params, url=url,
+        target_type=event.target_type, target_id=event.target_id) for pk in sorted(people)])
+
+
+for _verb in ("leave.requested", "leave.informed", "leave.approved", "leave.refused", "leave.cancelled",
+              "overtime.declared"):
+    ROUTES[_verb] = on_leave
+# --- end of leave and overtime ----------------------------------------------------------------------
 # --- Chat (qlvb.chat) ------------------------------------------------------------------------------
 
 def on_chat_mention(event: Event) -> None:

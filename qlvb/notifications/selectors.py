@@ -143,8 +143,34 @@ NOTICE_TEXT = gettext_lazy("Internal notice: %(title)s")
 DISCLOSURE_TEXT = gettext_lazy("Disclosure overdue since %(date)s: %(title)s")
 
 
+# --- Leave and overtime (qlvb.leave) ---
+LEAVE_TEXTS: dict[str, Any] = {
+    "requested": gettext_lazy("%(person)s asks for leave from %(start)s to %(end)s"),
+    "informed": gettext_lazy("%(person)s is on leave from %(start)s to %(end)s"),
+    "approved": gettext_lazy("Your leave from %(start)s to %(end)s is approved"),
+    "refused": gettext_lazy("Your leave from %(start)s to %(end)s is refused"),
+    "cancelled": gettext_lazy("%(person)s cancelled the leave from %(start)s to %(end)s"),
+    "declared": gettext_lazy("%(person)s declared overtime on %(end)s"),
+}
+
+
+def _leave_text(notification: Notification, params: dict[str, Any]) -> str:
+    template = LEAVE_TEXTS.get(params.get("what", ""))
+    if template is None:
+        return str(notification.get_kind_display())
+    days = {}
+    for name in ("start", "end"):
+        value = params.get(name) or ""
+        with contextlib.suppress(ValueError):
+            value = date.fromisoformat(value).strftime("%d/%m/%Y")
+        days[name] = value
+    return str(template) % {"person": params.get("person") or "—", **days}
+
+
 def text(notification: Notification) -> str:
     params = notification.params or {}
+    if notification.kind == Kind.LEAVE:
+        return _leave_text(notification, params)
     if notification.kind == Kind.CONSULTATION:
         return _consultation_text(notification, params)
     if notification.kind == Kind.NOTICE:

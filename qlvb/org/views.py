@@ -13,9 +13,11 @@ from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qlvb.core import absences
 from qlvb.core.actor import actor_from_request
 from qlvb.core.forms import attach_errors
 from qlvb.core.selectors import timeline
@@ -155,6 +157,10 @@ def people(request: PersonRequest) -> HttpResponse:
     rows = selectors.people_list(viewer=request.user, agency=agency, query=query, unit=unit,
                                  include_inactive=can_manage and request.GET.get("all") == "1")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    away = absences.absent([p.pk for p in page.object_list], timezone.localdate())  # one call for the page
+    for row in page.object_list:
+        row.away = away.get(row.pk, "")  # type: ignore[attr-defined]
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "org/people.html", {

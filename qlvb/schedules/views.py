@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qlvb.core import absences
 from qlvb.core.actor import actor_from_request, effective_person
 from qlvb.core.errors import NotAllowed
 from qlvb.core.forms import attach_errors
@@ -139,6 +140,7 @@ def calendar(request: PersonRequest, span: str = "week") -> HttpResponse:
         entry.conflict_names = context["conflicts"].get(entry.pk)  # type: ignore[attr-defined]
     if span == "week":
         context["rows"] = selectors.week_table(entries, start)
+        context["away"] = _away(person, schedule, start, end)
     elif span == "month":
         days = selectors.by_day(entries)
         context["weeks"] = [[(d, days.get(d, [])) for d in week] for week in selectors.month_weeks(day)]
@@ -150,6 +152,25 @@ def calendar(request: PersonRequest, span: str = "week") -> HttpResponse:
         context["proposals"] = selectors.proposals(schedule.agency_id, start, end)
         context["invitations"] = selectors.invitations_waiting(person, limit=10)
     return render(request, "schedules/calendar.html", context)
+
+
+def _away(person: Person, schedule: Schedule, start: date, end: date) -> list[tuple[str, str]]:
+    """Who of the schedule's people is away this week (core.absences; the leave app answers): the
+    person himself, the unit's people, or the agency's leaders; in one call for all of them."""
+    from qlvb.org.models import Position, Post
+
+    if schedule.scope == Scope.PERSONAL:
+        ids = [person.pk]
+    elif schedule.scope == Scope.UNIT and schedule.unit is not None:
+        ids = list(Post.objects.filter(unit=schedule.unit, end_date__isnull=True).values_list("person_id", flat=True))
+    else:
+        ids = list(Post.objects.filter(agency_id=schedule.agency_id, end_date__isnull=True, position__kind__in=[
+            Position.Kind.AGENCY_HEAD, Position.Kind.AGENCY_DEPUTY]).values_list("person_id", flat=True))
+    away = absences.absent(ids, start, end)
+    if not away:
+        return []
+    names = dict(Person.objects.filter(pk__in=sorted(away)).values_list("pk", "full_name"))
+    return sorted((names.get(pk, ""), label) for pk, label in away.items())
 
 
 def _entry_kwargs(form: EntryForm) -> dict[str, Any]:

@@ -34,6 +34,8 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | notice.published | the notice's addressees (the agency, units, positions, people), resolved now | notice |
 | chat.message_posted (with @mentions) | the people mentioned who may enter the room | chat |
 | statistics.report_sent | the subscriber the scheduled report was made for | stat_report |
+| itstaff.incident_reported | the Department's leaders and office (seed 004 Đ7.2: told at once) | informed |
+| itstaff.report_reminder | the late agency's leaders and office | due_soon / overdue |
 
 Nobody is told of their own act, and nobody is told of a document they may not open (the
 document kind's rule, core.kinds). A secret document is named by its number alone.
@@ -655,6 +657,33 @@ def on_statistics_report_sent(event: Event) -> None:
 
 ROUTES["statistics.report_sent"] = on_statistics_report_sent
 # --- end of scheduled reports ------------------------------------------------------------------------
+# --- IT staff (qlvb.itstaff) -----------------------------------------------------------------------
+
+def on_itstaff_incident(event: Event) -> None:
+    """An IT incident reported: the Department's leaders and office, at once (004 Đ7.2)."""
+    from qlvb.itstaff.selectors import department_people
+
+    people = department_people() - {event.actor_id, event.on_behalf_of_id}
+    services.notify(Person.objects.filter(pk__in=sorted(people), is_active=True), kind=Kind.INFORMED,
+                    params={"summary": str((event.data or {}).get("title") or "")[:200]},
+                    url=reverse("itstaff:incident", args=[int(event.target_id)]), target_type=event.target_type,
+                    target_id=event.target_id, key=f"event:{event.pk}", event_id=event.pk, urgent=True)
+
+
+def on_itstaff_reminder(event: Event) -> None:
+    """An agency's IT report not yet submitted near or past its deadline: its leaders and office."""
+    data = event.data or {}
+    services.notify(Person.objects.filter(pk__in=data.get("people") or [], is_active=True),
+                    kind=Kind.OVERDUE if data.get("overdue") else Kind.DUE_SOON,
+                    params={"summary": str(data.get("title") or "")[:200], "days": data.get("days") or 0,
+                            "date": data.get("deadline") or ""},
+                    url=reverse("itstaff:round", args=[int(event.target_id)]), target_type=event.target_type,
+                    target_id=event.target_id, key=f"event:{event.pk}", event_id=event.pk)
+
+
+ROUTES["itstaff.incident_reported"] = on_itstaff_incident
+ROUTES["itstaff.report_reminder"] = on_itstaff_reminder
+# --- end of IT staff ---------------------------------------------------------------------------------
 
 
 def dispatch(event: Event) -> None:

@@ -145,10 +145,10 @@ def round_rows(request: Request, pk: str) -> Response:
 
 
 @extend_schema(methods=["GET"], operation_id="v1_itstaff_report_mine", summary="My agency's report of a round",
-               tags=TAGS, responses={200: s.ReportSerializer, 404: NOT_FOUND})
+               tags=TAGS, responses={200: s.ITReportSerializer, 404: NOT_FOUND})
 @extend_schema(methods=["PUT"], operation_id="v1_itstaff_report_write", summary="Write my agency's report",
-               tags=TAGS, request=s.ReportInputSerializer,
-               responses={200: s.ReportSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
+               tags=TAGS, request=s.ITReportInputSerializer,
+               responses={200: s.ITReportSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["GET", "PUT"])
 def my_report(request: Request, pk: str) -> Response:
     """PUT: write the sections (while drafted or returned); `submit: true` sends it to the Department."""
@@ -159,8 +159,8 @@ def my_report(request: Request, pk: str) -> Response:
         report = Report.objects.filter(template=template, agency=agency).select_related("agency", "template").first()
         if report is None:
             raise NotFound()
-        return Response(s.ReportSerializer(report).data)
-    data = validated(s.ReportInputSerializer, request)
+        return Response(s.ITReportSerializer(report).data)
+    data = validated(s.ITReportInputSerializer, request)
 
     def write() -> Report:
         from django.db import transaction
@@ -173,14 +173,14 @@ def my_report(request: Request, pk: str) -> Response:
         return report
 
     report = service_call(write)
-    return Response(s.ReportSerializer(selectors.get_report(person, report.pk)).data)
+    return Response(s.ITReportSerializer(selectors.get_report(person, report.pk)).data)
 
 
 @extend_schema(operation_id="v1_itstaff_report_retrieve", summary="One IT report", tags=TAGS,
-               responses={200: s.ReportSerializer, 404: NOT_FOUND})
+               responses={200: s.ITReportSerializer, 404: NOT_FOUND})
 @api_view(["GET"])
 def report_detail(request: Request, pk: str) -> Response:
-    return Response(s.ReportSerializer(selectors.get_report(signed_in(request.user), pk_or_404(pk))).data)
+    return Response(s.ITReportSerializer(selectors.get_report(signed_in(request.user), pk_or_404(pk))).data)
 
 
 def _decide(request: Request, pk: str, action: str) -> Response:
@@ -193,25 +193,25 @@ def _decide(request: Request, pk: str, action: str) -> Response:
         service_call(lambda: services.accept_report(by=caller(request), report=report))
     else:
         service_call(lambda: services.submit_report(by=caller(request), report=report))
-    return Response(s.ReportSerializer(selectors.get_report(person, report.pk)).data)
+    return Response(s.ITReportSerializer(selectors.get_report(person, report.pk)).data)
 
 
 @extend_schema(operation_id="v1_itstaff_report_submit", summary="Submit (or resubmit) a report", tags=TAGS,
-               request=None, responses={200: s.ReportSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
+               request=None, responses={200: s.ITReportSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["POST"])
 def report_submit(request: Request, pk: str) -> Response:
     return _decide(request, pk, "submit")
 
 
 @extend_schema(operation_id="v1_itstaff_report_return", summary="Return a report for completion", tags=TAGS,
-               request=s.ReturnInputSerializer, responses={200: s.ReportSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
+               request=s.ReturnInputSerializer, responses={200: s.ITReportSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["POST"])
 def report_return(request: Request, pk: str) -> Response:
     return _decide(request, pk, "return")
 
 
 @extend_schema(operation_id="v1_itstaff_report_accept", summary="Accept a report", tags=TAGS, request=None,
-               responses={200: s.ReportSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
+               responses={200: s.ITReportSerializer, 400: BAD_INPUT, 404: NOT_FOUND})
 @api_view(["POST"])
 def report_accept(request: Request, pk: str) -> Response:
     return _decide(request, pk, "accept")

@@ -69,7 +69,8 @@ def load() -> str:
     services.publish_template(by=cvp, title="Báo cáo tình hình ứng dụng CNTT năm 2026",
                               period=ReportTemplate.Period.YEAR, year=2026,
                               deadline=workdays.add_working_days(today, 8, department), sections=SECTIONS)
-    services.report_incident(by=snv_cvp, agency=snv, kind="wan", title="Mất kết nối mạng WAN tới Trung tâm dữ liệu tỉnh",
+    services.report_incident(by=snv_cvp, agency=snv, kind="wan",
+                             title="Mất kết nối mạng WAN tới Trung tâm dữ liệu tỉnh",
                              occurred_at=timezone.now() - timedelta(hours=2),
                              impact="Không gửi, nhận được văn bản điện tử liên thông; hệ thống một cửa gián đoạn.",
                              handling="Đã báo Viễn thông Sơn La kiểm tra đường truyền.")

@@ -67,7 +67,7 @@ def shortfalls(staff: list[Staff]) -> list[str]:
                 missing.append(_("field not IT"))
             if not s.full_time_study:
                 missing.append(_("not full-time study"))
-            reasons.append(_("%(name)s: %(missing)s (Đ4).") % {"name": s.person.full_name,
+            reasons.append(_("%(name)s: %(missing)s (Article 4).") % {"name": s.person.full_name,
                                                                  "missing": ", ".join(missing)})
     if not any(s.decision_id for s in current):
         reasons.append(_("No assignment decision linked (Đ10.2.a)."))

@@ -7,8 +7,20 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from qlvb.core.api import NamedSerializer, ObjectId, named
+from qlvb.core.api import NamedSerializer, ObjectId, choice_values, enum_field, named
 from qlvb.itstaff.models import Certificate, Degree, Incident, Report, ReportTemplate, Staff, Training
+
+DegreeField = enum_field("ItDegree", choice_values(Degree.choices),
+                         "postgraduate, university, college, intermediate, other")
+TrainingKindField = enum_field("ItTrainingKind", choice_values(Training.Kind.choices),
+                               "training, or meeting of the Department")
+PeriodField = enum_field("ItReportPeriod", choice_values(ReportTemplate.Period.choices), "h1 (six months), year")
+ReportStatusField = enum_field("ItReportStatus", choice_values(Report.Status.choices),
+                               "draft, submitted, returned, accepted")
+RoundStateField = enum_field("ItRoundState", ["missing", "submitted", "returned", "accepted"],
+                             "missing (nothing submitted), submitted, returned, accepted")
+IncidentKindField = enum_field("ItIncidentKind", choice_values(Incident.Kind.choices),
+                               "server, wan, line, security, other")
 
 
 class CertificateSerializer(serializers.ModelSerializer):
@@ -18,6 +30,7 @@ class CertificateSerializer(serializers.ModelSerializer):
 
 
 class TrainingSerializer(serializers.ModelSerializer):
+    kind = TrainingKindField(read_only=True)
     class Meta:
         model = Training
         fields = ["id", "kind", "title", "held_on", "attended"]
@@ -26,6 +39,7 @@ class TrainingSerializer(serializers.ModelSerializer):
 class StaffSerializer(serializers.ModelSerializer):
     person = serializers.SerializerMethodField()
     agency = serializers.SerializerMethodField()
+    degree = DegreeField(read_only=True)
     meets_standard = serializers.BooleanField(read_only=True)
     certificates = CertificateSerializer(many=True, read_only=True)
 
@@ -63,7 +77,7 @@ class StaffDetailSerializer(StaffSerializer):
 
 class StaffInputSerializer(serializers.Serializer):
     person = ObjectId()
-    degree = serializers.ChoiceField(choices=Degree.choices)
+    degree = DegreeField()
     field_of_study = serializers.CharField(max_length=200, allow_blank=True)
     field_is_it = serializers.BooleanField(required=False, default=False)
     full_time_study = serializers.BooleanField(required=False, default=False)
@@ -80,7 +94,7 @@ class CertificateInputSerializer(serializers.Serializer):
 
 
 class TrainingInputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Training.Kind.choices)
+    kind = TrainingKindField()
     title = serializers.CharField(max_length=300, allow_blank=True)
     held_on = serializers.DateField(allow_null=True)
     attended = serializers.BooleanField(required=False, default=True)
@@ -97,10 +111,11 @@ class AgencyRowSerializer(serializers.Serializer):
 
 class SectionSerializer(serializers.Serializer):
     key = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field named as Field's attribute
 
 
 class TemplateSerializer(serializers.ModelSerializer):
+    period = PeriodField(read_only=True)
     sections = SectionSerializer(many=True)
 
     class Meta:
@@ -110,14 +125,15 @@ class TemplateSerializer(serializers.ModelSerializer):
 
 class TemplateInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=300, allow_blank=True)
-    period = serializers.ChoiceField(choices=ReportTemplate.Period.choices)
+    period = PeriodField()
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     deadline = serializers.DateField()
     sections = serializers.ListField(child=serializers.CharField(max_length=300), max_length=50)
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ITReportSerializer(serializers.ModelSerializer):
     agency = serializers.SerializerMethodField()
+    status = ReportStatusField(read_only=True)
     late = serializers.BooleanField(read_only=True)
     answers = serializers.DictField(child=serializers.CharField(allow_blank=True))
 
@@ -131,7 +147,7 @@ class ReportSerializer(serializers.ModelSerializer):
         return named(report.agency)
 
 
-class ReportInputSerializer(serializers.Serializer):
+class ITReportInputSerializer(serializers.Serializer):
     answers = serializers.DictField(child=serializers.CharField(allow_blank=True, max_length=20_000),
                                     help_text="{section key: text}")
     submit = serializers.BooleanField(required=False, default=False, help_text="Submit it to the Department now.")
@@ -144,11 +160,12 @@ class ReturnInputSerializer(serializers.Serializer):
 class RoundRowSerializer(serializers.Serializer):
     agency = NamedSerializer()
     report = serializers.IntegerField(allow_null=True)
-    state = serializers.ChoiceField(choices=["missing", "draft", "submitted", "returned", "accepted"])
+    state = RoundStateField()
     late = serializers.BooleanField()
 
 
 class IncidentSerializer(serializers.ModelSerializer):
+    kind = IncidentKindField(read_only=True)
     agency = serializers.SerializerMethodField()
     reported_by = serializers.SerializerMethodField()
 
@@ -174,7 +191,7 @@ class IncidentPageSerializer(serializers.Serializer):
 
 
 class IncidentInputSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Incident.Kind.choices)
+    kind = IncidentKindField()
     title = serializers.CharField(max_length=300, allow_blank=True)
     occurred_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     impact = serializers.CharField(max_length=20_000, required=False, default="", allow_blank=True)

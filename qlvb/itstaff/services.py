@@ -5,7 +5,7 @@ who may not act gets NotAllowed (a 404 at the edge)."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -321,7 +321,7 @@ def report_incident(*, by: Actor, agency: Agency, kind: str, title: str, occurre
         errors.add("title", _("At most %(n)s characters.") % {"n": 300})
     if occurred_at is None:
         errors.add("occurred_at", _("Give the time the incident occurred."))
-    elif occurred_at > timezone.now() + timezone.timedelta(minutes=5):
+    elif occurred_at > timezone.now() + timedelta(minutes=5):
         errors.add("occurred_at", _("The time of the incident cannot be in the future."))
     if len(impact or "") > MAX_TEXT or len(handling or "") > MAX_TEXT:
         errors.add("impact", _("At most %(n)s characters.") % {"n": MAX_TEXT})

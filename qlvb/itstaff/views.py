@@ -16,7 +16,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from qlvb.core.actor import actor_from_request, effective_person
 from qlvb.core.errors import NotAllowed
@@ -55,7 +54,8 @@ def home(request: PersonRequest) -> HttpResponse:
     if rules.is_department(person):
         rows = selectors.department_view(person)
         return render(request, "itstaff/department.html", {
-            "rows": rows, "flagged": sum(1 for r in rows if r.flagged), "may_publish": rules.manages_department(person)})
+            "rows": rows, "flagged": sum(1 for r in rows if r.flagged),
+            "may_publish": rules.manages_department(person)})
     agency = selectors.own_agency(person)
     if agency is None:
         raise Http404()
@@ -103,8 +103,8 @@ def staff_detail(request: PersonRequest, pk: int) -> HttpResponse:
         if action == "certificate":
             certificate_form = forms.CertificateForm(request.POST, prefix="c")
             if certificate_form.is_valid():
-                done = _act(request, lambda: services.add_certificate(by=by, staff=staff, **certificate_form.cleaned_data),
-                            certificate_form)
+                done = _act(request, lambda: services.add_certificate(
+                    by=by, staff=staff, **certificate_form.cleaned_data), certificate_form)
         elif action == "training":
             training_form = forms.TrainingForm(request.POST, prefix="t")
             if training_form.is_valid():

@@ -157,7 +157,8 @@ def test_an_incident_without_a_time_is_refused(department, other_org):
 def test_an_incident_tells_the_department_at_once(department, other_org, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         incident = services.report_incident(by=Actor(other_org.clerk), agency=other_org.agency, kind="wan",
-                                            title="Mất kết nối mạng WAN", occurred_at=timezone.now() - timedelta(hours=1),
+                                            title="Mất kết nối mạng WAN",
+                                            occurred_at=timezone.now() - timedelta(hours=1),
                                             impact="Không gửi nhận được văn bản")
     told = set(Notification.objects.filter(target_id=str(incident.pk)).values_list("person_id", flat=True))
     assert {department.head.pk, department.deputy.pk, department.clerk.pk} <= told

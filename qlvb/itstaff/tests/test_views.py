@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 
 
 def _incident(org):
-    return services.report_incident(by=Actor(org.clerk), agency=org.agency, kind="server", title="Máy chủ thư điện tử dừng",
+    return services.report_incident(by=Actor(org.clerk), agency=org.agency, kind="server",
+                                    title="Máy chủ thư điện tử dừng",
                                     occurred_at=timezone.now() - timedelta(hours=3))
 
 

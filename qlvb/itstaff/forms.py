@@ -7,11 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qlvb.core.forms import VNDateField, VNDateTimeField
 from qlvb.itstaff.models import Degree, Incident, ReportTemplate, Training
 from qlvb.org.models import Agency, Person
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class StaffForm(forms.Form):
@@ -23,7 +22,7 @@ class StaffForm(forms.Form):
     decision = forms.RegexField(r"^(incoming|outgoing):\d{1,18}$", required=False, label=_("Assignment decision"),
                                 help_text=_('The decision as "outgoing:<id>" or "incoming:<id>" (from its page\'s '
                                             'address).'))
-    assigned_on = forms.DateField(required=False, widget=DATE, label=_("Assigned on"))
+    assigned_on = VNDateField(required=False, label=_("Assigned on"))
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), label=_("Notes"))
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
@@ -39,15 +38,15 @@ class StaffForm(forms.Form):
 
 
 class CertificateForm(forms.Form):
-    name = forms.CharField(max_length=200, label=_("Certificate"))
-    issued_on = forms.DateField(widget=DATE, label=_("Issued on"))
-    expires_on = forms.DateField(required=False, widget=DATE, label=_("Valid until"))
+    name = forms.CharField(max_length=200, label=_("Certificate name"))
+    issued_on = VNDateField(label=_("Issued on"))
+    expires_on = VNDateField(required=False, label=_("Valid until"))
 
 
 class TrainingForm(forms.Form):
     kind = forms.ChoiceField(choices=Training.Kind.choices, label=_("Kind"))
     title = forms.CharField(max_length=300, label=_("Title"))
-    held_on = forms.DateField(widget=DATE, label=_("Date"))
+    held_on = VNDateField(label=_("Date"))
     attended = forms.BooleanField(required=False, initial=True, label=_("Attended"))
 
 
@@ -55,7 +54,7 @@ class TemplateForm(forms.Form):
     title = forms.CharField(max_length=300, label=_("Title"))
     period = forms.ChoiceField(choices=ReportTemplate.Period.choices, label=_("Period"))
     year = forms.IntegerField(min_value=2000, max_value=2100, label=_("Year"))
-    deadline = forms.DateField(widget=DATE, label=_("Deadline"))
+    deadline = VNDateField(label=_("Deadline"))
     sections = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label=_("Sections (one per line)"))
 
     def values(self) -> dict[str, Any]:
@@ -67,8 +66,7 @@ class TemplateForm(forms.Form):
 class IncidentForm(forms.Form):
     kind = forms.ChoiceField(choices=Incident.Kind.choices, label=_("Kind"))
     title = forms.CharField(max_length=300, label=_("What happened"))
-    occurred_at = forms.DateTimeField(required=False, widget=MOMENT, label=_("Time of occurrence"),
-                                      input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+    occurred_at = VNDateTimeField(required=False, label=_("Time of occurrence"))
     impact = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Impact"))
     handling = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Handling"))
 

@@ -9,14 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qlvb.core import kinds
 from qlvb.itstaff import rules
-from qlvb.itstaff.models import Incident, Report, ReportTemplate, Staff, Training
+from qlvb.itstaff.models import Certificate, Incident, Report, ReportTemplate, Staff, Training
 from qlvb.org.models import Agency, Person, Position, Post, Unit
 
 
@@ -75,7 +75,14 @@ def shortfalls(staff: list[Staff]) -> list[str]:
 
 
 def staff_rows(agency_ids: list[int] | None = None, *, current: bool = True) -> QuerySet[Staff]:
-    rows = Staff.objects.select_related("person", "agency").prefetch_related("certificates")
+    """The staff with the person's name and their certificates (only what the registry shows: a
+    whole Person row is wide, and the Department's view reads every agency's staff)."""
+    rows = (Staff.objects.select_related("person")
+            .only(*[f.attname for f in Staff._meta.concrete_fields if f.name not in ("notes", "decision_label",
+                                                                                     "created_at")],
+                  "person__id", "person__full_name")
+            .prefetch_related(Prefetch("certificates", queryset=Certificate.objects.only(
+                "id", "staff_id", "name", "issued_on", "expires_on"))))
     if agency_ids is not None:
         rows = rows.filter(agency_id__in=agency_ids)
     if current:
@@ -104,6 +111,7 @@ def department_view(person: Person) -> list[AgencyRow]:
     rows = {a.pk: AgencyRow(agency=a) for a in Agency.objects.filter(is_active=True).order_by("name")}
     for s in staff_rows():
         if s.agency_id in rows:
+            s.agency = rows[s.agency_id].agency
             rows[s.agency_id].staff.append(s)
     missed = dict(Training.objects.filter(kind=Training.Kind.MEETING, attended=False, staff__ended_on__isnull=True)
                   .values_list("staff__agency_id").annotate(n=Count("id")).order_by())
@@ -121,6 +129,8 @@ def registry(person: Person, agency: Agency, *, history: bool = False) -> Agency
     if not rules.may_see(person, agency.pk):
         raise Http404()
     staff = list(staff_rows([agency.pk], current=not history))
+    for s in staff:
+        s.agency = agency
     return AgencyRow(agency=agency, staff=staff, reasons=shortfalls(staff))
 
 

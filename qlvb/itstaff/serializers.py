@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -203,8 +204,16 @@ class CloseInputSerializer(serializers.Serializer):
 
 
 class StatsQuerySerializer(serializers.Serializer):
-    start = serializers.DateField(required=False, help_text="First day (default: 1 January)")
-    end = serializers.DateField(required=False, help_text="Last day (default: today)")
+    start = serializers.DateField(required=False, help_text="First day (default: 1 January), from 2000 to 2100")
+    end = serializers.DateField(required=False, help_text="Last day (default: today), from 2000 to 2100")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for name in ("start", "end"):
+            if name in attrs and not 2000 <= attrs[name].year <= 2100:
+                raise serializers.ValidationError({name: [_("Give a date from 2000 to 2100.")]})
+        if "start" in attrs and "end" in attrs and attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": [_("The last day cannot be before the first.")]})
+        return attrs
 
 
 class StatsRowSerializer(serializers.Serializer):

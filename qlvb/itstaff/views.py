@@ -233,8 +233,15 @@ def report_detail(request: PersonRequest, pk: int) -> HttpResponse:
 
 def _period(request: PersonRequest) -> tuple[datetime, datetime, Any, Any]:
     today = timezone.localdate()
-    start = parse_date(request.GET.get("from") or "") or today.replace(month=1, day=1)
-    end = parse_date(request.GET.get("to") or "") or today
+    def day(name: str, default: Any) -> Any:
+        try:
+            value = parse_date(request.GET.get(name) or "")
+        except ValueError:
+            value = None
+        return value if value is not None and 2000 <= value.year <= 2100 else default
+
+    start = day("from", today.replace(month=1, day=1))
+    end = day("to", today)
     if end < start:
         start, end = end, start
     tz = timezone.get_current_timezone()

@@ -90,3 +90,5 @@ def test_incidents_through_the_api(client, department, other_org):
     assert client.get(f"{API}incidents/{pk}/", **_auth(other_org.specialist)).status_code == 404
     stats = client.get(f"{API}incidents/stats/", **_auth(department.specialist)).json()
     assert stats["by_kind"] == {"wan": 1} and stats["by_agency"][0]["total"] == 1
+    bad = client.get(f"{API}incidents/stats/?start=0258-05-26", **_auth(department.specialist))
+    assert bad.status_code == 400 and bad.json()["start"] == ["Nhập ngày trong khoảng năm 2000 đến 2100."]

@@ -12,7 +12,6 @@ from qlvb.itstaff.models import Degree, Incident, ReportTemplate, Training
 from qlvb.org.models import Agency, Person
 
 
-
 class StaffForm(forms.Form):
     person = forms.ModelChoiceField(queryset=Person.objects.none(), label=_("Person"))
     degree = forms.ChoiceField(choices=Degree.choices, label=_("Degree"))

@@ -36,6 +36,8 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | statistics.report_sent | the subscriber the scheduled report was made for | stat_report |
 | itstaff.incident_reported | the Department's leaders and office (seed 004 Đ7.2: told at once) | informed |
 | itstaff.report_reminder | the late agency's leaders and office | due_soon / overdue |
+| itstaff.report_submitted, _resubmitted | the Department's leaders and office | informed |
+| itstaff.report_returned | the agency's leaders and office | returned |
 
 Nobody is told of their own act, and nobody is told of a document they may not open (the
 document kind's rule, core.kinds). A secret document is named by its number alone.
@@ -681,8 +683,29 @@ def on_itstaff_reminder(event: Event) -> None:
                     target_id=event.target_id, key=f"event:{event.pk}", event_id=event.pk)
 
 
+def on_itstaff_report(event: Event) -> None:
+    """An agency's IT report submitted (the Department's leaders and office) or returned for
+    completion (the agency's leaders and office)."""
+    from qlvb.itstaff.models import Report
+    from qlvb.itstaff.selectors import department_people, manager_ids
+
+    report = Report.objects.select_related("template").filter(pk=event.target_id).first()
+    if report is None:
+        return
+    returned = event.verb == "itstaff.report_returned"
+    people = (manager_ids(report.agency_id) if returned else department_people()) - {event.actor_id,
+                                                                                      event.on_behalf_of_id}
+    services.notify(Person.objects.filter(pk__in=sorted(people), is_active=True),
+                    kind=Kind.RETURNED if returned else Kind.INFORMED,
+                    params={"summary": report.template.title[:200]}, url=reverse("itstaff:report", args=[report.pk]),
+                    target_type=event.target_type, target_id=event.target_id, key=f"event:{event.pk}",
+                    event_id=event.pk)
+
+
 ROUTES["itstaff.incident_reported"] = on_itstaff_incident
 ROUTES["itstaff.report_reminder"] = on_itstaff_reminder
+for _verb in ("itstaff.report_submitted", "itstaff.report_resubmitted", "itstaff.report_returned"):
+    ROUTES[_verb] = on_itstaff_report
 # --- end of IT staff ---------------------------------------------------------------------------------
 
 

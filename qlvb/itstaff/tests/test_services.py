@@ -74,7 +74,7 @@ def _template(department):
                                      sections=["Hạ tầng kỹ thuật", "Ứng dụng CNTT", "Khó khăn, kiến nghị"])
 
 
-def test_report_states(department, other_org):
+def test_report_states(department, other_org, django_capture_on_commit_callbacks):
     template = _template(department)
     by = Actor(other_org.clerk)
     report = services.save_report(by=by, template=template, agency=other_org.agency, answers={"s1": "Đủ máy"})
@@ -84,8 +84,10 @@ def test_report_states(department, other_org):
     assert "Ứng dụng CNTT" in error.value.messages[0]
     report = services.save_report(by=by, template=template, agency=other_org.agency,
                                   answers={"s1": "Đủ máy", "s2": "Dùng QLVB", "s3": "Không"})
-    services.submit_report(by=by, report=report)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_report(by=by, report=report)
     assert report.status == Report.Status.SUBMITTED and not report.late
+    assert Notification.objects.filter(person=department.head, kind="informed", target_id=str(report.pk)).exists()
     with pytest.raises(ValidationError):  # submitted: no longer changed
         services.save_report(by=by, template=template, agency=other_org.agency, answers={"s1": "x"})
     with pytest.raises(NotAllowed):  # the agency does not accept its own report
@@ -93,7 +95,9 @@ def test_report_states(department, other_org):
     with pytest.raises(ValidationError) as error:
         services.return_report(by=Actor(department.head), report=report, reason=" ")
     assert error.value.messages == ["Nêu nội dung cần bổ sung."]
-    services.return_report(by=Actor(department.head), report=report, reason="Bổ sung số liệu máy chủ")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_report(by=Actor(department.head), report=report, reason="Bổ sung số liệu máy chủ")
+    assert Notification.objects.filter(person=other_org.clerk, kind="returned").exists()
     assert report.status == Report.Status.RETURNED
     report = services.save_report(by=by, template=template, agency=other_org.agency,
                                   answers={"s1": "Đủ máy, 2 máy chủ", "s2": "Dùng QLVB", "s3": "Không"})

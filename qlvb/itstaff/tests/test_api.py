@@ -92,3 +92,29 @@ def test_incidents_through_the_api(client, department, other_org):
     assert stats["by_kind"] == {"wan": 1} and stats["by_agency"][0]["total"] == 1
     bad = client.get(f"{API}incidents/stats/?start=0258-05-26", **_auth(department.specialist))
     assert bad.status_code == 400 and bad.json()["start"] == ["Nhập ngày trong khoảng năm 2000 đến 2100."]
+
+
+def test_the_department_endpoint_is_flat_in_the_number_of_agencies(client, department, other_org, root,
+                                                                    django_assert_max_num_queries):
+    from conftest import build_org
+    from qlvb.core import personcache
+    from qlvb.core.actor import Actor
+    from qlvb.itstaff import services
+    from qlvb.itstaff.tests.conftest import staff_values
+
+    def fill(org):
+        staff = services.register_staff(by=Actor(org.clerk), agency=org.agency, person=org.specialist,
+                                        **staff_values())
+        services.add_certificate(by=Actor(org.clerk), staff=staff, name="CCNA",
+                                 issued_on=timezone.localdate() - timedelta(days=30))
+
+    fill(other_org)
+    auth = _auth(department.specialist)
+    personcache.bump()
+    with django_assert_max_num_queries(40) as few:
+        assert client.get(f"{API}department/", **auth).status_code == 200
+    for i in range(3):
+        fill(build_org(root, f"000.00.{30 + i}.H51", f"S{i}Y", f"Sở thử {i} tỉnh Sơn La"))
+    personcache.bump()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert len(client.get(f"{API}department/", **auth).json()) == 5

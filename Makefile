@@ -102,6 +102,7 @@ bench: messages
 	$(PY) bench/schedules_bench.py --scale $(SCALE)
 	$(PY) bench/messages_bench.py --scale $(SCALE)
 	$(PY) bench/statistics_bench.py --scale $(SCALE)
+	$(PY) bench/itstaff_bench.py --scale $(SCALE)
 	$(PY) bench/chat_bench.py
 	$(PY) bench/pool_bench.py
 	$(PY) bench/throughput_bench.py

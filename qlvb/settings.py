@@ -137,6 +137,7 @@ INSTALLED_APPS = [
     "qlvb.messages",
     "qlvb.chat",
     "qlvb.statistics",
+    "qlvb.itstaff",
 ]
 
 # Covering indexes (INCLUDE) are PostgreSQL's; SQLite builds the same index on its key columns,
@@ -270,6 +271,8 @@ MEDIA_URL = "/media/"
 # What an administrator deletes waits this many days in the bin, restorable, before the nightly
 # job deletes it for good (core.bin).
 QLVB_BIN_DAYS = int(os.environ.get("QLVB_BIN_DAYS", "30"))
+# The Department overseeing IT (Sở TT&TT, seed 004 Đ9) by agency id; 0: none (the demo names it).
+QLVB_ITSTAFF_DEPARTMENT_AGENCY = int(os.environ.get("QLVB_ITSTAFF_DEPARTMENT_AGENCY", "0"))
 QLVB_MAX_UPLOAD_BYTES = int(os.environ.get("QLVB_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 # The accounts of the provincial committee's task software (UBND tỉnh): their API tokens may assign
 # tasks to the agencies of this installation (qlvb.tasks, POST /api/v1/tasks/provincial/).

@@ -37,6 +37,7 @@ urlpatterns = [
     path("reports/", include("qlvb.reports.urls")),
     path("notices/", include("qlvb.notices.urls")),
     path("leave/", include("qlvb.leave.urls")),
+    path("itstaff/", include("qlvb.itstaff.urls")),
     path("disclosures/", include("qlvb.disclosures.urls")),
     path("consultations/", include("qlvb.consultations.urls")),
     path("messages/", include("qlvb.messages.urls")),

@@ -35,6 +35,8 @@ EXPECTED = {
      "leave.requested", "leave.informed", "leave.approved", "leave.refused", "leave.cancelled", "overtime.declared",
      "chat.message_posted",
      "statistics.report_sent",  # scheduled reports
+     "itstaff.incident_reported", "itstaff.report_reminder",  # IT staff
+     "itstaff.report_submitted", "itstaff.report_resubmitted", "itstaff.report_returned",
      "outgoing.disagreement"):
         ("qlvb.notifications.routes.dispatch", True),
     ("consultation.results_published",): ("qlvb.disclosures.services.on_consultation_results", True),

@@ -38,6 +38,10 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | overtime.declared | the heads of the agency's office (Chánh Văn phòng) | leave |
 | chat.message_posted (with @mentions) | the people mentioned who may enter the room | chat |
 | statistics.report_sent | the subscriber the scheduled report was made for | stat_report |
+| itstaff.incident_reported | the Department's leaders and office (seed 004 Đ7.2: told at once) | informed |
+| itstaff.report_reminder | the late agency's leaders and office | due_soon / overdue |
+| itstaff.report_submitted, _resubmitted | the Department's leaders and office | informed |
+| itstaff.report_returned | the agency's leaders and office | returned |
 
 Nobody is told of their own act, and nobody is told of a document they may not open (the
 document kind's rule, core.kinds). A secret document is named by its number alone.
@@ -698,6 +702,54 @@ def on_statistics_report_sent(event: Event) -> None:
 
 ROUTES["statistics.report_sent"] = on_statistics_report_sent
 # --- end of scheduled reports ------------------------------------------------------------------------
+# --- IT staff (qlvb.itstaff) -----------------------------------------------------------------------
+
+def on_itstaff_incident(event: Event) -> None:
+    """An IT incident reported: the Department's leaders and office, at once (004 Đ7.2)."""
+    from qlvb.itstaff.selectors import department_people
+
+    people = department_people() - {event.actor_id, event.on_behalf_of_id}
+    services.notify(Person.objects.filter(pk__in=sorted(people), is_active=True), kind=Kind.INFORMED,
+                    params={"summary": str((event.data or {}).get("title") or "")[:200]},
+                    url=reverse("itstaff:incident", args=[int(event.target_id)]), target_type=event.target_type,
+                    target_id=event.target_id, key=f"event:{event.pk}", event_id=event.pk, urgent=True)
+
+
+def on_itstaff_reminder(event: Event) -> None:
+    """An agency's IT report not yet submitted near or past its deadline: its leaders and office."""
+    data = event.data or {}
+    services.notify(Person.objects.filter(pk__in=data.get("people") or [], is_active=True),
+                    kind=Kind.OVERDUE if data.get("overdue") else Kind.DUE_SOON,
+                    params={"summary": str(data.get("title") or "")[:200], "days": data.get("days") or 0,
+                            "date": data.get("deadline") or ""},
+                    url=reverse("itstaff:round", args=[int(event.target_id)]), target_type=event.target_type,
+                    target_id=event.target_id, key=f"event:{event.pk}", event_id=event.pk)
+
+
+def on_itstaff_report(event: Event) -> None:
+    """An agency's IT report submitted (the Department's leaders and office) or returned for
+    completion (the agency's leaders and office)."""
+    from qlvb.itstaff.models import Report
+    from qlvb.itstaff.selectors import department_people, manager_ids
+
+    report = Report.objects.select_related("template").filter(pk=event.target_id).first()
+    if report is None:
+        return
+    returned = event.verb == "itstaff.report_returned"
+    people = (manager_ids(report.agency_id) if returned else department_people()) - {event.actor_id,
+                                                                                      event.on_behalf_of_id}
+    services.notify(Person.objects.filter(pk__in=sorted(people), is_active=True),
+                    kind=Kind.RETURNED if returned else Kind.INFORMED,
+                    params={"summary": report.template.title[:200]}, url=reverse("itstaff:report", args=[report.pk]),
+                    target_type=event.target_type, target_id=event.target_id, key=f"event:{event.pk}",
+                    event_id=event.pk)
+
+
+ROUTES["itstaff.incident_reported"] = on_itstaff_incident
+ROUTES["itstaff.report_reminder"] = on_itstaff_reminder
+for _verb in ("itstaff.report_submitted", "itstaff.report_resubmitted", "itstaff.report_returned"):
+    ROUTES[_verb] = on_itstaff_report
+# --- end of IT staff ---------------------------------------------------------------------------------
 
 
 def dispatch(event: Event) -> None:

@@ -39,6 +39,11 @@ _SECTIONS = {
     "notices:home": "notices", "notices:list": "notices", "notices:new": "notices", "notices:detail": "notices",
     "disclosures:home": "disclosures", "disclosures:new": "disclosures", "disclosures:detail": "disclosures",
     "chat:home": "chat", "chat:room": "chat", "chat:post": "chat",
+    "itstaff:home": "itstaff", "itstaff:agency": "itstaff", "itstaff:staff_new": "itstaff", "itstaff:staff": "itstaff",
+    "itstaff:reports": "itstaff_reports", "itstaff:template_new": "itstaff_reports", "itstaff:round": "itstaff_reports",
+    "itstaff:write": "itstaff_reports", "itstaff:report": "itstaff_reports",
+    "itstaff:incidents": "itstaff_incidents", "itstaff:incident_new": "itstaff_incidents",
+    "itstaff:incident": "itstaff_incidents",
     "statistics:dashboard": "statistics", "statistics:table": "statistics", "statistics:items": "statistics",
 }
 

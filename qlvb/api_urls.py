@@ -27,6 +27,7 @@ urlpatterns = [
     path("programmes/", include("qlvb.programmes.api_urls")),
     path("reports/", include("qlvb.reports.api_urls")),
     path("notices/", include("qlvb.notices.api_urls")),
+    path("handovers/", include("qlvb.handover.api_urls")),
     path("disclosures/", include("qlvb.disclosures.api_urls")),
     path("consultations/", include("qlvb.consultations.api_urls")),
     path("messages/", include("qlvb.messages.api_urls")),

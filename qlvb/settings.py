@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "qlvb.programmes",
     "qlvb.reports",
     "qlvb.notices",
+    "qlvb.handover",
     "qlvb.disclosures",
     "qlvb.consultations",
     "qlvb.messages",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("programmes/", include("qlvb.programmes.urls")),
     path("reports/", include("qlvb.reports.urls")),
     path("notices/", include("qlvb.notices.urls")),
+    path("handover/", include("qlvb.handover.urls")),
     path("disclosures/", include("qlvb.disclosures.urls")),
     path("consultations/", include("qlvb.consultations.urls")),
     path("messages/", include("qlvb.messages.urls")),

@@ -33,6 +33,7 @@ EXPECTED = {
      "notice.published",
      "chat.message_posted",
      "statistics.report_sent",  # scheduled reports
+     "handover.done",  # hand-over of work
      "outgoing.disagreement"):
         ("qlvb.notifications.routes.dispatch", True),
     ("consultation.results_published",): ("qlvb.disclosures.services.on_consultation_results", True),

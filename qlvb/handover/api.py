@@ -62,7 +62,7 @@ def _subject(request: Request, pk: str) -> tuple[Person, Any]:
     if subject is None or subject.agency is None:
         raise NotFound()
     try:
-        return selectors.person_for(viewer, subject.pk, subject.agency_id), subject.agency
+        return selectors.person_for(viewer, subject.pk, subject.agency.pk), subject.agency
     except Http404 as error:
         raise NotFound() from error
 
@@ -82,8 +82,8 @@ def person_work(request: Request, pk: str) -> Response:
     if request.method == "GET":
         work = selectors.open_work(subject, agency.pk)
         return Response({"person": named(subject), "agency": agency.pk, "total": sum(w.count for w in work),
-                         "work": [{"name": w.name, "label": str(w.label), "count": w.count,
-                                   "sample": [{"label": i.label, "url": i.url, "detail": i.detail} for i in w.sample]}
+                         "work": [{"name": w.name, "title": str(w.label), "count": w.count,
+                                   "sample": [{"title": i.label, "url": i.url, "detail": i.detail} for i in w.sample]}
                                   for w in work]})
     data = validated(s.HandOverInputSerializer, request)
     names = {p.name for p in handover.providers()}

@@ -44,14 +44,14 @@ class HandOverPageSerializer(serializers.Serializer):
 
 
 class OpenItemSerializer(serializers.Serializer):
-    label = serializers.CharField()
+    title = serializers.CharField()
     url = serializers.CharField()
     detail = serializers.CharField()
 
 
 class OpenWorkSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="the provider: incoming, outgoing, tasks, dossiers…")
-    label = serializers.CharField()
+    title = serializers.CharField(help_text="what it is, in the interface's language")
     count = serializers.IntegerField()
     sample = OpenItemSerializer(many=True)
 

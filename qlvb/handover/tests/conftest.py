@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from conftest import make_person
 from qlvb.core.actor import Actor
@@ -14,6 +16,8 @@ from qlvb.incoming.tests.conftest import _media, register_doc, registers  # noqa
 from qlvb.org import services as org_services
 from qlvb.outgoing import services as outgoing_services
 from qlvb.outgoing.tests.conftest import docx_upload, signing  # noqa: F401 - fixtures
+from qlvb.schedules import services as schedule_services
+from qlvb.schedules.models import Scope
 from qlvb.tasks import services as task_services
 from qlvb.tasks.services import Owner
 from qlvb.tasks.tests.conftest import future
@@ -34,6 +38,7 @@ class Holding:
     task: Any
     coordinated: Any
     dossier: Any
+    entry: Any
 
 
 @pytest.fixture
@@ -57,4 +62,8 @@ def holding(org, register_doc, signing):  # noqa: F811
                                        deadline=future())
     dossier = dossier_services.create_dossier(by=Actor(org.specialist), agency=org.agency, code="05.CV",
                                               title="Hồ sơ chữ ký số", retention="10")
-    return Holding(docs, draft, task, coordinated, dossier)
+    starts = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0) + timedelta(days=3)
+    entry = schedule_services.save_entry(by=Actor(org.unit_head), agency=org.agency, scope=Scope.UNIT,
+                                         unit=org.unit, title="Họp triển khai chữ ký số", starts_at=starts,
+                                         ends_at=starts + timedelta(hours=2), people=[org.specialist])
+    return Holding(docs, draft, task, coordinated, dossier, entry)

@@ -20,12 +20,12 @@ def test_preview_then_hand_over(client, org, holding, successor):
     preview = client.get(url, **_auth(org.unit_head))
     assert preview.status_code == 200
     body = preview.json()
-    assert body["total"] == 6 and {w["name"]: w["count"] for w in body["work"]}["incoming"] == 2
+    assert body["total"] == 7 and {w["name"]: w["count"] for w in body["work"]}["incoming"] == 2
     response = client.post(url, {"successor": successor.pk, "successors": {"dossiers": org.unit_head.pk},
                                  "note": "Chuyển công tác"}, content_type="application/json", **_auth(org.unit_head))
     assert response.status_code == 201, response.content
     record = response.json()
-    assert record["total"] == 6 and record["successor"]["id"] == successor.pk
+    assert record["total"] == 7 and record["successor"]["id"] == successor.pk
     assert record["successors"] == {"dossiers": org.unit_head.pk}
     assert handover.open_total(org.specialist, org.agency.pk) == 0
     listed = client.get(API, **_auth(org.head)).json()
@@ -44,7 +44,7 @@ def test_bad_input_changes_nothing(client, org, other_org, holding, successor):
         assert response.status_code == 400, (data, response.content)
     message = client.post(url, {"successor": org.specialist.pk}, content_type="application/json", **auth).json()
     assert "chính người" in message["successor"][0]
-    assert not HandOver.objects.exists() and handover.open_total(org.specialist, org.agency.pk) == 6
+    assert not HandOver.objects.exists() and handover.open_total(org.specialist, org.agency.pk) == 7
 
 
 def test_outsiders_get_404(client, org, other_org, holding, successor):

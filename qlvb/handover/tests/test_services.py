@@ -19,6 +19,7 @@ from qlvb.incoming.models import Assignment
 from qlvb.org import services as org_services
 from qlvb.outgoing import services as outgoing_services
 from qlvb.outgoing.models import OutgoingDocument, ReviewStep
+from qlvb.schedules.models import Attendee
 from qlvb.tasks.models import Coordinator, Task
 
 
@@ -27,17 +28,17 @@ def _open(person, org):
 
 
 def test_the_providers_are_registered():
-    assert [p.name for p in handover.providers()] == ["incoming", "outgoing", "tasks", "dossiers"]
+    assert [p.name for p in handover.providers()] == ["incoming", "outgoing", "tasks", "dossiers", "schedules"]
 
 
 def test_everything_open_moves_and_nothing_is_left(org, holding, successor):
     before = _open(org.specialist, org)
-    assert before == {"incoming": 2, "outgoing": 1, "tasks": 2, "dossiers": 1}
-    assert _open(successor, org) == {"incoming": 0, "outgoing": 0, "tasks": 0, "dossiers": 0}
+    assert before == {"incoming": 2, "outgoing": 1, "tasks": 2, "dossiers": 1, "schedules": 1}
+    assert _open(successor, org) == {"incoming": 0, "outgoing": 0, "tasks": 0, "dossiers": 0, "schedules": 0}
     record = services.hand_over(by=Actor(org.unit_head), person=org.specialist, agency=org.agency,
                                 successor=successor, note="Chuyển công tác sang Văn phòng")
-    assert record.counts == before and record.total == 6
-    assert _open(org.specialist, org) == {"incoming": 0, "outgoing": 0, "tasks": 0, "dossiers": 0}
+    assert record.counts == before and record.total == 7
+    assert _open(org.specialist, org) == {"incoming": 0, "outgoing": 0, "tasks": 0, "dossiers": 0, "schedules": 0}
     assert _open(successor, org) == before
     # each provider asked directly
     assert not Assignment.objects.filter(assignee_person=org.specialist, state__in=Assignment.OPEN_STATES).exists()
@@ -46,10 +47,12 @@ def test_everything_open_moves_and_nothing_is_left(org, holding, successor):
     assert Task.objects.get(pk=holding.task.pk).owner_person == successor
     assert list(Coordinator.objects.filter(task=holding.coordinated).values_list("person", flat=True)) == [successor.pk]
     assert Dossier.objects.get(pk=holding.dossier.pk).owner == successor
+    assert list(Attendee.objects.filter(entry=holding.entry).values_list("person", flat=True)) == [successor.pk]
     # a record on each item, naming from whom to whom
     for verb, target in [("incoming.handed_over", holding.incoming[0]), ("incoming.handed_over", holding.incoming[1]),
                          ("outgoing.handed_over", holding.outgoing), ("task.handed_over", holding.task),
-                         ("task.handed_over", holding.coordinated), ("dossier.handed_over", holding.dossier)]:
+                         ("task.handed_over", holding.coordinated), ("dossier.handed_over", holding.dossier),
+                         ("schedules.entry_handed_over", holding.entry)]:
         event = Event.objects.get(verb=verb, target_id=str(target.pk))
         assert event.data["from"] == org.specialist.pk and event.data["to"] == successor.pk
         assert event.actor == org.unit_head
@@ -67,6 +70,7 @@ def test_the_successor_sees_the_documents_in_his_lists(org, holding, successor, 
     assert client.get(f"/outgoing/{holding.outgoing.pk}/").status_code == 200
     assert client.get(f"/tasks/{holding.task.pk}/").status_code == 200
     assert client.get(f"/dossiers/{holding.dossier.pk}/").status_code == 200
+    assert client.get(f"/schedules/entries/{holding.entry.pk}/").status_code == 200
     assert document.pk in set(incoming_selectors.work_list(successor, "to_handle").values_list("pk", flat=True))
 
 
@@ -133,7 +137,7 @@ def test_a_failing_provider_leaves_everything_unchanged(org, holding, successor,
     with pytest.raises(RuntimeError):
         services.hand_over(by=Actor(org.head), person=org.specialist, agency=org.agency, successor=successor)
     assert Event.objects.count() == events and not HandOver.objects.exists()
-    assert _open(org.specialist, org) == {"incoming": 2, "outgoing": 1, "tasks": 2, "dossiers": 1}
+    assert _open(org.specialist, org) == {"incoming": 2, "outgoing": 1, "tasks": 2, "dossiers": 1, "schedules": 1}
     assert OutgoingDocument.objects.get(pk=holding.outgoing.pk).drafter == org.specialist
 
 
@@ -144,7 +148,7 @@ def test_who_may_hand_over(org, holding, successor, who, allowed):
     call = lambda: services.hand_over(by=Actor(by), person=org.specialist, agency=org.agency,  # noqa: E731
                                       successor=org.unit_head if who == "successor" else successor)
     if allowed:
-        assert call().total == 6
+        assert call().total == 7
     else:
         with pytest.raises(NotAllowed):
             call()
@@ -160,4 +164,4 @@ def test_the_unit_head_may_after_the_post_ended(org, holding, successor):
     org_services.end_post(by=Actor(org.admin), post=post)
     record = services.hand_over(by=Actor(org.unit_head), person=org.specialist, agency=org.agency,
                                 successor=successor)
-    assert record.total == 6
+    assert record.total == 7

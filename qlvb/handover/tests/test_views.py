@@ -18,7 +18,7 @@ def test_the_page_shows_the_open_work_and_hands_it_over(org, holding, successor,
                                                                            "note": "Chuyển công tác"})
     record = HandOver.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/handover/{record.pk}/"
-    assert record.total == 6 and record.by == org.unit_head
+    assert record.total == 7 and record.by == org.unit_head
     detail = client.get(response["Location"])
     assert detail.status_code == 200 and "Quàng Văn Dũng" in detail.content.decode()
     # the successor is told, and may open the record

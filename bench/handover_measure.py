@@ -96,6 +96,7 @@ def generate(agency: Agency, unit: Unit, person: Person, leader: Person, total: 
         note(f"{have} open items already generated")
         return
     now, today = timezone.now(), timezone.localdate()
+    total -= have  # the items made by an earlier, smaller run stay
     n_incoming, n_drafts, n_tasks = total // 2, total // 5, total // 5
     n_dossiers = total - n_incoming - n_drafts - n_tasks
     documents = IncomingDocument.objects.bulk_create([
@@ -118,7 +119,7 @@ def generate(agency: Agency, unit: Unit, person: Person, leader: Person, total: 
         Task(agency=agency, title=f"Nhiệm vụ bàn giao thử {n}", assigned_by=leader, owner_person=person, unit=unit,
              deadline=today + timedelta(days=10)) for n in range(n_tasks)], batch_size=2000)
     Dossier.objects.bulk_create([
-        Dossier(agency=agency, year=today.year, code=f"BG.{person.pk}.{n}", title=f"Hồ sơ bàn giao thử {n}",
+        Dossier(agency=agency, year=today.year, code=f"BG.{person.pk}.{have}.{n}", title=f"Hồ sơ bàn giao thử {n}",
                 owner=person, status=Dossier.Status.OPEN, opened_at=now) for n in range(n_dossiers)], batch_size=2000)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -13,7 +13,7 @@ from qlvb.tasks import services
 
 
 def _sample(person: Any, agency_id: int, limit: int) -> list[OpenItem]:
-    owned = [OpenItem(label=t.title, url=reverse("tasks:detail", args=[t.pk]), detail=_g("Owner"))
+    owned = [OpenItem(label=t.title, url=reverse("tasks:detail", args=[t.pk]), detail=_g("In charge (owner)"))
              for t in services.open_owned(person, agency_id).order_by("deadline", "pk")[:limit]]
     coordinating = [OpenItem(label=c.task.title, url=reverse("tasks:detail", args=[c.task_id]),
                              detail=_g("Coordinator"))

@@ -78,7 +78,8 @@ def people() -> tuple[Agency, Unit, Person, Person, Person]:
         if made:
             Post.objects.create(person=person, agency=agency, unit=unit, position=specialist)
         pair.append(person)
-    leader = Person.objects.filter(posts__agency=agency, posts__position=head_kind, posts__end_date__isnull=True).first()
+    leader = Person.objects.filter(posts__agency=agency, posts__position=head_kind,
+                                   posts__end_date__isnull=True).first()
     assert leader is not None
     return agency, unit, pair[0], pair[1], leader
 

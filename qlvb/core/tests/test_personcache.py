@@ -56,7 +56,12 @@ def test_many_events_in_one_transaction_move_the_stamp_once_each_way(db, django_
                                                                      monkeypatch):
     moved = []
     real = personcache.bump
-    monkeypatch.setattr(personcache, "bump", lambda of="person": (moved.append(of), real(of)))
+
+    def bump(of="person"):
+        moved.append(of)
+        real(of)
+
+    monkeypatch.setattr(personcache, "bump", bump)
     personcache.stamp()
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(50):

@@ -29,6 +29,7 @@ urlpatterns = [
     path("notices/", include("qlvb.notices.api_urls")),
     path("leave/", include("qlvb.leave.api_urls")),
     path("itstaff/", include("qlvb.itstaff.api_urls")),
+    path("handovers/", include("qlvb.handover.api_urls")),
     path("disclosures/", include("qlvb.disclosures.api_urls")),
     path("consultations/", include("qlvb.consultations.api_urls")),
     path("messages/", include("qlvb.messages.api_urls")),

@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "qlvb.reports",
     "qlvb.notices",
     "qlvb.leave",
+    "qlvb.handover",
     "qlvb.disclosures",
     "qlvb.consultations",
     "qlvb.messages",

@@ -38,6 +38,7 @@ urlpatterns = [
     path("notices/", include("qlvb.notices.urls")),
     path("leave/", include("qlvb.leave.urls")),
     path("itstaff/", include("qlvb.itstaff.urls")),
+    path("handover/", include("qlvb.handover.urls")),
     path("disclosures/", include("qlvb.disclosures.urls")),
     path("consultations/", include("qlvb.consultations.urls")),
     path("messages/", include("qlvb.messages.urls")),

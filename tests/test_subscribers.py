@@ -37,6 +37,7 @@ EXPECTED = {
      "statistics.report_sent",  # scheduled reports
      "itstaff.incident_reported", "itstaff.report_reminder",  # IT staff
      "itstaff.report_submitted", "itstaff.report_resubmitted", "itstaff.report_returned",
+     "handover.done",  # hand-over of work
      "outgoing.disagreement"):
         ("qlvb.notifications.routes.dispatch", True),
     ("consultation.results_published",): ("qlvb.disclosures.services.on_consultation_results", True),

@@ -32,6 +32,8 @@ _KEY = "qlvb:person-stamp"
 # registration computes a deadline from it, and every registration is an event, so under the
 # person stamp the calendar was read again for each one.
 CALENDAR = "calendar"
+# A transaction recording many events moves the stamp once, not once per event (on_event).
+_moves = threading.local()
 # A bound on what a change made outside the services (the Django admin, a shell) can leave stale.
 TIMEOUT = 300
 
@@ -51,6 +53,7 @@ def _path(of: str = "person") -> Path:
 
 def stamp(of: str = "person") -> str:
     """The stamp of everything (`of="person"`) or of the calendar only (CALENDAR)."""
+    _moves.read = True  # something may be kept under it now (on_event)
     if _shared_cache():
         key = _key(of)
         value = cache.get(key)
@@ -82,9 +85,20 @@ def quiet_events() -> int:
     return getattr(_quiet, "count", 0)
 
 
+# A transaction recording many events (a hand-over of 5,000 items) moves the stamp once, not once
+# per event: inside it, again only when this thread has read a value since it last moved it (no
+# value of its own can be kept under the stamp it moved); after the commit, once for all the
+# events of the commit (the state does not change between their callbacks).
+def _changes(event: Event) -> bool:
+    return not event.verb.startswith(QUIET_PREFIXES) and not event.verb.endswith(QUIET_SUFFIXES)
+
+
 def on_event(event: Event) -> None:
-    if not event.verb.startswith(QUIET_PREFIXES) and not event.verb.endswith(QUIET_SUFFIXES):
-        bump()
+    if _changes(event):
+        _moves.after_commit = True
+        if getattr(_moves, "read", True):
+            bump()
+            _moves.read = False
         if event.verb.startswith("calendar."):
             bump(CALENDAR)
     else:
@@ -94,7 +108,15 @@ def on_event(event: Event) -> None:
 def on_event_committed(event: Event) -> None:
     # Readers in other workers may have cached the values of before the commit under the stamp
     # moved inside the transaction: move it again once the change is visible to them.
-    on_event(event)
+    if not _changes(event):
+        _quiet.count = quiet_events() + 1
+        return
+    if getattr(_moves, "after_commit", True):
+        bump()
+        _moves.after_commit = False
+        _moves.read = True  # another worker may have read since: the next event moves it again
+    if event.verb.startswith("calendar."):
+        bump(CALENDAR)
 
 
 def bump(of: str = "person") -> None:

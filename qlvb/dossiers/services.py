@@ -138,3 +138,25 @@ def retire_dossier(*, by: Actor, dossier: Dossier) -> Dossier:
     events.record(verb="dossier.closed", actor=by, agency=dossier.agency_id, target=dossier,
                   data={"documents": dossier.items.count(), "retired": True})
     return dossier
+
+
+# --- Hand-over (000 Đ4.1.d; core.handover) ----------------------------------------------------
+
+def open_kept(person: Any, agency_id: int) -> Any:
+    """The dossiers the person keeps in the agency that are not closed (planned or open)."""
+    return Dossier.objects.filter(owner=person, agency_id=agency_id).exclude(status=Dossier.Status.CLOSED)
+
+
+def hand_over(*, by: Actor, person: Any, successor: Any, agency_id: int, note: str = "") -> int:
+    """The successor keeps the person's dossiers that are not closed; each records
+    `dossier.handed_over`. The caller checks who may and holds the transaction."""
+    with transaction.atomic():
+        ids = list(open_kept(person, agency_id).select_for_update().order_by("pk").values_list("pk", flat=True))
+        if not ids:
+            return 0
+        Dossier.objects.filter(pk__in=ids).update(owner=successor)
+        data = {"from": person.pk, "from_name": str(person), "to": successor.pk, "to_name": str(successor),
+                "note": note[:500]}
+        for dossier in Dossier.objects.filter(pk__in=ids).order_by("pk"):
+            events.record(verb="dossier.handed_over", actor=by, agency=dossier.agency_id, target=dossier, data=data)
+    return len(ids)

@@ -8,13 +8,15 @@ class IncomingConfig(AppConfig):
     verbose_name = _("Incoming documents")
 
     def ready(self) -> None:
-        from qlvb.core import kinds
+        from qlvb.core import handover, kinds
         from qlvb.core.verbs import register_verbs
+        from qlvb.incoming.handover import PROVIDER
         from qlvb.incoming.kind import KIND
         from qlvb.incoming.verbs import VERBS
 
         register_verbs(VERBS)
         kinds.register(KIND)
+        handover.register(PROVIDER)
 
     def load_demo(self) -> str:
         """Called by `manage.py load_demo` after the organisation is in place."""

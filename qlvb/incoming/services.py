@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ForeignKey
+from django.db.models import ForeignKey, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -906,3 +906,37 @@ def reopen(*, by: Actor, document: IncomingDocument, reason: str) -> IncomingDoc
     events.record(verb="incoming.reopened", actor=by, agency=document.agency_id, target=document,
                   data={"reason": reason.strip()[:300], "reopened": reopened})
     return document
+
+
+# --- Hand-over (000 Đ4.1.d; core.handover) ----------------------------------------------------
+
+def open_assignments(person: Person, agency_id: int) -> QuerySet[Assignment]:
+    """The person's own tasks still being handled in the agency (main, coordinating or informed)."""
+    return Assignment.objects.filter(assignee_person=person, agency_id=agency_id,
+                                     state__in=Assignment.OPEN_STATES)
+
+
+def hand_over(*, by: Actor, person: Person, successor: Person, agency_id: int, note: str = "") -> int:
+    """Give the person's open tasks in the agency to the successor (the caller checks who may, and
+    holds the transaction): each task changes assignee, the successor gets an access row on each
+    document (so it is in his work lists and opens for him), and each document records
+    `incoming.handed_over` naming both. Returns how many tasks moved."""
+    with transaction.atomic():
+        moving = list(open_assignments(person, agency_id).select_for_update().order_by("pk")
+                      .values_list("pk", "document_id"))
+        if not moving:
+            return 0
+        ids = [pk for pk, _document in moving]
+        Assignment.objects.filter(pk__in=ids).update(assignee_person=successor)
+        by_document: dict[int, list[int]] = {}
+        for pk, document_id in moving:
+            by_document.setdefault(document_id, []).append(pk)
+        DocumentAccess.objects.bulk_create(
+            [DocumentAccess(document_id=document_id, person=successor, reason=DocumentAccess.Reason.ASSIGNED)
+             for document_id in sorted(by_document)], ignore_conflicts=True)
+        data = {"from": person.pk, "from_name": str(person), "to": successor.pk,
+                "to_name": str(successor), "note": note[:500]}
+        for document in IncomingDocument.objects.filter(pk__in=sorted(by_document)).order_by("pk"):
+            events.record(verb="incoming.handed_over", actor=by, agency=document.agency_id, target=document,
+                          data={**data, "assignments": by_document[document.pk]})
+    return len(ids)

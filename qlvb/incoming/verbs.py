@@ -17,6 +17,7 @@ VERBS = {
     "incoming.completed": _("Completed"),
     "incoming.part_completed": _("Completed their part"),
     "incoming.reopened": _("Reopened"),
+    "incoming.handed_over": _("Handed over to a successor"),
     "register.created": _("Register created"),
     "dossier.created": _("Dossier created"),
     "dossier.opened": _("Dossier opened"),

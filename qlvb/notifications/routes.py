@@ -42,6 +42,7 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | itstaff.report_reminder | the late agency's leaders and office | due_soon / overdue |
 | itstaff.report_submitted, _resubmitted | the Department's leaders and office | informed |
 | itstaff.report_returned | the agency's leaders and office | returned |
+| handover.done | the successors named in a hand-over of work | assigned |
 
 Nobody is told of their own act, and nobody is told of a document they may not open (the
 document kind's rule, core.kinds). A secret document is named by its number alone.
@@ -750,6 +751,23 @@ ROUTES["itstaff.report_reminder"] = on_itstaff_reminder
 for _verb in ("itstaff.report_submitted", "itstaff.report_resubmitted", "itstaff.report_returned"):
     ROUTES[_verb] = on_itstaff_report
 # --- end of IT staff ---------------------------------------------------------------------------------
+# --- Hand-over of work (qlvb.handover) --------------------------------------------------------------
+
+def on_handover_done(event: Event) -> None:
+    """A person's open work handed over (000 Đ4.1.d): each successor, told whose work he now holds
+    and how much, with a link to the record."""
+    data = event.data or {}
+    people = set(data.get("successors") or []) - {event.actor_id, event.on_behalf_of_id}
+    if not people:
+        return
+    services.notify(Person.objects.filter(pk__in=sorted(people), is_active=True), kind=Kind.ASSIGNED,
+                    params={"summary": f"{data.get('from_name', '')} ({data.get('total', 0)})"[:200]},
+                    url=reverse("handover:detail", args=[int(event.target_id)]), target_type=event.target_type,
+                    target_id=event.target_id, key=f"event:{event.pk}", event_id=event.pk)
+
+
+ROUTES["handover.done"] = on_handover_done
+# --- end of hand-over ------------------------------------------------------------------------------
 
 
 def dispatch(event: Event) -> None:

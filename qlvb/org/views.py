@@ -13,11 +13,12 @@ from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from qlvb.core import absences
+from qlvb.core import absences, handover
 from qlvb.core.actor import actor_from_request
 from qlvb.core.forms import attach_errors
 from qlvb.core.selectors import timeline
@@ -208,6 +209,11 @@ def person_action(request: PersonRequest, pk: int, action: str) -> HttpResponse:
             if post is None:
                 raise Http404()
             services.end_post(by=by, post=post)
+            # 000 Đ4.1.d: work still open on him is offered for hand-over (core.handover knows
+            # whether any is; the hand-over page is named by its URL, org imports no feature app).
+            if handover.open_total(obj, post.agency_id):
+                messages.warning(request, _("The post has ended. The person still holds open work: hand it over."))
+                return redirect(reverse("handover:person", args=[obj.pk]))
         else:
             raise Http404()
     except ValidationError as error:

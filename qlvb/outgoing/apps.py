@@ -8,13 +8,15 @@ class OutgoingConfig(AppConfig):
     verbose_name = _("Outgoing documents")
 
     def ready(self) -> None:
-        from qlvb.core import kinds
+        from qlvb.core import handover, kinds
         from qlvb.core.verbs import register_verbs
+        from qlvb.outgoing.handover import PROVIDER
         from qlvb.outgoing.kind import KIND
         from qlvb.outgoing.verbs import VERBS
 
         register_verbs(VERBS)
         kinds.register(KIND)
+        handover.register(PROVIDER)
         self._register_bin()
 
     def _register_bin(self) -> None:

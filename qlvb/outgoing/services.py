@@ -645,3 +645,58 @@ def remind_overdue_reviews(today: Any = None) -> int:
                       data={"step": step.pk, "reviewer": step.reviewer_id, "due": step.due_date})
         count += 1
     return count
+
+
+# --- Hand-over (000 Đ4.1.d; core.handover) ----------------------------------------------------
+
+OPEN_STATUSES = (OutgoingDocument.Status.DRAFT, OutgoingDocument.Status.IN_REVIEW, OutgoingDocument.Status.RETURNED,
+                 OutgoingDocument.Status.APPROVED, OutgoingDocument.Status.SIGNED)
+OPEN_STEP_STATES = (ReviewStep.State.WAITING, ReviewStep.State.PENDING)
+
+
+def open_drafts(person: Person, agency_id: int) -> Any:
+    """The documents the person drafts that are neither issued nor cancelled."""
+    return OutgoingDocument.objects.filter(drafter=person, agency_id=agency_id, status__in=OPEN_STATUSES)
+
+
+def open_steps(person: Person, agency_id: int) -> Any:
+    """The review steps waiting for the person or pending with him, on open documents."""
+    return ReviewStep.objects.filter(reviewer=person, state__in=OPEN_STEP_STATES, document__agency_id=agency_id,
+                                     document__status__in=OPEN_STATUSES)
+
+
+def open_work_count(person: Person, agency_id: int) -> int:
+    return open_drafts(person, agency_id).count() + open_steps(person, agency_id).count()
+
+
+def hand_over(*, by: Actor, person: Person, successor: Person, agency_id: int, note: str = "") -> int:
+    """Give the successor the person's open drafts (he becomes their drafter), his waiting and
+    pending review steps, and the signature of open documents the person was to sign; the
+    successor gets an access row on each, and each document records `outgoing.handed_over`.
+    The caller checks who may and holds the transaction. Returns drafts + steps moved."""
+    with transaction.atomic():
+        drafts = list(open_drafts(person, agency_id).select_for_update().order_by("pk").values_list("pk", flat=True))
+        steps = list(open_steps(person, agency_id).select_for_update(of=("self",)).order_by("pk")
+                     .values_list("pk", "document_id"))
+        signing = list(OutgoingDocument.objects.filter(signer=person, agency_id=agency_id, status__in=OPEN_STATUSES)
+                       .order_by("pk").values_list("pk", flat=True))
+        if not drafts and not steps:
+            return 0
+        OutgoingDocument.objects.filter(pk__in=drafts).update(drafter=successor)
+        ReviewStep.objects.filter(pk__in=[pk for pk, _document in steps]).update(reviewer=successor)
+        OutgoingDocument.objects.filter(pk__in=signing).update(signer=successor)
+        documents = sorted(set(drafts) | {document for _pk, document in steps} | set(signing))
+        OutgoingAccess.objects.bulk_create(
+            [OutgoingAccess(document_id=pk, person=successor, reason="handed_over") for pk in documents],
+            ignore_conflicts=True)
+        data = {"from": person.pk, "from_name": str(person), "to": successor.pk, "to_name": str(successor),
+                "note": note[:500]}
+        draft_set, signing_set = set(drafts), set(signing)
+        step_ids: dict[int, list[int]] = {}
+        for pk, document_id in steps:
+            step_ids.setdefault(document_id, []).append(pk)
+        for document in OutgoingDocument.objects.filter(pk__in=documents).order_by("pk"):
+            events.record(verb="outgoing.handed_over", actor=by, agency=document.agency_id, target=document,
+                          data={**data, "drafter": document.pk in draft_set, "signer": document.pk in signing_set,
+                                "steps": step_ids.get(document.pk, [])})
+    return len(drafts) + len(steps)

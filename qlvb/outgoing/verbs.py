@@ -15,6 +15,7 @@ VERBS = {
     "outgoing.issued": _("Numbered, signed by the agency and issued"),
     "outgoing.review_reminded": _("Review overdue: reminder"),
     "outgoing.cancelled": _("Cancelled"),
+    "outgoing.handed_over": _("Handed over to a successor"),
     "outgoing.template_saved": _("Drafting template added"),
     "outgoing.template_retired": _("Drafting template retired"),
     "outgoing.settings_changed": _("Review flow settings changed"),

@@ -13,10 +13,12 @@ class SchedulesConfig(AppConfig):
 
         register_verbs(VERBS)
 
-        from qlvb.core import kinds
+        from qlvb.core import handover, kinds
+        from qlvb.schedules.handover import PROVIDER
         from qlvb.schedules.kind import KIND
 
         kinds.register(KIND)
+        handover.register(PROVIDER)
 
     def load_demo(self) -> str:
         """Called by `manage.py load_demo` after the organisation is in place."""

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -464,3 +465,32 @@ def find_feed_token(token: str) -> FeedToken | None:
     if not token or len(token) > 100:
         return None
     return FeedToken.objects.select_related("person", "unit").filter(token_hash=hash_token(token)).first()
+
+
+# --- Hand-over (000 Đ4.1.d; core.handover) ----------------------------------------------------
+
+def open_entries(person: Person, agency_id: int) -> Any:
+    """The agency's entries still to come, not cancelled, that the person chairs or attends."""
+    return (Entry.objects.filter(agency_id=agency_id, starts_at__gte=timezone.now(), cancelled_at__isnull=True)
+            .filter(Q(chair=person) | Q(attendees__person=person)).distinct())
+
+
+def hand_over(*, by: Actor, person: Person, successor: Person, agency_id: int, note: str = "") -> int:
+    """The successor takes the person's place in the entries to come: as their chair, and as an
+    attendee (dropped where the successor already attends); each entry records
+    `schedules.entry_handed_over`. The caller checks who may and holds the transaction."""
+    with transaction.atomic():
+        ids = sorted(set(open_entries(person, agency_id).values_list("pk", flat=True)))
+        if not ids:
+            return 0
+        list(Entry.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+        Entry.objects.filter(pk__in=ids, chair=person).update(chair=successor)
+        already = set(Attendee.objects.filter(entry_id__in=ids, person=successor).values_list("entry_id", flat=True))
+        Attendee.objects.filter(entry_id__in=sorted(already), person=person).delete()
+        Attendee.objects.filter(entry_id__in=ids, person=person).update(person=successor)
+        data = {"from": person.pk, "from_name": str(person), "to": successor.pk, "to_name": str(successor),
+                "note": note[:500]}
+        for entry in Entry.objects.filter(pk__in=ids).order_by("pk"):
+            events.record(verb="schedules.entry_handed_over", actor=by, agency=entry.agency_id, target=entry,
+                          data=data)
+    return len(ids)

@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 VERBS = {
     "schedules.entry_created": _("Schedule entry added"),
+    "schedules.entry_handed_over": _("Place in the entry handed over to a successor"),
     "schedules.entry_updated": _("Schedule entry changed"),
     "schedules.entry_adjusted": _("Published schedule adjusted"),
     "schedules.entry_cancelled": _("Schedule entry cancelled"),

@@ -161,6 +161,7 @@ def reindex_for_file(stored_file_id: int) -> int:
 # The bin (core.bin) hides and restores a document the app that owns it registered there (a
 # dossier): moved, it is no longer found; restored, it is found again.
 BIN_VERBS = frozenset({"bin.moved", "bin.restored", "bin.purged"})
+HANDED_OVER = "handed_over"  # incoming.handed_over, schedules.entry_handed_over…
 
 
 def on_document_event(event: Any) -> None:
@@ -173,6 +174,11 @@ def on_document_event(event: Any) -> None:
     # only the kind's own verbs and the bin's can change what is indexed; other apps' events about
     # it (a status received, a filing) and the kind's reads (quiet_verbs) leave the entry as it is.
     own = event.verb.startswith(kind.verbs) and event.verb not in kind.quiet_verbs
+    # A hand-over (core.handover) changes who holds the work — a person on a task, a draft, a
+    # dossier — never what is indexed (agency, secrecy, status, units, text): thousands of them
+    # in one transaction reindex nothing.
+    if event.verb.endswith(HANDED_OVER):
+        return
     if own or event.verb in BIN_VERBS:
         index(kind.name, int(event.target_id))
 

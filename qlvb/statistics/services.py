@@ -7,6 +7,7 @@ rolled back leaves no row. Rows are rewritten only when something they hold chan
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -110,9 +111,58 @@ def refresh_reviews(document_id: int) -> None:
     Item.objects.bulk_create(steps)
 
 
+# A hand-over (core.handover) moves thousands of items in one transaction, with an event on each:
+# their rows are refreshed together, in batches, when the hand-over's own event comes (the last of
+# its transaction), instead of one by one. Left over (a provider called on its own), they are
+# refreshed at the commit. An id kept from a transaction rolled back is refreshed for nothing:
+# a refresh rewrites a row from what the source is now.
+HANDED_OVER = "handed_over"
+HANDOVER_DONE = "handover.done"
+_pending = threading.local()
+
+
+def _defer(kind: str, source_id: int, *, reviews: bool) -> None:
+    waiting: dict[str, set[int]] | None = getattr(_pending, "ids", None)
+    if waiting is None:
+        waiting = _pending.ids = {}
+    waiting.setdefault(kind, set()).add(source_id)
+    if reviews:
+        waiting.setdefault(Item.Kind.REVIEW, set()).add(source_id)  # the document's review steps
+    transaction.on_commit(_flush_later)  # the first to run does it; the others find nothing
+
+
+def flush_handed_over(batch: int = 2000) -> int:
+    waiting: dict[str, set[int]] = getattr(_pending, "ids", None) or {}
+    _pending.ids = None
+    written = 0
+    for kind, ids in waiting.items():
+        if kind == Item.Kind.REVIEW:
+            for document_id in sorted(ids):
+                refresh_reviews(document_id)
+            continue
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), batch):
+            written += refresh(kind, ordered[start:start + batch])
+    return written
+
+
+def _flush_later() -> None:
+    if getattr(_pending, "ids", None):
+        with transaction.atomic():
+            flush_handed_over()
+    _pending.ids = None
+
+
 def on_document_event(event: Any) -> None:
+    if event.verb == HANDOVER_DONE:
+        flush_handed_over()
+        return
     kind = kinds.for_target_type(event.target_type)
     if kind is None or not event.target_id or event.verb in kind.quiet_verbs or event.verb in STILL_VERBS:
+        return
+    if event.verb.endswith(HANDED_OVER) and kind.name in ("incoming", "outgoing", "task"):
+        source = {"incoming": Item.Kind.INCOMING, "outgoing": Item.Kind.OUTGOING, "task": Item.Kind.TASK}[kind.name]
+        _defer(source, int(event.target_id), reviews=bool((event.data or {}).get("steps")))
         return
     own = event.verb.startswith(kind.verbs)
     if not (own or event.verb in BIN_VERBS):

@@ -477,3 +477,50 @@ def link(*, by: Actor, task: Task, kind: str, document_id: int, role: str = Link
         events.record(verb="task.linked", actor=by, agency=task.agency_id, target=task,
                       data={"kind": kind, "document_id": document_id, "role": role})
     return row
+
+
+# --- Hand-over (000 Đ4.1.d; core.handover) ----------------------------------------------------
+
+def open_owned(person: Person, agency_id: int) -> Any:
+    """The open tasks the person owns (chủ trì) in the agency."""
+    return Task.objects.filter(owner_person=person, agency_id=agency_id, status__in=Task.OPEN_STATUSES)
+
+
+def open_coordinated(person: Person, agency_id: int) -> Any:
+    """The person's coordinator rows on open tasks of the agency."""
+    return Coordinator.objects.filter(person=person, task__agency_id=agency_id, task__status__in=Task.OPEN_STATUSES)
+
+
+def open_work_count(person: Person, agency_id: int) -> int:
+    return open_owned(person, agency_id).count() + open_coordinated(person, agency_id).count()
+
+
+def hand_over(*, by: Actor, person: Person, successor: Person, agency_id: int, note: str = "") -> int:
+    """Give the successor the open tasks the person owns (the task's unit follows the new owner's
+    post, as `change` does) and his places as coordinator (dropped where the successor already owns
+    or coordinates the task); each task records `task.handed_over`. The caller checks who may and
+    holds the transaction. Returns tasks owned + coordinator places moved."""
+    with transaction.atomic():
+        owned = list(open_owned(person, agency_id).select_for_update().order_by("pk").values_list("pk", flat=True))
+        coordinating = list(open_coordinated(person, agency_id).select_for_update(of=("self",)).order_by("pk")
+                            .values_list("pk", "task_id"))
+        if not owned and not coordinating:
+            return 0
+        agency = Agency.objects.get(pk=agency_id)
+        unit_id = _owner_unit_id(agency, Owner(person=successor), by.person or successor)
+        Task.objects.filter(pk__in=owned).update(owner_person=successor, unit_id=unit_id)
+        Coordinator.objects.filter(task_id__in=owned, person=successor).delete()
+        task_ids = {task for _pk, task in coordinating}
+        taken = set(Coordinator.objects.filter(task_id__in=sorted(task_ids), person=successor)
+                    .values_list("task_id", flat=True)) | set(
+            Task.objects.filter(pk__in=sorted(task_ids), owner_person=successor).values_list("pk", flat=True))
+        Coordinator.objects.filter(pk__in=[pk for pk, task in coordinating if task in taken]).delete()
+        Coordinator.objects.filter(pk__in=[pk for pk, task in coordinating if task not in taken]).update(
+            person=successor)
+        data = {"from": person.pk, "from_name": str(person), "to": successor.pk, "to_name": str(successor),
+                "note": note[:500]}
+        owned_set = set(owned)
+        for task in Task.objects.filter(pk__in=sorted(owned_set | task_ids)).order_by("pk"):
+            events.record(verb="task.handed_over", actor=by, agency=task.agency_id, target=task,
+                          data={**data, "role": "owner" if task.pk in owned_set else "coordinator"})
+    return len(owned) + len(coordinating)

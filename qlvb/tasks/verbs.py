@@ -2,6 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 VERBS = {
     "task.assigned": _("Task assigned"),
+    "task.handed_over": _("Handed over to a successor"),
     "task.received": _("Task received from the provincial committee"),
     "task.reported": _("Progress reported"),
     "task.extension_requested": _("Extension of the deadline requested"),

@@ -50,3 +50,37 @@ def test_signing_in_keeps_the_values_and_any_other_event_moves_them(org, login):
     services.assign_post(by=Actor(org.admin), person=org.clerk, unit=org.unit, position=org.positions["cv"],
                          is_concurrent=True)
     assert personcache.stamp() != before
+
+
+def test_many_events_in_one_transaction_move_the_stamp_once_each_way(db, django_capture_on_commit_callbacks,
+                                                                     monkeypatch):
+    moved = []
+    real = personcache.bump
+
+    def bump(of="person"):
+        moved.append(of)
+        real(of)
+
+    monkeypatch.setattr(personcache, "bump", bump)
+    personcache.stamp()
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(50):
+            events.record(verb="core.test", data={"n": n})
+        assert moved == ["person"]
+    assert moved == ["person", "person"]  # and once after the commit
+
+
+def test_a_read_between_two_events_moves_it_again(db):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    from django.db import transaction
+
+    with transaction.atomic():
+        events.record(verb="core.test", data={})
+        assert personcache.cached("test", 1, compute) == 1
+        events.record(verb="core.test", data={})
+        assert personcache.cached("test", 1, compute) == 2  # not the value of before the second event

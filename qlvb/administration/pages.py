@@ -59,6 +59,9 @@ def register_pages() -> None:
         AdminPage("report_layout", _("Periodic report layout"), _("Title, heading lines, sections, columns and "
                                                                   "signature of the report of document handling."),
                   _fixed("statistics:layout"), group="documents", icon="file-earmark-bar-graph", order=75),
+        AdminPage("leave_rules", _("Leave rules"), _("Who approves how many days of leave, the notice, the annual "
+                                                    "days and how long unused leave is kept (001 Đ18)."),
+                  _own_agency("leave:rules"), group="organisation", icon="calendar2-week", order=35),
         AdminPage("mailbox", _("Official mailbox"), _("The agency's mailbox read for edXML packages."),
                   _own_agency("exchange:mailbox"), group="documents", icon="envelope", order=80),
         AdminPage("parameters", _("System parameters"), _("Sign-in limits and other values that can change "

@@ -31,7 +31,7 @@ def model_choice(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
     return cast(forms.ModelChoiceField, form.fields[name])
 
 
-def attach_errors(form: forms.Form, error: ValidationError) -> None:
+def attach_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's ValidationError beside the right fields (or on top when it has none)."""
     if hasattr(error, "error_dict"):
         for field, messages in error.message_dict.items():

@@ -143,3 +143,26 @@ def overtime(request: Request) -> Response:
     rows = selectors.overtime(person.agency_id, query.validated_data.get("year") or today.year,
                               query.validated_data.get("month") or today.month, None if keeps else person.pk)
     return Response(s.OvertimeSerializer(rows[:1000], many=True).data)
+
+
+RULE_FIELDS = ("unit_head_max_days", "field_leader_max_days", "notice_days", "base_days", "carry_years")
+
+
+@extend_schema(methods=["GET"], operation_id="v1_leave_rules_retrieve", summary="The agency's leave rules", tags=TAGS,
+               responses={200: s.RulesSerializer, 404: NOT_FOUND})
+@extend_schema(methods=["PUT"], operation_id="v1_leave_rules_update", summary="Change the agency's leave rules",
+               tags=TAGS, request=s.RulesSerializer, responses={200: s.RulesSerializer, 400: BAD_INPUT,
+                                                                 404: NOT_FOUND})
+@api_view(["GET", "PUT"])
+def agency_rules(request: Request) -> Response:
+    """The caller's agency's rules, for its leaders and administrators (404 for anyone else). PUT
+    replaces them all; a unit head may not grant more than the deputy in charge (400, nothing saved)."""
+    person = signed_in(request.user)
+    agency_id = person.agency_id
+    if agency_id is None or not rules.may_set_rules(person, agency_id):
+        raise NotFound()
+    if request.method == "PUT":
+        data = validated(s.RulesSerializer, request)
+        service_call(lambda: services.set_rules(by=caller(request), agency_id=agency_id, **data))
+    row = rules.rules_for(agency_id)
+    return Response(s.RulesSerializer({name: getattr(row, name) for name in RULE_FIELDS}).data)

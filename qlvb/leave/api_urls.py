@@ -12,4 +12,5 @@ urlpatterns = [
     path("balance/", api.balance, name="api-leave-balance"),
     path("register/", api.register, name="api-leave-register"),
     path("overtime/", api.overtime, name="api-overtime"),
+    path("rules/", api.agency_rules, name="api-leave-rules"),
 ]

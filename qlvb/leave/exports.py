@@ -59,10 +59,13 @@ def xlsx(title: str, subtitle: str, body: list[list[Any]], made: str) -> bytes:
     for cell in sheet[4]:
         cell.font, cell.border = Font(bold=True), border
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
-    for line in body:
-        sheet.append(line)
-        for cell in sheet[sheet.max_row]:
-            cell.border, cell.alignment = border, Alignment(vertical="top", wrap_text=True)
+    # Cells written one by one at their known row: `sheet.max_row` (and `sheet[row]`) walk every
+    # cell written so far, which made a year's register of 3,470 rows take 5.4 s.
+    top = Alignment(vertical="top", wrap_text=True)
+    for row, line in enumerate(body, start=5):
+        for column, value in enumerate(line, start=1):
+            cell = sheet.cell(row=row, column=column, value=value)
+            cell.border, cell.alignment = border, top
     total = sum(line[6] for line in body)
     sheet.append(["", _("Total"), "", "", "", "", total])
     sheet.append([])

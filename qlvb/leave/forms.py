@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.forms import VNDateField
-from qlvb.leave.models import LeaveRequest
+from qlvb.leave.models import LeaveRequest, Rules
 
 
 class LeaveForm(forms.Form):
@@ -44,3 +45,25 @@ class ServiceStartForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["started_on"].widget.attrs["class"] = "form-control form-control-sm"
+
+
+class RulesForm(forms.ModelForm):
+    """The agency's leave rules (001 Đ18.2–Đ18.4); services.set_rules checks and records them."""
+
+    class Meta:
+        model = Rules
+        fields = ["unit_head_max_days", "field_leader_max_days", "notice_days", "base_days", "carry_years"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        bounds = {  # (least, most)
+            "unit_head_max_days": (0, 30), "field_leader_max_days": (0, 30), "notice_days": (0, 30),
+            "base_days": (12, 30),  # Labour Code art. 113: at least 12 days a year
+            "carry_years": (1, 3),  # unused leave taken together over at most three years
+        }
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control"
+            least, most = bounds[name]
+            field.validators += [MinValueValidator(least), MaxValueValidator(most)]
+            if name in ("unit_head_max_days", "field_leader_max_days"):
+                field.widget.attrs["step"] = "0.5"

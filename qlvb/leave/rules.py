@@ -88,6 +88,11 @@ def is_office(person: Person, agency_id: int) -> bool:
     return agency_id in office_agency_ids(person)
 
 
+def may_set_rules(person: Person, agency_id: int) -> bool:
+    """The agency's leave rules: its leaders and its administrators."""
+    return agency_id in roles_of(person).leader_agency_ids or (person.is_agency_admin and person.agency_id == agency_id)
+
+
 def may_keep(person: Person, agency_id: int) -> bool:
     """The register, the carry-overs, the overtime list: the office and the agency's leaders."""
     return is_office(person, agency_id) or agency_id in roles_of(person).leader_agency_ids

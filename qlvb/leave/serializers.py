@@ -102,3 +102,14 @@ class OvertimeInputSerializer(serializers.Serializer):
     day = serializers.DateField()
     hours = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0)
     work = serializers.CharField(max_length=500)
+
+
+class RulesSerializer(serializers.Serializer):
+    """The agency's leave rules (001 Đ18): who approves how many days, the notice, the annual days
+    (at least the Labour Code's 12) and over how many years unused leave may be taken together."""
+
+    unit_head_max_days = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=30)
+    field_leader_max_days = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=30)
+    notice_days = serializers.IntegerField(min_value=0, max_value=30)
+    base_days = serializers.IntegerField(min_value=12, max_value=30)
+    carry_years = serializers.IntegerField(min_value=1, max_value=3)

@@ -237,7 +237,7 @@ def carry_over(*, by: Actor, person: Person, from_year: int, days: Decimal, note
 def set_rules(*, by: Actor, agency_id: int, **values: object) -> Rules:
     """The agency's administrators and leaders change its leave rules."""
     person = _person(by)
-    if agency_id not in rules.roles_of(person).leader_agency_ids and not person.is_agency_admin:
+    if not rules.may_set_rules(person, agency_id):
         raise NotAllowed()
     row = rules.rules_for(agency_id)
     for name, value in values.items():

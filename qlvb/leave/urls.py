@@ -15,4 +15,5 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_balance, name="person"),
     path("people/<int:pk>/service-start/", views.service_start, name="service_start"),
     path("carry-over/", views.carry_over, name="carry_over"),
+    path("rules/", views.agency_rules, name="rules"),
 ]

@@ -230,3 +230,25 @@ def person_balance(request: PersonRequest, pk: int) -> HttpResponse:
         "keeps": rules.may_keep(viewer, owner.agency_id), "form": forms.CarryOverForm(),
         "start_form": forms.ServiceStartForm(initial={"started_on": selectors.balance(owner, year).started_on}),
     })
+
+
+@login_required
+def agency_rules(request: PersonRequest) -> HttpResponse:
+    """The agency's leave rules: its leaders and administrators change them (404 for others)."""
+    person = _person(request)
+    if person.agency_id is None or not rules.may_set_rules(person, person.agency_id):
+        raise Http404()
+    current = rules.rules_for(person.agency_id)
+    form = forms.RulesForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_rules(by=actor_from_request(request, SCOPE), agency_id=person.agency_id,
+                               **{name: form.cleaned_data[name] for name in forms.RulesForm.Meta.fields})
+        except ValidationError as error:
+            attach_errors(form, error)
+        except NotAllowed:
+            raise Http404() from None
+        else:
+            messages.success(request, _("The leave rules are saved."))
+            return redirect("leave:rules")
+    return render(request, "leave/rules.html", {"form": form, "agency": person.agency})

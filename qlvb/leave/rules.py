@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from qlvb.leave.models import LeaveRequest, Rules
 from qlvb.org.models import Field, Person, Position, Post
+from qlvb.org.permissions import can_manage_agency
 from qlvb.org.roles import office_agency_ids, roles_of
 
 Step = LeaveRequest.Step
@@ -89,8 +90,8 @@ def is_office(person: Person, agency_id: int) -> bool:
 
 
 def may_set_rules(person: Person, agency_id: int) -> bool:
-    """The agency's leave rules: its leaders and its administrators."""
-    return agency_id in roles_of(person).leader_agency_ids or (person.is_agency_admin and person.agency_id == agency_id)
+    """The agency's leave rules: its leaders and its administrators (the installation's too)."""
+    return agency_id in roles_of(person).leader_agency_ids or can_manage_agency(person, agency_id)
 
 
 def may_keep(person: Person, agency_id: int) -> bool:

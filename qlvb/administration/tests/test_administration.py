@@ -23,12 +23,13 @@ def _hub_keys(client) -> set[str]:  # noqa: ANN001
 
 def test_hub_lists_the_pages_each_administrator_may_open(org, root, login):
     agency_pages = {"agency", "people", "fields", "flow", "registers", "templates", "mailbox", "calendar", "audit",
-                    "bin", "notifications", "report_layout"}
+                    "bin", "notifications", "report_layout", "leave_rules"}
     installation_pages = {"agencies", "parameters", "directory", "peers", "health", "backups"}
     assert _hub_keys(login(org.admin)) == agency_pages
     root.agency = org.agency
     root.save()
     assert _hub_keys(login(root)) == agency_pages | installation_pages
+    assert login(root).get("/leave/rules/").status_code == 200  # an agency page opens for him too
     for person in (org.clerk, org.specialist, org.head):
         assert login(person).get("/administration/").status_code == 404
 

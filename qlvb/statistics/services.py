@@ -80,8 +80,8 @@ def refresh(kind: str, ids: list[int], *, tally: bool = True) -> int:
 
 def refresh_one(kind: str, source_id: int) -> None:
     """The subscriber's refresh of one source: an UPDATE of its row (an INSERT the first time, a
-    DELETE when it no longer counts), without reading the row first. Where a draft waits keeps
-    its `held_since` unless the place (status, holder) changed."""
+    DELETE when it no longer counts), after reading only what the row added to the tallies. Where
+    a draft waits keeps its `held_since` unless the place (status, holder) changed."""
     fresh = sources.SOURCES[kind].build([source_id])
     rows = Item.objects.filter(kind=kind, source_id=source_id)
     # What the row added to the tallies: one reading by the unique key, and a write only when

@@ -4,6 +4,8 @@ Views are thin: selectors say what the person may see (404 otherwise), services 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -26,6 +28,20 @@ SCOPE = "unit"
 
 def _person(request: PersonRequest) -> Person:
     return effective_person(request, SCOPE)
+
+
+def _act(request: PersonRequest, action: Callable[[], object], done: str) -> None:
+    """A button's service call: its message on success, its refusals as messages, 404 when the
+    person may not do it."""
+    try:
+        action()
+    except NotAllowed:
+        raise Http404() from None
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
 
 
 def _year_month(request: PersonRequest) -> tuple[int, int | None]:
@@ -92,18 +108,10 @@ def decide(request: PersonRequest, pk: int) -> HttpResponse:
     form.is_valid()
     note = form.cleaned_data.get("note", "")
     by = actor_from_request(request, SCOPE)
-    try:
-        if request.POST.get("action") == "refuse":
-            services.refuse(by=by, leave=leave, note=note)
-            messages.success(request, _("The request is refused."))
-        else:
-            services.approve(by=by, leave=leave, note=note)
-            messages.success(request, _("The request is approved."))
-    except NotAllowed:
-        raise Http404() from None
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    if request.POST.get("action") == "refuse":
+        _act(request, lambda: services.refuse(by=by, leave=leave, note=note), _("The request is refused."))
+    else:
+        _act(request, lambda: services.approve(by=by, leave=leave, note=note), _("The request is approved."))
     return redirect("leave:detail", leave.pk)
 
 
@@ -111,14 +119,8 @@ def decide(request: PersonRequest, pk: int) -> HttpResponse:
 @require_POST
 def cancel(request: PersonRequest, pk: int) -> HttpResponse:
     leave = selectors.get_request(_person(request), pk)
-    try:
-        services.cancel(by=actor_from_request(request, SCOPE), leave=leave)
-        messages.success(request, _("The request is cancelled."))
-    except NotAllowed:
-        raise Http404() from None
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    _act(request, lambda: services.cancel(by=actor_from_request(request, SCOPE), leave=leave),
+         _("The request is cancelled."))
     return redirect("leave:detail", leave.pk)
 
 
@@ -187,15 +189,10 @@ def carry_over(request: PersonRequest) -> HttpResponse:
     if not form.is_valid():
         raise Http404()
     owner = get_object_or_404(Person, pk=form.cleaned_data["person"], agency_id=person.agency_id)
-    try:
-        services.carry_over(by=actor_from_request(request, SCOPE), person=owner,
-                            from_year=form.cleaned_data["from_year"], days=form.cleaned_data["days"])
-        messages.success(request, _("The unused leave is carried over."))
-    except NotAllowed:
-        raise Http404() from None
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    _act(request, lambda: services.carry_over(by=actor_from_request(request, SCOPE), person=owner,
+                                              from_year=form.cleaned_data["from_year"],
+                                              days=form.cleaned_data["days"]),
+         _("The unused leave is carried over."))
     return redirect("leave:person", owner.pk)
 
 
@@ -205,15 +202,10 @@ def service_start(request: PersonRequest, pk: int) -> HttpResponse:
     """The office records when the person entered service (the seniority of his entitlement)."""
     owner = get_object_or_404(Person, pk=pk)
     form = forms.ServiceStartForm(request.POST)
-    try:
-        services.set_service_start(by=actor_from_request(request, SCOPE), person=owner,
-                                   started_on=form.cleaned_data["started_on"] if form.is_valid() else None)
-        messages.success(request, _("The date of entry into service is recorded."))
-    except NotAllowed:
-        raise Http404() from None
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+    started_on = form.cleaned_data["started_on"] if form.is_valid() else None
+    _act(request, lambda: services.set_service_start(by=actor_from_request(request, SCOPE), person=owner,
+                                                     started_on=started_on),
+         _("The date of entry into service is recorded."))
     return redirect("leave:person", owner.pk)
 
 

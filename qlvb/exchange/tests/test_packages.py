@@ -364,7 +364,9 @@ def test_a_large_package_is_received_in_less_memory_than_twice_its_largest_attac
     out = subprocess.run([sys.executable, str(bench), "--mb", "24"], capture_output=True, text=True, check=True,
                          timeout=300).stdout
     assert "201 Created" in out, out
-    found = re.search(r"receive_peak_per_largest_attachment ([\d.]+)", out)
+    # The kernel's RSS counters lag by a few pages, so a package read in memory already resident
+    # can show a growth of "-0.00".
+    found = re.search(r"receive_peak_per_largest_attachment (-?[\d.]+)", out)
     assert found is not None, out
     ratio = float(found.group(1))
     assert ratio < 2, out

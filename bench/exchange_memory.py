@@ -6,9 +6,10 @@ The parent builds an unsigned package of about N MB (one or more random PDF-like
 base64) into a temporary file, then runs a child process: it sets up a fresh SQLite database
 (the receiving agency, a peer that does not require signatures, so the signature check still
 reads the package), warms up with a small package, returns its free heap to the system
-(``malloc_trim``), resets its peak RSS (``/proc/self/clear_refs``) and reads ``VmRSS``, then POSTs the big package through Django's WSGI handler with the file as
-``wsgi.input`` (as gunicorn streams a request body) and reads the peak ``VmHWM`` (the figure
-``ru_maxrss`` gives, counted from the reset). Prints ``bench exchange.receive_*`` lines.
+(``malloc_trim``), resets its peak RSS (``/proc/self/clear_refs``) and reads ``VmRSS``, then
+POSTs the big package through Django's WSGI handler with the file as ``wsgi.input`` (as gunicorn
+streams a request body) and reads the peak ``VmHWM`` (the figure ``ru_maxrss`` gives, counted
+from the reset). Prints ``bench exchange.receive_*`` lines.
 """
 
 from __future__ import annotations

@@ -10,12 +10,13 @@ class IncomingConfig(AppConfig):
     def ready(self) -> None:
         from qlvb.core import handover, kinds
         from qlvb.core.verbs import register_verbs
-        from qlvb.incoming.handover import PROVIDER
+        from qlvb.incoming.handover import PRESENTED, PROVIDER
         from qlvb.incoming.kind import KIND
         from qlvb.incoming.verbs import VERBS
 
         register_verbs(VERBS)
         kinds.register(KIND)
+        handover.register(PRESENTED)
         handover.register(PROVIDER)
 
     def load_demo(self) -> str:

@@ -916,6 +916,36 @@ def open_assignments(person: Person, agency_id: int) -> QuerySet[Assignment]:
                                      state__in=Assignment.OPEN_STATES)
 
 
+def presented_waiting(person: Person, agency_id: int) -> QuerySet[IncomingDocument]:
+    """The registered documents presented to the person in the agency and not routed yet."""
+    return IncomingDocument.objects.filter(presented_to=person, agency_id=agency_id,
+                                           status=IncomingDocument.Status.REGISTERED)
+
+
+def hand_over_presented(*, by: Actor, person: Person, successor: Person, agency_id: int, note: str = "") -> int:
+    """Present to the successor, a leader of the agency, the documents waiting for the person's
+    routing (the caller checks who may and holds the transaction): each is presented to him, keeps
+    its routing deadline, opens for him and records `incoming.handed_over`. Returns how many."""
+    with transaction.atomic():
+        ids = list(presented_waiting(person, agency_id).select_for_update().order_by("pk").values_list("pk", flat=True))
+        if not ids:
+            return 0
+        if not rules.is_leader(successor, agency_id) or not successor.is_active:
+            raise ValidationError({"successor_incoming_presented": _(
+                "The documents waiting for routing can only be handed to a leader of the agency: "
+                "name one for them.")})
+        IncomingDocument.objects.filter(pk__in=ids).update(presented_to=successor, updated_at=timezone.now())
+        DocumentAccess.objects.bulk_create(
+            [DocumentAccess(document_id=pk, person=successor, reason=DocumentAccess.Reason.PRESENTED) for pk in ids],
+            ignore_conflicts=True)
+        data = {"from": person.pk, "from_name": str(person), "to": successor.pk, "to_name": str(successor),
+                "note": note[:500], "presented": True}
+        for document in IncomingDocument.objects.filter(pk__in=ids).order_by("pk"):
+            events.record(verb="incoming.handed_over", actor=by, agency=document.agency_id, target=document,
+                          data=data)
+    return len(ids)
+
+
 def hand_over(*, by: Actor, person: Person, successor: Person, agency_id: int, note: str = "") -> int:
     """Give the person's open tasks in the agency to the successor (the caller checks who may, and
     holds the transaction): each task changes assignee, the successor gets an access row on each

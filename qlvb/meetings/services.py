@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -682,3 +683,61 @@ def make_tasks(*, by: Actor, meeting: Meeting) -> list[Task]:
         events.record(verb="meeting.tasks_made", actor=by, agency=meeting.agency_id, target=meeting,
                       data={"tasks": [t.pk for t in made], "conclusions": [c.pk for c in waiting]})
     return made
+
+
+# --- Hand-over (core.handover) ------------------------------------------------------------------
+
+OPEN_STATUSES = (Meeting.Status.DRAFT, Meeting.Status.INVITED, Meeting.Status.HELD)
+TO_COME_STATUSES = (Meeting.Status.DRAFT, Meeting.Status.INVITED)
+
+
+def open_roles(person: Person, agency_id: int) -> QuerySet[Meeting]:
+    """The agency's meetings in which the person still has a part: chair or secretary of one not
+    closed (the minutes wait for them), invited by name, sent as a substitute or presenting an
+    agenda item at one to come."""
+    to_come = Q(status__in=TO_COME_STATUSES, ends_at__gte=timezone.now())
+    return Meeting.objects.filter(agency_id=agency_id).filter(
+        Q(status__in=OPEN_STATUSES) & (Q(chair=person) | Q(secretary=person))
+        | to_come & (Q(invitees__person=person) | Q(invitees__substitute=person) | Q(agenda__presenter=person)))
+
+
+def open_role_ids(person: Person, agency_id: int) -> list[int]:
+    return sorted(set(open_roles(person, agency_id).values_list("pk", flat=True)))
+
+
+def hand_over(*, by: Actor, person: Person, successor: Person, agency_id: int, note: str = "") -> int:
+    """Give the successor the person's parts in the agency's open meetings (the caller checks who
+    may and holds the transaction): chair, secretary, and at a meeting to come his invitation (left
+    out where the successor is invited already), his place as substitute and his agenda items. An
+    invited meeting's schedule entry follows; each meeting records `meeting.handed_over`."""
+    with transaction.atomic():
+        ids = open_role_ids(person, agency_id)
+        if not ids:
+            return 0
+        now = timezone.now()
+        data = {"from": person.pk, "from_name": str(person), "to": successor.pk, "to_name": str(successor),
+                "note": note[:500]}
+        for meeting in Meeting.objects.filter(pk__in=ids).select_for_update().order_by("pk"):
+            roles: list[str] = []
+            if meeting.status in OPEN_STATUSES and meeting.chair_id == person.pk:
+                meeting.chair, roles = successor, [*roles, "chair"]
+            if meeting.status in OPEN_STATUSES and meeting.secretary_id == person.pk:
+                meeting.secretary, roles = successor, [*roles, "secretary"]
+            if meeting.status in TO_COME_STATUSES and meeting.ends_at >= now:
+                invited = Invitee.objects.filter(meeting=meeting)
+                if invited.filter(person=person).exists():
+                    if invited.filter(person=successor).exists():
+                        invited.filter(person=person).delete()
+                    else:
+                        invited.filter(person=person).update(person=successor)
+                    roles.append("invitee")
+                if invited.filter(substitute=person).update(substitute=successor):
+                    roles.append("substitute")
+                if AgendaItem.objects.filter(meeting=meeting, presenter=person).update(presenter=successor):
+                    roles.append("presenter")
+            meeting.save(update_fields=["chair", "secretary"])
+            if meeting.status == Meeting.Status.INVITED and meeting.schedule_entry_id:
+                _sync_schedule(by, meeting)
+            events.record(verb="meeting.handed_over", actor=by, agency=meeting.agency_id, target=meeting,
+                          data={**data, "roles": roles})
+    return len(ids)

@@ -19,4 +19,5 @@ VERBS = {
     "meeting.conclusions_published": _("Conclusions notice published"),
     "meeting.tasks_made": _("Conclusions turned into tasks"),
     "meeting.repeated": _("Next meetings of the series prepared"),
+    "meeting.handed_over": _("Handed over to a successor"),
 }

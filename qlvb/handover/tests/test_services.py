@@ -15,7 +15,9 @@ from qlvb.dossiers.models import Dossier
 from qlvb.handover import services
 from qlvb.handover.models import HandOver
 from qlvb.incoming import selectors as incoming_selectors
-from qlvb.incoming.models import Assignment
+from qlvb.incoming import services as incoming_services
+from qlvb.incoming.models import Assignment, IncomingDocument
+from qlvb.incoming.services import Target
 from qlvb.org import services as org_services
 from qlvb.outgoing import services as outgoing_services
 from qlvb.outgoing.models import OutgoingDocument, ReviewStep
@@ -28,17 +30,19 @@ def _open(person, org):
 
 
 def test_the_providers_are_registered():
-    assert [p.name for p in handover.providers()] == ["incoming", "outgoing", "tasks", "dossiers", "schedules"]
+    assert [p.name for p in handover.providers()] == ["incoming_presented", "incoming", "outgoing", "tasks",
+                                                      "dossiers", "meetings", "schedules"]
 
 
 def test_everything_open_moves_and_nothing_is_left(org, holding, successor):
     before = _open(org.specialist, org)
-    assert before == {"incoming": 2, "outgoing": 1, "tasks": 2, "dossiers": 1, "schedules": 1}
-    assert _open(successor, org) == {"incoming": 0, "outgoing": 0, "tasks": 0, "dossiers": 0, "schedules": 0}
+    nothing = dict.fromkeys(before, 0)
+    assert before == {**nothing, "incoming": 2, "outgoing": 1, "tasks": 2, "dossiers": 1, "schedules": 1}
+    assert _open(successor, org) == nothing
     record = services.hand_over(by=Actor(org.unit_head), person=org.specialist, agency=org.agency,
                                 successor=successor, note="Chuyển công tác sang Văn phòng")
     assert record.counts == before and record.total == 7
-    assert _open(org.specialist, org) == {"incoming": 0, "outgoing": 0, "tasks": 0, "dossiers": 0, "schedules": 0}
+    assert _open(org.specialist, org) == nothing
     assert _open(successor, org) == before
     # each provider asked directly
     assert not Assignment.objects.filter(assignee_person=org.specialist, state__in=Assignment.OPEN_STATES).exists()
@@ -88,6 +92,38 @@ def test_per_provider_successors(org, holding, successor):
     assert Dossier.objects.get(pk=holding.dossier.pk).owner == org.unit_head
     assert Task.objects.get(pk=holding.task.pk).owner_person == successor
     assert record.successors == {"dossiers": org.unit_head.pk}
+
+
+def test_documents_waiting_for_a_leaders_routing_go_to_another_leader(org, register_doc, successor, login):
+    """A deputy leaves with documents presented to him: they must reach a leader who can route
+    them, never a specialist; the routed ones stay his history."""
+    waiting = [register_doc(summary="V/v mua sắm thiết bị", presented_to=org.deputy),
+               register_doc(summary="V/v cử cán bộ đi học", presented_to=org.deputy)]
+    routed = register_doc(summary="V/v đã phân xử lý", presented_to=org.deputy)
+    incoming_services.route(by=Actor(org.deputy), document=routed, main=Target(person=org.specialist))
+    assert _open(org.deputy, org)["incoming_presented"] == 2
+    events = Event.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        services.hand_over(by=Actor(org.head), person=org.deputy, agency=org.agency, successor=successor)
+    assert "successor_incoming_presented" in refused.value.message_dict
+    assert Event.objects.count() == events and not HandOver.objects.exists()
+    assert all(IncomingDocument.objects.get(pk=d.pk).presented_to == org.deputy for d in waiting)
+
+    client = login(org.head)
+    before = {d.pk for d in incoming_selectors.work_list(org.head, "to_route")}
+    record = services.hand_over(by=Actor(org.head), person=org.deputy, agency=org.agency, successor=successor,
+                                per_provider={"incoming_presented": org.head})
+    assert record.counts["incoming_presented"] == 2
+    assert _open(org.deputy, org)["incoming_presented"] == 0
+    assert {d.pk for d in incoming_selectors.work_list(org.head, "to_route")} == before | {d.pk for d in waiting}
+    assert IncomingDocument.objects.get(pk=routed.pk).presented_to == org.deputy
+    for document in waiting:
+        event = Event.objects.get(verb="incoming.handed_over", target_id=str(document.pk))
+        assert event.data["from"] == org.deputy.pk and event.data["to"] == org.head.pk and event.data["presented"]
+    # the head routes what he received
+    incoming_services.route(by=Actor(org.head), document=IncomingDocument.objects.get(pk=waiting[0].pk),
+                            main=Target(person=org.specialist))
+    assert client.get(f"/incoming/{waiting[1].pk}/").status_code == 200
 
 
 def test_review_steps_pending_with_the_person_move(org, signing, successor):
@@ -145,7 +181,8 @@ def test_a_failing_provider_leaves_everything_unchanged(org, holding, successor,
     with pytest.raises(RuntimeError):
         services.hand_over(by=Actor(org.head), person=org.specialist, agency=org.agency, successor=successor)
     assert Event.objects.count() == events and not HandOver.objects.exists()
-    assert _open(org.specialist, org) == {"incoming": 2, "outgoing": 1, "tasks": 2, "dossiers": 1, "schedules": 1}
+    assert {name: n for name, n in _open(org.specialist, org).items() if n} == {
+        "incoming": 2, "outgoing": 1, "tasks": 2, "dossiers": 1, "schedules": 1}
     assert OutgoingDocument.objects.get(pk=holding.outgoing.pk).drafter == org.specialist
 
 
@@ -173,3 +210,38 @@ def test_the_unit_head_may_after_the_post_ended(org, holding, successor):
     record = services.hand_over(by=Actor(org.unit_head), person=org.specialist, agency=org.agency,
                                 successor=successor)
     assert record.total == 7
+
+
+def test_meeting_parts_move_and_the_schedule_follows(org, successor):
+    """The unit head leaves: the meeting he keeps the minutes of (held, minutes not approved), the
+    one to come he is invited to and presents at go to the successor; a closed one stays history."""
+    from qlvb.meetings import services as meeting_services
+    from qlvb.meetings.models import AgendaItem, Invitee, Meeting
+    from qlvb.meetings.tests.helpers import briefing
+    from qlvb.schedules.models import Attendee
+
+    kept = briefing(org, secretary=org.unit_head, people=[org.deputy])
+    meeting_services.record_attendance(by=Actor(org.unit_head), meeting=kept, statuses={
+        p.pk: "present" for p in meeting_services.expected_people(kept)})
+    coming = briefing(org, past=False, invite=False, people=[org.unit_head, org.deputy])
+    meeting_services.add_agenda_item(by=Actor(org.clerk), meeting=coming, title="Báo cáo hạ tầng",
+                                     presenter=org.unit_head)
+    coming = meeting_services.invite(by=Actor(org.clerk), meeting=coming)
+    entry = coming.schedule_entry
+    assert Attendee.objects.filter(entry=entry, person=org.unit_head).exists()
+    assert _open(org.unit_head, org)["meetings"] == 2
+
+    record = services.hand_over(by=Actor(org.head), person=org.unit_head, agency=org.agency, successor=successor)
+    assert record.counts["meetings"] == 2
+    assert Meeting.objects.get(pk=kept.pk).secretary == successor
+    assert Invitee.objects.filter(meeting=coming, person=successor).exists()
+    assert not Invitee.objects.filter(meeting=coming, person=org.unit_head).exists()
+    assert AgendaItem.objects.get(meeting=coming).presenter == successor
+    assert Attendee.objects.filter(entry=entry, person=successor).exists()
+    assert not Attendee.objects.filter(entry=entry, person=org.unit_head).exists()
+    assert _open(org.unit_head, org)["meetings"] == 0
+    event = Event.objects.get(verb="meeting.handed_over", target_id=str(coming.pk))
+    assert set(event.data["roles"]) == {"invitee", "presenter"} and event.data["to"] == successor.pk
+    # the successor keeps the minutes now
+    meeting_services.save_minutes(by=Actor(successor), meeting=Meeting.objects.get(pk=kept.pk),
+                                  body="Biên bản giao ban", submit=True)

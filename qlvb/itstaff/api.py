@@ -36,7 +36,7 @@ def _agency(person: Person) -> Agency:
 def _row(row: selectors.AgencyRow) -> dict[str, Any]:
     return {"agency": named(row.agency), "staff": s.StaffSerializer(row.staff, many=True).data,
             "flagged": row.flagged, "reasons": row.reasons, "meetings_missed": row.meetings_missed,
-            "open_incidents": row.open_incidents}
+            "open_incidents": row.open_incidents, "reports_overdue": row.reports_overdue}
 
 
 def _staff_detail(person: Person, pk: int) -> dict[str, Any]:

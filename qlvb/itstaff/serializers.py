@@ -108,6 +108,8 @@ class AgencyRowSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField(), help_text="Why it falls below 004 Đ4–Đ5, Đ10.")
     meetings_missed = serializers.IntegerField()
     open_incidents = serializers.IntegerField()
+    reports_overdue = serializers.IntegerField(help_text="Reporting rounds past their deadline without the "
+                                                         "agency's report submitted.")
 
 
 class SectionSerializer(serializers.Serializer):

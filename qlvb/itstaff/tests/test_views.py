@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -100,3 +101,32 @@ def test_the_department_view_is_flat_in_the_number_of_agencies(department, other
     personcache.bump()
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(reverse("itstaff:home")).status_code == 200
+
+
+def test_the_department_sees_which_agencies_have_not_sent_a_report_past_its_deadline(department, other_org,
+                                                                                      login):
+    template = services.publish_template(by=Actor(department.head), title="Báo cáo ứng dụng CNTT năm",
+                                         period="year", year=timezone.localdate().year, deadline=deadline(),
+                                         sections=["Hạ tầng kỹ thuật"])
+    report = services.save_report(by=Actor(department.clerk), template=template, agency=department.agency,
+                                  answers={"s1": "Đủ máy chủ"})
+    services.submit_report(by=Actor(department.clerk), report=report)
+    client = login(department.specialist)
+
+    def overdue():
+        """{agency id: reports overdue} as the page shows them, one list item per agency."""
+        text = client.get(reverse("itstaff:home")).content.decode()
+        found = {}
+        for item in text.split('data-agency="')[1:]:
+            agency, body = item.split('"', 1)
+            shown = re.search(r'data-overdue="(\d+)">([^<]*)<', body.split("</a>", 1)[0])
+            if shown:
+                found[int(agency)] = (int(shown.group(1)), shown.group(2))
+        return found
+
+    assert overdue() == {}
+    type(template).objects.filter(pk=template.pk).update(deadline=timezone.localdate() - timedelta(days=1))
+    assert overdue()[other_org.agency.pk] == (1, "1 báo cáo quá hạn chưa gửi")
+    assert department.agency.pk not in overdue()
+    rows = {row["agency"]["id"]: row for row in client.get("/api/v1/itstaff/department/").json()}
+    assert rows[other_org.agency.pk]["reports_overdue"] == 1 and rows[department.agency.pk]["reports_overdue"] == 0

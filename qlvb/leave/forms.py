@@ -13,7 +13,7 @@ from qlvb.leave.models import LeaveRequest, Rules
 from qlvb.org.models import Person
 
 
-def colleagues(person: Person, agency_id: int | None) -> Any:
+def colleagues(person: Person, agency_id: int) -> Any:
     """Who may be named to hold the person's tasks: active people with a post in force in the
     agency, the person aside (services.cover_problem checks the rest: away on the same days)."""
     return (Person.objects.filter(is_active=True, posts__agency_id=agency_id, posts__end_date__isnull=True)
@@ -43,7 +43,7 @@ class LeaveForm(forms.Form):
 
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cover"].queryset = colleagues(person, person.agency_id)  # type: ignore[attr-defined]
+        self.fields["cover"].queryset = colleagues(person, person.agency_id or 0)  # type: ignore[attr-defined]
 
 
 class CoverForm(forms.Form):

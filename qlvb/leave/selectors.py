@@ -138,29 +138,39 @@ COVER_VERBS = ("leave.cover_named", "leave.cover_started", "leave.cover_ended")
 
 
 @dataclass(frozen=True)
+class CoverTask:
+    task: Task
+    may_open: bool  # a link for the viewer (the person on leave reads the titles of his own tasks)
+
+
+@dataclass(frozen=True)
 class CoverStep:
     """One step of a request's cover, read from its event: named, tasks given, tasks given back."""
 
     event: Event
-    tasks: list[Task]  # those the viewer may open
-    hidden: int  # moved too, but not the viewer's to open
-    kept: list[Task]  # given back: those that stayed with the colleague (completed, given to another)
+    tasks: list[CoverTask]
+    hidden: int  # moved too, but not the viewer's to read
+    kept: list[CoverTask]  # given back: those that stayed (completed by the colleague, given to another)
 
 
 def cover_history(viewer: Person, leave: LeaveRequest) -> list[CoverStep]:
-    """The request's cover from its events (oldest first), with the tasks each move carried; a task
-    the viewer may not open is counted, not named. Three queries."""
+    """The request's cover from its events (oldest first), with the tasks each move carried. The
+    person on leave reads the titles of all of them (they were his); anyone else those he may open,
+    the others counted. Three queries."""
     rows = list(Event.objects.filter(target_type=LeaveRequest._meta.label_lower, target_id=str(leave.pk),
                                      verb__in=COVER_VERBS).select_related("actor").order_by("at", "id"))
     ids = sorted({int(pk) for e in rows for key in ("tasks", "kept") for pk in (e.data or {}).get(key) or ()})
-    seen: dict[int, Task] = {}
+    shown: dict[int, CoverTask] = {}
     if ids:
-        seen = {t.pk: t for t in task_selectors.visible(viewer).filter(pk__in=ids).order_by("deadline", "pk")}
+        opens = set(task_selectors.visible(viewer).filter(pk__in=ids).values_list("pk", flat=True))
+        readable = ids if viewer.pk == leave.person_id else sorted(opens)
+        shown = {t.pk: CoverTask(t, t.pk in opens)
+                 for t in Task.objects.filter(pk__in=readable).only("pk", "title", "status")}
     steps = []
     for event in rows:
         moved = [int(pk) for pk in (event.data or {}).get("tasks") or ()]
         kept = [int(pk) for pk in (event.data or {}).get("kept") or ()]
-        steps.append(CoverStep(event=event, tasks=[seen[pk] for pk in moved if pk in seen],
-                               hidden=sum(pk not in seen for pk in moved + kept),
-                               kept=[seen[pk] for pk in kept if pk in seen]))
+        steps.append(CoverStep(event=event, tasks=[shown[pk] for pk in moved if pk in shown],
+                               hidden=sum(pk not in shown for pk in moved + kept),
+                               kept=[shown[pk] for pk in kept if pk in shown]))
     return steps

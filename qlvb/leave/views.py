@@ -110,9 +110,8 @@ def cover(request: PersonRequest, pk: int) -> HttpResponse:
     leave = selectors.get_request(_person(request), pk)
     form = forms.CoverForm(request.POST, leave=leave)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        for message in form.errors.get("cover") or []:
+            messages.error(request, str(message))
         return redirect("leave:detail", leave.pk)
     chosen = form.cleaned_data["cover"]
     _act(request, lambda: services.set_cover(by=actor_from_request(request, SCOPE), leave=leave, cover=chosen),

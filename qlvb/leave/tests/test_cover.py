@@ -9,7 +9,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
-from conftest import make_person
 from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
 from qlvb.core.models import Event
@@ -18,7 +17,6 @@ from qlvb.leave.models import LeaveRequest
 from qlvb.leave.tests.conftest import MONDAY, TODAY
 from qlvb.notifications import selectors as notification_selectors
 from qlvb.notifications.models import Notification
-from qlvb.org import services as org_services
 from qlvb.tasks import services as tasks
 from qlvb.tasks.models import Coordinator, Task
 from qlvb.tasks.services import Owner
@@ -34,14 +32,6 @@ def clock(monkeypatch):
         monkeypatch.setattr(timezone, "now", lambda: moment)
     move(TODAY)
     return move
-
-
-@pytest.fixture
-def colleague(org):
-    """Another specialist of Phòng CNTT."""
-    person = make_person(org.agency, "stttt.cv2", "Lường Văn Sơn")
-    org_services.assign_post(by=Actor(org.admin), person=person, unit=org.unit, position=org.positions["cv"])
-    return person
 
 
 def task(org, title: str, owner=None, **extra) -> Task:
@@ -111,11 +101,14 @@ def test_the_tasks_go_on_the_first_day_and_what_is_still_open_comes_back(org, fi
     # the request page's history, read from the events
     steps = selectors.cover_history(org.specialist, LeaveRequest.objects.get(pk=leave.pk))
     assert [s.event.verb for s in steps] == ["leave.cover_named", "leave.cover_started", "leave.cover_ended"]
-    # the person no longer opens the tasks that stayed with others: counted, not named
-    assert {t.pk for t in steps[1].tasks} == {kept.pk, coordinated.pk} and steps[1].hidden == 2
+    # the person reads the titles of all (they were hers), but no longer opens those that stayed
+    assert {t.task.pk: t.may_open for t in steps[1].tasks} == {
+        kept.pk: True, finished.pk: False, given_away.pk: False, coordinated.pk: True}
     steps = selectors.cover_history(org.deputy, LeaveRequest.objects.get(pk=leave.pk))  # a leader opens them all
-    assert {t.pk for t in steps[1].tasks} == {kept.pk, finished.pk, given_away.pk, coordinated.pk}
-    assert {t.pk for t in steps[2].kept} == {finished.pk, given_away.pk} and steps[2].hidden == 0
+    assert {t.task.pk for t in steps[1].tasks} == {kept.pk, finished.pk, given_away.pk, coordinated.pk}
+    assert {t.task.pk for t in steps[2].kept} == {finished.pk, given_away.pk} and steps[2].hidden == 0
+    steps = selectors.cover_history(org.clerk, LeaveRequest.objects.get(pk=leave.pk))  # the office: counted
+    assert steps[1].tasks == [] and steps[1].hidden == 4
 
 
 def told(person) -> list[str]:

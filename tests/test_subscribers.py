@@ -33,6 +33,7 @@ EXPECTED = {
      "notice.published",
      # leave and overtime
      "leave.requested", "leave.informed", "leave.approved", "leave.refused", "leave.cancelled", "overtime.declared",
+     "leave.cover_named", "leave.cover_started", "leave.cover_ended",  # the colleague covering a leave
      "chat.message_posted",
      "statistics.report_sent",  # scheduled reports
      "itstaff.incident_reported", "itstaff.report_reminder",  # IT staff

@@ -7,18 +7,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from qlvb.core.api import caller, pk_or_404, service_call, validated
+from qlvb.core.api import caller, invalid, pk_or_404, service_call, validated
 from qlvb.core.paging import ApiPagination
 from qlvb.leave import rules, selectors, services
 from qlvb.leave import serializers as s
 from qlvb.leave.models import LeaveRequest
 from qlvb.org.http import signed_in
+from qlvb.org.models import Person
 
 NOT_FOUND = OpenApiResponse(description="No such request visible to the caller, or the caller may not do this.")
 BAD_INPUT = OpenApiResponse(description="Invalid input: `{field: [messages]}`; `non_field_errors` for the rest.")
@@ -27,6 +29,16 @@ TAGS = ["leave"]
 
 def _leave(request: Request, pk: Any) -> LeaveRequest:
     return selectors.get_request(signed_in(request.user), pk_or_404(pk))
+
+
+def _cover(pk: int | None) -> Person | None:
+    """The colleague named by id (None: nobody); an unknown id is refused like one of another agency."""
+    if pk is None:
+        return None
+    person = Person.objects.filter(pk=pk).first()
+    if person is None:
+        raise invalid("cover", _("The colleague must hold a post in force in this agency."))
+    return person
 
 
 def _page(request: Request, rows: Any, serializer: Any) -> Response:
@@ -47,8 +59,10 @@ def leave_list(request: Request) -> Response:
     an emergency reason, or comes from a leader without a delegation in force for the period."""
     person = signed_in(request.user)
     if request.method == "GET":
-        return _page(request, selectors.my_requests(person).select_related("person", "decided_by"), s.LeaveSerializer)
+        return _page(request, selectors.my_requests(person).select_related("person", "decided_by", "cover"),
+                     s.LeaveSerializer)
     data = validated(s.LeaveInputSerializer, request)
+    data["cover"] = _cover(data.get("cover"))
     leave = service_call(lambda: services.request_leave(by=caller(request), **data))
     return Response(s.LeaveSerializer(_leave(request, leave.pk)).data, status=201)
 
@@ -82,12 +96,28 @@ def cancel(request: Request, pk: str) -> Response:
     return Response(s.LeaveSerializer(_leave(request, pk)).data)
 
 
+@extend_schema(operation_id="v1_leave_cover", summary="Name the colleague who holds the tasks during the leave",
+               tags=TAGS, request=s.CoverInputSerializer, responses={200: s.LeaveSerializer, 400: BAD_INPUT,
+                                                                      404: NOT_FOUND})
+@api_view(["POST"])
+def cover(request: Request, pk: str) -> Response:
+    """The person, the approver or the office, while the request is in force and not over: the
+    colleague (of the agency, active, not the person, not away on the same days) takes the person's
+    open tasks from the first day and gives back what is still open the day after the last; null
+    removes him (what he holds goes back at once). 400 with nothing changed for a bad colleague."""
+    leave = _leave(request, pk)
+    chosen = _cover(validated(s.CoverInputSerializer, request)["cover"])
+    service_call(lambda: services.set_cover(by=caller(request), leave=leave, cover=chosen))
+    return Response(s.LeaveSerializer(_leave(request, pk)).data)
+
+
 @extend_schema(operation_id="v1_leave_approvals", summary="Leave requests waiting for my approval", tags=TAGS,
                responses={200: s.LeavePageSerializer})
 @api_view(["GET"])
 def approvals(request: Request) -> Response:
     person = signed_in(request.user)
-    return _page(request, selectors.waiting_for(person).select_related("approver", "decided_by"), s.LeaveSerializer)
+    return _page(request, selectors.waiting_for(person).select_related("approver", "decided_by", "cover"),
+                 s.LeaveSerializer)
 
 
 @extend_schema(operation_id="v1_leave_balance", summary="My annual leave balance", tags=TAGS,
@@ -116,7 +146,7 @@ def register(request: Request) -> Response:
     query = s.YearQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
     rows = selectors.register(person.agency_id, query.validated_data.get("year") or timezone.localdate().year,
-                              query.validated_data.get("month")).select_related("approver")
+                              query.validated_data.get("month")).select_related("approver", "cover")
     return _page(request, rows, s.LeaveSerializer)
 
 

@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from qlvb.core.forms import VNDateField
 from qlvb.leave.models import LeaveRequest, Rules
+from qlvb.org.models import Person
+
+
+def colleagues(person: Person, agency_id: int) -> Any:
+    """Who may be named to hold the person's tasks: active people with a post in force in the
+    agency, the person aside (services.cover_problem checks the rest: away on the same days)."""
+    return (Person.objects.filter(is_active=True, posts__agency_id=agency_id, posts__end_date__isnull=True)
+            .exclude(pk=person.pk).distinct().order_by("full_name"))
+
+
+def _cover_field(label: Any, empty: Any, help_text: Any = "") -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(label=label, queryset=Person.objects.none(), required=False, empty_label=empty,
+                                  help_text=help_text)
 
 
 class LeaveForm(forms.Form):
@@ -21,6 +36,22 @@ class LeaveForm(forms.Form):
                                    required=False)
     emergency_reason = forms.CharField(label=_("Why it could not be asked in advance"), max_length=500,
                                        required=False)
+    cover = _cover_field(
+        _("Colleague handling your tasks meanwhile"), _("Nobody (the tasks stay with me)"),
+        _("From the first day of the leave your open tasks (in charge and coordinating) go to this colleague; "
+          "what he still holds open comes back to you the day after the last day."))
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cover"].queryset = colleagues(person, person.agency_id or 0)  # type: ignore[attr-defined]
+
+
+class CoverForm(forms.Form):
+    cover = _cover_field(_("Colleague handling the tasks meanwhile"), _("Nobody (the tasks stay with the person)"))
+
+    def __init__(self, *args: Any, leave: LeaveRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cover"].queryset = colleagues(leave.person, leave.agency_id)  # type: ignore[attr-defined]
 
 
 class DecisionForm(forms.Form):

@@ -89,6 +89,14 @@ class LeaveRequest(models.Model):
                                    related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(max_length=500, blank=True)
+    # Người xử lý thay: a colleague of the agency who holds the person's open tasks from the first
+    # day to the last (services.start_cover / end_cover, run by the daily job). `cover_moved` keeps
+    # what was given ({"owned": [task ids], "coordinators": [[row id, task id]]}) to give it back.
+    cover = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", verbose_name=_("colleague handling the tasks meanwhile"))
+    cover_given_at = models.DateTimeField(null=True, blank=True)
+    cover_returned_at = models.DateTimeField(null=True, blank=True)
+    cover_moved = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -100,6 +108,12 @@ class LeaveRequest(models.Model):
             models.Index(fields=["agency", "start"], name="leave_agency_start"),
             models.Index(fields=["approver", "status"], name="leave_approver_pending",
                          condition=Q(status="pending")),
+            # The cover job: requests whose colleague is still to be given the tasks, and those
+            # whose colleague holds them.
+            models.Index(fields=["start"], name="leave_cover_due",
+                         condition=Q(cover__isnull=False, cover_given_at__isnull=True)),
+            models.Index(fields=["end"], name="leave_cover_held",
+                         condition=Q(cover_given_at__isnull=False, cover_returned_at__isnull=True)),
         ]
 
     def __str__(self) -> str:
@@ -108,6 +122,11 @@ class LeaveRequest(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
+
+    @property
+    def cover_held(self) -> bool:
+        """The colleague holds the person's tasks now."""
+        return self.cover_given_at is not None and self.cover_returned_at is None
 
 
 ACTIVE = (LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED, LeaveRequest.Status.INFORMED)

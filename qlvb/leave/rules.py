@@ -8,7 +8,8 @@
   director beyond (001 Đ18.2); the thresholds are the agency's (`Rules`).
 - Someone whose approver would be missing or himself goes one step up.
 - A request, its reason and its kind are seen by the person, the approver and the agency's office
-  (Văn phòng, who keeps the register, 001 Đ18.3); nobody else (404)."""
+  (Văn phòng, who keeps the register, 001 Đ18.3); nobody else (404). The same people name the
+  colleague who holds the person's tasks meanwhile (the cover); the colleague does not see it."""
 
 from __future__ import annotations
 
@@ -102,6 +103,12 @@ def may_keep(person: Person, agency_id: int) -> bool:
 def may_see(person: Person, request: LeaveRequest) -> bool:
     return (request.person_id == person.pk or request.approver_id == person.pk
             or request.decided_by_id == person.pk or is_office(person, request.agency_id))
+
+
+def may_name_cover(person: Person, request: LeaveRequest) -> bool:
+    """Who names the colleague holding the person's tasks during the leave: those who see the
+    request (the person, its approver, the office). The colleague himself does not see it."""
+    return may_see(person, request)
 
 
 def may_decide(person: Person, request: LeaveRequest) -> bool:

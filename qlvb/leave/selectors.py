@@ -12,9 +12,12 @@ from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from qlvb.core.models import Event
 from qlvb.leave import rules
 from qlvb.leave.models import ACTIVE, TAKEN, CarryOver, LeaveRequest, Overtime, ServiceStart
 from qlvb.org.models import Person
+from qlvb.tasks import selectors as task_selectors
+from qlvb.tasks.models import Task
 
 
 def overlapping(person_id: int, start: date, end: date) -> QuerySet[LeaveRequest]:
@@ -76,7 +79,7 @@ def balance(person: Person, year: int) -> Balance:
 
 def get_request(viewer: Person, pk: int) -> LeaveRequest:
     """A request the viewer may see (rules.may_see), else 404."""
-    leave = (LeaveRequest.objects.select_related("person", "unit", "approver", "decided_by")
+    leave = (LeaveRequest.objects.select_related("person", "unit", "approver", "decided_by", "cover")
              .filter(pk=pk).first())
     if leave is None or not rules.may_see(viewer, leave):
         raise Http404()
@@ -129,3 +132,45 @@ def overtime(agency_id: int, year: int, month: int, person_id: int | None = None
     if person_id is not None:
         rows = rows.filter(person_id=person_id)
     return rows.select_related("person").order_by("day", "id")
+
+
+COVER_VERBS = ("leave.cover_named", "leave.cover_started", "leave.cover_ended")
+
+
+@dataclass(frozen=True)
+class CoverTask:
+    task: Task
+    may_open: bool  # a link for the viewer (the person on leave reads the titles of his own tasks)
+
+
+@dataclass(frozen=True)
+class CoverStep:
+    """One step of a request's cover, read from its event: named, tasks given, tasks given back."""
+
+    event: Event
+    tasks: list[CoverTask]
+    hidden: int  # moved too, but not the viewer's to read
+    kept: list[CoverTask]  # given back: those that stayed (completed by the colleague, given to another)
+
+
+def cover_history(viewer: Person, leave: LeaveRequest) -> list[CoverStep]:
+    """The request's cover from its events (oldest first), with the tasks each move carried. The
+    person on leave reads the titles of all of them (they were his); anyone else those he may open,
+    the others counted. Three queries."""
+    rows = list(Event.objects.filter(target_type=LeaveRequest._meta.label_lower, target_id=str(leave.pk),
+                                     verb__in=COVER_VERBS).select_related("actor").order_by("at", "id"))
+    ids = sorted({int(pk) for e in rows for key in ("tasks", "kept") for pk in (e.data or {}).get(key) or ()})
+    shown: dict[int, CoverTask] = {}
+    if ids:
+        opens = set(task_selectors.visible(viewer).filter(pk__in=ids).values_list("pk", flat=True))
+        readable = ids if viewer.pk == leave.person_id else sorted(opens)
+        shown = {t.pk: CoverTask(t, t.pk in opens)
+                 for t in Task.objects.filter(pk__in=readable).only("pk", "title", "status")}
+    steps = []
+    for event in rows:
+        moved = [int(pk) for pk in (event.data or {}).get("tasks") or ()]
+        kept = [int(pk) for pk in (event.data or {}).get("kept") or ()]
+        steps.append(CoverStep(event=event, tasks=[shown[pk] for pk in moved if pk in shown],
+                               hidden=sum(pk not in shown for pk in moved + kept),
+                               kept=[shown[pk] for pk in kept if pk in shown]))
+    return steps

@@ -7,7 +7,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from qlvb.core.api import NamedSerializer, enum_field, named
+from qlvb.core.api import NamedSerializer, ObjectId, enum_field, named
 from qlvb.leave.models import LeaveRequest, Overtime
 
 KindField = enum_field("LeaveKind", [k for k, _ in LeaveRequest.Kind.choices],
@@ -25,13 +25,19 @@ class LeaveSerializer(serializers.ModelSerializer):
     person = serializers.SerializerMethodField()
     approver = serializers.SerializerMethodField()
     decided_by = serializers.SerializerMethodField()
+    cover = serializers.SerializerMethodField(help_text="the colleague who holds the person's open tasks during the "
+                                                        "leave (null: nobody)")
+    cover_given_at = serializers.DateTimeField(read_only=True, allow_null=True,
+                                               help_text="when the colleague was given the tasks")
+    cover_returned_at = serializers.DateTimeField(read_only=True, allow_null=True,
+                                                  help_text="when what he still held went back")
     days = serializers.DecimalField(max_digits=5, decimal_places=1, coerce_to_string=False, read_only=True)
 
     class Meta:
         model = LeaveRequest
         fields = ["id", "person", "kind", "start", "end", "start_afternoon", "end_morning", "days", "year", "reason",
                   "emergency", "emergency_reason", "status", "step", "approver", "decided_by", "decided_at",
-                  "decision_note", "created_at"]
+                  "decision_note", "cover", "cover_given_at", "cover_returned_at", "created_at"]
 
     @extend_schema_field(NamedSerializer())
     def get_person(self, leave: LeaveRequest) -> dict[str, Any] | None:
@@ -44,6 +50,10 @@ class LeaveSerializer(serializers.ModelSerializer):
     @extend_schema_field(NamedSerializer(allow_null=True))
     def get_decided_by(self, leave: LeaveRequest) -> dict[str, Any] | None:
         return named(leave.decided_by)
+
+    @extend_schema_field(NamedSerializer(allow_null=True))
+    def get_cover(self, leave: LeaveRequest) -> dict[str, Any] | None:
+        return named(leave.cover)
 
 
 class LeavePageSerializer(serializers.Serializer):
@@ -62,6 +72,12 @@ class LeaveInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
     emergency = serializers.BooleanField(required=False, default=False)
     emergency_reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    cover = ObjectId(required=False, allow_null=True, default=None,
+                     help_text="a colleague of the agency who takes the person's open tasks for the period")
+
+
+class CoverInputSerializer(serializers.Serializer):
+    cover = ObjectId(allow_null=True, help_text="the colleague (a person id of the agency); null: nobody")
 
 
 class DecisionInputSerializer(serializers.Serializer):

@@ -9,17 +9,19 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qlvb.core import events, workdays
+from qlvb.core import absences, events, workdays
 from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
 from qlvb.core.text import clean
 from qlvb.leave import rules, selectors
-from qlvb.leave.models import ACTIVE, CarryOver, LeaveRequest, Overtime, Rules, ServiceStart
-from qlvb.org.models import Delegation, Person
+from qlvb.leave.models import ACTIVE, TAKEN, CarryOver, LeaveRequest, Overtime, Rules, ServiceStart
+from qlvb.org.models import Delegation, Person, Post
+from qlvb.tasks import services as tasks
 
 HALF = Decimal("0.5")
 MAX_DAYS = 366
@@ -56,9 +58,11 @@ def _delegated(person: Person, agency_id: int, start: date, end: date) -> bool:
 
 def request_leave(*, by: Actor, kind: str, start: date | None, end: date | None, reason: str,
                   start_afternoon: bool = False, end_morning: bool = False, emergency: bool = False,
-                  emergency_reason: str = "", today: date | None = None) -> LeaveRequest:
+                  emergency_reason: str = "", cover: Person | None = None,
+                  today: date | None = None) -> LeaveRequest:
     """Ask for leave (001 Đ18): sent to the approver the agency's rules name (rules.route); the
-    director's own is announced, approved at once. See docs/leave.md for every refusal."""
+    director's own is announced, approved at once. `cover`: the colleague who takes his open tasks
+    for the period (optional). See docs/leave.md for every refusal."""
     person = _person(by)
     agency_id = person.agency_id
     if agency_id is None:
@@ -117,6 +121,10 @@ def request_leave(*, by: Actor, kind: str, start: date | None, end: date | None,
     route = rules.route(person, agency_id, days, post.unit_id if post else None)
     if route.step != LeaveRequest.Step.NONE and route.approver is None:
         add("start", _("Nobody holds the post that approves this request; ask the office."))
+    if cover is not None:
+        problem = cover_problem(person, cover, agency_id, start, end)
+        if problem:
+            add("cover", problem)
     if errors:
         raise ValidationError(errors)
     informed = route.step == LeaveRequest.Step.NONE
@@ -126,9 +134,13 @@ def request_leave(*, by: Actor, kind: str, start: date | None, end: date | None,
             end=end, start_afternoon=start_afternoon, end_morning=end_morning, days=days, year=start.year,
             reason=reason, emergency=emergency, emergency_reason=emergency_reason if emergency else "",
             status=LeaveRequest.Status.INFORMED if informed else LeaveRequest.Status.PENDING, step=route.step,
-            approver=route.approver, decided_at=timezone.now() if informed else None)
+            approver=route.approver, decided_at=timezone.now() if informed else None, cover=cover)
         events.record(verb="leave.informed" if informed else "leave.requested", actor=by, agency=agency_id,
                       target=leave, data=_data(leave))
+        if cover is not None:
+            _cover_named(by, leave, None)
+            if _cover_due(leave, today):
+                start_cover(by, leave)
     return leave
 
 
@@ -170,6 +182,8 @@ def _decide(by: Actor, leave: LeaveRequest, status: str, note: str) -> LeaveRequ
         leave.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
         events.record(verb="leave.approved" if status == LeaveRequest.Status.APPROVED else "leave.refused",
                       actor=by, agency=leave.agency_id, target=leave, data=_data(leave))
+        if _cover_due(leave, timezone.localdate()):  # approved on or after its first day
+            start_cover(by, leave)
     return leave
 
 
@@ -188,7 +202,141 @@ def cancel(*, by: Actor, leave: LeaveRequest, today: date | None = None) -> Leav
         leave.status = LeaveRequest.Status.CANCELLED
         leave.save(update_fields=["status"])
         events.record(verb="leave.cancelled", actor=by, agency=leave.agency_id, target=leave, data=_data(leave))
+        if leave.cover_held:  # cancelled after its first day: the tasks go back at once
+            end_cover(by, leave, reason="cancelled")
     return leave
+
+
+# --- Cover for the period (người xử lý thay trong thời gian nghỉ) ---------------------------------
+# The person (or the approver, or the office) names a colleague who holds his open tasks while he
+# is away: given on the first day of granted leave (or at once when that day has come), given back
+# the day after the last (or at once when the leave is cancelled or the colleague changed). The
+# moves go through tasks.services (cover / give_back), each task recording its event.
+
+def cover_problem(person: Person, cover: Person, agency_id: int, start: date, end: date) -> str:
+    """Why `cover` cannot hold the person's tasks from `start` to `end` ("" when he can): he must be
+    someone else, active, with a post in force in the agency, and not away himself on those days."""
+    if cover.pk == person.pk:
+        return _("Name a colleague: the person on leave cannot handle his own tasks meanwhile.")
+    if not cover.is_active or not Post.objects.filter(person=cover, agency_id=agency_id,
+                                                      end_date__isnull=True).exists():
+        return _("The colleague must hold a post in force in this agency.")
+    away = absences.absent([cover.pk], start, end).get(cover.pk)
+    if away:
+        return _("%(name)s is away during this period too (%(away)s): name another colleague.") % {
+            "name": cover.full_name, "away": away}
+    return ""
+
+
+def _cover_due(leave: LeaveRequest, today: date) -> bool:
+    """The colleague should hold the tasks now: granted leave, its period under way, not yet given."""
+    return (leave.cover_id is not None and leave.status in TAKEN and leave.start <= today <= leave.end
+            and leave.cover_given_at is None)
+
+
+def _cover_data(leave: LeaveRequest) -> dict[str, object]:
+    assert leave.cover is not None
+    return {"person": leave.person_id, "cover": leave.cover_id, "cover_name": leave.cover.full_name,
+            "start": leave.start, "end": leave.end, "url": reverse("leave:detail", args=[leave.pk])}
+
+
+def _cover_named(by: Actor, leave: LeaveRequest, previous: int | None) -> None:
+    data = _cover_data(leave) if leave.cover is not None else {
+        "person": leave.person_id, "cover": None, "start": leave.start, "end": leave.end}
+    events.record(verb="leave.cover_named", actor=by, agency=leave.agency_id, target=leave,
+                  data={**data, "previous": previous})
+
+
+def _moved(leave: LeaveRequest) -> tasks.Moved:
+    held = leave.cover_moved or {}
+    return tasks.Moved(owned=tuple(held.get("owned") or ()),
+                       coordinators=tuple((int(row), int(task)) for row, task in held.get("coordinators") or ()))
+
+
+def start_cover(by: Actor, leave: LeaveRequest) -> tasks.Moved:
+    """The colleague takes the person's open tasks (owned and coordinated) for the period; in the
+    caller's transaction, the request locked."""
+    assert leave.cover is not None
+    moved = tasks.cover(by=by, person=leave.person, colleague=leave.cover, agency_id=leave.agency_id,
+                        data={"leave": leave.pk})
+    leave.cover_given_at, leave.cover_returned_at = timezone.now(), None
+    leave.cover_moved = {"owned": list(moved.owned), "coordinators": [list(pair) for pair in moved.coordinators]}
+    leave.save(update_fields=["cover_given_at", "cover_returned_at", "cover_moved"])
+    events.record(verb="leave.cover_started", actor=by, agency=leave.agency_id, target=leave, data={
+        **_cover_data(leave), "tasks": moved.task_ids, "count": moved.count})
+    return moved
+
+
+def end_cover(by: Actor, leave: LeaveRequest, reason: str = "ended") -> tasks.Moved:
+    """What the colleague was given and still holds open goes back to the person; what he completed
+    or what was given to someone else meanwhile stays. In the caller's transaction."""
+    assert leave.cover is not None
+    given = _moved(leave)
+    back = tasks.give_back(by=by, colleague=leave.cover, person=leave.person, agency_id=leave.agency_id,
+                           moved=given, data={"leave": leave.pk})
+    leave.cover_returned_at = timezone.now()
+    leave.save(update_fields=["cover_returned_at"])
+    returned = back.task_ids
+    events.record(verb="leave.cover_ended", actor=by, agency=leave.agency_id, target=leave, data={
+        **_cover_data(leave), "tasks": returned, "count": back.count, "reason": reason,
+        "kept": sorted(set(given.task_ids) - set(returned))})
+    return back
+
+
+def set_cover(*, by: Actor, leave: LeaveRequest, cover: Person | None, today: date | None = None) -> LeaveRequest:
+    """Name (or change, or remove) the colleague who holds the person's tasks during the leave: the
+    person, the approver or the office, while the request is in force and not over. A colleague
+    holding the tasks already gives them back; the new one takes them at once if the leave is under
+    way."""
+    viewer = _person(by)
+    if not rules.may_name_cover(viewer, leave):
+        raise NotAllowed()
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        leave = _lock(leave)
+        if leave.status not in ACTIVE or leave.end < today:
+            raise ValidationError({"cover": [_("This leave is over or no longer in force: its cover cannot change.")]})
+        if (cover.pk if cover else None) == leave.cover_id:
+            return leave
+        if cover is not None:
+            problem = cover_problem(leave.person, cover, leave.agency_id, max(leave.start, today), leave.end)
+            if problem:
+                raise ValidationError({"cover": [problem]})
+        if leave.cover_held:
+            end_cover(by, leave, reason="changed")
+        previous = leave.cover_id
+        leave.cover = cover
+        leave.save(update_fields=["cover"])
+        _cover_named(by, leave, previous)
+        if cover is not None and leave.status in TAKEN and leave.start <= today:
+            start_cover(by, leave)
+    return leave
+
+
+def run_covers(today: date | None = None) -> tuple[int, int]:
+    """The daily job: give back what colleagues hold for leave that is over (or no longer in force),
+    then give colleagues the tasks of leave whose first day has come. Each request in its own
+    transaction; running it again moves nothing twice. Returns (given, given back)."""
+    today = today or timezone.localdate()
+    held = LeaveRequest.objects.filter(cover_given_at__isnull=False, cover_returned_at__isnull=True)
+    ended = held.filter(Q(end__lt=today) | ~Q(status__in=TAKEN)).order_by("pk").values_list("pk", flat=True)
+    returned = 0
+    for pk in list(ended):
+        with transaction.atomic():
+            leave = LeaveRequest.objects.select_for_update().get(pk=pk)
+            if leave.cover_held and (leave.end < today or leave.status not in TAKEN):
+                end_cover(Actor.system(), leave)
+                returned += 1
+    due = (LeaveRequest.objects.filter(cover__isnull=False, cover_given_at__isnull=True, status__in=TAKEN,
+                                       start__lte=today, end__gte=today).order_by("pk").values_list("pk", flat=True))
+    given = 0
+    for pk in list(due):
+        with transaction.atomic():
+            leave = LeaveRequest.objects.select_for_update().get(pk=pk)
+            if _cover_due(leave, today):
+                start_cover(Actor.system(), leave)
+                given += 1
+    return given, returned
 
 
 def set_service_start(*, by: Actor, person: Person, started_on: date | None) -> ServiceStart:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/decide/", views.decide, name="decide"),
     path("<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("<int:pk>/cover/", views.cover, name="cover"),
     path("approvals/", views.approvals, name="approvals"),
     path("register/", views.register, name="register"),
     path("overtime/", views.overtime, name="overtime"),

@@ -11,4 +11,7 @@ VERBS = {
     "leave.rules_changed": _("Leave rules changed"),
     "overtime.declared": _("Overtime declared"),
     "leave.register_exported": _("Leave register exported"),
+    "leave.cover_named": _("Colleague named to handle the tasks during the leave"),
+    "leave.cover_started": _("Tasks handed to the colleague for the leave"),
+    "leave.cover_ended": _("Tasks given back after the leave"),
 }

@@ -72,7 +72,7 @@ def create(request: PersonRequest) -> HttpResponse:
     person = _person(request)
     if person.agency_id is None:
         raise Http404()
-    form = forms.LeaveForm(request.POST or None)
+    form = forms.LeaveForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
             leave = services.request_leave(by=actor_from_request(request, SCOPE), **form.cleaned_data)
@@ -93,10 +93,31 @@ def create(request: PersonRequest) -> HttpResponse:
 def detail(request: PersonRequest, pk: int) -> HttpResponse:
     person = _person(request)
     leave = selectors.get_request(person, pk)
+    today = timezone.localdate()
     return render(request, "leave/detail.html", {
         "leave": leave, "may_decide": rules.may_decide(person, leave), "form": forms.DecisionForm(),
-        "may_cancel": leave.person_id == person.pk and leave.is_active and leave.end >= timezone.localdate(),
+        "may_cancel": leave.person_id == person.pk and leave.is_active and leave.end >= today,
+        "cover_form": (forms.CoverForm(leave=leave, initial={"cover": leave.cover_id})
+                       if leave.is_active and leave.end >= today else None),
+        "cover_history": selectors.cover_history(person, leave),
     })
+
+
+@login_required
+@require_POST
+def cover(request: PersonRequest, pk: int) -> HttpResponse:
+    """Name, change or remove the colleague holding the person's tasks during the leave."""
+    leave = selectors.get_request(_person(request), pk)
+    form = forms.CoverForm(request.POST, leave=leave)
+    if not form.is_valid():
+        for message in form.errors.get("cover") or []:
+            messages.error(request, str(message))
+        return redirect("leave:detail", leave.pk)
+    chosen = form.cleaned_data["cover"]
+    _act(request, lambda: services.set_cover(by=actor_from_request(request, SCOPE), leave=leave, cover=chosen),
+         _("%(name)s will handle the tasks during the leave.") % {"name": chosen.full_name} if chosen else
+         _("Nobody handles the tasks during the leave."))
+    return redirect("leave:detail", leave.pk)
 
 
 @login_required

@@ -36,6 +36,8 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | leave.approved, leave.refused | the person who asked | leave |
 | leave.informed | the agency's leaders and the heads of its office (the director's own leave) | leave |
 | overtime.declared | the heads of the agency's office (Chánh Văn phòng) | leave |
+| leave.cover_named, .cover_started (tasks given) | the colleague named to hold the person's tasks | leave |
+| leave.cover_ended (tasks given back) | the person and the colleague | leave |
 | chat.message_posted (with @mentions) | the people mentioned who may enter the room | chat |
 | statistics.report_sent | the subscriber the scheduled report was made for | stat_report |
 | itstaff.incident_reported | the Department's leaders and office (seed 004 Đ7.2: told at once) | informed |
@@ -672,6 +674,33 @@ def on_leave(event: Event) -> None:
 for _verb in ("leave.requested", "leave.informed", "leave.approved", "leave.refused", "leave.cancelled",
               "overtime.declared"):
     ROUTES[_verb] = on_leave
+
+
+def on_leave_cover(event: Event) -> None:
+    """The colleague named to hold a person's tasks during the leave: told when named and when he
+    is given them (a link to his tasks: the request itself is not his to open); when the leave is
+    over, the person is told his tasks are back and the colleague that they went back."""
+    data = event.data or {}
+    person_id, cover_id = data.get("person"), data.get("cover")
+    name = Person.objects.filter(pk=person_id or 0).values_list("full_name", flat=True).first() or ""
+    tell: list[tuple[Any, str, str]] = []  # (person id, what, url)
+    if event.verb == "leave.cover_named":
+        tell.append((cover_id, "cover_named", reverse("tasks:home")))
+    elif event.verb == "leave.cover_started" and data.get("count"):
+        tell.append((cover_id, "cover_started", reverse("tasks:home")))
+    elif event.verb == "leave.cover_ended" and data.get("count") and data.get("reason") != "changed":
+        tell += [(person_id, "cover_ended", str(data.get("url") or reverse("tasks:home"))),
+                 (cover_id, "cover_released", reverse("tasks:home"))]
+    params = {"person": name, "start": str(data.get("start") or ""), "end": str(data.get("end") or ""),
+              "count": data.get("count") or 0}
+    services.notify_batch([services.Notice(
+        person_id=pk, kind=Kind.LEAVE, key=f"event:{event.pk}:{what}", params={**params, "what": what}, url=url,
+        target_type=event.target_type, target_id=event.target_id)
+        for pk, what, url in tell if pk and pk not in (event.actor_id, event.on_behalf_of_id)])
+
+
+for _verb in ("leave.cover_named", "leave.cover_started", "leave.cover_ended"):
+    ROUTES[_verb] = on_leave_cover
 # --- end of leave and overtime ----------------------------------------------------------------------
 # --- Chat (qlvb.chat) ------------------------------------------------------------------------------
 

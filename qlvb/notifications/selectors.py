@@ -151,6 +151,11 @@ LEAVE_TEXTS: dict[str, Any] = {
     "refused": gettext_lazy("Your leave from %(start)s to %(end)s is refused"),
     "cancelled": gettext_lazy("%(person)s cancelled the leave from %(start)s to %(end)s"),
     "declared": gettext_lazy("%(person)s declared overtime on %(end)s"),
+    "cover_named": gettext_lazy("%(person)s asks you to handle the tasks during the leave from %(start)s to %(end)s"),
+    "cover_started": gettext_lazy("%(person)s is on leave until %(end)s: %(count)s open tasks are now with you"),
+    "cover_ended": gettext_lazy("Your tasks are back with you after the leave from %(start)s to %(end)s"),
+    "cover_released": gettext_lazy("The tasks you handled during the leave of %(person)s (%(start)s – %(end)s) went "
+                                   "back to them"),
 }
 
 
@@ -164,7 +169,7 @@ def _leave_text(notification: Notification, params: dict[str, Any]) -> str:
         with contextlib.suppress(ValueError):
             value = date.fromisoformat(value).strftime("%d/%m/%Y")
         days[name] = value
-    return str(template) % {"person": params.get("person") or "—", **days}
+    return str(template) % {"person": params.get("person") or "—", "count": params.get("count") or 0, **days}
 
 
 def text(notification: Notification) -> str:

@@ -495,6 +495,56 @@ def open_work_count(person: Person, agency_id: int) -> int:
     return open_owned(person, agency_id).count() + open_coordinated(person, agency_id).count()
 
 
+@dataclass(frozen=True)
+class Moved:
+    """What a move gave the successor: the tasks whose owner he became, and the coordinator places
+    (row id, task id) he took. A cover for a leave period keeps it to give the same back."""
+
+    owned: tuple[int, ...] = ()
+    coordinators: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def count(self) -> int:
+        return len(self.owned) + len(self.coordinators)
+
+    @property
+    def task_ids(self) -> list[int]:
+        return sorted(set(self.owned) | {task for _row, task in self.coordinators})
+
+
+def _move(by: Actor, person: Person, successor: Person, agency_id: int, owned: list[int],
+          coordinating: list[tuple[int, int]], *, verb: str, data: dict[str, Any], temporary: bool = False) -> Moved:
+    """Give the successor the tasks `owned` (ids, locked by the caller; the task's unit follows the
+    new owner's post, as `change` does) and the coordinator rows `coordinating` ((row, task),
+    locked); each task records `verb` with `data`, from and to. For good (`temporary` False): a
+    successor who coordinated a task he now owns is no longer also its coordinator, and a place
+    the successor already holds is dropped. For a period (`temporary`): the successor's own places
+    stay as they are and the person keeps a place on a task the successor already holds, so that
+    giving the rest back later restores what was."""
+    if not owned and not coordinating:
+        return Moved()
+    agency = Agency.objects.get(pk=agency_id)
+    unit_id = _owner_unit_id(agency, Owner(person=successor), by.person or successor)
+    Task.objects.filter(pk__in=owned).update(owner_person=successor, unit_id=unit_id)
+    if not temporary:
+        Coordinator.objects.filter(task_id__in=owned, person=successor).delete()
+    task_ids = {task for _pk, task in coordinating}
+    taken = set(Coordinator.objects.filter(task_id__in=sorted(task_ids), person=successor)
+                .values_list("task_id", flat=True)) | set(
+        Task.objects.filter(pk__in=sorted(task_ids), owner_person=successor).values_list("pk", flat=True))
+    if not temporary:
+        Coordinator.objects.filter(pk__in=[pk for pk, task in coordinating if task in taken]).delete()
+    given = [(pk, task) for pk, task in coordinating if task not in taken]
+    Coordinator.objects.filter(pk__in=[pk for pk, _task in given]).update(person=successor)
+    base = {"from": person.pk, "from_name": str(person), "to": successor.pk, "to_name": str(successor), **data}
+    owned_set = set(owned)
+    recorded = owned_set | ({task for _pk, task in given} if temporary else task_ids)
+    for task in Task.objects.filter(pk__in=sorted(recorded)).order_by("pk"):
+        events.record(verb=verb, actor=by, agency=task.agency_id, target=task,
+                      data={**base, "role": "owner" if task.pk in owned_set else "coordinator"})
+    return Moved(owned=tuple(owned), coordinators=tuple(given if temporary else coordinating))
+
+
 def hand_over(*, by: Actor, person: Person, successor: Person, agency_id: int, note: str = "") -> int:
     """Give the successor the open tasks the person owns (the task's unit follows the new owner's
     post, as `change` does) and his places as coordinator (dropped where the successor already owns
@@ -504,23 +554,32 @@ def hand_over(*, by: Actor, person: Person, successor: Person, agency_id: int, n
         owned = list(open_owned(person, agency_id).select_for_update().order_by("pk").values_list("pk", flat=True))
         coordinating = list(open_coordinated(person, agency_id).select_for_update(of=("self",)).order_by("pk")
                             .values_list("pk", "task_id"))
-        if not owned and not coordinating:
-            return 0
-        agency = Agency.objects.get(pk=agency_id)
-        unit_id = _owner_unit_id(agency, Owner(person=successor), by.person or successor)
-        Task.objects.filter(pk__in=owned).update(owner_person=successor, unit_id=unit_id)
-        Coordinator.objects.filter(task_id__in=owned, person=successor).delete()
-        task_ids = {task for _pk, task in coordinating}
-        taken = set(Coordinator.objects.filter(task_id__in=sorted(task_ids), person=successor)
-                    .values_list("task_id", flat=True)) | set(
-            Task.objects.filter(pk__in=sorted(task_ids), owner_person=successor).values_list("pk", flat=True))
-        Coordinator.objects.filter(pk__in=[pk for pk, task in coordinating if task in taken]).delete()
-        Coordinator.objects.filter(pk__in=[pk for pk, task in coordinating if task not in taken]).update(
-            person=successor)
-        data = {"from": person.pk, "from_name": str(person), "to": successor.pk, "to_name": str(successor),
-                "note": note[:500]}
-        owned_set = set(owned)
-        for task in Task.objects.filter(pk__in=sorted(owned_set | task_ids)).order_by("pk"):
-            events.record(verb="task.handed_over", actor=by, agency=task.agency_id, target=task,
-                          data={**data, "role": "owner" if task.pk in owned_set else "coordinator"})
-    return len(owned) + len(coordinating)
+        return _move(by, person, successor, agency_id, owned, coordinating, verb="task.handed_over",
+                     data={"note": note[:500]}).count
+
+
+def cover(*, by: Actor, person: Person, colleague: Person, agency_id: int, data: dict[str, Any]) -> Moved:
+    """A colleague takes the person's open tasks of the agency for a period (his leave): those he
+    owns and his coordinator places, each recording `task.covered` with `data` (the leave request);
+    the colleague's own places are left as they are. The caller checks who may and holds the
+    transaction; what it returns is what `give_back` takes."""
+    with transaction.atomic():
+        owned = list(open_owned(person, agency_id).select_for_update().order_by("pk").values_list("pk", flat=True))
+        coordinating = list(open_coordinated(person, agency_id).select_for_update(of=("self",)).order_by("pk")
+                            .values_list("pk", "task_id"))
+        return _move(by, person, colleague, agency_id, owned, coordinating, verb="task.covered", data=data,
+                     temporary=True)
+
+
+def give_back(*, by: Actor, colleague: Person, person: Person, agency_id: int, moved: Moved,
+              data: dict[str, Any]) -> Moved:
+    """The end of a cover: of what `cover` gave the colleague, what is still open and still his goes
+    back to the person, each task recording `task.cover_returned`; a task he completed, or that
+    was given to someone else meanwhile, stays where it is. Returns what went back."""
+    with transaction.atomic():
+        owned = list(open_owned(colleague, agency_id).filter(pk__in=sorted(moved.owned)).select_for_update()
+                     .order_by("pk").values_list("pk", flat=True))
+        rows = [pk for pk, _task in moved.coordinators]
+        coordinating = list(open_coordinated(colleague, agency_id).filter(pk__in=sorted(rows))
+                            .select_for_update(of=("self",)).order_by("pk").values_list("pk", "task_id"))
+        return _move(by, colleague, person, agency_id, owned, coordinating, verb="task.cover_returned", data=data)

@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 VERBS = {
     "task.assigned": _("Task assigned"),
     "task.handed_over": _("Handed over to a successor"),
+    "task.covered": _("Handed to a colleague for a leave period"),
+    "task.cover_returned": _("Given back after the leave period"),
     "task.received": _("Task received from the provincial committee"),
     "task.reported": _("Progress reported"),
     "task.extension_requested": _("Extension of the deadline requested"),

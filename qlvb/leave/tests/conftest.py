@@ -32,6 +32,14 @@ def field(org):
     return row
 
 
+@pytest.fixture
+def colleague(org):
+    """Another specialist of Phòng CNTT (to hold the specialist's tasks during her leave)."""
+    person = make_person(org.agency, "stttt.cv2", "Lường Văn Sơn")
+    org_services.assign_post(by=Actor(org.admin), person=person, unit=org.unit, position=org.positions["cv"])
+    return person
+
+
 def delegate(org, person, start: date, end: date, to=None) -> Delegation:
     zone = timezone.get_current_timezone()
     return Delegation.objects.create(

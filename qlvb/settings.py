@@ -339,6 +339,19 @@ QLVB_KEY_ENCRYPTION_KEY_FALLBACKS = env_list("QLVB_KEY_ENCRYPTION_KEY_FALLBACKS"
 # Native PKCS#11 modules the server may load (tokens, HSMs).
 QLVB_PKCS11_MODULES = env_list(
     "QLVB_PKCS11_MODULES", "/usr/lib/softhsm/libsofthsm2.so,/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
+# Remote signing services (qlvb/signatures/remote, docs/signing-remote.md): offered only when the
+# agency's integration account is set; the client id and secret come from VNPT / Viettel.
+QLVB_SMARTCA = {
+    "base_url": os.environ.get("QLVB_SMARTCA_URL") or "https://gwsca.vnpt.vn/sca/sp769",
+    "client_id": os.environ["QLVB_SMARTCA_CLIENT_ID"],
+    "client_secret": os.environ.get("QLVB_SMARTCA_CLIENT_SECRET", ""),
+} if os.environ.get("QLVB_SMARTCA_CLIENT_ID") else {}
+QLVB_MYSIGN = {
+    "base_url": os.environ.get("QLVB_MYSIGN_URL") or "https://remotesigning.viettel.vn",
+    "client_id": os.environ["QLVB_MYSIGN_CLIENT_ID"],
+    "client_secret": os.environ.get("QLVB_MYSIGN_CLIENT_SECRET", ""),
+    "profile_id": os.environ.get("QLVB_MYSIGN_PROFILE_ID") or "adss:ras:profile:001",
+} if os.environ.get("QLVB_MYSIGN_CLIENT_ID") else {}
 # Sign-in throttling (accounts.services): failures are counted per username AND source address;
 # from the second on, each makes the next attempt from that pair wait twice as long (1, 2, 4 s), the
 # QLVB_MAX_FAILED_LOGINS-th blocks the pair for QLVB_LOGIN_LOCK_MINUTES (doubling on each new

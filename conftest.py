@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -12,6 +13,41 @@ from qlvb.org import services
 from qlvb.org.models import Agency, Person, Position, Unit
 
 PASSWORD = "Mật-khẩu-Tốt-2026!"
+
+
+def _serialise_live_server_requests() -> None:
+    """The browser tests' live server shares the in-memory SQLite test database's one connection
+    between its request threads (pytest-django's connections_override). Two requests at once can
+    then deadlock: one thread inside sqlite3_step holds the connection's mutex and waits for the
+    GIL to run a Python SQL function (django_date_trunc…), while the other holds the GIL and waits
+    for that mutex. So, with a shared connection, requests are answered one at a time (a file
+    response is read whole inside the lock); PostgreSQL keeps a connection per thread, untouched."""
+    import threading
+
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class OneRequestAtATime(ThreadedWSGIServer):
+        def set_app(self, application: Any) -> None:
+            if not self.connections_override:
+                return super().set_app(application)
+            lock = threading.Lock()
+
+            def serialised(environ: Any, start_response: Any) -> list[bytes]:
+                with lock:
+                    response = application(environ, start_response)
+                    try:
+                        return [b"".join(response)]
+                    finally:
+                        if hasattr(response, "close"):
+                            response.close()
+
+            return super().set_app(serialised)
+
+    LiveServerThread.server_class = OneRequestAtATime
+
+
+_serialise_live_server_requests()
 
 
 @dataclass

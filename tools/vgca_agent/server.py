@@ -11,6 +11,7 @@ import asyncio
 import datetime as dt
 import ipaddress
 import logging
+import signal
 import ssl
 import tempfile
 import time
@@ -176,7 +177,7 @@ def loopback_tls(folder: Path) -> tuple[ssl.SSLContext, Path]:
 
 
 async def serve(agent: Agent, *, host: str = "127.0.0.1", port: int = 8987) -> None:
-    """Serve until cancelled; prints the address (with the port chosen when `port` is 0) and the
+    """Serve until SIGTERM or SIGINT (Ctrl+C); prints the address (with the port chosen when `port` is 0) and the
     loopback certificate's path, one line each, for whoever started the agent."""
     with tempfile.TemporaryDirectory(prefix="vgca-agent-tls-") as folder:
         context, cert_path = loopback_tls(Path(folder))
@@ -187,7 +188,11 @@ async def serve(agent: Agent, *, host: str = "127.0.0.1", port: int = 8987) -> N
         bound = runner.addresses[0][1]
         print(f"VGCA agent listening on wss://{host}:{bound}", flush=True)
         print(f"TLS certificate: {cert_path}", flush=True)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
         try:
-            await asyncio.Event().wait()
+            await stop.wait()
         finally:
             await runner.cleanup()

@@ -23,9 +23,6 @@ from tools.vgca_agent import hsm
 
 ROOT = Path(__file__).resolve().parents[3]
 
-pytestmark = pytest.mark.skipif(hsm.missing() is not None, reason=hsm.missing() or "")
-
-
 def _run(*args: str) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "tools.vgca_agent", *args], cwd=ROOT, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)

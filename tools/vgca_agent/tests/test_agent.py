@@ -22,7 +22,9 @@ from tools.vgca_agent import hsm
 
 from .conftest import ROOT, RunningAgent, start_agent, stop_agent
 
-pytestmark = pytest.mark.skipif(hsm.missing() is not None, reason=hsm.missing() or "")
+# One test process holds the token and the agent for both modules (make test: --dist loadgroup).
+pytestmark = [pytest.mark.xdist_group("vgca-agent"),
+              pytest.mark.skipif(hsm.missing() is not None, reason=hsm.missing() or "")]
 
 DOCUMENT = "Quyết định số 12/QĐ-STTTT ngày 05 tháng 3 năm 2026".encode()
 

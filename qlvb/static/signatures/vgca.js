@@ -13,7 +13,10 @@
  * and whose message is Vietnamese, for the person.
  *
  * The page's Content Security Policy must allow connect-src wss://127.0.0.1:8987 (csp_update).
- * A <script data-vgca-base="wss://127.0.0.1:PORT"> attribute points it elsewhere (tests).
+ * A <script data-vgca-base="wss://127.0.0.1:PORT"> attribute points it elsewhere (tests); the
+ * texts below are Vietnamese by default and data-text-<name> attributes (data-text-unavailable,
+ * -cancelled, -wrong-pin, -timeout, -unreadable, -refused, -bad-hash) replace them with the page's
+ * own, translated by the server like the other scripts' texts.
  */
 (function () {
   "use strict";
@@ -41,6 +44,15 @@
     refused: "Phần mềm ký số không ký được",
     bad_hash: "Giá trị băm cần ký không hợp lệ.",
   };
+  // The page may give its own (server-translated) texts: <script data-text-wrong-pin="…">.
+  if (script) {
+    Object.keys(MESSAGES).forEach(function (name) {
+      const key = "text" + name.split("_").map(function (part) {
+        return part.charAt(0).toUpperCase() + part.slice(1);
+      }).join("");
+      if (script.dataset[key]) MESSAGES[name] = script.dataset[key];
+    });
+  }
 
   function failure(code, message) {
     const error = new Error(message);

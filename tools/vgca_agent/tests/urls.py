@@ -14,7 +14,9 @@ from django.utils.html import format_html
 LOOPBACK = re.compile(r"wss://127\.0\.0\.1:\d{1,5}")
 
 PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Ký số VGCA (thử)</title>
-<script src="{vgca}" data-vgca-base="{base}"></script><script src="{harness}" defer></script></head>
+<script src="{vgca}" data-vgca-base="{base}"
+ data-text-bad-hash="Giá trị băm (từ máy chủ) không đúng định dạng."></script>
+<script src="{harness}" defer></script></head>
 <body><label>Giá trị băm <input id="hash" size="60"></label>
 <button id="probe" type="button">Kiểm tra phần mềm ký số</button>
 <button id="certificate" type="button">Lấy chứng thư số</button>

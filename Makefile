@@ -9,7 +9,7 @@ SCALE ?= full
 APT_PACKAGES := chromium fonts-noto-core gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils libreoffice-writer-nogui softhsm2 fonts-liberation tesseract-ocr tesseract-ocr-vie ghostscript qpdf unpaper nginx-light postgresql redis-server postgresql-client wrk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run serve test test-fast apifuzz bench lint layers typecheck format messages makemessages system-deps venv lock migrate demo clean
+.PHONY: run serve test test-fast apifuzz bench lint layers typecheck format messages makemessages system-deps venv lock migrate demo clean vgca-agent
 
 # System packages: installed with apt only when missing.
 system-deps:
@@ -107,6 +107,13 @@ bench: messages
 	$(PY) bench/chat_bench.py
 	$(PY) bench/pool_bench.py
 	$(PY) bench/throughput_bench.py
+
+# The VGCA test agent (tools/vgca_agent, docs/signing-vgca.md): speaks the Government Cipher Committee's
+# signing plugin protocol on wss://127.0.0.1:$(VGCA_PORT) with its key on a SoftHSM2 token made once in
+# var/vgca-agent/ (PIN 123456), until Ctrl+C. For demonstrations and development without a real token.
+VGCA_PORT ?= 8987
+vgca-agent: venv system-deps
+	$(PY) -m tools.vgca_agent demo --dir var/vgca-agent --port $(VGCA_PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .

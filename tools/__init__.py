@@ -1,0 +1,1 @@
+"""Tools run beside QLVB (not part of the web application)."""

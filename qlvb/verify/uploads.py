@@ -6,15 +6,17 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
 
-class Hashed:
-    """What is left of an uploaded file: its digest and size (`too_large`: past the limit, not
-    hashed to the end)."""
+class Hashed(UploadedFile):
+    """What is left of an uploaded file: its digest and size, no content (`too_large`: past the
+    limit, not hashed to the end)."""
 
     def __init__(self, name: str, sha256: str, size: int, too_large: bool) -> None:
-        self.name, self.sha256, self.size, self.too_large = name, sha256, size, too_large
+        super().__init__(file=None, name=name, size=size)
+        self.sha256, self.too_large = sha256, too_large
 
 
 class HashingUploadHandler(FileUploadHandler):

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -58,7 +59,7 @@ def _page(request: HttpRequest, code: str, *, comparison: selectors.Comparison |
         outgoing.record_opening(by=actor_from_request(request, SCOPE), document=found.document)
     response = render(request, "verify/code.html", {
         "found": found, "d": found.document, "comparison": comparison, "upload_error": upload_error,
-        "max_mb": max_upload_bytes() // (1024 * 1024)})
+        "max_size": max_upload_bytes()})
     return no_store(response, bool(found.document.secrecy))
 
 
@@ -89,6 +90,6 @@ def _compare(request: HttpRequest, code: str) -> HttpResponse:
     if not isinstance(upload, Hashed) or upload.size == 0:
         return _page(request, code, upload_error=_("Choose the file to compare."))
     if upload.too_large:
-        return _page(request, code, upload_error=_("The file is larger than %(mb)s MB: it cannot be the issued "
-                                                   "one.") % {"mb": max_upload_bytes() // (1024 * 1024)})
+        return _page(request, code, upload_error=_("The file is larger than %(size)s: it cannot be the issued "
+                                                   "one.") % {"size": filesizeformat(max_upload_bytes())})
     return _page(request, code, comparison=selectors.compare(found.document, upload.sha256))

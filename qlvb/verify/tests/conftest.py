@@ -8,15 +8,10 @@ from qlvb.incoming.tests.conftest import pdf_upload
 from qlvb.outgoing import services
 from qlvb.outgoing.models import OutgoingDocument
 from qlvb.outgoing.services import RecipientSpec
-from qlvb.outgoing.tests.conftest import signing, submit_approve_and_sign  # noqa: F401 (a fixture)
+from qlvb.outgoing.tests.conftest import _media, signing, submit_approve_and_sign  # noqa: F401 - fixtures
 from qlvb.registers.models import Register
 from qlvb.registers.services import default_register
 from qlvb.signatures.demo import create_demo_pki_for
-
-
-@pytest.fixture(autouse=True)
-def _media(local_storage):
-    """Stored files on a disk of the test's own (conftest.local_storage)."""
 
 
 @pytest.fixture(autouse=True)
@@ -30,8 +25,8 @@ def pki(org):
     return create_demo_pki_for(org.agency)
 
 
-def issue(org, signing, *, recipients=None, secrecy="", summary="Kế hoạch ứng dụng CNTT năm 2026",  # noqa: ANN001
-          attachments=(), salt="") -> OutgoingDocument:
+def issue(org, signing, *, recipients=None, secrecy="",  # noqa: ANN001, F811 - the fixture's value
+          summary="Kế hoạch ứng dụng CNTT năm 2026", attachments=(), salt="") -> OutgoingDocument:
     """A PDF draft drafted, reviewed, signed by the deputy and issued by the clerk."""
     fields = {"doc_type": "KH", "summary": summary, "field": signing, "secrecy": secrecy}
     document = services.create_draft(
@@ -46,16 +41,16 @@ def issue(org, signing, *, recipients=None, secrecy="", summary="Kế hoạch �
 
 
 @pytest.fixture
-def issued(org, signing, pki):
+def issued(org, signing, pki):  # noqa: F811
     return issue(org, signing, attachments=[pdf_upload("phu-luc.pdf", 1, "phụ lục")])
 
 
 @pytest.fixture
-def secret(org, signing, pki):
+def secret(org, signing, pki):  # noqa: F811
     return issue(org, signing, secrecy="mat", summary="Phương án bảo đảm an toàn thông tin (mật)", salt="mật")
 
 
 @pytest.fixture
-def internal(org, signing, pki):
+def internal(org, signing, pki):  # noqa: F811
     return issue(org, signing, summary="Thông báo lịch trực cơ quan", salt="nội bộ",
                  recipients=[RecipientSpec(kind="unit", unit=org.unit, name=org.unit.name)])

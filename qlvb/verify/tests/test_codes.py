@@ -80,6 +80,7 @@ def test_an_agency_may_leave_the_mark_off_but_the_document_still_has_a_code(org,
     OutgoingSettings.objects.filter(agency=org.agency).update(verification_mark=False)
     document = issue(org, signing)
     assert document.verification_code
+    assert document.verification_code and document.issued_file
     pdf = read_stored(document.issued_file)
     assert codes.formatted(document.verification_code) not in page_text(pdf)
     assert not any(any(row) for row in qr_on_page(pdf))
@@ -90,7 +91,8 @@ def test_the_preview_shows_where_the_mark_goes(org, signing, pki):
     from qlvb.verify.tests.conftest import submit_approve_and_sign
 
     document = services.create_draft(by=Actor(org.specialist), agency=org.agency, uploads=[pdf_upload("a.pdf", 1)],
-                                     fields={"doc_type": "KH", "summary": "Kế hoạch chuyển đổi số năm 2026", "field": signing})
+                                     fields={"doc_type": "KH", "summary": "Kế hoạch chuyển đổi số năm 2026",
+                                             "field": signing})
     document = submit_approve_and_sign(org, document)
     pdf = services.preview_issue(by=Actor(org.clerk), document=document)
     assert "Mã xác thực" in page_text(pdf)

@@ -554,7 +554,9 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
         document.number = next_number(register, document.year)
         document.notation = notation_for(document)
         document.issued_at, document.issued_by = now, by.person
-        document.verification_code = _new_verification_code()
+        # 60 random bits: with ten million documents issued, a new code is taken with odds of one in
+        # a hundred thousand million; the unique column then refuses the issue whole (number given back).
+        document.verification_code = codes.new_code()
         # Signing appends to the agency's chain and distributing to the receivers' chains: take
         # them all now, in one order (lock order), or two agencies issuing to each other deadlock.
         events.lock_chains([document.agency_id], document.recipients.filter(kind=Recipient.Kind.AGENCY)
@@ -579,14 +581,6 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
                 "year": document.year, "seconds": round(produced.seconds, 2),
                 "stored_files": [s.stored.pk for s in (*main, *signed_attachments)]})
     return document
-
-
-def _new_verification_code() -> str:
-    """A random code no document holds (60 bits: a second try is all but never needed)."""
-    while True:
-        code = codes.new_code()
-        if not OutgoingDocument.objects.filter(verification_code=code).exists():
-            return code
 
 
 def _distribute(document: OutgoingDocument, by: Actor) -> None:

@@ -66,23 +66,19 @@ def _page(request: HttpRequest, code: str, *, comparison: selectors.Comparison |
 @csrf_exempt  # the form's token is checked below, once the file is read our way (Django's docs)
 @require_http_methods(["GET", "HEAD", "POST"])
 def code_page(request: HttpRequest, code: str) -> HttpResponse:
+    try:  # counted before the body is read
+        limits.count(request, limits.uploads() if request.method == "POST" else limits.lookups())
+    except RateLimited as error:
+        return _limited(request, error)
     if request.method == "POST":
         # Read the file only to hash it: nothing of it is kept, not even in a temporary file.
         request.upload_handlers = [HashingUploadHandler(request, max_bytes=max_upload_bytes())]
         return _compare(request, code)
-    try:
-        limits.count(request, limits.lookups())
-    except RateLimited as error:
-        return _limited(request, error)
     return _page(request, code)
 
 
 @csrf_protect
 def _compare(request: HttpRequest, code: str) -> HttpResponse:
-    try:
-        limits.count(request, limits.uploads())
-    except RateLimited as error:
-        return _limited(request, error)
     found = selectors.look_up(code, _person(request))
     if found is None or not found.full:  # nothing is compared with what the caller may not see
         return _page(request, code)

@@ -153,3 +153,18 @@ def test_the_api_answers_anyone_under_the_same_rules(org, issued, secret, login)
 def test_the_document_page_shows_its_code_and_public_page(org, issued, login, who):
     page = text(login(getattr(org, who)).get(f"/outgoing/{issued.pk}/"))
     assert codes.formatted(issued.verification_code) in page and url(issued) in page
+
+
+def test_a_document_cancelled_after_issue_says_so(org, issued):
+    from qlvb.core.actor import Actor
+    from qlvb.outgoing import services
+
+    services.cancel(by=Actor(org.admin), document=issued, reason="Phát hành nhầm, thay bằng văn bản khác")
+    page = text(Client().get(url(issued)))
+    assert 'id="verification-cancelled"' in page and "không còn hiệu lực" in page
+    assert Client().get(f"/api/v1/verify/{issued.verification_code}/").json()["document"]["cancelled"] is True
+
+
+def test_the_api_gives_the_code_with_the_document(org, issued, login):
+    data = login(org.clerk).get(f"/api/v1/outgoing/documents/{issued.pk}/").json()
+    assert data["verification_code"] == codes.formatted(issued.verification_code)

@@ -207,7 +207,8 @@ class OutgoingDocumentDetailSerializer(OutgoingDocumentListSerializer):
         fields = [*OutgoingDocumentListSerializer.Meta.fields,
                   "field", "copies", "kept_by", "directive", "reply_to", "signing_capacity", "signer_title",
                   "issued_by", "recipients", "steps", "versions", "attachments", "issued_file_url",
-                  "verification_code", "can_edit", "can_add_version", "can_submit", "can_review", "can_sign", "can_issue", "signers"]
+                  "verification_code", "can_edit", "can_add_version", "can_submit", "can_review", "can_sign",
+                  "can_issue", "signers"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))

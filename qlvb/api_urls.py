@@ -35,5 +35,6 @@ urlpatterns = [
     path("messages/", include("qlvb.messages.api_urls")),
     path("statistics/", include("qlvb.statistics.api_urls")),
     path("chat/", include("qlvb.chat.api_urls")),
+    path("verify/", include("qlvb.verify.api_urls")),
     path("", include(router.urls)),
 ]

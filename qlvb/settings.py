@@ -139,6 +139,7 @@ INSTALLED_APPS = [
     "qlvb.chat",
     "qlvb.statistics",
     "qlvb.itstaff",
+    "qlvb.verify",
 ]
 
 # Covering indexes (INCLUDE) are PostgreSQL's; SQLite builds the same index on its key columns,
@@ -460,6 +461,11 @@ if os.environ.get("EMAIL_URL"):
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "qlvb@localhost")
 # The address people reach QLVB at: the links of the e-mails (a job has no request to ask).
 QLVB_SITE_URL = os.environ.get("QLVB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The public verification page (qlvb.verify, docs/verification.md): look-ups and uploaded files to
+# compare allowed from one address (one person, signed in) per window.
+QLVB_VERIFY_LOOKUPS = int(os.environ.get("QLVB_VERIFY_LOOKUPS", "30"))
+QLVB_VERIFY_UPLOADS = int(os.environ.get("QLVB_VERIFY_UPLOADS", "10"))
+QLVB_VERIFY_WINDOW_MINUTES = int(os.environ.get("QLVB_VERIFY_WINDOW_MINUTES", "10"))
 # Reminders (notifications.reminders): "due soon" is a deadline within this many working days;
 # outside these local working hours (and on days off) only urgent documents are reminded; the
 # morning digest e-mail goes out at QLVB_DIGEST_AT (local time) on working days.

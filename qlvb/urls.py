@@ -44,6 +44,7 @@ urlpatterns = [
     path("messages/", include("qlvb.messages.urls")),
     path("chat/", include("qlvb.chat.urls")),
     path("statistics/", include("qlvb.statistics.urls")),
+    path("verify/", include("qlvb.verify.urls")),  # public: no sign-in (docs/verification.md)
     path("", include("qlvb.notifications.site_urls")),
     path("", include("qlvb.portal.urls")),
     path("", include("qlvb.ops.urls")),

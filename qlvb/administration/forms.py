@@ -19,6 +19,11 @@ class FlowForm(forms.Form):
                                             queryset=Person.objects.none(), required=False)
     place = forms.CharField(label=gettext_lazy("Place name in the date line"), max_length=100,
                             help_text=gettext_lazy("Written before the date: “Sơn La, ngày 05 tháng 01 năm 2026”."))
+    verification_mark = forms.BooleanField(
+        label=gettext_lazy("Print the verification code and QR code on issued documents"), required=False,
+        help_text=gettext_lazy("In the bottom-left margin of the first page, before the signatures: anyone holding "
+                               "the document can check it on the public verification page. The code is given to "
+                               "every issued document either way."))
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

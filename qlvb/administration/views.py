@@ -76,7 +76,8 @@ def flow(request: PersonRequest, pk: int) -> HttpResponse:
     people = Person.objects.filter(agency=agency, is_active=True).order_by("full_name")
     form = FlowForm(request.POST or None, people=people, initial={
         "review_days": config.review_days, "office_check": config.office_check,
-        "office_checker": config.office_checker_id, "place": config.place})
+        "office_checker": config.office_checker_id, "place": config.place,
+        "verification_mark": config.verification_mark})
     if request.method == "POST" and form.is_valid():
         try:
             update_settings(by=actor_from_request(request), agency=agency, **form.cleaned_data)

@@ -685,12 +685,19 @@ def _has_signature(reader: PdfReader) -> bool:
     return any(str(f.get("/FT")) == "/Sig" and f.get("/V") is not None for f in fields.values())
 
 
-def _overlay_pdf(width: float, height: float, x: float, y: float, lines: list[str], font_size: float) -> bytes:
+def _overlay_pdf(width: float, height: float, x: float, y: float, lines: list[str], font_size: float,
+                 svg: str = "", svg_size: float = 0) -> bytes:
+    import base64
+
     from weasyprint import HTML  # imported here: it takes half a second
 
     font = stamp_font()
     font_face = f'@font-face {{ font-family: "QLVB Stamp"; src: url("{Path(font).as_uri()}"); }}' if font else ""
     body = "".join(f"<div>{html.escape(line) or '&nbsp;'}</div>" for line in lines)
+    if svg:  # a vector image (a QR code) as the block's first line, `svg_size` points square
+        source = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode("ascii")
+        body = (f'<img src="{source}" alt="" style="display: block; width: {svg_size:.3f}pt; '
+                f'height: {svg_size:.3f}pt; margin-bottom: {font_size * 0.3:.3f}pt">{body}')
     document = f"""<!doctype html><html lang="vi"><head><meta charset="utf-8"><style>
 {font_face}
 @page {{ size: {width:.3f}pt {height:.3f}pt; margin: 0; }}
@@ -733,7 +740,8 @@ def page_size(pdf: bytes, page: int) -> tuple[float, float]:
     return (height, width) if int(target.rotation or 0) % 180 == 90 else (width, height)
 
 
-def stamp_pdf(pdf: bytes, *, page: int, x: float, y: float, lines: list[str], font_size: float = 13) -> bytes:
+def stamp_pdf(pdf: bytes, *, page: int, x: float, y: float, lines: list[str], font_size: float = 13,
+              svg: str = "", svg_size: float = 0) -> bytes:
     """Write ``lines`` (e.g. the number and the place-and-date line) onto one page of ``pdf`` and
     return the new PDF; the text becomes part of the page content (not an annotation), so stamp
     before signing.
@@ -742,6 +750,8 @@ def stamp_pdf(pdf: bytes, *, page: int, x: float, y: float, lines: list[str], fo
     ``x``, ``y`` are PDF points from the bottom-left corner of the page as it is shown (crop box,
     after any page rotation): the top-left corner of the text block; lines go downwards, 1.2 ×
     ``font_size`` apart. The font is Liberation Serif (Times New Roman metrics) or Noto Serif.
+    ``svg`` (an SVG document, e.g. a QR code), when given, is drawn ``svg_size`` points square at
+    that corner, the lines beneath it.
 
     Raises ValidationError if the PDF cannot be opened, is encrypted or already signed, the page
     does not exist, or the point is outside the page; ValueError for no text or a bad size.
@@ -771,7 +781,10 @@ def stamp_pdf(pdf: bytes, *, page: int, x: float, y: float, lines: list[str], fo
     shown_width, shown_height = (height, width) if rotation in (90, 270) else (width, height)
     if not (math.isfinite(x) and math.isfinite(y) and 0 <= x <= shown_width and 0 <= y <= shown_height):
         raise ValidationError(_("The place to write is outside the page."), code="outside_page")
-    overlay = PdfReader(io.BytesIO(_overlay_pdf(shown_width, shown_height, x, y, lines, font_size))).pages[0]
+    if svg and not (math.isfinite(svg_size) and 1 <= svg_size <= min(shown_width, shown_height)):
+        raise ValueError(f"Bad image size: {svg_size!r}")
+    overlay = PdfReader(io.BytesIO(_overlay_pdf(shown_width, shown_height, x, y, lines, font_size,
+                                                svg, svg_size))).pages[0]
     target.merge_transformed_page(overlay, Transformation(_display_matrix(rotation, width, height, left, bottom)))
     output = io.BytesIO()
     writer.write(output)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from qlvb.files.services import read_stored
 from qlvb.org.models import Position, Post
-from qlvb.outgoing import marks
+from qlvb.outgoing import codes, marks
 from qlvb.outgoing.models import OutgoingDocument
 
 
@@ -46,8 +46,9 @@ def signer_title(document: OutgoingDocument) -> str:
 
 
 def _main_pdf(document: OutgoingDocument, version: Any, stamp_at: marks.Spot | tuple[int, float, float] | None,
-              place: str) -> bytes:
-    """The document as it will be signed, carrying its number and date (see outgoing.marks)."""
+              place: str, verification_mark: bool = True) -> bytes:
+    """The document as it will be signed, carrying its number and date (see outgoing.marks) and,
+    unless the agency turned it off, its verification code with the QR code (outgoing.codes)."""
     from qlvb.files import convert
 
     data = read_stored(version.stored)
@@ -61,6 +62,8 @@ def _main_pdf(document: OutgoingDocument, version: Any, stamp_at: marks.Spot | t
         pdf, missing = data, {"number", "date"}
     pdf = marks.stamp(pdf, carried, missing, stamp_at)
     marks.check(pdf, carried)
+    if verification_mark and document.verification_code:
+        pdf = codes.stamp(pdf, document.verification_code)
     return pdf
 
 
@@ -73,7 +76,8 @@ def preview(*, document: OutgoingDocument, authorisation: Any, stamp_at: Any, si
 
     signer = document.signer
     assert signer is not None  # a signed document has its signer
-    pdf = _main_pdf(document, authorisation.version, stamp_at, settings_for(document.agency).place)
+    config = settings_for(document.agency)
+    pdf = _main_pdf(document, authorisation.version, stamp_at, config.place, config.verification_mark)
     pdf = signing.preview_signatures(pdf, signer=signer, agency=document.agency,
                                      position_title=document.signer_title or signer_title(document),
                                      full_name=signer.full_name,
@@ -117,8 +121,8 @@ def produce(*, document: OutgoingDocument, authorisation: Any, stamp_at: Any, cl
     about = f"{document._meta.label_lower}:{document.pk}"  # the audit log hides a secret one's signatures
     signer = document.signer
     assert signer is not None  # a signed document has its signer
-    place = settings_for(document.agency).place
-    pdf = _main_pdf(document, authorisation.version, stamp_at, place)
+    config = settings_for(document.agency)
+    pdf = _main_pdf(document, authorisation.version, stamp_at, config.place, config.verification_mark)
     # The signer's consent (the authorisation) is what applies his signature, in his name.
     pdf = signing.sign_as_signer(
         pdf, by=Actor(signer), certificate=authorisation.certificate,

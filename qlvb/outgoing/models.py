@@ -21,6 +21,10 @@ class OutgoingSettings(models.Model):
                                        related_name="+", verbose_name=_("format checker"))
     place = models.CharField(_("place name in the date line"), max_length=100, default="Sơn La")
     review_days = models.PositiveIntegerField(_("working days for each review"), default=3)
+    # The QR code and verification code in the bottom-left margin of page 1 (outgoing.codes); the
+    # code itself is given to every issued document either way.
+    verification_mark = models.BooleanField(_("print the verification code and QR code on issued documents"),
+                                            default=True)
 
 
 class DraftTemplate(models.Model):
@@ -94,6 +98,9 @@ class OutgoingDocument(models.Model):
                                   related_name="+")
     issued_file = models.ForeignKey("files.StoredFile", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
+    # Given at issue (outgoing.codes): what the public page /verify/<code>/ is opened with.
+    verification_code = models.CharField(_("verification code"), max_length=12, null=True, blank=True,
+                                         unique=True, editable=False)
     copies = models.PositiveIntegerField(_("copies"), default=1)
     kept_by = models.CharField(_("unit or person keeping the filed copy"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -122,6 +129,12 @@ class OutgoingDocument(models.Model):
         if self.number is None:
             return str(_("Draft"))
         return f"{self.number:02d}/{self.notation}"
+
+    @property
+    def verification_code_display(self) -> str:
+        from qlvb.outgoing.codes import formatted
+
+        return formatted(self.verification_code) if self.verification_code else ""
 
     @property
     def is_urgent(self) -> bool:

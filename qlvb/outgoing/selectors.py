@@ -155,3 +155,16 @@ def internal_recipients(document_id: int) -> tuple[set[int], set[int]]:
         elif unit_id:
             units.add(unit_id)
     return people, units
+
+
+def by_verification_code(code: str) -> OutgoingDocument | None:
+    """The issued (or issued, then cancelled) document holding this code (outgoing.codes), with
+    what its public page shows."""
+    return (OutgoingDocument.objects.filter(verification_code=code, issued_at__isnull=False)
+            .select_related("agency", "issued_file", "signer").first())
+
+
+def is_internal(document: OutgoingDocument) -> bool:
+    """Issued to units and people of the agency only: nobody outside holds a copy (no other
+    agency, no paper recipient), so the public page says nothing of it."""
+    return not document.recipients.filter(kind__in=[Recipient.Kind.AGENCY, Recipient.Kind.PAPER]).exists()

@@ -186,6 +186,10 @@ class OutgoingDocumentDetailSerializer(OutgoingDocumentListSerializer):
                                          help_text="Every draft version, oldest first; the last is the current one.")
     attachments = OutgoingAttachmentSerializer(source="api_attachments", many=True, read_only=True)
     issued_file_url = serializers.SerializerMethodField(help_text="The issued (signed) PDF, once issued.")
+    verification_code = serializers.CharField(
+        source="verification_code_display", read_only=True,
+        help_text="Given at issue, printed with a QR code on the PDF: anyone checks the document with it at "
+                  "/verify/<code>/ (GET /api/v1/verify/<code>/). Empty before issue.")
     can_edit = serializers.BooleanField(source="api_can_edit", read_only=True,
                                         help_text="The caller may change its fields and recipients.")
     can_add_version = serializers.BooleanField(source="api_can_add_version", read_only=True)
@@ -203,7 +207,8 @@ class OutgoingDocumentDetailSerializer(OutgoingDocumentListSerializer):
         fields = [*OutgoingDocumentListSerializer.Meta.fields,
                   "field", "copies", "kept_by", "directive", "reply_to", "signing_capacity", "signer_title",
                   "issued_by", "recipients", "steps", "versions", "attachments", "issued_file_url",
-                  "can_edit", "can_add_version", "can_submit", "can_review", "can_sign", "can_issue", "signers"]
+                  "verification_code", "can_edit", "can_add_version", "can_submit", "can_review", "can_sign",
+                  "can_issue", "signers"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))

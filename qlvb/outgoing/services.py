@@ -27,7 +27,7 @@ from qlvb.files.services import prepare_uploads, read_stored, staged_uploads
 from qlvb.org import permissions
 from qlvb.org.models import Agency, Person, Position, Post, Unit
 from qlvb.org.roles import roles_of
-from qlvb.outgoing import rules
+from qlvb.outgoing import codes, rules
 from qlvb.outgoing.models import (
     Attachment,
     Delivery,
@@ -55,7 +55,8 @@ def settings_for(agency: Agency) -> OutgoingSettings:
 
 @transaction.atomic
 def update_settings(*, by: Actor, agency: Agency, review_days: int, office_check: bool,
-                    office_checker: Person | None, place: str) -> OutgoingSettings:
+                    office_checker: Person | None, place: str,
+                    verification_mark: bool | None = None) -> OutgoingSettings:
     """The agency's review flow, changed by its administrator (or the installation's): the event
     keeps every value changed, from what to what. Drafts already in review keep their steps; the
     next submission follows the new flow."""
@@ -77,7 +78,8 @@ def update_settings(*, by: Actor, agency: Agency, review_days: int, office_check
     if errors:
         raise ValidationError(errors)
     wanted = {"review_days": review_days, "office_check": office_check, "office_checker_id":
-              office_checker.pk if office_checker else None, "place": place}
+              office_checker.pk if office_checker else None, "place": place,
+              "verification_mark": config.verification_mark if verification_mark is None else verification_mark}
     diff = {name: [getattr(config, name), value] for name, value in wanted.items() if getattr(config, name) != value}
     if diff:
         for name, value in wanted.items():
@@ -526,6 +528,7 @@ def preview_issue(*, by: Actor, document: OutgoingDocument, register: Register |
     document.number = peek_number(register, document.year)
     document.notation = notation_for(document)
     document.issued_at = now
+    document.verification_code = codes.new_code()  # shows where it goes; issuing gives another
     return issuing.preview(document=document, authorisation=authorisation, stamp_at=stamp_at,
                            signature_at=signature_at)
 
@@ -551,6 +554,9 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
         document.number = next_number(register, document.year)
         document.notation = notation_for(document)
         document.issued_at, document.issued_by = now, by.person
+        # 60 random bits: with ten million documents issued, a new code is taken with odds of one in
+        # a hundred thousand million; the unique column then refuses the issue whole (number given back).
+        document.verification_code = codes.new_code()
         # Signing appends to the agency's chain and distributing to the receivers' chains: take
         # them all now, in one order (lock order), or two agencies issuing to each other deadlock.
         events.lock_chains([document.agency_id], document.recipients.filter(kind=Recipient.Kind.AGENCY)

@@ -225,8 +225,8 @@ def _drill(asked: Asked, dimension: str, key: object) -> str:
     scope = asked.query.scope
     params = {**asked.query.period.params(), "agency": str(scope.agency_id)}
     if dimension == "agency":
-        if key != scope.agency_id:
-            return ""  # an agency below is opened by its own leaders
+        if key != scope.agency_id or scope.level == "department":
+            return ""  # an agency below is opened by its own leaders (the Department's IT table: by no one)
         params["scope"] = "agency"
     else:
         params.update({"scope": dimension, dimension: str(key)})

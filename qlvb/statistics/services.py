@@ -167,13 +167,13 @@ def on_document_event(event: Any) -> None:
     own = event.verb.startswith(kind.verbs)
     if not (own or event.verb in BIN_VERBS):
         return
-    source = sources.BY_DOCUMENT_KIND.get(kind.name)
-    if source is None:
+    counted = sources.BY_DOCUMENT_KIND.get(kind.name)
+    if counted is None:
         return
     target = int(event.target_id)
     # Incoming and outgoing documents, tasks, leave requests, IT reports and IT incidents: the row
     # of the same id; a draft's review steps with it.
-    refresh_one(source, target)
+    refresh_one(counted, target)
     if kind.name == "outgoing" and (event.verb in STEP_VERBS or event.verb in BIN_VERBS):
         refresh_reviews(target)
 

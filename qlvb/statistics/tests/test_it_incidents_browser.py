@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from qlvb.core.actor import Actor
 from qlvb.itstaff import services as it
-from qlvb.itstaff.tests.conftest import department  # noqa: F401
 from tests.browser.conftest import Session
 from tests.browser.helpers import sign_in
 

@@ -197,12 +197,24 @@ def test_the_kinds_rules_are_the_apps_own(org, other_org, field, chief, colleagu
     requests = [_ask(org.specialist, kind="sick"), _ask(org.specialist, MONDAY + timedelta(days=7))]
     incident = it.report_incident(by=Actor(other_org.clerk), agency=other_org.agency, kind="line",
                                   title="Mất kết nối đường truyền", occurred_at=timezone.now())
+    template = it.publish_template(by=Actor(org.head), title="Báo cáo CNTT năm", period="year",
+                                   year=timezone.localdate().year, deadline=deadline(), sections=["Kết quả"])
+    report = it.save_report(by=Actor(other_org.clerk), template=template, agency=other_org.agency, answers={})
     people = [org.head, org.deputy, org.unit_head, org.specialist, org.clerk, org.admin, chief, colleague,
               other_org.head, other_org.specialist, other_org.clerk, other_org.unit_head]
     for person in people:
         for request in requests:
             assert kinds.may_see("leave", person, request) == leave_rules.may_see(person, request), person
         assert kinds.may_see("itincident", person, incident) == it_rules.may_see(person, incident.agency_id), person
+        assert kinds.may_see("itreport", person, report) == it_rules.may_see(person, report.agency_id), person
+
+
+def test_the_audit_log_tells_an_administrator_no_ones_kind_of_leave(org, field, login):
+    """The agency's administrator keeps the audit log; a request he may not open is named by its
+    kind and number only, without the event's details (the kind of leave, the dates)."""
+    sick = _ask(org.specialist, MONDAY, MONDAY + timedelta(days=2), kind="sick", reason=SICK_REASON)
+    page = login(org.admin).get("/audit/").content.decode()
+    assert f"#{sick.pk}" in page and "sick" not in page and "08/03/2027" not in page and "2027-03-08" not in page
 
 
 def test_a_colleague_never_counts_someones_sick_leave(org, field, chief, colleague, login):

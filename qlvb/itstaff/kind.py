@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qlvb.core import kinds
+from qlvb.core import kinds, personcache
 from qlvb.core.kinds import Grant, Rule
 from qlvb.itstaff import rules
 from qlvb.itstaff.models import Incident, Report
@@ -38,7 +38,10 @@ def rule(person: Any) -> Rule:
     found: Rule | None = person.__dict__.get("_itstaff_rule")
     if found is not None:
         return found
-    if rules.is_department(person):
+    # The Department's id, kept between requests until the next event (the parameter's change is
+    # one): search asks every kind's rule on each request, and no page but the Department's needs it.
+    department = personcache.cached("itstaff-department", 0, lambda: rules.department_id() or 0)
+    if rules.is_department(person, department):
         every = frozenset(Agency.objects.values_list("pk", flat=True))
         found = Rule(agencies=every, grants=(Grant(every, secret=True),))
     else:

@@ -111,17 +111,34 @@ def _rows(viewer: Person, query: Query) -> QuerySet[Item]:
         else:
             rows = rows.filter(**{name: value})
     if SOURCES[query.kind].private:
-        return rows.filter(document_id__in=visible_private(viewer, query.kind, query.scope.agency_ids))
+        return rows.filter(visible_private(viewer, query.kind, query.scope.agency_ids))
     secret_ids = visible_secret_ids(viewer, query.kind, query.scope.agency_ids)
     return rows.filter(Q(secret=False) | Q(document_id__in=secret_ids)) if secret_ids else rows.filter(secret=False)
 
 
-def visible_private(viewer: Person, kind: str, agency_ids: Iterable[int]) -> QuerySet[Any]:
-    """A private kind's documents of these agencies the viewer may open (its rule in core.kinds), as
-    a subquery: every row of such a kind is secret, and an office sees thousands of leave requests,
-    too many to send as a list."""
-    return (kinds.visible(SOURCES[kind].document_kind, viewer).filter(agency_id__in=sorted(agency_ids))
-            .order_by().values("pk"))
+def visible_private(viewer: Person, kind: str, agency_ids: Iterable[int]) -> Q:
+    """The condition on a private kind's rows of these agencies: those whose document the viewer may
+    open (its rule in core.kinds). Every row of such a kind is secret, and an office opens thousands
+    of leave requests, too many to send as a list of ids: the agencies a grant opens whole are a
+    condition on the rows' agency, the access rows (the person's own requests, those he approves) a
+    subquery of the documents' ids. A grant limited to some statuses is asked of the documents
+    themselves."""
+    document_kind = kinds.get(SOURCES[kind].document_kind)
+    rule = document_kind.rule(viewer)
+    scope = frozenset(agency_ids) & rule.agencies
+    if not scope:
+        return Q(pk__in=[])
+    whole: set[int] = set()
+    for grant in rule.grants:
+        if grant.statuses is not None or grant.except_statuses or not (grant.secret or not document_kind.has_secrecy):
+            documents = kinds.visible(document_kind.name, viewer).filter(agency_id__in=sorted(scope))
+            return Q(document_id__in=documents.order_by().values("pk"))
+        whole |= grant.agencies & scope
+    condition = Q(agency_id__in=sorted(whole)) if whole else Q(pk__in=[])
+    ids = rule.access_ids()
+    if ids is not None and scope - whole:
+        condition |= Q(agency_id__in=sorted(scope - whole), document_id__in=ids)
+    return condition
 
 
 def totals(viewer: Person, query: Query, today: date | None = None) -> dict[str, int]:

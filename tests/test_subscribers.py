@@ -58,8 +58,8 @@ def test_the_subscriptions_are_the_documented_ones():
 
 def test_the_document_kinds_are_registered():
     assert [kind.name for kind in kinds.all_kinds()] == ["dossier", "incoming", "outgoing", "schedule", "task",
-                                                         "meeting", "programme",
-                                                         "message", "chat"]
+                                                         "meeting", "programme", "leave",
+                                                         "message", "chat", "itreport", "itincident"]
     for kind in kinds.all_kinds():
         assert kind.target_type == kind.model_class._meta.label_lower
 

@@ -173,3 +173,9 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def status(self) -> str:
+        """What the document-kind registry's grants read (kind.py): its kind, which the search
+        index keeps as the incident's status (an incident has no status column)."""
+        return self.kind

@@ -55,7 +55,7 @@ def home(request: PersonRequest) -> HttpResponse:
         rows = selectors.department_view(person)
         return render(request, "itstaff/department.html", {
             "rows": rows, "flagged": sum(1 for r in rows if r.flagged),
-            "may_publish": rules.manages_department(person)})
+            "may_publish": rules.manages_department(person), "department_id": rules.department_id()})
     agency = selectors.own_agency(person)
     if agency is None:
         raise Http404()

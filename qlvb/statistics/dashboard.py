@@ -45,6 +45,9 @@ TOTAL_LABELS = {
     ("outgoing", "closed"): _("Issued"), ("review", "opened"): _("Reviews due"),
     ("task", "opened"): _("Tasks given"), ("task", "closed"): _("Tasks ended"),
     ("incoming", "closed"): _("Ended"), ("review", "closed"): _("Reviews ended"),
+    ("leave", "opened"): _("Requests made"), ("leave", "closed"): _("Requests decided"),
+    ("itreport", "opened"): _("Reports due"), ("itreport", "closed"): _("Reports submitted"),
+    ("itincident", "opened"): _("Incidents occurred"), ("itincident", "closed"): _("Incidents closed"),
 }
 DIMENSION_LABELS = {
     "agency": _("Agency"), "unit": _("Unit"), "person": _("Person"), "field": _("Field"),
@@ -52,7 +55,8 @@ DIMENSION_LABELS = {
     "month": _("Month"),
 }
 LEVEL_LABELS = {
-    "province": _("Province"), "agency": _("Agency"), "fields": _("My fields"),
+    "province": _("Province"), "department": _("IT of every agency"), "agency": _("Agency"),
+    "fields": _("My fields"),
     "unit": _("Unit"), "person": pgettext_lazy("statistics level", "Person"),
 }
 BASIS_LABELS = {"opened": _("Began in the period"), "closed": _("Ended in the period")}
@@ -209,7 +213,8 @@ def _every_agency(rows: list[Row], scope: scopes.Scope) -> list[Row]:
     from qlvb.org.models import Agency
 
     found = {r.key for r in rows}
-    missing = Agency.objects.filter(pk__in=sorted(scope.agency_ids - found)).order_by("name").values_list("pk", "name")
+    missing = (Agency.objects.filter(pk__in=sorted(scope.agency_ids - found), is_active=True).order_by("name")
+               .values_list("pk", "name"))
     return rows + [Row(pk, name, dict.fromkeys(OUTCOMES, 0)) for pk, name in missing]
 
 
@@ -220,8 +225,8 @@ def _drill(asked: Asked, dimension: str, key: object) -> str:
     scope = asked.query.scope
     params = {**asked.query.period.params(), "agency": str(scope.agency_id)}
     if dimension == "agency":
-        if key != scope.agency_id:
-            return ""  # an agency below is opened by its own leaders
+        if key != scope.agency_id or scope.level == "department":
+            return ""  # an agency below is opened by its own leaders (the Department's IT table: by no one)
         params["scope"] = "agency"
     else:
         params.update({"scope": dimension, dimension: str(key)})
@@ -244,7 +249,7 @@ def figures(viewer: Any, asked: Asked, counts: dict[str, int], today: date,
 def breakdowns(asked: Asked) -> list[str]:
     """How the dashboard breaks the incoming documents down, for this scope."""
     level = asked.query.scope.level
-    if level == "province":
+    if level in ("province", "department"):
         return ["agency"]
     dimensions = ["unit"] if level in ("agency", "fields") else []
     if level != "person" and asked.leads_people:
@@ -256,12 +261,19 @@ def default_dimension(asked: Asked) -> str:
     return breakdowns(asked)[0]
 
 
+def kind_choices(asked: Asked) -> list[tuple[str, str]]:
+    """The kinds of work a table of this scope may count (the Department's: the IT work only)."""
+    if asked.query.scope.level == "department":
+        return [(k, str(label)) for k, label in Item.Kind.choices if k in scopes.DEPARTMENT_KINDS]
+    return [(k, str(label)) for k, label in Item.Kind.choices]
+
+
 def dimensions_open(asked: Asked) -> list[str]:
     """The dimensions a table of this scope may be broken down by."""
     level = asked.query.scope.level
     found = [d for d in ("agency", "unit", "person") if
-             (d != "agency" or level == "province") and (d != "person" or asked.leads_people)
-             and (d != "unit" or level not in ("person",))]
+             (d != "agency" or level in ("province", "department")) and (d != "person" or asked.leads_people)
+             and (d != "unit" or level not in ("person", "department"))]
     return [*found, "field", "doc_type", "urgency", "category", "month"]
 
 

@@ -54,6 +54,9 @@ KIND_TITLES: dict[str, Any] = {
     Item.Kind.OUTGOING: pgettext_lazy("statistics title", "Statistics of outgoing documents"),
     Item.Kind.REVIEW: pgettext_lazy("statistics title", "Statistics of reviews of drafts"),
     Item.Kind.TASK: pgettext_lazy("statistics title", "Statistics of tasks"),
+    Item.Kind.LEAVE: pgettext_lazy("statistics title", "Statistics of leave requests"),
+    Item.Kind.ITREPORT: pgettext_lazy("statistics title", "Statistics of IT reports"),
+    Item.Kind.ITINCIDENT: pgettext_lazy("statistics title", "Statistics of IT incidents"),
 }
 
 

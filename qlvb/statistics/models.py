@@ -28,6 +28,9 @@ class Item(models.Model):
         OUTGOING = "outgoing", _("Outgoing documents")
         REVIEW = "review", _("Reviews of drafts")
         TASK = "task", _("Tasks")
+        LEAVE = "leave", _("Leave requests")
+        ITREPORT = "itreport", _("IT reports")
+        ITINCIDENT = "itincident", _("IT incidents")
 
     class State(models.TextChoices):
         OPEN = "open", _("Being handled")

@@ -1,11 +1,12 @@
 """One reading of a statistic's parameters, shared by the pages, the exports and the API, so that a
 figure, its list, its Excel file and its API answer are always the same question:
 
-- the scope: `scope` (province, agency, fields, unit, person), `agency`, `unit`, `field` (comma
-  lists), `person` (scopes.resolve);
+- the scope: `scope` (province, department, agency, fields, unit, person), `agency`, `unit`,
+  `field` (comma lists), `person` (scopes.resolve);
 - the period: `period` (week, month, quarter, half_year, year, range) with `day`, or `start` and
   `end` for a range (periods.from_params);
-- `kind` (incoming, outgoing, review, task), `basis` (opened: what began in the period; closed:
+- `kind` (incoming, outgoing, review, task, leave, itreport, itincident; the Department's scope:
+  itincident, itreport only), `basis` (opened: what began in the period; closed:
   what ended in it), `by` (a dimension), `outcome` (for a list);
 - filters, prefixed so that they never clash with the scope: `f_agency` (a province's agency), `f_unit`,
   `f_person`, `f_field`, `f_doc_type`, `f_urgency`, `f_category`.
@@ -65,12 +66,15 @@ def read(viewer: Person, params: Mapping[str, str], *, default_kind: str = Item.
     today = today or timezone.localdate()
     scope = scopes.resolve(viewer, params)
     period = periods.from_params(params, today)
-    kind = params.get("kind") or default_kind
+    department = scope.level == "department"
+    kind = params.get("kind") or (scopes.DEPARTMENT_KINDS[0] if department else default_kind)
     basis = params.get("basis") or "opened"
     by = params.get("by") or default_by
     outcome = params.get("outcome") or "total"
     if kind not in Item.Kind.values or basis not in BASES or outcome not in OUTCOMES:
         raise Http404()
+    if department and kind not in scopes.DEPARTMENT_KINDS:
+        raise Http404()  # the Department oversees the IT work of every agency, nothing else of theirs
     if by is not None and by not in DIMENSIONS:
         raise Http404()
     filters = {}
@@ -86,6 +90,6 @@ def read(viewer: Person, params: Mapping[str, str], *, default_kind: str = Item.
     leads = scopes.leads_people(viewer, scope)
     if (by == "person" or "person" in filters) and not leads:
         raise Http404()
-    if by == "agency" and scope.level != "province":
+    if by == "agency" and scope.level not in ("province", "department"):
         by = "unit"
     return Asked(Query(kind, scope, period, basis, filters), by, outcome, leads)

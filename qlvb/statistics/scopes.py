@@ -9,7 +9,9 @@
   and its clerks, who keep the registers and compile the reports (003 Đ14.1). Only leaders see
   the figures broken down by person (`leads_people`);
 - the province: the same people of an agency that has agencies under it (the UBND tỉnh and its
-  office), over that agency and every agency below it.
+  office), over that agency and every agency below it;
+- the Department (Sở TT&TT, itstaff.rules): its people, over every agency, for the IT reports and
+  incidents only (DEPARTMENT_KINDS; params.read refuses any other kind there).
 
 A scope someone may not open is answered as not found (Http404), like a document they may not see.
 """
@@ -27,7 +29,9 @@ from qlvb.org.models import Agency, Field, Person, Post, Unit
 from qlvb.org.permissions import member_agency_ids
 from qlvb.org.roles import office_agency_ids, roles_of
 
-LEVELS = ("province", "agency", "fields", "unit", "person")
+LEVELS = ("province", "department", "agency", "fields", "unit", "person")
+# What the Department's scope counts: the work reported to it by every agency (seed 004 Đ7).
+DEPARTMENT_KINDS = ("itincident", "itreport")
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,7 @@ def leads_people(viewer: Person, scope: Scope) -> bool:
     """Whether the viewer may see this scope's figures person by person (003 Đ18: the person and
     their leaders, never colleagues)."""
     roles = roles_of(viewer)
-    if scope.agency_ids & roles.leader_agency_ids and scope.level != "province":
+    if scope.agency_ids & roles.leader_agency_ids and scope.level not in ("province", "department"):
         return True
     if scope.level == "unit":
         return scope.unit_ids <= roles.headed_unit_ids
@@ -109,6 +113,13 @@ def province_agency_ids(root_id: int) -> frozenset[int]:
                         .values_list("pk", flat=True))
         found.update(frontier)
     return frozenset(found)
+
+
+def is_department(person: Person, agency_id: int) -> bool:
+    """The agency is the Department (IT oversight) and the person works there."""
+    from qlvb.itstaff import rules as itstaff_rules
+
+    return agency_id == itstaff_rules.department_id() and itstaff_rules.is_department(person, agency_id)
 
 
 def led_field_ids(person: Person, agency_id: int) -> frozenset[int]:
@@ -141,6 +152,8 @@ def levels_open_to(person: Person, agency_id: int) -> list[str]:
     levels = []
     if oversees and Agency.objects.filter(parent_id=agency_id, is_active=True).exists():
         levels.append("province")
+    if is_department(person, agency_id):
+        levels.append("department")
     if oversees:
         levels.append("agency")
     if oversees or led_field_ids(person, agency_id):
@@ -184,6 +197,11 @@ def resolve(person: Person, params: Mapping[str, str], agency_id: int | None = N
             raise Http404()
         return Scope("province", ids, label=_("Province: %(name)s and its agencies") % {"name": agency.name},
                      agency_id=agency_id)
+    if level == "department":
+        if not is_department(person, agency_id):
+            raise Http404()
+        return Scope("department", frozenset(Agency.objects.values_list("pk", flat=True)),
+                     label=_("%(name)s: every agency") % {"name": agency.name}, agency_id=agency_id)
     if level == "agency":
         if not oversees:
             raise Http404()

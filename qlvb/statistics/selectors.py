@@ -110,8 +110,35 @@ def _rows(viewer: Person, query: Query) -> QuerySet[Item]:
             rows = rows.filter(**{f"{name}_id": int(value)})
         else:
             rows = rows.filter(**{name: value})
+    if SOURCES[query.kind].private:
+        return rows.filter(visible_private(viewer, query.kind, query.scope.agency_ids))
     secret_ids = visible_secret_ids(viewer, query.kind, query.scope.agency_ids)
     return rows.filter(Q(secret=False) | Q(document_id__in=secret_ids)) if secret_ids else rows.filter(secret=False)
+
+
+def visible_private(viewer: Person, kind: str, agency_ids: Iterable[int]) -> Q:
+    """The condition on a private kind's rows of these agencies: those whose document the viewer may
+    open (its rule in core.kinds). Every row of such a kind is secret, and an office opens thousands
+    of leave requests, too many to send as a list of ids: the agencies a grant opens whole are a
+    condition on the rows' agency, the access rows (the person's own requests, those he approves) a
+    subquery of the documents' ids. A grant limited to some statuses is asked of the documents
+    themselves."""
+    document_kind = kinds.get(SOURCES[kind].document_kind)
+    rule = document_kind.rule(viewer)
+    scope = frozenset(agency_ids) & rule.agencies
+    if not scope:
+        return Q(pk__in=[])
+    whole: set[int] = set()
+    for grant in rule.grants:
+        if grant.statuses is not None or grant.except_statuses or not (grant.secret or not document_kind.has_secrecy):
+            documents = kinds.visible(document_kind.name, viewer).filter(agency_id__in=sorted(scope))
+            return Q(document_id__in=documents.order_by().values("pk"))
+        whole |= grant.agencies & scope
+    condition = Q(agency_id__in=sorted(whole)) if whole else Q(pk__in=[])
+    ids = rule.access_ids()
+    if ids is not None and scope - whole:
+        condition |= Q(agency_id__in=sorted(scope - whole), document_id__in=ids)
+    return condition
 
 
 def totals(viewer: Person, query: Query, today: date | None = None) -> dict[str, int]:
@@ -215,9 +242,10 @@ def _counted(rows: QuerySet[Item], query: Query, dimension: str | None, count: C
 
 
 def _tally_answers(query: Query, dimension: str) -> bool:
-    """The tallies hold whole months of whole agencies, by one dimension, without a filter."""
+    """The tallies hold whole months of whole agencies, by one dimension, without a filter (and
+    nothing of a private kind)."""
     scope, period = query.scope, query.period
-    return (dimension in tallies.DIMENSIONS.get(query.basis, ())
+    return (not SOURCES[query.kind].private and dimension in tallies.DIMENSIONS.get(query.basis, ())
             and scope.level in ("agency", "province") and not (scope.unit_ids or scope.field_ids)
             and scope.person_id is None and not any(name in FILTERS for name in query.filters)
             and period.start.day == 1 and (period.end + timedelta(days=1)).day == 1)
@@ -247,14 +275,15 @@ def _labels(dimension: str, keys: list[object], kind: str) -> dict[object, str]:
 
 
 def category_labels(kind: str) -> dict[object, str]:
+    from qlvb.itstaff.models import Incident, ReportTemplate
+    from qlvb.leave.models import LeaveRequest
     from qlvb.outgoing.models import ReviewStep
     from qlvb.tasks.models import Task
 
-    if kind == Item.Kind.TASK:
-        return {code: str(name) for code, name in Task.Source.choices}
-    if kind == Item.Kind.REVIEW:
-        return {code: str(name) for code, name in ReviewStep.Kind.choices}
-    return {}
+    choices = {Item.Kind.TASK: Task.Source.choices, Item.Kind.REVIEW: ReviewStep.Kind.choices,
+               Item.Kind.LEAVE: LeaveRequest.Kind.choices, Item.Kind.ITREPORT: ReportTemplate.Period.choices,
+               Item.Kind.ITINCIDENT: Incident.Kind.choices}.get(kind, [])  # type: ignore[call-overload]
+    return {code: str(name) for code, name in choices}
 
 
 def items(viewer: Person, query: Query, outcome: str = "total", today: date | None = None) -> QuerySet[Item]:

@@ -18,15 +18,20 @@ from qlvb.statistics.periods import FIRST_YEAR, LAST_YEAR
 from qlvb.statistics.selectors import BASES, DIMENSIONS, OUTCOMES, document_url
 
 LevelField = enum_field("StatisticsScopeLevel", list(scopes.LEVELS),
-                        "province (an agency and every agency below it), agency, fields (a deputy's), unit, person")
+                        "province (an agency and every agency below it), department (the Department overseeing "
+                        "IT, over every agency: kind itincident or itreport only), agency, fields (a deputy's), "
+                        "unit, person")
 PeriodKindField = enum_field("StatisticsPeriodKind", list(periods.KINDS),
                              "week, month, quarter, half_year, year, or range (with `start` and `end`)")
-KindField = enum_field("StatisticsKind", choice_values(Item.Kind.choices), "incoming, outgoing, review, task")
+KindField = enum_field("StatisticsKind", choice_values(Item.Kind.choices),
+                       "incoming, outgoing, review, task, leave (leave requests), itreport (IT reports), "
+                       "itincident (IT incidents); leave, itreport and itincident count only what the caller "
+                       "may open")
 BasisField = enum_field("StatisticsBasis", list(BASES),
                         "opened: the work that began in the period; closed: the work that ended in it")
 DimensionField = enum_field("StatisticsDimension", list(DIMENSIONS),
-                            "agency (the province's agencies; elsewhere read as unit), unit, person (leaders "
-                            "only), field, doc_type, urgency, category, month")
+                            "agency (the province's or the Department's agencies; elsewhere read as unit), unit, "
+                            "person (leaders only), field, doc_type, urgency, category, month")
 OutcomeField = enum_field("StatisticsOutcome", list(OUTCOMES),
                           "total; done_on_time, done_late: ended on or before / after the deadline (working "
                           "days); pending: open, the deadline today or later or none; overdue: open, the deadline "
@@ -84,7 +89,7 @@ class StatisticQuerySerializer(ScopeQuerySerializer, PeriodQuerySerializer):
     """What one statistic asks (params.read): scope, period, kind of work, basis, a breakdown and
     filters. An empty filter on unit, person or field (or `none`) asks for the rows without one."""
 
-    kind = KindField(required=False, help_text="Default: incoming.")
+    kind = KindField(required=False, help_text="Default: incoming (scope=department: itincident).")
     basis = BasisField(required=False, help_text="Default: opened.")
     by = DimensionField(required=False, help_text="Break the figures down by this dimension (`rows`).")
     f_unit = serializers.RegexField(FILTER_ID, required=False, allow_blank=True, help_text="Only this unit's.")

@@ -167,15 +167,15 @@ def on_document_event(event: Any) -> None:
     own = event.verb.startswith(kind.verbs)
     if not (own or event.verb in BIN_VERBS):
         return
+    counted = sources.BY_DOCUMENT_KIND.get(kind.name)
+    if counted is None:
+        return
     target = int(event.target_id)
-    if kind.name == "incoming":
-        refresh_one(Item.Kind.INCOMING, target)
-    elif kind.name == "outgoing":
-        refresh_one(Item.Kind.OUTGOING, target)
-        if event.verb in STEP_VERBS or event.verb in BIN_VERBS:
-            refresh_reviews(target)
-    elif kind.name == "task":
-        refresh_one(Item.Kind.TASK, target)
+    # Incoming and outgoing documents, tasks, leave requests, IT reports and IT incidents: the row
+    # of the same id; a draft's review steps with it.
+    refresh_one(counted, target)
+    if kind.name == "outgoing" and (event.verb in STEP_VERBS or event.verb in BIN_VERBS):
+        refresh_reviews(target)
 
 
 def on_login(event: Any) -> None:

@@ -10,20 +10,34 @@ What is counted, and where (docs/statistics.md):
 - review: every review step that was given to its reviewer (a due date was set), counted on the
   day it fell due; late if acted on after that day (the review days are working days);
 - task: every task given by a leader or a unit head (not the sub-tasks a unit splits it into),
-  under its owner; its source (instruction, meeting conclusion, programme item…) is its category.
+  under its owner; its source (instruction, meeting conclusion, programme item…) is its category;
+- leave: every leave request (not one withdrawn before it was decided), under the person who asked
+  and his unit; decided (approved, refused, or the director's own announced) on or before its
+  first day is on time; its kind of leave is its category;
+- itreport: every IT report an agency has begun for a round, from the day the round was published
+  to its deadline; done when submitted (a report returned for completion is open again), late if
+  first submitted after the deadline (as the round's compiled table says);
+- itincident: every IT incident, from its occurrence to its closure, by its kind; late if the
+  Department was told more than REPORT_WITHIN after it occurred (004 Đ7.2 "kịp thời").
+
+Leave, IT reports and IT incidents are private (`Source.private`): each row is `secret` — never in a
+tally — and a figure counts only the rows whose request, report or incident the viewer may open
+(the kind's rule in core.kinds; docs/statistics.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from qlvb.incoming.models import Assignment, IncomingDocument
+from qlvb.itstaff.models import Incident, Report
+from qlvb.leave.models import LeaveRequest
 from qlvb.org.models import Post
 from qlvb.outgoing.models import OutgoingDocument, ReviewStep
 from qlvb.statistics.models import Item
@@ -188,15 +202,84 @@ def tasks(ids: list[int]) -> list[Item]:
     return items
 
 
+def leave(ids: list[int]) -> list[Item]:
+    """Leave requests: opened the day asked, due on the first day of leave (or the day asked, for
+    an emergency entered afterwards: it cannot be decided before it is asked), closed when
+    decided. Withdrawn before a decision, a request is not counted."""
+    S = LeaveRequest.Status
+    requests = LeaveRequest.objects.filter(pk__in=ids).values(
+        "pk", "agency_id", "unit_id", "person_id", "kind", "start", "end", "status", "decided_at", "created_at")
+    items = []
+    for r in requests:
+        done = r["status"] != S.PENDING and r["decided_at"] is not None
+        if r["status"] == S.CANCELLED and not done:
+            continue
+        opened = _opened(r["created_at"])
+        deadline = max(r["start"], opened)
+        closed_on = _day(r["decided_at"]) if done else None
+        days = f"{r['start']:%d/%m/%Y}" + (f"–{r['end']:%d/%m/%Y}" if r["end"] != r["start"] else "")
+        items.append(Item(
+            kind=Item.Kind.LEAVE, source_id=r["pk"], document_id=r["pk"], agency_id=r["agency_id"],
+            unit_id=r["unit_id"], person_id=r["person_id"], secret=True, category=r["kind"], opened_on=opened,
+            deadline=deadline, closed_on=closed_on, state=DONE if done else OPEN, late=_late(deadline, closed_on),
+            status=r["status"], reference=days))
+    return items
+
+
+def itreports(ids: list[int]) -> list[Item]:
+    """IT reports (004 Đ7.1): under the reporting agency and whoever began it, its period (first six
+    months, whole year) as its category."""
+    S = Report.Status
+    reports = Report.objects.filter(pk__in=ids).values(
+        "pk", "agency_id", "created_by_id", "status", "submitted_at", "template__published_at",
+        "template__deadline", "template__period", "template__title")
+    items = []
+    for r in reports:
+        done = r["status"] in (S.SUBMITTED, S.ACCEPTED)
+        closed_on = _day(r["submitted_at"]) if done else None
+        deadline = r["template__deadline"]
+        items.append(Item(
+            kind=Item.Kind.ITREPORT, source_id=r["pk"], document_id=r["pk"], agency_id=r["agency_id"],
+            person_id=r["created_by_id"], secret=True, category=r["template__period"],
+            opened_on=_opened(r["template__published_at"]), deadline=deadline, closed_on=closed_on,
+            state=DONE if done else OPEN, late=_late(deadline, closed_on), status=r["status"],
+            title=r["template__title"][:300]))
+    return items
+
+
+# 004 Đ7.2 asks incidents to be reported "kịp thời" (in good time) without a figure: a day is the
+# product's reading, as the national rules on incident response count it.
+REPORT_WITHIN = timedelta(hours=24)
+
+
+def itincidents(ids: list[int]) -> list[Item]:
+    """IT incidents (004 Đ7.2): no deadline for handling them (an open one is pending); closed, it
+    was handled on time if the Department was told within REPORT_WITHIN of its occurrence."""
+    incidents = Incident.objects.filter(pk__in=ids).values(
+        "pk", "agency_id", "kind", "title", "occurred_at", "closed_at", "reported_at", "reported_by_id")
+    items = []
+    for i in incidents:
+        done = i["closed_at"] is not None
+        items.append(Item(
+            kind=Item.Kind.ITINCIDENT, source_id=i["pk"], document_id=i["pk"], agency_id=i["agency_id"],
+            person_id=i["reported_by_id"], secret=True, category=i["kind"], opened_on=_opened(i["occurred_at"]),
+            closed_on=_day(i["closed_at"]), state=DONE if done else OPEN,
+            late=done and i["reported_at"] - i["occurred_at"] > REPORT_WITHIN,
+            status="closed" if done else "open", title=i["title"][:300]))
+    return items
+
+
 @dataclass(frozen=True)
 class Source:
     """A kind of statistics row: the document kind (core.kinds) whose page and visibility rule
-    it follows, the rows of given sources, and every source id (for the rebuild)."""
+    it follows, the rows of given sources, and every source id (for the rebuild). A `private` kind's
+    rows are all secret: counted only for whoever its rule lets open them, never in a tally."""
 
     kind: str
     document_kind: str
     build: Callable[[list[int]], list[Item]]
     all_ids: Callable[[], Iterable[int]]
+    private: bool = False
 
 
 SOURCES: dict[str, Source] = {
@@ -208,4 +291,13 @@ SOURCES: dict[str, Source] = {
                              lambda: ReviewStep.objects.order_by("pk").values_list("pk", flat=True)),
     Item.Kind.TASK: Source(Item.Kind.TASK, "task", tasks,
                            lambda: Task.objects.order_by("pk").values_list("pk", flat=True)),
+    Item.Kind.LEAVE: Source(Item.Kind.LEAVE, "leave", leave,
+                            lambda: LeaveRequest.objects.order_by("pk").values_list("pk", flat=True), private=True),
+    Item.Kind.ITREPORT: Source(Item.Kind.ITREPORT, "itreport", itreports,
+                               lambda: Report.objects.order_by("pk").values_list("pk", flat=True), private=True),
+    Item.Kind.ITINCIDENT: Source(Item.Kind.ITINCIDENT, "itincident", itincidents,
+                                 lambda: Incident.objects.order_by("pk").values_list("pk", flat=True), private=True),
 }
+# The document kind whose events refresh each statistics kind's row of the same id (the reviews
+# follow their draft's events apart: services.on_document_event).
+BY_DOCUMENT_KIND = {source.document_kind: kind for kind, source in SOURCES.items() if kind != Item.Kind.REVIEW}

@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from qlvb.core.paging import CappedPaginator
@@ -66,6 +67,9 @@ def _period_changes(period: Any) -> dict[str, str | None]:
 @login_required
 def dashboard(request: PersonRequest) -> HttpResponse:
     asked, message = _read(request)
+    if asked.query.scope.level == "department":
+        # The Department oversees only the IT work of the agencies: its tab opens that table.
+        return redirect(f"{reverse('statistics:table')}?{asked.querystring()}")
     today = timezone.localdate()
     board = assemble.build(request.user, asked, today)
     context = _common(request, asked, message)
@@ -86,7 +90,7 @@ def table(request: PersonRequest) -> HttpResponse:
     context.update(
         table=shown, chart=shown.chart("table", limit=30), filters=assemble.filter_labels(asked),
         dimensions=[(d, str(assemble.DIMENSION_LABELS[d])) for d in assemble.dimensions_open(asked)],
-        kinds=Item.Kind.choices, bases=list(assemble.BASIS_LABELS.items()),
+        kinds=assemble.kind_choices(asked), bases=list(assemble.BASIS_LABELS.items()),
         kind_label=Item.Kind(asked.query.kind).label,
         table_keep={k: v for k, v in asked.params().items() if k not in ("kind", "by", "basis", "outcome")},
     )

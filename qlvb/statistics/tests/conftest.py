@@ -12,6 +12,8 @@ from qlvb.core.actor import Actor
 from qlvb.incoming import services as incoming
 from qlvb.incoming.services import Target
 from qlvb.incoming.tests.conftest import _media, field, register_doc, registers  # noqa: F401
+from qlvb.itstaff.tests.conftest import department  # noqa: F401 - the Department (leave and IT kinds)
+from qlvb.leave.tests.conftest import chief  # noqa: F401 - the head of the office
 
 
 @pytest.fixture

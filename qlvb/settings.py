@@ -339,6 +339,12 @@ QLVB_KEY_ENCRYPTION_KEY_FALLBACKS = env_list("QLVB_KEY_ENCRYPTION_KEY_FALLBACKS"
 # Native PKCS#11 modules the server may load (tokens, HSMs).
 QLVB_PKCS11_MODULES = env_list(
     "QLVB_PKCS11_MODULES", "/usr/lib/softhsm/libsofthsm2.so,/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
+# Deferred signing (docs/signing.md): how long a signing session waits for its signature, and
+# the remote signing services offered (absent: not offered).
+QLVB_SIGNING_SESSION_MINUTES = int(os.environ.get("QLVB_SIGNING_SESSION_MINUTES", "5"))
+QLVB_CSC: dict[str, Any] = ({"base_url": os.environ["QLVB_CSC_URL"], "token": os.environ.get("QLVB_CSC_TOKEN", ""),
+                             "timeout": float(os.environ.get("QLVB_CSC_TIMEOUT", "20"))}
+                            if os.environ.get("QLVB_CSC_URL") else {})
 # Sign-in throttling (accounts.services): failures are counted per username AND source address;
 # from the second on, each makes the next attempt from that pair wait twice as long (1, 2, 4 s), the
 # QLVB_MAX_FAILED_LOGINS-th blocks the pair for QLVB_LOGIN_LOCK_MINUTES (doubling on each new

@@ -1,0 +1,30 @@
+"""The server's own keys (PKCS#12 files kept encrypted, PKCS#11 tokens and HSMs): the digest is
+signed here and the session completes at once, transient (nothing is kept but the event)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from qlvb.signatures.models import Certificate
+from qlvb.signatures.providers.base import Provider
+
+if TYPE_CHECKING:
+    from qlvb.signatures.models import SigningSession
+
+
+class ServerProvider(Provider):
+    name = "server"
+    label = "Server key"
+    completes_at_once = True
+
+    def serves(self, certificate: Certificate) -> bool:
+        return certificate.kind in (Certificate.Kind.PKCS12, Certificate.Kind.PKCS11)
+
+    def sign(self, session: SigningSession, signer: object) -> bytes:
+        """Sign the session's digest with an opened key (services._open_signer) and complete it."""
+        from qlvb.signatures import deferred
+
+        signature = asyncio.run(signer.async_sign_raw(  # type: ignore[attr-defined]  # a pyHanko Signer
+            bytes(session.signed_attributes), session.hash_alg))
+        return deferred.complete(session, signature)

@@ -80,6 +80,19 @@ class Layout:
     about: str = ""
 
 
+def run_async(make: Callable[[], Any]) -> Any:
+    """Run pyHanko's coroutine ``make()`` to its end, also when the caller's thread already runs an
+    event loop (then in a thread of its own)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
+
+
 # --- Preparing --------------------------------------------------------------------------------
 
 def _certificates(certificate: Certificate) -> tuple[Any, list[Any]]:
@@ -98,7 +111,8 @@ def _external_signer(cert: Any, chain: list[Any], signature: bytes | int) -> Any
 
 def prepare(pdf: bytes, *, by: Actor, person: Person, certificate: Certificate, layout: Layout, purpose: str,
             provider: str, target_kind: str = "", target_id: int | None = None,
-            continuation: dict[str, Any] | None = None, keep: bool = True) -> SigningSession:
+            continuation: dict[str, Any] | None = None, keep: bool = True,
+            watchers: tuple[int, ...] = ()) -> SigningSession:
     """Reserve the signature field in ``pdf`` with ``layout`` and compute what is to be signed.
     ``keep``: store the prepared revision and the session (a provider answering later); else the
     session is transient, for a provider that signs at once. The caller has checked who may use
@@ -126,7 +140,7 @@ def prepare(pdf: bytes, *, by: Actor, person: Person, certificate: Certificate, 
         return prepared, output.read(), attributes.dump()
 
     try:
-        prepared, revision, attributes = asyncio.run(run())
+        prepared, revision, attributes = run_async(run)
     except SigningError as error:
         logger.warning("Signing refused by pyHanko: %s", error)
         raise ValidationError(_("The document cannot be signed: %(reason)s"), code="signing_failed",
@@ -139,7 +153,8 @@ def prepare(pdf: bytes, *, by: Actor, person: Person, certificate: Certificate, 
         digest=hashlib.sha256(attributes).digest(), hash_alg=HASH_ALG,
         details={"role": layout.role, "field": layout.field_name, "page": page + 1, "reason": layout.reason,
                  "signer_name": layout.signer_name, "about": layout.about,
-                 "by": by.person.pk if by.person is not None else None},
+                 "by": by.person.pk if by.person is not None else None,
+                 "watchers": sorted({*watchers, *([by.person.pk] if by.person is not None else [])})},
         continuation=continuation or {},
         provider_account=certificate.remote_account,
         expires_at=timezone.now() + dt.timedelta(minutes=session_minutes()))
@@ -237,7 +252,7 @@ def _embed(session: SigningSession, signature: bytes) -> bytes:
     cert, chain = _certificates(session.certificate)  # type: ignore[arg-type]  # checked before
     external = _external_signer(cert, chain, signature)
     attributes = cms.CMSAttributes.load(bytes(session.signed_attributes))
-    container = asyncio.run(external.async_sign_prescribed_attributes(HASH_ALG, signed_attrs=attributes))
+    container = run_async(lambda: external.async_sign_prescribed_attributes(HASH_ALG, signed_attrs=attributes))
     output = io.BytesIO(prepared_bytes)
     PreparedByteRangeDigest(document_digest=bytes(session.document_digest), reserved_region_start=start,
                             reserved_region_end=end).fill_with_cms(output, container)

@@ -223,5 +223,19 @@ class SigningSession(models.Model):
         return self.state == self.State.WAITING
 
     @property
+    def provider_label(self) -> str:
+        from qlvb.signatures.providers import provider
+
+        try:
+            return str(provider(self.provider).label)
+        except LookupError:
+            return self.provider
+
+    def may_see(self, person: object) -> bool:
+        """The signer (or the clerk applying the seal) and whoever started it for them."""
+        pk = getattr(person, "pk", None)
+        return pk is not None and (pk == self.person_id or pk in self.details.get("watchers", []))
+
+    @property
     def target(self) -> str:
         return f"{self.target_kind}:{self.target_id}" if self.target_kind else ""

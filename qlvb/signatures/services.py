@@ -509,7 +509,7 @@ def _sign(pdf: bytes, *, by: Actor, certificate: Certificate, secret: str | None
 def _start(pdf: bytes, *, by: Actor, certificate: Certificate, agency_signature: bool, box: Box | None,
            default_box: Any, style: appearance.Appearance, reason: str, field_name: str | None, prefix: str,
            signer_name: str, role: str, about: str = "", target_kind: str = "", target_id: int | None = None,
-           continuation: dict[str, Any] | None = None) -> SigningSession:
+           continuation: dict[str, Any] | None = None, watchers: tuple[int, ...] = ()) -> SigningSession:
     """A kept signing session for the certificate's provider (docs/signing.md), started: the same
     checks as ``_sign``, then the prepared revision stored and the provider asked."""
     from qlvb.signatures import deferred
@@ -530,7 +530,7 @@ def _start(pdf: bytes, *, by: Actor, certificate: Certificate, agency_signature:
     with transaction.atomic():
         session = deferred.prepare(pdf, by=by, person=holder, certificate=certificate, layout=layout,
                                    purpose=role, provider=provider.name, target_kind=target_kind,
-                                   target_id=target_id, continuation=continuation)
+                                   target_id=target_id, continuation=continuation, watchers=watchers)
         deferred.start(session)
     return session
 
@@ -602,11 +602,13 @@ def sign_as_signer(pdf: bytes, *, by: Actor, certificate: Certificate, passphras
 def start_signer_session(pdf: bytes, *, by: Actor, certificate: Certificate, position_title: str, full_name: str,
                          box: Box | None = None, image: bytes | None = None, reason: str = "",
                          field_name: str | None = None, about: str = "", target_kind: str = "",
-                         target_id: int | None = None, continuation: dict[str, Any] | None = None) -> SigningSession:
+                         target_id: int | None = None, continuation: dict[str, Any] | None = None,
+                         watchers: tuple[int, ...] = ()) -> SigningSession:
     """The signer's signature, laid out as ``sign_as_signer`` does, as a kept signing session for
-    a provider that answers later (a remote service, the VGCA token at the signer's computer)."""
+    a provider that answers later (a remote service, the VGCA token at the signer's computer).
+    ``watchers``: who else follows it (the clerk issuing the document)."""
     return _start(pdf, by=by, certificate=certificate, target_kind=target_kind, target_id=target_id,
-                  continuation=continuation, **_signer_plan(
+                  continuation=continuation, watchers=watchers, **_signer_plan(
                       pdf, certificate=certificate, box=box, position_title=position_title, full_name=full_name,
                       image=image, reason=reason, field_name=field_name, about=about))
 

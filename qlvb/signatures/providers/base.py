@@ -40,7 +40,7 @@ Outcome = Pending | Signed | Refused
 
 class Provider:
     name = ""
-    label = ""
+    label: object = ""
     completes_at_once = False
     client_side = False
 

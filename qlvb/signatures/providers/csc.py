@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from qlvb.signatures.models import Certificate
 from qlvb.signatures.providers.base import Outcome, Pending, Provider, Refused, Signed
@@ -130,7 +131,7 @@ def _key_algorithm(der: bytes) -> str:
 
 class CscProvider(Provider):
     name = "csc"
-    label = "CSC signing service"
+    label = gettext_lazy("the CSC signing service")
 
     def configured(self) -> bool:
         return bool(config().get("base_url"))

@@ -6,13 +6,15 @@ configured."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from qlvb.signatures.models import Certificate
 from qlvb.signatures.providers.base import Provider
 
 
 class VgcaProvider(Provider):
     name = "vgca"
-    label = "VGCA token (at your computer)"
+    label = gettext_lazy("the VGCA token at your computer")
     client_side = True
 
     def configured(self) -> bool:
@@ -23,7 +25,7 @@ class VgcaProvider(Provider):
 
 
 class _NotYet(Provider):
-    def __init__(self, name: str, label: str) -> None:
+    def __init__(self, name: str, label: object) -> None:
         self.name, self.label = name, label
 
     def configured(self) -> bool:
@@ -34,4 +36,5 @@ class _NotYet(Provider):
 
 
 def providers() -> list[Provider]:
-    return [VgcaProvider(), _NotYet("smartca", "VNPT SmartCA"), _NotYet("mysign", "Viettel MySign")]
+    return [VgcaProvider(), _NotYet("smartca", "VNPT SmartCA"),
+            _NotYet("mysign", "Viettel MySign")]

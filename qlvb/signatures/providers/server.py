@@ -3,8 +3,9 @@ signed here and the session completes at once, transient (nothing is kept but th
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy
 
 from qlvb.signatures.models import Certificate
 from qlvb.signatures.providers.base import Provider
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
 class ServerProvider(Provider):
     name = "server"
-    label = "Server key"
+    label = gettext_lazy("Key on the server")
     completes_at_once = True
 
     def serves(self, certificate: Certificate) -> bool:
@@ -25,6 +26,6 @@ class ServerProvider(Provider):
         """Sign the session's digest with an opened key (services._open_signer) and complete it."""
         from qlvb.signatures import deferred
 
-        signature = asyncio.run(signer.async_sign_raw(  # type: ignore[attr-defined]  # a pyHanko Signer
+        signature = deferred.run_async(lambda: signer.async_sign_raw(  # type: ignore[attr-defined]  # pyHanko's
             bytes(session.signed_attributes), session.hash_alg))
         return deferred.complete(session, signature)

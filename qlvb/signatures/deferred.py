@@ -259,10 +259,12 @@ def _embed(session: SigningSession, signature: bytes) -> bytes:
     return output.getvalue()
 
 
-def _validate(pdf: bytes, field_name: str) -> None:
+def _validate(pdf: bytes, field_name: str, signer_cert: Any) -> None:
     from qlvb.signatures.verification import verify_last
 
-    report = verify_last(pdf, roots=[])  # intact and valid; trust is the certificate row's (checked before)
+    # Intact and valid is what is checked here; whether to trust the certificate was decided by its
+    # row (checked before), so it stands as its own root (no path to build, nothing fetched).
+    report = verify_last(pdf, roots=[signer_cert])
     if report is None or report.field_name != field_name or not (report.intact and report.valid):
         logger.error("A completed signature does not validate: %s", report)
         raise _refuse(_("The signed document does not validate; nothing was kept."), "not_valid")
@@ -273,7 +275,7 @@ def _finish(session: SigningSession, signature: bytes, certificate_der: bytes | 
     certificate = _check_certificate(session, certificate_der, now)
     signature = _check_signature(session, signature)
     signed = _embed(session, signature)
-    _validate(signed, session.details.get("field", ""))
+    _validate(signed, session.details.get("field", ""), _certificates(certificate)[0])
     details = session.details
     by_id = details.get("by")
     from qlvb.org.models import Person
@@ -308,7 +310,7 @@ def complete(session: SigningSession, signature: bytes, certificate_der: bytes |
     if expire_if_due(session):
         raise _state_refusal(SigningSession(state=SigningSession.State.EXPIRED))
     with transaction.atomic():
-        locked = SigningSession.objects.select_for_update().select_related("certificate", "prepared").get(
+        locked = SigningSession.objects.select_for_update(of=("self",)).select_related("certificate", "prepared").get(
             pk=session.pk)
         if locked.state != SigningSession.State.WAITING:
             raise _state_refusal(locked)

@@ -104,6 +104,7 @@ bench: messages
 	$(PY) bench/statistics_bench.py --scale $(SCALE)
 	$(PY) bench/itstaff_bench.py --scale $(SCALE)
 	$(PY) bench/handover_bench.py --scale $(SCALE)
+	$(PY) bench/signing_bench.py --scale $(SCALE)
 	$(PY) bench/chat_bench.py
 	$(PY) bench/pool_bench.py
 	$(PY) bench/throughput_bench.py

@@ -17,6 +17,7 @@ urlpatterns = [
     path("me/", org_api.me, name="api-me"),
     path("incoming/", include("qlvb.incoming.api_urls")),
     path("outgoing/", include("qlvb.outgoing.api_urls")),
+    path("signatures/", include("qlvb.signatures.api_urls")),
     path("exchange/", include("qlvb.exchange.api_urls")),
     path("search/", search_api.search, name="api-search"),
     path("digitisation/", include("qlvb.digitisation.api_urls")),

@@ -353,6 +353,12 @@ QLVB_MYSIGN = {
     "client_secret": os.environ.get("QLVB_MYSIGN_CLIENT_SECRET", ""),
     "profile_id": os.environ.get("QLVB_MYSIGN_PROFILE_ID") or "adss:ras:profile:001",
 } if os.environ.get("QLVB_MYSIGN_CLIENT_ID") else {}
+# Deferred signing (docs/signing.md): how long a signing session waits for its signature, and
+# the remote signing services offered (absent: not offered).
+QLVB_SIGNING_SESSION_MINUTES = int(os.environ.get("QLVB_SIGNING_SESSION_MINUTES", "5"))
+QLVB_CSC: dict[str, Any] = ({"base_url": os.environ["QLVB_CSC_URL"], "token": os.environ.get("QLVB_CSC_TOKEN", ""),
+                             "timeout": float(os.environ.get("QLVB_CSC_TIMEOUT", "20"))}
+                            if os.environ.get("QLVB_CSC_URL") else {})
 # Sign-in throttling (accounts.services): failures are counted per username AND source address;
 # from the second on, each makes the next attempt from that pair wait twice as long (1, 2, 4 s), the
 # QLVB_MAX_FAILED_LOGINS-th blocks the pair for QLVB_LOGIN_LOCK_MINUTES (doubling on each new

@@ -36,6 +36,7 @@ from qlvb.outgoing import rules, selectors, services
 from qlvb.outgoing import serializers as s
 from qlvb.outgoing.models import OutgoingDocument
 from qlvb.registers.models import Register
+from qlvb.signatures.api import session_data
 
 NOT_FOUND = OpenApiResponse(description="No such document (or file) visible to the caller, or the caller may not "
                                         "do this with it now.")
@@ -78,7 +79,11 @@ def _detail(request: Request, document: OutgoingDocument) -> dict[str, Any]:
     shown.api_can_submit = holds
     shown.api_can_review = step is not None and step.reviewer_id == person.pk
     shown.api_can_sign = document.status == OutgoingDocument.Status.APPROVED and document.signer_id == person.pk
-    shown.api_can_issue = document.status == OutgoingDocument.Status.SIGNED and is_clerk
+    signing = services.signing_session(document) if document.status == OutgoingDocument.Status.SIGNED else None
+    shown.api_signing_session = (session_data(signing) if signing is not None and signing.may_see(person)
+                                 else None)
+    shown.api_can_issue = (document.status == OutgoingDocument.Status.SIGNED and is_clerk
+                           and not (signing is not None and signing.is_waiting))
     shown.api_signers = _signers(document) if holds else []
     return s.OutgoingDocumentDetailSerializer(document, context={"request": request}).data
 

@@ -18,6 +18,15 @@ class OutgoingConfig(AppConfig):
         kinds.register(KIND)
         handover.register(PROVIDER)
         self._register_bin()
+        self._register_signing()
+
+    def _register_signing(self) -> None:
+        # The signer's signature made by a remote signing service comes back later (docs/signing.md).
+        from qlvb.outgoing import services
+        from qlvb.signatures import deferred
+
+        deferred.register_finisher(services.SIGNING_KIND, services.finish_remote_issue)
+        deferred.register_refusal_handler(services.SIGNING_KIND, services.remote_signature_refused)
 
     def _register_bin(self) -> None:
         # No document points at a template (drafts copy it): any template can go to the bin.

@@ -110,26 +110,49 @@ def agency_certificate_for(document: OutgoingDocument) -> Any:
     return certificate
 
 
+def signer_signature_args(document: OutgoingDocument, pdf: bytes, signature_at: Any) -> dict[str, Any]:
+    """How the signer's signature is laid out on the issued PDF (both ways of signing)."""
+    signer = document.signer
+    assert signer is not None  # a signed document has its signer
+    return {"position_title": document.signer_title or signer_title(document), "full_name": signer.full_name,
+            "box": signature_at.signer_box(pdf) if signature_at is not None else None,
+            "reason": _("Signed %(reference)s") % {"reference": document.reference},
+            "about": f"{document._meta.label_lower}:{document.pk}"}  # the audit log hides a secret one's
+
+
+def main_pdf(document: OutgoingDocument, authorisation: Any, stamp_at: Any) -> bytes:
+    from qlvb.outgoing.services import settings_for
+
+    config = settings_for(document.agency)
+    return _main_pdf(document, authorisation.version, stamp_at, config.place, config.verification_mark)
+
+
 def produce(*, document: OutgoingDocument, authorisation: Any, stamp_at: Any, clerk: Any,
             agency_certificate: Any = None, agency_secret: str | None = None, signature_at: Any = None) -> Produced:
     from qlvb.core.actor import Actor
-    from qlvb.files import convert
-    from qlvb.outgoing.services import settings_for
     from qlvb.signatures import services as signing
 
     started = time.monotonic()
-    about = f"{document._meta.label_lower}:{document.pk}"  # the audit log hides a secret one's signatures
     signer = document.signer
     assert signer is not None  # a signed document has its signer
-    config = settings_for(document.agency)
-    pdf = _main_pdf(document, authorisation.version, stamp_at, config.place, config.verification_mark)
+    pdf = main_pdf(document, authorisation, stamp_at)
     # The signer's consent (the authorisation) is what applies his signature, in his name.
     pdf = signing.sign_as_signer(
         pdf, by=Actor(signer), certificate=authorisation.certificate,
         passphrase_or_pin=open_secret(document.pk, authorisation.secret) or None,
-        position_title=document.signer_title or signer_title(document), full_name=signer.full_name,
-        box=signature_at.signer_box(pdf) if signature_at is not None else None,
-        reason=_("Signed %(reference)s") % {"reference": document.reference}, about=about)
+        **signer_signature_args(document, pdf, signature_at))
+    return produce_after_signer(document=document, pdf=pdf, clerk=clerk, agency_certificate=agency_certificate,
+                                agency_secret=agency_secret, started=started)
+
+
+def produce_after_signer(*, document: OutgoingDocument, pdf: bytes, clerk: Any, agency_certificate: Any = None,
+                         agency_secret: str | None = None, started: float | None = None) -> Produced:
+    """The agency's seal over the signer's signature, and its signature on each attachment."""
+    from qlvb.files import convert
+    from qlvb.signatures import services as signing
+
+    started = time.monotonic() if started is None else started
+    about = f"{document._meta.label_lower}:{document.pk}"
     certificate = agency_certificate or agency_certificate_for(document)
     secret = agency_secret
     pdf = signing.sign_as_agency(pdf, by=clerk, certificate=certificate, passphrase_or_pin=secret,

@@ -27,6 +27,7 @@ from qlvb.org.roles import roles_of
 from qlvb.outgoing.models import Attachment, DraftVersion, OutgoingDocument, Recipient, ReviewStep
 from qlvb.outgoing.selectors import LISTS
 from qlvb.outgoing.services import RecipientSpec
+from qlvb.signatures.api import SigningSessionSerializer
 
 # --- Enums ---------------------------------------------------------------------------------
 
@@ -199,6 +200,10 @@ class OutgoingDocumentDetailSerializer(OutgoingDocumentListSerializer):
                                           help_text="It is the caller's turn in the review loop: approve or return.")
     can_sign = serializers.BooleanField(source="api_can_sign", read_only=True)
     can_issue = serializers.BooleanField(source="api_can_issue", read_only=True)
+    signing_session = SigningSessionSerializer(
+        source="api_signing_session", read_only=True, allow_null=True,
+        help_text="The signer's signature asked of a signing service while the document is numbered and waits "
+                  "(poll /api/v1/signatures/sessions/{token}/); null otherwise.")
     signers = OutgoingRefSerializer(source="api_signers", many=True, read_only=True,
                                     help_text="Who may sign it (to choose from when submitting); empty unless "
                                               "`can_submit`.")
@@ -206,7 +211,7 @@ class OutgoingDocumentDetailSerializer(OutgoingDocumentListSerializer):
     class Meta(OutgoingDocumentListSerializer.Meta):
         fields = [*OutgoingDocumentListSerializer.Meta.fields,
                   "field", "copies", "kept_by", "directive", "reply_to", "signing_capacity", "signer_title",
-                  "issued_by", "recipients", "steps", "versions", "attachments", "issued_file_url",
+                  "issued_by", "recipients", "steps", "versions", "attachments", "issued_file_url", "signing_session",
                   "verification_code", "can_edit", "can_add_version", "can_submit", "can_review", "can_sign",
                   "can_issue", "signers"]
         read_only_fields = fields

@@ -145,7 +145,10 @@ def detail(request: PersonRequest, pk: int) -> HttpResponse:
 
         context["sign_form"] = forms.SignForm(certificates=Certificate.objects.filter(person=request.user,
                                                                                       is_active=True))
-    context["may_issue"] = document.status == OutgoingDocument.Status.SIGNED and context["is_clerk"]
+    signing = services.signing_session(document) if document.status == OutgoingDocument.Status.SIGNED else None
+    context["signing_session"] = signing if signing is not None and signing.may_see(person) else None
+    context["may_issue"] = (document.status == OutgoingDocument.Status.SIGNED and context["is_clerk"]
+                            and not (signing is not None and signing.is_waiting))
     context["may_cancel"] = rules.may_cancel(
         request.user if document.status == OutgoingDocument.Status.ISSUED else person, document)
     return no_store(render(request, "outgoing/detail.html", context), bool(document.secrecy))
@@ -208,6 +211,11 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
                 raise ValidationError(form.errors.as_data())
             issued = services.issue(by=by, document=document, register=form.cleaned_data["register"],
                                     stamp_at=form.spot(), signature_at=form.signature_spot())
+            if issued.status != OutgoingDocument.Status.ISSUED:
+                messages.info(request, _("Numbered %(reference)s; waiting for the signer's signature from the "
+                                         "signing service. It is issued as soon as it comes.")
+                              % {"reference": issued.reference})
+                return redirect("outgoing:detail", document.pk)
             messages.success(request, _("Issued as number %(reference)s.") % {"reference": issued.reference})
             return redirect("outgoing:detail", document.pk)
         else:

@@ -23,6 +23,7 @@ class Certificate(models.Model):
     class Kind(models.TextChoices):
         PKCS12 = "pkcs12", _("Key file (PKCS#12)")
         PKCS11 = "pkcs11", _("Token or HSM (PKCS#11)")
+        REMOTE = "remote", _("Remote signing service")
 
     person = models.ForeignKey("org.Person", null=True, blank=True, on_delete=models.PROTECT,
                                related_name="certificates", verbose_name=_("person"))
@@ -49,6 +50,12 @@ class Certificate(models.Model):
     pkcs11_module = models.CharField(_("PKCS#11 module"), max_length=300, blank=True)
     pkcs11_token_label = models.CharField(_("token label"), max_length=100, blank=True)
     pkcs11_key_label = models.CharField(_("key label"), max_length=100, blank=True)
+
+    # A remote signing service (CSC, SmartCA, MySign): which one, the holder's account there and
+    # the service's id of the key; the key never comes here.
+    remote_provider = models.CharField(_("signing service"), max_length=20, blank=True)
+    remote_account = models.CharField(_("account at the service"), max_length=300, blank=True)
+    remote_id = models.CharField(_("key at the service"), max_length=300, blank=True)
 
     is_active = models.BooleanField(_("active"), default=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
@@ -145,3 +152,90 @@ class TrustAnchor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class SigningSession(models.Model):
+    """One signature being made in two halves (issue 21, docs/signing.md): the server prepared the
+    PDF (appearance placed, field reserved) and the digest of the CMS signed attributes; a provider
+    (the server's own key, a remote signing service, the VGCA token at the user's computer) signs
+    that digest; the session then completes once, with exactly that signature, or ends refused or
+    expired. The token is the session's name outside: a one-time, unguessable string."""
+
+    class Purpose(models.TextChoices):
+        SIGNER = "signer", _("The signer's signature")
+        AGENCY = "agency", _("The agency's signature")
+        ATTACHMENT = "attachment", _("The agency's signature on an attachment")
+
+    class State(models.TextChoices):
+        WAITING = "waiting", _("Waiting for the signature")
+        COMPLETED = "completed", _("Signed")
+        REFUSED = "refused", _("Refused")
+        EXPIRED = "expired", _("Expired")
+
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    # What is signed: "outgoing.outgoingdocument" and its id (any app's document, by its kind).
+    target_kind = models.CharField(_("document kind"), max_length=100, blank=True)
+    target_id = models.PositiveBigIntegerField(_("document"), null=True, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=12, choices=Purpose.choices)
+    person = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="signing_sessions",
+                               verbose_name=_("person"))
+    provider = models.CharField(_("provider"), max_length=20)
+    certificate = models.ForeignKey(Certificate, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="signing_sessions", verbose_name=_("certificate"))
+    certificate_der = models.BinaryField(editable=False)
+    prepared = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+",
+                                 verbose_name=_("prepared revision"))
+    reserved_start = models.PositiveBigIntegerField(editable=False)
+    reserved_end = models.PositiveBigIntegerField(editable=False)
+    document_digest = models.BinaryField(editable=False)  # SHA-256 of the /ByteRange
+    signed_attributes = models.BinaryField(editable=False)  # DER of the CMS signed attributes
+    digest = models.BinaryField(editable=False)  # SHA-256 of signed_attributes: what is signed
+    hash_alg = models.CharField(max_length=10, default="sha256", editable=False)
+    # How to record the signature once made (role, field, page, reason, signer's name, about).
+    details = models.JSONField(default=dict, blank=True)
+    # What the caller needs to go on when the session completes later (kept by the caller's app).
+    continuation = models.JSONField(default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.WAITING)
+    expires_at = models.DateTimeField(_("expires at"))
+    provider_reference = models.CharField(_("provider's reference"), max_length=300, blank=True)
+    provider_account = models.CharField(_("account at the provider"), max_length=300, blank=True)
+    error_code = models.CharField(_("error code"), max_length=40, blank=True)
+    error_message = models.CharField(_("error"), max_length=500, blank=True)
+    signed = models.ForeignKey("files.StoredFile", null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="+", verbose_name=_("signed document"))
+    created_at = models.DateTimeField(_("started at"), default=timezone.now, editable=False)
+    completed_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("signing session")
+        verbose_name_plural = _("signing sessions")
+        indexes = [
+            models.Index(fields=["state", "expires_at"], name="signing_session_waiting"),
+            models.Index(fields=["target_kind", "target_id"], name="signing_session_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} – {self.get_state_display()}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.state == self.State.WAITING
+
+    @property
+    def provider_label(self) -> str:
+        from qlvb.signatures.providers import provider
+
+        try:
+            return str(provider(self.provider).label)
+        except LookupError:
+            return self.provider
+
+    def may_see(self, person: object) -> bool:
+        """The signer (or the clerk applying the seal) and whoever started it for them."""
+        pk = getattr(person, "pk", None)
+        return pk is not None and (pk == self.person_id or pk in self.details.get("watchers", []))
+
+    @property
+    def target(self) -> str:
+        return f"{self.target_kind}:{self.target_id}" if self.target_kind else ""

@@ -46,7 +46,7 @@ from qlvb.core.events import record
 from qlvb.org.permissions import can_manage_agency, can_manage_person, is_installation_admin
 from qlvb.org.roles import roles_of
 from qlvb.signatures import appearance, crypto, pki
-from qlvb.signatures.models import Certificate, SignatureImage, TrustAnchor
+from qlvb.signatures.models import Certificate, SignatureImage, SigningSession, TrustAnchor
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import Signer
@@ -469,40 +469,70 @@ def _check_png(data: bytes) -> None:
         raise ValidationError(_("The signature image cannot be read as a PNG file."), code="image_not_png")
 
 
+def _layout(pdf: bytes, *, box: Box | None, default_box: Any, style: appearance.Appearance, reason: str,
+            field_name: str | None, prefix: str, signer_name: str, role: str, about: str) -> Any:
+    """Where the signature goes and how it shows (refusing a bad PDF, box or field name)."""
+    from qlvb.signatures.deferred import Layout
+
+    reader = _read_pdf(pdf)
+    name = _new_field_name(reader, field_name, prefix)
+    box = _check_box(reader, box if box is not None else default_box())
+    return Layout(style=style, field_name=name, box=box, reason=reason, signer_name=signer_name, role=role,
+                  about=about)
+
+
 def _sign(pdf: bytes, *, by: Actor, certificate: Certificate, secret: str | None, agency_signature: bool,
           box: Box | None, default_box: Any, style: appearance.Appearance, reason: str, field_name: str | None,
           prefix: str, signer_name: str, role: str, about: str = "") -> bytes:
-    """The common path: check who and what, then sign as an incremental update and record it.
-    ``about`` names the document signed ("outgoing.outgoingdocument:12"): the audit log then shows
-    nothing of the signature to those who may not see that document (R7)."""
-    from pyhanko.sign import fields, signers
-    from pyhanko.sign.general import SigningError
+    """The common path: check who and what, then sign as an incremental update and record it —
+    through the deferred-signing core with the server's key (a transient session that completes
+    at once, docs/signing.md). ``about`` names the document signed ("outgoing.outgoingdocument:12"):
+    the audit log then shows nothing of the signature to those who may not see that document (R7)."""
+    from qlvb.signatures import deferred
+    from qlvb.signatures.providers import server
 
     _check_owner(by, certificate, agency_signature=agency_signature)
-    now = timezone.now()
-    _check_usable(certificate, now)
-    reader = _read_pdf(pdf)
-    name = _new_field_name(reader, field_name, prefix)
-    page, x1, y1, x2, y2 = _check_box(reader, box if box is not None else default_box())
-    writer = _writer(pdf)
-    meta = signers.PdfSignatureMetadata(
-        field_name=name, reason=reason or None, name=signer_name[:200] or None, md_algorithm="sha256",
-        subfilter=fields.SigSeedSubFilter.PADES)
-    # pyHanko annotates the box int; PDF coordinates are any number (they are used as such).
-    spec = fields.SigFieldSpec(sig_field_name=name, on_page=page, box=(x1, y1, x2, y2))  # type: ignore[arg-type]
+    _check_usable(certificate, timezone.now())
+    if certificate.kind == Certificate.Kind.REMOTE:
+        raise ValidationError(_("This certificate's key is at a signing service: sign with that service."),
+                              code="remote_certificate")
+    layout = _layout(pdf, box=box, default_box=default_box, style=style, reason=reason, field_name=field_name,
+                     prefix=prefix, signer_name=signer_name, role=role, about=about)
+    holder = by.person if not agency_signature else (by.person or by.effective)
+    assert holder is not None  # _check_owner: a person signs or applies the agency's signature
     with _open_signer(certificate, secret) as signer:
-        try:
-            output = signers.PdfSigner(meta, signer=signer, stamp_style=style, new_field_spec=spec).sign_pdf(writer)
-        except SigningError as error:
-            logger.warning("Signing refused by pyHanko: %s", error)
-            raise ValidationError(_("The document cannot be signed: %(reason)s"), code="signing_failed",
-                                  params={"reason": str(error)})
-    signed = output.getvalue()
-    record(verb="signatures.signed", actor=by, agency=certificate.owner_agency_id, target=certificate,
-           data={"role": role, "field": name, "page": page + 1, "reason": reason,
-                 "fingerprint": certificate.fingerprint, "bytes": len(signed),
-                 **({"document": about} if about else {})})
-    return signed
+        session = deferred.prepare(pdf, by=by, person=holder, certificate=certificate, layout=layout,
+                                   purpose=role, provider="server", keep=False)
+        return server.ServerProvider().sign(session, signer)
+
+
+def _start(pdf: bytes, *, by: Actor, certificate: Certificate, agency_signature: bool, box: Box | None,
+           default_box: Any, style: appearance.Appearance, reason: str, field_name: str | None, prefix: str,
+           signer_name: str, role: str, about: str = "", target_kind: str = "", target_id: int | None = None,
+           continuation: dict[str, Any] | None = None, watchers: tuple[int, ...] = ()) -> SigningSession:
+    """A kept signing session for the certificate's provider (docs/signing.md), started: the same
+    checks as ``_sign``, then the prepared revision stored and the provider asked."""
+    from qlvb.signatures import deferred
+    from qlvb.signatures.providers import for_certificate
+
+    _check_owner(by, certificate, agency_signature=agency_signature)
+    _check_usable(certificate, timezone.now())
+    provider = for_certificate(certificate)
+    if provider.completes_at_once:
+        raise ValidationError(_("This certificate's key is on the server: it signs at once."), code="server_key")
+    if not provider.configured():
+        raise ValidationError(_("The signing service of this certificate is not available on this server."),
+                              code="provider_unavailable")
+    layout = _layout(pdf, box=box, default_box=default_box, style=style, reason=reason, field_name=field_name,
+                     prefix=prefix, signer_name=signer_name, role=role, about=about)
+    holder = certificate.person if not agency_signature else (by.person or by.effective)
+    assert holder is not None  # _check_owner
+    with transaction.atomic():
+        session = deferred.prepare(pdf, by=by, person=holder, certificate=certificate, layout=layout,
+                                   purpose=role, provider=provider.name, target_kind=target_kind,
+                                   target_id=target_id, continuation=continuation, watchers=watchers)
+        deferred.start(session)
+    return session
 
 
 def signer_appearance(person: Person | None, *, position_title: str, full_name: str,
@@ -548,6 +578,15 @@ def preview_signatures(pdf: bytes, *, signer: Person, position_title: str, full_
     return out.getvalue()
 
 
+def _signer_plan(pdf: bytes, *, certificate: Certificate, box: Box | None, position_title: str, full_name: str,
+                 image: bytes | None, reason: str, field_name: str | None, about: str) -> dict[str, Any]:
+    style = signer_appearance(certificate.person if certificate.person_id else None, position_title=position_title,
+                              full_name=full_name, image=image)
+    return {"agency_signature": False, "box": box, "default_box": lambda: default_signer_box(pdf), "style": style,
+            "reason": reason, "field_name": field_name, "prefix": "Signature",
+            "signer_name": full_name.strip() or certificate.subject_cn, "role": "signer", "about": about}
+
+
 def sign_as_signer(pdf: bytes, *, by: Actor, certificate: Certificate, passphrase_or_pin: str | None = None,
                    box: Box | None = None, position_title: str, full_name: str, image: bytes | None = None,
                    reason: str = "", field_name: str | None = None, about: str = "") -> bytes:
@@ -555,20 +594,27 @@ def sign_as_signer(pdf: bytes, *, by: Actor, certificate: Certificate, passphras
     "KT. GIÁM ĐỐC\\nPHÓ GIÁM ĐỐC"), the blue handwritten ``image`` centred (the holder's active
     signature image when None), ``full_name`` below, in ``box`` (default: bottom right of the
     last page). A PKCS#12 key whose passphrase is stored needs no ``passphrase_or_pin``."""
-    style = signer_appearance(certificate.person if certificate.person_id else None, position_title=position_title,
-                              full_name=full_name, image=image)
-    return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, agency_signature=False, box=box,
-                 default_box=lambda: default_signer_box(pdf), style=style, reason=reason, field_name=field_name,
-                 prefix="Signature", signer_name=full_name.strip() or certificate.subject_cn, role="signer",
-                 about=about)
+    return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, **_signer_plan(
+        pdf, certificate=certificate, box=box, position_title=position_title, full_name=full_name, image=image,
+        reason=reason, field_name=field_name, about=about))
 
 
-def sign_as_agency(pdf: bytes, *, by: Actor, certificate: Certificate, passphrase_or_pin: str | None = None,
-                   box: Box | None = None, seal_image: bytes | None = None, signer_field: str | None = None,
-                   reason: str = "", field_name: str | None = None, about: str = "") -> bytes:
-    """The agency's signature: the red seal at its real size over about the left third of the
-    signer's handwritten signature (``box`` computed by ``seal_box`` unless given). The seal is
-    the agency's active seal image when ``seal_image`` is None."""
+def start_signer_session(pdf: bytes, *, by: Actor, certificate: Certificate, position_title: str, full_name: str,
+                         box: Box | None = None, image: bytes | None = None, reason: str = "",
+                         field_name: str | None = None, about: str = "", target_kind: str = "",
+                         target_id: int | None = None, continuation: dict[str, Any] | None = None,
+                         watchers: tuple[int, ...] = ()) -> SigningSession:
+    """The signer's signature, laid out as ``sign_as_signer`` does, as a kept signing session for
+    a provider that answers later (a remote service, the VGCA token at the signer's computer).
+    ``watchers``: who else follows it (the clerk issuing the document)."""
+    return _start(pdf, by=by, certificate=certificate, target_kind=target_kind, target_id=target_id,
+                  continuation=continuation, watchers=watchers, **_signer_plan(
+                      pdf, certificate=certificate, box=box, position_title=position_title, full_name=full_name,
+                      image=image, reason=reason, field_name=field_name, about=about))
+
+
+def _agency_plan(pdf: bytes, *, certificate: Certificate, box: Box | None, seal_image: bytes | None,
+                 signer_field: str | None, reason: str, field_name: str | None, about: str) -> dict[str, Any]:
     width_mm = float(DEFAULT_SEAL_MM)
     if seal_image is None and certificate.agency_id:
         stored = _active_image(agency=certificate.agency, kind=SignatureImage.Kind.SEAL)
@@ -581,10 +627,32 @@ def sign_as_agency(pdf: bytes, *, by: Actor, certificate: Certificate, passphras
     _check_png(seal_image)
     style = appearance.SealAppearance(image_png=seal_image)
     agency_name = certificate.agency.name if certificate.agency is not None else certificate.subject_cn
-    return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, agency_signature=True, box=box,
-                 default_box=lambda: seal_box(pdf, signer_field=signer_field, seal_width_mm=width_mm), style=style,
-                 reason=reason, field_name=field_name, prefix="Seal", signer_name=agency_name, role="agency",
-                 about=about)
+    return {"agency_signature": True, "box": box,
+            "default_box": lambda: seal_box(pdf, signer_field=signer_field, seal_width_mm=width_mm), "style": style,
+            "reason": reason, "field_name": field_name, "prefix": "Seal", "signer_name": agency_name,
+            "role": "agency", "about": about}
+
+
+def sign_as_agency(pdf: bytes, *, by: Actor, certificate: Certificate, passphrase_or_pin: str | None = None,
+                   box: Box | None = None, seal_image: bytes | None = None, signer_field: str | None = None,
+                   reason: str = "", field_name: str | None = None, about: str = "") -> bytes:
+    """The agency's signature: the red seal at its real size over about the left third of the
+    signer's handwritten signature (``box`` computed by ``seal_box`` unless given). The seal is
+    the agency's active seal image when ``seal_image`` is None."""
+    return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, **_agency_plan(
+        pdf, certificate=certificate, box=box, seal_image=seal_image, signer_field=signer_field, reason=reason,
+        field_name=field_name, about=about))
+
+
+def start_agency_session(pdf: bytes, *, by: Actor, certificate: Certificate, box: Box | None = None,
+                         seal_image: bytes | None = None, signer_field: str | None = None, reason: str = "",
+                         field_name: str | None = None, about: str = "", target_kind: str = "",
+                         target_id: int | None = None, continuation: dict[str, Any] | None = None) -> SigningSession:
+    """The agency's seal, laid out as ``sign_as_agency`` does, as a kept signing session."""
+    return _start(pdf, by=by, certificate=certificate, target_kind=target_kind, target_id=target_id,
+                  continuation=continuation, **_agency_plan(
+                      pdf, certificate=certificate, box=box, seal_image=seal_image, signer_field=signer_field,
+                      reason=reason, field_name=field_name, about=about))
 
 
 def attachment_lines(*, agency_name: str, number_notation: str, signed_at: dt.datetime) -> tuple[str, ...]:
@@ -701,6 +769,37 @@ def add_pkcs11_certificate(*, by: Actor, module_path: str, token_label: str, key
             with _pkcs11_signer(row, pin) as signer:
                 asyncio.run(signer.async_sign_raw(b"QLVB key check", "sha256"))
     return row
+
+
+def add_remote_certificate(*, by: Actor, provider: str, account: str, remote_id: str,
+                           person: Person | None = None, agency: Agency | None = None) -> Certificate:
+    """Register a key held by a remote signing service (CSC…): its certificate is read from the
+    service (the credential ``remote_id`` of ``account``); signing with it goes through a signing
+    session the job worker completes (docs/signing.md)."""
+    from qlvb.signatures.providers import csc
+
+    _owner(person, agency)
+    if not _may_manage(by, person=person, agency=agency):
+        raise NotAllowed("may not manage this owner's certificates")
+    if provider != "csc" or not csc.CscProvider().configured():
+        raise ValidationError({"provider": ValidationError(
+            _("This signing service is not available on this server."), code="provider_unavailable")})
+    try:
+        remote = csc.client().certificate(remote_id)
+    except csc.CscError as error:
+        raise ValidationError({"remote_id": ValidationError(error.message, code=error.code)})
+    cert = pki.load_certificate(remote.der)
+    info = pki.cert_info(cert)
+    if info.not_after < timezone.now():
+        raise ValidationError(_("The certificate “%(name)s” expired on %(date)s; it can no longer sign."),
+                              code="certificate_expired",
+                              params={"name": info.subject_cn,
+                                      "date": timezone.localtime(info.not_after).strftime("%d/%m/%Y")})
+    chain = [pki.load_certificate(der) for der in remote.chain]
+    with transaction.atomic():
+        return _create_certificate(by=by, person=person, agency=agency, cert=cert, chain=chain,
+                                   kind=Certificate.Kind.REMOTE, remote_provider=provider,
+                                   remote_account=account[:300], remote_id=remote_id[:300])
 
 
 def _read_token_certificate(module_path: str, token_label: str, label: str, pin: str | None) -> Any:

@@ -6,4 +6,7 @@ app_name = "signatures"
 urlpatterns = [
     path("", views.certificates, name="certificates"),
     path("<int:pk>/revoke/", views.revoke, name="revoke"),
+    path("sessions/<str:token>/", views.session_state, name="session"),
+    path("sessions/<str:token>/complete/", views.session_complete, name="session_complete"),
+    path("sessions/<str:token>/file/", views.session_file, name="session_file"),
 ]

@@ -150,6 +150,25 @@ def verify_pdf(pdf: bytes, *, roots: list[Any] | None = None) -> list[SignatureR
     return reports
 
 
+def verify_last(pdf: bytes, *, roots: list[Any] | None = None) -> SignatureReport | None:
+    """The report of the newest signature only (signing checks what it just made); None if the
+    PDF has no signature."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.settings import KeyUsageConstraints
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        signatures = list(PdfFileReader(io.BytesIO(pdf), strict=False).embedded_regular_signatures)
+    except Exception:
+        raise ValidationError(_("The file is not a PDF document or is damaged."), code="not_pdf")
+    if not signatures:
+        return None
+    usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
+    return _report(signatures[-1], trust_roots() if roots is None else roots, set(), usage, ValidationContext,
+                   validate_pdf_signature)
+
+
 def _report(embedded: Any, roots: list[Any], revoked: set[str], usage: Any, context_class: Any,
             validate: Any) -> SignatureReport:
     field_name = str(embedded.field_name or "")

@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,8 +18,8 @@ from qlvb.core.actor import actor_from_request
 from qlvb.core.forms import attach_errors
 from qlvb.org import permissions
 from qlvb.org.http import PersonRequest
-from qlvb.signatures import services
-from qlvb.signatures.models import Certificate, SignatureImage
+from qlvb.signatures import deferred, services
+from qlvb.signatures.models import Certificate, SignatureImage, SigningSession
 
 
 class Pkcs12Form(forms.Form):
@@ -98,3 +98,51 @@ def revoke(request: PersonRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("signatures:certificates")
+
+
+# --- Signing sessions (docs/signing.md) ---------------------------------------------------------
+
+def _session(request: PersonRequest, token: str) -> SigningSession:
+    session = SigningSession.objects.select_related("certificate").filter(token=token).first()
+    if session is None or not session.may_see(request.user):
+        raise Http404()
+    deferred.expire_if_due(session)
+    return session
+
+
+@login_required
+def session_state(request: PersonRequest, token: str) -> HttpResponse:
+    """The session's state, for the page to show without reload (polled while it waits)."""
+    session = _session(request, token)
+    return render(request, "signatures/_session.html", {"s": session})
+
+
+@login_required
+@require_POST
+def session_complete(request: PersonRequest, token: str) -> HttpResponse:
+    """A client-side provider (the VGCA token through the page) posts the signature value and its
+    certificate, base64: the session completes, or the refusal is shown."""
+    session = _session(request, token)
+    if session.person_id != request.user.pk:
+        raise Http404()
+    error = ""
+    try:
+        signature = deferred.b64decode(request.POST.get("signature", ""))
+        certificate = request.POST.get("certificate", "")
+        deferred.complete(session, signature, deferred.b64decode(certificate) if certificate else None)
+    except ValidationError as refused:
+        error = " ".join(refused.messages)
+    session.refresh_from_db()
+    return render(request, "signatures/_session.html", {"s": session, "error": error},
+                  status=400 if error else 200)
+
+
+@login_required
+def session_file(request: PersonRequest, token: str) -> HttpResponseBase:
+    """The signed PDF a completed session made."""
+    from qlvb.files.views import file_response
+
+    session = _session(request, token)
+    if session.signed is None:
+        raise Http404()
+    return file_response(request, session.signed, filename="signed.pdf", inline=True)

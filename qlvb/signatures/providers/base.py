@@ -45,3 +45,51 @@ class Provider:
     def advance(self, session: SigningSession) -> Outcome:
         """One step of the worker: ask the service where the signature is."""
         return Pending()
+
+
+class RemoteServiceProvider(Provider):
+    """A remote signing service with a client in qlvb/signatures/remote/ (VNPT SmartCA, Viettel
+    MySign): ``start`` sends the session's digest with ``sign_hash`` and keeps the service's
+    reference on the session; the job worker then asks ``status`` until the signer has confirmed
+    on the phone (or refused, or the session's time is up). The core checks the signature that
+    comes back against the registered certificate (deferred.complete)."""
+
+    def configured(self) -> bool:
+        from qlvb.signatures.remote import base as remote
+
+        return self.name in remote.configured()
+
+    def serves(self, certificate: Certificate) -> bool:
+        from qlvb.signatures.models import Certificate as Model
+
+        return certificate.kind == Model.Kind.REMOTE and certificate.remote_provider == self.name
+
+    def start(self, session: SigningSession) -> None:
+        from django.db import transaction
+
+        from qlvb.signatures.remote import base as remote
+        from qlvb.signatures.tasks import advance_session
+
+        certificate = session.certificate
+        assert certificate is not None  # a kept session has its certificate
+        details = session.details or {}
+        description = str(details.get("reason") or details.get("signer_name") or "QLVB")[:200]
+        # A new id of our own (not the session's token, which names the session outside).
+        reference = remote.client(self.name).sign_hash(
+            session.provider_account or certificate.remote_account, certificate.remote_id, bytes(session.digest),
+            hash_alg=session.hash_alg, transaction_id=remote.new_transaction_id(), description=description)
+        session.provider_reference = reference[:300]
+        session.save(update_fields=["provider_reference"])
+        pk = session.pk
+        transaction.on_commit(lambda: advance_session(pk))  # a refusal at submission shows at once
+
+    def advance(self, session: SigningSession) -> Outcome:
+        from django.utils.translation import gettext as _
+
+        from qlvb.signatures.remote import base as remote
+
+        if not self.configured():
+            return Refused("error", _("The signing service of this certificate is not available on this server."))
+        if not session.provider_reference:
+            return remote.refused("error")
+        return remote.client(self.name).status(session.provider_account, session.provider_reference)

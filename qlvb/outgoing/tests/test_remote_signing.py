@@ -147,6 +147,8 @@ def test_issue_with_a_smartca_signer_is_completed_by_the_worker_once_the_signer_
                                                  person=org.deputy)
     doc = _sign_with(org, approved, certificate)
     services.issue(by=Actor(org.clerk), document=doc)
+    assert not SigningSession.objects.get(target_id=doc.pk).provider_reference  # nothing sent before the commit
+    deferred.advance_waiting()  # the job queued at the commit: the digest goes to the service
     doc.refresh_from_db()
     assert doc.status == OutgoingDocument.Status.SIGNED and doc.number == 1 and doc.issued_file is None
     session = SigningSession.objects.get(target_id=doc.pk)

@@ -49,8 +49,8 @@ class Provider:
 
 class RemoteServiceProvider(Provider):
     """A remote signing service with a client in qlvb/signatures/remote/ (VNPT SmartCA, Viettel
-    MySign): ``start`` sends the session's digest with ``sign_hash`` and keeps the service's
-    reference on the session; the job worker then asks ``status`` until the signer has confirmed
+    MySign): the job worker's first step sends the session's digest with ``sign_hash`` and keeps
+    the service's reference on the session; its next steps ask ``status`` until the signer has confirmed
     on the phone (or refused, or the session's time is up). The core checks the signature that
     comes back against the registered certificate (deferred.complete)."""
 
@@ -65,23 +65,41 @@ class RemoteServiceProvider(Provider):
         return certificate.kind == Model.Kind.REMOTE and certificate.remote_provider == self.name
 
     def start(self, session: SigningSession) -> None:
+        """Only queue the worker: the request goes to the service after the commit, so that a
+        signer's phone never asks about a session that was rolled back (as CSC does)."""
         from django.db import transaction
 
-        from qlvb.signatures.remote import base as remote
         from qlvb.signatures.tasks import advance_session
 
-        certificate = session.certificate
-        assert certificate is not None  # a kept session has its certificate
-        details = session.details or {}
-        description = str(details.get("reason") or details.get("signer_name") or "QLVB")[:200]
-        # A new id of our own (not the session's token, which names the session outside).
-        reference = remote.client(self.name).sign_hash(
-            session.provider_account or certificate.remote_account, certificate.remote_id, bytes(session.digest),
-            hash_alg=session.hash_alg, transaction_id=remote.new_transaction_id(), description=description)
-        session.provider_reference = reference[:300]
-        session.save(update_fields=["provider_reference"])
         pk = session.pk
-        transaction.on_commit(lambda: advance_session(pk))  # a refusal at submission shows at once
+        transaction.on_commit(lambda: advance_session(pk))
+
+    def _send(self, session: SigningSession) -> Outcome:
+        """Send the digest once: the session's row is locked, so the worker's round and the job
+        queued at the commit cannot both send it (the signer would be asked twice)."""
+        from django.db import transaction
+
+        from qlvb.signatures.models import SigningSession as Model
+        from qlvb.signatures.remote import base as remote
+
+        with transaction.atomic():
+            locked = Model.objects.select_for_update().get(pk=session.pk)
+            if locked.provider_reference or locked.state != Model.State.WAITING:
+                session.provider_reference = locked.provider_reference
+                return Pending()
+            certificate = locked.certificate
+            assert certificate is not None  # a kept session has its certificate
+            details = locked.details or {}
+            description = str(details.get("reason") or details.get("signer_name") or "QLVB")[:200]
+            # A new id of our own (not the session's token, which names the session outside).
+            reference = remote.client(self.name).sign_hash(
+                locked.provider_account or certificate.remote_account, certificate.remote_id,
+                bytes(locked.digest), hash_alg=locked.hash_alg, transaction_id=remote.new_transaction_id(),
+                description=description)
+            locked.provider_reference = reference[:300]
+            locked.save(update_fields=["provider_reference"])
+        session.provider_reference = locked.provider_reference
+        return remote.refusal_of(reference) or Pending()
 
     def advance(self, session: SigningSession) -> Outcome:
         from django.utils.translation import gettext as _
@@ -91,5 +109,5 @@ class RemoteServiceProvider(Provider):
         if not self.configured():
             return Refused("error", _("The signing service of this certificate is not available on this server."))
         if not session.provider_reference:
-            return remote.refused("error")
+            return self._send(session)
         return remote.client(self.name).status(session.provider_account, session.provider_reference)

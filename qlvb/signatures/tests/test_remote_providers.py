@@ -67,9 +67,14 @@ def _register(org, service: Service) -> Certificate:
 
 
 def _start(org, certificate: Certificate, pdf: bytes) -> SigningSession:
-    return services.start_signer_session(pdf, by=Actor(org.head), certificate=certificate, position_title="GIÁM ĐỐC",
-                                         full_name=org.head.full_name, reason="Ký Quyết định 12/QĐ-STTTT",
-                                         target_kind="tests.document", target_id=7)
+    """The session started, and the worker's first step, which the job queued at its commit would
+    run: it sends the digest to the service."""
+    session = services.start_signer_session(
+        pdf, by=Actor(org.head), certificate=certificate, position_title="GIÁM ĐỐC",
+        full_name=org.head.full_name, reason="Ký Quyết định 12/QĐ-STTTT", target_kind="tests.document",
+        target_id=7)
+    assert not session.provider_reference  # nothing sent before the commit
+    return deferred.advance(session)
 
 
 def test_the_key_signs_through_a_session_the_worker_completes_once_the_signer_confirms(

@@ -771,31 +771,56 @@ def add_pkcs11_certificate(*, by: Actor, module_path: str, token_label: str, key
     return row
 
 
-def add_remote_certificate(*, by: Actor, provider: str, account: str, remote_id: str,
+def add_remote_certificate(*, by: Actor, provider: str, account: str, remote_id: str = "",
                            person: Person | None = None, agency: Agency | None = None) -> Certificate:
-    """Register a key held by a remote signing service (CSC…): its certificate is read from the
-    service (the credential ``remote_id`` of ``account``); signing with it goes through a signing
-    session the job worker completes (docs/signing.md)."""
+    """Register a key held by a remote signing service (CSC, VNPT SmartCA, Viettel MySign): its
+    certificate is read from the service (the key ``remote_id`` of ``account``: CSC's credential;
+    SmartCA's certificate serial number for the holder's CCCD; MySign's credential id for the
+    holder's log-in — left blank when the account has only one certificate); signing with it goes
+    through a signing session the job worker completes (docs/signing.md)."""
     from qlvb.signatures.providers import csc
+    from qlvb.signatures.providers import provider as provider_named
+    from qlvb.signatures.remote import base as remote
 
     _owner(person, agency)
     if not _may_manage(by, person=person, agency=agency):
         raise NotAllowed("may not manage this owner's certificates")
-    if provider != "csc" or not csc.CscProvider().configured():
-        raise ValidationError({"provider": ValidationError(
-            _("This signing service is not available on this server."), code="provider_unavailable")})
-    try:
-        remote = csc.client().certificate(remote_id)
-    except csc.CscError as error:
-        raise ValidationError({"remote_id": ValidationError(error.message, code=error.code)})
-    cert = pki.load_certificate(remote.der)
+    unavailable = ValidationError({"provider": ValidationError(
+        _("This signing service is not available on this server."), code="provider_unavailable")})
+    if provider not in ("csc", *remote.SETTINGS):
+        raise unavailable
+    if not provider_named(provider).configured():
+        raise unavailable
+    account = account.strip()
+    remote_id = remote_id.strip()
+    if provider == "csc":
+        try:
+            found = csc.client().certificate(remote_id)
+        except csc.CscError as error:
+            raise ValidationError({"remote_id": ValidationError(error.message, code=error.code)})
+    else:
+        if not account:
+            raise ValidationError({"account": ValidationError(
+                _("Give the holder's account at the signing service."), code="required")})
+        try:
+            listed = remote.client(provider).certificates(account)
+        except remote.RemoteRefusal as refusal:
+            raise ValidationError({"account": ValidationError(refusal.refused.message, code=refusal.refused.code)})
+        matching = [c for c in listed if c.id == remote_id] if remote_id else listed
+        if len(matching) != 1:
+            raise ValidationError({"remote_id": ValidationError(
+                _("Choose which of the account's certificates at the signing service to register."),
+                code="choose_certificate" if matching else "not_found")})
+        found = matching[0]
+        remote_id = found.id
+    cert = pki.load_certificate(found.der)
     info = pki.cert_info(cert)
     if info.not_after < timezone.now():
         raise ValidationError(_("The certificate “%(name)s” expired on %(date)s; it can no longer sign."),
                               code="certificate_expired",
                               params={"name": info.subject_cn,
                                       "date": timezone.localtime(info.not_after).strftime("%d/%m/%Y")})
-    chain = [pki.load_certificate(der) for der in remote.chain]
+    chain = [pki.load_certificate(der) for der in found.chain]
     with transaction.atomic():
         return _create_certificate(by=by, person=person, agency=agency, cert=cert, chain=chain,
                                    kind=Certificate.Kind.REMOTE, remote_provider=provider,

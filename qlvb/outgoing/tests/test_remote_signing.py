@@ -1,7 +1,7 @@
 """Issuing a document whose signer's key is at a CSC signing service (issue 21): the clerk numbers
 it, the signer's signature is asked of the service, the job worker brings it back and the
 document is issued with both signatures; a refusal keeps the number for the next try. Against
-certomancer-csc-dummy, started here."""
+certomancer-csc-dummy, started here, and once with VNPT SmartCA's contract double."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from qlvb.outgoing.tests.test_issue import approved, pki  # noqa: F401  (fixture
 from qlvb.signatures import deferred
 from qlvb.signatures import services as signing
 from qlvb.signatures.models import Certificate, SigningSession
+from qlvb.signatures.remote.tests import doubles
 from qlvb.signatures.tests.csc_server import csc_server
 from qlvb.signatures.verification import pdfsig_check, verify_pdf
 
@@ -39,6 +40,25 @@ def remote_key(org, root, settings, csc):
         return signing.add_remote_certificate(by=Actor(org.deputy), provider="csc", account="qlvb",
                                               remote_id=remote_id, person=org.deputy)
     return register
+
+
+SMARTCA_SIGNER = "001085012345"  # the signer's CCCD
+
+
+@pytest.fixture
+def smartca_double():
+    """VNPT SmartCA's contract double (qlvb/signatures/remote/tests/doubles.py) holding the signer's
+    key under a test CA of its own; three "waiting" answers before the signer confirms."""
+    authority = doubles.make_authority()
+    key = doubles.rsa_key()
+    certificate = doubles.issue(authority, key, "Nguyễn Văn Bình", f"CCCD:{SMARTCA_SIGNER}")
+    double = doubles.SmartCADouble("4184-637127995547330633.apps.smartcaapi.com", "NGNhMzdmOGE-OGM2Mi00MTg0")
+    double.add_user(SMARTCA_SIGNER, doubles.Credential("540101014e4653549c5a6fdcb9c89999", key, certificate,
+                                                       (authority.der,)), script=doubles.Script(waits=3))
+    double.authority = authority  # type: ignore[attr-defined]
+    double.start()
+    yield double
+    double.stop()
 
 
 def _sign_with(org, doc, certificate):
@@ -114,3 +134,37 @@ def test_the_api_shows_the_session_and_refuses_a_forged_completion(org, approved
     refused = api.post(f"/api/v1/signatures/sessions/{token}/complete/", {"signature": "AAAA"}, format="json")
     assert refused.status_code == 400 and "không khớp" in refused.json()["non_field_errors"][0]
     assert api.get(f"/api/v1/signatures/sessions/{token}/").json()["state"] == "waiting"
+
+
+def test_issue_with_a_smartca_signer_is_completed_by_the_worker_once_the_signer_confirms(
+        org, approved, root, settings, smartca_double):  # noqa: F811
+    """The same with a key at VNPT SmartCA (its contract double): the worker polls until the signer
+    confirms on the phone, then the document is issued with both signatures."""
+    settings.QLVB_SMARTCA = {"client_id": smartca_double.client_id, "client_secret": smartca_double.client_secret,
+                             "base_url": f"{smartca_double.url}/sca/sp769", "timeout": 5, "backoff": 0}
+    signing.add_trust_anchor(by=Actor(root), certificate=smartca_double.authority.der)
+    certificate = signing.add_remote_certificate(by=Actor(org.deputy), provider="smartca", account=SMARTCA_SIGNER,
+                                                 person=org.deputy)
+    doc = _sign_with(org, approved, certificate)
+    services.issue(by=Actor(org.clerk), document=doc)
+    assert not SigningSession.objects.get(target_id=doc.pk).provider_reference  # nothing sent before the commit
+    deferred.advance_waiting()  # the job queued at the commit: the digest goes to the service
+    doc.refresh_from_db()
+    assert doc.status == OutgoingDocument.Status.SIGNED and doc.number == 1 and doc.issued_file is None
+    session = SigningSession.objects.get(target_id=doc.pk)
+    assert session.state == "waiting" and session.provider == "smartca" and session.provider_reference
+
+    for _ in range(3):  # "sig_wait_for_user_confirm"
+        deferred.advance_waiting()
+        doc.refresh_from_db()
+        assert doc.status == OutgoingDocument.Status.SIGNED
+    deferred.advance_waiting()
+    session.refresh_from_db()
+    assert session.state == "completed", session.error_message
+    doc.refresh_from_db()
+    assert doc.status == OutgoingDocument.Status.ISSUED and doc.reference.startswith("01/")
+    assert doc.issued_file is not None
+    pdf = read_stored(doc.issued_file)
+    reports = verify_pdf(pdf)
+    assert [(r.signer_name, r.ok) for r in reports] == [("Nguyễn Văn Bình", True), (reports[1].signer_name, True)]
+    assert pdfsig_check(pdf).count("Signature is Valid") == 2

@@ -44,9 +44,11 @@ def for_certificate(certificate: Certificate) -> Provider:
 def _load() -> None:
     if _registry:
         return
-    from qlvb.signatures.providers import csc, later, server
+    from qlvb.signatures.providers import csc, later, mysign, server, smartca
 
     register(server.ServerProvider())
     register(csc.CscProvider())
+    register(smartca.SmartCAProvider())
+    register(mysign.MySignProvider())
     for instance in later.providers():
         register(instance)

@@ -45,3 +45,69 @@ class Provider:
     def advance(self, session: SigningSession) -> Outcome:
         """One step of the worker: ask the service where the signature is."""
         return Pending()
+
+
+class RemoteServiceProvider(Provider):
+    """A remote signing service with a client in qlvb/signatures/remote/ (VNPT SmartCA, Viettel
+    MySign): the job worker's first step sends the session's digest with ``sign_hash`` and keeps
+    the service's reference on the session; its next steps ask ``status`` until the signer has confirmed
+    on the phone (or refused, or the session's time is up). The core checks the signature that
+    comes back against the registered certificate (deferred.complete)."""
+
+    def configured(self) -> bool:
+        from qlvb.signatures.remote import base as remote
+
+        return self.name in remote.configured()
+
+    def serves(self, certificate: Certificate) -> bool:
+        from qlvb.signatures.models import Certificate as Model
+
+        return certificate.kind == Model.Kind.REMOTE and certificate.remote_provider == self.name
+
+    def start(self, session: SigningSession) -> None:
+        """Only queue the worker: the request goes to the service after the commit, so that a
+        signer's phone never asks about a session that was rolled back (as CSC does)."""
+        from django.db import transaction
+
+        from qlvb.signatures.tasks import advance_session
+
+        pk = session.pk
+        transaction.on_commit(lambda: advance_session(pk))
+
+    def _send(self, session: SigningSession) -> Outcome:
+        """Send the digest once: the session's row is locked, so the worker's round and the job
+        queued at the commit cannot both send it (the signer would be asked twice)."""
+        from django.db import transaction
+
+        from qlvb.signatures.models import SigningSession as Model
+        from qlvb.signatures.remote import base as remote
+
+        with transaction.atomic():
+            locked = Model.objects.select_for_update().get(pk=session.pk)
+            if locked.provider_reference or locked.state != Model.State.WAITING:
+                session.provider_reference = locked.provider_reference
+                return Pending()
+            certificate = locked.certificate
+            assert certificate is not None  # a kept session has its certificate
+            details = locked.details or {}
+            description = str(details.get("reason") or details.get("signer_name") or "QLVB")[:200]
+            # A new id of our own (not the session's token, which names the session outside).
+            reference = remote.client(self.name).sign_hash(
+                locked.provider_account or certificate.remote_account, certificate.remote_id,
+                bytes(locked.digest), hash_alg=locked.hash_alg, transaction_id=remote.new_transaction_id(),
+                description=description)
+            locked.provider_reference = reference[:300]
+            locked.save(update_fields=["provider_reference"])
+        session.provider_reference = locked.provider_reference
+        return remote.refusal_of(reference) or Pending()
+
+    def advance(self, session: SigningSession) -> Outcome:
+        from django.utils.translation import gettext as _
+
+        from qlvb.signatures.remote import base as remote
+
+        if not self.configured():
+            return Refused("error", _("The signing service of this certificate is not available on this server."))
+        if not session.provider_reference:
+            return self._send(session)
+        return remote.client(self.name).status(session.provider_account, session.provider_reference)

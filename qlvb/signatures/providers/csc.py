@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import logging
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -25,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from qlvb.signatures.models import Certificate
 from qlvb.signatures.providers.base import Outcome, Pending, Provider, Refused, Signed
+from qlvb.signatures.remote.base import RemoteCertificate
 
 if TYPE_CHECKING:
     from qlvb.signatures.models import SigningSession
@@ -34,13 +34,6 @@ logger = logging.getLogger(__name__)
 SHA256_OID = "2.16.840.1.101.3.4.2.1"
 SIGN_ALGORITHMS = {"rsa": "1.2.840.113549.1.1.11", "ec": "1.2.840.10045.4.3.2"}  # sha256WithRSA, ecdsa-sha256
 RETRIES = 3
-
-
-@dataclass(frozen=True)
-class RemoteCertificate:
-    id: str
-    der: bytes
-    chain: tuple[bytes, ...] = ()
 
 
 class CscError(Exception):

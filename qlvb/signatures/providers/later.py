@@ -1,8 +1,6 @@
 """Providers named now and built later (issue 21): the VGCA token at the user's computer (the
 page signs through the VGCA plugin, qlvb/static/signatures/vgca.js, and posts the value to the
-session's complete endpoint), VNPT SmartCA and Viettel MySign (clients in
-qlvb/signatures/remote/). Registered so that their names are reserved; not offered while not
-configured."""
+session's complete endpoint). Registered so that its name is reserved; not offered yet."""
 
 from __future__ import annotations
 
@@ -24,17 +22,5 @@ class VgcaProvider(Provider):
         return certificate.kind == Certificate.Kind.REMOTE and certificate.remote_provider == self.name
 
 
-class _NotYet(Provider):
-    def __init__(self, name: str, label: object) -> None:
-        self.name, self.label = name, label
-
-    def configured(self) -> bool:
-        return False
-
-    def serves(self, certificate: Certificate) -> bool:
-        return certificate.kind == Certificate.Kind.REMOTE and certificate.remote_provider == self.name
-
-
 def providers() -> list[Provider]:
-    return [VgcaProvider(), _NotYet("smartca", "VNPT SmartCA"),
-            _NotYet("mysign", "Viettel MySign")]
+    return [VgcaProvider()]

@@ -729,6 +729,10 @@ def hand_over(*, by: Actor, person: Person, successor: Person, agency_id: int, n
                     if invited.filter(person=successor).exists():
                         invited.filter(person=person).delete()
                     else:
+                        # His own answer is not the successor's: asked again (a substitute he sent
+                        # still goes).
+                        invited.filter(person=person).exclude(answer=Invitee.Answer.DELEGATED).update(
+                            answer=Invitee.Answer.PENDING, note="", answered_by=None, answered_at=None)
                         invited.filter(person=person).update(person=successor)
                     roles.append("invitee")
                 if invited.filter(substitute=person).update(substitute=successor):

@@ -227,6 +227,8 @@ def test_meeting_parts_move_and_the_schedule_follows(org, successor):
     meeting_services.add_agenda_item(by=Actor(org.clerk), meeting=coming, title="Báo cáo hạ tầng",
                                      presenter=org.unit_head)
     coming = meeting_services.invite(by=Actor(org.clerk), meeting=coming)
+    meeting_services.answer(by=Actor(org.unit_head), invitee=Invitee.objects.get(meeting=coming, person=org.unit_head),
+                            answer="accepted")
     entry = coming.schedule_entry
     assert Attendee.objects.filter(entry=entry, person=org.unit_head).exists()
     assert _open(org.unit_head, org)["meetings"] == 2
@@ -234,7 +236,7 @@ def test_meeting_parts_move_and_the_schedule_follows(org, successor):
     record = services.hand_over(by=Actor(org.head), person=org.unit_head, agency=org.agency, successor=successor)
     assert record.counts["meetings"] == 2
     assert Meeting.objects.get(pk=kept.pk).secretary == successor
-    assert Invitee.objects.filter(meeting=coming, person=successor).exists()
+    assert Invitee.objects.get(meeting=coming, person=successor).answer == "pending"  # his answer, not hers
     assert not Invitee.objects.filter(meeting=coming, person=org.unit_head).exists()
     assert AgendaItem.objects.get(meeting=coming).presenter == successor
     assert Attendee.objects.filter(entry=entry, person=successor).exists()

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from qlvb.signatures.models import Certificate, SigningSession
 
 
-__all__ = ["Outcome", "Pending", "Provider", "Refused", "Signed"]
+__all__ = ["Outcome", "Pending", "Provider", "Refused", "Signed", "WorkerProvider"]
 
 Outcome = Pending | Signed | Refused
 
@@ -47,7 +47,27 @@ class Provider:
         return Pending()
 
 
-class RemoteServiceProvider(Provider):
+class WorkerProvider(Provider):
+    """A key held by a signing service whose answer comes later (CSC, SmartCA, MySign): the
+    session is started by queueing the job worker after the commit — so a service is never asked
+    about a session that was rolled back — and advanced by it; the certificates it serves are the
+    remote ones registered from it."""
+
+    def serves(self, certificate: Certificate) -> bool:
+        from qlvb.signatures.models import Certificate as Model
+
+        return certificate.kind == Model.Kind.REMOTE and certificate.remote_provider == self.name
+
+    def start(self, session: SigningSession) -> None:
+        from django.db import transaction
+
+        from qlvb.signatures.tasks import advance_session
+
+        pk = session.pk
+        transaction.on_commit(lambda: advance_session(pk))
+
+
+class RemoteServiceProvider(WorkerProvider):
     """A remote signing service with a client in qlvb/signatures/remote/ (VNPT SmartCA, Viettel
     MySign): the job worker's first step sends the session's digest with ``sign_hash`` and keeps
     the service's reference on the session; its next steps ask ``status`` until the signer has confirmed
@@ -58,21 +78,6 @@ class RemoteServiceProvider(Provider):
         from qlvb.signatures.remote import base as remote
 
         return self.name in remote.configured()
-
-    def serves(self, certificate: Certificate) -> bool:
-        from qlvb.signatures.models import Certificate as Model
-
-        return certificate.kind == Model.Kind.REMOTE and certificate.remote_provider == self.name
-
-    def start(self, session: SigningSession) -> None:
-        """Only queue the worker: the request goes to the service after the commit, so that a
-        signer's phone never asks about a session that was rolled back (as CSC does)."""
-        from django.db import transaction
-
-        from qlvb.signatures.tasks import advance_session
-
-        pk = session.pk
-        transaction.on_commit(lambda: advance_session(pk))
 
     def _send(self, session: SigningSession) -> Outcome:
         """Send the digest once: the session's row is locked, so the worker's round and the job

@@ -22,8 +22,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qlvb.signatures.models import Certificate
-from qlvb.signatures.providers.base import Outcome, Pending, Provider, Refused, Signed
+from qlvb.signatures.providers.base import Outcome, Pending, Refused, Signed, WorkerProvider
 from qlvb.signatures.remote.base import RemoteCertificate
 
 if TYPE_CHECKING:
@@ -122,23 +121,12 @@ def _key_algorithm(der: bytes) -> str:
     return str(x509.Certificate.load(der).public_key.algorithm)
 
 
-class CscProvider(Provider):
+class CscProvider(WorkerProvider):
     name = "csc"
     label = gettext_lazy("the CSC signing service")
 
     def configured(self) -> bool:
         return bool(config().get("base_url"))
-
-    def serves(self, certificate: Certificate) -> bool:
-        return certificate.kind == Certificate.Kind.REMOTE and certificate.remote_provider == self.name
-
-    def start(self, session: SigningSession) -> None:
-        from django.db import transaction
-
-        from qlvb.signatures.tasks import advance_session
-
-        pk = session.pk
-        transaction.on_commit(lambda: advance_session(pk))
 
     def advance(self, session: SigningSession) -> Outcome:
         if not self.configured():

@@ -141,6 +141,15 @@ def _check_usable(certificate: Certificate, at: dt.datetime) -> None:
 
 # --- Opening the key --------------------------------------------------------------------------
 
+def _refuse_expired(info: Any) -> None:
+    """A certificate being registered must still be able to sign."""
+    if info.not_after < timezone.now():
+        raise ValidationError(_("The certificate “%(name)s” expired on %(date)s; it can no longer sign."),
+                              code="certificate_expired",
+                              params={"name": info.subject_cn,
+                                      "date": timezone.localtime(info.not_after).strftime("%d/%m/%Y")})
+
+
 def _asn1(cert_pem: str) -> Any:
     from asn1crypto import pem, x509
 
@@ -729,11 +738,7 @@ def add_pkcs12_certificate(*, by: Actor, data: bytes, passphrase: str, person: P
             _("The file is not a PKCS#12 key file (.p12, .pfx) with a key and its certificate."),
             code="not_pkcs12")})
     info = pki.cert_info(cert)
-    if info.not_after < timezone.now():
-        raise ValidationError(_("The certificate “%(name)s” expired on %(date)s; it can no longer sign."),
-                              code="certificate_expired",
-                              params={"name": info.subject_cn,
-                                      "date": timezone.localtime(info.not_after).strftime("%d/%m/%Y")})
+    _refuse_expired(info)
     with transaction.atomic():
         return _create_certificate(by=by, person=person, agency=agency, cert=cert, chain=chain,
                                    **_encrypt_pkcs12_fields(info.fingerprint, data, passphrase, store_passphrase))
@@ -814,12 +819,7 @@ def add_remote_certificate(*, by: Actor, provider: str, account: str, remote_id:
         found = matching[0]
         remote_id = found.id
     cert = pki.load_certificate(found.der)
-    info = pki.cert_info(cert)
-    if info.not_after < timezone.now():
-        raise ValidationError(_("The certificate “%(name)s” expired on %(date)s; it can no longer sign."),
-                              code="certificate_expired",
-                              params={"name": info.subject_cn,
-                                      "date": timezone.localtime(info.not_after).strftime("%d/%m/%Y")})
+    _refuse_expired(pki.cert_info(cert))
     chain = [pki.load_certificate(der) for der in found.chain]
     with transaction.atomic():
         return _create_certificate(by=by, person=person, agency=agency, cert=cert, chain=chain,

@@ -13,7 +13,7 @@ VERBS = {
     "outgoing.back_to_signer": _("Changed after approval: back to the signer"),
     "outgoing.signed": _("Signed by the signer"),
     "outgoing.issued": _("Numbered, signed by the agency and issued"),
-    "outgoing.signature_requested": _("Numbered; the signer's signature asked of the signing service"),
+    "outgoing.signature_requested": _("Numbered; a digital signature asked of its holder (signing service or USB token)"),
     "outgoing.signature_refused": _("The signing service did not sign"),
     "outgoing.review_reminded": _("Review overdue: reminder"),
     "outgoing.cancelled": _("Cancelled"),

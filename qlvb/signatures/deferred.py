@@ -112,7 +112,7 @@ def _external_signer(cert: Any, chain: list[Any], signature: bytes | int) -> Any
 def prepare(pdf: bytes, *, by: Actor, person: Person, certificate: Certificate, layout: Layout, purpose: str,
             provider: str, target_kind: str = "", target_id: int | None = None,
             continuation: dict[str, Any] | None = None, keep: bool = True,
-            watchers: tuple[int, ...] = ()) -> SigningSession:
+            watchers: tuple[int, ...] = (), minutes: int | None = None) -> SigningSession:
     """Reserve the signature field in ``pdf`` with ``layout`` and compute what is to be signed.
     ``keep``: store the prepared revision and the session (a provider answering later); else the
     session is transient, for a provider that signs at once. The caller has checked who may use
@@ -157,7 +157,7 @@ def prepare(pdf: bytes, *, by: Actor, person: Person, certificate: Certificate, 
                  "watchers": sorted({*watchers, *([by.person.pk] if by.person is not None else [])})},
         continuation=continuation or {},
         provider_account=certificate.remote_account,
-        expires_at=timezone.now() + dt.timedelta(minutes=session_minutes()))
+        expires_at=timezone.now() + dt.timedelta(minutes=minutes or session_minutes()))
     session._revision = revision  # type: ignore[attr-defined]  # the prepared bytes, while in memory
     if keep:
         from qlvb.files.services import store_bytes

@@ -223,6 +223,13 @@ class SigningSession(models.Model):
         return self.state == self.State.WAITING
 
     @property
+    def digest_b64(self) -> str:
+        """What the provider signs, as the VGCA plugin's SignMsg takes it."""
+        import base64
+
+        return base64.b64encode(bytes(self.digest)).decode("ascii")
+
+    @property
     def provider_label(self) -> str:
         from qlvb.signatures.providers import provider
 

@@ -539,7 +539,8 @@ def _start(pdf: bytes, *, by: Actor, certificate: Certificate, agency_signature:
     with transaction.atomic():
         session = deferred.prepare(pdf, by=by, person=holder, certificate=certificate, layout=layout,
                                    purpose=role, provider=provider.name, target_kind=target_kind,
-                                   target_id=target_id, continuation=continuation, watchers=watchers)
+                                   target_id=target_id, continuation=continuation, watchers=watchers,
+                                   minutes=provider.session_minutes())
         deferred.start(session)
     return session
 
@@ -656,10 +657,11 @@ def sign_as_agency(pdf: bytes, *, by: Actor, certificate: Certificate, passphras
 def start_agency_session(pdf: bytes, *, by: Actor, certificate: Certificate, box: Box | None = None,
                          seal_image: bytes | None = None, signer_field: str | None = None, reason: str = "",
                          field_name: str | None = None, about: str = "", target_kind: str = "",
-                         target_id: int | None = None, continuation: dict[str, Any] | None = None) -> SigningSession:
+                         target_id: int | None = None, continuation: dict[str, Any] | None = None,
+                         watchers: tuple[int, ...] = ()) -> SigningSession:
     """The agency's seal, laid out as ``sign_as_agency`` does, as a kept signing session."""
     return _start(pdf, by=by, certificate=certificate, target_kind=target_kind, target_id=target_id,
-                  continuation=continuation, **_agency_plan(
+                  continuation=continuation, watchers=watchers, **_agency_plan(
                       pdf, certificate=certificate, box=box, seal_image=seal_image, signer_field=signer_field,
                       reason=reason, field_name=field_name, about=about))
 
@@ -671,21 +673,39 @@ def attachment_lines(*, agency_name: str, number_notation: str, signed_at: dt.da
     return tuple(line for line in (agency_name.strip(), number_notation.strip(), when) if line)
 
 
-def sign_attachment(pdf: bytes, *, by: Actor, certificate: Certificate, passphrase_or_pin: str | None = None,
-                    number_notation: str, signed_at: dt.datetime | None = None, reason: str = "",
-                    field_name: str | None = None, box: Box | None = None, about: str = "") -> bytes:
-    """The agency's signature on a separately attached file: no image, at the top right of the
-    first page, the agency's name, ``number_notation`` (e.g. "12/QĐ-STTTT") and the signing time,
-    10 pt black serif."""
+def _attachment_plan(pdf: bytes, *, certificate: Certificate, number_notation: str, signed_at: dt.datetime | None,
+                     reason: str, field_name: str | None, box: Box | None, about: str) -> dict[str, Any]:
     signed_at = signed_at or timezone.now()
     if timezone.is_naive(signed_at):
         raise ValueError("signed_at must be an aware datetime")
     agency_name = certificate.agency.name if certificate.agency is not None else certificate.subject_cn
     lines = attachment_lines(agency_name=agency_name, number_notation=number_notation, signed_at=signed_at)
     style = appearance.AttachmentAppearance(lines=lines)
-    return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, agency_signature=True, box=box,
-                 default_box=lambda: attachment_box(pdf, lines), style=style, reason=reason, field_name=field_name,
-                 prefix="Attachment", signer_name=agency_name, role="attachment", about=about)
+    return {"agency_signature": True, "box": box, "default_box": lambda: attachment_box(pdf, lines), "style": style,
+            "reason": reason, "field_name": field_name, "prefix": "Attachment", "signer_name": agency_name,
+            "role": "attachment", "about": about}
+
+
+def sign_attachment(pdf: bytes, *, by: Actor, certificate: Certificate, passphrase_or_pin: str | None = None,
+                    number_notation: str, signed_at: dt.datetime | None = None, reason: str = "",
+                    field_name: str | None = None, box: Box | None = None, about: str = "") -> bytes:
+    """The agency's signature on a separately attached file: no image, at the top right of the
+    first page, the agency's name, ``number_notation`` (e.g. "12/QĐ-STTTT") and the signing time,
+    10 pt black serif."""
+    return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, **_attachment_plan(
+        pdf, certificate=certificate, number_notation=number_notation, signed_at=signed_at, reason=reason,
+        field_name=field_name, box=box, about=about))
+
+
+def start_attachment_session(pdf: bytes, *, by: Actor, certificate: Certificate, number_notation: str,
+                             signed_at: dt.datetime | None = None, about: str = "", target_kind: str = "",
+                             target_id: int | None = None, continuation: dict[str, Any] | None = None,
+                             watchers: tuple[int, ...] = ()) -> SigningSession:
+    """The agency's signature on an attachment, laid out as ``sign_attachment`` does, as a kept session."""
+    return _start(pdf, by=by, certificate=certificate, target_kind=target_kind, target_id=target_id,
+                  continuation=continuation, watchers=watchers, **_attachment_plan(
+                      pdf, certificate=certificate, number_notation=number_notation, signed_at=signed_at,
+                      reason="", field_name=None, box=None, about=about))
 
 
 # --- Certificates -----------------------------------------------------------------------------

@@ -8,5 +8,7 @@ urlpatterns = [
     path("<int:pk>/revoke/", views.revoke, name="revoke"),
     path("sessions/<str:token>/", views.session_state, name="session"),
     path("sessions/<str:token>/complete/", views.session_complete, name="session_complete"),
+    path("sessions/<str:token>/sign/", views.session_sign, name="session_sign"),
+    path("sessions/<str:token>/prepared/", views.session_prepared, name="session_prepared"),
     path("sessions/<str:token>/file/", views.session_file, name="session_file"),
 ]

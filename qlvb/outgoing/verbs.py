@@ -13,8 +13,9 @@ VERBS = {
     "outgoing.back_to_signer": _("Changed after approval: back to the signer"),
     "outgoing.signed": _("Signed by the signer"),
     "outgoing.issued": _("Numbered, signed by the agency and issued"),
-    "outgoing.signature_requested": _("Numbered; a digital signature asked of its holder (signing service or USB token)"),
-    "outgoing.signature_refused": _("The signing service did not sign"),
+    "outgoing.signature_requested": _(
+        "Numbered; a digital signature asked of its holder (signing service or USB token)"),
+    "outgoing.signature_refused": _("The digital signature was not made (refused or out of time)"),
     "outgoing.review_reminded": _("Review overdue: reminder"),
     "outgoing.cancelled": _("Cancelled"),
     "outgoing.handed_over": _("Handed over to a successor"),

@@ -59,7 +59,7 @@
       button.disabled = false;
       return;
     }
-    form.requestSubmit(form.querySelector("[name='add_token']"));
+    form.submit();  // add_token travels as a hidden field
   }
 
   document.addEventListener("click", function (event) {

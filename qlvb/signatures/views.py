@@ -96,7 +96,7 @@ def _add_token(request: PersonRequest, form: TokenForm, owner: dict[str, Any]) -
             by=actor_from_request(request), certificate_der=deferred.b64decode(form.cleaned_data["certificate"]),
             signature=deferred.b64decode(form.cleaned_data["signature"]), challenge=challenge, **owner)
     except ValidationError as error:
-        attach_errors(form, error)
+        form.add_error(None, " ".join(error.messages))  # the fields are hidden: shown above the button
         return False
     return True
 

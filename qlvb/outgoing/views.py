@@ -210,10 +210,11 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
             if not form.is_valid():
                 raise ValidationError(form.errors.as_data())
             issued = services.issue(by=by, document=document, register=form.cleaned_data["register"],
-                                    stamp_at=form.spot(), signature_at=form.signature_spot())
+                                    stamp_at=form.spot(), signature_at=form.signature_spot(),
+                                    agency_certificate=form.cleaned_data.get("agency_certificate"))
             if issued.status != OutgoingDocument.Status.ISSUED:
-                messages.info(request, _("Numbered %(reference)s; waiting for the signer's signature from the "
-                                         "signing service. It is issued as soon as it comes.")
+                messages.info(request, _("Numbered %(reference)s; waiting for the digital signatures (signing "
+                                         "service or USB token). It is issued as soon as they are made.")
                               % {"reference": issued.reference})
                 return redirect("outgoing:detail", document.pk)
             messages.success(request, _("Issued as number %(reference)s.") % {"reference": issued.reference})

@@ -159,12 +159,18 @@ def test_the_signer_signs_the_numbered_document_with_her_token_when_the_clerk_is
 
 
 def test_the_clerk_seals_with_the_agency_token_main_file_and_attachment(
-        org, root, approved, agency_agent) -> None:  # noqa: F811
+        org, root, approved, agency_agent, login) -> None:  # noqa: F811
     trust(root, agency_agent)
     agency_token = register(org.admin, agency_agent, agency=org.agency)
     server_key = Certificate.objects.get(person=org.deputy, is_active=True)
     services.authorise_signing(by=Actor(org.deputy), document=approved, certificate=server_key, secret="")
-    services.issue(by=Actor(org.clerk), document=approved, agency_certificate=agency_token)
+    clerk = login(org.clerk)
+    preview = clerk.get(reverse("outgoing:issue_preview", args=[approved.pk])).content.decode()
+    assert 'select name="agency_certificate"' in preview and f'value="{agency_token.pk}"' in preview  # two keys
+    register_id = services._default_register(approved).pk
+    issued = clerk.post(reverse("outgoing:action", args=[approved.pk, "issue"]),
+                        {"register": register_id, "agency_certificate": agency_token.pk})
+    assert issued.status_code == 302
     approved.refresh_from_db()
     assert approved.status == OutgoingDocument.Status.SIGNED and approved.number == 1
     seal = SigningSession.objects.get(target_id=approved.pk)

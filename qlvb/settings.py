@@ -356,6 +356,11 @@ QLVB_MYSIGN = {
 # Deferred signing (docs/signing.md): how long a signing session waits for its signature, and
 # the remote signing services offered (absent: not offered).
 QLVB_SIGNING_SESSION_MINUTES = int(os.environ.get("QLVB_SIGNING_SESSION_MINUTES", "5"))
+# USB tokens of the Government Cipher Committee through its signing plugin on the person's computer
+# (docs/signing-vgca.md): offered unless turned off; where the plugin listens; how long issuing waits.
+QLVB_VGCA_ENABLED = env_bool("QLVB_VGCA_ENABLED", True)
+QLVB_VGCA_URL = os.environ.get("QLVB_VGCA_URL", "wss://127.0.0.1:8987")
+QLVB_VGCA_SESSION_HOURS = int(os.environ.get("QLVB_VGCA_SESSION_HOURS", "24"))
 QLVB_CSC: dict[str, Any] = ({"base_url": os.environ["QLVB_CSC_URL"], "token": os.environ.get("QLVB_CSC_TOKEN", ""),
                              "timeout": float(os.environ.get("QLVB_CSC_TIMEOUT", "20"))}
                             if os.environ.get("QLVB_CSC_URL") else {})

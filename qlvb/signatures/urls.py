@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qlvb.signatures import views
+from qlvb.signatures import trust_views, views
 
 app_name = "signatures"
 urlpatterns = [
@@ -9,4 +9,7 @@ urlpatterns = [
     path("sessions/<str:token>/", views.session_state, name="session"),
     path("sessions/<str:token>/complete/", views.session_complete, name="session_complete"),
     path("sessions/<str:token>/file/", views.session_file, name="session_file"),
+    path("trust/", trust_views.anchors, name="trust"),
+    path("trust/<int:pk>/active/", trust_views.anchor_active, name="trust_active"),
+    path("agency/<int:pk>/", trust_views.agency_settings, name="agency_settings"),
 ]

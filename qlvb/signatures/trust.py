@@ -114,7 +114,7 @@ def revocation_of(status: Any, validation_context: Any, cert: Any) -> Revocation
     if getattr(status, "revoked", False):
         return Revocation(REVOKED)
     path = getattr(status, "validation_path", None)
-    path_certs = [c for c in path.iter_certs(include_root=False)] if path is not None else []
+    path_certs = list(path.iter_certs(include_root=False)) if path is not None else []
     if not _declares_revocation(cert) and not any(_declares_revocation(c) for c in path_certs):
         return Revocation(NO_INFO)
     if not validation_context.fetching_allowed:
@@ -133,8 +133,9 @@ def revocation_of(status: Any, validation_context: Any, cert: Any) -> Revocation
 # --- Long-term validation (PAdES B-LT) -------------------------------------------------------------
 
 def wants_long_term(agency_id: int | None) -> bool:
-    return bool(agency_id) and AgencySigningSettings.objects.filter(
-        agency_id=agency_id, long_term_validation=True).exists()
+    if not agency_id:
+        return False
+    return AgencySigningSettings.objects.filter(agency_id=agency_id, long_term_validation=True).exists()
 
 
 @dataclass(frozen=True)
@@ -162,9 +163,12 @@ def add_long_term_data(pdf: bytes) -> LongTerm:
     validation_context = context(trust_roots=roots(), others=intermediates(), dss=document_dss(reader))
     problems: list[str] = []
     paths: list[Any] = []
+    def collect(embedded: Any) -> Any:
+        return lambda: collect_validation_info(embedded, validation_context)
+
     for embedded in signatures:
         try:
-            paths.extend(run_async(lambda e=embedded: collect_validation_info(e, validation_context)))
+            paths.extend(run_async(collect(embedded)))
         except Exception as error:  # no path to a trusted root, a damaged signature
             problems.append(f"{embedded.field_name}: {error}"[:300])
     problems += [str(e)[:300] for e in validation_context.soft_fail_exceptions]

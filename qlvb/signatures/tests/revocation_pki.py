@@ -115,11 +115,11 @@ def _keys(folder: Path) -> Path:
 
 
 def _arch(folder: Path, port: int) -> Any:
-    from certomancer.registry import CertomancerConfig
+    from certomancer.registry import ArchLabel, CertomancerConfig
 
     config = folder / "certomancer.yml"
     config.write_text(CONFIG.format(port=port, keys=_keys(folder)))
-    return CertomancerConfig.from_file(str(config)).get_pki_arch("qlvb")
+    return CertomancerConfig.from_file(str(config)).get_pki_arch(ArchLabel("qlvb"))
 
 
 @contextlib.contextmanager

@@ -19,6 +19,7 @@ from django.utils import translation
 from qlvb.core.actor import Actor
 from qlvb.core.models import Event
 from qlvb.signatures import deferred, services, trust
+from qlvb.signatures.artwork import seal_png
 from qlvb.signatures.models import AgencySigningSettings, Certificate, TrustAnchor
 from qlvb.signatures.tests.revocation_pki import RevocationPki, revocation_pki
 from qlvb.signatures.verification import pdfsig_check, verify_pdf
@@ -151,10 +152,8 @@ def _dss(pdf: bytes):
 def _issue(org, live, document_pdf) -> bytes:
     signed = _sign(org, _key(org, live, "signer"), document_pdf)
     agency = _key(org, live, "agency", agency=True)
-    from qlvb.signatures.artwork import seal_png
-
-    return services.sign_as_agency(signed, by=Actor(org.clerk), certificate=agency, seal_image=seal_png(org.agency.name),
-                                   signer_field=verify_pdf(signed)[0].field_name)
+    return services.sign_as_agency(signed, by=Actor(org.clerk), certificate=agency,
+                                   seal_image=seal_png(org.agency.name), signer_field=verify_pdf(signed)[0].field_name)
 
 
 def test_b_lt_embeds_the_revocation_answers_after_the_agency_signature(org, root, live, document_pdf):

@@ -340,6 +340,11 @@ QLVB_KEY_ENCRYPTION_KEY_FALLBACKS = env_list("QLVB_KEY_ENCRYPTION_KEY_FALLBACKS"
 # Native PKCS#11 modules the server may load (tokens, HSMs).
 QLVB_PKCS11_MODULES = env_list(
     "QLVB_PKCS11_MODULES", "/usr/lib/softhsm/libsofthsm2.so,/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
+# Certificate revocation (docs/signing.md "Trust and revocation"): fetch the CRLs and OCSP answers a
+# certificate names, each request given up after QLVB_REVOCATION_TIMEOUT seconds. An installation
+# without Internet access sets QLVB_REVOCATION_FETCH=0 (reports then say "not checked").
+QLVB_REVOCATION_FETCH = env_bool("QLVB_REVOCATION_FETCH", True)
+QLVB_REVOCATION_TIMEOUT = float(os.environ.get("QLVB_REVOCATION_TIMEOUT", "3"))
 # Remote signing services (qlvb/signatures/remote, docs/signing-remote.md): offered only when the
 # agency's integration account is set; the client id and secret come from VNPT / Viettel.
 QLVB_SMARTCA = {

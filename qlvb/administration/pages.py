@@ -77,6 +77,12 @@ def register_pages() -> None:
                   order=110),
         AdminPage("peers", _("Exchange peers"), _("Other installations this one exchanges documents with."),
                   _fixed("exchange:peers"), scope="installation", group="system", icon="hdd-network", order=120),
+        AdminPage("trust", _("Trusted certification authorities"), _("Root and intermediate CAs signatures are "
+                                                                     "checked against (VGCA, NEAC…)."),
+                  _fixed("signatures:trust"), scope="installation", group="system", icon="patch-check", order=115),
+        AdminPage("signing", _("Digital signatures of the agency"), _("Long-term validation data (PAdES B-LT) "
+                                                                     "in issued documents."),
+                  _own_agency("signatures:agency_settings", True), group="documents", icon="pen", order=85),
         AdminPage("audit", _("Audit log"), _("Sign-ins, sign-outs and every action, with who and when."),
                   _fixed("portal:audit"), group="system", icon="shield-check", order=130),
     ]:

@@ -259,15 +259,32 @@ def _embed(session: SigningSession, signature: bytes) -> bytes:
     return output.getvalue()
 
 
-def _validate(pdf: bytes, field_name: str, signer_cert: Any) -> None:
+def _validate(pdf: bytes, field_name: str, certificate: Certificate) -> Any:
     from qlvb.signatures.verification import verify_last
 
     # Intact and valid is what is checked here; whether to trust the certificate was decided by its
-    # row (checked before), so it stands as its own root (no path to build, nothing fetched).
-    report = verify_last(pdf, roots=[signer_cert])
+    # row (checked before). The path to the trusted roots (and intermediates) is built to ask the
+    # CA about revocation (signatures.trust): revoked is refused, unreachable is recorded.
+    report = verify_last(pdf)
     if report is None or report.field_name != field_name or not (report.intact and report.valid):
         logger.error("A completed signature does not validate: %s", report)
         raise _refuse(_("The signed document does not validate; nothing was kept."), "not_valid")
+    if report.revocation == "revoked":
+        raise _refuse(_("The certificate “%(name)s” has been revoked by the certification authority that issued "
+                        "it; it can no longer sign."), "certificate_revoked", name=certificate.subject_cn)
+    return report
+
+
+def _long_term(session: SigningSession, certificate: Certificate, signed: bytes) -> tuple[bytes, dict[str, Any]]:
+    """PAdES B-LT after the agency's signature, where the agency asks for it (signatures.trust)."""
+    from qlvb.signatures import trust
+
+    if session.purpose != SigningSession.Purpose.AGENCY or not trust.wants_long_term(certificate.owner_agency_id):
+        return signed, {}
+    result = trust.add_long_term_data(signed)
+    if result.detail:
+        logger.warning("Long-term validation data %s: %s", result.state, result.detail)
+    return result.pdf, {"long_term": result.state, "long_term_crls": result.crls, "long_term_ocsps": result.ocsps}
 
 
 def _finish(session: SigningSession, signature: bytes, certificate_der: bytes | None) -> bytes:
@@ -275,7 +292,8 @@ def _finish(session: SigningSession, signature: bytes, certificate_der: bytes | 
     certificate = _check_certificate(session, certificate_der, now)
     signature = _check_signature(session, signature)
     signed = _embed(session, signature)
-    _validate(signed, session.details.get("field", ""), _certificates(certificate)[0])
+    report = _validate(signed, session.details.get("field", ""), certificate)
+    signed, long_term = _long_term(session, certificate, signed)
     details = session.details
     by_id = details.get("by")
     from qlvb.org.models import Person
@@ -284,6 +302,8 @@ def _finish(session: SigningSession, signature: bytes, certificate_der: bytes | 
     record(verb="signatures.signed", actor=by, agency=certificate.owner_agency_id, target=certificate,
            data={"role": details.get("role"), "field": details.get("field"), "page": details.get("page"),
                  "reason": details.get("reason", ""), "fingerprint": certificate.fingerprint, "bytes": len(signed),
+                 "revocation": report.revocation, **({"revocation_why": report.revocation_why}
+                                                     if report.revocation_why else {}), **long_term,
                  **({"provider": session.provider} if session.provider != "server" else {}),
                  **({"document": details["about"]} if details.get("about") else {})})
     return signed

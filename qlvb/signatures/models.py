@@ -131,12 +131,21 @@ class SignatureImage(models.Model):
 
 
 class TrustAnchor(models.Model):
-    """A root certification authority whose certificates verification trusts.
+    """A certification authority verification trusts: a root (a trust anchor proper: the VGCA's
+    "Cơ quan chứng thực số chuyên dùng Chính phủ", the national root CA of NEAC…) or an
+    intermediate CA under one (used to build paths, trusted only through its root).
 
     The demo CA keeps its private key (encrypted) so ``create_demo_pki`` can issue more
     certificates; a real CA's row holds the certificate only."""
 
+    class Kind(models.TextChoices):
+        ROOT = "root", _("Root certification authority")
+        INTERMEDIATE = "intermediate", _("Intermediate certification authority")
+
     name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ROOT)
+    subject = models.CharField(_("subject"), max_length=1000, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=1000, blank=True)
     certificate_pem = models.TextField(_("certificate (PEM)"))
     fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
     not_after = models.DateTimeField(_("valid until"))
@@ -152,6 +161,23 @@ class TrustAnchor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AgencySigningSettings(models.Model):
+    """How an agency's signatures are made, where it differs from the default (docs/signing.md)."""
+
+    agency = models.OneToOneField("org.Agency", on_delete=models.CASCADE, related_name="signing_settings",
+                                  verbose_name=_("agency"))
+    # PAdES B-LT: after the agency's signature, the certificates and the CRLs/OCSP responses that
+    # prove it valid are embedded (a DSS), so it can be checked years later without the CA.
+    long_term_validation = models.BooleanField(_("embed long-term validation data (PAdES B-LT)"), default=False)
+
+    class Meta:
+        verbose_name = _("agency signing settings")
+        verbose_name_plural = _("agency signing settings")
+
+    def __str__(self) -> str:
+        return str(self.agency_id)
 
 
 class SigningSession(models.Model):

@@ -46,7 +46,7 @@ from qlvb.core.events import record
 from qlvb.org.permissions import can_manage_agency, can_manage_person, is_installation_admin
 from qlvb.org.roles import roles_of
 from qlvb.signatures import appearance, crypto, pki
-from qlvb.signatures.models import Certificate, SignatureImage, SigningSession, TrustAnchor
+from qlvb.signatures.models import AgencySigningSettings, Certificate, SignatureImage, SigningSession, TrustAnchor
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import Signer
@@ -951,23 +951,106 @@ def _add_image(*, by: Actor, png: bytes, person: Person | None, agency: Agency |
     return image_row
 
 
-def add_trust_anchor(*, by: Actor, certificate: bytes | str, name: str = "") -> TrustAnchor:
-    """Trust a root certification authority (e.g. the national root CA) for verification.
-    Installation administrators only."""
+def _ca_certificates(data: bytes | str) -> list[Any]:
+    """The certificates in an upload: one DER certificate, or one or more PEM ones. Each must be a
+    certification authority's (basic constraints: CA). A refusal (nothing read) otherwise."""
+    from cryptography import x509
+
+    raw = data.encode("ascii", "ignore") if isinstance(data, str) else bytes(data)
+    try:
+        certs = (x509.load_pem_x509_certificates(raw) if b"-----BEGIN CERTIFICATE-----" in raw
+                 else [x509.load_der_x509_certificate(raw)])
+    except ValueError:
+        certs = []
+    if not certs:
+        raise ValidationError({"certificate": ValidationError(
+            _("The file is not a certificate (PEM or DER, .cer/.crt)."), code="bad_certificate")})
+    for cert in certs:
+        try:
+            is_ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+        except x509.ExtensionNotFound:
+            is_ca = False
+        if not is_ca:
+            raise ValidationError({"certificate": ValidationError(
+                _("“%(name)s” is not a certification authority's certificate (it cannot issue certificates)."),
+                code="not_ca", params={"name": pki.cert_info(cert).subject_cn})})
+    return certs
+
+
+def _self_issued(cert: Any) -> bool:
+    """A root: issued by itself, with its own key."""
+    if cert.issuer != cert.subject:
+        return False
+    try:
+        cert.verify_directly_issued_by(cert)
+    except Exception:
+        return False
+    return True
+
+
+def _check_trust_admin(by: Actor) -> None:
     if not is_installation_admin(by.person):
         raise NotAllowed("only installation administrators choose trusted authorities")
-    try:
-        cert = pki.load_certificate(certificate)
-    except ValueError:
-        raise ValidationError({"certificate": ValidationError(_("The certificate cannot be read."),
-                                                              code="bad_certificate")})
-    info = pki.cert_info(cert)
+
+
+def add_trust_anchors(*, by: Actor | None, data: bytes | str, name: str = "") -> list[TrustAnchor]:
+    """Trust the certification authorities in ``data`` (a root such as the VGCA's or NEAC's national
+    root, or an intermediate CA under one; PEM, possibly several, or DER): each is a root when it
+    issued itself, else an intermediate (trusted only through a root). Installation
+    administrators only (``by=None``: the management command, run by the server's operator).
+    Idempotent by fingerprint: one already there is returned as it is (and activated again)."""
+    if by is not None:
+        _check_trust_admin(by)
+    certs = _ca_certificates(data)
+    actor = by or Actor.system()
+    anchors = []
     with transaction.atomic():
-        anchor, created = TrustAnchor.objects.get_or_create(
-            fingerprint=info.fingerprint,
-            defaults={"name": (name or info.subject_cn)[:300], "certificate_pem": info.pem,
-                      "not_after": info.not_after})
-        if created:
-            record(verb="signatures.trust_anchor_added", actor=by, target=anchor,
-                   data={"fingerprint": info.fingerprint, "subject": info.subject})
+        for cert in certs:
+            info = pki.cert_info(cert)
+            kind = TrustAnchor.Kind.ROOT if _self_issued(cert) else TrustAnchor.Kind.INTERMEDIATE
+            anchor, created = TrustAnchor.objects.get_or_create(
+                fingerprint=info.fingerprint,
+                defaults={"name": ((name if len(certs) == 1 else "") or info.subject_cn)[:300],
+                          "certificate_pem": info.pem, "not_after": info.not_after, "kind": kind,
+                          "subject": info.subject, "issuer": info.issuer})
+            if created:
+                record(verb="signatures.trust_anchor_added", actor=actor, target=anchor,
+                       data={"fingerprint": info.fingerprint, "subject": info.subject, "kind": kind})
+            elif not anchor.is_active:
+                anchor = set_trust_anchor_active(by=by, anchor=anchor, active=True)
+            anchors.append(anchor)
+    return anchors
+
+
+def add_trust_anchor(*, by: Actor, certificate: bytes | str, name: str = "") -> TrustAnchor:
+    """Trust one certification authority (``add_trust_anchors`` with one certificate)."""
+    return add_trust_anchors(by=by, data=certificate, name=name)[0]
+
+
+def set_trust_anchor_active(*, by: Actor | None, anchor: TrustAnchor, active: bool) -> TrustAnchor:
+    """Stop trusting an authority (verification no longer builds paths through it), or again."""
+    if by is not None:
+        _check_trust_admin(by)
+    with transaction.atomic():
+        anchor = TrustAnchor.objects.select_for_update().get(pk=anchor.pk)
+        if anchor.is_active != active:
+            anchor.is_active = active
+            anchor.save(update_fields=["is_active"])
+            record(verb="signatures.trust_anchor_activated" if active else "signatures.trust_anchor_deactivated",
+                   actor=by or Actor.system(), target=anchor, data={"fingerprint": anchor.fingerprint})
     return anchor
+
+
+def set_long_term_validation(*, by: Actor, agency: Agency, enabled: bool) -> AgencySigningSettings:
+    """Whether the agency's signature embeds long-term validation data (PAdES B-LT). The
+    agency's administrators."""
+    if by.person is None or not can_manage_agency(by.person, agency):
+        raise NotAllowed("may not manage this agency's signing settings")
+    with transaction.atomic():
+        config, _created = AgencySigningSettings.objects.select_for_update().get_or_create(agency=agency)
+        if config.long_term_validation != enabled:
+            config.long_term_validation = enabled
+            config.save(update_fields=["long_term_validation"])
+            record(verb="signatures.settings_changed", actor=by, agency=agency.pk, target=config,
+                   data={"long_term_validation": enabled})
+    return config

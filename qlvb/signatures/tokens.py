@@ -40,16 +40,15 @@ def check_trusted(cert: Any) -> None:
     sign documents (key usage digital signature or non-repudiation); else a ValidationError."""
     from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives.serialization import Encoding
-    from pyhanko_certvalidator import CertificateValidator, ValidationContext
+    from pyhanko_certvalidator import CertificateValidator
     from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
 
+    from qlvb.signatures import trust
     from qlvb.signatures.deferred import run_async
-    from qlvb.signatures.verification import trust_roots
 
-    roots = trust_roots()
     leaf = asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
-    context = ValidationContext(trust_roots=roots, other_certs=roots, allow_fetching=False,
-                                revocation_mode="soft-fail")
+    # Revoked by its CA is refused here as at signing (soft-fail: an unreachable CA is not a refusal).
+    context = trust.context(trust_roots=trust.roots(), others=trust.intermediates())
     validator = CertificateValidator(leaf, validation_context=context)
     try:
         run_async(lambda: validator.async_validate_usage({"digital_signature"}))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from qlvb.core import parameters
 from qlvb.core.forms import model_choice
 from qlvb.org.models import Person
+from qlvb.outgoing.models import OutgoingSettings
 
 
 class FlowForm(forms.Form):
@@ -24,6 +25,12 @@ class FlowForm(forms.Form):
         help_text=gettext_lazy("In the bottom-left margin of the first page, before the signatures: anyone holding "
                                "the document can check it on the public verification page. The code is given to "
                                "every issued document either way."))
+
+    initials = forms.ChoiceField(
+        label=gettext_lazy("Initial signatures (ký nháy) of the unit head and the format checker"),
+        choices=OutgoingSettings.Initials.choices,
+        help_text=gettext_lazy("When approving, the reviewer signs the draft version with his own certificate; "
+                               "the signer sees who initialled which version and whether it is still valid."))
 
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,10 +19,14 @@ from qlvb.files.services import read_stored
 from qlvb.outgoing import initials, services
 from qlvb.outgoing.models import Initial, OutgoingDocument, OutgoingSettings, ReviewStep
 from qlvb.outgoing.tests.conftest import docx_upload
-from qlvb.signatures import pki
+from qlvb.signatures import deferred
+from qlvb.signatures import pki as keys
 from qlvb.signatures import services as signing
 from qlvb.signatures.demo import demo_ca
 from qlvb.signatures.models import Certificate, SigningSession
+from qlvb.signatures.remote.tests.conftest import mysign_double, pki, smartca_double  # noqa: F401  (fixtures)
+from qlvb.signatures.remote.tests.doubles import Script
+from qlvb.signatures.tests.test_remote_providers import service  # noqa: F401  (fixture)
 from qlvb.signatures.verification import pdfsig_check, verify_last, verify_pdf
 
 pytestmark = pytest.mark.django_db
@@ -33,8 +37,8 @@ PASSPHRASE = "mat-khau-tp-2026"
 def personal_key(person, passphrase: str = PASSPHRASE) -> Certificate:
     """A PKCS#12 key of the person's, issued by the demo CA (trusted), its passphrase not kept."""
     ca, _created = demo_ca()
-    key, cert = pki.issue(ca.key, ca.cert, common_name=person.full_name, organisation="Sở TTTT")
-    data = pki.to_pkcs12(key, cert, [ca.cert], passphrase, person.full_name)
+    key, cert = keys.issue(ca.key, ca.cert, common_name=person.full_name, organisation="Sở TTTT")
+    data = keys.to_pkcs12(key, cert, [ca.cert], passphrase, person.full_name)
     return signing.add_pkcs12_certificate(by=Actor(person), data=data, passphrase=passphrase, person=person)
 
 
@@ -201,7 +205,6 @@ def test_the_review_form_initials_and_required_is_refused_on_the_page(org, submi
 def test_the_flow_settings_page_sets_initials(org, login):
     client = login(org.admin)
     url = reverse("administration:flow", args=[org.agency.pk])
-    config = services.settings_for(org.agency)
     response = client.post(url, {"review_days": 3, "office_check": "on", "office_checker": org.clerk.pk,
                                  "place": "Sơn La", "verification_mark": "on", "initials": "required"})
     assert response.status_code == 302
@@ -240,3 +243,70 @@ def test_the_api_approves_with_an_initial_and_shows_it(org, other_org, submitted
     assert file.status_code == 200 and verify_pdf(b"".join(file.streaming_content))[0].ok
     api.force_authenticate(other_org.specialist)
     assert api.get(initial["url"]).status_code == 404
+
+
+# --- A key at a signing service (SmartCA, MySign: their contract doubles) --------------------------
+
+@pytest.fixture
+def remote_initial(org, root, submitted, service, pki):  # noqa: F811
+    """The unit head's key at the service (his account there), registered; initials required."""
+    use_initials(org, "required")
+    signing.add_trust_anchor(by=Actor(root), certificate=pki.authority.der)
+    return signing.add_remote_certificate(by=Actor(org.unit_head), provider=service.name, account=service.account,
+                                          person=org.unit_head)
+
+
+def _waiting_session() -> SigningSession:
+    return SigningSession.objects.get(target_kind=initials.SESSION_KIND)
+
+
+def test_a_remote_initial_holds_the_approval_until_the_reviewer_confirms(org, submitted, remote_initial, service):  # noqa: F811
+    services.approve(by=Actor(org.unit_head), document=submitted, opinion="Đồng ý nội dung",
+                     initial=initials.Request(remote_initial))
+    session = _waiting_session()
+    assert (session.state, session.purpose, session.person, session.provider) == (
+        "waiting", "initial", org.unit_head, service.name)
+    assert _step(submitted).state == ReviewStep.State.PENDING and not Initial.objects.exists()
+    assert Event.objects.filter(verb="outgoing.initial_requested").exists()
+    with pytest.raises(ValidationError):  # not a second time while it waits, nor without it
+        services.approve(by=Actor(org.unit_head), document=submitted, initial=initials.Request(remote_initial))
+    for _ in range(5):  # sent, three "waiting" answers, then confirmed on the phone
+        deferred.advance(session)
+    assert session.state == "completed", session.error_message
+    step = _step(submitted)
+    assert step.state == ReviewStep.State.APPROVED and step.opinion == "Đồng ý nội dung"
+    initial = Initial.objects.get()
+    assert initial.provider == service.name and initial.version.number == 1
+    pdf = read_stored(initial.signed)
+    assert verify_last(pdf).ok and "Signature is Valid" in pdfsig_check(pdf)
+    assert _step(submitted, ReviewStep.Kind.OFFICE).state == ReviewStep.State.PENDING
+    [shown] = initials.shown(submitted)
+    assert shown.status == "valid" and shown.on_current_version
+
+
+def test_a_refused_remote_initial_approves_nothing(org, submitted, remote_initial, service):  # noqa: F811
+    service.double.scripts[service.account] = Script(waits=0, outcome="reject")
+    services.approve(by=Actor(org.unit_head), document=submitted, initial=initials.Request(remote_initial))
+    session = _waiting_session()
+    deferred.advance(session)
+    deferred.advance(session)
+    assert session.state == "refused"
+    assert _step(submitted).state == ReviewStep.State.PENDING and not Initial.objects.exists()
+    assert Event.objects.filter(verb="outgoing.initial_refused").exists()
+    # He can initial again.
+    service.double.scripts[service.account] = Script(waits=0)
+    services.approve(by=Actor(org.unit_head), document=submitted, initial=initials.Request(remote_initial))
+    session = SigningSession.objects.filter(target_kind=initials.SESSION_KIND).latest("pk")
+    deferred.advance(session)
+    deferred.advance(session)
+    assert session.state == "completed" and _step(submitted).state == ReviewStep.State.APPROVED
+
+
+def test_a_draft_changed_while_the_initial_waits_is_not_approved_with_it(org, submitted, remote_initial):
+    services.approve(by=Actor(org.unit_head), document=submitted, initial=initials.Request(remote_initial))
+    session = _waiting_session()
+    services.add_version(by=Actor(org.unit_head), document=submitted, upload=docx_upload("Trưởng phòng sửa"))
+    for _ in range(5):
+        deferred.advance(session)
+    assert session.state == "refused" and session.error_code == "initial_outdated"
+    assert _step(submitted).state == ReviewStep.State.PENDING and not Initial.objects.exists()

@@ -84,7 +84,7 @@ def test_the_unit_head_initials_and_the_signer_sees_it(org, session, shot, tmp_p
     assert "hợp lệ" in item.locator(".initial-validity").inner_text(), text
     shot(signer, "04-signer-sees-the-initial")
     with signer.expect_popup() as opened:
-        item.locator("a[href$='/initials/%d/']" % initial.pk).click()
+        item.locator(f"a[href$='/initials/{initial.pk}/']").click()
     pdf = opened.value
     pdf.wait_for_load_state()
     assert pdf.url.endswith(f"/outgoing/{document.pk}/initials/{initial.pk}/")

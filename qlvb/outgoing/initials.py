@@ -127,12 +127,14 @@ def before_approval(*, by: Actor, document: OutgoingDocument, step: ReviewStep, 
 
     wanted = mode(document, step)
     if initial is None:
+        if wanted == OutgoingSettings.Initials.OFF:
+            return False  # one query, to the agency's settings
+        if waiting_session(step) is not None:  # his initial waits at a signing service: it approves
+            raise _waiting()
         if wanted == OutgoingSettings.Initials.REQUIRED:
             raise ValidationError({"certificate": _(
                 "Your agency requires the reviewer's initial signature (ký nháy) on the draft: choose your "
                 "certificate to initial it before approving.")}, code="initial_required")
-        if waiting_session(step) is not None:
-            raise _waiting()
         return False
     if wanted == OutgoingSettings.Initials.OFF:
         raise ValidationError(_("Initial signatures are not used for this review step."), code="initials_off")

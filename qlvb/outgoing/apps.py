@@ -27,6 +27,11 @@ class OutgoingConfig(AppConfig):
 
         deferred.register_finisher(remote_issue.SIGNING_KIND, remote_issue.on_completed)
         deferred.register_refusal_handler(remote_issue.SIGNING_KIND, remote_issue.on_refused)
+        # A reviewer's initial (ký nháy) made by a signing service: the approval follows it.
+        from qlvb.outgoing import initials
+
+        deferred.register_finisher(initials.SESSION_KIND, initials.finish_remote)
+        deferred.register_refusal_handler(initials.SESSION_KIND, initials.remote_refused)
 
     def _register_bin(self) -> None:
         # No document points at a template (drafts copy it): any template can go to the bin.

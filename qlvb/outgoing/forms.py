@@ -86,6 +86,24 @@ class ReviewForm(forms.Form):
                                    widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class InitialForm(forms.Form):
+    """The reviewer's initial signature (ký nháy) given with the approval (outgoing.initials)."""
+
+    certificate: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Initial the draft (ký nháy) with"), queryset=None, required=False)
+    secret = forms.CharField(label=_("Passphrase or PIN"), widget=forms.PasswordInput, strip=False, required=False,
+                             help_text=_("Leave empty for a key whose passphrase the system keeps, or a key at a "
+                                         "signing service (you confirm there)."))
+
+    def __init__(self, *args: Any, certificates: Any, required: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = model_choice(self, "certificate")
+        field.queryset = certificates
+        field.empty_label = "—" if required else str(_("Approve without initialling"))
+        if required and certificates.count() == 1:
+            field.initial = certificates.first().pk
+
+
 class VersionForm(forms.Form):
     upload = forms.FileField(label=_("New version (DOCX or PDF)"))
     comment = forms.CharField(label=_("What changed"), max_length=500, required=False)

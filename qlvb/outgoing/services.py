@@ -56,7 +56,7 @@ def settings_for(agency: Agency) -> OutgoingSettings:
 @transaction.atomic
 def update_settings(*, by: Actor, agency: Agency, review_days: int, office_check: bool,
                     office_checker: Person | None, place: str,
-                    verification_mark: bool | None = None) -> OutgoingSettings:
+                    verification_mark: bool | None = None, initials: str | None = None) -> OutgoingSettings:
     """The agency's review flow, changed by its administrator (or the installation's): the event
     keeps every value changed, from what to what. Drafts already in review keep their steps; the
     next submission follows the new flow."""
@@ -75,11 +75,14 @@ def update_settings(*, by: Actor, agency: Agency, review_days: int, office_check
         errors["office_checker"] = _("The format checker must be an active person of this agency.")
     if office_check and office_checker is None:
         errors["office_checker"] = _("Choose who checks the format, or turn the format check off.")
+    if initials is not None and initials not in OutgoingSettings.Initials.values:
+        errors["initials"] = _("Choose whether reviewers initial the draft: not used, optional or required.")
     if errors:
         raise ValidationError(errors)
     wanted = {"review_days": review_days, "office_check": office_check, "office_checker_id":
               office_checker.pk if office_checker else None, "place": place,
-              "verification_mark": config.verification_mark if verification_mark is None else verification_mark}
+              "verification_mark": config.verification_mark if verification_mark is None else verification_mark,
+              "initials": config.initials if initials is None else initials}
     diff = {name: [getattr(config, name), value] for name, value in wanted.items() if getattr(config, name) != value}
     if diff:
         for name, value in wanted.items():
@@ -393,11 +396,19 @@ def _act(step: ReviewStep, by: Actor, state: str, opinion: str) -> None:
 
 
 @transaction.atomic
-def approve(*, by: Actor, document: OutgoingDocument, opinion: str = "", disagreement: str = "") -> OutgoingDocument:
+def approve(*, by: Actor, document: OutgoingDocument, opinion: str = "", disagreement: str = "",
+            initial: Any = None) -> OutgoingDocument:
     """The reviewer whose turn it is approves and forwards; a unit head may record that they
-    disagree with the drafter — the signer sees it."""
+    disagree with the drafter — the signer sees it. ``initial`` (an ``initials.Request``): the
+    reviewer's initial signature on the draft, made first (outgoing.initials); with a key at a
+    signing service the approval waits for it and the document is returned unchanged."""
+    from qlvb.outgoing import initials
+
     document = OutgoingDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
     step = _my_step(by, document)
+    if initials.before_approval(by=by, document=document, step=step, initial=initial, opinion=opinion,
+                                disagreement=disagreement):
+        return document
     _act(step, by, ReviewStep.State.APPROVED, opinion)
     if disagreement.strip():
         step.disagreement = disagreement.strip()

@@ -11,6 +11,9 @@ VERBS = {
     "outgoing.returned": _("Returned with comments"),
     "outgoing.disagreement": _("Disagreement recorded"),
     "outgoing.back_to_signer": _("Changed after approval: back to the signer"),
+    "outgoing.initialled": _("Initialled (ký nháy) by the reviewer"),
+    "outgoing.initial_requested": _("The reviewer's initial asked of the signing service"),
+    "outgoing.initial_refused": _("The signing service did not sign the reviewer's initial"),
     "outgoing.signed": _("Signed by the signer"),
     "outgoing.issued": _("Numbered, signed by the agency and issued"),
     "outgoing.signature_requested": _(

@@ -71,9 +71,9 @@ def register_finisher(target_kind: str, finisher: Finisher) -> None:
 class Layout:
     """Where and how the signature shows (what ``services._sign`` worked out)."""
 
-    style: appearance.Appearance
+    style: appearance.Appearance | None  # None with no box: an invisible signature
     field_name: str
-    box: Box
+    box: Box | None  # None: invisible (a reviewer's initial)
     reason: str
     signer_name: str
     role: str
@@ -127,10 +127,14 @@ def prepare(pdf: bytes, *, by: Actor, person: Person, certificate: Certificate, 
     meta = signers.PdfSignatureMetadata(
         field_name=layout.field_name, reason=layout.reason or None, name=layout.signer_name[:200] or None,
         md_algorithm=HASH_ALG, subfilter=fields.SigSeedSubFilter.PADES)
-    page, x1, y1, x2, y2 = layout.box
-    # pyHanko annotates the box int; PDF coordinates are any number (they are used as such).
-    spec = fields.SigFieldSpec(sig_field_name=layout.field_name, on_page=page,
-                               box=(x1, y1, x2, y2))  # type: ignore[arg-type]
+    if layout.box is None:  # invisible: a field with no widget area on the first page
+        page = 0
+        spec = fields.SigFieldSpec(sig_field_name=layout.field_name, on_page=0)
+    else:
+        page, x1, y1, x2, y2 = layout.box
+        # pyHanko annotates the box int; PDF coordinates are any number (they are used as such).
+        spec = fields.SigFieldSpec(sig_field_name=layout.field_name, on_page=page,
+                                   box=(x1, y1, x2, y2))  # type: ignore[arg-type]
     pdf_signer = signers.PdfSigner(meta, signer=external, stamp_style=layout.style, new_field_spec=spec)
 
     async def run() -> tuple[Any, bytes, bytes]:
@@ -232,8 +236,8 @@ def _check_certificate(session: SigningSession, certificate_der: bytes | None, a
     if certificate is None or bytes(session.certificate_der) != _certificates(certificate)[0].dump():
         raise _refuse(_("The certificate is not registered in QLVB for this person or agency."),
                       "certificate_unregistered")
-    owner_ok = (certificate.person_id == session.person_id if session.purpose == SigningSession.Purpose.SIGNER
-                else bool(certificate.agency_id))
+    personal = session.purpose in (SigningSession.Purpose.SIGNER, SigningSession.Purpose.INITIAL)
+    owner_ok = certificate.person_id == session.person_id if personal else bool(certificate.agency_id)
     if not owner_ok:
         raise _refuse(_("The certificate is not registered in QLVB for this person or agency."),
                       "certificate_unregistered")

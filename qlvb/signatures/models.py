@@ -191,6 +191,7 @@ class SigningSession(models.Model):
         SIGNER = "signer", _("The signer's signature")
         AGENCY = "agency", _("The agency's signature")
         ATTACHMENT = "attachment", _("The agency's signature on an attachment")
+        INITIAL = "initial", _("A reviewer's initial signature (ký nháy) on a draft")
 
     class State(models.TextChoices):
         WAITING = "waiting", _("Waiting for the signature")

@@ -478,20 +478,22 @@ def _check_png(data: bytes) -> None:
         raise ValidationError(_("The signature image cannot be read as a PNG file."), code="image_not_png")
 
 
-def _layout(pdf: bytes, *, box: Box | None, default_box: Any, style: appearance.Appearance, reason: str,
+def _layout(pdf: bytes, *, box: Box | None, default_box: Any, style: appearance.Appearance | None, reason: str,
             field_name: str | None, prefix: str, signer_name: str, role: str, about: str) -> Any:
-    """Where the signature goes and how it shows (refusing a bad PDF, box or field name)."""
+    """Where the signature goes and how it shows (refusing a bad PDF, box or field name); no box
+    at all (``default_box`` gives None) is an invisible signature."""
     from qlvb.signatures.deferred import Layout
 
     reader = _read_pdf(pdf)
     name = _new_field_name(reader, field_name, prefix)
-    box = _check_box(reader, box if box is not None else default_box())
+    chosen = box if box is not None else default_box()
+    box = _check_box(reader, chosen) if chosen is not None else None
     return Layout(style=style, field_name=name, box=box, reason=reason, signer_name=signer_name, role=role,
                   about=about)
 
 
 def _sign(pdf: bytes, *, by: Actor, certificate: Certificate, secret: str | None, agency_signature: bool,
-          box: Box | None, default_box: Any, style: appearance.Appearance, reason: str, field_name: str | None,
+          box: Box | None, default_box: Any, style: appearance.Appearance | None, reason: str, field_name: str | None,
           prefix: str, signer_name: str, role: str, about: str = "") -> bytes:
     """The common path: check who and what, then sign as an incremental update and record it —
     through the deferred-signing core with the server's key (a transient session that completes
@@ -516,7 +518,7 @@ def _sign(pdf: bytes, *, by: Actor, certificate: Certificate, secret: str | None
 
 
 def _start(pdf: bytes, *, by: Actor, certificate: Certificate, agency_signature: bool, box: Box | None,
-           default_box: Any, style: appearance.Appearance, reason: str, field_name: str | None, prefix: str,
+           default_box: Any, style: appearance.Appearance | None, reason: str, field_name: str | None, prefix: str,
            signer_name: str, role: str, about: str = "", target_kind: str = "", target_id: int | None = None,
            continuation: dict[str, Any] | None = None, watchers: tuple[int, ...] = ()) -> SigningSession:
     """A kept signing session for the certificate's provider (docs/signing.md), started: the same
@@ -621,6 +623,31 @@ def start_signer_session(pdf: bytes, *, by: Actor, certificate: Certificate, pos
                   continuation=continuation, watchers=watchers, **_signer_plan(
                       pdf, certificate=certificate, box=box, position_title=position_title, full_name=full_name,
                       image=image, reason=reason, field_name=field_name, about=about))
+
+
+def _initial_plan(*, certificate: Certificate, full_name: str, reason: str, about: str) -> dict[str, Any]:
+    """A reviewer's initial (ký nháy): personal, invisible (no box is drawn on the draft; the
+    signer's page shows it, and a PDF reader lists it with the other signatures)."""
+    return {"agency_signature": False, "box": None, "default_box": lambda: None, "style": None, "reason": reason,
+            "field_name": None, "prefix": "Initial", "signer_name": full_name.strip() or certificate.subject_cn,
+            "role": SigningSession.Purpose.INITIAL.value, "about": about}
+
+
+def sign_initial(pdf: bytes, *, by: Actor, certificate: Certificate, passphrase_or_pin: str | None = None,
+                 full_name: str, reason: str = "", about: str = "") -> bytes:
+    """A reviewer's initial signature (ký nháy) over a draft's PDF, invisible, with his own
+    server-held key (completed at once through the core)."""
+    return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, **_initial_plan(
+        certificate=certificate, full_name=full_name, reason=reason, about=about))
+
+
+def start_initial_session(pdf: bytes, *, by: Actor, certificate: Certificate, full_name: str, reason: str = "",
+                          about: str = "", target_kind: str = "", target_id: int | None = None,
+                          continuation: dict[str, Any] | None = None) -> SigningSession:
+    """The same initial as a kept signing session, for a key at a signing service."""
+    return _start(pdf, by=by, certificate=certificate, target_kind=target_kind, target_id=target_id,
+                  continuation=continuation, **_initial_plan(certificate=certificate, full_name=full_name,
+                                                             reason=reason, about=about))
 
 
 def _agency_plan(pdf: bytes, *, certificate: Certificate, box: Box | None, seal_image: bytes | None,

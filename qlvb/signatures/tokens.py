@@ -48,7 +48,8 @@ def check_trusted(cert: Any) -> None:
 
     leaf = asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
     # Revoked by its CA is refused here as at signing (soft-fail: an unreachable CA is not a refusal).
-    context = trust.context(trust_roots=trust.roots(), others=trust.intermediates())
+    trusted, others = trust.anchors()
+    context = trust.context(trust_roots=trusted, others=others)
     validator = CertificateValidator(leaf, validation_context=context)
     try:
         run_async(lambda: validator.async_validate_usage({"digital_signature"}))

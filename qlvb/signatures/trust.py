@@ -39,27 +39,29 @@ def timeout() -> float:
     return float(getattr(settings, "QLVB_REVOCATION_TIMEOUT", DEFAULT_TIMEOUT))
 
 
-def _certificates(kind: str) -> list[Any]:
+def anchors() -> tuple[list[Any], list[Any]]:
+    """The active roots and intermediates (asn1crypto certificates), read in one query: every
+    signature made or checked builds its path with both."""
     from asn1crypto import pem, x509
 
-    found = []
-    for row in TrustAnchor.objects.filter(is_active=True, kind=kind).only("certificate_pem"):
+    found: dict[str, list[Any]] = {TrustAnchor.Kind.ROOT: [], TrustAnchor.Kind.INTERMEDIATE: []}
+    for row in TrustAnchor.objects.filter(is_active=True).only("kind", "certificate_pem"):
         try:
             _type, _headers, der = pem.unarmor(row.certificate_pem.encode("ascii"))
-            found.append(x509.Certificate.load(der))
+            found.setdefault(row.kind, []).append(x509.Certificate.load(der))
         except Exception:
             logger.warning("Trust anchor %s cannot be read", row.pk)
-    return found
+    return found[TrustAnchor.Kind.ROOT], found[TrustAnchor.Kind.INTERMEDIATE]
 
 
 def roots() -> list[Any]:
-    """The active root authorities (asn1crypto certificates): the trust anchors proper."""
-    return _certificates(TrustAnchor.Kind.ROOT)
+    """The active root authorities: the trust anchors proper."""
+    return anchors()[0]
 
 
 def intermediates() -> list[Any]:
     """The active intermediate authorities: used to build paths, trusted only through a root."""
-    return _certificates(TrustAnchor.Kind.INTERMEDIATE)
+    return anchors()[1]
 
 
 def context(*, trust_roots: list[Any], others: list[Any] | None = None, fetch: bool | None = None,
@@ -160,7 +162,8 @@ def add_long_term_data(pdf: bytes) -> LongTerm:
 
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     signatures = list(reader.embedded_regular_signatures)
-    validation_context = context(trust_roots=roots(), others=intermediates(), dss=document_dss(reader))
+    trusted, others = anchors()
+    validation_context = context(trust_roots=trusted, others=others, dss=document_dss(reader))
     problems: list[str] = []
     paths: list[Any] = []
     def collect(embedded: Any) -> Any:

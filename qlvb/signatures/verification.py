@@ -168,8 +168,7 @@ def verify_pdf(pdf: bytes, *, roots: list[Any] | None = None, fetch: bool | None
 def _contexts(reader: Any, roots: list[Any] | None, fetch: bool | None) -> Any:
     """A maker of validation contexts (one per signature: each keeps its own revocation record):
     the given roots, or the trusted roots and intermediates; the document's /DSS."""
-    trust_roots = trust.roots() if roots is None else roots
-    others = trust.intermediates() if roots is None else []
+    trust_roots, others = trust.anchors() if roots is None else (roots, [])
     dss = trust.document_dss(reader)
     return lambda: trust.context(trust_roots=trust_roots, others=others, fetch=fetch, dss=dss)
 

@@ -21,7 +21,7 @@ import http.client
 import json
 import time
 import urllib.parse
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -95,8 +95,8 @@ class Request:
     body: bytes = b""
 
 
-def build_request(operation: str, *, system_id: str, secret: str, params: list[tuple[str, str]] = (),  # type: ignore[assignment]
-                  after: list[tuple[str, str]] = (), body: bytes = b"", content_type: str = JSON,  # type: ignore[assignment]
+def build_request(operation: str, *, system_id: str, secret: str, params: Sequence[tuple[str, str]] = (),
+                  after: Sequence[tuple[str, str]] = (), body: bytes = b"", content_type: str = JSON,
                   stamp: str | None = None, content_type_first: bool = False,
                   extra: tuple[tuple[str, str], ...] = ()) -> Request:
     """The headers of one call, in the library's order: the parameters (systemid first, then the
@@ -280,7 +280,7 @@ class AxisClient:
         try:
             connection.putrequest("POST", f"{base}/{req.operation}", skip_accept_encoding=True)
             for name, value in req.headers:
-                connection.putheader(name, value.encode("utf-8"))  # type: ignore[arg-type]
+                connection.putheader(name, value.encode("utf-8"))
             connection.endheaders(req.body or None)
             return connection, connection.getresponse()
         except BaseException:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from qlvb.exchange.axis.client import AxisClient, build_request, hash_file, timestamp
+from qlvb.exchange.axis.client import AxisClient, Request, build_request, hash_file, timestamp
 
 HERE = Path(__file__).resolve().parent
 VECTORS = [json.loads(line) for line in (HERE / "axis-wire-vectors.jsonl").read_text().splitlines() if line.strip()]
@@ -31,8 +31,10 @@ def _client(vector: dict) -> AxisClient:
 class Recorder(AxisClient):
     """Records the request instead of sending it, and answers OK."""
 
-    def _send(self, req):  # type: ignore[no-untyped-def]
-        self.sent = req
+    recorded: Request
+
+    def _send(self, req: Request) -> tuple[int, bytes]:
+        self.recorded = req
         return 200, b'{"status":"OK","ErrorCode":"0","DocId":"1","data":"PGEvPg=="}'
 
 
@@ -66,7 +68,7 @@ def test_request_matches_the_library_byte_for_byte(vector):
     else:
         recorder = _recorder(vector)
         call(recorder)
-        req = recorder.sent
+        req = recorder.recorded
     assert req.operation == operation and vector["method"] == "POST"
     assert [list(h) for h in req.headers] == vector["headers"]
     assert len(req.body) == vector["body_len"]
@@ -94,7 +96,7 @@ def test_signature_changes_with_every_signed_value():
 def test_send_with_recipients_signs_the_to_list():
     client = Recorder(endpoint="http://axis.invalid", system_id=SYSTEM, secret=SECRET)
     client.send_edoc(b"<edXML/>", from_code="000.00.15.H51", to=["000.00.00.G22"])
-    headers = dict(client.sent.headers)
+    headers = dict(client.recorded.headers)
     assert headers["XroadVnpt-to"] == '["000.00.00.G22"]'
     keys = "systemid;servicetype;messagetype;hash-file;from;to;timestamp;Content-Type"
     assert headers["XroadVnpt-sign-header-key"] == keys

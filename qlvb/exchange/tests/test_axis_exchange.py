@@ -20,8 +20,8 @@ from qlvb.exchange.edxml import DocumentRef, Organization, StatusPackage, build_
 from qlvb.exchange.edxml.agency import sign_for_agency
 from qlvb.exchange.models import AxisConnection, AxisReceipt, DeliveryStatus, OutboundMessage, Peer, ReceptionItem
 from qlvb.exchange.tests.conftest import issue_to
-from qlvb.org.models import DirectoryAgency
 from qlvb.org.directory import current_code
+from qlvb.org.models import DirectoryAgency
 from qlvb.signatures.demo import create_demo_pki_for
 
 
@@ -116,7 +116,8 @@ def test_document_in_over_the_axis_registered_once_and_statuses_back(world):
     # The arrival (01) goes back over the axis, to the original sender's system.
     assert transport.send_due()["sent"] == 1
     [status] = client_b.received("status")
-    assert parse(client_b.get_edoc(status.doc_id)).status_code == "01"
+    arrived = parse(client_b.get_edoc(status.doc_id))
+    assert isinstance(arrived, StatusPackage) and arrived.status_code == "01"
     client_b.update_status(status.doc_id)
     # Accepted and registered: 03 with the arrival number.
     from qlvb.incoming import services as incoming
@@ -125,12 +126,14 @@ def test_document_in_over_the_axis_registered_once_and_statuses_back(world):
     draft = services.accept(by=Actor(a.clerk), item=item)
     register = Register.objects.filter(agency=a.agency, direction=Register.Direction.INCOMING,
                                        category=Register.Category.ORDINARY).first()
+    assert register is not None
     registered = incoming.register_document(by=Actor(a.clerk), agency=a.agency, register=register, fields={},
                                             document=draft)
     assert transport.send_due()["sent"] == 1
     [status] = client_b.received("status")
     answer = parse(client_b.get_edoc(status.doc_id))
-    assert answer.status_code == "03" and str(registered.arrival_number) in answer.description
+    assert isinstance(answer, StatusPackage) and answer.status_code == "03"
+    assert str(registered.arrival_number) in answer.description
 
 
 def test_poller_killed_after_fetch_before_acknowledgement(world, monkeypatch):
@@ -180,7 +183,7 @@ def test_poller_killed_before_its_receipt_is_written(world, monkeypatch):
 
 
 def test_package_claiming_another_sender_is_refused_and_acknowledged_as_failed(world):
-    a, b, axis, client_b = world["a"], world["b"], world["axis"], world["client_b"]
+    a, axis, client_b = world["a"], world["axis"], world["client_b"]
     axis.systems["sys.b"].codes.add("000.00.99.H51")
     doc_id = client_b.send_edoc(_document_from_b(world), from_code="000.00.99.H51")
     counts = sync.poll(world["connection"])

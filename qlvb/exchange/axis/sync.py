@@ -263,6 +263,13 @@ def sync_directory(connection: AxisConnection, *, by: Actor | None = None,
     return loaded
 
 
+def local_agencies() -> list[Agency]:
+    """The agencies of this installation: active, not reached through a peer or the axis."""
+    elsewhere = {c for p in Peer.objects.filter(is_active=True) for c in p.codes}
+    return [a for a in Agency.objects.filter(is_active=True).select_related("parent").order_by("code")
+            if a.code not in elsewhere]
+
+
 def register_agencies(*, by: Actor, connection: AxisConnection, agencies: Iterable[Agency],
                       client: AxisClient | None = None) -> list[str]:
     """Register agencies of this installation with the axis as this system's (registerAgency,

@@ -265,7 +265,8 @@ class AxisForm(forms.Form):
                                help_text=gettext_lazy("e.g. http://host:8080/XrdAdapter/adapter"))
     system_id = forms.CharField(label=gettext_lazy("System id"), max_length=100)
     secret = forms.CharField(label=gettext_lazy("Secret"), required=False,
-                             widget=forms.PasswordInput(render_value=False), help_text=gettext_lazy("Stored encrypted; leave empty to keep it."))
+                             widget=forms.PasswordInput(render_value=False),
+                             help_text=gettext_lazy("Stored encrypted; leave empty to keep it."))
     file_path = forms.CharField(label=gettext_lazy("Folder sent as filePath"), max_length=300, required=False)
     agency_codes = forms.CharField(
         label=gettext_lazy("Agencies reached through the axis"), required=False,

@@ -67,10 +67,10 @@ def agencies(count: int):
     for n in range(1, count + 1):
         parent = 0 if n <= tops else 1 + (n % tops)
         letter = "GH"[n % 2]
-        yield {"id": str(n), "pid": str(parent) if parent else "", "code": f"{n % 1000:03d}.{n // 1000 % 100:02d}."
-               f"{n // 100000:02d}.{letter}{n % 97:02d}", "name": f"Cơ quan số {n} tỉnh thử nghiệm",
-               "mail": f"vanthu{n}@example.gov.vn", "oldCode": f"{n % 1000:03d}.{n // 1000 % 100:02d}.{90 + n // 100000}.X{n % 97:02d}"
-               if n % 50 == 0 else ""}
+        code = f"{n % 1000:03d}.{n // 1000 % 100:02d}.{n // 100000:02d}.{letter}{n % 97:02d}"
+        old = f"{n % 1000:03d}.{n // 1000 % 100:02d}.{90 + n // 100000}.X{n % 97:02d}" if n % 50 == 0 else ""
+        yield {"id": str(n), "pid": str(parent) if parent else "", "code": code,
+               "name": f"Cơ quan số {n} tỉnh thử nghiệm", "mail": f"vanthu{n}@example.gov.vn", "oldCode": old}
 
 
 def main() -> int:

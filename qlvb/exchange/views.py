@@ -187,7 +187,8 @@ def peers(request: PersonRequest, pk: int | None = None) -> HttpResponse:
 
     if not request.user.is_superuser:
         raise Http404()
-    peer = Peer.objects.filter(pk=pk).first() if pk else None
+    peers_qs = Peer.objects.filter(transport=Peer.Transport.QLVB)  # the axis's route: on the axis page
+    peer = peers_qs.filter(pk=pk).first() if pk else None
     if pk and peer is None:
         raise Http404()
     initial = {"name": peer.name, "base_url": peer.base_url, "agency_codes": peer.agency_codes,
@@ -203,7 +204,7 @@ def peers(request: PersonRequest, pk: int | None = None) -> HttpResponse:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
     return render(request, "exchange/peers.html", {
-        "form": form, "peer": peer, "peers": list(Peer.objects.order_by("name")),
+        "form": form, "peer": peer, "peers": list(peers_qs.order_by("name")),
         "outbound": list(OutboundMessage.objects.select_related("peer").order_by("-created_at")[:50]),
         "invalid": list(ReceptionItem.objects.filter(state=ReceptionItem.State.INVALID)
                         .select_related("receiver", "peer").order_by("-received_at")[:50]),

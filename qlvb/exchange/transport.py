@@ -369,8 +369,19 @@ def _refuse(*, reason: str, code: str, source: str, data: IO[bytes], peer: Peer 
 
 
 def _local_agencies(codes: list[str]) -> list[Agency]:
+    """The agencies of this installation a package is addressed to; a code the directory keeps as
+    an alias of a newer one (the axis's oldCode) finds the agency under its new code."""
+    from qlvb.org.models import DirectoryAgency
+
     served_elsewhere = {c for p in Peer.objects.filter(is_active=True) for c in p.codes}
-    return list(Agency.objects.filter(code__in=[c for c in codes if c not in served_elsewhere], is_active=True))
+    wanted = [c for c in codes if c not in served_elsewhere]
+    found = list(Agency.objects.filter(code__in=wanted, is_active=True))
+    unknown = set(wanted) - {a.code for a in found}
+    if unknown:
+        renamed = set(DirectoryAgency.objects.filter(code__in=unknown).exclude(replaced_by="")
+                      .values_list("replaced_by", flat=True)) - served_elsewhere - {a.code for a in found}
+        found += list(Agency.objects.filter(code__in=renamed, is_active=True))
+    return found
 
 
 def _fields_of(package: edxml.DocumentPackage) -> dict[str, Any]:

@@ -249,3 +249,16 @@ def test_directory_synchronised_from_the_axis_with_aliases(world):
     assert DirectoryAgency.objects.get(code="002.01.12.G12").parent_code == "000.00.00.G12"
     connection = AxisConnection.objects.get()
     assert connection.directory_synced_at and connection.directory_result["retired"] == 500
+
+
+def test_package_to_an_old_code_reaches_the_agency_under_its_new_code(world):
+    """The directory keeps the axis's oldCode as an alias: a package addressed to it still arrives."""
+    a, b, client_b = world["a"], world["b"], world["client_b"]
+    DirectoryAgency.objects.create(code="000.00.99.H51", name=a.agency.name, is_current=False,
+                                   replaced_by=a.agency.code)
+    world["axis"].systems["sys.a"].codes.add("000.00.99.H51")
+    document = issue_to(b, summary="V/v gửi theo mã cũ")
+    package = transport.document_package(document, ["000.00.99.H51"])
+    client_b.send_edoc(sign_for_agency(build_document(package), b.agency), from_code=b.agency.code)
+    assert sync.poll(world["connection"])["stored"] == 1
+    assert ReceptionItem.objects.get(receiver=a.agency).summary == "V/v gửi theo mã cũ"

@@ -47,6 +47,8 @@ def test_connection_saved_polled_and_refusal_shown(login, root, org, third_org, 
     axis.fail_next("getReceivedEdocList", "fail", code="5", desc="Sai mã hệ thống")
     page = client.post("/exchange/axis/poll/", follow=True).content.decode()
     assert "Trục liên thông từ chối getReceivedEdocList (mã lỗi 5): Sai mã hệ thống" in page
+    page = client.post("/exchange/axis/directory/", follow=True).content.decode()
+    assert "Danh bạ cơ quan đang được đồng bộ" in page
     # Registering this installation's agencies: Sở TT&TT (local), not UBND tỉnh (over the axis).
     page = client.post("/exchange/axis/register/", follow=True).content.decode()
     assert org.agency.code in axis.systems["sys.a"].codes

@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import http.client
 import json
+import re
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Sequence
@@ -225,7 +226,7 @@ class AxisClient:
             try:
                 reader = _Peek(response)
                 head = reader.peek(4096)
-                if b'"data"' not in head and b"FAIL" in head:  # a short refusal: read it as one
+                if re.search(rb'"status"\s*:\s*"FAIL"|"ErrorCode"\s*:\s*"?[1-9-]', head):  # a refusal
                     self._check("getAgenciesList", _json_of(reader.read(1024 * 1024), "getAgenciesList"))
                 for row in ijson.items(reader, "data.item", use_float=True):
                     if isinstance(row, dict) and row.get("code"):

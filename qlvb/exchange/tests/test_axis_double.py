@@ -177,3 +177,12 @@ def test_directory_is_streamed_and_fail_raised(axis, pair):
     axis.fail_next("getAgenciesList", "nonjson", times=1)
     with pytest.raises(AxisUnavailable):
         list(a.agencies())
+
+
+def test_directory_refusal_with_an_empty_list_is_still_a_refusal(axis, pair, monkeypatch):
+    a, _b, _sender = pair
+    answer = b'{"status":"FAIL","ErrorCode":"3","ErrorDesc":"Sai chu ky","data":[]}'
+    monkeypatch.setattr(AxisDouble, "op_getAgenciesList", lambda self, system, headers, body: iter([answer]))
+    with pytest.raises(AxisRefused) as error:
+        list(a.agencies())
+    assert error.value.code == "3"

@@ -112,9 +112,12 @@ bench: messages
 
 # The VGCA test agent (tools/vgca_agent, docs/signing-vgca.md): speaks the Government Cipher Committee's
 # signing plugin protocol on wss://127.0.0.1:$(VGCA_PORT) with its key on a SoftHSM2 token made once in
-# var/vgca-agent/ (PIN 123456), until Ctrl+C. For demonstrations and development without a real token.
+# var/vgca-agent/ (PIN 123456), its test CA trusted by the demo database (after `make run`), until Ctrl+C.
+# For demonstrations and development without a real token.
 VGCA_PORT ?= 8987
 vgca-agent: venv system-deps
+	@[ -f var/vgca-agent/token.json ] || $(PY) -m tools.vgca_agent setup --dir var/vgca-agent
+	$(PY) manage.py import_trust_anchors var/vgca-agent/ca.pem
 	$(PY) -m tools.vgca_agent demo --dir var/vgca-agent --port $(VGCA_PORT)
 
 lint: venv

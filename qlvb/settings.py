@@ -340,6 +340,11 @@ QLVB_KEY_ENCRYPTION_KEY_FALLBACKS = env_list("QLVB_KEY_ENCRYPTION_KEY_FALLBACKS"
 # Native PKCS#11 modules the server may load (tokens, HSMs).
 QLVB_PKCS11_MODULES = env_list(
     "QLVB_PKCS11_MODULES", "/usr/lib/softhsm/libsofthsm2.so,/usr/lib/x86_64-linux-gnu/softhsm/libsofthsm2.so")
+# Certificate revocation (docs/signing.md "Trust and revocation"): fetch the CRLs and OCSP answers a
+# certificate names, each request given up after QLVB_REVOCATION_TIMEOUT seconds. An installation
+# without Internet access sets QLVB_REVOCATION_FETCH=0 (reports then say "not checked").
+QLVB_REVOCATION_FETCH = env_bool("QLVB_REVOCATION_FETCH", True)
+QLVB_REVOCATION_TIMEOUT = float(os.environ.get("QLVB_REVOCATION_TIMEOUT", "3"))
 # Remote signing services (qlvb/signatures/remote, docs/signing-remote.md): offered only when the
 # agency's integration account is set; the client id and secret come from VNPT / Viettel.
 QLVB_SMARTCA = {
@@ -356,6 +361,11 @@ QLVB_MYSIGN = {
 # Deferred signing (docs/signing.md): how long a signing session waits for its signature, and
 # the remote signing services offered (absent: not offered).
 QLVB_SIGNING_SESSION_MINUTES = int(os.environ.get("QLVB_SIGNING_SESSION_MINUTES", "5"))
+# USB tokens of the Government Cipher Committee through its signing plugin on the person's computer
+# (docs/signing-vgca.md): offered unless turned off; where the plugin listens; how long issuing waits.
+QLVB_VGCA_ENABLED = env_bool("QLVB_VGCA_ENABLED", True)
+QLVB_VGCA_URL = os.environ.get("QLVB_VGCA_URL", "wss://127.0.0.1:8987")
+QLVB_VGCA_SESSION_HOURS = int(os.environ.get("QLVB_VGCA_SESSION_HOURS", "24"))
 QLVB_CSC: dict[str, Any] = ({"base_url": os.environ["QLVB_CSC_URL"], "token": os.environ.get("QLVB_CSC_TOKEN", ""),
                              "timeout": float(os.environ.get("QLVB_CSC_TIMEOUT", "20"))}
                             if os.environ.get("QLVB_CSC_URL") else {})

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from qlvb.core import parameters
 from qlvb.core.forms import model_choice
 from qlvb.org.models import Person
+from qlvb.outgoing.models import OutgoingSettings
 
 
 class FlowForm(forms.Form):
@@ -25,9 +26,18 @@ class FlowForm(forms.Form):
                                "the document can check it on the public verification page. The code is given to "
                                "every issued document either way."))
 
+    initials = forms.ChoiceField(
+        label=gettext_lazy("Initial signatures (ký nháy) of the unit head and the format checker"),
+        choices=OutgoingSettings.Initials.choices, required=False,
+        help_text=gettext_lazy("When approving, the reviewer signs the draft version with his own certificate; "
+                               "the signer sees who initialled which version and whether it is still valid."))
+
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice(self, "office_checker").queryset = people
+
+    def clean_initials(self) -> str | None:
+        return self.cleaned_data.get("initials") or None  # not sent: kept as it is
 
 
 class ParametersForm(forms.Form):

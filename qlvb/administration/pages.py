@@ -80,6 +80,12 @@ def register_pages() -> None:
         AdminPage("axis", _("National document-exchange axis"), _("The connection to the national axis, what "
                                                                   "waits, what failed, the directory of agencies."),
                   _fixed("exchange:axis"), scope="installation", group="system", icon="diagram-3", order=125),
+        AdminPage("trust", _("Trusted certification authorities"), _("Root and intermediate CAs signatures are "
+                                                                     "checked against (VGCA, NEAC…)."),
+                  _fixed("signatures:trust"), scope="installation", group="system", icon="patch-check", order=115),
+        AdminPage("signing", _("Digital signatures of the agency"), _("Long-term validation data (PAdES B-LT) "
+                                                                     "in issued documents."),
+                  _own_agency("signatures:agency_settings", True), group="documents", icon="pen", order=85),
         AdminPage("audit", _("Audit log"), _("Sign-ins, sign-outs and every action, with who and when."),
                   _fixed("portal:audit"), group="system", icon="shield-check", order=130),
     ]:

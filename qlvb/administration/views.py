@@ -77,7 +77,7 @@ def flow(request: PersonRequest, pk: int) -> HttpResponse:
     form = FlowForm(request.POST or None, people=people, initial={
         "review_days": config.review_days, "office_check": config.office_check,
         "office_checker": config.office_checker_id, "place": config.place,
-        "verification_mark": config.verification_mark})
+        "verification_mark": config.verification_mark, "initials": config.initials})
     if request.method == "POST" and form.is_valid():
         try:
             update_settings(by=actor_from_request(request), agency=agency, **form.cleaned_data)

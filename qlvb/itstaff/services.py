@@ -307,6 +307,9 @@ def accept_report(*, by: Actor, report: Report) -> Report:
 
 # --- Incidents (004 Đ7.2) -------------------------------------------------------------------------
 
+EARLIEST_YEAR = 2000
+
+
 def report_incident(*, by: Actor, agency: Agency, kind: str, title: str, occurred_at: datetime | None,
                     impact: str = "", handling: str = "") -> Incident:
     """An IT incident, told to the Department at once (the event's notification route)."""
@@ -323,6 +326,9 @@ def report_incident(*, by: Actor, agency: Agency, kind: str, title: str, occurre
         errors.add("occurred_at", _("Give the time the incident occurred."))
     elif occurred_at > timezone.now() + timedelta(minutes=5):
         errors.add("occurred_at", _("The time of the incident cannot be in the future."))
+    elif occurred_at.year < EARLIEST_YEAR:  # a typing slip (0026 for 2026), or a date no office keeps
+        errors.add("occurred_at", _("The time of the incident is too long ago: give a year from %(year)s.")
+                   % {"year": EARLIEST_YEAR})
     if len(impact or "") > MAX_TEXT or len(handling or "") > MAX_TEXT:
         errors.add("impact", _("At most %(n)s characters.") % {"n": MAX_TEXT})
     errors.check()

@@ -8,6 +8,7 @@ commits (a notification must never undo or slow the change it tells about; a fai
 | outgoing.submitted (again after a return), .approved, .format_checked | the reviewers now waiting | review / sign |
 | outgoing.back_to_signer | the signer | sign |
 | outgoing.signed | the agency's clerks | issue |
+| outgoing.signature_requested | the holder of the key asked (signer; the clerk for the agency's token) | sign |
 | outgoing.returned | the person it is returned to | returned |
 | exchange.arrived | the receiving agency's clerks | reception |
 | outgoing.approved, .format_checked, .disagreement (with an opinion) | the drafter | comment |
@@ -145,6 +146,14 @@ def on_signed(event: Event) -> None:
 
     _tell(event, "outgoing", int(event.target_id),
           people_posted({Position.Kind.CLERK}, agency_id=event.agency_id), Kind.ISSUE)
+
+
+def on_signature_requested(event: Event) -> None:
+    """Issuing waits for a signature its holder makes himself (a USB token at his computer, a
+    confirmation on his phone): tell him, unless he is the one who issued (the clerk's own token)."""
+    person = (event.data or {}).get("person")
+    if person:
+        _tell(event, "outgoing", int(event.target_id), [person], Kind.SIGN)
 
 
 def on_returned(event: Event) -> None:
@@ -496,6 +505,7 @@ ROUTES: dict[str, Callable[[Event], None]] = {
     "outgoing.format_checked": on_review_step,
     "outgoing.back_to_signer": on_back_to_signer,
     "outgoing.signed": on_signed,
+    "outgoing.signature_requested": on_signature_requested,
     "outgoing.returned": on_returned,
     "exchange.arrived": on_arrived,
     "outgoing.issued": on_issued,

@@ -32,7 +32,7 @@ from qlvb.files.models import StoredFile
 from qlvb.files.views import file_response
 from qlvb.org.http import signed_in
 from qlvb.org.models import Person
-from qlvb.outgoing import rules, selectors, services
+from qlvb.outgoing import initials, rules, selectors, services
 from qlvb.outgoing import serializers as s
 from qlvb.outgoing.models import OutgoingDocument
 from qlvb.registers.models import Register
@@ -85,6 +85,11 @@ def _detail(request: Request, document: OutgoingDocument) -> dict[str, Any]:
     shown.api_can_issue = (document.status == OutgoingDocument.Status.SIGNED and is_clerk
                            and not (signing is not None and signing.is_waiting))
     shown.api_signers = _signers(document) if holds else []
+    shown.api_initials = initials.shown(document)
+    my_step = step if shown.api_can_review else None
+    shown.api_initial_mode = initials.mode(document, my_step)
+    session = initials.latest_session(my_step) if my_step is not None else None
+    shown.api_initial_session = session_data(session) if session is not None and session.may_see(person) else None
     return s.OutgoingDocumentDetailSerializer(document, context={"request": request}).data
 
 
@@ -233,11 +238,22 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         """The reviewer whose turn it is approves and forwards it; after the signer's approval it waits
-        for the signature. A `disagreement` with the drafter is shown to the signer."""
+        for the signature. A `disagreement` with the drafter is shown to the signer. With `certificate`
+        (and `secret`), the unit head or format checker initials the draft (ký nháy) first, when the
+        agency uses initials; when it requires them, approving without is refused (400)."""
+        from qlvb.signatures.models import Certificate
+
         document = _document(request, pk)
         data = validated(s.OutgoingApproveSerializer, request)
+        initial = None
+        if data["certificate"] is not None:
+            certificate = Certificate.objects.filter(pk=data["certificate"], person=signed_in(request.user),
+                                                     is_active=True).first()
+            if certificate is None:
+                raise invalid("certificate", _("Choose one of your certificates."))
+            initial = initials.Request(certificate, data["secret"])
         service_call(lambda: services.approve(by=caller(request), document=document, opinion=data["opinion"],
-                                               disagreement=data["disagreement"]))
+                                               disagreement=data["disagreement"], initial=initial))
         return _fresh_detail(request, document)
 
     @extend_schema(summary="Return a draft", request=s.OutgoingReturnSerializer, responses=DETAIL)
@@ -314,6 +330,18 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
         """The issued PDF with the signer's and the agency's signatures; 404 before issuing."""
         document = _document(request, pk)
         return self._file(document.issued_file, f"{document.reference.replace('/', '-')}.pdf")
+
+    @extend_schema(summary="Download a reviewer's initialled PDF", responses=FILE,
+                   parameters=[OpenApiParameter("initial_id", int, OpenApiParameter.PATH,
+                                                description="The initial's id (the detail's `initials`).")])
+    @action(detail=True, methods=["get"], url_path=r"initials/(?P<initial_id>[0-9]+)", url_name="initial-file")
+    def initial_file(self, request: Request, pk: str, initial_id: str) -> HttpResponseBase:
+        """The draft version's PDF with the reviewer's initial signature in it."""
+        document = _document(request, pk)
+        initial = document.initials.select_related("signed", "version").filter(pk=int(initial_id)).first()
+        if initial is None:
+            raise NotFound()
+        return self._file(initial.signed, f"ky-nhay-v{initial.version.number}.pdf")
 
     @extend_schema(summary="Download an attachment", responses=FILE,
                    parameters=[OpenApiParameter("attachment_id", int, OpenApiParameter.PATH,

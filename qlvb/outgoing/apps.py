@@ -21,12 +21,17 @@ class OutgoingConfig(AppConfig):
         self._register_signing()
 
     def _register_signing(self) -> None:
-        # The signer's signature made by a remote signing service comes back later (docs/signing.md).
-        from qlvb.outgoing import services
+        # A signature whose key is not on the server comes back later (docs/signing.md).
+        from qlvb.outgoing import remote_issue
         from qlvb.signatures import deferred
 
-        deferred.register_finisher(services.SIGNING_KIND, services.finish_remote_issue)
-        deferred.register_refusal_handler(services.SIGNING_KIND, services.remote_signature_refused)
+        deferred.register_finisher(remote_issue.SIGNING_KIND, remote_issue.on_completed)
+        deferred.register_refusal_handler(remote_issue.SIGNING_KIND, remote_issue.on_refused)
+        # A reviewer's initial (ký nháy) made by a signing service: the approval follows it.
+        from qlvb.outgoing import initials
+
+        deferred.register_finisher(initials.SESSION_KIND, initials.finish_remote)
+        deferred.register_refusal_handler(initials.SESSION_KIND, initials.remote_refused)
 
     def _register_bin(self) -> None:
         # No document points at a template (drafts copy it): any template can go to the bin.

@@ -86,6 +86,24 @@ class ReviewForm(forms.Form):
                                    widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class InitialForm(forms.Form):
+    """The reviewer's initial signature (ký nháy) given with the approval (outgoing.initials)."""
+
+    certificate: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Initial the draft (ký nháy) with"), queryset=None, required=False)
+    secret = forms.CharField(label=_("Passphrase or PIN"), widget=forms.PasswordInput, strip=False, required=False,
+                             help_text=_("Leave empty for a key whose passphrase the system keeps, or a key at a "
+                                         "signing service (you confirm there)."))
+
+    def __init__(self, *args: Any, certificates: Any, required: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = model_choice(self, "certificate")
+        field.queryset = certificates
+        field.empty_label = "—" if required else str(_("Approve without initialling"))
+        if required and certificates.count() == 1:
+            field.initial = certificates.first().pk
+
+
 class VersionForm(forms.Form):
     upload = forms.FileField(label=_("New version (DOCX or PDF)"))
     comment = forms.CharField(label=_("What changed"), max_length=500, required=False)
@@ -123,10 +141,24 @@ class IssueForm(forms.Form):
     sig_fx = forms.FloatField(min_value=0, max_value=1, required=False, widget=forms.HiddenInput)
     sig_fy = forms.FloatField(min_value=0, max_value=1, required=False, widget=forms.HiddenInput)
 
+    # The agency's key for its seal, when it has more than one (a key on the server, the agency's USB
+    # token at the clerk's computer, a key at a signing service); else the one it has.
+    agency_certificate: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("The agency's key for the seal"), queryset=None, required=False)
+
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        from django.utils import timezone
+
+        from qlvb.signatures.models import Certificate
+
         super().__init__(*args, **kwargs)
         model_choice(self, "register").queryset = Register.objects.filter(agency=agency, is_active=True,
                                                                    direction=Register.Direction.OUTGOING)
+        keys = Certificate.objects.filter(agency=agency, is_active=True, revoked_at__isnull=True,
+                                          not_after__gt=timezone.now()).order_by("-not_after")
+        model_choice(self, "agency_certificate").queryset = keys
+        if len(keys) < 2:
+            self.fields["agency_certificate"].widget = forms.HiddenInput()
 
     def spot(self, prefix: str = "") -> Spot | None:
         data = getattr(self, "cleaned_data", None) or {}

@@ -145,10 +145,22 @@ def produce(*, document: OutgoingDocument, authorisation: Any, stamp_at: Any, cl
                                 agency_secret=agency_secret, started=started)
 
 
+def attachment_pdf(attachment: Any) -> bytes:
+    """An attachment as the agency signs it: a PDF (a DOCX converted)."""
+    from qlvb.files import convert
+
+    data = read_stored(attachment.stored)
+    if attachment.stored.kind == "docx":
+        return convert.docx_to_pdf(data)
+    if attachment.stored.kind != "pdf":
+        raise ValidationError({"attachments": _("The attachment %(name)s is not a PDF or a DOCX.") % {
+            "name": attachment.name}})
+    return data
+
+
 def produce_after_signer(*, document: OutgoingDocument, pdf: bytes, clerk: Any, agency_certificate: Any = None,
                          agency_secret: str | None = None, started: float | None = None) -> Produced:
     """The agency's seal over the signer's signature, and its signature on each attachment."""
-    from qlvb.files import convert
     from qlvb.signatures import services as signing
 
     started = time.monotonic() if started is None else started
@@ -160,12 +172,7 @@ def produce_after_signer(*, document: OutgoingDocument, pdf: bytes, clerk: Any, 
     name = f"{document.reference.replace('/', '-')}.pdf"
     attachments = []
     for index, attachment in enumerate(document.attachments.order_by("order", "id"), start=1):
-        data = read_stored(attachment.stored)
-        if attachment.stored.kind == "docx":
-            data = convert.docx_to_pdf(data)
-        elif attachment.stored.kind != "pdf":
-            raise ValidationError({"attachments": _("The attachment %(name)s is not a PDF or a DOCX.") % {
-                "name": attachment.name}})
+        data = attachment_pdf(attachment)
         signed = signing.sign_attachment(data, by=clerk, certificate=certificate, passphrase_or_pin=secret,
                                          number_notation=document.reference, signed_at=document.issued_at,
                                          about=about)

@@ -15,6 +15,14 @@ from qlvb.core.doctypes import DOCUMENT_TYPES, Priority, Secrecy, Urgency
 class OutgoingSettings(models.Model):
     """Per-agency configuration of the review loop and of issuing."""
 
+    class Initials(models.TextChoices):
+        """The reviewers' initial signature (ký nháy) on the draft, by the unit head and the office's
+        format checker when they approve (outgoing.initials)."""
+
+        OFF = "off", _("Not used")
+        OPTIONAL = "optional", _("Optional: the reviewer chooses")
+        REQUIRED = "required", _("Required to approve")
+
     agency = models.OneToOneField("org.Agency", on_delete=models.CASCADE, related_name="outgoing_settings")
     office_check = models.BooleanField(_("format check by the office before the signer"), default=True)
     office_checker = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -25,6 +33,8 @@ class OutgoingSettings(models.Model):
     # code itself is given to every issued document either way.
     verification_mark = models.BooleanField(_("print the verification code and QR code on issued documents"),
                                             default=True)
+    initials = models.CharField(_("initial signatures (ký nháy) of the unit head and the format checker"),
+                                max_length=10, choices=Initials.choices, default=Initials.OFF)
 
 
 class DraftTemplate(models.Model):
@@ -237,6 +247,26 @@ class SigningAuthorisation(models.Model):
     secret = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
+
+
+class Initial(models.Model):
+    """A reviewer's initial signature (ký nháy) over one draft version: the version's PDF (a DOCX
+    converted) signed, invisibly, with the reviewer's own certificate when he approved it
+    (outgoing.initials). Kept with the version it covers, shown to the signer."""
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="initials")
+    step = models.OneToOneField(ReviewStep, on_delete=models.CASCADE, related_name="initial")
+    version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="initials")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    certificate = models.ForeignKey("signatures.Certificate", on_delete=models.PROTECT, related_name="+")
+    fingerprint = models.CharField(max_length=64)
+    subject = models.CharField(max_length=1000)
+    provider = models.CharField(max_length=20, default="server")
+    signed = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["signed_at", "id"]
 
 
 class Recipient(models.Model):

@@ -24,7 +24,7 @@ from qlvb.files.models import StoredFile
 from qlvb.incoming.models import IncomingDocument
 from qlvb.org.models import Agency, Field, Person, Unit
 from qlvb.org.roles import roles_of
-from qlvb.outgoing.models import Attachment, DraftVersion, OutgoingDocument, Recipient, ReviewStep
+from qlvb.outgoing.models import Attachment, DraftVersion, OutgoingDocument, OutgoingSettings, Recipient, ReviewStep
 from qlvb.outgoing.selectors import LISTS
 from qlvb.outgoing.services import RecipientSpec
 from qlvb.signatures.api import SigningSessionSerializer
@@ -55,6 +55,12 @@ StepStateField = enum_field("OutgoingReviewStateEnum", choice_values(ReviewStep.
                             "`superseded` by a resubmission.")
 VersionRoleField = enum_field("OutgoingVersionRoleEnum", choice_values(DraftVersion.Role.choices),
                               "Who made the version: `drafter`, `unit_head`, `office`, `signer` or `clerk`.")
+InitialModeField = enum_field("OutgoingInitialModeEnum", choice_values(OutgoingSettings.Initials.choices),
+                              "Initial signatures (ký nháy) asked of the caller's review step: `off` not used, "
+                              "`optional` the reviewer chooses, `required` approving without one is refused.")
+InitialStatusField = enum_field("OutgoingInitialStatusEnum", ["valid", "untrusted", "modified", "invalid"],
+                                "The initial's signature checked again: `valid`, `untrusted` (sound, but the "
+                                "certificate is not trusted or was revoked), `modified`, `invalid`.")
 FileKindField = enum_field("OutgoingFileKindEnum", choice_values(StoredFile.Kind.choices),
                            "Kind decided from the file's bytes: `pdf`, `image`, `docx` or `other`.")
 ReturnToField = enum_field("OutgoingReturnToEnum", ["drafter", "previous"],
@@ -122,6 +128,28 @@ class OutgoingVersionSerializer(serializers.ModelSerializer):
 
     def get_url(self, obj: DraftVersion) -> str:
         return _url(self, "outgoing-document-version-file", obj.document_id, obj.number)
+
+
+class OutgoingInitialSerializer(serializers.Serializer):
+    """A reviewer's initial signature (ký nháy) over one draft version, checked again."""
+
+    id = serializers.IntegerField(source="initial.pk")
+    step = serializers.IntegerField(source="initial.step_id", help_text="The review step it was given with.")
+    kind = StepKindField(source="initial.step.kind")
+    person = OutgoingRefSerializer(source="initial.person")
+    version = serializers.IntegerField(source="initial.version.number", help_text="The draft version it covers.")
+    on_current_version = serializers.BooleanField(help_text="False once a newer version exists.")
+    version_note = serializers.CharField(help_text="Which version, said for people (in the request's language).")
+    signed_at = serializers.DateTimeField(source="initial.signed_at")
+    certificate_subject = serializers.CharField(source="initial.subject")
+    certificate_fingerprint = serializers.CharField(source="initial.fingerprint", help_text="SHA-256, hex.")
+    provider = serializers.CharField(source="initial.provider", help_text="`server`, `csc`, `smartca`, `mysign`…")
+    status = InitialStatusField()
+    validity = serializers.CharField(help_text="The check's result, said for people.")
+    url = serializers.SerializerMethodField(help_text="The initialled PDF (API).")
+
+    def get_url(self, obj: Any) -> str:
+        return _url(self, "outgoing-document-initial-file", obj.initial.document_id, obj.initial.pk)
 
 
 class OutgoingAttachmentSerializer(serializers.ModelSerializer):
@@ -204,6 +232,15 @@ class OutgoingDocumentDetailSerializer(OutgoingDocumentListSerializer):
         source="api_signing_session", read_only=True, allow_null=True,
         help_text="The signer's signature asked of a signing service while the document is numbered and waits "
                   "(poll /api/v1/signatures/sessions/{token}/); null otherwise.")
+    initials = OutgoingInitialSerializer(source="api_initials", many=True, read_only=True,
+                                         help_text="The reviewers' initial signatures (ký nháy), oldest first.")
+    initial_mode = InitialModeField(source="api_initial_mode", read_only=True,
+                                    help_text="What the caller's review step asks: give `certificate` (and "
+                                              "`secret`) to approve to initial it; `off` when not the caller's turn.")
+    initial_session = SigningSessionSerializer(
+        source="api_initial_session", read_only=True, allow_null=True,
+        help_text="The caller's initial asked of a signing service (the approval follows when it comes); null "
+                  "otherwise.")
     signers = OutgoingRefSerializer(source="api_signers", many=True, read_only=True,
                                     help_text="Who may sign it (to choose from when submitting); empty unless "
                                               "`can_submit`.")
@@ -213,7 +250,7 @@ class OutgoingDocumentDetailSerializer(OutgoingDocumentListSerializer):
                   "field", "copies", "kept_by", "directive", "reply_to", "signing_capacity", "signer_title",
                   "issued_by", "recipients", "steps", "versions", "attachments", "issued_file_url", "signing_session",
                   "verification_code", "can_edit", "can_add_version", "can_submit", "can_review", "can_sign",
-                  "can_issue", "signers"]
+                  "can_issue", "initials", "initial_mode", "initial_session", "signers"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -365,6 +402,13 @@ class OutgoingApproveSerializer(serializers.Serializer):
     opinion = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     disagreement = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000,
                                          help_text="Disagreement with the drafter, shown to the signer.")
+    certificate = ObjectId(required=False, allow_null=True, default=None,
+                           help_text="Initial the draft (ký nháy) with this certificate of the caller's before "
+                                     "approving (see `initial_mode`); with a key at a signing service the approval "
+                                     "waits for it (`initial_session`).")
+    secret = serializers.CharField(required=False, allow_blank=True, default="", trim_whitespace=False,
+                                   style={"input_type": "password"},
+                                   help_text="The certificate's passphrase or PIN (server keys).")
 
 
 class OutgoingReturnSerializer(serializers.Serializer):

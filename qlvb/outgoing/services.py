@@ -15,7 +15,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +27,7 @@ from qlvb.files.services import prepare_uploads, read_stored, staged_uploads
 from qlvb.org import permissions
 from qlvb.org.models import Agency, Person, Position, Post, Unit
 from qlvb.org.roles import roles_of
-from qlvb.outgoing import codes, rules
+from qlvb.outgoing import codes, remote_issue, rules
 from qlvb.outgoing.models import (
     Attachment,
     Delivery,
@@ -57,7 +56,7 @@ def settings_for(agency: Agency) -> OutgoingSettings:
 @transaction.atomic
 def update_settings(*, by: Actor, agency: Agency, review_days: int, office_check: bool,
                     office_checker: Person | None, place: str,
-                    verification_mark: bool | None = None) -> OutgoingSettings:
+                    verification_mark: bool | None = None, initials: str | None = None) -> OutgoingSettings:
     """The agency's review flow, changed by its administrator (or the installation's): the event
     keeps every value changed, from what to what. Drafts already in review keep their steps; the
     next submission follows the new flow."""
@@ -76,11 +75,14 @@ def update_settings(*, by: Actor, agency: Agency, review_days: int, office_check
         errors["office_checker"] = _("The format checker must be an active person of this agency.")
     if office_check and office_checker is None:
         errors["office_checker"] = _("Choose who checks the format, or turn the format check off.")
+    if initials is not None and initials not in OutgoingSettings.Initials.values:
+        errors["initials"] = _("Choose whether reviewers initial the draft: not used, optional or required.")
     if errors:
         raise ValidationError(errors)
     wanted = {"review_days": review_days, "office_check": office_check, "office_checker_id":
               office_checker.pk if office_checker else None, "place": place,
-              "verification_mark": config.verification_mark if verification_mark is None else verification_mark}
+              "verification_mark": config.verification_mark if verification_mark is None else verification_mark,
+              "initials": config.initials if initials is None else initials}
     diff = {name: [getattr(config, name), value] for name, value in wanted.items() if getattr(config, name) != value}
     if diff:
         for name, value in wanted.items():
@@ -394,11 +396,19 @@ def _act(step: ReviewStep, by: Actor, state: str, opinion: str) -> None:
 
 
 @transaction.atomic
-def approve(*, by: Actor, document: OutgoingDocument, opinion: str = "", disagreement: str = "") -> OutgoingDocument:
+def approve(*, by: Actor, document: OutgoingDocument, opinion: str = "", disagreement: str = "",
+            initial: Any = None) -> OutgoingDocument:
     """The reviewer whose turn it is approves and forwards; a unit head may record that they
-    disagree with the drafter — the signer sees it."""
+    disagree with the drafter — the signer sees it. ``initial`` (an ``initials.Request``): the
+    reviewer's initial signature on the draft, made first (outgoing.initials); with a key at a
+    signing service the approval waits for it and the document is returned unchanged."""
+    from qlvb.outgoing import initials
+
     document = OutgoingDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
     step = _my_step(by, document)
+    if initials.before_approval(by=by, document=document, step=step, initial=initial, opinion=opinion,
+                                disagreement=disagreement):
+        return document
     _act(step, by, ReviewStep.State.APPROVED, opinion)
     if disagreement.strip():
         step.disagreement = disagreement.strip()
@@ -534,11 +544,6 @@ def preview_issue(*, by: Actor, document: OutgoingDocument, register: Register |
                            signature_at=signature_at)
 
 
-def _remote_signer(authorisation: Any) -> bool:
-    """The signer's key is at a signing service: the signature comes back later (docs/signing.md)."""
-    return authorisation.certificate.kind == "remote"
-
-
 def waiting_signature(document: OutgoingDocument) -> Any:
     """The signing session of the document waiting for the signer's remote signature, if any."""
     session = signing_session(document)
@@ -550,14 +555,11 @@ def signing_session(document: OutgoingDocument) -> Any:
     from qlvb.signatures import deferred
     from qlvb.signatures.models import SigningSession
 
-    session = (SigningSession.objects.filter(target_kind=SIGNING_KIND, target_id=document.pk)
+    session = (SigningSession.objects.filter(target_kind=remote_issue.SIGNING_KIND, target_id=document.pk)
                .order_by("-created_at", "-pk").first())
     if session is not None:
         deferred.expire_if_due(session)
     return session
-
-
-SIGNING_KIND = "outgoing.outgoingdocument"
 
 
 def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = None,
@@ -566,10 +568,10 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
     """The clerk numbers, dates, has both signatures applied, registers and sends the document (R14),
     all or nothing: a failure anywhere gives the number back and leaves no file behind.
 
-    When the signer's key is at a remote signing service, the document is numbered and dated, the
-    signer's signature is asked of the service (a signing session), and issuing finishes when it
-    comes back (``finish_remote_issue``, by the job worker); if it is refused, the number stays
-    with the document and issuing it again reuses it."""
+    When the signer's or the agency's key is not on the server (a signing service, a USB token at
+    the holder's computer), the document is numbered and dated and the signatures are asked one
+    after the other (qlvb/outgoing/remote_issue.py); issuing finishes when the last comes back. If
+    one is refused, the number stays with the document and issuing it again reuses it."""
     from qlvb.outgoing import issuing
 
     clerk = by.effective
@@ -594,10 +596,11 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
         # 60 random bits: with ten million documents issued, a new code is taken with odds of one in
         # a hundred thousand million; the unique column then refuses the issue whole (number given back).
         document.verification_code = codes.new_code()
-        if _remote_signer(authorisation):
-            return _start_remote_signature(by, document, authorisation, stamp_at=stamp_at,
-                                           agency_certificate=agency_certificate, agency_secret=agency_secret,
-                                           signature_at=signature_at)
+        agency_certificate = agency_certificate or issuing.agency_certificate_for(document)
+        if remote_issue.is_remote(authorisation.certificate) or remote_issue.is_remote(agency_certificate):
+            return remote_issue.start(by, document, authorisation, stamp_at=stamp_at,
+                                      agency_certificate=agency_certificate, agency_secret=agency_secret,
+                                      signature_at=signature_at)
         # Signing appends to the agency's chain and distributing to the receivers' chains: take
         # them all now, in one order (lock order), or two agencies issuing to each other deadlock.
         events.lock_chains([document.agency_id], document.recipients.filter(kind=Recipient.Kind.AGENCY)
@@ -627,76 +630,6 @@ def _complete_issue(by: Actor, document: OutgoingDocument, register: Register, a
             "register": register.pk, "number": document.number, "notation": document.notation,
             "year": document.year, "seconds": round(produced.seconds, 2),
             "stored_files": [s.stored.pk for s in (*main, *signed_attachments)]})
-
-
-def _start_remote_signature(by: Actor, document: OutgoingDocument, authorisation: Any, *, stamp_at: Any,
-                            agency_certificate: Any, agency_secret: str | None,
-                            signature_at: Any) -> OutgoingDocument:
-    """Number and date kept on the document, the signer's signature asked of his signing service."""
-    import base64
-
-    from qlvb.outgoing import issuing
-    from qlvb.signatures import services as signing
-
-    signer = document.signer
-    assert signer is not None  # a signed document has its signer
-    pdf = issuing.main_pdf(document, authorisation, stamp_at)
-    certificate = agency_certificate or issuing.agency_certificate_for(document)
-    continuation = {
-        "clerk": by.person.pk if by.person else None,
-        "on_behalf_of": by.on_behalf_of.pk if by.on_behalf_of else None,
-        "agency_certificate": certificate.pk,
-        "agency_secret": (base64.b64encode(issuing.seal_secret(document.pk, agency_secret)).decode("ascii")
-                          if agency_secret else ""),
-        "done_url": reverse("outgoing:issued_file", args=[document.pk, "view"]),
-    }
-    session = signing.start_signer_session(
-        pdf, by=Actor(signer), certificate=authorisation.certificate, target_kind=SIGNING_KIND,
-        target_id=document.pk, continuation=continuation, watchers=tuple(p.pk for p in (by.person, by.effective) if p),
-        **issuing.signer_signature_args(document, pdf, signature_at))
-    document.save()
-    events.record(verb="outgoing.signature_requested", actor=by, agency=document.agency_id, target=document,
-                  data={"number": document.number, "notation": document.notation, "provider": session.provider,
-                        "session": session.pk})
-    return document
-
-
-def finish_remote_issue(session: Any, signed_pdf: bytes) -> None:
-    """The signer's signature came back from the signing service (the job worker, inside the
-    session's completion): the agency's seal, the attachments, the register and the sending, as
-    issuing does. A failure undoes the completion; the session then ends refused."""
-    import base64
-
-    from qlvb.org.models import Person
-    from qlvb.outgoing import issuing
-    from qlvb.signatures.models import Certificate
-
-    document = (OutgoingDocument.objects.select_for_update(no_key=True, of=("self",))
-                .select_related("agency", "drafting_unit", "register").get(pk=session.target_id))
-    authorisation = getattr(document, "authorisation", None)
-    if document.status != OutgoingDocument.Status.SIGNED or authorisation is None or document.register is None:
-        raise ValidationError(_("The document is no longer waiting to be issued."), code="not_issuable")
-    data = session.continuation
-    clerk = Person.objects.filter(pk=data.get("clerk")).first()
-    by = Actor(clerk, on_behalf_of=Person.objects.filter(pk=data.get("on_behalf_of")).first()
-               if data.get("on_behalf_of") else None)
-    secret = (issuing.open_secret(document.pk, base64.b64decode(data["agency_secret"]))
-              if data.get("agency_secret") else None)
-    produced = issuing.produce_after_signer(
-        document=document, pdf=signed_pdf, clerk=by,
-        agency_certificate=Certificate.objects.get(pk=data["agency_certificate"]), agency_secret=secret)
-    _complete_issue(by, document, document.register, authorisation, produced)
-
-
-def remote_signature_refused(session: Any) -> None:
-    """The signing service refused (or the time ran out): the document stays signed, waiting to be
-    issued, with its number kept; the clerk issues it again."""
-    document = OutgoingDocument.objects.filter(pk=session.target_id).first()
-    if document is None:
-        return
-    events.record(verb="outgoing.signature_refused", actor=Actor(session.person), agency=document.agency_id,
-                  target=document, data={"code": session.error_code, "message": session.error_message[:300],
-                                         "session": session.pk})
 
 
 def _distribute(document: OutgoingDocument, by: Actor) -> None:

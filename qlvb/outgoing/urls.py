@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/diff/", views.diff, name="diff"),
     path("<int:pk>/versions/<int:number>/<slug:disposition>/", views.version_file, name="version_file"),
     path("<int:pk>/issued/<slug:disposition>/", views.issued_file, name="issued_file"),
+    path("<int:pk>/initials/<int:initial_pk>/", views.initial_file, name="initial_file"),
     path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_file, name="attachment_file"),
     path("<int:pk>/issue/preview/", views.issue_preview, name="issue_preview"),
     path("<int:pk>/issue/preview/file/", views.issue_preview_file, name="issue_preview_file"),

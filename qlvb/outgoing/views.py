@@ -25,8 +25,8 @@ from qlvb.core.text import as_id
 from qlvb.files.views import file_response
 from qlvb.org.http import PersonRequest
 from qlvb.org.models import Person
-from qlvb.outgoing import drafting, forms, rules, selectors, services
-from qlvb.outgoing.models import OutgoingDocument
+from qlvb.outgoing import drafting, forms, initials, rules, selectors, services
+from qlvb.outgoing.models import OutgoingDocument, OutgoingSettings
 
 SCOPE = "outgoing"  # which delegations let a delegate act here
 
@@ -138,6 +138,8 @@ def detail(request: PersonRequest, pk: int) -> HttpResponse:
         context["submit_form"] = forms.SubmitForm(signers=_signers(document), prefix="submit")
     if my_step:
         context["review_form"] = forms.ReviewForm()
+        _initial_context(request, document, my_step, context)
+    context["initials"] = initials.shown(document)
     if context["can_version"]:
         context["version_form"] = forms.VersionForm(prefix="version")
     if document.status == OutgoingDocument.Status.APPROVED and document.signer_id == request.user.pk:
@@ -152,6 +154,34 @@ def detail(request: PersonRequest, pk: int) -> HttpResponse:
     context["may_cancel"] = rules.may_cancel(
         request.user if document.status == OutgoingDocument.Status.ISSUED else person, document)
     return no_store(render(request, "outgoing/detail.html", context), bool(document.secrecy))
+
+
+def _my_certificates(request: PersonRequest) -> Any:
+    from qlvb.signatures.models import Certificate
+
+    return Certificate.objects.filter(person=request.user, is_active=True, revoked_at__isnull=True)
+
+
+def _initial_context(request: PersonRequest, document: OutgoingDocument, step: Any, context: dict[str, Any]) -> None:
+    """The reviewer's initial (ký nháy) on the review card, when the agency uses them: his own
+    certificates (personal: not while acting for someone), and the one a signing service is asked for."""
+    wanted = initials.mode(document, step)
+    if wanted == OutgoingSettings.Initials.OFF:
+        return
+    context["initial_mode"] = wanted
+    if step.reviewer_id == request.user.pk:
+        context["initial_form"] = forms.InitialForm(prefix="initial", certificates=_my_certificates(request),
+                                                    required=wanted == OutgoingSettings.Initials.REQUIRED)
+    session = initials.latest_session(step)
+    context["initial_session"] = session if session is not None and session.may_see(request.user) else None
+
+
+def _initial_request(request: PersonRequest) -> initials.Request | None:
+    form = forms.InitialForm(request.POST, prefix="initial", certificates=_my_certificates(request), required=False)
+    if not form.is_valid():
+        raise ValidationError(form.errors.as_data())
+    certificate = form.cleaned_data["certificate"]
+    return initials.Request(certificate, form.cleaned_data["secret"]) if certificate is not None else None
 
 
 @login_required
@@ -175,11 +205,17 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
             form.is_valid()
             data = form.cleaned_data
             if verb == "approve":
+                initial = _initial_request(request)
                 approved = services.approve(by=by, document=document, opinion=data.get("opinion", ""),
-                                            disagreement=data.get("disagreement", ""))
-                done = (_("Approved for issuing; waiting for the signer's digital signature.")
-                        if approved.status == OutgoingDocument.Status.APPROVED
-                        else _next_reviewer(approved, _("Agreed; passed on to %(name)s.")))
+                                            disagreement=data.get("disagreement", ""), initial=initial)
+                step = rules.current_step(approved)
+                if initial is not None and step is not None and initials.waiting_session(step) is not None:
+                    done = _("Your initial signature is asked of the signing service: confirm it there; the draft "
+                             "goes up as soon as it comes.")
+                else:
+                    done = (_("Approved for issuing; waiting for the signer's digital signature.")
+                            if approved.status == OutgoingDocument.Status.APPROVED
+                            else _next_reviewer(approved, _("Agreed; passed on to %(name)s.")))
             else:
                 services.return_draft(by=by, document=document, opinion=data.get("opinion", ""),
                                       to="previous" if verb == "return_previous" else "drafter")
@@ -210,10 +246,11 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
             if not form.is_valid():
                 raise ValidationError(form.errors.as_data())
             issued = services.issue(by=by, document=document, register=form.cleaned_data["register"],
-                                    stamp_at=form.spot(), signature_at=form.signature_spot())
+                                    stamp_at=form.spot(), signature_at=form.signature_spot(),
+                                    agency_certificate=form.cleaned_data.get("agency_certificate"))
             if issued.status != OutgoingDocument.Status.ISSUED:
-                messages.info(request, _("Numbered %(reference)s; waiting for the signer's signature from the "
-                                         "signing service. It is issued as soon as it comes.")
+                messages.info(request, _("Numbered %(reference)s; waiting for the digital signatures (signing "
+                                         "service or USB token). It is issued as soon as they are made.")
                               % {"reference": issued.reference})
                 return redirect("outgoing:detail", document.pk)
             messages.success(request, _("Issued as number %(reference)s.") % {"reference": issued.reference})
@@ -250,6 +287,17 @@ def issued_file(request: PersonRequest, pk: int, disposition: str) -> HttpRespon
         raise Http404()
     return file_response(request, document.issued_file, filename=f"{document.reference.replace('/', '-')}.pdf",
                          inline=disposition == "view", secret=bool(document.secrecy))
+
+
+@login_required
+def initial_file(request: PersonRequest, pk: int, initial_pk: int) -> HttpResponseBase:
+    """The draft version's PDF a reviewer initialled (with his signature in it)."""
+    document = selectors.get_document(_person(request), pk)
+    initial = document.initials.select_related("signed", "version").filter(pk=initial_pk).first()
+    if initial is None:
+        raise Http404()
+    return file_response(request, initial.signed, filename=f"ky-nhay-v{initial.version.number}.pdf", inline=True,
+                         secret=bool(document.secrecy))
 
 
 @login_required

@@ -71,9 +71,9 @@ def register_finisher(target_kind: str, finisher: Finisher) -> None:
 class Layout:
     """Where and how the signature shows (what ``services._sign`` worked out)."""
 
-    style: appearance.Appearance
+    style: appearance.Appearance | None  # None with no box: an invisible signature
     field_name: str
-    box: Box
+    box: Box | None  # None: invisible (a reviewer's initial)
     reason: str
     signer_name: str
     role: str
@@ -112,7 +112,7 @@ def _external_signer(cert: Any, chain: list[Any], signature: bytes | int) -> Any
 def prepare(pdf: bytes, *, by: Actor, person: Person, certificate: Certificate, layout: Layout, purpose: str,
             provider: str, target_kind: str = "", target_id: int | None = None,
             continuation: dict[str, Any] | None = None, keep: bool = True,
-            watchers: tuple[int, ...] = ()) -> SigningSession:
+            watchers: tuple[int, ...] = (), minutes: int | None = None) -> SigningSession:
     """Reserve the signature field in ``pdf`` with ``layout`` and compute what is to be signed.
     ``keep``: store the prepared revision and the session (a provider answering later); else the
     session is transient, for a provider that signs at once. The caller has checked who may use
@@ -127,10 +127,14 @@ def prepare(pdf: bytes, *, by: Actor, person: Person, certificate: Certificate, 
     meta = signers.PdfSignatureMetadata(
         field_name=layout.field_name, reason=layout.reason or None, name=layout.signer_name[:200] or None,
         md_algorithm=HASH_ALG, subfilter=fields.SigSeedSubFilter.PADES)
-    page, x1, y1, x2, y2 = layout.box
-    # pyHanko annotates the box int; PDF coordinates are any number (they are used as such).
-    spec = fields.SigFieldSpec(sig_field_name=layout.field_name, on_page=page,
-                               box=(x1, y1, x2, y2))  # type: ignore[arg-type]
+    if layout.box is None:  # invisible: a field with no widget area on the first page
+        page = 0
+        spec = fields.SigFieldSpec(sig_field_name=layout.field_name, on_page=0)
+    else:
+        page, x1, y1, x2, y2 = layout.box
+        # pyHanko annotates the box int; PDF coordinates are any number (they are used as such).
+        spec = fields.SigFieldSpec(sig_field_name=layout.field_name, on_page=page,
+                                   box=(x1, y1, x2, y2))  # type: ignore[arg-type]
     pdf_signer = signers.PdfSigner(meta, signer=external, stamp_style=layout.style, new_field_spec=spec)
 
     async def run() -> tuple[Any, bytes, bytes]:
@@ -157,7 +161,7 @@ def prepare(pdf: bytes, *, by: Actor, person: Person, certificate: Certificate, 
                  "watchers": sorted({*watchers, *([by.person.pk] if by.person is not None else [])})},
         continuation=continuation or {},
         provider_account=certificate.remote_account,
-        expires_at=timezone.now() + dt.timedelta(minutes=session_minutes()))
+        expires_at=timezone.now() + dt.timedelta(minutes=minutes or session_minutes()))
     session._revision = revision  # type: ignore[attr-defined]  # the prepared bytes, while in memory
     if keep:
         from qlvb.files.services import store_bytes
@@ -232,8 +236,8 @@ def _check_certificate(session: SigningSession, certificate_der: bytes | None, a
     if certificate is None or bytes(session.certificate_der) != _certificates(certificate)[0].dump():
         raise _refuse(_("The certificate is not registered in QLVB for this person or agency."),
                       "certificate_unregistered")
-    owner_ok = (certificate.person_id == session.person_id if session.purpose == SigningSession.Purpose.SIGNER
-                else bool(certificate.agency_id))
+    personal = session.purpose in (SigningSession.Purpose.SIGNER, SigningSession.Purpose.INITIAL)
+    owner_ok = certificate.person_id == session.person_id if personal else bool(certificate.agency_id)
     if not owner_ok:
         raise _refuse(_("The certificate is not registered in QLVB for this person or agency."),
                       "certificate_unregistered")
@@ -259,15 +263,32 @@ def _embed(session: SigningSession, signature: bytes) -> bytes:
     return output.getvalue()
 
 
-def _validate(pdf: bytes, field_name: str, signer_cert: Any) -> None:
+def _validate(pdf: bytes, field_name: str, certificate: Certificate) -> Any:
     from qlvb.signatures.verification import verify_last
 
     # Intact and valid is what is checked here; whether to trust the certificate was decided by its
-    # row (checked before), so it stands as its own root (no path to build, nothing fetched).
-    report = verify_last(pdf, roots=[signer_cert])
+    # row (checked before). The path to the trusted roots (and intermediates) is built to ask the
+    # CA about revocation (signatures.trust): revoked is refused, unreachable is recorded.
+    report = verify_last(pdf)
     if report is None or report.field_name != field_name or not (report.intact and report.valid):
         logger.error("A completed signature does not validate: %s", report)
         raise _refuse(_("The signed document does not validate; nothing was kept."), "not_valid")
+    if report.revocation == "revoked":
+        raise _refuse(_("The certificate “%(name)s” has been revoked by the certification authority that issued "
+                        "it; it can no longer sign."), "certificate_revoked", name=certificate.subject_cn)
+    return report
+
+
+def _long_term(session: SigningSession, certificate: Certificate, signed: bytes) -> tuple[bytes, dict[str, Any]]:
+    """PAdES B-LT after the agency's signature, where the agency asks for it (signatures.trust)."""
+    from qlvb.signatures import trust
+
+    if session.purpose != SigningSession.Purpose.AGENCY or not trust.wants_long_term(certificate.owner_agency_id):
+        return signed, {}
+    result = trust.add_long_term_data(signed)
+    if result.detail:
+        logger.warning("Long-term validation data %s: %s", result.state, result.detail)
+    return result.pdf, {"long_term": result.state, "long_term_crls": result.crls, "long_term_ocsps": result.ocsps}
 
 
 def _finish(session: SigningSession, signature: bytes, certificate_der: bytes | None) -> bytes:
@@ -275,7 +296,8 @@ def _finish(session: SigningSession, signature: bytes, certificate_der: bytes | 
     certificate = _check_certificate(session, certificate_der, now)
     signature = _check_signature(session, signature)
     signed = _embed(session, signature)
-    _validate(signed, session.details.get("field", ""), _certificates(certificate)[0])
+    report = _validate(signed, session.details.get("field", ""), certificate)
+    signed, long_term = _long_term(session, certificate, signed)
     details = session.details
     by_id = details.get("by")
     from qlvb.org.models import Person
@@ -284,6 +306,8 @@ def _finish(session: SigningSession, signature: bytes, certificate_der: bytes | 
     record(verb="signatures.signed", actor=by, agency=certificate.owner_agency_id, target=certificate,
            data={"role": details.get("role"), "field": details.get("field"), "page": details.get("page"),
                  "reason": details.get("reason", ""), "fingerprint": certificate.fingerprint, "bytes": len(signed),
+                 "revocation": report.revocation, **({"revocation_why": report.revocation_why}
+                                                     if report.revocation_why else {}), **long_term,
                  **({"provider": session.provider} if session.provider != "server" else {}),
                  **({"document": details["about"]} if details.get("about") else {})})
     return signed

@@ -131,12 +131,21 @@ class SignatureImage(models.Model):
 
 
 class TrustAnchor(models.Model):
-    """A root certification authority whose certificates verification trusts.
+    """A certification authority verification trusts: a root (a trust anchor proper: the VGCA's
+    "Cơ quan chứng thực số chuyên dùng Chính phủ", the national root CA of NEAC…) or an
+    intermediate CA under one (used to build paths, trusted only through its root).
 
     The demo CA keeps its private key (encrypted) so ``create_demo_pki`` can issue more
     certificates; a real CA's row holds the certificate only."""
 
+    class Kind(models.TextChoices):
+        ROOT = "root", _("Root certification authority")
+        INTERMEDIATE = "intermediate", _("Intermediate certification authority")
+
     name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ROOT)
+    subject = models.CharField(_("subject"), max_length=1000, blank=True)
+    issuer = models.CharField(_("issuer"), max_length=1000, blank=True)
     certificate_pem = models.TextField(_("certificate (PEM)"))
     fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64, unique=True)
     not_after = models.DateTimeField(_("valid until"))
@@ -154,6 +163,23 @@ class TrustAnchor(models.Model):
         return self.name
 
 
+class AgencySigningSettings(models.Model):
+    """How an agency's signatures are made, where it differs from the default (docs/signing.md)."""
+
+    agency = models.OneToOneField("org.Agency", on_delete=models.CASCADE, related_name="signing_settings",
+                                  verbose_name=_("agency"))
+    # PAdES B-LT: after the agency's signature, the certificates and the CRLs/OCSP responses that
+    # prove it valid are embedded (a DSS), so it can be checked years later without the CA.
+    long_term_validation = models.BooleanField(_("embed long-term validation data (PAdES B-LT)"), default=False)
+
+    class Meta:
+        verbose_name = _("agency signing settings")
+        verbose_name_plural = _("agency signing settings")
+
+    def __str__(self) -> str:
+        return str(self.agency_id)
+
+
 class SigningSession(models.Model):
     """One signature being made in two halves (issue 21, docs/signing.md): the server prepared the
     PDF (appearance placed, field reserved) and the digest of the CMS signed attributes; a provider
@@ -165,6 +191,7 @@ class SigningSession(models.Model):
         SIGNER = "signer", _("The signer's signature")
         AGENCY = "agency", _("The agency's signature")
         ATTACHMENT = "attachment", _("The agency's signature on an attachment")
+        INITIAL = "initial", _("A reviewer's initial signature (ký nháy) on a draft")
 
     class State(models.TextChoices):
         WAITING = "waiting", _("Waiting for the signature")
@@ -221,6 +248,13 @@ class SigningSession(models.Model):
     @property
     def is_waiting(self) -> bool:
         return self.state == self.State.WAITING
+
+    @property
+    def digest_b64(self) -> str:
+        """What the provider signs, as the VGCA plugin's SignMsg takes it."""
+        import base64
+
+        return base64.b64encode(bytes(self.digest)).decode("ascii")
 
     @property
     def provider_label(self) -> str:

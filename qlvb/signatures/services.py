@@ -46,7 +46,7 @@ from qlvb.core.events import record
 from qlvb.org.permissions import can_manage_agency, can_manage_person, is_installation_admin
 from qlvb.org.roles import roles_of
 from qlvb.signatures import appearance, crypto, pki
-from qlvb.signatures.models import Certificate, SignatureImage, SigningSession, TrustAnchor
+from qlvb.signatures.models import AgencySigningSettings, Certificate, SignatureImage, SigningSession, TrustAnchor
 
 if TYPE_CHECKING:
     from pyhanko.sign.signers import Signer
@@ -478,20 +478,22 @@ def _check_png(data: bytes) -> None:
         raise ValidationError(_("The signature image cannot be read as a PNG file."), code="image_not_png")
 
 
-def _layout(pdf: bytes, *, box: Box | None, default_box: Any, style: appearance.Appearance, reason: str,
+def _layout(pdf: bytes, *, box: Box | None, default_box: Any, style: appearance.Appearance | None, reason: str,
             field_name: str | None, prefix: str, signer_name: str, role: str, about: str) -> Any:
-    """Where the signature goes and how it shows (refusing a bad PDF, box or field name)."""
+    """Where the signature goes and how it shows (refusing a bad PDF, box or field name); no box
+    at all (``default_box`` gives None) is an invisible signature."""
     from qlvb.signatures.deferred import Layout
 
     reader = _read_pdf(pdf)
     name = _new_field_name(reader, field_name, prefix)
-    box = _check_box(reader, box if box is not None else default_box())
+    chosen = box if box is not None else default_box()
+    box = _check_box(reader, chosen) if chosen is not None else None
     return Layout(style=style, field_name=name, box=box, reason=reason, signer_name=signer_name, role=role,
                   about=about)
 
 
 def _sign(pdf: bytes, *, by: Actor, certificate: Certificate, secret: str | None, agency_signature: bool,
-          box: Box | None, default_box: Any, style: appearance.Appearance, reason: str, field_name: str | None,
+          box: Box | None, default_box: Any, style: appearance.Appearance | None, reason: str, field_name: str | None,
           prefix: str, signer_name: str, role: str, about: str = "") -> bytes:
     """The common path: check who and what, then sign as an incremental update and record it —
     through the deferred-signing core with the server's key (a transient session that completes
@@ -516,7 +518,7 @@ def _sign(pdf: bytes, *, by: Actor, certificate: Certificate, secret: str | None
 
 
 def _start(pdf: bytes, *, by: Actor, certificate: Certificate, agency_signature: bool, box: Box | None,
-           default_box: Any, style: appearance.Appearance, reason: str, field_name: str | None, prefix: str,
+           default_box: Any, style: appearance.Appearance | None, reason: str, field_name: str | None, prefix: str,
            signer_name: str, role: str, about: str = "", target_kind: str = "", target_id: int | None = None,
            continuation: dict[str, Any] | None = None, watchers: tuple[int, ...] = ()) -> SigningSession:
     """A kept signing session for the certificate's provider (docs/signing.md), started: the same
@@ -539,7 +541,8 @@ def _start(pdf: bytes, *, by: Actor, certificate: Certificate, agency_signature:
     with transaction.atomic():
         session = deferred.prepare(pdf, by=by, person=holder, certificate=certificate, layout=layout,
                                    purpose=role, provider=provider.name, target_kind=target_kind,
-                                   target_id=target_id, continuation=continuation, watchers=watchers)
+                                   target_id=target_id, continuation=continuation, watchers=watchers,
+                                   minutes=provider.session_minutes())
         deferred.start(session)
     return session
 
@@ -622,6 +625,31 @@ def start_signer_session(pdf: bytes, *, by: Actor, certificate: Certificate, pos
                       image=image, reason=reason, field_name=field_name, about=about))
 
 
+def _initial_plan(*, certificate: Certificate, full_name: str, reason: str, about: str) -> dict[str, Any]:
+    """A reviewer's initial (ký nháy): personal, invisible (no box is drawn on the draft; the
+    signer's page shows it, and a PDF reader lists it with the other signatures)."""
+    return {"agency_signature": False, "box": None, "default_box": lambda: None, "style": None, "reason": reason,
+            "field_name": None, "prefix": "Initial", "signer_name": full_name.strip() or certificate.subject_cn,
+            "role": SigningSession.Purpose.INITIAL.value, "about": about}
+
+
+def sign_initial(pdf: bytes, *, by: Actor, certificate: Certificate, passphrase_or_pin: str | None = None,
+                 full_name: str, reason: str = "", about: str = "") -> bytes:
+    """A reviewer's initial signature (ký nháy) over a draft's PDF, invisible, with his own
+    server-held key (completed at once through the core)."""
+    return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, **_initial_plan(
+        certificate=certificate, full_name=full_name, reason=reason, about=about))
+
+
+def start_initial_session(pdf: bytes, *, by: Actor, certificate: Certificate, full_name: str, reason: str = "",
+                          about: str = "", target_kind: str = "", target_id: int | None = None,
+                          continuation: dict[str, Any] | None = None) -> SigningSession:
+    """The same initial as a kept signing session, for a key at a signing service."""
+    return _start(pdf, by=by, certificate=certificate, target_kind=target_kind, target_id=target_id,
+                  continuation=continuation, **_initial_plan(certificate=certificate, full_name=full_name,
+                                                             reason=reason, about=about))
+
+
 def _agency_plan(pdf: bytes, *, certificate: Certificate, box: Box | None, seal_image: bytes | None,
                  signer_field: str | None, reason: str, field_name: str | None, about: str) -> dict[str, Any]:
     width_mm = float(DEFAULT_SEAL_MM)
@@ -656,10 +684,11 @@ def sign_as_agency(pdf: bytes, *, by: Actor, certificate: Certificate, passphras
 def start_agency_session(pdf: bytes, *, by: Actor, certificate: Certificate, box: Box | None = None,
                          seal_image: bytes | None = None, signer_field: str | None = None, reason: str = "",
                          field_name: str | None = None, about: str = "", target_kind: str = "",
-                         target_id: int | None = None, continuation: dict[str, Any] | None = None) -> SigningSession:
+                         target_id: int | None = None, continuation: dict[str, Any] | None = None,
+                         watchers: tuple[int, ...] = ()) -> SigningSession:
     """The agency's seal, laid out as ``sign_as_agency`` does, as a kept signing session."""
     return _start(pdf, by=by, certificate=certificate, target_kind=target_kind, target_id=target_id,
-                  continuation=continuation, **_agency_plan(
+                  continuation=continuation, watchers=watchers, **_agency_plan(
                       pdf, certificate=certificate, box=box, seal_image=seal_image, signer_field=signer_field,
                       reason=reason, field_name=field_name, about=about))
 
@@ -671,21 +700,39 @@ def attachment_lines(*, agency_name: str, number_notation: str, signed_at: dt.da
     return tuple(line for line in (agency_name.strip(), number_notation.strip(), when) if line)
 
 
-def sign_attachment(pdf: bytes, *, by: Actor, certificate: Certificate, passphrase_or_pin: str | None = None,
-                    number_notation: str, signed_at: dt.datetime | None = None, reason: str = "",
-                    field_name: str | None = None, box: Box | None = None, about: str = "") -> bytes:
-    """The agency's signature on a separately attached file: no image, at the top right of the
-    first page, the agency's name, ``number_notation`` (e.g. "12/QĐ-STTTT") and the signing time,
-    10 pt black serif."""
+def _attachment_plan(pdf: bytes, *, certificate: Certificate, number_notation: str, signed_at: dt.datetime | None,
+                     reason: str, field_name: str | None, box: Box | None, about: str) -> dict[str, Any]:
     signed_at = signed_at or timezone.now()
     if timezone.is_naive(signed_at):
         raise ValueError("signed_at must be an aware datetime")
     agency_name = certificate.agency.name if certificate.agency is not None else certificate.subject_cn
     lines = attachment_lines(agency_name=agency_name, number_notation=number_notation, signed_at=signed_at)
     style = appearance.AttachmentAppearance(lines=lines)
-    return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, agency_signature=True, box=box,
-                 default_box=lambda: attachment_box(pdf, lines), style=style, reason=reason, field_name=field_name,
-                 prefix="Attachment", signer_name=agency_name, role="attachment", about=about)
+    return {"agency_signature": True, "box": box, "default_box": lambda: attachment_box(pdf, lines), "style": style,
+            "reason": reason, "field_name": field_name, "prefix": "Attachment", "signer_name": agency_name,
+            "role": "attachment", "about": about}
+
+
+def sign_attachment(pdf: bytes, *, by: Actor, certificate: Certificate, passphrase_or_pin: str | None = None,
+                    number_notation: str, signed_at: dt.datetime | None = None, reason: str = "",
+                    field_name: str | None = None, box: Box | None = None, about: str = "") -> bytes:
+    """The agency's signature on a separately attached file: no image, at the top right of the
+    first page, the agency's name, ``number_notation`` (e.g. "12/QĐ-STTTT") and the signing time,
+    10 pt black serif."""
+    return _sign(pdf, by=by, certificate=certificate, secret=passphrase_or_pin, **_attachment_plan(
+        pdf, certificate=certificate, number_notation=number_notation, signed_at=signed_at, reason=reason,
+        field_name=field_name, box=box, about=about))
+
+
+def start_attachment_session(pdf: bytes, *, by: Actor, certificate: Certificate, number_notation: str,
+                             signed_at: dt.datetime | None = None, about: str = "", target_kind: str = "",
+                             target_id: int | None = None, continuation: dict[str, Any] | None = None,
+                             watchers: tuple[int, ...] = ()) -> SigningSession:
+    """The agency's signature on an attachment, laid out as ``sign_attachment`` does, as a kept session."""
+    return _start(pdf, by=by, certificate=certificate, target_kind=target_kind, target_id=target_id,
+                  continuation=continuation, watchers=watchers, **_attachment_plan(
+                      pdf, certificate=certificate, number_notation=number_notation, signed_at=signed_at,
+                      reason="", field_name=None, box=None, about=about))
 
 
 # --- Certificates -----------------------------------------------------------------------------
@@ -931,23 +978,106 @@ def _add_image(*, by: Actor, png: bytes, person: Person | None, agency: Agency |
     return image_row
 
 
-def add_trust_anchor(*, by: Actor, certificate: bytes | str, name: str = "") -> TrustAnchor:
-    """Trust a root certification authority (e.g. the national root CA) for verification.
-    Installation administrators only."""
+def _ca_certificates(data: bytes | str) -> list[Any]:
+    """The certificates in an upload: one DER certificate, or one or more PEM ones. Each must be a
+    certification authority's (basic constraints: CA). A refusal (nothing read) otherwise."""
+    from cryptography import x509
+
+    raw = data.encode("ascii", "ignore") if isinstance(data, str) else bytes(data)
+    try:
+        certs = (x509.load_pem_x509_certificates(raw) if b"-----BEGIN CERTIFICATE-----" in raw
+                 else [x509.load_der_x509_certificate(raw)])
+    except ValueError:
+        certs = []
+    if not certs:
+        raise ValidationError({"certificate": ValidationError(
+            _("The file is not a certificate (PEM or DER, .cer/.crt)."), code="bad_certificate")})
+    for cert in certs:
+        try:
+            is_ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+        except x509.ExtensionNotFound:
+            is_ca = False
+        if not is_ca:
+            raise ValidationError({"certificate": ValidationError(
+                _("“%(name)s” is not a certification authority's certificate (it cannot issue certificates)."),
+                code="not_ca", params={"name": pki.cert_info(cert).subject_cn})})
+    return certs
+
+
+def _self_issued(cert: Any) -> bool:
+    """A root: issued by itself, with its own key."""
+    if cert.issuer != cert.subject:
+        return False
+    try:
+        cert.verify_directly_issued_by(cert)
+    except Exception:
+        return False
+    return True
+
+
+def _check_trust_admin(by: Actor) -> None:
     if not is_installation_admin(by.person):
         raise NotAllowed("only installation administrators choose trusted authorities")
-    try:
-        cert = pki.load_certificate(certificate)
-    except ValueError:
-        raise ValidationError({"certificate": ValidationError(_("The certificate cannot be read."),
-                                                              code="bad_certificate")})
-    info = pki.cert_info(cert)
+
+
+def add_trust_anchors(*, by: Actor | None, data: bytes | str, name: str = "") -> list[TrustAnchor]:
+    """Trust the certification authorities in ``data`` (a root such as the VGCA's or NEAC's national
+    root, or an intermediate CA under one; PEM, possibly several, or DER): each is a root when it
+    issued itself, else an intermediate (trusted only through a root). Installation
+    administrators only (``by=None``: the management command, run by the server's operator).
+    Idempotent by fingerprint: one already there is returned as it is (and activated again)."""
+    if by is not None:
+        _check_trust_admin(by)
+    certs = _ca_certificates(data)
+    actor = by or Actor.system()
+    anchors = []
     with transaction.atomic():
-        anchor, created = TrustAnchor.objects.get_or_create(
-            fingerprint=info.fingerprint,
-            defaults={"name": (name or info.subject_cn)[:300], "certificate_pem": info.pem,
-                      "not_after": info.not_after})
-        if created:
-            record(verb="signatures.trust_anchor_added", actor=by, target=anchor,
-                   data={"fingerprint": info.fingerprint, "subject": info.subject})
+        for cert in certs:
+            info = pki.cert_info(cert)
+            kind = TrustAnchor.Kind.ROOT if _self_issued(cert) else TrustAnchor.Kind.INTERMEDIATE
+            anchor, created = TrustAnchor.objects.get_or_create(
+                fingerprint=info.fingerprint,
+                defaults={"name": ((name if len(certs) == 1 else "") or info.subject_cn)[:300],
+                          "certificate_pem": info.pem, "not_after": info.not_after, "kind": kind,
+                          "subject": info.subject, "issuer": info.issuer})
+            if created:
+                record(verb="signatures.trust_anchor_added", actor=actor, target=anchor,
+                       data={"fingerprint": info.fingerprint, "subject": info.subject, "kind": kind})
+            elif not anchor.is_active:
+                anchor = set_trust_anchor_active(by=by, anchor=anchor, active=True)
+            anchors.append(anchor)
+    return anchors
+
+
+def add_trust_anchor(*, by: Actor, certificate: bytes | str, name: str = "") -> TrustAnchor:
+    """Trust one certification authority (``add_trust_anchors`` with one certificate)."""
+    return add_trust_anchors(by=by, data=certificate, name=name)[0]
+
+
+def set_trust_anchor_active(*, by: Actor | None, anchor: TrustAnchor, active: bool) -> TrustAnchor:
+    """Stop trusting an authority (verification no longer builds paths through it), or again."""
+    if by is not None:
+        _check_trust_admin(by)
+    with transaction.atomic():
+        anchor = TrustAnchor.objects.select_for_update().get(pk=anchor.pk)
+        if anchor.is_active != active:
+            anchor.is_active = active
+            anchor.save(update_fields=["is_active"])
+            record(verb="signatures.trust_anchor_activated" if active else "signatures.trust_anchor_deactivated",
+                   actor=by or Actor.system(), target=anchor, data={"fingerprint": anchor.fingerprint})
     return anchor
+
+
+def set_long_term_validation(*, by: Actor, agency: Agency, enabled: bool) -> AgencySigningSettings:
+    """Whether the agency's signature embeds long-term validation data (PAdES B-LT). The
+    agency's administrators."""
+    if by.person is None or not can_manage_agency(by.person, agency):
+        raise NotAllowed("may not manage this agency's signing settings")
+    with transaction.atomic():
+        config, _created = AgencySigningSettings.objects.select_for_update().get_or_create(agency=agency)
+        if config.long_term_validation != enabled:
+            config.long_term_validation = enabled
+            config.save(update_fields=["long_term_validation"])
+            record(verb="signatures.settings_changed", actor=by, agency=agency.pk, target=config,
+                   data={"long_term_validation": enabled})
+    return config

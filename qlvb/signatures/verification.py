@@ -6,8 +6,11 @@ certificate chains to a trusted authority (``TrustAnchor`` rows: the demo CA, th
 CA…), and what changed in the document after it was signed (later signatures and form filling
 are normal; anything else means the document was altered).
 
-Verification works offline: certificate revocation is not fetched from the Internet (agencies
-may run without it); certificates revoked in QLVB itself are flagged.
+Revocation (``signatures.trust``): where the certificate names a CRL or an OCSP responder, they are
+asked (``QLVB_REVOCATION_FETCH``, a short timeout); each report says good, revoked, not checked
+(and why: fetching off, the CA unreachable, no trusted path) or that the certificate names no
+revocation service. Certificates revoked in QLVB itself are flagged too. The document's own /DSS
+(PAdES B-LT) supplies certificates and revocation answers as well.
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from qlvb.signatures.models import Certificate, TrustAnchor
+from qlvb.signatures import trust
+from qlvb.signatures.models import Certificate
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +52,10 @@ class SignatureReport:
     modification_level: str  # none, lta_updates, form_filling, annotations, other, unknown
     reason: str = ""
     error: str = ""
+    # What the certification authority says (signatures.trust): good, revoked, not_checked, no_info;
+    # for not_checked, why: off, unreachable, untrusted, failed.
+    revocation: str = "not_checked"
+    revocation_why: str = ""
 
     @property
     def covers_whole_document(self) -> bool:
@@ -94,19 +102,27 @@ class SignatureReport:
         return _("Valid signature of %(name)s; only further signatures were added since.") % {
             "name": self.signer_name}
 
+    @property
+    def revocation_text(self) -> str:
+        """What the certification authority says of the certificate, for people."""
+        if self.revocation == "good":
+            return _("Checked with the certification authority (CRL/OCSP): the certificate is not revoked.")
+        if self.revocation == "revoked":
+            return _("The certification authority reports the certificate revoked.")
+        if self.revocation == "no_info":
+            return _("The certificate names no revocation service (CRL or OCSP): revocation was not checked.")
+        return {
+            "off": _("Revocation not checked: asking the certification authority is turned off on this server."),
+            "unreachable": _("Revocation not checked: the certification authority's CRL/OCSP service could not "
+                             "be reached."),
+            "untrusted": _("Revocation not checked: the certificate does not chain to a trusted authority."),
+            "failed": _("Revocation not checked: the certification authority's answer could not be verified."),
+        }.get(self.revocation_why, _("Revocation not checked."))
+
 
 def trust_roots() -> list[Any]:
-    """The active trust anchors as asn1crypto certificates."""
-    from asn1crypto import pem, x509
-
-    roots = []
-    for row in TrustAnchor.objects.filter(is_active=True).only("certificate_pem"):
-        try:
-            _type, _headers, der = pem.unarmor(row.certificate_pem.encode("ascii"))
-            roots.append(x509.Certificate.load(der))
-        except Exception:
-            logger.warning("Trust anchor %s cannot be read", row.pk)
-    return roots
+    """The active root authorities as asn1crypto certificates (intermediates: ``trust.intermediates``)."""
+    return trust.roots()
 
 
 def _enum_name(value: Any) -> str:
@@ -120,13 +136,12 @@ def _cn(cert: Any) -> str:
         return "?"
 
 
-def verify_pdf(pdf: bytes, *, roots: list[Any] | None = None) -> list[SignatureReport]:
+def verify_pdf(pdf: bytes, *, roots: list[Any] | None = None, fetch: bool | None = None) -> list[SignatureReport]:
     """Check every signature in the PDF, in signing order. An unsigned PDF gives an empty list.
     Raises ValidationError (code not_pdf or encrypted_pdf) when the file cannot be read."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.settings import KeyUsageConstraints
-    from pyhanko_certvalidator import ValidationContext
 
     if not isinstance(pdf, bytes | bytearray) or b"%PDF-" not in bytes(pdf[:1024]):
         raise ValidationError(_("The file is not a PDF document or is damaged."), code="not_pdf")
@@ -141,36 +156,43 @@ def verify_pdf(pdf: bytes, *, roots: list[Any] | None = None) -> list[SignatureR
                               code="encrypted_pdf")
     if not signatures:
         return []
-    roots = trust_roots() if roots is None else roots
+    make_context = _contexts(reader, roots, fetch)
     revoked = set(Certificate.objects.filter(revoked_at__isnull=False).values_list("fingerprint", flat=True))
     usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
     reports = []
     for embedded in signatures:
-        reports.append(_report(embedded, roots, revoked, usage, ValidationContext, validate_pdf_signature))
+        reports.append(_report(embedded, make_context, revoked, usage, validate_pdf_signature))
     return reports
 
 
-def verify_last(pdf: bytes, *, roots: list[Any] | None = None) -> SignatureReport | None:
+def _contexts(reader: Any, roots: list[Any] | None, fetch: bool | None) -> Any:
+    """A maker of validation contexts (one per signature: each keeps its own revocation record):
+    the given roots, or the trusted roots and intermediates; the document's /DSS."""
+    trust_roots = trust.roots() if roots is None else roots
+    others = trust.intermediates() if roots is None else []
+    dss = trust.document_dss(reader)
+    return lambda: trust.context(trust_roots=trust_roots, others=others, fetch=fetch, dss=dss)
+
+
+def verify_last(pdf: bytes, *, roots: list[Any] | None = None, fetch: bool | None = None) -> SignatureReport | None:
     """The report of the newest signature only (signing checks what it just made); None if the
     PDF has no signature."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.settings import KeyUsageConstraints
-    from pyhanko_certvalidator import ValidationContext
 
     try:
-        signatures = list(PdfFileReader(io.BytesIO(pdf), strict=False).embedded_regular_signatures)
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        signatures = list(reader.embedded_regular_signatures)
     except Exception:
         raise ValidationError(_("The file is not a PDF document or is damaged."), code="not_pdf")
     if not signatures:
         return None
     usage = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
-    return _report(signatures[-1], trust_roots() if roots is None else roots, set(), usage, ValidationContext,
-                   validate_pdf_signature)
+    return _report(signatures[-1], _contexts(reader, roots, fetch), set(), usage, validate_pdf_signature)
 
 
-def _report(embedded: Any, roots: list[Any], revoked: set[str], usage: Any, context_class: Any,
-            validate: Any) -> SignatureReport:
+def _report(embedded: Any, make_context: Any, revoked: set[str], usage: Any, validate: Any) -> SignatureReport:
     field_name = str(embedded.field_name or "")
     try:
         cert = embedded.signer_cert
@@ -180,7 +202,7 @@ def _report(embedded: Any, roots: list[Any], revoked: set[str], usage: Any, cont
         cert, name, subject, issuer, fingerprint = None, "?", "", "", ""
     reason = str(embedded.sig_object.get("/Reason", "") or "")
     try:
-        context = context_class(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+        context = make_context()
         status = validate(embedded, signer_validation_context=context, key_usage_settings=usage)
     except Exception as error:  # a malformed signature must not hide the others
         logger.info("Signature %s cannot be validated: %s", field_name, error)
@@ -195,7 +217,15 @@ def _report(embedded: Any, roots: list[Any], revoked: set[str], usage: Any, cont
         field_name=field_name, signer_name=name, signer_subject=subject, issuer=issuer, fingerprint=fingerprint,
         signing_time=status.signer_reported_dt, intact=bool(status.intact), valid=bool(status.valid),
         trusted=bool(status.trusted), revoked=bool(status.revoked) or fingerprint in revoked, coverage=coverage,
-        modification_level=_enum_name(status.modification_level), reason=reason)
+        modification_level=_enum_name(status.modification_level), reason=reason,
+        **_revocation(status, context, cert))
+
+
+def _revocation(status: Any, context: Any, cert: Any) -> dict[str, str]:
+    found = trust.revocation_of(status, context, cert)
+    if found.detail:
+        logger.info("Revocation of %s: %s (%s)", _cn(cert), found.state, found.detail)
+    return {"revocation": found.state, "revocation_why": found.why}
 
 
 def pdfsig_check(pdf_bytes: bytes, *, timeout: float = 60) -> str:

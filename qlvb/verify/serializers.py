@@ -13,6 +13,10 @@ class SignatureSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["valid", "untrusted", "modified", "invalid"])
     valid = serializers.BooleanField(source="ok", help_text="Intact, trusted, not revoked, unchanged since")
     summary = serializers.CharField(help_text="One sentence, in Vietnamese")
+    revocation = serializers.ChoiceField(choices=["good", "revoked", "not_checked", "no_info"], help_text=(
+        "What the certificate's CA says (CRL/OCSP): good, revoked, not_checked (unreachable, checking off, "
+        "no trusted path), no_info (the certificate names no revocation service)"))
+    revocation_text = serializers.CharField(help_text="The revocation state in one sentence, in Vietnamese")
 
 
 class DocumentSerializer(serializers.Serializer):

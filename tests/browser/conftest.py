@@ -42,9 +42,11 @@ class Session:
         self.pages: list[Page] = []
         self.problems: list[str] = []
 
-    def new_page(self, *, phone: bool = False) -> Page:
+    def new_page(self, *, phone: bool = False, plugin_certificate_accepted: bool = False) -> Page:
+        """``plugin_certificate_accepted``: the person once accepted the loopback certificate of the
+        signing plugin on her computer (the VGCA plugin's, or the test agent's)."""
         options: dict = {"base_url": self.base_url, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh",
-                         "reduced_motion": "reduce"}
+                         "reduced_motion": "reduce", "ignore_https_errors": plugin_certificate_accepted}
         if phone:
             options.update(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
         else:

@@ -156,6 +156,12 @@ def test_an_incident_without_a_time_is_refused(department, other_org):
                                  title="Mất kết nối mạng WAN", occurred_at=None)
     assert error.value.message_dict["occurred_at"] == ["Nhập thời điểm xảy ra sự cố."]
     assert not Incident.objects.exists() and not Event.objects.filter(verb__startswith="itstaff.").exists()
+    with pytest.raises(ValidationError) as slip:  # 0026 typed for 2026
+        services.report_incident(by=Actor(other_org.clerk), agency=other_org.agency, kind="wan",
+                                 title="Mất kết nối mạng WAN", occurred_at=timezone.now().replace(year=26))
+    assert slip.value.message_dict["occurred_at"] == [
+        "Thời điểm xảy ra sự cố quá xa trong quá khứ: nhập năm từ 2000 trở đi."]
+    assert not Incident.objects.exists()
 
 
 def test_an_incident_tells_the_department_at_once(department, other_org, django_capture_on_commit_callbacks):

@@ -29,7 +29,7 @@ BUDGETS: dict[str, dict[str, int]] = {
     # review steps (read, delete, insert), in the same transaction; +1 to +3 for their tallies (the
     # rows as they were, read by their keys, and the difference, written only when there is one).
     "submit": {"": 36, "postgresql": 35},
-    "approve": {"": 29, "postgresql": 28},
+    "approve": {"": 30, "postgresql": 29},  # +1: the agency's initials setting (outgoing.initials)
     # PostgreSQL +2: the chain heads, taken together (lock order). Issue 14 +1: the document's
     # access rows take its issue time (the issued list reads them).
     "issue": {"": 84, "postgresql": 86},

@@ -44,11 +44,10 @@ def for_certificate(certificate: Certificate) -> Provider:
 def _load() -> None:
     if _registry:
         return
-    from qlvb.signatures.providers import csc, later, mysign, server, smartca
+    from qlvb.signatures.providers import csc, mysign, server, smartca, vgca
 
     register(server.ServerProvider())
     register(csc.CscProvider())
     register(smartca.SmartCAProvider())
     register(mysign.MySignProvider())
-    for instance in later.providers():
-        register(instance)
+    register(vgca.VgcaProvider())

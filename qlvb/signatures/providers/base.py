@@ -39,6 +39,12 @@ class Provider:
         """Whether this provider signs with ``certificate``."""
         return False
 
+    def session_minutes(self) -> int:
+        """How long a kept session waits for this provider's signature."""
+        from qlvb.signatures.deferred import session_minutes
+
+        return session_minutes()
+
     def start(self, session: SigningSession) -> None:
         """Begin signing a kept session (ask the service; queue the worker)."""
 

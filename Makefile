@@ -93,6 +93,7 @@ bench: messages
 	$(PY) bench/outgoing_bench.py --scale $(SCALE)
 	$(PY) bench/edxml_bench.py --scale $(SCALE)
 	$(PY) bench/exchange_bench.py --scale $(SCALE)
+	$(PY) bench/axis_bench.py --scale $(SCALE)
 	$(PY) bench/ocr_bench.py --scale $(SCALE)
 	$(PY) bench/search_bench.py --scale $(SCALE)
 	$(PY) bench/notifications_bench.py --scale $(SCALE)

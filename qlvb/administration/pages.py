@@ -77,6 +77,9 @@ def register_pages() -> None:
                   order=110),
         AdminPage("peers", _("Exchange peers"), _("Other installations this one exchanges documents with."),
                   _fixed("exchange:peers"), scope="installation", group="system", icon="hdd-network", order=120),
+        AdminPage("axis", _("National document-exchange axis"), _("The connection to the national axis, what "
+                                                                  "waits, what failed, the directory of agencies."),
+                  _fixed("exchange:axis"), scope="installation", group="system", icon="diagram-3", order=125),
         AdminPage("trust", _("Trusted certification authorities"), _("Root and intermediate CAs signatures are "
                                                                      "checked against (VGCA, NEAC…)."),
                   _fixed("signatures:trust"), scope="installation", group="system", icon="patch-check", order=115),

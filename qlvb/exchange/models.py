@@ -22,11 +22,50 @@ STATUS_CODES = {
 }
 
 
-class Peer(models.Model):
-    """Another QLVB (or another vendor's) installation this one exchanges edXML packages with."""
+class AxisConnection(models.Model):
+    """The installation's connection to the national document-exchange axis (Trục liên thông văn
+    bản quốc gia) as a system: its endpoint, system id and secret (stored encrypted, like signing
+    keys). The agencies reached through it are the codes of its route (a Peer with transport
+    "axis"); see exchange/axis and docs/exchange-axis.md."""
+
+    class Kind(models.TextChoices):
+        VXP = "vxp", _("National document-exchange axis (VXP)")
+        LGSP = "lgsp", _("Provincial gateway (LGSP): not yet supported")
 
     name = models.CharField(_("name"), max_length=200)
-    base_url = models.URLField(_("exchange address"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.VXP)
+    endpoint = models.URLField(_("endpoint"), max_length=300)
+    system_id = models.CharField(_("system id"), max_length=100)
+    secret = models.BinaryField(default=b"")
+    file_path = models.CharField(_("folder sent as filePath"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_poll_at = models.DateTimeField(null=True, blank=True)
+    last_poll_error = models.CharField(max_length=1000, blank=True)
+    last_poll_received = models.PositiveIntegerField(default=0)
+    directory_synced_at = models.DateTimeField(null=True, blank=True)
+    directory_result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("axis connection")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Peer(models.Model):
+    """Where packages for some agency codes go: another QLVB (or another vendor's) installation
+    reached peer to peer, or the national axis (transport "axis", through `axis`)."""
+
+    class Transport(models.TextChoices):
+        QLVB = "qlvb", _("Another installation (edXML over HTTPS)")
+        AXIS = "axis", _("National document-exchange axis")
+
+    name = models.CharField(_("name"), max_length=200)
+    transport = models.CharField(_("transport"), max_length=8, choices=Transport.choices, default=Transport.QLVB)
+    axis = models.ForeignKey(AxisConnection, null=True, blank=True, on_delete=models.PROTECT, related_name="routes")
+    base_url = models.URLField(_("exchange address"), max_length=300, blank=True)
     agency_codes = models.TextField(_("agency codes it serves"), help_text=_("One code per line, e.g. 000.00.01.H51."))
     inbound_token_hash = models.CharField(max_length=64, unique=True)
     outbound_secret = models.BinaryField(default=b"")
@@ -38,6 +77,9 @@ class Peer(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("exchange peer")
+        constraints = [models.CheckConstraint(condition=models.Q(transport="axis", axis__isnull=False)
+                                              | models.Q(transport="qlvb", axis__isnull=True),
+                                              name="peer_axis_transport")]
 
     def __str__(self) -> str:
         return self.name
@@ -196,8 +238,36 @@ class OutboundMessage(models.Model):
     last_error = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    remote_id = models.CharField(max_length=100, blank=True)  # the axis's DocId of a package sent over it
 
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["state", "next_attempt_at"], name="outbound_due"),
                    models.Index(fields=["document_id"], name="outbound_document")]
+
+
+class AxisReceipt(models.Model):
+    """A package the axis listed for this installation (its docId): stored in the reception queue
+    (or the sender's history) or refused, then acknowledged with updateStatus. Polling is
+    idempotent on the docId: a package listed again after a crash is acknowledged, not stored
+    twice (and receive() is idempotent on the edXML DocumentId besides)."""
+
+    class State(models.TextChoices):
+        STORED = "stored", _("Stored, not yet acknowledged")
+        REFUSED = "refused", _("Refused, not yet acknowledged")
+        DONE = "done", _("Acknowledged")
+        FAILED = "failed", _("Refused and acknowledged as failed")
+
+    connection = models.ForeignKey(AxisConnection, on_delete=models.PROTECT, related_name="receipts")
+    doc_id = models.CharField(max_length=100)
+    message_type = models.CharField(max_length=8)
+    from_code = models.CharField(max_length=35, blank=True)
+    state = models.CharField(max_length=8, choices=State.choices)
+    reason = models.CharField(max_length=1000, blank=True)
+    item = models.ForeignKey(ReceptionItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    received_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["connection", "doc_id"], name="axis_receipt_once")]

@@ -99,3 +99,18 @@ def status_panel(document: Any) -> list[dict[str, Any]]:
         row["history"].append(status)
         row["latest"] = status
     return list(rows.values())
+
+
+def axis_overview(connection: Any) -> dict[str, Any]:
+    """What the axis page shows: packages waiting to go out over it, those given up, the last
+    packages received from it."""
+    from qlvb.exchange.models import AxisReceipt, OutboundMessage
+
+    if connection is None:
+        return {"pending": [], "failed": [], "receipts": [], "pending_count": 0}
+    outbound = OutboundMessage.objects.filter(peer__axis=connection).select_related("peer")
+    pending = outbound.filter(state=OutboundMessage.State.PENDING)
+    return {"pending": list(pending.order_by("next_attempt_at", "id")[:50]), "pending_count": pending.count(),
+            "failed": list(outbound.filter(state=OutboundMessage.State.FAILED).order_by("-created_at")[:20]),
+            "receipts": list(AxisReceipt.objects.filter(connection=connection).select_related("item")
+                             .order_by("-received_at", "-id")[:30])}

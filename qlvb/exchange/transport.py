@@ -272,24 +272,35 @@ def post(peer: Peer, payload: bytes, key: str, timeout: float = 30.0) -> tuple[i
         return error.code, error.read(2000).decode("utf-8", "replace")
 
 
-def send_one(message: OutboundMessage) -> bool:
-    """Try to send one message; True when the peer took it."""
-    now = timezone.now()
+def _post_to_peer(message: OutboundMessage) -> tuple[str, bool]:
+    """(error, permanent) of one POST to a QLVB peer; no error when it took the package."""
     try:
         status, body = post(message.peer, read_stored(message.payload), message.key)
         error = "" if 200 <= status < 300 else f"HTTP {status}: {body[:300]}"
     except (OSError, urllib.error.URLError) as exc:
         status, error = 0, f"{type(exc).__name__}: {str(exc)[:300]}"
+    return error, 400 <= status < 500 and status not in (401, 403, 408, 409, 423, 429)
+
+
+def send_one(message: OutboundMessage) -> bool:
+    """Try to send one message (to a QLVB peer, or over the axis: the peer's transport); True
+    when it was taken."""
+    now = timezone.now()
+    if message.peer.transport == Peer.Transport.AXIS:
+        from qlvb.exchange.axis.sync import deliver
+
+        error, permanent = deliver(message)
+    else:
+        error, permanent = _post_to_peer(message)
     message.attempts += 1
     if not error:
         message.state, message.sent_at, message.last_error = OutboundMessage.State.SENT, now, ""
     else:
-        permanent = 400 <= status < 500 and status not in (401, 403, 408, 409, 423, 429)
         if permanent or message.attempts >= MAX_ATTEMPTS:
             message.state = OutboundMessage.State.FAILED
         message.last_error = error[:500]
         message.next_attempt_at = now + _backoff(message.attempts)
-    message.save(update_fields=["state", "sent_at", "last_error", "attempts", "next_attempt_at"])
+    message.save(update_fields=["state", "sent_at", "last_error", "attempts", "next_attempt_at", "remote_id"])
     return not error
 
 
@@ -310,7 +321,7 @@ def send_due(*, limit: int = 200, now: dt.datetime | None = None) -> dict[str, i
             sent += 1
         else:
             failed += 1
-            if message.last_error.startswith(("URLError", "ConnectionRefusedError", "TimeoutError")):
+            if message.last_error.startswith(("URLError", "ConnectionRefusedError", "TimeoutError", "AxisUnavailable")):
                 down.add(message.peer_id)
     return {"sent": sent, "failed": failed}
 
@@ -358,8 +369,19 @@ def _refuse(*, reason: str, code: str, source: str, data: IO[bytes], peer: Peer 
 
 
 def _local_agencies(codes: list[str]) -> list[Agency]:
+    """The agencies of this installation a package is addressed to; a code the directory keeps as
+    an alias of a newer one (the axis's oldCode) finds the agency under its new code."""
+    from qlvb.org.models import DirectoryAgency
+
     served_elsewhere = {c for p in Peer.objects.filter(is_active=True) for c in p.codes}
-    return list(Agency.objects.filter(code__in=[c for c in codes if c not in served_elsewhere], is_active=True))
+    wanted = [c for c in codes if c not in served_elsewhere]
+    found = list(Agency.objects.filter(code__in=wanted, is_active=True))
+    unknown = set(wanted) - {a.code for a in found}
+    if unknown:
+        renamed = set(DirectoryAgency.objects.filter(code__in=unknown).exclude(replaced_by="")
+                      .values_list("replaced_by", flat=True)) - served_elsewhere - {a.code for a in found}
+        found += list(Agency.objects.filter(code__in=renamed, is_active=True))
+    return found
 
 
 def _fields_of(package: edxml.DocumentPackage) -> dict[str, Any]:
@@ -377,7 +399,8 @@ def _fields_of(package: edxml.DocumentPackage) -> dict[str, Any]:
 
 
 def receive(data: bytes | IO[bytes], *, source: str, peer: Peer | None = None, mailbox: Any = None,
-            require_signature: bool = True, default_receiver: Agency | None = None) -> Received:
+            require_signature: bool = True, default_receiver: Agency | None = None,
+            vouched_sender: str = "") -> Received:
     """Take one edXML package (bytes, or a seekable binary file: the endpoint spools the request
     body to one): verify, parse, and store it for every local agency it is for, in one
     transaction; or refuse it with a reason. Never raises for bad input.
@@ -385,7 +408,10 @@ def receive(data: bytes | IO[bytes], *, source: str, peer: Peer | None = None, m
     The package is read by ``edxml.stream.split``: its attachments are decoded into temporary
     files and stored from there, so a package takes about a megabyte of memory plus its header,
     whatever its size. A refused package, or one every receiver already has (a duplicate),
-    leaves nothing but its audit record: nothing is stored before that is known."""
+    leaves nothing but its audit record: nothing is stored before that is known.
+
+    `vouched_sender`: the agency code the transport authenticated (the axis's `from`): a package
+    saying it is from another agency is refused. A QLVB peer vouches for the codes it serves."""
     stream: IO[bytes] = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     size = stream.seek(0, os.SEEK_END)
     if size > max_package_bytes():
@@ -397,7 +423,8 @@ def receive(data: bytes | IO[bytes], *, source: str, peer: Peer | None = None, m
         return _refuse(reason=error.reason, code=error.code, source=source, data=stream, peer=peer, mailbox=mailbox)
     with parts:
         return _receive_split(parts, stream=stream, source=source, peer=peer, mailbox=mailbox,
-                              require_signature=require_signature, default_receiver=default_receiver)
+                              require_signature=require_signature, default_receiver=default_receiver,
+                              vouched_sender=vouched_sender)
 
 
 def _head(stream: IO[bytes]) -> bytes:
@@ -406,14 +433,18 @@ def _head(stream: IO[bytes]) -> bytes:
 
 
 def _receive_split(parts: Split, *, stream: IO[bytes], source: str, peer: Peer | None, mailbox: Any,
-                   require_signature: bool, default_receiver: Agency | None) -> Received:
+                   require_signature: bool, default_receiver: Agency | None, vouched_sender: str = "") -> Received:
     try:
         package = parse_package(parts.skeleton, max_bytes=max_package_bytes(), parts=parts)
         signature_ok, signature = _check_signature(parts.skeleton, package, require=require_signature, parts=parts)
     except EdxmlError as error:
         return _refuse(reason=error.reason, code=error.code, source=source, data=stream, peer=peer, mailbox=mailbox)
     sender = package.from_org.code
-    if peer is not None and sender not in peer.codes:
+    if vouched_sender and sender != vouched_sender:
+        return _refuse(reason=_("The package says it is from %(code)s but the axis delivered it from %(vouched)s.") % {
+            "code": sender, "vouched": vouched_sender}, code="unknown_agency", source=source, data=stream, peer=peer,
+            mailbox=mailbox, sender_code=sender)
+    if peer is not None and peer.transport == Peer.Transport.QLVB and sender not in peer.codes:
         return _refuse(reason=_("The sending agency %(code)s is not served by this peer.") % {"code": sender},
                        code="unknown_agency", source=source, data=stream, peer=peer, mailbox=mailbox,
                        sender_code=sender)

@@ -13,4 +13,6 @@ urlpatterns = [
     path("peers/", views.peers, name="peers"),
     path("peers/<int:pk>/", views.peers, name="peer"),
     path("peers/<int:pk>/active/", views.peer_active, name="peer_active"),
+    path("axis/", views.axis, name="axis"),
+    path("axis/<slug:verb>/", views.axis_action, name="axis_action"),
 ]

@@ -18,6 +18,9 @@ VERBS = {
     "exchange.peer_disabled": _("Exchange with a peer stopped"),
     "exchange.peer_enabled": _("Exchange with a peer resumed"),
     "exchange.mailbox_saved": _("Official mailbox saved"),
+    "exchange.axis_saved": _("Connection to the document-exchange axis saved"),
+    "exchange.axis_directory_synced": _("Agency directory synchronised from the axis"),
+    "exchange.axis_agency_registered": _("Agency registered on the axis"),
 }
 
 # The label of incoming.IncomingDocument.Status.CANCELLED, which only the exchange sets: translated

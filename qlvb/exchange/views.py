@@ -187,7 +187,8 @@ def peers(request: PersonRequest, pk: int | None = None) -> HttpResponse:
 
     if not request.user.is_superuser:
         raise Http404()
-    peer = Peer.objects.filter(pk=pk).first() if pk else None
+    peers_qs = Peer.objects.filter(transport=Peer.Transport.QLVB)  # the axis's route: on the axis page
+    peer = peers_qs.filter(pk=pk).first() if pk else None
     if pk and peer is None:
         raise Http404()
     initial = {"name": peer.name, "base_url": peer.base_url, "agency_codes": peer.agency_codes,
@@ -203,7 +204,7 @@ def peers(request: PersonRequest, pk: int | None = None) -> HttpResponse:
             for field, errors in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
     return render(request, "exchange/peers.html", {
-        "form": form, "peer": peer, "peers": list(Peer.objects.order_by("name")),
+        "form": form, "peer": peer, "peers": list(peers_qs.order_by("name")),
         "outbound": list(OutboundMessage.objects.select_related("peer").order_by("-created_at")[:50]),
         "invalid": list(ReceptionItem.objects.filter(state=ReceptionItem.State.INVALID)
                         .select_related("receiver", "peer").order_by("-received_at")[:50]),
@@ -256,3 +257,81 @@ def mailbox(request: PersonRequest) -> HttpResponse:
         messages.success(request, _("Saved."))
         return redirect("exchange:mailbox")
     return render(request, "exchange/mailbox.html", {"form": form, "box": box, "agency": agency})
+
+
+class AxisForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name"), max_length=200,
+                           initial=gettext_lazy("National document-exchange axis"))
+    endpoint = forms.CharField(label=gettext_lazy("Endpoint"), max_length=300,
+                               help_text=gettext_lazy("e.g. http://host:8080/XrdAdapter/adapter"))
+    system_id = forms.CharField(label=gettext_lazy("System id"), max_length=100)
+    secret = forms.CharField(label=gettext_lazy("Secret"), required=False,
+                             widget=forms.PasswordInput(render_value=False),
+                             help_text=gettext_lazy("Stored encrypted; leave empty to keep it."))
+    file_path = forms.CharField(label=gettext_lazy("Folder sent as filePath"), max_length=300, required=False)
+    agency_codes = forms.CharField(
+        label=gettext_lazy("Agencies reached through the axis"), required=False,
+        widget=forms.Textarea(attrs={"rows": 4}), help_text=gettext_lazy("One code per line, e.g. 000.00.00.G12."))
+    is_active = forms.BooleanField(label=gettext_lazy("Active"), required=False, initial=True)
+    require_signature = forms.BooleanField(
+        label=gettext_lazy("Refuse packages without a valid signature from a trusted authority"), required=False,
+        initial=True)
+
+
+@login_required
+def axis(request: PersonRequest) -> HttpResponse:
+    """The installation administrator's page of the national axis: the connection, the last poll,
+    what waits to be sent, what failed, what was received. 404 for anyone else."""
+    from qlvb.exchange import selectors as exchange_selectors
+    from qlvb.exchange.axis import sync
+    from qlvb.exchange.models import AxisConnection
+
+    if not request.user.is_superuser:
+        raise Http404()
+    connection = AxisConnection.objects.order_by("id").first()
+    route = connection.routes.order_by("id").first() if connection is not None else None
+    initial = {"name": connection.name, "endpoint": connection.endpoint, "system_id": connection.system_id,
+               "file_path": connection.file_path, "is_active": connection.is_active,
+               "agency_codes": route.agency_codes if route else "",
+               "require_signature": route.require_signature if route else True} if connection else None
+    form = AxisForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sync.save_connection(by=actor_from_request(request), connection=connection, **form.cleaned_data)
+            messages.success(request, _("The connection to the axis is saved."))
+            return redirect("exchange:axis")
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+    return render(request, "exchange/axis.html", {
+        "form": form, "connection": connection, **exchange_selectors.axis_overview(connection)})
+
+
+@login_required
+@require_POST
+def axis_action(request: PersonRequest, verb: str) -> HttpResponse:
+    from qlvb.exchange.axis import sync
+    from qlvb.exchange.axis.client import AxisError
+    from qlvb.exchange.models import AxisConnection
+
+    if not request.user.is_superuser:
+        raise Http404()
+    connection = get_object_or_404(AxisConnection.objects.order_by("id")[:1])
+    try:
+        if verb == "poll":
+            counts = sync.poll(connection)
+            messages.success(request, _("Polled: %(stored)s stored, %(refused)s refused, %(errors)s errors.") % counts)
+        elif verb == "directory":
+            from qlvb.exchange.tasks import sync_axis_directory
+
+            sync_axis_directory()  # a background job: 111,000 agencies take a while
+            messages.success(request, _("The directory is being synchronised in the background."))
+        elif verb == "register":
+            codes = sync.register_agencies(by=actor_from_request(request), connection=connection,
+                                           agencies=sync.local_agencies())
+            messages.success(request, _("Registered on the axis: %(codes)s.") % {"codes": ", ".join(codes)})
+        else:
+            raise Http404()
+    except AxisError as error:
+        messages.error(request, str(error))
+    return redirect("exchange:axis")

@@ -82,6 +82,105 @@ def load(rows: Iterable[dict[str, str]], *, complete: bool = True) -> Loaded:
     return Loaded(added=added, updated=updated, retired=retired)
 
 
+BATCH = 2000
+
+
+def load_stream(entries: Iterable[dict[str, str]], *, complete: bool = True, batch: int = BATCH) -> Loaded:
+    """Upsert a list read as it arrives (the national axis's getAgenciesList: about 111,000
+    entries) in batches: a few thousand entries in memory at a time, one query per batch to read
+    what exists and a bulk insert and a bulk update to write it, each batch its own transaction.
+
+    An entry is ``code``, ``name`` and optionally ``parent_code``, ``email``, ``axis_id``,
+    ``axis_parent_id`` (the parent by the axis's id: parent codes are set from it at the end) and
+    ``old_code``: the code it had before, kept as an alias (an entry not current, `replaced_by`
+    the new code) so documents that name the old code still find it. With `complete`, codes not
+    in the list are retired (kept, not current), and only if the list held entries at all."""
+    seen: set[str] = set()
+    added = updated = 0
+    chunk: list[dict[str, str]] = []
+
+    def flush() -> None:
+        nonlocal added, updated
+        rows = {}
+        for row in chunk:  # the last of one code wins
+            rows[row["code"]] = row
+        aliases = {row["old_code"]: code for code, row in rows.items()
+                   if row.get("old_code") and row["old_code"] != code}
+        with transaction.atomic():
+            existing = {e.code: e for e in DirectoryAgency.objects.filter(code__in=[*rows, *aliases])}
+            create, change = [], []
+            fields = ("name", "name_folded", "parent_code", "is_current", "replaced_by", "email", "axis_id",
+                      "axis_parent_id")
+            for code, row in rows.items():
+                wanted = {"name": row["name"][:200], "name_folded": fold(row["name"][:200]), "is_current": True,
+                          "replaced_by": "", "email": (row.get("email") or "")[:254],
+                          "axis_id": (row.get("axis_id") or "")[:40],
+                          "axis_parent_id": (row.get("axis_parent_id") or "")[:40]}
+                if row.get("parent_code"):
+                    wanted["parent_code"] = row["parent_code"][:35]
+                entry = existing.get(code)
+                if entry is None:
+                    create.append(DirectoryAgency(code=code, **wanted))
+                elif any(getattr(entry, k) != v for k, v in wanted.items()):
+                    for k, v in wanted.items():
+                        setattr(entry, k, v)
+                    change.append(entry)
+            for old, new in aliases.items():
+                if old in rows:  # still listed as an agency of its own
+                    continue
+                entry = existing.get(old)
+                if entry is None:
+                    row = rows[new]
+                    create.append(DirectoryAgency(code=old[:35], name=row["name"][:200],
+                                                  name_folded=fold(row["name"][:200]), is_current=False,
+                                                  replaced_by=new))
+                elif entry.replaced_by != new or entry.is_current:
+                    entry.replaced_by, entry.is_current = new, False
+                    change.append(entry)
+            DirectoryAgency.objects.bulk_create(create, batch_size=500)
+            DirectoryAgency.objects.bulk_update(change, fields, batch_size=500)
+        added += len(create)
+        updated += len(change)
+        seen.update(rows)
+        seen.update(aliases)
+        chunk.clear()
+
+    for entry in entries:
+        code = clean(entry.get("code") or "")[:35]
+        if code and clean(entry.get("name") or ""):
+            chunk.append({**entry, "code": code, "name": clean(entry["name"]),
+                          "old_code": clean(entry.get("old_code") or "")[:35]})
+        if len(chunk) >= batch:
+            flush()
+    if chunk:
+        flush()
+    # Parents by the axis's ids, for the entries that gave one (one statement).
+    from django.db.models import OuterRef, Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    parents = DirectoryAgency.objects.filter(axis_id=OuterRef("axis_parent_id")).exclude(axis_id="")
+    DirectoryAgency.objects.exclude(axis_parent_id="").update(
+        parent_code=Coalesce(Subquery(parents.values("code")[:1]), Value("")))
+    retired = 0
+    if complete and seen:
+        gone = [code for code in DirectoryAgency.objects.filter(is_current=True).values_list("code", flat=True)
+                .iterator(chunk_size=5000) if code not in seen]
+        for start in range(0, len(gone), 500):
+            retired += DirectoryAgency.objects.filter(code__in=gone[start:start + 500]).update(is_current=False)
+    return Loaded(added=added, updated=updated, retired=retired)
+
+
+def current_code(code: str) -> str:
+    """The code an old code was replaced by (followed to the end), else the code itself."""
+    seen = {code}
+    while True:
+        new = DirectoryAgency.objects.filter(code=code).values_list("replaced_by", flat=True).first()
+        if not new or new in seen:
+            return code
+        seen.add(new)
+        code = new
+
+
 def load_bundled() -> Loaded:
     """What the repository bundles, added to whatever list is loaded (never retiring anything)."""
     return load(read_csv(BUNDLED.read_text(encoding="utf-8")), complete=False)

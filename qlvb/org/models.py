@@ -62,6 +62,12 @@ class DirectoryAgency(models.Model):
     name_folded = models.CharField(max_length=200, editable=False, db_index=True)
     parent_code = models.CharField(_("parent agency code"), max_length=35, blank=True)
     is_current = models.BooleanField(_("in the current list"), default=True)
+    # An old code kept as an alias of the code that replaced it (getAgenciesList's oldCode).
+    replaced_by = models.CharField(_("replaced by the code"), max_length=35, blank=True)
+    email = models.CharField(_("e-mail"), max_length=254, blank=True)
+    # The national axis's own ids (getAgenciesList: id, pid), from which parent_code is set.
+    axis_id = models.CharField(max_length=40, blank=True, db_index=True)
+    axis_parent_id = models.CharField(max_length=40, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -24,7 +24,7 @@ def _hub_keys(client) -> set[str]:  # noqa: ANN001
 def test_hub_lists_the_pages_each_administrator_may_open(org, root, login):
     agency_pages = {"agency", "people", "fields", "flow", "registers", "templates", "mailbox", "calendar", "audit",
                     "bin", "notifications", "report_layout", "leave_rules", "signing"}
-    installation_pages = {"agencies", "parameters", "directory", "peers", "health", "backups", "trust"}
+    installation_pages = {"agencies", "parameters", "directory", "peers", "axis", "health", "backups", "trust"}
     assert _hub_keys(login(org.admin)) == agency_pages
     root.agency = org.agency
     root.save()

@@ -89,9 +89,9 @@ class Instance:
         self.process = None
 
 
-def make_pair(base: Path, *, sender_token: str = "token-from-sender-0123456789",
-              receiver_token: str = "token-from-receiver-0123456789") -> tuple[Instance, Instance]:
-    """Two installations: A holds Sở TT&TT, B holds UBND tỉnh; each knows the other as a peer."""
+def make_two(base: Path) -> tuple[Instance, Instance]:
+    """Two installations copied from one template (both agencies, people and the demo PKI), not
+    yet knowing each other."""
     template = base / "template"
     if not (template / "qlvb.sqlite3").exists():
         t = Instance(base, "template")
@@ -103,6 +103,13 @@ def make_pair(base: Path, *, sender_token: str = "token-from-sender-0123456789",
             shutil.copy(template / name, instance.dir / name)
         if (template / "files").exists():
             shutil.copytree(template / "files", instance.dir / "files", dirs_exist_ok=True)
+    return a, b
+
+
+def make_pair(base: Path, *, sender_token: str = "token-from-sender-0123456789",
+              receiver_token: str = "token-from-receiver-0123456789") -> tuple[Instance, Instance]:
+    """Two installations: A holds Sở TT&TT, B holds UBND tỉnh; each knows the other as a peer."""
+    a, b = make_two(base)
     peer_setup = """
 from qlvb.exchange.models import Peer
 from qlvb.exchange.peers import hash_token, seal

@@ -29,17 +29,25 @@ def marks_for(document: OutgoingDocument, place: str) -> marks.Marks:
     return marks.Marks(reference=document.reference, day=timezone.localtime(document.issued_at).date(), place=place)
 
 
-def signer_title(document: OutgoingDocument) -> str:
-    """The lines above the signature: e.g. "KT. GIÁM ĐỐC" / "PHÓ GIÁM ĐỐC" (NĐ30 signing capacities)."""
-    own = (Post.objects.filter(person=document.signer, agency=document.agency, end_date__isnull=True)
+def signer_title(document: OutgoingDocument, signer: Any = None) -> str:
+    """The lines above the signature: e.g. "KT. GIÁM ĐỐC" / "PHÓ GIÁM ĐỐC" (NĐ30 signing capacities).
+    ``signer``: one of several (cosigning.Signer), who may sign for a co-issuing agency."""
+    from qlvb.org.models import Agency
+
+    person = signer.person if signer is not None else document.signer
+    agency = document.agency if signer is None or signer.agency_id == document.agency_id else (
+        Agency.objects.get(pk=signer.agency_id))
+    own = (Post.objects.filter(person=person, agency=agency, end_date__isnull=True)
            .select_related("position").order_by("is_concurrent", "position__order").first())
     own_title = own.position.name.upper() if own else ""
-    capacity = document.signing_capacity
+    capacity = document.signing_capacity if signer is None else signer.capacity
+    if signer is not None and signer.agency_id != document.agency_id:  # the co-issuing agency's name above
+        own_title = f"{agency.name.upper()}\n{own_title}" if not capacity else own_title
     if not capacity:
         return own_title
     if capacity == "TM":
-        return f"TM. {document.agency.name.upper()}\n{own_title}"
-    head = (Post.objects.filter(agency=document.agency, end_date__isnull=True,
+        return f"TM. {agency.name.upper()}\n{own_title}"
+    head = (Post.objects.filter(agency=agency, end_date__isnull=True,
                                 position__kind=Position.Kind.AGENCY_HEAD).select_related("position").first())
     head_title = head.position.name.upper() if head else _("HEAD").upper()
     return f"{capacity}. {head_title}\n{own_title}"
@@ -100,10 +108,10 @@ def open_secret(document_id: int, blob: Any) -> str:
     return decrypt(bytes(blob), context=f"outgoing-authorisation:{document_id}").decode()
 
 
-def agency_certificate_for(document: OutgoingDocument) -> Any:
+def agency_certificate_for(document: OutgoingDocument, agency: Any = None) -> Any:
     from qlvb.signatures.models import Certificate
 
-    certificate = (Certificate.objects.filter(agency=document.agency, is_active=True, revoked_at__isnull=True,
+    certificate = (Certificate.objects.filter(agency=agency or document.agency, is_active=True, revoked_at__isnull=True,
                                               not_after__gt=timezone.now()).order_by("-not_after").first())
     if certificate is None:
         raise ValidationError(_("The agency has no valid certificate to sign with; ask the administrator."))
@@ -120,6 +128,74 @@ def signer_signature_args(document: OutgoingDocument, pdf: bytes, signature_at: 
             "about": f"{document._meta.label_lower}:{document.pk}"}  # the audit log hides a secret one's
 
 
+# --- Several signers (outgoing/cosigning.py) ---------------------------------------------------
+
+def authorisations_in_order(document: OutgoingDocument) -> list[Any]:
+    """The signers' authorisations in signing order; for several signers, [] while one is missing."""
+    from qlvb.outgoing import cosigning
+
+    found = list(document.authorisations.select_related("certificate", "version"))
+    if not cosigning.is_several(document):
+        return found[:1]
+    by_signer = {a.signer_id: a for a in found}
+    order = cosigning.signing_order(document)
+    missing = [s.person for s in order if s.person.pk not in by_signer]
+    if missing:
+        raise ValidationError(_("The signature of %(names)s is missing: each signer signs before the document is "
+                                "issued.") % {"names": ", ".join(p.full_name for p in missing)})
+    return [by_signer[s.person.pk] for s in order]
+
+
+def signer_field(order: int) -> str:
+    """The name of the n-th signer's signature field (the seals find their signer's by it)."""
+    return f"Signature{order}"
+
+
+def several_signer_args(document: OutgoingDocument, pdf: bytes, signature_at: Any) -> list[dict[str, Any]]:
+    """How each of several signers' signatures is laid out, in order: each in its own box, the
+    first where the one signer's goes, the others beside it to the left, then in rows below (above
+    when there is no room below), never overlapping (signatures.services.signer_boxes)."""
+    from qlvb.outgoing import cosigning
+    from qlvb.signatures import services as signing
+
+    signers = cosigning.signing_order(document)
+    first = signature_at.signer_box(pdf) if signature_at is not None else None
+    boxes = signing.signer_boxes(pdf, len(signers), first=first)
+    about = f"{document._meta.label_lower}:{document.pk}"
+    return [{"position_title": (document.signer_title if index == 0 and document.signer_title
+                                else signer_title(document, signer)),
+             "full_name": signer.person.full_name, "box": box, "field_name": signer_field(index + 1),
+             "reason": _("Signed %(reference)s") % {"reference": document.reference}, "about": about}
+            for index, (signer, box) in enumerate(zip(signers, boxes, strict=True))]
+
+
+def seal_for(document: OutgoingDocument, co_issuer: Any, pdf: bytes, *, clerk: Any, certificate: Any,
+             secret: str | None) -> bytes:
+    """A co-issuing agency's seal over its own signer's signature."""
+    from qlvb.outgoing import cosigning
+    from qlvb.signatures import services as signing
+
+    order = [s for s in cosigning.signing_order(document)]
+    index = next((i for i, s in enumerate(order) if s.agency_id == co_issuer.agency_id), None)
+    if index is None:
+        raise ValidationError(_("No signer signed for %(agency)s.") % {"agency": co_issuer.agency.name})
+    return signing.sign_as_agency(pdf, by=clerk, certificate=certificate, passphrase_or_pin=secret,
+                                  signer_field=signer_field(index + 1),
+                                  reason=_("Issued jointly %(reference)s") % {"reference": document.reference},
+                                  about=f"{document._meta.label_lower}:{document.pk}")
+
+
+def lead_signer_field(document: OutgoingDocument) -> str | None:
+    """The field the lead agency's seal goes over: its first signer's (None for one signer)."""
+    from qlvb.outgoing import cosigning
+
+    if not cosigning.is_several(document):
+        return None
+    order = cosigning.signing_order(document)
+    index = next((i for i, s in enumerate(order) if s.agency_id == document.agency_id), 0)
+    return signer_field(index + 1)
+
+
 def main_pdf(document: OutgoingDocument, authorisation: Any, stamp_at: Any) -> bytes:
     from qlvb.outgoing.services import settings_for
 
@@ -127,7 +203,7 @@ def main_pdf(document: OutgoingDocument, authorisation: Any, stamp_at: Any) -> b
     return _main_pdf(document, authorisation.version, stamp_at, config.place, config.verification_mark)
 
 
-def produce(*, document: OutgoingDocument, authorisation: Any, stamp_at: Any, clerk: Any,
+def produce(*, document: OutgoingDocument, authorisations: list[Any], stamp_at: Any, clerk: Any,
             agency_certificate: Any = None, agency_secret: str | None = None, signature_at: Any = None) -> Produced:
     from qlvb.core.actor import Actor
     from qlvb.signatures import services as signing
@@ -135,12 +211,14 @@ def produce(*, document: OutgoingDocument, authorisation: Any, stamp_at: Any, cl
     started = time.monotonic()
     signer = document.signer
     assert signer is not None  # a signed document has its signer
-    pdf = main_pdf(document, authorisation, stamp_at)
-    # The signer's consent (the authorisation) is what applies his signature, in his name.
-    pdf = signing.sign_as_signer(
-        pdf, by=Actor(signer), certificate=authorisation.certificate,
-        passphrase_or_pin=open_secret(document.pk, authorisation.secret) or None,
-        **signer_signature_args(document, pdf, signature_at))
+    pdf = main_pdf(document, authorisations[0], stamp_at)
+    several = [signer_signature_args(document, pdf, signature_at)] if len(authorisations) == 1 else (
+        several_signer_args(document, pdf, signature_at))
+    # Each signer's consent (his authorisation) is what applies his signature, in his name.
+    for authorisation, args in zip(authorisations, several, strict=True):
+        pdf = signing.sign_as_signer(
+            pdf, by=Actor(signer if authorisation.signer_id == signer.pk else authorisation.signer), certificate=authorisation.certificate,
+            passphrase_or_pin=open_secret(document.pk, authorisation.secret) or None, **args)
     return produce_after_signer(document=document, pdf=pdf, clerk=clerk, agency_certificate=agency_certificate,
                                 agency_secret=agency_secret, started=started)
 
@@ -168,7 +246,7 @@ def produce_after_signer(*, document: OutgoingDocument, pdf: bytes, clerk: Any, 
     certificate = agency_certificate or agency_certificate_for(document)
     secret = agency_secret
     pdf = signing.sign_as_agency(pdf, by=clerk, certificate=certificate, passphrase_or_pin=secret,
-                                 reason=_("Issued %(reference)s") % {"reference": document.reference}, about=about)
+                                 signer_field=lead_signer_field(document), reason=_("Issued %(reference)s") % {"reference": document.reference}, about=about)
     name = f"{document.reference.replace('/', '-')}.pdf"
     attachments = []
     for index, attachment in enumerate(document.attachments.order_by("order", "id"), start=1):

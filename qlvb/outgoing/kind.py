@@ -17,7 +17,8 @@ from qlvb.org import permissions
 from qlvb.org.roles import roles_of
 from qlvb.outgoing.models import Attachment, DraftVersion, OutgoingAccess, OutgoingDocument
 
-PAST_SIGNING = frozenset({OutgoingDocument.Status.SIGNED.value, OutgoingDocument.Status.ISSUED.value})
+PAST_SIGNING = frozenset({OutgoingDocument.Status.SIGNED.value, OutgoingDocument.Status.SEALING.value,
+                          OutgoingDocument.Status.ISSUED.value})
 
 
 def rule(person: Any) -> Rule:

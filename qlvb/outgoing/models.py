@@ -66,6 +66,8 @@ class OutgoingDocument(models.Model):
         RETURNED = "returned", _("Returned to the drafter")
         APPROVED = "approved", _("Approved, waiting for the signature")
         SIGNED = "signed", _("Signed, waiting to be issued")
+        # A joint document numbered by the lead agency, waiting for the co-issuing agencies' seals.
+        SEALING = "sealing", _("Numbered, waiting for the co-issuing agencies' seals")
         ISSUED = "issued", _("Issued")
         CANCELLED = "cancelled", _("Cancelled")
 
@@ -97,6 +99,14 @@ class OutgoingDocument(models.Model):
                                related_name="+", verbose_name=_("signer"))
     signing_capacity = models.CharField(_("signing capacity"), max_length=3, blank=True)
     signer_title = models.CharField(_("signer's title in the signature block"), max_length=200, blank=True)
+    # Several signers (outgoing/cosigning.py; docs/signing.md "Several signers and joint documents"):
+    # "" for the usual one signer (`signer`); otherwise the signers are DocumentSigner rows, `signer`
+    # being the first of them (the lead agency's).
+    signing_mode = models.CharField(_("signing mode"), max_length=8, blank=True, default="",
+                                    choices=[("", _("One signer")), ("order", _("All, one after the other")),
+                                             ("parallel", _("All, at the same time")),
+                                             ("quorum", _("k of n"))])
+    signers_needed = models.PositiveSmallIntegerField(_("signatures needed"), null=True, blank=True)
 
     register = models.ForeignKey("registers.Register", null=True, blank=True, on_delete=models.PROTECT,
                                  verbose_name=_("register"))
@@ -208,6 +218,7 @@ class ReviewStep(models.Model):
         APPROVED = "approved", _("Approved")
         RETURNED = "returned", _("Returned")
         SUPERSEDED = "superseded", _("Superseded")
+        NOT_NEEDED = "not_needed", _("Not needed (enough signers approved)")
 
     document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="steps")
     round = models.PositiveIntegerField(default=1)
@@ -235,18 +246,58 @@ class ReviewStep(models.Model):
         ]
 
 
-class SigningAuthorisation(models.Model):
-    """The signer's consent to sign this version with this certificate, kept (encrypted, single use)
-    until the clerk numbers and issues the document — as remote signing services do — so that the
-    number and date are part of what both signatures cover."""
+class DocumentSigner(models.Model):
+    """One of several signers of a document (signing_mode set), in signing order: for a joint
+    document, the head of each issuing agency, the lead agency's first."""
 
-    document = models.OneToOneField(OutgoingDocument, on_delete=models.CASCADE, related_name="authorisation")
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="signers")
+    order = models.PositiveSmallIntegerField()
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="+")
+    capacity = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["document", "person"], name="docsigner_unique_person")]
+
+
+class CoIssuer(models.Model):
+    """A co-issuing agency of a joint document (văn bản liên tịch): its clerk records the document
+    in its own outgoing register (its own number there) and seals it with the agency's key."""
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="co_issuers")
+    agency = models.ForeignKey("org.Agency", on_delete=models.PROTECT, related_name="joint_documents")
+    order = models.PositiveSmallIntegerField()
+    register = models.ForeignKey("registers.Register", null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="+")
+    year = models.PositiveIntegerField(null=True, blank=True)
+    number = models.PositiveIntegerField(null=True, blank=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
+    sealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["document", "agency"], name="coissuer_unique_agency"),
+                       models.UniqueConstraint(fields=["register", "year", "number"], name="coissuer_unique_number")]
+        indexes = [models.Index(fields=["agency", "sealed_at"], name="coissuer_waiting")]
+
+
+class SigningAuthorisation(models.Model):
+    """A signer's consent to sign this version with this certificate, kept (encrypted, single use)
+    until the clerk numbers and issues the document — as remote signing services do — so that the
+    number and date are part of what both signatures cover. One per signer."""
+
+    document = models.ForeignKey(OutgoingDocument, on_delete=models.CASCADE, related_name="authorisations")
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     certificate = models.ForeignKey("signatures.Certificate", on_delete=models.PROTECT, related_name="+")
     version = models.ForeignKey(DraftVersion, on_delete=models.PROTECT, related_name="+")
     secret = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["document", "signer"], name="authorisation_unique_signer")]
 
 
 class Initial(models.Model):

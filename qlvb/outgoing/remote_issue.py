@@ -3,7 +3,8 @@ signer"): the signer's key at a signing service or on her USB token, the agency'
 clerk's token or at a service. The document is numbered and dated when the clerk issues; then each
 signature that waits for its holder is a signing session, one after the other:
 
-    signer's signature → agency's seal on the main file → agency's signature on each attachment
+    signer's signature (each signer's, in order, when there are several) → agency's seal on the
+    main file → agency's signature on each attachment
 
 Every session carries in its ``continuation`` what the next step needs (the clerk, the agency's
 certificate, the files signed so far). A key on the server signs its step at once; a step whose
@@ -49,13 +50,11 @@ def _watchers(by: Actor) -> tuple[int, ...]:
     return tuple(p.pk for p in (by.person, by.effective) if p)
 
 
-def start(by: Actor, document: OutgoingDocument, authorisation: Any, *, stamp_at: Any, agency_certificate: Any,
-          agency_secret: str | None, signature_at: Any) -> OutgoingDocument:
+def start(by: Actor, document: OutgoingDocument, authorisations: list[Any], *, stamp_at: Any,
+          agency_certificate: Any, agency_secret: str | None, signature_at: Any) -> OutgoingDocument:
     """The clerk issues: the number and date are kept on the document and the chain begins — with
     the signer's session, or, when her key is on the server, with her signature made now."""
-    from qlvb.signatures import services as signing
-
-    pdf = issuing.main_pdf(document, authorisation, stamp_at)
+    pdf = issuing.main_pdf(document, authorisations[0], stamp_at)
     certificate = agency_certificate or issuing.agency_certificate_for(document)
     continuation = {
         "clerk": by.person.pk if by.person else None,
@@ -64,24 +63,39 @@ def start(by: Actor, document: OutgoingDocument, authorisation: Any, *, stamp_at
         "agency_secret": (base64.b64encode(issuing.seal_secret(document.pk, agency_secret)).decode("ascii")
                           if agency_secret else ""),
         "done_url": reverse("outgoing:issued_file", args=[document.pk, "view"]),
-        "stage": "signer", "attachments": {},
+        "stage": "signer", "attachments": {}, "signer": 0,
+        # Each signer's layout, computed once on the numbered file (a box is a JSON list).
+        "signers": [{**args, "box": list(args["box"]) if args["box"] is not None else None}
+                    for args in ([issuing.signer_signature_args(document, pdf, signature_at)]
+                                 if len(authorisations) == 1 else
+                                 issuing.several_signer_args(document, pdf, signature_at))],
     }
     document.save()
-    if is_remote(authorisation.certificate):
-        signer = document.signer
-        assert signer is not None  # a signed document has its signer
-        session = signing.start_signer_session(
-            pdf, by=Actor(signer), certificate=authorisation.certificate, target_kind=SIGNING_KIND,
-            target_id=document.pk, continuation=continuation, watchers=_watchers(by),
-            **issuing.signer_signature_args(document, pdf, signature_at))
-        _requested(by, document, session)
-        return document
-    signed = signing.sign_as_signer(
-        pdf, by=Actor(document.signer), certificate=authorisation.certificate,
-        passphrase_or_pin=issuing.open_secret(document.pk, authorisation.secret) or None,
-        **issuing.signer_signature_args(document, pdf, signature_at))
-    _next(document, by, continuation, signed)
+    _signers_from(document, by, continuation, pdf, 0)
     return document
+
+
+def _signers_from(document: OutgoingDocument, by: Actor, data: dict[str, Any], pdf: bytes, first: int) -> None:
+    """The signers' signatures from the ``first``-th on: those whose key is on the server at once,
+    until one whose key is elsewhere (a session, the chain goes on when it completes)."""
+    from qlvb.signatures import services as signing
+
+    authorisations = issuing.authorisations_in_order(document)
+    for index in range(first, len(authorisations)):
+        authorisation = authorisations[index]
+        args = dict(data["signers"][index])
+        args["box"] = tuple(args["box"]) if args["box"] is not None else None
+        if is_remote(authorisation.certificate):
+            session = signing.start_signer_session(
+                pdf, by=Actor(authorisation.signer), certificate=authorisation.certificate, target_kind=SIGNING_KIND,
+                target_id=document.pk, continuation={**data, "stage": "signer", "signer": index},
+                watchers=_watchers(by), **args)
+            _requested(by, document, session)
+            return
+        pdf = signing.sign_as_signer(
+            pdf, by=Actor(authorisation.signer), certificate=authorisation.certificate,
+            passphrase_or_pin=issuing.open_secret(document.pk, authorisation.secret) or None, **args)
+    _next(document, by, {**data, "stage": "signer"}, pdf)
 
 
 def _requested(by: Actor, document: OutgoingDocument, session: Any) -> None:
@@ -112,7 +126,7 @@ def _next(document: OutgoingDocument, by: Actor, data: dict[str, Any], signed: b
     if data["stage"] == "signer":
         session = signing.start_agency_session(
             signed, by=by, certificate=certificate, target_kind=SIGNING_KIND, target_id=document.pk,
-            reason=_("Issued %(reference)s") % {"reference": document.reference}, about=about,
+            signer_field=issuing.lead_signer_field(document), reason=_("Issued %(reference)s") % {"reference": document.reference}, about=about,
             continuation={**data, "stage": "agency"}, watchers=_watchers(by))
         _requested(by, document, session)
         return
@@ -132,9 +146,8 @@ def _next(document: OutgoingDocument, by: Actor, data: dict[str, Any], signed: b
 def _finish(document: OutgoingDocument, by: Actor, produced: issuing.Produced) -> None:
     from qlvb.outgoing.services import _complete_issue
 
-    authorisation = document.authorisation
     assert document.register is not None  # numbered when the chain began
-    _complete_issue(by, document, document.register, authorisation, produced)
+    _complete_issue(by, document, document.register, list(document.authorisations.all()), produced)
 
 
 def _finish_from_sessions(document: OutgoingDocument, by: Actor, data: dict[str, Any]) -> None:
@@ -154,11 +167,14 @@ def on_completed(session: Any, signed_pdf: bytes) -> None:
     session then ends refused): record what it made and go on."""
     document = (OutgoingDocument.objects.select_for_update(no_key=True, of=("self",))
                 .select_related("agency", "drafting_unit", "register").get(pk=session.target_id))
-    authorisation = getattr(document, "authorisation", None)
-    if document.status != OutgoingDocument.Status.SIGNED or authorisation is None or document.register is None:
+    if (document.status != OutgoingDocument.Status.SIGNED or not document.authorisations.exists()
+            or document.register is None):
         raise ValidationError(_("The document is no longer waiting to be issued."), code="not_issuable")
     data = dict(session.continuation)
     stage = data.get("stage", "signer")
+    if stage == "signer" and data.get("signer", 0) + 1 < len(data.get("signers", [])):
+        _signers_from(document, _actor(data), data, signed_pdf, data["signer"] + 1)
+        return
     if stage == "agency":
         data["main"] = session.signed_id
     elif stage == "attachment":

@@ -8,7 +8,7 @@ from qlvb.org.models import SigningAuthority
 from qlvb.org.roles import roles_of
 
 if TYPE_CHECKING:
-    from qlvb.org.models import Person
+    from qlvb.org.models import Agency, Person
     from qlvb.outgoing.models import OutgoingDocument, ReviewStep
 
 
@@ -59,3 +59,28 @@ def can_sign(person: Person, document: OutgoingDocument) -> SigningAuthority | N
             continue
         return authority
     return None
+
+
+def pending_step(document: OutgoingDocument, person: Person | None) -> ReviewStep | None:
+    """The person's step waiting for him (several signers of one group may each have one)."""
+    from qlvb.outgoing.models import ReviewStep
+
+    if person is None:
+        return None
+    return document.steps.filter(state=ReviewStep.State.PENDING, reviewer=person).select_related("reviewer").first()
+
+
+def can_sign_for(person: Person, agency: Agency) -> str | None:
+    """For a joint document: the capacity in which the person signs for a co-issuing agency ("" as
+    its head or with its authority over every document), or None. The co-issuer's authority is
+    not bound to the lead agency's fields or units."""
+    from qlvb.org.models import Position, Post
+
+    if not person.is_active:
+        return None
+    if Post.objects.filter(person=person, agency=agency, end_date__isnull=True,
+                           position__kind=Position.Kind.AGENCY_HEAD).exists():
+        return ""
+    authority = (SigningAuthority.objects.filter(person=person, agency=agency, scope=SigningAuthority.Scope.AGENCY,
+                                                 fields__isnull=True).order_by("pk").first())
+    return authority.capacity if authority is not None else None

@@ -27,7 +27,7 @@ from qlvb.files.services import prepare_uploads, read_stored, staged_uploads
 from qlvb.org import permissions
 from qlvb.org.models import Agency, Person, Position, Post, Unit
 from qlvb.org.roles import roles_of
-from qlvb.outgoing import codes, remote_issue, rules
+from qlvb.outgoing import codes, cosigning, remote_issue, rules
 from qlvb.outgoing.models import (
     Attachment,
     Delivery,
@@ -318,7 +318,9 @@ def _back_to_signer(by: Actor, document: OutgoingDocument) -> None:
     document.status = OutgoingDocument.Status.IN_REVIEW
     document.save(update_fields=["status", "updated_at"])
     signer_step = document.steps.filter(kind=ReviewStep.Kind.SIGNER).order_by("-round", "-order").first()
-    if signer_step is not None:
+    if signer_step is not None and cosigning.is_several(document):
+        cosigning.back_to_signers(document, signer_step, _due(document))
+    elif signer_step is not None:
         ReviewStep.objects.create(document=document, round=signer_step.round, order=signer_step.order + 1,
                                   kind=ReviewStep.Kind.SIGNER, reviewer=signer_step.reviewer,
                                   state=ReviewStep.State.PENDING, due_date=_due(document))
@@ -341,8 +343,12 @@ def _unit_head(unit: Unit, exclude: Person) -> Person | None:
 
 
 @transaction.atomic
-def submit(*, by: Actor, document: OutgoingDocument, signer: Person, comment: str = "") -> OutgoingDocument:
-    """The drafter sends the draft up the loop: unit head → (office format check) → signer."""
+def submit(*, by: Actor, document: OutgoingDocument, signer: Person, comment: str = "",
+           cosigners: Sequence[Person] = (), mode: str = "", needed: int | None = None,
+           co_issuers: Sequence[Agency] = ()) -> OutgoingDocument:
+    """The drafter sends the draft up the loop: unit head → (office format check) → signer. With
+    ``cosigners`` or ``co_issuers`` (a joint document) the signing step has several signers, in
+    ``mode`` "order", "parallel" or "quorum" (``needed`` of them): outgoing/cosigning.py."""
     document = OutgoingDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
     person = by.effective
     if person is None or not rules.holds_draft(person, document):  # (holds_draft is False for no one)
@@ -352,6 +358,9 @@ def submit(*, by: Actor, document: OutgoingDocument, signer: Person, comment: st
     authority = rules.can_sign(signer, document)
     if authority is None or not signer.is_active:
         raise ValidationError({"signer": _("This person may not sign this type of document in this field.")})
+    several = cosigners or co_issuers
+    signers = (cosigning.plan(document, signer=signer, cosigners=cosigners, mode=mode, needed=needed,
+                              co_issuers=co_issuers) if several else [(signer, document.agency_id, authority.capacity)])
     round_ = (document.steps.aggregate(m=Max("round"))["m"] or 0) + 1
     chain: list[tuple[str, Person]] = []
     head = _unit_head(document.drafting_unit, exclude=person)
@@ -361,7 +370,14 @@ def submit(*, by: Actor, document: OutgoingDocument, signer: Person, comment: st
     if (config.office_check and config.office_checker is not None
             and config.office_checker_id not in (person.pk, signer.pk)):
         chain.append((ReviewStep.Kind.OFFICE, config.office_checker))
-    chain.append((ReviewStep.Kind.SIGNER, signer))
+    if several:
+        cosigning.save_plan(document, signers, mode, needed, co_issuers)
+    elif document.signing_mode:  # submitted again with one signer
+        cosigning.save_plan(document, signers, "", None, ())
+    orders = [(order, kind, reviewer) for order, (kind, reviewer) in enumerate(chain, start=1)]
+    orders += [(order, ReviewStep.Kind.SIGNER, reviewer)
+               for order, reviewer in cosigning.signer_steps(document, signers, len(chain) + 1)]
+    chain += [(ReviewStep.Kind.SIGNER, reviewer) for reviewer, _agency, _capacity in signers]
     document.steps.filter(state__in=[ReviewStep.State.WAITING, ReviewStep.State.PENDING]).update(
         state=ReviewStep.State.SUPERSEDED)
     due = _due(document)
@@ -369,20 +385,24 @@ def submit(*, by: Actor, document: OutgoingDocument, signer: Person, comment: st
         ReviewStep(document=document, round=round_, order=order, kind=kind, reviewer=reviewer,
                    state=ReviewStep.State.PENDING if order == 1 else ReviewStep.State.WAITING,
                    due_date=due if order == 1 else None)
-        for order, (kind, reviewer) in enumerate(chain, start=1)])
+        for order, kind, reviewer in orders])
     _grant_all(document, [(reviewer, None) for _kind, reviewer in chain], "reviewer")
     document.signer = signer
     document.signing_capacity = authority.capacity
     document.status = OutgoingDocument.Status.IN_REVIEW
     document.save()
-    events.record(verb="outgoing.submitted", actor=by, agency=document.agency_id, target=document, data={
-        "round": round_, "chain": [[kind, reviewer.pk] for kind, reviewer in chain], "comment": comment.strip()[:500]})
+    data: dict[str, Any] = {"round": round_, "chain": [[kind, reviewer.pk] for kind, reviewer in chain],
+                            "comment": comment.strip()[:500]}
+    if several:
+        data.update(mode=document.signing_mode, needed=document.signers_needed,
+                    co_issuers=[agency.pk for agency in co_issuers])
+    events.record(verb="outgoing.submitted", actor=by, agency=document.agency_id, target=document, data=data)
     return document
 
 
 def _my_step(by: Actor, document: OutgoingDocument) -> ReviewStep:
-    step = rules.current_step(document)
-    if step is None or by.effective is None or step.reviewer_id != by.effective.pk:
+    step = rules.pending_step(document, by.effective)
+    if step is None:
         raise NotAllowed()
     return step
 
@@ -415,14 +435,21 @@ def approve(*, by: Actor, document: OutgoingDocument, opinion: str = "", disagre
         step.save(update_fields=["disagreement"])
         events.record(verb="outgoing.disagreement", actor=by, agency=document.agency_id, target=document,
                       data={"step": step.pk, "text": step.disagreement[:500]})
-    following = document.steps.filter(round=step.round, order__gt=step.order,
-                                      state=ReviewStep.State.WAITING).order_by("order").first()
-    if following is not None:
-        following.state, following.due_date = ReviewStep.State.PENDING, _due(document)
-        following.save(update_fields=["state", "due_date"])
+    if cosigning.is_several(document):  # several signers: groups of steps, k of n (outgoing/cosigning.py)
+        group, done = cosigning.after_approval(document, step, _due(document))
+        following = group[0] if group else None
+        if done:
+            document.status = OutgoingDocument.Status.APPROVED
+            document.save(update_fields=["status", "updated_at"])
     else:
-        document.status = OutgoingDocument.Status.APPROVED
-        document.save(update_fields=["status", "updated_at"])
+        following = document.steps.filter(round=step.round, order__gt=step.order,
+                                          state=ReviewStep.State.WAITING).order_by("order").first()
+        if following is not None:
+            following.state, following.due_date = ReviewStep.State.PENDING, _due(document)
+            following.save(update_fields=["state", "due_date"])
+        else:
+            document.status = OutgoingDocument.Status.APPROVED
+            document.save(update_fields=["status", "updated_at"])
     # Each approval is named for what it is: the signer approves the issuing, the office passes the format.
     verb = {ReviewStep.Kind.SIGNER: "outgoing.approved_for_issue",
             ReviewStep.Kind.OFFICE: "outgoing.format_checked"}.get(ReviewStep.Kind(step.kind), "outgoing.approved")
@@ -442,6 +469,8 @@ def return_draft(*, by: Actor, document: OutgoingDocument, opinion: str, to: str
     _act(step, by, ReviewStep.State.RETURNED, opinion)
     previous = document.steps.filter(round=step.round, order__lt=step.order,
                                      state=ReviewStep.State.APPROVED).order_by("-order").first()
+    if step.kind == ReviewStep.Kind.SIGNER and cosigning.is_several(document):
+        previous = None  # one of several signers refusing returns the draft to its drafter
     if to == "previous" and previous is not None:
         ReviewStep.objects.create(document=document, round=step.round, order=step.order, kind=previous.kind,
                                   reviewer=previous.reviewer, state=ReviewStep.State.PENDING, due_date=_due(document))
@@ -450,7 +479,8 @@ def return_draft(*, by: Actor, document: OutgoingDocument, opinion: str, to: str
                                   reviewer=step.reviewer, state=ReviewStep.State.WAITING)
         target = previous.reviewer
     else:
-        document.steps.filter(state=ReviewStep.State.WAITING).update(state=ReviewStep.State.SUPERSEDED)
+        document.steps.filter(state__in=[ReviewStep.State.WAITING, ReviewStep.State.PENDING]).update(
+            state=ReviewStep.State.SUPERSEDED)
         document.status = OutgoingDocument.Status.RETURNED
         document.save(update_fields=["status", "updated_at"])
         target = document.drafter
@@ -474,27 +504,38 @@ def authorise_signing(*, by: Actor, document: OutgoingDocument, certificate: Any
 
     document = OutgoingDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
     person = by.person  # signing is personal: never on someone's behalf
-    if person is None or document.signer_id != person.pk or by.on_behalf_of is not None:
+    several = cosigning.is_several(document)
+    if person is None or by.on_behalf_of is not None or not (
+            document.signer_id == person.pk if not several else cosigning.is_signer(person, document)):
         raise NotAllowed()
     if document.status != OutgoingDocument.Status.APPROVED:
         raise ValidationError(_("Only an approved draft can be signed."))
+    if several and person.pk not in cosigning.approved_signers(document):
+        raise ValidationError(_("Your approval is not among those needed: you do not sign this document."))
     check_credentials(by=by, certificate=certificate, secret=secret)
     version = current_version(document)
     assert version is not None  # approved, so submitted, which needs a version
-    SigningAuthorisation.objects.filter(document=document).delete()
+    SigningAuthorisation.objects.filter(document=document, **({"signer": person} if several else {})).delete()
     SigningAuthorisation.objects.create(
         document=document, signer=person, certificate=certificate, version=version,
         secret=issuing.seal_secret(document.pk, secret),
         expires_at=timezone.now() + timedelta(hours=AUTHORISATION_HOURS))
-    document.status = OutgoingDocument.Status.SIGNED
-    document.save(update_fields=["status", "updated_at"])
+    authorised = set(document.authorisations.values_list("signer_id", flat=True)) if several else {person.pk}
+    if not several or not cosigning.missing_authorisations(document, authorised):
+        document.status = OutgoingDocument.Status.SIGNED
+        document.save(update_fields=["status", "updated_at"])
     events.record(verb="outgoing.signed", actor=by, agency=document.agency_id, target=document,
                   data={"version": version.number, "certificate": certificate.fingerprint[:16]})
     return document
 
 
 def notation_for(document: OutgoingDocument) -> str:
-    """NĐ30: `<type abbr>-<agency abbr>`, or for a Công văn `<agency abbr>-<drafting unit abbr>`."""
+    """NĐ30: `<type abbr>-<agency abbr>`, or for a Công văn `<agency abbr>-<drafting unit abbr>`;
+    a joint document's carries every issuing agency's (outgoing/cosigning.py)."""
+    if document.signing_mode:
+        co_issuers = [c.agency for c in document.co_issuers.select_related("agency")]
+        if co_issuers:
+            return cosigning.joint_notation(document, co_issuers)
     agency = document.agency.abbreviation
     if document.doc_type in NO_ABBREVIATION:
         return f"{agency}-{document.drafting_unit.abbreviation}"
@@ -506,20 +547,22 @@ def _default_register(document: OutgoingDocument) -> Register:
                             secret=bool(document.secrecy))
 
 
-def _issuable(by: Actor, document: OutgoingDocument, register: Register | None) -> tuple[Any, Register]:
-    """Refuse what cannot be issued (before anything is numbered): the signer's authorisation and
-    the register the number will come from."""
+def _issuable(by: Actor, document: OutgoingDocument, register: Register | None) -> tuple[list[Any], Register]:
+    """Refuse what cannot be issued (before anything is numbered): the signers' authorisations, in
+    signing order, and the register the number will come from."""
+    from qlvb.outgoing import issuing
+
     if document.status != OutgoingDocument.Status.SIGNED:
         raise ValidationError(_("Only a document signed by its signer can be issued."))
-    authorisation = getattr(document, "authorisation", None)
-    if authorisation is None or authorisation.expires_at < timezone.now():
+    authorisations = issuing.authorisations_in_order(document)
+    if not authorisations or any(a.expires_at < timezone.now() for a in authorisations):
         raise ValidationError(_("The signer's signature has expired; ask the signer to sign again."))
     register = register or _default_register(document)
     check_register(register, agency=document.agency, direction=Register.Direction.OUTGOING)
     if document.secrecy and not register.is_secret:
         raise ValidationError({"register": _("A secret document must be numbered in the secret register.")})
     _refuse_secret_over_network(document)
-    return authorisation, register
+    return authorisations, register
 
 
 def preview_issue(*, by: Actor, document: OutgoingDocument, register: Register | None = None,
@@ -531,16 +574,15 @@ def preview_issue(*, by: Actor, document: OutgoingDocument, register: Register |
 
     if not rules.is_clerk(by.effective, document.agency_id):
         raise NotAllowed()
-    document = (OutgoingDocument.objects.select_related("agency", "drafting_unit", "signer", "authorisation__version")
-                .get(pk=document.pk))
-    authorisation, register = _issuable(by, document, register)
+    document = OutgoingDocument.objects.select_related("agency", "drafting_unit", "signer").get(pk=document.pk)
+    authorisations, register = _issuable(by, document, register)
     now = timezone.now()
     document.register, document.year = register, timezone.localtime(now).year
     document.number = peek_number(register, document.year)
     document.notation = notation_for(document)
     document.issued_at = now
     document.verification_code = codes.new_code()  # shows where it goes; issuing gives another
-    return issuing.preview(document=document, authorisation=authorisation, stamp_at=stamp_at,
+    return issuing.preview(document=document, authorisation=authorisations[0], stamp_at=stamp_at,
                            signature_at=signature_at)
 
 
@@ -582,7 +624,7 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
         document = (OutgoingDocument.objects.select_for_update(no_key=True, of=("self",))
                     .select_related("agency", "drafting_unit").get(pk=document.pk))
         reserved = document.register if document.number else None
-        authorisation, register = _issuable(by, document, reserved or register)
+        authorisations, register = _issuable(by, document, reserved or register)
         # Only a document numbered for a remote signature can have one waiting.
         if reserved is not None and waiting_signature(document) is not None:
             raise ValidationError(_("The signer's signature is being asked of the signing service; wait for it."))
@@ -597,39 +639,115 @@ def issue(*, by: Actor, document: OutgoingDocument, register: Register | None = 
         # a hundred thousand million; the unique column then refuses the issue whole (number given back).
         document.verification_code = codes.new_code()
         agency_certificate = agency_certificate or issuing.agency_certificate_for(document)
-        if remote_issue.is_remote(authorisation.certificate) or remote_issue.is_remote(agency_certificate):
-            return remote_issue.start(by, document, authorisation, stamp_at=stamp_at,
+        if (any(remote_issue.is_remote(a.certificate) for a in authorisations)
+                or remote_issue.is_remote(agency_certificate)):
+            return remote_issue.start(by, document, authorisations, stamp_at=stamp_at,
                                       agency_certificate=agency_certificate, agency_secret=agency_secret,
                                       signature_at=signature_at)
         # Signing appends to the agency's chain and distributing to the receivers' chains: take
         # them all now, in one order (lock order), or two agencies issuing to each other deadlock.
         events.lock_chains([document.agency_id], document.recipients.filter(kind=Recipient.Kind.AGENCY)
                            .values_list("agency_id", flat=True))
-        produced = issuing.produce(document=document, authorisation=authorisation, stamp_at=stamp_at, clerk=by,
+        produced = issuing.produce(document=document, authorisations=authorisations, stamp_at=stamp_at, clerk=by,
                                    agency_certificate=agency_certificate, agency_secret=agency_secret,
                                    signature_at=signature_at)
-        _complete_issue(by, document, register, authorisation, produced)
+        _complete_issue(by, document, register, authorisations, produced)
     return document
 
 
-def _complete_issue(by: Actor, document: OutgoingDocument, register: Register, authorisation: Any,
+def _complete_issue(by: Actor, document: OutgoingDocument, register: Register, authorisations: Sequence[Any],
                     produced: Any) -> None:
     with staged_uploads(produced.main) as main, staged_uploads(produced.attachments) as signed_attachments:
         document.issued_file = main[0].stored
-        document.status = OutgoingDocument.Status.ISSUED
+        # A joint document waits for the co-issuing agencies' seals before it is sent (seal_joint).
+        joint = bool(document.signing_mode) and document.co_issuers.exists()
+        document.status = OutgoingDocument.Status.SEALING if joint else OutgoingDocument.Status.ISSUED
         document.save()
         for attachment, signed in zip(document.attachments.order_by("order", "id"), signed_attachments,
                                       strict=True):
             attachment.signed = signed.stored
             attachment.save(update_fields=["signed"])
-        authorisation.delete()
-        _distribute(document, by)
-        # The rows given before (drafter, reviewers) join the issued lists too (OutgoingAccess).
-        OutgoingAccess.objects.filter(document=document).update(issued_at=document.issued_at)
-        events.record(verb="outgoing.issued", actor=by, agency=document.agency_id, target=document, data={
-            "register": register.pk, "number": document.number, "notation": document.notation,
-            "year": document.year, "seconds": round(produced.seconds, 2),
-            "stored_files": [s.stored.pk for s in (*main, *signed_attachments)]})
+        if len(authorisations) == 1:
+            authorisations[0].delete()
+        else:
+            SigningAuthorisation.objects.filter(document=document).delete()
+        data = {"register": register.pk, "number": document.number, "notation": document.notation,
+                "year": document.year, "seconds": round(produced.seconds, 2),
+                "stored_files": [s.stored.pk for s in (*main, *signed_attachments)]}
+        if joint:
+            events.record(verb="outgoing.sealed_by_lead", actor=by, agency=document.agency_id, target=document,
+                          data={**data, "co_issuers": [c.agency_id for c in cosigning.waiting_seal(document)]})
+            return
+        _send(by, document, data)
+
+
+def _send(by: Actor, document: OutgoingDocument, data: dict[str, Any]) -> None:
+    _distribute(document, by)
+    # The rows given before (drafter, reviewers) join the issued lists too (OutgoingAccess).
+    OutgoingAccess.objects.filter(document=document).update(issued_at=document.issued_at)
+    events.record(verb="outgoing.issued", actor=by, agency=document.agency_id, target=document, data=data)
+
+
+def seal_joint(*, by: Actor, document: OutgoingDocument, register: Register | None = None,
+               agency_certificate: Any = None, agency_secret: str | None = None) -> OutgoingDocument:
+    """A co-issuing agency's clerk records the joint document in the agency's own outgoing register
+    (its own number there; the document keeps the lead agency's number and notation) and seals it
+    with the agency's key over its signer's signature. When the last agency sealed, it is sent.
+    A failure gives the agency's number back."""
+    from django.core.files.base import ContentFile
+
+    from qlvb.outgoing import issuing
+
+    clerk = by.effective
+    with transaction.atomic():
+        document = (OutgoingDocument.objects.select_for_update(no_key=True, of=("self",))
+                    .select_related("agency", "register", "issued_file").get(pk=document.pk))
+        mine = [c for c in cosigning.waiting_seal(document) if rules.is_clerk(clerk, c.agency_id)]
+        if not mine:
+            if document.co_issuers.filter(agency_id__in=roles_of(clerk).clerk_agency_ids).exists() if clerk else False:
+                raise ValidationError(_("Your agency has already sealed this document."))
+            raise NotAllowed()
+        if document.status != OutgoingDocument.Status.SEALING:
+            raise ValidationError(_("The lead agency has not numbered and sealed this document yet."))
+        co_issuer = mine[0]
+        register = register or default_register(agency=co_issuer.agency, direction=Register.Direction.OUTGOING,
+                                                 secret=bool(document.secrecy))
+        check_register(register, agency=co_issuer.agency, direction=Register.Direction.OUTGOING)
+        if document.secrecy and not register.is_secret:
+            raise ValidationError({"register": _("A secret document must be numbered in the secret register.")})
+        certificate = agency_certificate or issuing.agency_certificate_for(document, agency=co_issuer.agency)
+        if remote_issue.is_remote(certificate):
+            raise ValidationError(_("Sealing a joint document with a key that is not on the server is not "
+                                    "supported yet; use the agency's key on the server."))
+        year = timezone.localtime(document.issued_at).year
+        co_issuer.register, co_issuer.year = register, year
+        co_issuer.number = next_number(register, year)
+        co_issuer.sealed_at, co_issuer.sealed_by = timezone.now(), by.person
+        co_issuer.save()
+        last = len(cosigning.waiting_seal(document)) == 0
+        # Events go to the co-issuer's chain, and when it is sent to the lead's and the receivers':
+        # take them all first, in one order (lock order).
+        events.lock_chains([co_issuer.agency_id, document.agency_id], document.recipients.filter(
+            kind=Recipient.Kind.AGENCY).values_list("agency_id", flat=True) if last else [])
+        pdf = issuing.seal_for(document, co_issuer, read_stored(document.issued_file), clerk=by,
+                               certificate=certificate, secret=agency_secret)
+        name = f"{document.reference.replace('/', '-')}.pdf"
+        with staged_uploads([ContentFile(pdf, name=name)]) as staged:
+            document.issued_file = staged[0].stored
+            data = {"register": register.pk, "number": co_issuer.number, "year": year,
+                    "reference": document.reference, "stored_files": [document.issued_file.pk]}
+            events.record(verb="outgoing.co_sealed", actor=by, agency=co_issuer.agency_id, target=document,
+                          data=data)
+            if not last:
+                document.save(update_fields=["issued_file", "updated_at"])
+                return document
+            document.status = OutgoingDocument.Status.ISSUED
+            document.save(update_fields=["issued_file", "status", "updated_at"])
+            _send(by, document, {"register": document.register_id, "number": document.number,
+                             "notation": document.notation, "year": document.year,
+                             "co_issuers": [[c.agency_id, c.number] for c in document.co_issuers.all()],
+                             "stored_files": [document.issued_file.pk]})
+    return document
 
 
 def _distribute(document: OutgoingDocument, by: Actor) -> None:

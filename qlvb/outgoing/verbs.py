@@ -18,6 +18,9 @@ VERBS = {
     "outgoing.issued": _("Numbered, signed by the agency and issued"),
     "outgoing.signature_requested": _(
         "Numbered; a digital signature asked of its holder (signing service or USB token)"),
+    "outgoing.sealed_by_lead": _(
+        "Numbered and sealed by the lead agency; waiting for the co-issuing agencies' seals"),
+    "outgoing.co_sealed": _("Recorded in the co-issuing agency's register and sealed by it"),
     "outgoing.signature_refused": _("The digital signature was not made (refused or out of time)"),
     "outgoing.review_reminded": _("Review overdue: reminder"),
     "outgoing.cancelled": _("Cancelled"),

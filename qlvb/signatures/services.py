@@ -378,6 +378,32 @@ def default_signer_box(pdf: bytes) -> Box:
     return index, round(x1, 2), round(y1, 2), round(x2, 2), round(y1 + height, 2)
 
 
+def signer_boxes(pdf: bytes, count: int, *, first: Box | None = None, gap: float = 4 * MM) -> list[Box]:
+    """Boxes for ``count`` signers on one page, none overlapping another: the first at ``first``
+    (default: where the one signer's goes), the next ones to its left in the same row while they
+    fit inside the page's margins, then in rows below (above when there is no room below)."""
+    reader = _read_pdf(pdf)
+    index, fx1, fy1, fx2, fy2 = first if first is not None else default_signer_box(pdf)
+    index = _page_index(reader, int(index))
+    left, bottom, _right, top = _crop_box(reader, index)
+    width, height = fx2 - fx1, fy2 - fy1
+    per_row = max(1, 1 + int((fx1 - (left + PAGE_MARGIN / 2)) // (width + gap)))
+    rows = -(-count // per_row)
+    below = fy1 - (rows - 1) * (height + gap) >= bottom + PAGE_MARGIN / 4
+    above = fy2 + (rows - 1) * (height + gap) <= top - PAGE_MARGIN / 4
+    if not below and not above:
+        raise ValidationError(_("There is no room on the page for %(count)s signatures: choose where the first "
+                                "goes."), code="no_room", params={"count": count})
+    step = -(height + gap) if below else height + gap
+    boxes = []
+    for n in range(count):
+        row, column = divmod(n, per_row)
+        x1 = fx1 - column * (width + gap)
+        y1 = fy1 + row * step
+        boxes.append((index, round(x1, 2), round(y1, 2), round(x1 + width, 2), round(y1 + height, 2)))
+    return boxes
+
+
 def seal_box(pdf: bytes, *, signer_field: str | None = None, seal_width_mm: float = float(DEFAULT_SEAL_MM)) -> Box:
     """Where the seal goes: at its real size, its right edge a third of the way into the signer's
     handwritten signature image, centred on it vertically (NĐ30 Phụ lục I). The signer is the

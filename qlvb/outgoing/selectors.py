@@ -12,7 +12,7 @@ from qlvb.core import kinds
 from qlvb.core.paging import NewestFirst
 from qlvb.org.models import Person
 from qlvb.org.roles import roles_of
-from qlvb.outgoing.models import OutgoingDocument, Recipient, ReviewStep
+from qlvb.outgoing.models import CoIssuer, DocumentSigner, OutgoingDocument, Recipient, ReviewStep
 
 LISTS = ["mine", "returned", "to_review", "to_sign", "to_issue", "issued", "received", "overdue_reviews"]
 
@@ -43,8 +43,10 @@ def work_list(person: Person, name: str) -> QuerySet[OutgoingDocument]:
     if name == "to_review":
         return documents.filter(Exists(pending.exclude(kind=ReviewStep.Kind.SIGNER)))
     if name == "to_sign":
+        several = DocumentSigner.objects.filter(document=OuterRef("pk"), person=person)
         return documents.filter(Q(Exists(pending.filter(kind=ReviewStep.Kind.SIGNER)))
-                                | Q(signer=person, status=OutgoingDocument.Status.APPROVED))
+                                | Q(signer=person, status=OutgoingDocument.Status.APPROVED)
+                                | Q(Exists(several), status=OutgoingDocument.Status.APPROVED))
     if name == "to_issue":
         return documents.filter(agency_id__in=roles.clerk_agency_ids, status=OutgoingDocument.Status.SIGNED)
     if name == "issued":
@@ -168,3 +170,37 @@ def is_internal(document: OutgoingDocument) -> bool:
     """Issued to units and people of the agency only: nobody outside holds a copy (no other
     agency, no paper recipient), so the public page says nothing of it."""
     return not document.recipients.filter(kind__in=[Recipient.Kind.AGENCY, Recipient.Kind.PAPER]).exists()
+
+
+# --- Joint documents seen from a co-issuing agency (outgoing/cosigning.py) ------------------------
+
+JOINT_LISTS = ["to_seal", "to_sign", "all"]
+
+
+def joint_documents(person: Person, name: str = "all") -> QuerySet[OutgoingDocument]:
+    """Another agency's joint documents that the person works on for his own agency: as its clerk
+    (waiting for its seal: "to_seal"), or as its signer ("to_sign": his approval or signature
+    awaited). Nothing else of the lead agency's documents is open to them."""
+    roles = roles_of(person)
+    mine = Q(Exists(CoIssuer.objects.filter(document=OuterRef("pk"), agency_id__in=roles.clerk_agency_ids))) | Q(
+        Exists(DocumentSigner.objects.filter(document=OuterRef("pk"), person=person).exclude(
+            agency_id=OuterRef("agency_id"))))
+    documents = OutgoingDocument.objects.filter(mine).exclude(status=OutgoingDocument.Status.CANCELLED)
+    if name == "to_seal":
+        waiting = CoIssuer.objects.filter(document=OuterRef("pk"), agency_id__in=roles.clerk_agency_ids,
+                                          sealed_at__isnull=True)
+        return documents.filter(Exists(waiting), status=OutgoingDocument.Status.SEALING)
+    if name == "to_sign":
+        pending = ReviewStep.objects.filter(document=OuterRef("pk"), reviewer=person, state=ReviewStep.State.PENDING)
+        return documents.filter(Q(Exists(pending)) | Q(status=OutgoingDocument.Status.APPROVED))
+    if name == "all":
+        return documents
+    raise Http404()
+
+
+def joint_document(person: Person, pk: int) -> OutgoingDocument:
+    document = (joint_documents(person).filter(pk=pk)
+                .select_related("agency", "signer", "register", "issued_file", "drafting_unit").first())
+    if document is None:
+        raise Http404()
+    return document

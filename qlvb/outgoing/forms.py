@@ -74,10 +74,27 @@ class DraftForm(forms.Form):
 class SubmitForm(forms.Form):
     signer = forms.ModelChoiceField(label=_("Signer"), queryset=Person.objects.none())
     comment = forms.CharField(label=_("Note to the reviewers"), required=False, max_length=500)
+    # Several signers and joint documents (outgoing/cosigning.py): empty for the usual one signer.
+    cosigners = forms.ModelMultipleChoiceField(
+        label=_("Other signers"), queryset=Person.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 3}),
+        help_text=_("They sign after the signer above, in the order of this list."))
+    co_issuers = forms.ModelMultipleChoiceField(
+        label=_("Co-issuing agencies (joint document)"), queryset=Agency.objects.none(), required=False,
+        widget=forms.SelectMultiple(attrs={"size": 3}),
+        help_text=_("Each one's head signs it too; each one's clerk records it in its register and seals it."))
+    mode = forms.ChoiceField(label=_("How the signers sign"), required=False, choices=[
+        ("order", _("All, one after the other")), ("parallel", _("All, at the same time")),
+        ("quorum", _("k of n, at the same time"))])
+    needed = forms.IntegerField(label=_("Signatures needed (k of n)"), min_value=1, max_value=20, required=False)
 
-    def __init__(self, *args: Any, signers: list[Person], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, signers: list[Person], agency: Agency | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice(self, "signer").queryset = Person.objects.filter(pk__in=[p.pk for p in signers])
+        model_choice(self, "cosigners").queryset = Person.objects.filter(pk__in=[p.pk for p in signers]).order_by(
+            "full_name", "pk")
+        others = Agency.objects.filter(is_active=True)
+        model_choice(self, "co_issuers").queryset = others.exclude(pk=agency.pk) if agency is not None else others
 
 
 class ReviewForm(forms.Form):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from qlvb.outgoing import views
+from qlvb.outgoing import joint_views, views
 
 app_name = "outgoing"
 urlpatterns = [
@@ -10,6 +10,11 @@ urlpatterns = [
     path("templates/", views.templates, name="templates"),
     path("templates/<int:pk>/retire/", views.retire_template, name="retire_template"),
     path("templates/built-in/<str:doc_type>.docx", views.builtin_template, name="builtin_template"),
+    path("joint/", joint_views.joint_list, name="joint_list"),
+    path("joint/list/<slug:name>/", joint_views.joint_list, name="joint_list_named"),
+    path("joint/<int:pk>/", joint_views.joint_detail, name="joint_detail"),
+    path("joint/<int:pk>/file/<slug:disposition>/", joint_views.joint_file, name="joint_file"),
+    path("joint/<int:pk>/<slug:verb>/", joint_views.joint_action, name="joint_action"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/diff/", views.diff, name="diff"),
     path("<int:pk>/versions/<int:number>/<slug:disposition>/", views.version_file, name="version_file"),

@@ -119,7 +119,8 @@ def detail(request: PersonRequest, pk: int) -> HttpResponse:
     document = selectors.get_document(person, pk)
     services.record_opening(by=actor_from_request(request, SCOPE), document=document)
     step = rules.current_step(document)
-    my_step = step if step is not None and step.reviewer_id == person.pk else None
+    my_step = step if step is not None and step.reviewer_id == person.pk else rules.pending_step(document, person) if (
+        document.signing_mode) else None
     context: dict[str, Any] = {
         "d": document, "versions": list(document.versions.select_related("author", "stored").order_by("-number")),
         "steps": list(document.steps.select_related("reviewer", "acted_by", "version").order_by("round", "order")),
@@ -135,14 +136,17 @@ def detail(request: PersonRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
     }
     if context["holds"]:
-        context["submit_form"] = forms.SubmitForm(signers=_signers(document), prefix="submit")
+        context["submit_form"] = forms.SubmitForm(signers=_signers(document), agency=document.agency, prefix="submit")
     if my_step:
         context["review_form"] = forms.ReviewForm()
         _initial_context(request, document, my_step, context)
     context["initials"] = initials.shown(document)
     if context["can_version"]:
         context["version_form"] = forms.VersionForm(prefix="version")
-    if document.status == OutgoingDocument.Status.APPROVED and document.signer_id == request.user.pk:
+    if document.signing_mode:  # several signers (outgoing/cosigning.py)
+        context.update(_several(document, request.user))
+    if document.status == OutgoingDocument.Status.APPROVED and (
+            document.signer_id == request.user.pk if not document.signing_mode else context["may_sign"]):
         from qlvb.signatures.models import Certificate
 
         context["sign_form"] = forms.SignForm(certificates=Certificate.objects.filter(person=request.user,
@@ -195,7 +199,7 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
     done: str
     try:
         if verb == "submit":
-            form = forms.SubmitForm(post, signers=_signers(document), prefix="submit")
+            form = forms.SubmitForm(post, signers=_signers(document), agency=document.agency, prefix="submit")
             if not form.is_valid():
                 raise ValidationError(form.errors.as_data())
             done = _next_reviewer(services.submit(by=by, document=document, **form.cleaned_data),
@@ -263,6 +267,21 @@ def action(request: PersonRequest, pk: int, verb: str) -> HttpResponse:
     else:
         messages.success(request, done)
     return redirect("outgoing:detail", document.pk)
+
+
+def _several(document: OutgoingDocument, user: Any) -> dict[str, Any]:
+    """What the pages show of several signers: who signs, for which agency, who approved and
+    signed; whether this user signs now; the co-issuing agencies and their seals."""
+    from qlvb.outgoing import cosigning
+
+    approved = cosigning.approved_signers(document)
+    authorised = set(document.authorisations.values_list("signer_id", flat=True))
+    signers = [{"row": row, "approved": row.person_id in approved, "signed": row.person_id in authorised}
+               for row in document.signers.select_related("person", "agency")]
+    return {"several_signers": signers,
+            "co_issuers": list(document.co_issuers.select_related("agency", "register", "sealed_by")),
+            "may_sign": (document.status == OutgoingDocument.Status.APPROVED and user.pk in approved
+                         and user.pk not in authorised)}
 
 
 def _next_reviewer(document: OutgoingDocument, message: str) -> str:

@@ -79,6 +79,19 @@ def _detail(request: Request, document: OutgoingDocument) -> dict[str, Any]:
     shown.api_can_submit = holds
     shown.api_can_review = step is not None and step.reviewer_id == person.pk
     shown.api_can_sign = document.status == OutgoingDocument.Status.APPROVED and document.signer_id == person.pk
+    shown.api_signing_order, shown.api_co_issuers, shown.api_can_seal = [], [], False
+    if document.signing_mode:  # several signers (outgoing/cosigning.py)
+        from qlvb.outgoing.views import _several
+
+        several = _several(document, person)
+        shown.api_signing_order = [{"person": row["row"].person, "agency": row["row"].agency,
+                                    "capacity": row["row"].capacity, "approved": row["approved"],
+                                    "signed": row["signed"]} for row in several["several_signers"]]
+        shown.api_co_issuers = several["co_issuers"]
+        shown.api_can_sign = several["may_sign"]
+        shown.api_can_review = rules.pending_step(document, person) is not None
+        shown.api_can_seal = document.status == OutgoingDocument.Status.SEALING and any(
+            c.sealed_at is None and rules.is_clerk(person, c.agency_id) for c in several["co_issuers"])
     signing = services.signing_session(document) if document.status == OutgoingDocument.Status.SIGNED else None
     shown.api_signing_session = (session_data(signing) if signing is not None and signing.may_see(person)
                                  else None)
@@ -231,7 +244,9 @@ class OutgoingDocumentViewSet(viewsets.GenericViewSet):
         document = _document(request, pk)
         data = validated(s.OutgoingSubmitSerializer, request)
         service_call(lambda: services.submit(by=caller(request), document=document, signer=data["signer"],
-                                              comment=data["comment"]))
+                                              comment=data["comment"], cosigners=data["cosigners"],
+                                              co_issuers=data["co_issuers"], mode=data["mode"],
+                                              needed=data["needed"]))
         return _fresh_detail(request, document)
 
     @extend_schema(summary="Approve a draft", request=s.OutgoingApproveSerializer, responses=DETAIL)
@@ -363,3 +378,53 @@ def counts(request: Request) -> Response:
     """How many drafts wait for the caller's review or signature, and (clerks) to be issued — as in the
     navigation."""
     return Response(s.OutgoingCountsSerializer(selectors.counts(signed_in(request.user))).data)
+
+
+# --- Joint documents of other agencies (outgoing/cosigning.py) ----------------------------------
+
+@extend_schema(tags=["outgoing"])
+class JointDocumentViewSet(viewsets.GenericViewSet):
+    """Other agencies' joint documents that the caller works on for his own agency: as its clerk
+    (to record and seal) or as its signer. Nothing else of the lead agency's documents: 404."""
+
+    queryset = OutgoingDocument.objects.none()
+    serializer_class = s.OutgoingDocumentListSerializer
+    filter_backends: list[Any] = []
+
+    def _joint(self, request: Request, pk: Any) -> OutgoingDocument:
+        document = selectors.joint_document(signed_in(request.user), pk_or_404(pk))
+        mark_secret(request, bool(document.secrecy))
+        return document
+
+    def finalize_response(self, request: Request, response: Response, *args: Any, **kwargs: Any) -> Response:
+        return no_store(super().finalize_response(request, response, *args, **kwargs), secret_marked(request))
+
+    @extend_schema(summary="List joint documents of other agencies", parameters=[
+        OpenApiParameter("list", str, enum=selectors.JOINT_LISTS, description="`to_seal` (default) waiting for "
+                         "the caller's agency's seal, `to_sign` waiting for the caller's approval or signature, "
+                         "`all`.")], responses={200: s.OutgoingDocumentListSerializer(many=True), 404: NOT_FOUND})
+    def list(self, request: Request) -> Response:
+        name = request.query_params.get("list", "to_seal")
+        documents = selectors.with_list_data(selectors.joint_documents(signed_in(request.user), name))
+        page = self.paginate_queryset(documents.order_by("-updated_at", "-id"))
+        mark_secret(request, any(d.secrecy for d in page or []))
+        return self.get_paginated_response(
+            s.OutgoingDocumentListSerializer(page, many=True, context={"request": request}).data)
+
+    @extend_schema(summary="Get a joint document of another agency", responses={200: s.OutgoingDocumentDetailSerializer,
+                                                                                404: NOT_FOUND})
+    def retrieve(self, request: Request, pk: str) -> Response:
+        document = self._joint(request, pk)
+        services.record_opening(by=caller(request), document=document)
+        return Response(_detail(request, document))
+
+    @extend_schema(summary="Record a joint document in the agency's register and seal it", request=None,
+                   responses=DETAIL)
+    @action(detail=True, methods=["post"])
+    def seal(self, request: Request, pk: str) -> Response:
+        """The caller, clerk of a co-issuing agency, records the document in his agency's outgoing
+        register (its next number there; the document keeps the lead's number) and seals it over
+        his agency's signer's signature; it is sent once every agency sealed it."""
+        document = self._joint(request, pk)
+        service_call(lambda: services.seal_joint(by=caller(request), document=document))
+        return Response(_detail(request, self._joint(request, pk)))

@@ -7,6 +7,7 @@ from qlvb.outgoing import api
 
 router = SimpleRouter()
 router.register("documents", api.OutgoingDocumentViewSet, basename="outgoing-document")
+router.register("joint", api.JointDocumentViewSet, basename="outgoing-joint")
 
 urlpatterns = [
     path("counts/", api.counts, name="outgoing-counts"),

@@ -157,11 +157,11 @@ def after_approval(document: OutgoingDocument, step: ReviewStep, due: Any) -> tu
     following = list(steps.filter(order__gt=step.order, state=ReviewStep.State.WAITING).order_by("order", "id"))
     if not following:
         return [], True
-    group = [s for s in following if s.order == following[0].order]
-    for waiting in group:
+    turn = [s for s in following if s.order == following[0].order]
+    for waiting in turn:
         waiting.state, waiting.due_date = ReviewStep.State.PENDING, due
         waiting.save(update_fields=["state", "due_date"])
-    return group, False
+    return turn, False
 
 
 def signing_order(document: OutgoingDocument) -> list[Signer]:
@@ -179,6 +179,8 @@ def approved_signers(document: OutgoingDocument) -> set[int]:
     """The signers whose latest signer's step of the latest round is approved."""
     latest = document.steps.filter(kind=ReviewStep.Kind.SIGNER).order_by("-round").values_list("round",
                                                                                                 flat=True).first()
+    if latest is None:
+        return set()
     state: dict[int, str] = {}
     for reviewer, step_state in (document.steps.filter(kind=ReviewStep.Kind.SIGNER, round=latest)
                                  .order_by("order", "id").values_list("reviewer_id", "state")):

@@ -175,7 +175,7 @@ def seal_for(document: OutgoingDocument, co_issuer: Any, pdf: bytes, *, clerk: A
     from qlvb.outgoing import cosigning
     from qlvb.signatures import services as signing
 
-    order = [s for s in cosigning.signing_order(document)]
+    order = cosigning.signing_order(document)
     index = next((i for i, s in enumerate(order) if s.agency_id == co_issuer.agency_id), None)
     if index is None:
         raise ValidationError(_("No signer signed for %(agency)s.") % {"agency": co_issuer.agency.name})
@@ -217,7 +217,8 @@ def produce(*, document: OutgoingDocument, authorisations: list[Any], stamp_at: 
     # Each signer's consent (his authorisation) is what applies his signature, in his name.
     for authorisation, args in zip(authorisations, several, strict=True):
         pdf = signing.sign_as_signer(
-            pdf, by=Actor(signer if authorisation.signer_id == signer.pk else authorisation.signer), certificate=authorisation.certificate,
+            pdf, by=Actor(signer if authorisation.signer_id == signer.pk else authorisation.signer),
+            certificate=authorisation.certificate,
             passphrase_or_pin=open_secret(document.pk, authorisation.secret) or None, **args)
     return produce_after_signer(document=document, pdf=pdf, clerk=clerk, agency_certificate=agency_certificate,
                                 agency_secret=agency_secret, started=started)
@@ -246,7 +247,8 @@ def produce_after_signer(*, document: OutgoingDocument, pdf: bytes, clerk: Any, 
     certificate = agency_certificate or agency_certificate_for(document)
     secret = agency_secret
     pdf = signing.sign_as_agency(pdf, by=clerk, certificate=certificate, passphrase_or_pin=secret,
-                                 signer_field=lead_signer_field(document), reason=_("Issued %(reference)s") % {"reference": document.reference}, about=about)
+                                 signer_field=lead_signer_field(document),
+                                 reason=_("Issued %(reference)s") % {"reference": document.reference}, about=about)
     name = f"{document.reference.replace('/', '-')}.pdf"
     attachments = []
     for index, attachment in enumerate(document.attachments.order_by("order", "id"), start=1):

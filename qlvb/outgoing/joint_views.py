@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from qlvb.core.actor import Actor, actor_from_request, client_ip
@@ -23,9 +23,9 @@ from qlvb.outgoing import forms, rules, selectors, services
 from qlvb.outgoing.models import OutgoingDocument
 from qlvb.outgoing.views import SCOPE, _person, _several
 
-JOINT_TITLES = {"to_seal": _lazy("Joint documents waiting for our seal"),
-                "to_sign": _lazy("Joint documents to approve and sign"),
-                "all": _lazy("Joint documents of other agencies")}
+JOINT_TITLES = {"to_seal": gettext_lazy("Joint documents waiting for our seal"),
+                "to_sign": gettext_lazy("Joint documents to approve and sign"),
+                "all": gettext_lazy("Joint documents of other agencies")}
 
 
 @login_required

@@ -126,7 +126,8 @@ def _next(document: OutgoingDocument, by: Actor, data: dict[str, Any], signed: b
     if data["stage"] == "signer":
         session = signing.start_agency_session(
             signed, by=by, certificate=certificate, target_kind=SIGNING_KIND, target_id=document.pk,
-            signer_field=issuing.lead_signer_field(document), reason=_("Issued %(reference)s") % {"reference": document.reference}, about=about,
+            signer_field=issuing.lead_signer_field(document),
+            reason=_("Issued %(reference)s") % {"reference": document.reference}, about=about,
             continuation={**data, "stage": "agency"}, watchers=_watchers(by))
         _requested(by, document, session)
         return

@@ -63,6 +63,10 @@ InitialStatusField = enum_field("OutgoingInitialStatusEnum", ["valid", "untruste
                                 "certificate is not trusted or was revoked), `modified`, `invalid`.")
 FileKindField = enum_field("OutgoingFileKindEnum", choice_values(StoredFile.Kind.choices),
                            "Kind decided from the file's bytes: `pdf`, `image`, `docx` or `other`.")
+SigningModeField = enum_field("OutgoingSigningModeEnum", ["", "order", "parallel", "quorum"],
+                              "With several signers: `order` all, one after the other (default); `parallel` all, "
+                              "at the same time; `quorum` k of n (`needed`), the others' steps closed once k "
+                              "approved. Empty for the usual one signer.")
 ReturnToField = enum_field("OutgoingReturnToEnum", ["drafter", "previous"],
                            "`drafter` back to the drafter (default), `previous` to the reviewer before the caller.")
 
@@ -201,6 +205,26 @@ class OutgoingDocumentListSerializer(serializers.ModelSerializer):
         return DOCUMENT_TYPE_NAMES.get(obj.doc_type, obj.doc_type)
 
 
+class OutgoingSignerSerializer(serializers.Serializer):
+    """One of several signers, in signing order."""
+
+    person = OutgoingRefSerializer(read_only=True)
+    agency = OutgoingRefSerializer(read_only=True, help_text="The agency he signs for (a joint document's).")
+    capacity = serializers.CharField(read_only=True)
+    approved = serializers.BooleanField(read_only=True, help_text="His approval counts in the latest round.")
+    signed = serializers.BooleanField(read_only=True, help_text="He gave his signature, applied at issue.")
+
+
+class OutgoingCoIssuerSerializer(serializers.Serializer):
+    """A co-issuing agency of a joint document: its own number in its own register once it sealed."""
+
+    agency = OutgoingRefSerializer(read_only=True)
+    register = OutgoingRefSerializer(read_only=True, allow_null=True)
+    number = serializers.IntegerField(read_only=True, allow_null=True)
+    year = serializers.IntegerField(read_only=True, allow_null=True)
+    sealed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+
+
 class OutgoingDocumentDetailSerializer(OutgoingDocumentListSerializer):
     """The whole document: fields, recipients, review loop, versions, files and what the caller may do."""
 
@@ -244,13 +268,22 @@ class OutgoingDocumentDetailSerializer(OutgoingDocumentListSerializer):
     signers = OutgoingRefSerializer(source="api_signers", many=True, read_only=True,
                                     help_text="Who may sign it (to choose from when submitting); empty unless "
                                               "`can_submit`.")
+    signing_mode = SigningModeField(read_only=True)
+    signing_order = OutgoingSignerSerializer(source="api_signing_order", many=True, read_only=True,
+                                             help_text="Several signers, in order; empty for one signer.")
+    co_issuers = OutgoingCoIssuerSerializer(source="api_co_issuers", many=True, read_only=True,
+                                            help_text="A joint document's co-issuing agencies.")
+    can_seal = serializers.BooleanField(source="api_can_seal", read_only=True,
+                                        help_text="The caller, a co-issuing agency's clerk, may record it in his "
+                                                  "agency's register and seal it (POST …/joint/{id}/seal/).")
 
     class Meta(OutgoingDocumentListSerializer.Meta):
         fields = [*OutgoingDocumentListSerializer.Meta.fields,
                   "field", "copies", "kept_by", "directive", "reply_to", "signing_capacity", "signer_title",
                   "issued_by", "recipients", "steps", "versions", "attachments", "issued_file_url", "signing_session",
                   "verification_code", "can_edit", "can_add_version", "can_submit", "can_review", "can_sign",
-                  "can_issue", "initials", "initial_mode", "initial_session", "signers"]
+                  "can_issue", "initials", "initial_mode", "initial_session", "signers", "signing_mode",
+                  "signers_needed", "signing_order", "co_issuers", "can_seal"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))
@@ -396,6 +429,18 @@ class OutgoingSubmitSerializer(serializers.Serializer):
                                                 help_text="Who signs it: one of the detail's `signers`.")
     comment = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
                                     help_text="Note to the reviewers.")
+    cosigners = serializers.ListField(
+        child=serializers.PrimaryKeyRelatedField(queryset=Person.objects.filter(is_active=True)), required=False,
+        default=list, max_length=20,
+        help_text="Other signers, in signing order after `signer` (several signers, docs/signing.md).")
+    co_issuers = serializers.ListField(
+        child=serializers.PrimaryKeyRelatedField(queryset=Agency.objects.filter(is_active=True)), required=False,
+        default=list, max_length=10,
+        help_text="Co-issuing agencies of a joint document: each one's head signs it (unless one of `cosigners` "
+                  "signs for it), each one's clerk records it in its register and seals it.")
+    mode = SigningModeField(required=False, default="")
+    needed = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1,
+                                      help_text="For `mode` `quorum`: how many of the signers must approve and sign.")
 
 
 class OutgoingApproveSerializer(serializers.Serializer):

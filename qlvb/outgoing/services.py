@@ -729,6 +729,7 @@ def seal_joint(*, by: Actor, document: OutgoingDocument, register: Register | No
         # take them all first, in one order (lock order).
         events.lock_chains([co_issuer.agency_id, document.agency_id], document.recipients.filter(
             kind=Recipient.Kind.AGENCY).values_list("agency_id", flat=True) if last else [])
+        assert document.issued_file is not None  # sealed by the lead agency (SEALING)
         pdf = issuing.seal_for(document, co_issuer, read_stored(document.issued_file), clerk=by,
                                certificate=certificate, secret=agency_secret)
         name = f"{document.reference.replace('/', '-')}.pdf"

@@ -275,7 +275,9 @@ def _several(document: OutgoingDocument, user: Any) -> dict[str, Any]:
     from qlvb.outgoing import cosigning
 
     approved = cosigning.approved_signers(document)
-    authorised = set(document.authorisations.values_list("signer_id", flat=True))
+    past = document.status in (OutgoingDocument.Status.SEALING, OutgoingDocument.Status.ISSUED)
+    # The authorisations are used up at issue: then those who approved are those who signed.
+    authorised = approved if past else set(document.authorisations.values_list("signer_id", flat=True))
     signers = [{"row": row, "approved": row.person_id in approved, "signed": row.person_id in authorised}
                for row in document.signers.select_related("person", "agency")]
     return {"several_signers": signers,

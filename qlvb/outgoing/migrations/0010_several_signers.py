@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('org', '0004_person_deleted_at_unit_deleted_at'),
-        ('outgoing', '0008_verification_code'),
+        ('outgoing', '0009_initials'),
         ('registers', '0002_register_deleted_at'),
         ('signatures', '0002_signing_sessions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

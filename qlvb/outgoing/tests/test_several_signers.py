@@ -279,3 +279,20 @@ def test_joint_notation_carries_every_agency_lead_first(org, other_org, signing,
 
     doc = _draft(org, signing, doc_type="KH")  # a joint plan (kế hoạch liên tịch)
     assert cosigning.joint_notation(doc, [other_org.agency]) == "KHLT-STTTT-SNV"
+
+
+def test_a_change_after_approval_goes_back_to_every_signer(org, signing, third):
+    doc = _draft(org, signing)
+    services.submit(by=Actor(org.specialist), document=doc, signer=org.head, cosigners=[org.deputy], mode="parallel")
+    _through_review(org, doc)
+    for person in (org.head, org.deputy):
+        services.approve(by=Actor(person), document=doc)
+    _authorise(doc, org.head)
+    services.add_version(by=Actor(org.specialist), document=doc, upload=docx_upload("Nội dung đã sửa"))
+    doc.refresh_from_db()
+    assert doc.status == OutgoingDocument.Status.IN_REVIEW and not doc.authorisations.exists()
+    assert _state(doc, org.head) == "pending" and _state(doc, org.deputy) == "pending"
+    for person in (org.head, org.deputy):
+        services.approve(by=Actor(person), document=doc)
+    doc.refresh_from_db()
+    assert doc.status == OutgoingDocument.Status.APPROVED

@@ -41,7 +41,7 @@ def check_trusted(cert: Any) -> None:
     from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives.serialization import Encoding
     from pyhanko_certvalidator import CertificateValidator
-    from pyhanko_certvalidator.errors import PathBuildingError, PathValidationError
+    from pyhanko_certvalidator.errors import PathBuildingError
 
     from qlvb.signatures import trust
     from qlvb.signatures.deferred import run_async
@@ -56,10 +56,7 @@ def check_trusted(cert: Any) -> None:
     except PathBuildingError:
         raise _refuse("certificate", _("The token's certificate is not issued by an authority this system trusts "
                                        "(ask the administrator to add the authority)."), "untrusted")
-    except PathValidationError as error:
-        raise _refuse("certificate", _("The token's certificate cannot sign: %(reason)s"), "not_valid",
-                      reason=str(error))
-    except Exception as error:  # pyhanko_certvalidator's usage refusals and the like
+    except Exception as error:  # PathValidationError, pyhanko_certvalidator's usage refusals and the like
         raise _refuse("certificate", _("The token's certificate cannot sign: %(reason)s"), "not_valid",
                       reason=str(error))
 

@@ -212,9 +212,10 @@ def _nudge(session: SigningSession) -> None:
     from qlvb.signatures.tasks import advance_session
 
     try:
-        answers_later = not provider(session.provider).client_side and not provider(session.provider).completes_at_once
+        named = provider(session.provider)
     except LookupError:
         return
+    answers_later = not named.client_side and not named.completes_at_once
     if session.is_waiting and answers_later and cache.add(f"signing-nudge:{session.pk}", 1, POLL_SECONDS):
         advance_session(session.pk)
 

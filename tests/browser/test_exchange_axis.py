@@ -6,23 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from qlvb.exchange.axis.double import AxisDouble
 from qlvb.exchange.models import AxisConnection
+from qlvb.exchange.tests.conftest import axis  # noqa: F401  (fixture)
 
 from .helpers import path_of, sign_in
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def axis():
-    double = AxisDouble()
-    double.start()
-    yield double
-    double.stop()
-
-
-def test_administrator_connects_polls_and_reads_the_refusal(org, other_org, root, session, shot, axis):
+def test_administrator_connects_polls_and_reads_the_refusal(org, other_org, root, session, shot, axis):  # noqa: F811
     axis.add_system("vn.stttt.sonla", "secret-of-the-system", [org.agency.code])
     page = session.new_page()
     sign_in(page, root)

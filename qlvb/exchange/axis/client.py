@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from django.utils.translation import gettext as _
 
@@ -37,6 +37,9 @@ OCTET = "application/octet-stream"
 # What the library adds to sendEdoc only (java.net.HttpURLConnection's defaults for a stream upload).
 SEND_EXTRA = (("Cache-Control", "no-cache"), ("Pragma", "no-cache"),
               ("Accept", "text/html, image/gif, image/jpeg, */*; q=0.2"))
+
+
+T = TypeVar("T")
 
 
 class AxisError(Exception):
@@ -244,24 +247,30 @@ class AxisClient:
         return build_request(operation, system_id=self.system_id, secret=self.secret,
                              stamp=timestamp(self.clock()), **kwargs)
 
-    def call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
-        """One call, retried on network errors, HTTP 5xx and unreadable answers; the answer's JSON."""
-        attempt = 0
+    def _retrying(self, operation: str, attempt: Callable[[], T]) -> T:
+        """``attempt()`` again on network errors, HTTP 5xx and unreadable answers (AxisUnavailable),
+        with back-off; an axis refusal (AxisRefused) is not retried."""
+        failures = 0
         while True:
             try:
-                status, body = self._send(self.request(operation, **kwargs))
-                if status >= 500:
-                    raise AxisUnavailable(operation, desc=f"HTTP {status}")
-                return self._check(operation, _json_of(body, operation))
-            except AxisRefused:
-                raise
+                return attempt()
             except (AxisUnavailable, OSError, http.client.HTTPException) as error:
-                attempt += 1
-                if attempt > self.retries:
+                failures += 1
+                if failures > self.retries:
                     if isinstance(error, AxisUnavailable):
                         raise
                     raise AxisUnavailable(operation, desc=f"{type(error).__name__}: {str(error)[:200]}") from error
-                self.sleep(self.backoff * 2 ** (attempt - 1))
+                self.sleep(self.backoff * 2 ** (failures - 1))
+
+    def call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+        """One call, retried on network errors, HTTP 5xx and unreadable answers; the answer's JSON."""
+        def attempt() -> dict[str, Any]:
+            status, body = self._send(self.request(operation, **kwargs))
+            if status >= 500:
+                raise AxisUnavailable(operation, desc=f"HTTP {status}")
+            return self._check(operation, _json_of(body, operation))
+
+        return self._retrying(operation, attempt)
 
     def _check(self, operation: str, answer: dict[str, Any]) -> dict[str, Any]:
         code = str(answer.get("ErrorCode", "0") if answer.get("ErrorCode") is not None else "0")
@@ -298,21 +307,14 @@ class AxisClient:
     @contextmanager
     def _open(self, operation: str, **kwargs: Any) -> Iterator[IO[bytes]]:
         """A call whose answer is read as a stream (getAgenciesList); getting an answer is retried."""
-        attempt = 0
-        while True:
-            try:
-                connection, response = self._start(self.request(operation, **kwargs))
-                if response.status >= 500:
-                    connection.close()
-                    raise AxisUnavailable(operation, desc=f"HTTP {response.status}")
-                break
-            except (AxisUnavailable, OSError, http.client.HTTPException) as error:
-                attempt += 1
-                if attempt > self.retries:
-                    if isinstance(error, AxisUnavailable):
-                        raise
-                    raise AxisUnavailable(operation, desc=f"{type(error).__name__}: {str(error)[:200]}") from error
-                self.sleep(self.backoff * 2 ** (attempt - 1))
+        def attempt() -> tuple[http.client.HTTPConnection, http.client.HTTPResponse]:
+            connection, response = self._start(self.request(operation, **kwargs))
+            if response.status >= 500:
+                connection.close()
+                raise AxisUnavailable(operation, desc=f"HTTP {response.status}")
+            return connection, response
+
+        connection, response = self._retrying(operation, attempt)
         try:
             yield response
         finally:

@@ -9,6 +9,7 @@ from pypdf import PdfWriter
 
 from conftest import build_org
 from qlvb.core.actor import Actor
+from qlvb.exchange.axis.double import AxisDouble
 from qlvb.files.services import store_bytes
 from qlvb.outgoing.models import Delivery, OutgoingDocument, Recipient
 from qlvb.registers.services import ensure_default_registers
@@ -62,3 +63,12 @@ def issue_to(org, *receivers, summary: str = "V/v triển khai chữ ký số tr
     events.record(verb="outgoing.issued", actor=Actor(org.clerk), agency=org.agency, target=document,
                   data={"number": document.number, "notation": document.notation})
     return document
+
+
+@pytest.fixture
+def axis():
+    """The national axis's contract double on loopback (qlvb/exchange/axis/double.py)."""
+    double = AxisDouble()
+    double.start()
+    yield double
+    double.stop()

@@ -28,14 +28,6 @@ def _codes(data: bytes) -> tuple[str, list[str]]:
 
 
 @pytest.fixture
-def axis():
-    double = AxisDouble()
-    double.start()
-    yield double
-    double.stop()
-
-
-@pytest.fixture
 def pair(axis):
     """System A holds the sample's sender, system B its recipients."""
     sender, receivers = _codes(EDOC)

@@ -15,7 +15,6 @@ from qlvb.core.actor import Actor
 from qlvb.exchange import services, transport
 from qlvb.exchange.axis import sync
 from qlvb.exchange.axis.client import AxisClient
-from qlvb.exchange.axis.double import AxisDouble
 from qlvb.exchange.edxml import DocumentRef, Organization, StatusPackage, build_document, build_status, parse
 from qlvb.exchange.edxml.agency import sign_for_agency
 from qlvb.exchange.models import AxisConnection, AxisReceipt, DeliveryStatus, OutboundMessage, Peer, ReceptionItem
@@ -23,14 +22,6 @@ from qlvb.exchange.tests.conftest import issue_to
 from qlvb.org.directory import current_code
 from qlvb.org.models import DirectoryAgency
 from qlvb.signatures.demo import create_demo_pki_for
-
-
-@pytest.fixture
-def axis():
-    double = AxisDouble()
-    double.start()
-    yield double
-    double.stop()
 
 
 @pytest.fixture

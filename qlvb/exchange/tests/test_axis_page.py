@@ -3,18 +3,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from qlvb.exchange.axis.double import AxisDouble
 from qlvb.exchange.models import AxisConnection, OutboundMessage, Peer
-
-
-@pytest.fixture
-def axis():
-    double = AxisDouble()
-    double.start()
-    yield double
-    double.stop()
 
 
 def test_only_the_installation_administrator_sees_the_page(login, org, root):

@@ -42,7 +42,7 @@ def test_the_signer_registers_her_token_and_signs_the_numbered_document_with_it(
     _submit(deputy, "[data-vgca-register]")
     assert deputy.locator("main .alert-success").count() == 1, deputy.inner_text("main")
     token = Certificate.objects.get(person=org.deputy, remote_provider="vgca")
-    expect(deputy.locator("main")).to_contain_text(token.subject_cn)
+    expect(deputy.locator("main li", has_text=token.subject_cn)).to_contain_text("USB Token (Ban Cơ yếu Chính phủ)")
 
     deputy.goto(f"/outgoing/{document.pk}/")
     sign = f"form[action='/outgoing/{document.pk}/sign/']"
@@ -65,6 +65,14 @@ def test_the_signer_registers_her_token_and_signs_the_numbered_document_with_it(
         deputy.click("#remote-signature a:has-text('Ký ngay')")
     expect(deputy.locator("[data-pdf-viewer]")).to_be_visible()
     shot(deputy, "03-signing-page")
+    phone = session.new_page(phone=True, plugin_certificate_accepted=True)  # the same pages at 390 px
+    sign_in(phone, org.deputy)
+    phone.goto(deputy.url)
+    expect(phone.locator("[data-vgca-sign]")).to_be_visible()
+    shot(phone, "03-signing-page-phone")
+    phone.goto("/signatures/")
+    expect(phone.locator("[data-vgca-register]")).to_be_visible()
+    shot(phone, "03-certificates-page-phone")
     agent.person_types("cancel")
     deputy.click("[data-vgca-sign]")
     expect(deputy.locator("[data-vgca-status]")).to_have_text("Bạn đã hủy thao tác ký số.", timeout=30_000)

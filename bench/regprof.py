@@ -27,11 +27,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--top", type=int, default=40, help="lines of the cProfile (cumulative)")
+    parser.add_argument("--without", action="append", default=[],
+                        help="leave out the subscribers whose name holds this (what each one costs)")
     args = parser.parse_args()
 
     import django
 
     django.setup()
+    from qlvb.core import events
+
+    events._subscriptions[:] = [s for s in events._subscriptions if not any(w in s.name for w in args.without)]
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

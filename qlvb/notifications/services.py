@@ -30,12 +30,15 @@ def notify(people: Iterable[Person], *, kind: str, params: dict[str, Any], url: 
         return 0
     with transaction.atomic():
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        by_email = wanting(Preference.Channel.EMAIL, kind, [row.person for row in rows])
+        # Both channels from one reading of the preferences (every registration and routing comes here).
+        recipients = [row.person for row in rows]
+        channels = channels_for([(p.pk, p.agency_id) for p in recipients], [kind])
+        by_email = {p.pk for p in recipients if p.email and Preference.Channel.EMAIL in channels[(p.pk, kind)]}
         if by_email:
             ids = list(Notification.objects.filter(key=key[:120], person_id__in=by_email, emailed_at__isnull=True)
                        .values_list("pk", flat=True))
             transaction.on_commit(lambda: _queue_emails(ids))
-        by_push = wanting(Preference.Channel.PUSH, kind, [row.person for row in rows])
+        by_push = {p.pk for p in recipients if Preference.Channel.PUSH in channels[(p.pk, kind)]}
         if by_push:
             pushed = list(Notification.objects.filter(key=key[:120], person_id__in=by_push, pushed_at__isnull=True,
                                                       person__push_subscriptions__isnull=False)

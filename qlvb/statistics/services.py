@@ -2,7 +2,8 @@
 
 The subscriber runs in the transaction of every change, before the event is chained, as the
 search index does: a figure never counts a document in a state it is no longer in, and a change
-rolled back leaves no row. Rows are rewritten only when something they hold changed.
+rolled back leaves no row. Rows are rewritten only when something they hold changed. The months'
+tallies change in the same transaction, but at its end (on_event_chained; tallies.py says why).
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ def refresh_one(kind: str, source_id: int) -> None:
     rows = Item.objects.filter(kind=kind, source_id=source_id)
     # What the row added to the tallies: one reading by the unique key, and a write only when
     # something counted changed (most events change nothing a tally holds).
-    tallies.change(rows.values(*tallies.COLUMNS), [tallies.of_item(i) for i in fresh])
+    before = list(rows.values(*tallies.COLUMNS))
+    tallies.change(before, [tallies.of_item(i) for i in fresh])
     if not fresh:
         rows.delete()
         return
@@ -98,7 +100,7 @@ def refresh_one(kind: str, source_id: int) -> None:
         item.held_since = timezone.now()
         values["held_since"] = Case(When(Q(status=item.status, holder_id=item.holder_id, held_since__isnull=False),
                                          then=F("held_since")), default=Value(item.held_since))
-    if not rows.update(**values):
+    if not before or not rows.update(**values):  # a new source (a registration): no row to update
         item.save(force_insert=True)
 
 
@@ -154,6 +156,21 @@ def _flush_later() -> None:
 
 
 def on_document_event(event: Any) -> None:
+    with tallies.held_back() as pending:
+        _refresh_for(event)
+    if any(any(c) for c in pending.values()):
+        event.statistics_tallies = pending
+
+
+def on_event_chained(event: Any) -> None:
+    """The tallies' difference kept by on_document_event, written once the agency's chain head is
+    locked (tallies.py says why)."""
+    pending = getattr(event, "statistics_tallies", None)
+    if pending:
+        tallies.apply_pending(pending)
+
+
+def _refresh_for(event: Any) -> None:
     if event.verb == HANDOVER_DONE:
         flush_handed_over()
         return

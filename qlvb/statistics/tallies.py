@@ -11,12 +11,22 @@ few a viewer may see from the rows.
 
 The difference is written with one INSERT … ON CONFLICT DO UPDATE that adds to the counters (both
 databases have it), its rows in key order so that two changes meet the same rows in the same order.
+
+An agency's tallies of the month are the hottest rows of the installation: every registration,
+routing and handling of the agency adds to the same few. A row locked by that upsert stays locked
+until the commit, so the subscriber does not write them where it works out the difference (before
+the event is chained, with the rest of the transaction still to come): `held_back()` keeps the
+difference, and `services.on_event_chained` writes it after the agency's chain head is locked,
+the last statement before the commit. Eight clerks registering at once then wait for one another
+over the event's insert and the commit only (docs/architecture.md, "Lock order").
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
@@ -41,6 +51,9 @@ DONE, OPEN = Item.State.DONE.value, Item.State.OPEN.value
 
 Key = tuple[str, str, date, int, str, str]  # kind, basis, month, agency, dimension, value
 Counts = tuple[int, int, int, int]
+Pending = dict[Key, list[int]]
+
+_held: ContextVar[Pending | None] = ContextVar("statistics_tallies_held", default=None)
 
 
 def value_of(row: Mapping[str, Any], dimension: str) -> str:
@@ -82,15 +95,33 @@ def of_item(item: Item) -> dict[str, Any]:
 
 
 def change(before: Iterable[Mapping[str, Any]], after: Iterable[Mapping[str, Any]]) -> None:
-    """Write the difference between what these rows added before and what they add now."""
-    delta: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    """Write the difference between what these rows added before and what they add now (or keep
+    it, inside `held_back()`)."""
+    held = _held.get()
+    delta: Pending = held if held is not None else defaultdict(lambda: [0, 0, 0, 0])
     for sign, rows in ((-1, before), (1, after)):
         for row in rows:
             for key, counts in adds(row).items():
                 total = delta[key]
                 for i, n in enumerate(counts):
                     total[i] += sign * n
-    apply({key: tuple(c) for key, c in delta.items() if any(c)})  # type: ignore[misc]
+    if held is None:
+        apply_pending(delta)
+
+
+@contextmanager
+def held_back() -> Iterator[Pending]:
+    """Inside: `change()` adds to the dict it yields instead of writing; `apply_pending()` writes it."""
+    pending: Pending = defaultdict(lambda: [0, 0, 0, 0])
+    token = _held.set(pending)
+    try:
+        yield pending
+    finally:
+        _held.reset(token)
+
+
+def apply_pending(pending: Pending) -> None:
+    apply({key: tuple(c) for key, c in pending.items() if any(c)})  # type: ignore[misc]
 
 
 def apply(delta: Mapping[Key, Counts]) -> None:

@@ -597,7 +597,7 @@ def measure_registration(db: str, agency: Any, *, seconds: float, clerks: int) -
             connections.close_all()  # each clerk process opens its own connection
             # What a server loads at start (its URLs, and with them every view's imports), loaded once
             # before the clerks' processes are forked: otherwise each spends its first seconds importing.
-            get_resolver().url_patterns
+            get_resolver().url_patterns  # noqa: B018
             barrier, queue = context.Barrier(n_clerks), context.Queue()
             run = f"{time.time():.0f}-{label}"
             processes = [context.Process(target=clerk_loop, args=(

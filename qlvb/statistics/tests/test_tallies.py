@@ -141,3 +141,40 @@ def test_a_tally_is_written_only_when_what_it_counts_changes(org, routed):
         reason="Chờ số liệu")) == 0
     assert tally_writes(lambda: incoming.complete(by=Actor(org.specialist), document=document, note="Xong")) == 1
     assert tallies.kept() == tallies.recount()
+
+
+def test_a_registration_writes_the_tallies_last_after_the_chain_head_and_the_counter(org, register_doc):
+    """An agency's tallies of the month are shared by every registration of the agency: locked
+    before the register's number or the chain, they made each clerk wait for the one before from
+    there to the commit (docs/architecture.md, "Lock order")."""
+    with CaptureQueriesContext(connection) as queries:
+        register_doc()
+    sql = [q["sql"] for q in queries.captured_queries]
+
+    def first(fragment: str) -> int:
+        return next(i for i, s in enumerate(sql) if fragment in s)
+
+    tally = first("INTO statistics_tally")
+    assert tally > first("registers_registercounter")
+    assert tally > first('INTO "core_event"') or tally > first("INTO core_event")
+    assert tallies.kept() == tallies.recount()
+
+
+def test_a_change_that_fails_after_its_statistics_leaves_no_tally(org, register_doc, monkeypatch):
+    """The difference is kept on the event until after the chain: a change failing in between
+    writes nothing, and the next change does not write it either."""
+    from qlvb.core import events
+
+    register_doc()
+    kept = tallies.kept()
+
+    def broken(event):
+        raise RuntimeError("mất kết nối")
+
+    monkeypatch.setattr(events, "_append", broken)
+    with pytest.raises(RuntimeError):
+        register_doc()
+    monkeypatch.undo()
+    assert tallies.kept() == kept
+    register_doc()
+    assert tallies.kept() == tallies.recount()

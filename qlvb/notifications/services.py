@@ -9,12 +9,13 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 
 from qlvb.core import events
 from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
-from qlvb.notifications.models import AgencyDefault, Notification, Preference, default_channels
+from qlvb.notifications.models import AgencyDefault, Notification, Preference, PushSubscription, default_channels
 from qlvb.org import permissions
 from qlvb.org.models import Agency, Person
 
@@ -28,23 +29,30 @@ def notify(people: Iterable[Person], *, kind: str, params: dict[str, Any], url: 
                          created_at=now) for person in people]
     if not rows:
         return 0
-    with transaction.atomic():
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        # Both channels from one reading of the preferences (every registration and routing comes here).
-        recipients = [row.person for row in rows]
-        channels = channels_for([(p.pk, p.agency_id) for p in recipients], [kind])
-        by_email = {p.pk for p in recipients if p.email and Preference.Channel.EMAIL in channels[(p.pk, kind)]}
-        if by_email:
-            ids = list(Notification.objects.filter(key=key[:120], person_id__in=by_email, emailed_at__isnull=True)
-                       .values_list("pk", flat=True))
-            transaction.on_commit(lambda: _queue_emails(ids))
-        by_push = {p.pk for p in recipients if Preference.Channel.PUSH in channels[(p.pk, kind)]}
-        if by_push:
-            pushed = list(Notification.objects.filter(key=key[:120], person_id__in=by_push, pushed_at__isnull=True,
-                                                      person__push_subscriptions__isnull=False)
-                          .values_list("pk", flat=True).distinct())
-            if pushed:
-                transaction.on_commit(lambda: _queue_pushes(pushed))
+    # No block of its own: inside a change, its statements join the change's transaction; after a
+    # commit (the routes run there), each commits alone and on_commit queues the jobs at once, a
+    # row already written. Every registration and routing comes here: round trips count.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    recipients = [row.person for row in rows]
+    channels = channels_for([(p.pk, p.agency_id) for p in recipients], [kind])  # both channels, one reading
+    by_email = {p.pk for p in recipients if p.email and Preference.Channel.EMAIL in channels[(p.pk, kind)]}
+    by_push = {p.pk for p in recipients if Preference.Channel.PUSH in channels[(p.pk, kind)]}
+    if not (by_email or by_push):
+        return len(rows)
+    emails: list[int] = []
+    pushes: list[int] = []
+    for pk, person_id, emailed, pushed, device in (
+            Notification.objects.filter(key=key[:120], person_id__in=by_email | by_push)
+            .annotate(device=Exists(PushSubscription.objects.filter(person_id=OuterRef("person_id"))))
+            .values_list("pk", "person_id", "emailed_at", "pushed_at", "device")):
+        if person_id in by_email and emailed is None:
+            emails.append(pk)
+        if person_id in by_push and pushed is None and device:
+            pushes.append(pk)
+    if emails:
+        transaction.on_commit(lambda: _queue_emails(emails))
+    if pushes:
+        transaction.on_commit(lambda: _queue_pushes(pushes))
     return len(rows)
 
 

@@ -79,11 +79,11 @@ def _check_signature(data: bytes, package: edxml.DocumentPackage | edxml.StatusP
     packages whose signature cannot be checked, e.g. another vendor's samples): the result is
     shown to the clerk, who decides."""
     from qlvb.exchange.edxml import dsig
-    from qlvb.exchange.edxml.agency import trust_roots_for_installation
+    from qlvb.exchange.edxml.agency import installation_anchors
 
-    roots = trust_roots_for_installation()
+    roots, intermediates = installation_anchors()
     try:
-        signer = dsig.verify(data, trust_roots=roots, require=require, parts=parts)
+        signer = dsig.verify(data, trust_roots=roots, intermediates=intermediates, require=require, parts=parts)
     except EdxmlError as error:
         if require:
             raise

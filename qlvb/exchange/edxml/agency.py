@@ -65,19 +65,26 @@ def sign_for_agency(xml: bytes, agency: Agency, *, passphrase: str | None = None
 
 
 def trust_roots_for_installation() -> list[x509.Certificate]:
-    """The certification authorities this installation trusts (``signatures.TrustAnchor``)."""
+    """The root authorities this installation trusts (``signatures.TrustAnchor`` of kind root)."""
+    return installation_anchors()[0]
+
+
+def installation_anchors() -> tuple[list[x509.Certificate], list[x509.Certificate]]:
+    """The installation's trusted roots, and its intermediates: a path may pass through those,
+    but a certificate is trusted only if the path ends at a root."""
     from qlvb.signatures import pki
     from qlvb.signatures.models import TrustAnchor
 
-    roots = []
+    found: dict[str, list[x509.Certificate]] = {TrustAnchor.Kind.ROOT: [], TrustAnchor.Kind.INTERMEDIATE: []}
     for anchor in TrustAnchor.objects.filter(is_active=True).order_by("pk"):
         try:
-            roots.append(pki.load_certificate(anchor.certificate_pem))
+            found.setdefault(anchor.kind, []).append(pki.load_certificate(anchor.certificate_pem))
         except ValueError:
             continue
-    return roots
+    return found[TrustAnchor.Kind.ROOT], found[TrustAnchor.Kind.INTERMEDIATE]
 
 
 def verify_for_installation(xml: bytes, *, require: bool = True) -> SignerInfo | None:
     """``dsig.verify`` against the installation's trusted authorities."""
-    return verify(xml, trust_roots=trust_roots_for_installation(), require=require)
+    roots, intermediates = installation_anchors()
+    return verify(xml, trust_roots=roots, intermediates=intermediates, require=require)

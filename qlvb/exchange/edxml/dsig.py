@@ -298,28 +298,34 @@ def _signer_info(cert: x509.Certificate, method: str, trusted: bool) -> SignerIn
 @overload
 def verify(xml: bytes, *, trust_roots: list[x509.Certificate] | None, require: Literal[True] = True,
            at: dt.datetime | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-           parts: Split | None = None) -> SignerInfo: ...
+           parts: Split | None = None,
+           intermediates: list[x509.Certificate] | None = None) -> SignerInfo: ...
 
 
 @overload
 def verify(xml: bytes, *, trust_roots: list[x509.Certificate] | None, require: bool,
            at: dt.datetime | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-           parts: Split | None = None) -> SignerInfo | None: ...
+           parts: Split | None = None,
+           intermediates: list[x509.Certificate] | None = None) -> SignerInfo | None: ...
 
 
 def verify(xml: bytes, *, trust_roots: list[x509.Certificate] | None, require: bool = True,
            at: dt.datetime | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-           parts: Split | None = None) -> SignerInfo | None:
+           parts: Split | None = None,
+           intermediates: list[x509.Certificate] | None = None) -> SignerInfo | None:
     """Check the package's signature; who signed it. Raises EdxmlError ``unsigned`` (no signature
     and ``require``), ``bad_signature`` (altered, or a signature not of the accepted shape),
     ``untrusted`` (``trust_roots`` given and the certificate does not chain to one of them, or
     is not valid ``at``, default now). With ``trust_roots=None`` the chain is not checked and
     ``SignerInfo.trusted`` is False. Returns None when unsigned and not ``require``.
+    ``intermediates``: authorities the path may pass through (beside those the package carries),
+    trusted only through a root: a certificate issued by one of them alone is not trusted.
 
     ``parts``: ``xml`` is the skeleton of a package read by ``stream.split``; the digest covers
     the attachments' text read back from the package file, never held in memory whole."""
     try:
-        return _verify(xml, trust_roots=trust_roots, require=require, at=at, max_bytes=max_bytes, parts=parts)
+        return _verify(xml, trust_roots=trust_roots, require=require, at=at, max_bytes=max_bytes, parts=parts,
+                       intermediates=intermediates or [])
     except EdxmlError:
         raise
     except Exception as error:  # never a crash for the caller
@@ -344,6 +350,7 @@ def _digest(digest: hashes.Hash, canonical: bytes, parts: Split | None) -> None:
 
 
 def _verify(xml: bytes, *, trust_roots: list[x509.Certificate] | None, require: bool, at: dt.datetime | None,
+            intermediates: list[x509.Certificate],
             max_bytes: int, parts: Split | None = None) -> SignerInfo | None:
     root = read(xml, max_bytes=max_bytes, remove_comments=False)
     signatures = _signatures(root)
@@ -397,7 +404,7 @@ def _verify(xml: bytes, *, trust_roots: list[x509.Certificate] | None, require: 
     trusted = False
     if trust_roots is not None:
         when = at or dt.datetime.now(dt.UTC)
-        if not _chains_to(leaf, certificates[1:], list(trust_roots), when):
+        if not _chains_to(leaf, [*certificates[1:], *intermediates], list(trust_roots), when):
             raise EdxmlError("untrusted", detail=leaf.subject.rfc4514_string()[:200])
         trusted = True
     return _signer_info(leaf, method, trusted)

@@ -164,6 +164,45 @@ def test_intermediate_certificate_carried_in_the_package(package, ca):
     refused(dsig.sign(package, key=key, cert=cert), "untrusted", [ca_cert])
 
 
+@pytest.mark.django_db
+def test_an_intermediate_on_the_trust_page_completes_a_path_and_is_never_a_root(package, ca):
+    """The installation's intermediates (signatures.TrustAnchor of kind intermediate) may stand
+    in for one a package does not carry, but a certificate is trusted only through a root."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+
+    from qlvb.exchange.edxml.agency import verify_for_installation
+    from qlvb.signatures.models import TrustAnchor
+
+    ca_key, ca_cert = ca
+    mid_key = pki.new_key()
+    now = datetime.datetime.now(datetime.UTC)
+    mid = (x509.CertificateBuilder().subject_name(pki._name("Trung gian trên trang tin cậy")).issuer_name(
+           ca_cert.subject).public_key(mid_key.public_key()).serial_number(x509.random_serial_number())
+           .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=30))
+           .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+           .sign(ca_key, hashes.SHA256()))
+    key, cert = pki.issue(mid_key, mid, common_name="Sở Nội vụ 000.00.12.H51")
+    signed = dsig.sign(package, key=key, cert=cert)  # the intermediate not carried
+
+    def pem(certificate) -> str:
+        return certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+    def anchor(name: str, kind: str, certificate) -> None:
+        TrustAnchor.objects.create(name=name, kind=kind, certificate_pem=pem(certificate),
+                                   fingerprint=certificate.fingerprint(hashes.SHA256()).hex(),
+                                   not_after=certificate.not_valid_after_utc)
+
+    anchor("Trung gian", TrustAnchor.Kind.INTERMEDIATE, mid)
+    with pytest.raises(EdxmlError) as caught:
+        verify_for_installation(signed)
+    assert caught.value.code == "untrusted"
+    anchor("Gốc", TrustAnchor.Kind.ROOT, ca_cert)
+    assert verify_for_installation(signed).trusted
+
+
 def test_two_signatures(signed, ca):
     block = found(rb"<Signature .*</Signature>", signed, flags=re.S).group(0)
     refused(signed.replace(b"</edXML:edXMLHeader>", block + b"</edXML:edXMLHeader>"), "bad_signature", [ca[1]])

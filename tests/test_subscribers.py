@@ -48,7 +48,8 @@ EXPECTED = {
 }
 EVERY_EVENT = {("qlvb.digitisation.services.on_files_stored", False), ("qlvb.search.services.on_document_event", False),
                ("qlvb.core.personcache.on_event", False), ("qlvb.core.personcache.on_event_committed", True),
-               ("qlvb.statistics.services.on_document_event", False)}
+               ("qlvb.statistics.services.on_document_event", False),
+               ("qlvb.statistics.services.on_event_chained", False)}
 
 
 def test_the_subscriptions_are_the_documented_ones():

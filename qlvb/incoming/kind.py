@@ -46,7 +46,8 @@ def holding(stored_file_id: int) -> set[int]:
 
 
 def load(document_id: int) -> IncomingDocument | None:
-    return IncomingDocument.objects.filter(pk=document_id).first()
+    # By its key, unordered: the model's ordering would be compiled for one row on every change.
+    return next(iter(IncomingDocument.objects.filter(pk=document_id).order_by()[:1]), None)
 
 
 def index_values(document: IncomingDocument, texts: Callable[[Iterable[int]], dict[int, str]]) -> dict[str, Any]:

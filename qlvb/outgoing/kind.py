@@ -62,7 +62,7 @@ def holding(stored_file_id: int) -> set[int]:
 
 
 def load(document_id: int) -> OutgoingDocument | None:
-    return OutgoingDocument.objects.filter(pk=document_id).select_related("agency").first()
+    return next(iter(OutgoingDocument.objects.filter(pk=document_id).select_related("agency").order_by()[:1]), None)
 
 
 def index_values(document: OutgoingDocument, texts: Callable[[Iterable[int]], dict[int, str]]) -> dict[str, Any]:

@@ -118,11 +118,25 @@ def _keep(by: Actor, document: OutgoingDocument, step: ReviewStep, version: Draf
     return initial
 
 
+def prepare(by: Actor, document: OutgoingDocument, initial: Request | Returned | None) -> tuple[int, bytes] | None:
+    """(version id, PDF) of the draft's current version, when a new initial is asked for: made
+    before the approval locks the document, so that the conversion of a DOCX (seconds of
+    LibreOffice) does not hold every other change of the document. ``before_approval`` uses it
+    only if the version is still the current one once locked."""
+    if not isinstance(initial, Request) or by.person is None or not document.steps.filter(
+            reviewer_id=by.person.pk, state=ReviewStep.State.PENDING).exists():
+        return None  # nothing to initial, or not his turn: refused under the lock, no conversion for it
+    from qlvb.outgoing.services import current_version
+
+    version = current_version(document)
+    return None if version is None else (version.pk, version_pdf(version))
+
+
 def before_approval(*, by: Actor, document: OutgoingDocument, step: ReviewStep, initial: Request | Returned | None,
-                    opinion: str, disagreement: str) -> bool:
+                    opinion: str, disagreement: str, prepared: tuple[int, bytes] | None = None) -> bool:
     """Check and make the reviewer's initial before ``step`` is approved (the document is locked).
     True when the approval waits for a signing service (nothing approved yet); a refusal raises
-    and changes nothing."""
+    and changes nothing. ``prepared``: what ``prepare`` made before the lock."""
     from qlvb.outgoing.services import current_version
 
     wanted = mode(document, step)
@@ -158,16 +172,17 @@ def before_approval(*, by: Actor, document: OutgoingDocument, step: ReviewStep, 
 
     certificate = initial.certificate
     signing._check_owner(by, certificate, agency_signature=False)  # another's certificate: NotAllowed
+    pdf = prepared[1] if prepared is not None and prepared[0] == version.pk else version_pdf(version)
     about = f"{document._meta.label_lower}:{document.pk}"
     name = step.reviewer.full_name
     if for_certificate(certificate).completes_at_once:
-        signed = signing.sign_initial(version_pdf(version), by=Actor(by.person, ip=by.ip), certificate=certificate,
+        signed = signing.sign_initial(pdf, by=Actor(by.person, ip=by.ip), certificate=certificate,
                                       passphrase_or_pin=initial.secret or None, full_name=name,
                                       reason=_reason(version), about=about)
         _keep(by, document, step, version, certificate, signed, "server")
         return False
     session = signing.start_initial_session(
-        version_pdf(version), by=Actor(by.person, ip=by.ip), certificate=certificate, full_name=name,
+        pdf, by=Actor(by.person, ip=by.ip), certificate=certificate, full_name=name,
         reason=_reason(version), about=about, target_kind=SESSION_KIND, target_id=step.pk,
         continuation={"document": document.pk, "version": version.pk, "opinion": opinion,
                       "disagreement": disagreement, "done_url": reverse("outgoing:detail", args=[document.pk])})

@@ -424,10 +424,12 @@ def approve(*, by: Actor, document: OutgoingDocument, opinion: str = "", disagre
     signing service the approval waits for it and the document is returned unchanged."""
     from qlvb.outgoing import initials
 
+    # A DOCX draft to initial takes LibreOffice seconds: converted before the document is locked.
+    prepared = initials.prepare(by, document, initial)
     document = OutgoingDocument.objects.select_for_update(no_key=True).get(pk=document.pk)
     step = _my_step(by, document)
     if initials.before_approval(by=by, document=document, step=step, initial=initial, opinion=opinion,
-                                disagreement=disagreement):
+                                disagreement=disagreement, prepared=prepared):
         return document
     _act(step, by, ReviewStep.State.APPROVED, opinion)
     if disagreement.strip():

@@ -89,6 +89,40 @@ def test_the_unit_head_initials_the_current_version_valid_in_pyhanko_and_pdfsig(
     assert _step(submitted, ReviewStep.Kind.OFFICE).state == ReviewStep.State.PENDING
 
 
+def test_the_docx_is_converted_before_the_document_is_locked(org, submitted, monkeypatch):
+    """LibreOffice takes seconds: the draft is not held locked from every other change meanwhile
+    (on PostgreSQL the lock is a FOR NO KEY UPDATE; SQLite has one writer and no row locks)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qlvb.files import convert
+
+    use_initials(org, "optional")
+    certificate = personal_key(org.unit_head)
+    real, locked_during = convert.docx_to_pdf, []
+    with CaptureQueriesContext(connection) as queries:
+        def docx_to_pdf(data: bytes) -> bytes:
+            locked_during.append(any("FOR NO KEY UPDATE" in q["sql"] or "FOR UPDATE" in q["sql"]
+                                     for q in queries.captured_queries))
+            return real(data)
+
+        monkeypatch.setattr(convert, "docx_to_pdf", docx_to_pdf)
+        services.approve(by=Actor(org.unit_head), document=submitted, initial=initials.Request(certificate, PASSPHRASE))
+    assert locked_during == [False]  # converted once, before the lock
+    assert Initial.objects.get().version.number == 1 and _step(submitted).state == ReviewStep.State.APPROVED
+
+
+def test_someone_whose_turn_it_is_not_gets_no_conversion(org, submitted, monkeypatch):
+    from qlvb.files import convert
+
+    use_initials(org, "optional")
+    monkeypatch.setattr(convert, "docx_to_pdf", lambda data: pytest.fail("converted for nobody"))
+    with pytest.raises((NotAllowed, ValidationError)):
+        services.approve(by=Actor(org.deputy), document=submitted,
+                         initial=initials.Request(personal_key(org.deputy), PASSPHRASE))
+    assert not Initial.objects.exists()
+
+
 def test_required_refuses_the_approval_without_an_initial_and_changes_nothing(org, submitted):
     use_initials(org, "required")
     with override("vi"), pytest.raises(ValidationError) as refused:

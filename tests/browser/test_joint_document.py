@@ -61,15 +61,17 @@ def _in_thread(call):  # noqa: ANN001, ANN202
     return result[0]
 
 
-def _on_a_phone(session, person, url: str, name: str, buttons: list[str]) -> None:  # noqa: ANN001
+def _on_a_phone(session, person, pages: list[tuple[str, str, list[str]]]) -> None:  # noqa: ANN001
+    """Each (url, shot's name, buttons) at 390 px: nothing scrolls sideways, the buttons fit a thumb."""
     phone = session.new_page(phone=True)
     sign_in(phone, person)
-    phone.goto(url)
-    assert sideways(phone) <= 0, url
-    for button in buttons:
-        tall_enough(phone.locator(button))
-    phone.evaluate("window.scrollTo(0, 0)")  # the shot without the sticky top bar over the page
-    session.shot(phone, name)
+    for url, name, buttons in pages:
+        phone.goto(url)
+        assert sideways(phone) <= 0, url
+        for button in buttons:
+            tall_enough(phone.locator(button))
+        phone.evaluate("window.scrollTo(0, 0)")  # the shot without the sticky top bar over the page
+        session.shot(phone, name)
     phone.context.close()
 
 
@@ -107,10 +109,10 @@ def test_a_joint_document_signed_by_two_heads_and_sealed_by_both_clerks(session,
     head.click(f"#joint-list a:has-text('{SUMMARY[:30]}')")
     expect(head.locator("#review-step")).to_be_visible()
     session.shot(head, "review-and-sign")
-    _on_a_phone(session, other_org.head, "/outgoing/joint/list/to_sign/", "list-phone", [])
-    _on_a_phone(session, other_org.head, head.url, "review-phone",
-                ["#review-step button:has-text('Phê duyệt')", "#review-step button.btn-outline-danger",
-                 "#phone-actions a[href='#review-step']"])
+    _on_a_phone(session, other_org.head, [
+        ("/outgoing/joint/list/to_sign/", "list-phone", []),
+        (head.url, "review-phone", ["#review-step button.btn-primary", "#review-step button.btn-outline-danger",
+                                    "#phone-actions a[href='#review-step']"])])
     _submit(head, "#review-step button:has-text('Phê duyệt')")
     expect(head.locator("[data-status]").first).to_have_attribute("data-status", "approved")
     _submit(head, "#sign-step button")
@@ -135,8 +137,8 @@ def test_a_joint_document_signed_by_two_heads_and_sealed_by_both_clerks(session,
     expect(clerk.locator(f"[data-co-issuer='{other_org.agency.pk}'] [data-state]")).to_have_attribute(
         "data-state", "waiting")
     session.shot(clerk, "waiting-for-our-seal")
-    _on_a_phone(session, other_org.clerk, clerk.url, "seal-phone",
-                ["#seal-button", "#phone-actions a[href='#seal-step']"])
+    _on_a_phone(session, other_org.clerk, [(clerk.url, "seal-phone", ["#seal-button",
+                                                                      "#phone-actions a[href='#seal-step']"])])
     _submit(clerk, "#seal-button")
     expect(clerk.locator(".alert-success")).to_contain_text("đã được phát hành")
     expect(clerk.locator("[data-status]").first).to_have_attribute("data-status", "issued")

@@ -146,6 +146,15 @@ class TemplateForm(forms.Form):
     upload = forms.FileField(label=_("Word template (DOCX)"))
 
 
+class AgencyKeyField(forms.ModelChoiceField):
+    """The agency's keys usually all bear its name: each option says first where the key is (a
+    phone's closed list shows only the start of it)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        where = _("USB token (VGCA)") if obj.remote_provider == "vgca" else obj.get_kind_display()
+        return f"{where} · {obj.subject_cn} · {_('valid until')} {obj.not_after:%d/%m/%Y}"
+
+
 class IssueForm(forms.Form):
     """The register, and where to write the number and date when the draft has no place for them:
     chosen by a click on the preview (page, and the fractions of its width and height)."""
@@ -160,8 +169,8 @@ class IssueForm(forms.Form):
 
     # The agency's key for its seal, when it has more than one (a key on the server, the agency's USB
     # token at the clerk's computer, a key at a signing service); else the one it has.
-    agency_certificate: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
-        label=_("The agency's key for the seal"), queryset=None, required=False)
+    agency_certificate: forms.ModelChoiceField[Any] = AgencyKeyField(
+        label=_("The agency's key for the seal"), queryset=None, required=False, empty_label=None)
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         from django.utils import timezone
@@ -176,6 +185,8 @@ class IssueForm(forms.Form):
         model_choice(self, "agency_certificate").queryset = keys
         if len(keys) < 2:
             self.fields["agency_certificate"].widget = forms.HiddenInput()
+        else:  # shown chosen: the one the seal takes unless the clerk picks another
+            self.fields["agency_certificate"].initial = keys[0].pk
 
     def spot(self, prefix: str = "") -> Spot | None:
         data = getattr(self, "cleaned_data", None) or {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from conftest import PASSWORD
 from qlvb.org.models import Person
@@ -37,3 +37,22 @@ def role_badge(page: Page) -> str | None:
 
 
 ACTING_BANNER = "div.alert-warning[role=status]"
+
+
+# Phone-first pages (issue 16): what a 390 px page must be.
+THUMB = 44  # px: the smallest a button may be for a thumb (WCAG 2.5.5, Apple's HIG)
+PHONE_WIDTH = 390
+
+
+def sideways(page: Page) -> int:
+    """How far the page scrolls sideways (0 when it fits the screen)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def tall_enough(button: Locator) -> None:
+    """The button is on the screen, within its width, and tall enough for a thumb."""
+    button.scroll_into_view_if_needed()
+    assert button.is_visible()
+    box = button.bounding_box()
+    assert box is not None and box["height"] >= THUMB - 0.5, box
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE_WIDTH + 0.5, box

@@ -2,7 +2,8 @@
 Sở TT&TT submits it naming Sở Nội vụ as co-issuing agency, both heads sign at the same time; Sở Nội
 vụ's Giám đốc approves and signs on the page of his agency's joint documents; Sở TT&TT's clerk
 numbers and seals it (01/STTTT-SNV); Sở Nội vụ's clerk finds it waiting for his agency's seal,
-records it in his register and seals it: it is issued with four signatures poppler finds valid."""
+records it in his register and seals it: it is issued with four signatures poppler finds valid. The
+joint pages also at 390 px (a phone): nothing scrolls sideways, the buttons are thumb-sized."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from qlvb.outgoing.models import CoIssuer, OutgoingDocument
 from qlvb.signatures.demo import create_demo_pki_for
 from qlvb.signatures.verification import pdfsig_check, verify_pdf
 
-from .helpers import sign_in
+from .helpers import sideways, sign_in, tall_enough
 
 pytestmark = pytest.mark.browser
 SUMMARY = "V/v phối hợp tổ chức Hội nghị chuyển đổi số tỉnh Sơn La năm 2026"
@@ -60,6 +61,20 @@ def _in_thread(call):  # noqa: ANN001, ANN202
     return result[0]
 
 
+def _on_a_phone(session, person, pages: list[tuple[str, str, list[str]]]) -> None:  # noqa: ANN001
+    """Each (url, shot's name, buttons) at 390 px: nothing scrolls sideways, the buttons fit a thumb."""
+    phone = session.new_page(phone=True)
+    sign_in(phone, person)
+    for url, name, buttons in pages:
+        phone.goto(url)
+        assert sideways(phone) <= 0, url
+        for button in buttons:
+            tall_enough(phone.locator(button))
+        phone.evaluate("window.scrollTo(0, 0)")  # the shot without the sticky top bar over the page
+        session.shot(phone, name)
+    phone.context.close()
+
+
 def _submit(page: Page, selector: str) -> None:
     with page.expect_navigation(timeout=60_000):
         page.click(selector, timeout=60_000)
@@ -93,6 +108,11 @@ def test_a_joint_document_signed_by_two_heads_and_sealed_by_both_clerks(session,
     head.click("text=Văn bản liên tịch chờ cho ý kiến và ký")
     head.click(f"#joint-list a:has-text('{SUMMARY[:30]}')")
     expect(head.locator("#review-step")).to_be_visible()
+    session.shot(head, "review-and-sign")
+    _on_a_phone(session, other_org.head, [
+        ("/outgoing/joint/list/to_sign/", "list-phone", []),
+        (head.url, "review-phone", ["#review-step button.btn-primary", "#review-step button.btn-outline-danger",
+                                    "#phone-actions a[href='#review-step']"])])
     _submit(head, "#review-step button:has-text('Phê duyệt')")
     expect(head.locator("[data-status]").first).to_have_attribute("data-status", "approved")
     _submit(head, "#sign-step button")
@@ -116,6 +136,9 @@ def test_a_joint_document_signed_by_two_heads_and_sealed_by_both_clerks(session,
     expect(clerk.locator("#issued-number")).to_have_text("01/STTTT-SNV")
     expect(clerk.locator(f"[data-co-issuer='{other_org.agency.pk}'] [data-state]")).to_have_attribute(
         "data-state", "waiting")
+    session.shot(clerk, "waiting-for-our-seal")
+    _on_a_phone(session, other_org.clerk, [(clerk.url, "seal-phone", ["#seal-button",
+                                                                      "#phone-actions a[href='#seal-step']"])])
     _submit(clerk, "#seal-button")
     expect(clerk.locator(".alert-success")).to_contain_text("đã được phát hành")
     expect(clerk.locator("[data-status]").first).to_have_attribute("data-status", "issued")

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Page
 
 from conftest import build_org
 from qlvb.core.actor import Actor
@@ -29,11 +29,10 @@ from qlvb.signatures.demo import create_demo_pki_for
 from qlvb.signatures.models import Certificate
 
 from .conftest import ARTIFACTS
-from .helpers import path_of, sign_in
+from .helpers import path_of, sideways, sign_in, tall_enough
 
 pytestmark = pytest.mark.browser
 
-THUMB = 44  # px: the smallest a button may be for a thumb (WCAG 2.5.5, Apple's HIG)
 TO_ROUTE = "Giấy mời dự hội nghị trực tuyến triển khai chuyển đổi số và chính quyền số tỉnh Sơn La năm 2026"
 TO_HANDLE = "V/v báo cáo kết quả thực hiện Kế hoạch ứng dụng công nghệ thông tin trong cơ quan nhà nước"
 LATE = "V/v rà soát, cập nhật danh mục cơ sở dữ liệu dùng chung của tỉnh"
@@ -43,19 +42,6 @@ WAITING = "V/v hướng dẫn lập dự toán ngân sách nhà nước năm 202
 ISSUED = "V/v hướng dẫn sử dụng hệ thống quản lý văn bản và điều hành trên thiết bị di động"
 
 
-def _sideways(page: Page) -> int:
-    """How far the page scrolls sideways (0 when it fits the screen)."""
-    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-
-
-def _tall_enough(button: Locator) -> None:
-    button.scroll_into_view_if_needed()
-    assert button.is_visible()
-    box = button.bounding_box()
-    assert box is not None and box["height"] >= THUMB - 0.5, box
-    assert box["x"] >= 0 and box["x"] + box["width"] <= 390 + 0.5, box
-
-
 def _vn(day) -> str:  # noqa: ANN001
     return day.strftime("%d/%m/%Y")
 
@@ -63,7 +49,7 @@ def _vn(day) -> str:  # noqa: ANN001
 def _check_card(page: Page, table: str, url: str, texts: list[str]) -> None:
     """The list fits the screen, the document's row is a card showing `texts`, the summary on top
     across the card, and tapping it opens the document."""
-    assert _sideways(page) <= 0, page.url
+    assert sideways(page) <= 0, page.url
     card = page.locator(f"{table} tbody tr:has(a[href='{url}'])")
     assert card.count() == 1, page.inner_text("main")
     text = card.inner_text()
@@ -183,11 +169,11 @@ def test_work_lists_are_cards_on_a_phone(org, lists, session, shot):
                                                           org.deputy.full_name, "Khẩn"])
     _open(unit_head, "#outgoing-list", review_url)
     # The review step: the bar jumps to it, its buttons full width, approved by tapping.
-    assert _sideways(unit_head) <= 0
+    assert sideways(unit_head) <= 0
     unit_head.locator("#phone-actions a[href='#review-step']").tap()
     unit_head.fill("#id_opinion", "Đồng ý, kính trình Phó Giám đốc.")
     approve = unit_head.locator(f"#review-step button[formaction='{review_url}approve/']")
-    _tall_enough(approve)
+    tall_enough(approve)
     assert approve.bounding_box()["width"] >= 300
     shot(unit_head, "outgoing-review-step")
     with unit_head.expect_navigation():
@@ -210,7 +196,7 @@ def test_work_lists_are_cards_on_a_phone(org, lists, session, shot):
     assert box is not None and box["width"] >= 20, box
     tick.tap()
     mark = deputy.locator("main form button", has_text="Đánh dấu đã đọc")
-    _tall_enough(mark)
+    tall_enough(mark)
     with deputy.expect_navigation():
         mark.tap()
     assert deputy.locator("main .alert-success").count() == 1, deputy.inner_text("main")
@@ -228,8 +214,8 @@ def test_work_lists_are_cards_on_a_phone(org, lists, session, shot):
     _check_card(clerk, "#reception-list", received_url,
                 [RECEIVED, docs["received"].reference, "Ủy ban nhân dân tỉnh Sơn La", "khẩn"])
     _open(clerk, "#reception-list", received_url)
-    assert _sideways(clerk) <= 0
-    _tall_enough(clerk.locator("#accept"))
+    assert sideways(clerk) <= 0
+    tall_enough(clerk.locator("#accept"))
     shot(clerk, "exchange-item")
     clerk.goto("/incoming/list/drafts/")
     shot(clerk, "incoming-drafts")
@@ -246,31 +232,31 @@ def test_the_leader_routes_by_tapping_on_a_phone(org, lists, session, shot):
     sign_in(page, org.head)
     page.goto(f"/incoming/{document.pk}/")
     shot(page, "incoming-detail")
-    assert _sideways(page) <= 0
+    assert sideways(page) <= 0
     route = page.locator(f"main a[href='/incoming/{document.pk}/route/']").first
-    _tall_enough(route)
+    tall_enough(route)
     with page.expect_navigation():
         route.tap()
     shot(page, "routing-grid")
-    assert _sideways(page) <= 0
+    assert sideways(page) <= 0
     grid = page.locator("#routing-grid")
     main_choice = grid.locator(f"tr:has-text('{org.unit.name}') label:has(input[name=main])")
     info_choice = grid.locator(f"tr:has-text('{org.office.name}') label:has(input[name=info])")
     for choice in (main_choice, info_choice):
-        _tall_enough(choice)
+        tall_enough(choice)
         choice.tap()
     assert grid.locator(f"input[name=main][value='u:{org.unit.pk}']").is_checked()
     assert grid.locator(f"input[name=info][value='u:{org.office.pk}']").is_checked()
     page.locator("#id_directive").fill("Giao Phòng CNTT tham mưu; Văn phòng để biết.")
     page.locator("#id_deadline_days").fill("10")
     submit = page.locator("#phone-actions button[type=submit]")
-    _tall_enough(submit)
+    tall_enough(submit)
     shot(page, "routing-grid-chosen")
     with page.expect_navigation():
         submit.tap()
     assert path_of(page) == f"/incoming/{document.pk}/"
     assert page.locator("main .alert-success").count() == 1, page.inner_text("main")
-    assert _sideways(page) <= 0
+    assert sideways(page) <= 0
     shot(page, "routed")
     roles = set(Assignment.objects.filter(document=document).values_list("role", "assignee_unit_id"))
     assert roles == {(Assignment.Role.MAIN, org.unit.pk), (Assignment.Role.INFO, org.office.pk)}
@@ -280,13 +266,13 @@ def test_the_leader_routes_by_tapping_on_a_phone(org, lists, session, shot):
     sign_in(specialist, org.specialist)
     task_document = lists["to_handle"]
     specialist.goto(f"/incoming/{task_document.pk}/")
-    assert _sideways(specialist) <= 0
+    assert sideways(specialist) <= 0
     jump = specialist.locator("#phone-actions a").first
-    _tall_enough(jump)
+    tall_enough(jump)
     jump.tap()
     specialist.locator("textarea[name=text]").first.fill("Đã dự thảo báo cáo, đang lấy ý kiến.")
     record = specialist.locator("main form button", has_text="Cập nhật tiến độ").first
-    _tall_enough(record)
+    tall_enough(record)
     shot(specialist, "incoming-task")
     with specialist.expect_navigation():
         record.tap()
@@ -300,9 +286,9 @@ def test_the_signer_signs_by_tapping_on_a_phone(org, lists, session, shot):
     sign_in(page, org.deputy)
     page.goto(f"/outgoing/{document.pk}/")
     shot(page, "outgoing-detail-to-sign")
-    assert _sideways(page) <= 0
+    assert sideways(page) <= 0
     jump = page.locator("#phone-actions a[href='#sign-step']")
-    _tall_enough(jump)
+    tall_enough(jump)
     jump.tap()
     page.wait_for_function("location.hash === '#sign-step'")
     # The jump leaves the card's title below the sticky top bar, and the bar's button in view.
@@ -314,18 +300,18 @@ def test_the_signer_signs_by_tapping_on_a_phone(org, lists, session, shot):
     sign = f"form[action='/outgoing/{document.pk}/sign/']"
     page.select_option(f"{sign} #id_certificate", str(key.pk))
     button = page.locator(f"{sign} button")
-    _tall_enough(button)
+    tall_enough(button)
     shot(page, "signing-step")
     with page.expect_navigation():
         button.tap()
     document.refresh_from_db()
     assert document.status == OutgoingDocument.Status.SIGNED, page.inner_text("main")
-    assert _sideways(page) <= 0
+    assert sideways(page) <= 0
     shot(page, "signed")
 
     # The clerk's document page of an issued document fits the screen too.
     clerk = session.new_page(phone=True)
     sign_in(clerk, org.clerk)
     clerk.goto(f"/outgoing/{lists['issued'].pk}/")
-    assert _sideways(clerk) <= 0
+    assert sideways(clerk) <= 0
     shot(clerk, "outgoing-detail-issued")

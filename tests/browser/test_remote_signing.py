@@ -1,7 +1,8 @@
 """Signing with a key at a CSC signing service, in the browser (issue 21): the Phó Giám đốc signs
 choosing his CSC key (no passphrase: the service asks him), the clerk issues it; the page shows
 that the signer's signature is being asked and, when the job worker brings it back, updates itself
-without reload to the signed document. Against certomancer-csc-dummy, started by the test."""
+without reload to the signed document. Against certomancer-csc-dummy, started by the test. The
+agency with two keys for its seal: the clerk chooses one on the preview, on a phone too."""
 
 from __future__ import annotations
 
@@ -19,10 +20,10 @@ from qlvb.outgoing.models import OutgoingDocument
 from qlvb.signatures import deferred
 from qlvb.signatures import services as signing
 from qlvb.signatures.demo import create_demo_pki_for
-from qlvb.signatures.models import SigningSession
+from qlvb.signatures.models import Certificate, SigningSession
 from qlvb.signatures.tests.csc_server import csc_server
 
-from .helpers import sign_in
+from .helpers import sideways, sign_in, tall_enough
 
 pytestmark = pytest.mark.browser
 
@@ -124,3 +125,30 @@ def test_the_signer_chooses_his_csc_key_and_the_page_updates_when_the_worker_bri
     assert document.status == OutgoingDocument.Status.ISSUED
     link = clerk.locator("#remote-signature .signing-session-result")
     assert link.get_attribute("href") == f"/outgoing/{document.pk}/issued/view/"
+
+
+def test_the_clerk_chooses_the_agency_key_for_the_seal_on_a_phone(org, root, session, shot, csc):
+    """Its key on the server and one at a signing service: the preview asks which seals, at 390 px
+    as at 1280 px, without the page scrolling sideways."""
+    document = _approved(org)
+    create_demo_pki_for(org.agency)
+    signing.add_trust_anchor(by=Actor(root), certificate=csc.root_der)
+    service_key = signing.add_remote_certificate(by=Actor(org.admin), provider="csc", account="qlvb",
+                                                 remote_id="qlvb/other", agency=org.agency)
+    services.authorise_signing(by=Actor(org.deputy), document=document, secret="",
+                               certificate=Certificate.objects.get(person=org.deputy, is_active=True))
+
+    url = f"/outgoing/{document.pk}/issue/preview/"
+    for phone in (False, True):
+        clerk = session.new_page(phone=phone)
+        sign_in(clerk, org.clerk)
+        clerk.goto(url)
+        choice = clerk.locator("#issue-options select[name=agency_certificate]")
+        expect(choice.locator(f"option[value='{service_key.pk}']")).to_contain_text("Dịch vụ ký số từ xa")
+        clerk.locator("#preview [data-pdf-pages] canvas").first.wait_for(timeout=30_000)
+        if phone:
+            assert sideways(clerk) <= 0
+            for main in (choice, clerk.locator("#refresh-preview"), clerk.locator("#issue-button")):
+                tall_enough(main)
+            clerk.evaluate("window.scrollTo(0, 0)")  # the shot without the sticky top bar over the page
+        shot(clerk, "agency-key-choice-phone" if phone else "agency-key-choice")

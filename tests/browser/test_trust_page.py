@@ -1,6 +1,6 @@
 """The installation administrator's trusted certification authorities in a real browser: from the
 administration hub, a CA certificate uploaded (a root, then an intermediate), a bad file refused in
-Vietnamese, one deactivated."""
+Vietnamese, one deactivated; the page and the agency's signing settings at 390 px (a phone)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import pytest
 from qlvb.signatures.models import TrustAnchor
 from qlvb.signatures.tests.revocation_pki import revocation_pki
 
-from .helpers import sign_in
+from .helpers import sideways, sign_in, tall_enough
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_the_administrator_trusts_a_root_and_an_intermediate(root, session, shot, tmp_path):
+def test_the_administrator_trusts_a_root_and_an_intermediate(root, org, session, shot, tmp_path):
     from cryptography.hazmat.primitives import serialization
 
     with revocation_pki(tmp_path / "pki", down=True) as ca:  # a root and an intermediate under it
@@ -45,6 +45,23 @@ def test_the_administrator_trusts_a_root_and_an_intermediate(root, session, shot
     shot(page, "anchors")
 
     interm = TrustAnchor.objects.get(kind="intermediate")
+    page.goto(f"/signatures/agency/{org.agency.pk}/")
+    shot(page, "agency-settings")
+
+    phone = session.new_page(phone=True)
+    sign_in(phone, root)
+    phone.goto("/signatures/trust/")
+    assert sideways(phone) <= 0
+    tall_enough(phone.locator(f"tr[data-fingerprint='{interm.fingerprint}'] button"))
+    tall_enough(phone.locator("#trust-form button"))
+    phone.evaluate("window.scrollTo(0, 0)")  # the shot without the sticky top bar over the page
+    shot(phone, "anchors-phone")
+    phone.goto(f"/signatures/agency/{org.agency.pk}/")
+    assert sideways(phone) <= 0
+    tall_enough(phone.locator("#signing-settings-form button"))
+    shot(phone, "agency-settings-phone")
+
+    page.goto("/signatures/trust/")
     with page.expect_navigation():
         page.click(f"tr[data-fingerprint='{interm.fingerprint}'] button:has-text('Vô hiệu hóa')")
     interm.refresh_from_db()

@@ -39,8 +39,12 @@ def test_a_type_filter_asks_once_for_the_newest_matches_of_that_type(org, letter
     filters = {"doc_type": "QĐ", "date_from": today - timedelta(days=30), "date_to": today}
     asked: list[tuple] = []
     recent = selectors._recent_matches
-    monkeypatch.setattr(selectors, "_recent_matches",
-                        lambda *args, **kw: asked.append(kw["windows"]) or recent(*args, **kw))
+
+    def spy(*args, **kw):
+        asked.append(kw["windows"])
+        return recent(*args, **kw)
+
+    monkeypatch.setattr(selectors, "_recent_matches", spy)
     monkeypatch.setattr(selectors, "FIRST_CANDIDATES", 2)
 
     results = selectors.search(org.head, "kiem ke", filters=filters, sort="newest", per_page=1)

@@ -43,13 +43,15 @@ FILTERS = ("kind", "doc_type", "issuer", "register", "date_from", "date_to", "ur
 
 
 def _rules(person: Person) -> dict[str, Rule]:
+    """Each kind's rule for the person. Building them costs milliseconds of Python (a dozen kinds,
+    each with its querysets), so a search builds them once and hands them on (`rules=`)."""
     return {kind.name: kind.rule(person) for kind in kinds.all_kinds()}
 
 
-def visible_entries_q(person: Person) -> Q:
+def visible_entries_q(person: Person, *, rules: dict[str, Rule] | None = None) -> Q:
     """The entries of documents the person may open: each kind's one rule (core.kinds), applied
     to the entry's own columns (agency, secrecy, status, document id)."""
-    rules = {name: rule for name, rule in _rules(person).items() if rule.agencies}
+    rules = {name: rule for name, rule in (rules or _rules(person)).items() if rule.agencies}
     if not rules:
         return Q(pk__in=[])
     agencies = {rule.agencies for rule in rules.values()}
@@ -60,12 +62,12 @@ def visible_entries_q(person: Person) -> Q:
         Q(kind=name) & rule.q(id_field="document_id", agencies=False) for name, rule in rules.items()])
 
 
-def own_entries(person: Person, filters: dict[str, Any]) -> QuerySet | None:
+def own_entries(person: Person, filters: dict[str, Any], *, rules: dict[str, Rule] | None = None) -> QuerySet | None:
     """For a person without an agency-wide role: the ids of the entries their access rows give
     them, as a UNION of index-friendly parts (the same set as visible_entries_q)."""
     extra = filters_q(filters)
     parts = []
-    for name, rule in _rules(person).items():
+    for name, rule in (rules or _rules(person)).items():
         ids = rule.access_ids()
         if ids is not None and rule.agencies:
             parts.append(SearchEntry.objects.filter(extra, agency_id__in=sorted(rule.agencies), kind=name,
@@ -75,9 +77,9 @@ def own_entries(person: Person, filters: dict[str, Any]) -> QuerySet | None:
     return parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
 
 
-def _is_narrow(person: Person) -> bool:
+def _is_narrow(person: Person, *, rules: dict[str, Rule] | None = None) -> bool:
     """No role opens anything without access rows (no leader, no clerk)."""
-    return not any(grant.agencies for rule in _rules(person).values() for grant in rule.grants)
+    return not any(grant.agencies for rule in (rules or _rules(person)).values() for grant in rule.grants)
 
 
 def filters_q(filters: dict[str, Any]) -> Q:
@@ -149,8 +151,28 @@ def _where(queryset: QuerySet) -> tuple[str, list[Any]]:
     return (sql or "1=1"), list(params)
 
 
+WINDOWS = (50_000, 500_000, None)  # newest entries looked at first (PostgreSQL), then all
+FILTERED_WINDOWS = (500_000, None)  # filters keep one entry in tens: the first window rarely holds enough
+# A type filter in one agency: the index search_agency_type_id (agency, type, id, status, date;
+# migration search/0008) walks that type's entries newest first, testing status and period inside
+# the index, so PostgreSQL is asked once, over every entry: it walks that index for a common word
+# and intersects the GIN index for a rarer one. A window would only make it pay for the GIN twice.
+TYPE_WINDOWS: tuple[int | None, ...] = (None,)
+
+
+def _windows(rules: dict[str, Rule], filters: dict[str, Any]) -> tuple[int | None, ...]:
+    """The windows of _recent_matches for a viewer of these rules and these filters."""
+    if not filters_q(filters):
+        return WINDOWS
+    agencies = {agency for rule in rules.values() for agency in rule.agencies}
+    if filters.get("doc_type") and len(agencies) == 1:
+        return TYPE_WINDOWS
+    return FILTERED_WINDOWS
+
+
 def _candidates(query: Query, where: str, params: list[Any], *, prefixes: bool = False, narrow: bool = False,
-                candidates: int = FIRST_CANDIDATES, own: QuerySet | None = None, filtered: bool = False) -> list[int]:
+                candidates: int = FIRST_CANDIDATES, own: QuerySet | None = None,
+                windows: tuple[int | None, ...] = WINDOWS) -> list[int]:
     """The ids of the `candidates` newest matches the viewer may open, newest first (fewer: they
     are every match).
 
@@ -179,8 +201,7 @@ def _candidates(query: Query, where: str, params: list[Any], *, prefixes: bool =
             # The filters first: PostgreSQL tests quals of equal cost in the order written, and a
             # vector read for every row it walks past costs ten times the row's other columns.
             base = f"FROM {table} WHERE ({where}) AND vector @@ to_tsquery('simple', %s)"
-            return _recent_matches(base, [*params, tsquery], candidates=candidates,
-                                   windows=FILTERED_WINDOWS if filtered else WINDOWS)
+            return _recent_matches(base, [*params, tsquery], candidates=candidates, windows=windows)
         # Start from the viewer's own entries (a few thousand, by the access-row indexes) and test
         # their vectors: no walk through every match of a common word.
         own_sql, own_params = own.query.sql_with_params()
@@ -194,10 +215,6 @@ def _candidates(query: Query, where: str, params: list[Any], *, prefixes: bool =
         # made of fixed fragments and the ORM's WHERE; user input only travels in params
         cursor.execute(select, [*head_params, *base_params, candidates])
         return [row[0] for row in cursor.fetchall()]
-
-
-WINDOWS = (50_000, 500_000, None)  # newest entries looked at first (PostgreSQL), then all
-FILTERED_WINDOWS = (500_000, None)  # filters keep one entry in tens: the first window rarely holds enough
 
 
 def _recent_matches(base: str, base_params: list[Any], *, candidates: int,
@@ -303,7 +320,8 @@ def search(viewer: Person, text: str = "", filters: dict[str, Any] | None = None
     filters = filters or {}
     sort = sort if sort in SORTS else "relevance"
     page = max(1, min(int(page or 1), COUNT_CAP // per_page + 1))
-    entries = SearchEntry.objects.filter(visible_entries_q(viewer)).filter(filters_q(filters))
+    rules = _rules(viewer)
+    entries = SearchEntry.objects.filter(visible_entries_q(viewer, rules=rules)).filter(filters_q(filters))
     offset = (page - 1) * per_page
     message = ""
     if query.truncated:
@@ -319,29 +337,32 @@ def search(viewer: Person, text: str = "", filters: dict[str, Any] | None = None
         return Results(query, hits, min(total_rows, COUNT_CAP), total_rows > COUNT_CAP, page, per_page,
                        message=message)
     where, params = _where(entries)
-    narrow = _is_narrow(viewer) or bool(filters_q(filters))
-    own = own_entries(viewer, filters) if _is_narrow(viewer) and connection.vendor == "postgresql" else None
+    narrow_viewer = _is_narrow(viewer, rules=rules)
+    narrow = narrow_viewer or bool(filters_q(filters))
+    own = own_entries(viewer, filters, rules=rules) if narrow_viewer and connection.vendor == "postgresql" else None
     need = max(FIRST_CANDIDATES, offset + per_page + 1)
-    filtered = bool(filters_q(filters))
+    windows = _windows(rules, filters)
     weights: list[float] | None
-    weights, dense = _newest_pass(query, where, params)
+    # With a type filter the index finds the newest matches in one statement, so the newest rows
+    # are only asked for the terms' rarity: the viewer's conditions cost ~10 ms to plan each time.
+    weights, dense = _newest_pass(query) if windows is TYPE_WINDOWS else _newest_pass(query, where, params)
     if len(dense) >= need:  # a common query: its newest matches are all in the newest rows
         ids = dense[:need]
     else:
-        ids = _candidates(query, where, params, narrow=narrow, own=own, candidates=need, filtered=filtered)
+        ids = _candidates(query, where, params, narrow=narrow, own=own, candidates=need, windows=windows)
     fuzzy, suggestion = False, None
     if not ids:
         # Nothing: the words corrected (a keystroke away), then every word as a prefix; both
         # databases alike. A correction is offered only with what it finds for this viewer.
         fuzzy = True
         for corrected in spelling.corrections(query):
-            ids = _candidates(corrected, where, params, narrow=narrow, own=own, candidates=need, filtered=filtered)
+            ids = _candidates(corrected, where, params, narrow=narrow, own=own, candidates=need, windows=windows)
             if ids:
                 query, suggestion, weights = corrected, corrected, None
                 break
         else:
             ids = _candidates(query, where, params, prefixes=True, narrow=narrow, own=own, candidates=need,
-                              filtered=filtered)
+                              windows=windows)
     total, capped = _counted(ids, need)
     rows = _ordered(query, ids, sort, weights)[offset:offset + per_page]
     by_id = SearchEntry.objects.in_bulk([r[0] for r in rows])
@@ -376,15 +397,16 @@ def _as_written(query: Query, entry: SearchEntry) -> tuple[str, str]:
 def export_rows(viewer: Person, text: str, filters: dict[str, Any], sort: str, limit: int = 10_000) -> list[Hit]:
     """Up to `limit` results, for the Excel export (same scope and order as the page)."""
     query = parse(text)
-    entries = SearchEntry.objects.filter(visible_entries_q(viewer)).filter(filters_q(filters))
+    rules = _rules(viewer)
+    entries = SearchEntry.objects.filter(visible_entries_q(viewer, rules=rules)).filter(filters_q(filters))
     if not query:
         ordered = entries.order_by("-date", "-id") if sort != "oldest" else entries.order_by("date", "id")
         return [Hit(e) for e in ordered.defer("body")[:limit]]
     where, params = _where(entries)
-    narrow = _is_narrow(viewer)
-    own = own_entries(viewer, filters) if narrow and connection.vendor == "postgresql" else None
+    narrow = _is_narrow(viewer, rules=rules)
+    own = own_entries(viewer, filters, rules=rules) if narrow and connection.vendor == "postgresql" else None
     ids = _candidates(query, where, params, candidates=max(limit, CANDIDATES), own=own,
-                      narrow=narrow or bool(filters_q(filters)))
+                      narrow=narrow or bool(filters_q(filters)), windows=_windows(rules, filters))
     rows = _ordered(query, ids, sort if sort in SORTS else "relevance")[:limit]
     by_id = SearchEntry.objects.defer("body").in_bulk([r[0] for r in rows])
     return [Hit(by_id[i], rank) for i, rank in rows if i in by_id]

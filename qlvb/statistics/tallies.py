@@ -17,8 +17,8 @@ routing and handling of the agency adds to the same few. A row locked by that up
 until the commit, so the subscriber does not write them where it works out the difference (before
 the event is chained, with the rest of the transaction still to come): `held_back()` keeps the
 difference, and `services.on_event_chained` writes it after the agency's chain head is locked,
-the last statement before the commit. Eight clerks registering at once then wait for one another
-over the event's insert and the commit only (docs/architecture.md, "Lock order").
+the last statement before the commit: another change of the agency waits for these rows over the
+event's insert and the commit only (docs/architecture.md, "Lock order").
 """
 
 from __future__ import annotations

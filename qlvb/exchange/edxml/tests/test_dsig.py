@@ -200,7 +200,8 @@ def test_an_intermediate_on_the_trust_page_completes_a_path_and_is_never_a_root(
         verify_for_installation(signed)
     assert caught.value.code == "untrusted"
     anchor("Gốc", TrustAnchor.Kind.ROOT, ca_cert)
-    assert verify_for_installation(signed).trusted
+    info = verify_for_installation(signed)
+    assert info is not None and info.trusted
 
 
 def test_two_signatures(signed, ca):

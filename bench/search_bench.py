@@ -21,7 +21,7 @@ yet stores exactly what services._store and services._fts_write would (checked o
 every run). On PostgreSQL the rows are COPied into an unlogged staging table and moved into
 search_searchentry by one INSERT … SELECT per 250,000 that computes the vector
 (setweight(to_tsvector('simple', …), 'A') || …); on SQLite they are inserted with executemany
-beside the FTS5 rows. A large load drops the full-text, trigram and covering indexes and builds
+beside the FTS5 rows. A large load drops the full-text and covering indexes and builds
 them once at the end (maintenance_work_mem 2 GB, one parallel worker), the indexes only PostgreSQL has
 (PG_INDEXES) with them.
 """

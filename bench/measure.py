@@ -504,8 +504,12 @@ def clerk_loop(index: int, clerk_pk: int, agency_pk: int, register_pk: int, head
     # A clerk's server process has served requests before the morning's post: its per-process caches
     # are filled. One registration before the clock starts does that here (its number is checked too).
     register(0, small_pdf(f"{run}-{index}-warm-up"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend = cursor.fetchone()[0]
     barrier.wait()
     started = time.monotonic()
+    cpu, backend_cpu = time.process_time(), _process_cpu(backend)
     k = 0
     while time.monotonic() - started < seconds:
         data = pdfs[k] if k < len(pdfs) else small_pdf(f"{run}-{index}-{k}")
@@ -519,9 +523,20 @@ def clerk_loop(index: int, clerk_pk: int, agency_pk: int, register_pk: int, head
         latencies.append((time.perf_counter() - t0) * 1000)
         numbers.append(document.arrival_number)
     finished = time.monotonic()
+    cpu, backend_cpu = time.process_time() - cpu, _process_cpu(backend) - backend_cpu
     connection.close()
     queue.put({"index": index, "numbers": numbers, "latencies": latencies, "errors": errors,
-               "started": started, "finished": finished})
+               "started": started, "finished": finished, "cpu": cpu, "backend_cpu": backend_cpu})
+
+
+def _process_cpu(pid: int) -> float:
+    """CPU seconds a process of this machine has used (its server's backend: PostgreSQL on the same
+    machine, as here); NaN when it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def clean_bench_register(register: Any) -> int:
@@ -626,6 +641,12 @@ def measure_registration(db: str, agency: Any, *, seconds: float, clerks: int) -
             for error in sorted(set(errors))[:5]:
                 note(f"{db}: registration failed: {error}")
             emit(f"incoming.register.{db}.{label}", taken / elapsed if elapsed else 0, "per_s")
+            if taken:  # where the two cores go: the clerks' Python and their PostgreSQL backends
+                emit(f"incoming.register.{db}.{label}.python_cpu_per_doc",
+                     1000 * sum(r["cpu"] for r in results) / taken, "ms")
+                backend = sum(r["backend_cpu"] for r in results)
+                if backend == backend:  # not NaN: the server is on this machine
+                    emit(f"incoming.register.{db}.{label}.postgresql_cpu_per_doc", 1000 * backend / taken, "ms")
             if latencies:
                 p50, p95 = quantiles(latencies) if len(latencies) > 1 else (latencies[0], latencies[0])
                 emit(f"incoming.register.{db}.{label}.p50", p50, "ms")

@@ -35,8 +35,8 @@ def notify(people: Iterable[Person], *, kind: str, params: dict[str, Any], url: 
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     recipients = [row.person for row in rows]
     channels = channels_for([(p.pk, p.agency_id) for p in recipients], [kind])  # both channels, one reading
-    by_email = {p.pk for p in recipients if p.email and Preference.Channel.EMAIL in channels[(p.pk, kind)]}
-    by_push = {p.pk for p in recipients if Preference.Channel.PUSH in channels[(p.pk, kind)]}
+    by_email = wanting(Preference.Channel.EMAIL, kind, recipients, channels=channels)
+    by_push = wanting(Preference.Channel.PUSH, kind, recipients, channels=channels)
     if not (by_email or by_push):
         return len(rows)
     emails: list[int] = []
@@ -137,13 +137,16 @@ def channels_for(people: Iterable[tuple[int, int | None]], kinds: Iterable[str])
             for p, a in people for k in kinds}
 
 
-def wanting(channel: str, kind: str, people: list[Person]) -> set[int]:
+def wanting(channel: str, kind: str, people: list[Person],
+            channels: dict[tuple[int, str], set[str]] | None = None) -> set[int]:
     """Who of these people want this kind of notification by this channel (and can get it): their
-    own choice, else their agency's default, else the installation's (channels_for)."""
+    own choice, else their agency's default, else the installation's (channels_for; `channels`:
+    what it gave already for these people and this kind)."""
     reachable = [p for p in people if p.email] if channel == Preference.Channel.EMAIL else people
     if not reachable:
         return set()
-    channels = channels_for([(p.pk, p.agency_id) for p in reachable], [kind])
+    if channels is None:
+        channels = channels_for([(p.pk, p.agency_id) for p in reachable], [kind])
     return {p.pk for p in reachable if channel in channels[(p.pk, kind)]}
 
 

@@ -71,17 +71,13 @@ def trust_roots_for_installation() -> list[x509.Certificate]:
 
 def installation_anchors() -> tuple[list[x509.Certificate], list[x509.Certificate]]:
     """The installation's trusted roots, and its intermediates: a path may pass through those,
-    but a certificate is trusted only if the path ends at a root."""
-    from qlvb.signatures import pki
-    from qlvb.signatures.models import TrustAnchor
+    but a certificate is trusted only if the path ends at a root. The anchors the PDF signatures
+    trust (``signatures.trust.anchors``), in the form the XML signatures check."""
+    from qlvb.signatures import pki, trust
 
-    found: dict[str, list[x509.Certificate]] = {TrustAnchor.Kind.ROOT: [], TrustAnchor.Kind.INTERMEDIATE: []}
-    for anchor in TrustAnchor.objects.filter(is_active=True).order_by("pk"):
-        try:
-            found.setdefault(anchor.kind, []).append(pki.load_certificate(anchor.certificate_pem))
-        except ValueError:
-            continue
-    return found[TrustAnchor.Kind.ROOT], found[TrustAnchor.Kind.INTERMEDIATE]
+    roots, intermediates = trust.anchors()
+    return ([pki.load_certificate(c.dump()) for c in roots],
+            [pki.load_certificate(c.dump()) for c in intermediates])
 
 
 def verify_for_installation(xml: bytes, *, require: bool = True) -> SignerInfo | None:

@@ -660,6 +660,12 @@ def measure_registration(db: str, agency: Any, *, seconds: float, clerks: int) -
         removed = sum(clean_bench_register(register) for register in registers)
         Register.objects.filter(pk__in=[r.pk for r in registers]).update(is_active=False)
         note(f"{db}: removed the {removed} rows of the registration benchmark (its events stay in the chain)")
+        # The jobs they queued (reading their files, e-mailing the leader) name what was just removed;
+        # the bench's queue is its own (bench/run.py: its own var/ and Redis database).
+        from huey.contrib.djhuey import HUEY
+
+        note(f"{db}: dropped the {HUEY.pending_count()} jobs the registrations queued")
+        HUEY.flush()
 
 if __name__ == "__main__":
     main()

@@ -92,7 +92,7 @@ def main() -> None:
     profile = cProfile.Profile(time.process_time)
     profile.runcall(lambda: [one() for _ in range(100)])
     stats = pstats.Stats(profile)
-    stats.sort_stats("cumulative").print_stats(args.top)
+    stats.sort_stats(os.environ.get("SORT", "cumulative")).print_stats(args.top)
 
 
 if __name__ == "__main__":

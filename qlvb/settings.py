@@ -223,7 +223,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # core.rediscache: Django's, with one client per pool (its docstring says why).
+    CACHES = {"default": {"BACKEND": "qlvb.core.rediscache.RedisCache", "LOCATION": REDIS_URL}}
     # Whole pages kept for their person (core.keptpages), a minute at most each.
     CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages", "TIMEOUT": 60}
     # Every node's worker takes jobs from the one queue. Periodic jobs (nightly sweeps, morning

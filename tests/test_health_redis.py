@@ -48,7 +48,7 @@ def test_cache_and_job_queue_on_redis_pass_count_and_fail_when_redis_is_gone(red
     from huey import RedisHuey
 
     url, server = redis_url
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}}
+    settings.CACHES = {"default": {"BACKEND": "qlvb.core.rediscache.RedisCache", "LOCATION": url}}
     queue = RedisHuey("qlvb-health-test", url=url)
     monkeypatch.setattr("huey.contrib.djhuey.HUEY", queue)
 
@@ -64,3 +64,25 @@ def test_cache_and_job_queue_on_redis_pass_count_and_fail_when_redis_is_gone(red
     gone = probe("cache")
     assert not gone.ok and gone.critical and "ConnectionError" in str(gone.detail)
     assert not probe("jobs").ok
+
+
+def test_the_cache_keeps_one_client_and_works_after_a_fork_and_a_restart(redis_url, settings):
+    """core.rediscache: one redis client per pool, not one per operation; a forked worker (gunicorn
+    --preload) and a Redis restarted under it still read and write."""
+    import os
+
+    from django.core.cache import caches
+
+    url, server = redis_url
+    settings.CACHES = {"default": {"BACKEND": "qlvb.core.rediscache.RedisCache", "LOCATION": url}}
+    cache = caches["default"]
+    cache.set("k", {"v": 1})
+    client = cache._cache.get_client()
+    assert cache.get("k") == {"v": 1} and cache._cache.get_client(write=True) is client
+    pid = os.fork()
+    if pid == 0:  # the child: its own connection from the shared client's pool
+        code = 0 if cache.get("k") == {"v": 1} and cache.set("child", 2) is None and cache.get("child") == 2 else 1
+        os._exit(code)
+    _pid, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert cache.get("child") == 2

@@ -1,4 +1,5 @@
-"""One-row INSERTs without the ORM's compiler, for the statements every registration makes.
+"""One-row INSERTs without the ORM's compiler, and reads compiled once (Read), for the statements
+every registration makes.
 
 Model.save(force_insert=True) builds and compiles an InsertQuery each time: a few hundred
 microseconds of Python for one row, as much as the database takes to write it. Eight clerks
@@ -9,12 +10,13 @@ once per model. Models without save() overrides or signal receivers only: nothin
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Field, Model
+from django.db.models import Field, Model, QuerySet
+from django.db.models.query import ValuesIterable
 
 
 @cache
@@ -74,3 +76,89 @@ def insert(obj: Model, *, ignore_conflicts: bool = False) -> bool:
     if written:
         saved(obj, obj.pk)
     return written
+
+
+
+class Read:
+    """A SELECT built by the ORM once per process and database, then run with new parameters.
+
+    Building and compiling a queryset costs as much Python as the database takes to answer a read
+    by key, again at every call; the reads every registration makes are made this way instead.
+    `build` takes one placeholder per parameter (`kinds`: int, str, or list for a list of ints
+    given to `__in`) and returns the queryset (ending in values_list() or values()); its SQL is
+    kept with the placeholders' positions (per length of each list, up to LONGEST), and each call fills them in
+    and converts the values as the ORM would (dates on SQLite, JSON). A parameter the queryset does
+    not pass to the database as it is (an expression on it) is refused at the first call."""
+
+    _INT_BASE = -7_263_000_001  # no key or count is ever this
+    LONGEST = 8  # a longer list is read by the ORM: the SQL of each length would be kept
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], *kinds: type) -> None:
+        self.build, self.kinds = build, kinds
+        self._compiled: dict[tuple[Any, ...], tuple[str, list[Any], list[int | None], Any, Any, list[str] | None]] = {}
+
+    def _compile(self, key: tuple[Any, ...], lengths: list[int]) -> Any:
+        counter = iter(range(10_000))
+        arguments: list[Any] = []
+        for kind, length in zip(self.kinds, lengths, strict=True):
+            if kind is list:
+                arguments.append([self._INT_BASE - next(counter) for _ in range(length)])
+            elif kind is int:
+                arguments.append(self._INT_BASE - next(counter))
+            else:
+                arguments.append(f"\x1f{next(counter)}\x1f")
+        flat = [p for a in arguments for p in (a if isinstance(a, list) else [a])]
+        queryset = self.build(*arguments)
+        compiler = queryset.query.get_compiler(connection.alias)
+        sql, params = compiler.as_sql()
+        slots = [flat.index(p) if p in flat else None for p in params]
+        if sorted(s for s in slots if s is not None) != list(range(len(flat))):
+            raise ValueError("rows.Read: each parameter must reach the SQL once, as it is")
+        converters = compiler.get_converters([s[0] for s in compiler.select[0:compiler.col_count]])
+        names = None
+        if queryset._iterable_class is ValuesIterable:
+            query = queryset.query
+            names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        self._compiled[key] = compiled = (sql, list(params), slots, compiler, converters, names)
+        return compiled
+
+    def _run(self, args: tuple[Any, ...]) -> tuple[list[tuple[Any, ...]], list[str] | None]:
+        args = tuple(list(dict.fromkeys(a)) if kind is list else a for kind, a in zip(self.kinds, args, strict=True))
+        lengths = [len(a) if kind is list else 0 for kind, a in zip(self.kinds, args, strict=True)]
+        if any(kind is list and not n for kind, n in zip(self.kinds, lengths, strict=True)):
+            return [], []  # `__in` an empty list: nothing (the ORM would not ask either)
+        if max(lengths, default=0) > self.LONGEST:  # rare: the ORM, not one more SQL kept per length
+            queryset = self.build(*args)
+            found = list(queryset)
+            if queryset._iterable_class is ValuesIterable:
+                return [tuple(row.values()) for row in found], list(found[0]) if found else []
+            return found, None
+        key = (connection.vendor, *lengths)
+        sql, params, slots, compiler, converters, names = self._compiled.get(key) or self._compile(key, lengths)
+        flat = [p for a in args for p in (a if isinstance(a, list) else [a])]
+        values = [params[i] if slot is None else flat[slot] for i, slot in enumerate(slots)]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            found = cursor.fetchall()
+        if converters and found:
+            found = [tuple(row) for row in compiler.apply_converters(found, converters)]
+        return found, names
+
+    def rows(self, *args: Any) -> list[tuple[Any, ...]]:
+        """The rows, as values_list() gives them."""
+        return self._run(args)[0]
+
+    def dicts(self, *args: Any) -> list[dict[str, Any]]:
+        """The rows as dicts, as values() gives them."""
+        rows, names = self._run(args)
+        assert names is not None, "rows.Read.dicts: the queryset must end in values()"
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def objects(self, model: type[Model], *args: Any) -> list[Any]:
+        """Model instances, from a queryset ending in values_list(*attnames(model))."""
+        return [model.from_db(connection.alias, attnames(model), row) for row in self.rows(*args)]
+
+
+def attnames(model: type[Model]) -> list[str]:
+    """The columns of a model's instance, for Read.objects."""
+    return [f.attname for f in model._meta.concrete_fields]

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.db.models import Count, Q
 from django.http import Http404
 
-from qlvb.core import kinds
+from qlvb.core import kinds, rows
 from qlvb.digitisation.engine import PAGE_SEPARATOR
 from qlvb.digitisation.models import TextExtraction
 
@@ -22,12 +22,16 @@ def text_of(stored_file_ids: Iterable[int]) -> dict[int, str]:
     they would make documents turn up for words they do not hold (the clerk is asked to check
     those pages; reading the file again after a better scan indexes them)."""
     texts = {}
-    for pk, text, doubtful in _rows(stored_file_ids).values_list("stored_file_id", "text", "doubtful_pages"):
+    for pk, text, doubtful in _TEXTS.rows([int(i) for i in stored_file_ids]):
         if doubtful:
             pages = text.split(PAGE_SEPARATOR)
             text = PAGE_SEPARATOR.join("" if n in doubtful else page for n, page in enumerate(pages, start=1))
         texts[pk] = text
     return texts
+
+
+# Every change of a document reindexes it, and reads its files' text here (core.rows.Read).
+_TEXTS = rows.Read(lambda ids: _rows(ids).values_list("stored_file_id", "text", "doubtful_pages"), list)
 
 
 def full_text_of(stored_file_ids: Iterable[int]) -> dict[int, str]:

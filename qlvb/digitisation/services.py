@@ -170,10 +170,14 @@ def on_files_stored(event: Any) -> None:
         queue_new_files(ids)
 
 
+# Every registration's files: compiled once (core.rows.Read).
+_PAGES = rows.Read(lambda ids: StoredFile.objects.filter(pk__in=ids).order_by().values_list("pk", "page_count"), list)
+
+
 def queue_new_files(stored_file_ids: list[int]) -> None:
     """request_extraction for many files in a few queries (the usual case: files never seen, one
     insert for all); a file already known goes through request_extraction's rules."""
-    pages = dict(StoredFile.objects.filter(pk__in=stored_file_ids).values_list("pk", "page_count"))
+    pages = dict(_PAGES.rows(stored_file_ids))
     with transaction.atomic(savepoint=False):
         # Each file's row inserted unless it has one (ON CONFLICT DO NOTHING, core.rows): the
         # rows written are the new files, queued; the others, known before or stored at the same

@@ -9,7 +9,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from qlvb.core import kinds
+from qlvb.core import kinds, rows
 from qlvb.core.kinds import Grant, Rule
 from qlvb.incoming.models import Assignment, DocumentAccess, HandlingNote, IncomingDocument, IncomingFile
 from qlvb.org import permissions
@@ -45,20 +45,28 @@ def holding(stored_file_id: int) -> set[int]:
     return set(IncomingFile.objects.filter(stored_id=stored_file_id).values_list("document_id", flat=True))
 
 
+# What every change of a document reads again (search, statistics, notifications): compiled once
+# (core.rows.Read), as every registration makes them.
+_LOAD = rows.Read(lambda pk: IncomingDocument.objects.filter(pk=pk).order_by().values_list(
+    *rows.attnames(IncomingDocument))[:1], int)
+_FILES = rows.Read(lambda pk: IncomingFile.objects.filter(document_id=pk).order_by("order", "id").values_list(
+    "stored_id", "name"), int)
+_MAIN_UNIT = rows.Read(lambda pk: Assignment.objects.filter(
+    document_id=pk, role=Assignment.Role.MAIN, assignee_unit__isnull=False).exclude(
+    state=Assignment.State.WITHDRAWN).order_by("id").values_list("assignee_unit_id")[:1], int)
+_NOTES = rows.Read(lambda pk: HandlingNote.objects.filter(document_id=pk).values_list("text"), int)
+
+
 def load(document_id: int) -> IncomingDocument | None:
-    # By its key, unordered: the model's ordering would be compiled for one row on every change.
-    return next(iter(IncomingDocument.objects.filter(pk=document_id).order_by()[:1]), None)
+    return next(iter(_LOAD.objects(IncomingDocument, document_id)), None)
 
 
 def index_values(document: IncomingDocument, texts: Callable[[Iterable[int]], dict[int, str]]) -> dict[str, Any]:
     """What search stores of the document; `texts` gives the text read from stored files."""
-    stored_files = list(IncomingFile.objects.filter(document_id=document.pk).values_list("stored_id", "name"))
+    stored_files = _FILES.rows(document.pk)
     read = texts(stored for stored, _name in stored_files)
-    main_unit = (Assignment.objects.filter(document_id=document.pk, role=Assignment.Role.MAIN,
-                                           assignee_unit__isnull=False)
-                 .exclude(state=Assignment.State.WITHDRAWN).order_by("id").values_list("assignee_unit_id", flat=True)
-                 .first())
-    notes = HandlingNote.objects.filter(document_id=document.pk).values_list("text", flat=True)
+    main_unit = next((unit for (unit,) in _MAIN_UNIT.rows(document.pk)), None)
+    notes = [text for (text,) in _NOTES.rows(document.pk)]
     reference = document.reference if document.reference != "—" else ""
     return {
         "agency_id": document.agency_id, "doc_type": document.doc_type, "issuer": document.issuer_name[:200],

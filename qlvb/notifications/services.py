@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 
 from qlvb.core import events
+from qlvb.core import rows as core_rows
 from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
 from qlvb.notifications.models import AgencyDefault, Notification, Preference, PushSubscription, default_channels
@@ -32,20 +33,28 @@ def notify(people: Iterable[Person], *, kind: str, params: dict[str, Any], url: 
     # No block of its own: inside a change, its statements join the change's transaction; after a
     # commit (the routes run there), each commits alone and on_commit queues the jobs at once, a
     # row already written. Every registration and routing comes here: round trips count.
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    fresh: dict[int, int] = {}  # person → the row just written for them (never e-mailed yet)
+    if len(rows) == 1:  # a registration's leader, a routing's one assignee: one INSERT, its id returned
+        if core_rows.insert(rows[0], ignore_conflicts=True):
+            fresh[rows[0].person_id] = rows[0].pk
+    else:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
     recipients = [row.person for row in rows]
     channels = channels_for([(p.pk, p.agency_id) for p in recipients], [kind])  # both channels, one reading
     by_email = wanting(Preference.Channel.EMAIL, kind, recipients, channels=channels)
     by_push = wanting(Preference.Channel.PUSH, kind, recipients, channels=channels)
     if not (by_email or by_push):
         return len(rows)
-    emails: list[int] = []
+    emails: list[int] = [fresh[p] for p in sorted(by_email) if p in fresh]
     pushes: list[int] = []
+    # The rows not just written (written before by a run of the same key) and those to push: what
+    # each was sent already, and whether the person has a device.
+    asked = {p for p in by_email if p not in fresh} | by_push
     for pk, person_id, emailed, pushed, device in (
-            Notification.objects.filter(key=key[:120], person_id__in=by_email | by_push)
+            Notification.objects.filter(key=key[:120], person_id__in=sorted(asked))
             .annotate(device=Exists(PushSubscription.objects.filter(person_id=OuterRef("person_id"))))
-            .values_list("pk", "person_id", "emailed_at", "pushed_at", "device")):
-        if person_id in by_email and emailed is None:
+            .values_list("pk", "person_id", "emailed_at", "pushed_at", "device") if asked else ()):
+        if person_id in by_email and person_id not in fresh and emailed is None:
             emails.append(pk)
         if person_id in by_push and pushed is None and device:
             pushes.append(pk)
@@ -126,15 +135,25 @@ def channels_for(people: Iterable[tuple[int, int | None]], kinds: Iterable[str])
     they want (their choice, else their agency's default, else the installation's), in two queries."""
     people = list(people)
     kinds = sorted(set(kinds))
-    chosen = {(p, k): c for p, k, c in Preference.objects.filter(
-        person_id__in=sorted(p for p, _ in people), kind__in=kinds).values_list("person_id", "kind", "channels")}
-    agencies = sorted({a for _, a in people if a})
-    by_agency: dict[tuple[int | None, str], list[str]] = {}
-    if agencies:
+    person_ids, agencies = sorted(p for p, _ in people), sorted({a for _, a in people if a})
+    chosen: dict[tuple[int, str], list[str]]
+    by_agency: dict[tuple[int | None, str], list[str]]
+    if len(kinds) == 1:  # a notification of one kind (every registration, routing…): compiled once
+        chosen = {(p, kinds[0]): c for p, c in _CHOSEN.rows(person_ids, kinds[0])}
+        by_agency = {(a, kinds[0]): c for a, c in _AGENCY_DEFAULT.rows(agencies, kinds[0])}
+    else:
+        chosen = {(p, k): c for p, k, c in Preference.objects.filter(person_id__in=person_ids, kind__in=kinds)
+                  .values_list("person_id", "kind", "channels")}
         by_agency = {(a, k): c for a, k, c in AgencyDefault.objects.filter(agency_id__in=agencies, kind__in=kinds)
-                     .values_list("agency_id", "kind", "channels")}
+                     .values_list("agency_id", "kind", "channels")} if agencies else {}
     return {(p, k): set(chosen[(p, k)] if (p, k) in chosen else by_agency.get((a, k), default_channels(k)))
             for p, a in people for k in kinds}
+
+
+_CHOSEN = core_rows.Read(lambda people, kind: Preference.objects.filter(person_id__in=people, kind=kind).order_by()
+                         .values_list("person_id", "channels"), list, str)
+_AGENCY_DEFAULT = core_rows.Read(lambda agencies, kind: AgencyDefault.objects.filter(
+    agency_id__in=agencies, kind=kind).order_by().values_list("agency_id", "channels"), list, str)
 
 
 def wanting(channel: str, kind: str, people: list[Person],

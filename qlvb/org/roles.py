@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import AnonymousUser
 
 from qlvb.core import personcache
+from qlvb.core import rows as core_rows
 from qlvb.org.models import Person, Position, Post, Unit
 
 # Who leads a unit: its head and deputies; the agency head leads the leadership unit.
@@ -80,6 +81,11 @@ def _roles_from(rows: list[tuple[str, int, int]]) -> Roles:
     )
 
 
+# Asked for the recipients of every notification: compiled once (core.rows.Read).
+_OPEN_POSTS = core_rows.Read(lambda people: Post.objects.filter(person_id__in=people, end_date__isnull=True)
+                             .order_by().values_list("person_id", "position__kind", "unit_id", "agency_id"), list)
+
+
 def prime(people: list[Person]) -> None:
     """Read the open posts of many people in one query, so that roles_of() and
     permissions.member_agency_ids() of each ask nothing more: who a notification goes to is
@@ -88,9 +94,7 @@ def prime(people: list[Person]) -> None:
     if not waiting:
         return
     rows: dict[int, list[tuple[str, int, int]]] = {p.pk: [] for p in waiting}
-    for person_id, kind, unit_id, agency_id in Post.objects.filter(
-            person_id__in=sorted(rows), end_date__isnull=True).values_list(
-            "person_id", "position__kind", "unit_id", "agency_id"):
+    for person_id, kind, unit_id, agency_id in _OPEN_POSTS.rows(sorted(rows)):
         rows[person_id].append((kind, unit_id, agency_id))
     for person in waiting:
         mine = rows[person.pk]

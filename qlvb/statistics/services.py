@@ -17,6 +17,7 @@ from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from qlvb.core import kinds
+from qlvb.core import rows as core_rows
 from qlvb.statistics import sources, tallies
 from qlvb.statistics.models import Item, LoginDay
 
@@ -87,7 +88,7 @@ def refresh_one(kind: str, source_id: int) -> None:
     rows = Item.objects.filter(kind=kind, source_id=source_id)
     # What the row added to the tallies: one reading by the unique key, and a write only when
     # something counted changed (most events change nothing a tally holds).
-    before = list(rows.values(*tallies.COLUMNS))
+    before = _TALLIED.dicts(kind, source_id)
     tallies.change(before, [tallies.of_item(i) for i in fresh])
     if not fresh:
         rows.delete()
@@ -101,7 +102,12 @@ def refresh_one(kind: str, source_id: int) -> None:
         values["held_since"] = Case(When(Q(status=item.status, holder_id=item.holder_id, held_since__isnull=False),
                                          then=F("held_since")), default=Value(item.held_since))
     if not before or not rows.update(**values):  # a new source (a registration): no row to update
-        item.save(force_insert=True)
+        core_rows.insert(item)
+
+
+# What a source's row added to the tallies, read on every change of the source (core.rows.Read).
+_TALLIED = core_rows.Read(lambda kind, source_id: Item.objects.filter(kind=kind, source_id=source_id).order_by()
+                          .values(*tallies.COLUMNS), str, int)
 
 
 def refresh_reviews(document_id: int) -> None:

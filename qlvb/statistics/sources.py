@@ -35,6 +35,7 @@ from typing import Any
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from qlvb.core import rows
 from qlvb.incoming.models import Assignment, IncomingDocument
 from qlvb.itstaff.models import Incident, Report
 from qlvb.leave.models import LeaveRequest
@@ -71,18 +72,26 @@ def _home_units(agency_people: Iterable[tuple[int, int]]) -> dict[tuple[int, int
     return found
 
 
-def incoming(ids: list[int]) -> list[Item]:
+def _incoming_rows(ids: Any) -> QuerySet[Any]:
     # One query, the routing tree read by subqueries: the subscriber runs on every routing.
     mains = Assignment.objects.filter(document=OuterRef("pk"), role=Assignment.Role.MAIN).exclude(
         state=Assignment.State.WITHDRAWN)
     first_unit = mains.filter(assignee_unit__isnull=False).order_by("created_at", "pk").values("assignee_unit_id")
     last_person = mains.filter(assignee_person__isnull=False).order_by("-created_at", "-pk")
-    documents = list(IncomingDocument.objects.filter(pk__in=ids).exclude(
+    return IncomingDocument.objects.filter(pk__in=ids).exclude(
         status__in=[IncomingDocument.Status.DRAFT, IncomingDocument.Status.CANCELLED]).annotate(
         main_unit=Subquery(first_unit[:1]), main_person=Subquery(last_person.values("assignee_person_id")[:1]),
-        via_unit=Subquery(last_person.values("via_unit_id")[:1])).values(
+        via_unit=Subquery(last_person.values("via_unit_id")[:1])).order_by().values(
         "pk", "agency_id", "field_id", "doc_type", "urgency", "secrecy", "received_at", "deadline", "status",
-        "completed_at", "completed_late", "number", "notation", "summary", "main_unit", "main_person", "via_unit"))
+        "completed_at", "completed_late", "number", "notation", "summary", "main_unit", "main_person", "via_unit")
+
+
+# The subscriber's read of one document, on every registration and routing: compiled once.
+_INCOMING_ONE = rows.Read(lambda pk: _incoming_rows([pk]), int)
+
+
+def incoming(ids: list[int]) -> list[Item]:
+    documents = _INCOMING_ONE.dicts(ids[0]) if len(ids) == 1 else list(_incoming_rows(ids))
     # Routed by a leader straight to a person: the unit of the person's post.
     homes = _home_units((d["agency_id"], d["main_person"]) for d in documents
                         if d["main_person"] and not d["main_unit"] and not d["via_unit"])

@@ -93,6 +93,8 @@ def main() -> None:
     profile.runcall(lambda: [one() for _ in range(100)])
     stats = pstats.Stats(profile)
     stats.sort_stats(os.environ.get("SORT", "cumulative")).print_stats(args.top)
+    if os.environ.get("CALLEES"):
+        stats.print_callees(os.environ["CALLEES"])
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""One-row INSERTs without the ORM's compiler, and reads compiled once (Read), for the statements
-every registration makes.
+"""One-row INSERTs and UPDATEs without the ORM's compiler, and reads compiled once (Read), for the
+statements every registration makes.
 
 Model.save(force_insert=True) builds and compiles an InsertQuery each time: a few hundred
 microseconds of Python for one row, as much as the database takes to write it. Eight clerks
@@ -78,6 +78,81 @@ def insert(obj: Model, *, ignore_conflicts: bool = False) -> bool:
     return written
 
 
+
+
+
+@cache
+def _insert_many_sql(model: type[Model], vendor: str, count: int, ignore_conflicts: bool) -> tuple[str, list[Field]]:
+    del vendor
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    quote = connection.ops.quote_name
+    one = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    sql = (f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(str(f.column)) for f in fields)}) "  # noqa: S608
+           f"VALUES {', '.join([one] * count)}")
+    return sql + (" ON CONFLICT DO NOTHING" if ignore_conflicts else ""), fields
+
+
+def insert_many(objs: Sequence[Model], *, ignore_conflicts: bool = False) -> None:
+    """INSERT a few new rows in one statement, as bulk_create(objs, ignore_conflicts=…) would but
+    from SQL built once per model and number of rows (up to 8; more go through bulk_create). The
+    objects' keys are not read back: for rows nobody refers to by key in the same breath (access
+    rows, a document's files)."""
+    if not objs:
+        return
+    model = type(objs[0])
+    if len(objs) > 8 or any(obj.pk is not None for obj in objs):
+        model._default_manager.bulk_create(objs, ignore_conflicts=ignore_conflicts)
+        return
+    sql, fields = _insert_many_sql(model, connection.vendor, len(objs), ignore_conflicts)
+    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
+
+@cache
+def _update_sql(model: type[Model], vendor: str, names: tuple[str, ...]) -> tuple[str, list[Field]]:
+    del vendor
+    meta = model._meta
+    quote = connection.ops.quote_name
+    fields = [meta.get_field(name) for name in names]
+    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)  # type: ignore[union-attr]
+    return (f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(str(meta.pk.column))} = %s",  # noqa: S608
+            fields)  # type: ignore[return-value]
+
+
+def update(obj: Model, fields: Sequence[str]) -> int:
+    """UPDATE these fields of `obj` as save(update_fields=…) would (each field's pre_save, so an
+    auto_now field named is set), from SQL built once per model and fields. Returns the rows
+    changed (0: the row is gone)."""
+    sql, model_fields = _update_sql(type(obj), connection.vendor, tuple(fields))
+    params = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in model_fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, obj.pk])
+        return cursor.rowcount
+
+
+@cache
+def _add_sql(model: type[Model], vendor: str, column: str, names: tuple[str, ...]) -> tuple[str, list[Field]]:
+    del vendor
+    meta = model._meta
+    quote = connection.ops.quote_name
+    counter = quote(str(meta.get_field(column).column))  # type: ignore[union-attr]
+    fields = [meta.get_field(name) for name in names]
+    where = " AND ".join(f"{quote(str(f.column))} = %s" for f in fields)  # type: ignore[union-attr]
+    return f"UPDATE {quote(meta.db_table)} SET {counter} = {counter} + %s WHERE {where}", fields  # type: ignore[return-value]  # noqa: S608, E501
+
+
+def add_to(model: type[Model], column: str, delta: int, **key: Any) -> int:
+    """`filter(**key).update(column=F(column) + delta)`, from SQL built once: the tallies every
+    registration moves. Returns the rows changed."""
+    names = tuple(sorted(key))
+    sql, fields = _add_sql(model, connection.vendor, column, names)
+    params = [f.get_db_prep_value(key[name], connection, prepared=False) for f, name in zip(fields, names, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [delta, *params])
+        return cursor.rowcount
 
 class Read:
     """A SELECT built by the ORM once per process and database, then run with new parameters.

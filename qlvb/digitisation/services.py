@@ -197,7 +197,7 @@ def queue_new_files(stored_file_ids: list[int]) -> None:
                     _enqueue(pk)
 
             transaction.on_commit(enqueue_queued)
-        for stored_file in StoredFile.objects.filter(pk__in=known).order_by("pk"):
+        for stored_file in StoredFile.objects.filter(pk__in=known).order_by("pk") if known else ():
             request_extraction(stored_file)
 
 

@@ -330,8 +330,13 @@ def _ensure_blob(name: str, data: bytes) -> bool:
     return True
 
 
+# Every stored file is looked up by its digest first (every registration): compiled once.
+_BY_DIGEST = rows.Read(lambda digest: StoredFile.objects.filter(sha256=digest).order_by("pk")
+                       .values_list(*rows.attnames(StoredFile))[:1], str)
+
+
 def _find(digest: str) -> StoredFile | None:
-    return StoredFile.objects.filter(sha256=digest).first()
+    return next(iter(_BY_DIGEST.objects(StoredFile, digest)), None)
 
 
 def _insert_new(**values: Any) -> StoredFile | None:

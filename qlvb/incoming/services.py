@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qlvb.core import events
+from qlvb.core import rows as core_rows
 from qlvb.core.actor import Actor
 from qlvb.core.errors import NotAllowed
 from qlvb.core.text import clean, fold
@@ -194,8 +195,7 @@ def _grant(document: IncomingDocument, *, person: Person | None = None, unit: Un
                      for person_id in sorted(heads.get(unit.pk, ()))]
         elif unit is not None:
             rows.append(DocumentAccess(document=document, unit=unit, reason=reason))
-    if rows:
-        DocumentAccess.objects.bulk_create(rows, ignore_conflicts=True)
+    core_rows.insert_many(rows, ignore_conflicts=True)
 
 
 def _check_presentee(agency: Agency, person: Person | None) -> Person:
@@ -227,7 +227,7 @@ def _attach(document: IncomingDocument, by: Actor, files: Sequence[tuple[Any, st
     if not files:
         return []
     start = document.files.count() if existed else 0
-    IncomingFile.objects.bulk_create([
+    core_rows.insert_many([
         IncomingFile(document=document, stored=stored, name=name, role=role, order=start + index,
                      added_by=by.person) for index, (stored, name, role) in enumerate(files)])
     return [stored.pk for stored, _name, _role in files]
@@ -297,7 +297,10 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
         document.presented_to, document.presented_at = presented, now
         document.routing_due_at = routing_due(now, agency.pk, urgent=bool(document.urgency))
         existed = document.pk is not None
-        document.save()  # without its number yet: every write of its own first
+        if existed:  # without its number yet: every write of its own first
+            document.save()
+        else:  # as save() would, from SQL built once (core.rows): every registration makes it
+            core_rows.insert(document)
         stored_files = _attach(document, by, _staged_files(staged, staged_att), existed=existed)
         _grant(document, grants=[(by.person, None, DocumentAccess.Reason.REGISTERED),
                                  (presented, None, DocumentAccess.Reason.PRESENTED)])
@@ -313,7 +316,7 @@ def register_document(*, by: Actor, agency: Agency, register: Register, fields: 
             if document.urgency or timezone.localdate(registered) != timezone.localdate(now):
                 document.routing_due_at = routing_due(registered, agency.pk, urgent=bool(document.urgency))
             document.presented_at = registered
-            document.save(update_fields=["arrival_number", "presented_at", "routing_due_at", "updated_at"])
+            core_rows.update(document, ["arrival_number", "presented_at", "routing_due_at", "updated_at"])
             tally.moved(before, tally.key(document, untasked=True))
             return {"arrival_number": document.arrival_number}
 

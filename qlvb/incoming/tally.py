@@ -16,6 +16,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
 
+from qlvb.core import rows
 from qlvb.incoming.models import Assignment, IncomingDocument, IncomingTally, OpenWorkTally, UnitTally
 
 
@@ -51,7 +52,7 @@ def key(document: IncomingDocument, *, untasked: bool = False, units: Iterable[i
 
 def _bump(model: type[IncomingTally] | type[OpenWorkTally] | type[UnitTally], delta: int, **key: object) -> None:
     """Add delta to the tally row of this key, creating it the first time."""
-    if model.objects.filter(**key).update(n=F("n") + delta):
+    if rows.add_to(model, "n", delta, **key):  # the SQL built once: every registration comes here
         return
     try:
         with transaction.atomic():

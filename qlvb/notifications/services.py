@@ -47,6 +47,9 @@ def notify(people: Iterable[Person], *, kind: str, params: dict[str, Any], url: 
         return len(rows)
     emails: list[int] = [fresh[p] for p in sorted(by_email) if p in fresh]
     pushes: list[int] = []
+    if by_push and all(p in fresh for p in by_push):  # new rows: pushed to those with a device
+        pushes = [fresh[p] for (p,) in _WITH_DEVICE.rows(sorted(by_push))]
+        by_push = set()
     # The rows not just written (written before by a run of the same key) and those to push: what
     # each was sent already, and whether the person has a device.
     asked = {p for p in by_email if p not in fresh} | by_push
@@ -150,6 +153,8 @@ def channels_for(people: Iterable[tuple[int, int | None]], kinds: Iterable[str])
             for p, a in people for k in kinds}
 
 
+_WITH_DEVICE = core_rows.Read(lambda people: PushSubscription.objects.filter(person_id__in=people).order_by()
+                              .values_list("person_id").distinct(), list)
 _CHOSEN = core_rows.Read(lambda people, kind: Preference.objects.filter(person_id__in=people, kind=kind).order_by()
                          .values_list("person_id", "channels"), list, str)
 _AGENCY_DEFAULT = core_rows.Read(lambda agencies, kind: AgencyDefault.objects.filter(

@@ -11,6 +11,7 @@ Prints `bench <page>.<db>.<statistic> <value> <unit>` lines (see docs/benchmarks
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -504,6 +505,10 @@ def clerk_loop(index: int, clerk_pk: int, agency_pk: int, register_pk: int, head
     # A clerk's server process has served requests before the morning's post: its per-process caches
     # are filled. One registration before the clock starts does that here (its number is checked too).
     register(0, small_pdf(f"{run}-{index}-warm-up"))
+    # And what lives as long as the process is out of the collector's sight, as gunicorn.conf.py
+    # leaves a server's workers (bench/pages.py and search_bench.py do the same).
+    gc.collect()
+    gc.freeze()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         backend = cursor.fetchone()[0]

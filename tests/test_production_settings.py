@@ -17,6 +17,7 @@ SHOW = """
 import json, qlvb.settings as s
 db = s.DATABASES["default"]
 print(json.dumps({"pool": db.get("OPTIONS", {}).get("pool"), "max_age": db["CONN_MAX_AGE"],
+                  "binding": db.get("OPTIONS", {}).get("server_side_binding"),
                   "checks": db.get("CONN_HEALTH_CHECKS"),
                   "sessions": getattr(s, "SESSION_ENGINE", None), "consumer": s.HUEY.get("consumer")}))
 """
@@ -37,6 +38,14 @@ def test_db_pool_gives_each_process_a_bounded_pool_instead_of_kept_connections(t
     assert pooled["checks"] is True
     # SQLite has no pool to give.
     assert settings_with(tmp_path, DB_POOL="1")["pool"] is None
+
+
+def test_postgresql_binds_parameters_on_the_server_unless_told_not_to(tmp_path):
+    url = "postgres://qlvb@db.example:5432/qlvb"
+    assert settings_with(tmp_path, DATABASE_URL=url)["binding"] is True
+    assert settings_with(tmp_path, DATABASE_URL=url, DB_POOL="1")["binding"] is True
+    assert settings_with(tmp_path, DATABASE_URL=url, DB_SERVER_SIDE_BINDING="0")["binding"] is None
+    assert settings_with(tmp_path)["binding"] is None  # SQLite
 
 
 def test_with_redis_sessions_are_cached_and_written_through_and_periodic_jobs_can_be_left_to_one_node(tmp_path):

@@ -60,3 +60,16 @@ def test_a_long_list_is_read_by_the_orm_and_a_parameter_changed_on_the_way_is_re
     shifted = rows.Read(lambda pk: Person.objects.filter(pk=pk + 1).values_list("pk"), int)
     with pytest.raises(ValueError):
         shifted.rows(org.head.pk)
+
+
+def test_on_postgresql_a_statement_run_again_is_planned_once_per_connection(org):
+    """settings: server-side binding, so psycopg prepares what a connection runs again and again."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    read = rows.Read(lambda pk: Person.objects.filter(pk=pk).values_list("full_name"), int)
+    for person in [org.head, org.clerk, org.head, org.clerk, org.head, org.clerk]:
+        assert read.rows(person.pk) == [(person.full_name,)]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    assert any('"org_person"."full_name"' in statement and "$1" in statement for statement in prepared)

@@ -78,9 +78,6 @@ def insert(obj: Model, *, ignore_conflicts: bool = False) -> bool:
     return written
 
 
-
-
-
 @cache
 def _insert_many_sql(model: type[Model], vendor: str, count: int, ignore_conflicts: bool) -> tuple[str, list[Field]]:
     del vendor
@@ -110,6 +107,7 @@ def insert_many(objs: Sequence[Model], *, ignore_conflicts: bool = False) -> Non
         cursor.execute(sql, params)
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
+
 
 @cache
 def _update_sql(model: type[Model], vendor: str, names: tuple[str, ...]) -> tuple[str, list[Field]]:
@@ -154,6 +152,7 @@ def add_to(model: type[Model], column: str, delta: int, **key: Any) -> int:
         cursor.execute(sql, [delta, *params])
         return cursor.rowcount
 
+
 class Read:
     """A SELECT built by the ORM once per process and database, then run with new parameters.
 
@@ -161,9 +160,10 @@ class Read:
     by key, again at every call; the reads every registration makes are made this way instead.
     `build` takes one placeholder per parameter (`kinds`: int, str, or list for a list of ints
     given to `__in`) and returns the queryset (ending in values_list() or values()); its SQL is
-    kept with the placeholders' positions (per length of each list, up to LONGEST), and each call fills them in
-    and converts the values as the ORM would (dates on SQLite, JSON). A parameter the queryset does
-    not pass to the database as it is (an expression on it) is refused at the first call."""
+    kept with the placeholders' positions (per length of each list, up to LONGEST), and each call
+    fills them in and converts the values as the ORM would (dates on SQLite, JSON). A parameter the
+    queryset does not pass to the database as it is (an expression on it) is refused at the first
+    call."""
 
     _INT_BASE = -7_263_000_001  # no key or count is ever this
     LONGEST = 8  # a longer list is read by the ORM: the SQL of each length would be kept

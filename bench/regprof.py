@@ -4,7 +4,8 @@ Run on an existing database with the demo province (creates the register "Sổ p
     DATABASE_URL=postgres://… QLVB_VAR_DIR=… .venv/bin/python bench/regprof.py [--rounds 3]
 The CPU figure is the least of several rounds of 100 registrations (the machine may be shared).
 `--without search.services` (repeatable) leaves out the subscribers whose name holds the text: what
-each one costs a registration.
+each one costs a registration. SORT=tottime orders the cProfile otherwise; CALLEES="regex" adds
+what the functions it matches call.
 """
 
 from __future__ import annotations

@@ -86,12 +86,13 @@ def _incoming_rows(ids: Any) -> QuerySet[Any]:
         "completed_at", "completed_late", "number", "notation", "summary", "main_unit", "main_person", "via_unit")
 
 
-# The subscriber's read of one document, on every registration and routing: compiled once.
-_INCOMING_ONE = rows.Read(lambda pk: _incoming_rows([pk]), int)
+# The subscriber reads one document on every registration and routing: compiled once (a rebuild's
+# thousands go through the ORM, core.rows.Read.LONGEST).
+_INCOMING = rows.Read(_incoming_rows, list)
 
 
 def incoming(ids: list[int]) -> list[Item]:
-    documents = _INCOMING_ONE.dicts(ids[0]) if len(ids) == 1 else list(_incoming_rows(ids))
+    documents = _INCOMING.dicts(ids)
     # Routed by a leader straight to a person: the unit of the person's post.
     homes = _home_units((d["agency_id"], d["main_person"]) for d in documents
                         if d["main_person"] and not d["main_unit"] and not d["via_unit"])
